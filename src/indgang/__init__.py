@@ -1,0 +1,1 @@
+"""Indgang: one entry for every citizen and company in a Danish municipality."""

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from indgang.catalogue.constants import KleLevel
+from indgang.catalogue.models import KleEntry, Task
+
+
+class KleEntrySerializer(serializers.ModelSerializer[KleEntry]):
+    parent = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    active = serializers.BooleanField(source="is_active", read_only=True)
+
+    class Meta:
+        model = KleEntry
+        fields = [
+            "number",
+            "level",
+            "title",
+            "parent",
+            "active",
+            "guidance",
+            "legal_references",
+            "retention_code",
+            "deletion_period",
+            "created_on",
+            "changed_on",
+            "retired_on",
+            "moved_on",
+            "replaced_by",
+        ]
+        read_only_fields = fields
+
+
+class KleFilterSerializer(serializers.Serializer[Any]):
+    level = serializers.ChoiceField(choices=KleLevel.choices, default=KleLevel.TOPIC)
+    active = serializers.BooleanField(required=False, allow_null=True, default=None)
+    number = serializers.RegexField(r"^\d{2}(\.\d{0,2}){0,2}$", required=False, default="")
+    q = serializers.CharField(required=False, default="")
+
+
+class TaskSerializer(serializers.ModelSerializer[Task]):
+    department = serializers.SlugRelatedField(slug_field="abbreviation", read_only=True)
+    kle_topics = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
+
+    class Meta:
+        model = Task
+        fields = [
+            "id",
+            "title",
+            "description",
+            "department",
+            "unit",
+            "kle_topics",
+            "depth",
+            "frontline_may_resolve",
+            "channels",
+            "self_service_url",
+        ]
+        read_only_fields = fields
+
+
+class TaskFilterSerializer(serializers.Serializer[Any]):
+    q = serializers.CharField(required=False, default="")
+    department = serializers.IntegerField(required=False)

@@ -1,0 +1,46 @@
+"""Reads: the task catalogue and the KLE classification."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from indgang.catalogue.constants import KleLevel
+from indgang.catalogue.models import KleEntry, Task
+
+
+def list_tasks(*, text: str = "", department_id: int | None = None) -> QuerySet[Task]:
+    """Active tasks, matching every word of `text` in the title or a KLE topic's number/title."""
+    tasks = Task.objects.filter(is_active=True)
+    for word in text.split():
+        tasks = tasks.filter(
+            Q(title__icontains=word)
+            | Q(kle_topics__title__icontains=word)
+            | Q(kle_topics__number__startswith=word)
+        )
+    if department_id is not None:
+        tasks = tasks.filter(department_id=department_id)
+    return (
+        tasks.distinct()
+        .select_related("department", "unit")
+        .prefetch_related("kle_topics")
+        .order_by("title", "department__abbreviation")
+    )
+
+
+def list_kle_entries(
+    *,
+    level: KleLevel | None = KleLevel.TOPIC,
+    active: bool | None = None,
+    number_prefix: str = "",
+    text: str = "",
+) -> QuerySet[KleEntry]:
+    entries = KleEntry.objects.all()
+    if level is not None:
+        entries = entries.filter(level=level)
+    if active is not None:
+        entries = entries.filter(retired_on__isnull=active)
+    if number_prefix:
+        entries = entries.filter(number__startswith=number_prefix)
+    for word in text.split():
+        entries = entries.filter(title__icontains=word)
+    return entries.order_by("number")

@@ -1,0 +1,137 @@
+"""Writes to the KLE classification and the task catalogue."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from indgang.catalogue.constants import Depth, KleLevel
+from indgang.catalogue.kle import KleFormatError, parse_kle_file
+from indgang.catalogue.models import KleEntry, Task
+from indgang.contacts.constants import Channel
+from indgang.organisation.models import Department
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class KleImportReport:
+    published_on: str
+    main_groups: int
+    groups: int
+    topics: int
+    active_topics: int
+    created: int
+    updated: int
+    unchanged: int
+
+
+@transaction.atomic
+def import_kle(*, path: Path, progress: Progress | None = None) -> KleImportReport:
+    """Import a KLE emneplan: create new entries, update changed ones in place, keep retired ones.
+
+    The file is parsed in full before anything is written, so a malformed file changes nothing.
+    """
+    plan = parse_kle_file(path)
+    existing = {entry.number: entry for entry in KleEntry.objects.all()}
+    fields = list(plan.records[0].field_values())
+    created = updated = 0
+    total = len(plan.records)
+    for level in (KleLevel.MAIN_GROUP, KleLevel.GROUP, KleLevel.TOPIC):
+        # Parents are written before their children, so their ids are known.
+        to_create: list[KleEntry] = []
+        to_update: list[KleEntry] = []
+        for record in (r for r in plan.records if r.level == level):
+            values = record.field_values()
+            values["parent_id"] = (
+                existing[record.parent_number].pk if record.parent_number else None
+            )
+            entry = existing.get(record.number)
+            if entry is None:
+                entry = KleEntry(number=record.number, **values)
+                existing[record.number] = entry
+                to_create.append(entry)
+            elif any(getattr(entry, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(entry, name, value)
+                to_update.append(entry)
+        KleEntry.objects.bulk_create(to_create, batch_size=500)
+        KleEntry.objects.bulk_update(to_update, [*fields, "parent_id"], batch_size=500)
+        created += len(to_create)
+        updated += len(to_update)
+        if progress:
+            progress(sum(1 for r in plan.records if _level_rank(r.level) <= _level_rank(level)), total)
+    topics = [r for r in plan.records if r.level == KleLevel.TOPIC]
+    return KleImportReport(
+        published_on=plan.published_on.isoformat() if plan.published_on else "",
+        main_groups=sum(1 for r in plan.records if r.level == KleLevel.MAIN_GROUP),
+        groups=sum(1 for r in plan.records if r.level == KleLevel.GROUP),
+        topics=len(topics),
+        active_topics=sum(1 for r in topics if r.retired_on is None),
+        created=created,
+        updated=updated,
+        unchanged=total - created - updated,
+    )
+
+
+def _level_rank(level: str) -> int:
+    return [KleLevel.MAIN_GROUP, KleLevel.GROUP, KleLevel.TOPIC].index(KleLevel(level))
+
+
+class CatalogueImportError(ValueError):
+    """A task catalogue file has a line that cannot be imported; nothing was written."""
+
+
+@transaction.atomic
+def import_task_catalogue(*, path: Path, departments: dict[str, Department]) -> int:
+    """Create or update tasks from a CSV file (title, department, depth, frontline_may_resolve,
+    kle, channels, self_service_url); return how many lines were read.
+    """
+    topics = {
+        entry.number: entry
+        for entry in KleEntry.objects.filter(level=KleLevel.TOPIC, retired_on__isnull=True)
+    }
+    with path.open(encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    for line, row in enumerate(rows, start=2):
+        department = departments.get(row["department"])
+        numbers = [n.strip() for n in row["kle"].split(";") if n.strip()]
+        channels = [c.strip() for c in row["channels"].split(";") if c.strip()]
+        problems = []
+        if department is None:
+            problems.append(_("unknown department %(value)r") % {"value": row["department"]})
+        problems += [
+            _("unknown or retired KLE topic %(value)r") % {"value": n}
+            for n in numbers
+            if n not in topics
+        ]
+        problems += [
+            _("unknown channel %(value)r") % {"value": c} for c in channels if c not in Channel.values
+        ]
+        if row["depth"] not in {"1", "2", "3"}:
+            problems.append(_("depth must be 1, 2 or 3"))
+        if problems:
+            raise CatalogueImportError(
+                _("Line %(line)d: %(problems)s.") % {"line": line, "problems": "; ".join(problems)}
+            )
+        assert department is not None  # noqa: S101 - checked above; narrows the type
+        task, _created = Task.objects.update_or_create(
+            title=row["title"].strip(),
+            department=department,
+            defaults={
+                "depth": Depth(int(row["depth"])),
+                "frontline_may_resolve": row["frontline_may_resolve"].strip().lower() == "true",
+                "channels": channels,
+                "self_service_url": row.get("self_service_url", "").strip(),
+            },
+        )
+        task.kle_topics.set([topics[n] for n in numbers])
+    return len(rows)
+
+
+__all__ = ["KleFormatError", "import_kle", "import_task_catalogue"]

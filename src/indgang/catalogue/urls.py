@@ -1,0 +1,8 @@
+from django.urls import path
+
+from indgang.catalogue import views
+
+urlpatterns = [
+    path("catalogue/", views.catalogue, name="catalogue"),
+    path("catalogue/search/", views.task_search, name="task-search"),
+]

@@ -1,0 +1,163 @@
+"""Settings shared by every environment. Each environment variable is read here, once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+
+from indgang.conf.env import config, config_bool, config_list
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(
+    config("INDGANG_VAR_DIR", "var", help="Folder for the embedded database and other local state.")
+).resolve()
+
+SECRET_KEY = config(
+    "INDGANG_SECRET_KEY",
+    None,
+    help="Django's secret key: signs sessions and tokens. Long and random in production.",
+    secret=True,
+)
+CPR_KEY = config(
+    "INDGANG_CPR_KEY",
+    None,
+    help=(
+        "Key that encrypts CPR numbers at rest and keys their look-up digest "
+        "(a Fernet key: `indgang generate-cpr-key`). Changing it makes stored CPR unreadable."
+    ),
+    secret=True,
+)
+DEBUG = config_bool("INDGANG_DEBUG", False, help="Show tracebacks in the browser. Never in production.")
+ALLOWED_HOSTS = config_list(
+    "INDGANG_ALLOWED_HOSTS", "localhost,127.0.0.1", help="Comma-separated host names served."
+)
+CSRF_TRUSTED_ORIGINS = config_list(
+    "INDGANG_CSRF_TRUSTED_ORIGINS", "", help="Comma-separated origins (https://…) trusted for forms."
+)
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        config(
+            "DATABASE_URL",
+            f"sqlite:///{VAR_DIR / 'indgang.sqlite3'}",
+            help="Database URL: the embedded SQLite file by default, postgres://… in production.",
+        ),
+        conn_max_age=600,
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL and a busy timeout let the embedded database take concurrent writers without errors.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "indgang.common",
+    "indgang.organisation",
+    "indgang.catalogue",
+    "indgang.parties",
+    "indgang.contacts",
+    "indgang.audit",
+    "indgang.overview",
+    "indgang.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "indgang.urls"
+WSGI_APPLICATION = "indgang.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "front-desk"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = config("INDGANG_LANGUAGE", "da", help="Default language of the UI: da or en.")
+LANGUAGES = [("da", "Dansk"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = config("INDGANG_TIME_ZONE", "Europe/Copenhagen", help="The municipality's time zone.")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["indgang.organisation.api.permissions.IsStaff"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "indgang.common.api.Pagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "indgang.common.api.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Indgang API",
+    "DESCRIPTION": "Contacts from every channel, the task catalogue, KLE and the citizen 360.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Served from our own static files: the municipal network need not reach a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": config("INDGANG_LOG_LEVEL", "INFO", help="Log level.")},
+}

@@ -1,0 +1,10 @@
+"""Local development and `make demo`: the embedded database, debug on, throwaway keys."""
+
+import os
+
+os.environ.setdefault("INDGANG_SECRET_KEY", "dev-only-not-secret-" + "x" * 40)
+# A fixed, public key: demo CPR numbers are fictitious. Production must set its own.
+os.environ.setdefault("INDGANG_CPR_KEY", "ZGV2LW9ubHktY3ByLWtleS1ub3Qtc2VjcmV0LTEyMzQ=")
+os.environ.setdefault("INDGANG_DEBUG", "true")
+
+from indgang.conf.base import *  # noqa: E402, F403

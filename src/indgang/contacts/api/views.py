@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from indgang.contacts.api.serializers import ContactCreateSerializer, ContactSerializer
+from indgang.contacts.constants import Channel
+from indgang.contacts.models import Contact
+from indgang.contacts.selectors import list_contacts_for
+from indgang.contacts.services import NewContact, register_contact
+
+
+class ContactFilterSerializer(serializers.Serializer[Any]):
+    party = serializers.IntegerField(required=False)
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+    received_from = serializers.DateTimeField(required=False)
+    received_to = serializers.DateTimeField(required=False)
+
+
+@extend_schema(tags=["contacts"])
+class ContactViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[Contact]
+):
+    """The contact register: every channel in one place."""
+
+    serializer_class = ContactSerializer
+
+    def get_queryset(self) -> Any:
+        # List and detail share one permission path.
+        filters = ContactFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        data = filters.validated_data
+        return list_contacts_for(
+            scope=self.request.scope,  # type: ignore[attr-defined]
+            party_id=data.get("party"),
+            channel=data.get("channel"),
+            received_from=data.get("received_from"),
+            received_to=data.get("received_to"),
+        )
+
+    @extend_schema(parameters=[ContactFilterSerializer])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=ContactCreateSerializer, responses={201: ContactSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        incoming = ContactCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        contact = register_contact(
+            new=NewContact(
+                channel=data["channel"],
+                direction=data["direction"],
+                received_at=data["received_at"],
+                summary=data["summary"],
+                party=data.get("party"),
+                cpr=data.get("cpr"),
+                cvr=data.get("cvr"),
+                party_name=data.get("name", ""),
+                task=data.get("task"),
+                kle_topic=data.get("kle_topic"),
+                unit=data.get("unit"),
+                outcome=data.get("outcome") or None,
+                thread=data.get("thread"),
+                duration_seconds=data.get("duration_seconds"),
+            ),
+            registered_by=request.user,
+            registrar=request.scope,  # type: ignore[attr-defined]
+            now=timezone.now(),
+        )
+        body = ContactSerializer(contact, context=self.get_serializer_context()).data
+        return Response(body, status=status.HTTP_201_CREATED)

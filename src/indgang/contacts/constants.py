@@ -1,0 +1,32 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    """The channel codes used everywhere: API, CSV, reports."""
+
+    PERSONAL = "personal", _("In person")
+    PHONE = "phone", _("Phone")
+    LETTER = "letter", _("Letter")
+    EMAIL = "email", _("E-mail")
+    SELFSERVICE = "selfservice", _("Self-service")
+    WEB = "web", _("Web form")
+    CHAT = "chat", _("Chat")
+    SMS = "sms", _("SMS")
+
+
+class Direction(models.TextChoices):
+    INBOUND = "in", _("Inbound")
+    OUTBOUND = "out", _("Outbound")
+
+
+class Outcome(models.TextChoices):
+    RESOLVED_AT_FIRST_CONTACT = "resolved_at_first_contact", _("Resolved at first contact")
+    FORWARDED = "forwarded", _("Forwarded to unit")
+    CASE_CREATED = "case_created", _("Case created")
+    CALLBACK_PROMISED = "callback_promised", _("Call-back promised")
+
+
+# Received-at may run a little ahead of the server clock on a caller's machine.
+CLOCK_SKEW_SECONDS = 300
+SUBJECT_LENGTH = 120

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import datetime as dt
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from indgang.catalogue.models import Task
+from indgang.contacts.constants import Channel, Outcome
+from indgang.organisation.models import Unit
+from indgang.parties.identifiers import InvalidIdentifierError, clean_cpr, clean_cvr
+
+
+def parse_identifier(value: str) -> tuple[str | None, str | None]:
+    """Read a CPR (10 digits) or CVR (8 digits) number typed at the desk; return (cpr, cvr)."""
+    digits = "".join(ch for ch in value if ch.isdigit())
+    if not value.strip():
+        return None, None
+    if len(digits) == 10:
+        return clean_cpr(digits), None
+    if len(digits) == 8:
+        return None, clean_cvr(digits)
+    raise InvalidIdentifierError(
+        _("Type a CPR number (10 digits) or a CVR number (8 digits), or leave it empty.")
+    )
+
+
+class FrontDeskContactForm(forms.Form):
+    """The front desk's register form; the pressed outcome button completes it."""
+
+    identifier = forms.CharField(
+        label=_("CPR or CVR number"), required=False, max_length=20,
+        help_text=_("Leave empty for an anonymous contact."),
+    )
+    name = forms.CharField(label=_("Name (new citizen or company)"), required=False, max_length=200)
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE, widget=forms.RadioSelect
+    )
+    summary = forms.CharField(
+        label=_("What is the contact about?"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    task = forms.ModelChoiceField(
+        label=_("Task"), queryset=Task.objects.filter(is_active=True).prefetch_related("kle_topics"),
+        required=False,
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Forward to unit"), queryset=Unit.objects.select_related("department"),
+        required=False,
+    )
+    received_at = forms.DateTimeField(
+        label=_("Received"), required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Leave empty for now."),
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), required=False, min_value=0, max_value=600
+    )
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+
+    def clean_identifier(self) -> tuple[str | None, str | None]:
+        try:
+            return parse_identifier(self.cleaned_data["identifier"])
+        except InvalidIdentifierError as error:
+            raise forms.ValidationError(str(error)) from error
+
+    def clean_received_at(self) -> dt.datetime:
+        value: dt.datetime | None = self.cleaned_data["received_at"]
+        return value or timezone.now()

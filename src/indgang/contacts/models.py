@@ -1,0 +1,84 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from indgang.catalogue.models import KleEntry, Task
+from indgang.contacts.constants import Channel, Direction, Outcome
+from indgang.organisation.models import Department, Unit
+from indgang.parties.models import Party
+
+
+class Thread(models.Model):
+    """One matter as the citizen sees it: a call and a later e-mail about it are one thread."""
+
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, null=True, blank=True, related_name="threads"
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"))
+    last_contact_at = models.DateTimeField(_("last contact"))
+
+    class Meta:
+        verbose_name = _("thread")
+        verbose_name_plural = _("threads")
+        indexes = [models.Index(fields=["party", "-last_contact_at"])]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class Contact(models.Model):
+    """A henvendelse, from any channel, inbound or outbound."""
+
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    direction = models.CharField(
+        _("direction"), max_length=3, choices=Direction.choices, default=Direction.INBOUND
+    )
+    received_at = models.DateTimeField(_("received at"))
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, null=True, blank=True, related_name="contacts"
+    )
+    summary = models.TextField(_("summary"))
+    task = models.ForeignKey(
+        Task, on_delete=models.PROTECT, null=True, blank=True, related_name="contacts"
+    )
+    kle_topic = models.ForeignKey(
+        KleEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="contacts"
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="contacts"
+    )
+    # The handling unit's department, kept on the row so permission filters need no join.
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handled_contacts",
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="registered_contacts"
+    )
+    outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices, blank=True)
+    duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), null=True, blank=True)
+    thread = models.ForeignKey(Thread, on_delete=models.PROTECT, related_name="contacts")
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["-received_at", "-pk"]
+        indexes = [
+            models.Index(fields=["-received_at", "-id"]),
+            models.Index(fields=["party", "-received_at"]),
+            models.Index(fields=["department", "-received_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.received_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,197 @@
+"""Writes: register contacts from every channel, alone or in bulk."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from indgang.catalogue.models import KleEntry, Task
+from indgang.contacts.constants import (
+    CLOCK_SKEW_SECONDS,
+    SUBJECT_LENGTH,
+    Channel,
+    Direction,
+    Outcome,
+)
+from indgang.contacts.models import Contact, Thread
+from indgang.organisation.models import Unit
+from indgang.organisation.selectors import Scope
+from indgang.parties.models import Party
+from indgang.parties.services import (
+    get_or_create_citizen,
+    get_or_create_citizens,
+    get_or_create_companies,
+    get_or_create_company,
+)
+
+
+@dataclass(frozen=True)
+class NewContact:
+    """A contact as received, before it has a thread and a place in the register."""
+
+    channel: Channel
+    received_at: dt.datetime
+    summary: str
+    party: Party | None = None
+    cpr: str | None = None
+    cvr: str | None = None
+    party_name: str = ""
+    direction: Direction = Direction.INBOUND
+    task: Task | None = None
+    kle_topic: KleEntry | None = None
+    unit: Unit | None = None
+    outcome: Outcome | None = None
+    thread: Thread | None = None
+    duration_seconds: int | None = None
+
+
+def validate_new_contact(contact: NewContact, *, now: dt.datetime) -> None:
+    """Raise a ValidationError with a Danish message per field for rules beyond the format."""
+    errors: dict[str, str] = {}
+    if contact.received_at > now + dt.timedelta(seconds=CLOCK_SKEW_SECONDS):
+        errors["received_at"] = _("The time received cannot be in the future.")
+    if not contact.summary.strip():
+        errors["summary"] = _("Write a short summary of the contact.")
+    if contact.task is not None and not contact.task.is_active:
+        errors["task"] = _("The task %(task)s is no longer in use.") % {"task": contact.task.title}
+    if contact.kle_topic is not None and contact.kle_topic.retired_on is not None:
+        errors["kle_topic"] = _("KLE topic %(number)s was retired on %(date)s.") % {
+            "number": contact.kle_topic.number,
+            "date": contact.kle_topic.retired_on.isoformat(),
+        }
+    if contact.outcome == Outcome.FORWARDED and contact.unit is None:
+        errors["unit"] = _("Choose the unit the contact is forwarded to.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _resolve_party(new: NewContact) -> Party | None:
+    if new.cpr:
+        return get_or_create_citizen(cpr=new.cpr, name=new.party_name)
+    if new.cvr:
+        return get_or_create_company(cvr=new.cvr, name=new.party_name)
+    return new.party
+
+
+@transaction.atomic
+def register_contact(
+    *, new: NewContact, registered_by: User, registrar: Scope, now: dt.datetime
+) -> Contact:
+    """Register one contact from any channel; start a thread unless it continues one.
+
+    The party is given, or found or created by CPR or CVR in the same transaction, so a refused
+    contact leaves no new party behind. Unless the contact is forwarded, the registering staff
+    member handles it in their own unit.
+    """
+    validate_new_contact(new, now=now)
+    party = _resolve_party(new)
+    if new.thread is not None and new.thread.party_id != (party.pk if party else None):
+        raise ValidationError({"thread": _("The thread belongs to another citizen or company.")})
+    contact = _build(new, party=party, registered_by=registered_by, registrar=registrar)
+    if new.thread is None:
+        contact.thread = Thread.objects.create(**_thread_values(contact))
+    else:
+        Thread.objects.filter(pk=new.thread.pk, last_contact_at__lt=contact.received_at).update(
+            last_contact_at=contact.received_at
+        )
+    contact.save(force_insert=True)
+    return contact
+
+
+@transaction.atomic
+def register_contacts_in_bulk(
+    *,
+    contacts: Sequence[NewContact],
+    registered_by: User,
+    registrar: Scope,
+    now: dt.datetime,
+    batch_size: int = 1000,
+) -> int:
+    """Register many contacts (an import), each on a new thread; all or nothing.
+
+    Every row is validated before the first is written, so one bad row stores nothing.
+    """
+    problems: list[str] = []
+    for number, new in enumerate(contacts, start=1):
+        try:
+            validate_new_contact(new, now=now)
+        except ValidationError as error:
+            problems += [
+                _("Row %(row)d: %(problem)s") % {"row": number, "problem": message}
+                for messages in error.message_dict.values()
+                for message in messages
+            ]
+    if problems:
+        raise ValidationError(problems)
+    citizens = get_or_create_citizens(cprs={new.cpr for new in contacts if new.cpr})
+    companies = get_or_create_companies(cvrs={new.cvr for new in contacts if new.cvr})
+    for start in range(0, len(contacts), batch_size):
+        batch = [
+            _build(
+                new,
+                party=citizens[new.cpr] if new.cpr else companies[new.cvr] if new.cvr else new.party,
+                registered_by=registered_by,
+                registrar=registrar,
+            )
+            for new in contacts[start : start + batch_size]
+        ]
+        threads = Thread.objects.bulk_create([Thread(**_thread_values(c)) for c in batch])
+        for contact, thread in zip(batch, threads, strict=True):
+            contact.thread = thread
+        Contact.objects.bulk_create(batch)
+    return len(contacts)
+
+
+def _build(
+    new: NewContact, *, party: Party | None, registered_by: User, registrar: Scope
+) -> Contact:
+    handled_here = new.outcome != Outcome.FORWARDED
+    if new.unit is not None:
+        unit_id, department_id = new.unit.pk, new.unit.department_id
+    else:
+        unit_id, department_id = registrar.home_unit_id, registrar.home_department_id
+    kle_topic = new.kle_topic
+    if kle_topic is None and new.task is not None:
+        kle_topic = _primary_topic(new.task)
+    contact = Contact(
+        channel=new.channel,
+        direction=new.direction,
+        received_at=new.received_at,
+        party=party,
+        summary=new.summary.strip(),
+        task=new.task,
+        kle_topic=kle_topic,
+        unit_id=unit_id,
+        department_id=department_id,
+        handled_by=registered_by if handled_here else None,
+        registered_by_id=registered_by.pk,
+        outcome=new.outcome or "",
+        duration_seconds=new.duration_seconds,
+        thread=new.thread,
+    )
+    if new.unit is not None:
+        contact.unit = new.unit  # Keep the loaded unit: the response needs no query for it.
+    return contact
+
+
+def _primary_topic(task: Task) -> KleEntry | None:
+    # Prefetched topics come from the cache; ordering by number keeps the choice stable.
+    topics = sorted(task.kle_topics.all(), key=lambda topic: topic.number)
+    return topics[0] if topics else None
+
+
+def _thread_values(contact: Contact) -> dict[str, object]:
+    return {
+        "party": contact.party,
+        "subject": contact.summary.splitlines()[0][:SUBJECT_LENGTH] if contact.summary else "",
+        "department_id": contact.department_id,
+        "created_at": contact.received_at,
+        "last_contact_at": contact.received_at,
+    }
+

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from indgang.contacts import views
+
+urlpatterns = [
+    path("", views.front_desk, name="front-desk"),
+    path("contacts/", views.contact_list, name="contact-list"),
+]

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indgang.contacts.constants import Channel, Outcome
+from indgang.contacts.forms import FrontDeskContactForm
+from indgang.contacts.selectors import is_redacted, list_contacts_for
+from indgang.contacts.services import NewContact, register_contact
+from indgang.organisation.decorators import staff_view
+
+
+@staff_view
+def front_desk(request: HttpRequest) -> HttpResponse:
+    """Register a contact in a few keystrokes: identifier, summary, task, outcome button."""
+    form = FrontDeskContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        cpr, cvr = data["identifier"]
+        try:
+            contact = register_contact(
+                new=NewContact(
+                    channel=Channel(data["channel"]),
+                    received_at=data["received_at"],
+                    summary=data["summary"],
+                    cpr=cpr,
+                    cvr=cvr,
+                    party_name=data["name"],
+                    task=data["task"],
+                    unit=data["unit"],
+                    outcome=Outcome(data["outcome"]),
+                    duration_seconds=(
+                        data["duration_minutes"] * 60 if data["duration_minutes"] is not None else None
+                    ),
+                ),
+                registered_by=request.user,  # type: ignore[arg-type]
+                registrar=request.scope,  # type: ignore[attr-defined]
+                now=timezone.now(),
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request,
+                _("The contact is registered: %(outcome)s.") % {"outcome": contact.get_outcome_display()},
+            )
+            if contact.party_id:
+                return redirect("party-overview", party_id=contact.party_id)
+            return redirect("front-desk")
+    return render(
+        request,
+        "contacts/front_desk.html",
+        {"form": form, "outcomes": Outcome.choices},
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_view
+def contact_list(request: HttpRequest) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    channel = request.GET.get("channel", "")
+    contacts = list_contacts_for(
+        scope=scope, channel=channel if channel in Channel.values else None
+    )
+    page = Paginator(contacts, 50).get_page(request.GET.get("page"))
+    rows = [(contact, is_redacted(scope=scope, contact=contact)) for contact in page]
+    return render(
+        request,
+        "contacts/contact_list.html",
+        {"page": page, "rows": rows, "channels": Channel.choices, "channel": channel},
+    )

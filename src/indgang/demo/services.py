@@ -1,0 +1,208 @@
+"""Load a working, populated demo: organisation, staff, KLE, task catalogue and contacts.
+
+Every write goes through the domain services, so the demo exercises the real paths.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from pathlib import Path
+
+from django.contrib.auth.models import User
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum.dk import cpr as stdnum_cpr
+
+from indgang.catalogue.models import Task
+from indgang.catalogue.services import import_kle, import_task_catalogue
+from indgang.contacts.constants import Channel, Outcome
+from indgang.contacts.models import Contact, Thread
+from indgang.contacts.services import NewContact, register_contact
+from indgang.organisation.constants import Role
+from indgang.organisation.models import Department, Unit
+from indgang.organisation.selectors import get_scope
+from indgang.organisation.services import (
+    ensure_department,
+    ensure_municipality,
+    ensure_staff_user,
+    ensure_unit,
+)
+from indgang.parties.services import update_party
+
+DATA = Path(__file__).parent / "data"
+PASSWORD = "indgang-demo"  # noqa: S105 - the demo's published password
+CONTACTS = 400
+
+# (abbreviation, department, units: the first handles the department's tasks)
+DEPARTMENTS = [
+    ("KBS", "Københavns Borgerservice", ["Kontaktcenter", "Borgerservicecenter Nørrebro"]),
+    ("BTF", "Bygge- og Teknikforvaltningen", ["Vej og Park", "Byggesager"]),
+    ("FAF", "Familie- og Arbejdsmarkedsforvaltningen", ["Ydelser"]),
+    ("KFF", "Kultur- og Fritidsforvaltningen", ["Kultur og fritid"]),
+    ("KSR", "Københavns Skatter og Registrering", ["Folkeregister og skat"]),
+    ("KI", "Københavns Information", ["Information"]),
+    ("MFF", "Miljø- og Forsyningsforvaltningen", ["Miljøtilsyn"]),
+    ("SUF", "Sundheds- og Omsorgsforvaltningen", ["Pension og hjælpemidler"]),
+    ("UUF", "Uddannelses- og Ungdomsforvaltningen", ["Skole og uddannelse"]),
+    ("Stat", "Statslige opgaver i borgerservice", ["Pas, kørekort og skat"]),
+]
+FRONTLINE = {"KBS"}
+
+# (user name, full name, roles as (role, department, unit name or None))
+STAFF = [
+    ("skranke", "Mette Jensen", [(Role.FRONTLINE, "KBS", "Kontaktcenter")]),
+    ("byg", "Lars Nielsen", [(Role.CASEWORKER, "BTF", "Byggesager")]),
+    ("leder", "Hanne Larsen", [(Role.MANAGER, "KBS", "Kontaktcenter"), (Role.MANAGER, "BTF", None)]),
+    ("admin", "Søren Admin", [(Role.ADMIN, "KBS", "Kontaktcenter")]),
+]
+
+# Channel mix of an ordinary week (KomHen counting week shares, rounded).
+CHANNEL_WEIGHTS = {
+    Channel.PHONE: 36,
+    Channel.EMAIL: 18,
+    Channel.SELFSERVICE: 20,
+    Channel.PERSONAL: 11,
+    Channel.WEB: 8,
+    Channel.LETTER: 4,
+    Channel.CHAT: 2,
+    Channel.SMS: 1,
+}
+FIRST_NAMES = "Anna Mads Sofie Peter Ida Jens Freja Mikkel Karen Ahmed Emma Lars Fatima Niels Maja".split()
+LAST_NAMES = "Hansen Nielsen Jensen Pedersen Andersen Christensen Larsen Sørensen Rasmussen Yilmaz".split()
+COMPANIES = [
+    ("Nørrebro Tømrer ApS", "13585497"),
+    ("Valby Grill I/S", "29604106"),
+    ("Amager Byg og Anlæg A/S", "10403782"),
+]
+SUMMARIES = [
+    "Spørger til {task}: hvad skal jeg gøre?",
+    "Vil gerne vide, hvor langt min sag om {task} er.",
+    "Har brug for hjælp til ansøgning om {task}.",
+    "Klager over behandlingen af {task}.",
+    "Har fået brev om {task} og forstår det ikke.",
+]
+
+Progress = Callable[[str], None]
+
+
+def load_demo(*, kle_path: Path, progress: Progress, now: dt.datetime | None = None) -> list[User]:
+    """Load (or refresh) the demo; contacts are added only to an empty register."""
+    now = now or timezone.now()
+    municipality = ensure_municipality(code="101", name="Københavns Kommune")
+    departments: dict[str, Department] = {}
+    units: dict[tuple[str, str], Unit] = {}
+    for abbreviation, name, unit_names in DEPARTMENTS:
+        department = ensure_department(municipality=municipality, abbreviation=abbreviation, name=name)
+        departments[abbreviation] = department
+        for unit_name in unit_names:
+            units[abbreviation, unit_name] = ensure_unit(
+                department=department, name=unit_name, is_frontline=abbreviation in FRONTLINE
+            )
+    progress(
+        _("Organisation: %(departments)d departments, %(units)d units")
+        % {"departments": len(departments), "units": len(units)}
+    )
+    users = [
+        ensure_staff_user(
+            username=username,
+            password=PASSWORD,
+            full_name=full_name,
+            roles=[
+                (role, departments[dept], units[dept, unit] if unit else None)
+                for role, dept, unit in roles
+            ],
+        )
+        for username, full_name, roles in STAFF
+    ]
+    User.objects.filter(username="admin").update(is_staff=True, is_superuser=True)
+    report = import_kle(path=kle_path)
+    progress(
+        _("KLE: %(topics)d topics, %(active)d active")
+        % {"topics": report.topics, "active": report.active_topics}
+    )
+    count = import_task_catalogue(path=DATA / "copenhagen_tasks.csv", departments=departments)
+    _assign_task_units(departments, units)
+    progress(_("Task catalogue: %(count)d tasks") % {"count": count})
+    if not Contact.objects.exists():
+        _invent_contacts(registrar=users[0], now=now)
+    progress(_("Contacts: %(count)d") % {"count": Contact.objects.count()})
+    return users
+
+
+def _assign_task_units(departments: dict[str, Department], units: dict[tuple[str, str], Unit]) -> None:
+    for abbreviation, _name, unit_names in DEPARTMENTS:
+        Task.objects.filter(department=departments[abbreviation], unit__isnull=True).update(
+            unit=units[abbreviation, unit_names[0]]
+        )
+    Task.objects.filter(title="Byggesager").update(unit=units["BTF", "Byggesager"])
+
+
+def _invent_contacts(*, registrar: User, now: dt.datetime) -> None:
+    rng = random.Random(2026)  # noqa: S311 - reproducible demo data, not security
+    scope = get_scope(user=registrar)
+    tasks = list(Task.objects.select_related("unit").prefetch_related("kle_topics"))
+    parties = [("cpr", _fictitious_cpr(rng), _person_name(rng)) for _ in range(60)]
+    parties += [("cvr", cvr, name) for name, cvr in COMPANIES]
+    channels, weights = zip(*CHANNEL_WEIGHTS.items(), strict=True)
+    threads: dict[str, list[Thread]] = {}
+    moments = sorted(_office_time(rng, now) for _ in range(CONTACTS))
+    for received_at in moments:
+        kind, number, name = rng.choice(parties)
+        task = rng.choice(tasks)
+        outcome = (
+            rng.choice([Outcome.RESOLVED_AT_FIRST_CONTACT] * 3 + [Outcome.CALLBACK_PROMISED])
+            if task.frontline_may_resolve
+            else rng.choice([Outcome.FORWARDED, Outcome.FORWARDED, Outcome.CASE_CREATED])
+        )
+        earlier = threads.get(number, [])
+        # A quarter of the time the citizen follows up on an earlier matter.
+        thread = rng.choice(earlier) if earlier and rng.random() < 0.25 else None
+        contact = register_contact(
+            new=NewContact(
+                channel=rng.choices(channels, weights)[0],
+                received_at=received_at,
+                summary=rng.choice(SUMMARIES).format(task=task.title.lower()),
+                cpr=number if kind == "cpr" else None,
+                cvr=number if kind == "cvr" else None,
+                party_name=name,
+                task=task,
+                unit=task.unit if outcome == Outcome.FORWARDED else None,
+                outcome=outcome,
+                thread=thread,
+                duration_seconds=rng.randint(60, 900),
+            ),
+            registered_by=registrar,
+            registrar=scope,
+            now=now,
+        )
+        if not earlier and contact.party is not None:
+            update_party(
+                party=contact.party,
+                name=name,
+                email=f"{name.split()[0].lower()}.{number[-4:]}@example.dk",
+                phone=f"+45 {rng.randint(20000000, 99999999)}",
+                address=f"Nørrebrogade {rng.randint(1, 200)}, 2200 København N",
+            )
+        if thread is None:
+            threads.setdefault(number, []).append(contact.thread)
+
+
+def _fictitious_cpr(rng: random.Random) -> str:
+    while True:
+        born = dt.date(1940, 1, 1) + dt.timedelta(days=rng.randint(0, 24000))
+        candidate = f"{born:%d%m%y}{rng.randint(0, 9999):04d}"
+        if stdnum_cpr.is_valid(candidate):
+            return candidate
+
+
+def _person_name(rng: random.Random) -> str:
+    return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+
+
+def _office_time(rng: random.Random, now: dt.datetime) -> dt.datetime:
+    day = (now - dt.timedelta(days=rng.randint(0, 89))).astimezone(timezone.get_current_timezone())
+    moment = day.replace(hour=rng.randint(8, 15), minute=rng.randint(0, 59), second=0, microsecond=0)
+    return min(moment, now)
+

@@ -1,0 +1,18 @@
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+
+from indgang.organisation.selectors import get_scope
+
+
+class IsStaff(BasePermission):
+    """Any user with a role in the municipality; the scope is kept on the request for the view."""
+
+    message = _("You have no role in the municipality and cannot use the API.")
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        scope = get_scope(user=request.user)
+        request.scope = scope  # type: ignore[attr-defined]
+        return scope.is_staff

@@ -1,0 +1,28 @@
+"""Guard staff screens: logged in, with a role; the scope is kept on the request."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from indgang.organisation.selectors import get_scope
+
+View = Callable[..., HttpResponse]
+
+
+def staff_view(view: View) -> View:
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        scope = get_scope(user=request.user)
+        if not scope.is_staff:
+            raise PermissionDenied
+        request.scope = scope  # type: ignore[attr-defined]
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,80 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from indgang.organisation.constants import Role
+
+
+class Municipality(models.Model):
+    code = models.CharField(_("municipality code"), max_length=3, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    """A forvaltning: owns tasks, units and the cases handled there."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="departments")
+    abbreviation = models.CharField(_("abbreviation"), max_length=10)
+    name = models.CharField(_("name"), max_length=150)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "abbreviation"], name="department_abbreviation_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """An enhed inside a department: the place a contact or case is handled."""
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="units")
+    name = models.CharField(_("name"), max_length=150)
+    is_frontline = models.BooleanField(_("front line"), default=False)
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["department__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "name"], name="unit_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.department.abbreviation})"
+
+
+class RoleAssignment(models.Model):
+    """A staff user's role in one department, optionally in one unit of it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "department"], name="role_assignment_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} ({self.department.abbreviation})"

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from indgang.audit.constants import Purpose, Via
+from indgang.audit.selectors import read_access_log
+from indgang.contacts.selectors import is_redacted
+from indgang.organisation.decorators import staff_view
+from indgang.overview.selectors import get_party_overview
+from indgang.parties.models import Party
+
+
+@staff_view
+def party_overview(request: HttpRequest, party_id: int) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    purpose = request.GET.get("purpose", Purpose.CONTACT)
+    try:
+        overview = get_party_overview(
+            user=request.user,  # type: ignore[arg-type]
+            scope=scope,
+            party_id=party_id,
+            purpose=Purpose(purpose) if purpose in Purpose.values else Purpose.CONTACT,
+            via=Via.UI,
+            now=timezone.now(),
+        )
+    except Party.DoesNotExist as error:
+        raise Http404 from error
+    threads = [
+        (view, [(c, is_redacted(scope=scope, contact=c)) for c in view.contacts])
+        for view in overview.threads
+    ]
+    return render(
+        request,
+        "overview/party_overview.html",
+        {"overview": overview, "threads": threads, "may_read_access_log": scope.may_read_access_log},
+    )
+
+
+@staff_view
+def party_access_log(request: HttpRequest, party_id: int) -> HttpResponse:
+    try:
+        party, entries = read_access_log(
+            user=request.user,  # type: ignore[arg-type]
+            scope=request.scope,  # type: ignore[attr-defined]
+            party_id=party_id,
+            via=Via.UI,
+            now=timezone.now(),
+        )
+    except Party.DoesNotExist as error:
+        raise Http404 from error
+    return render(
+        request, "overview/access_log.html", {"party": party, "entries": list(entries[:500])}
+    )

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from indgang.audit.constants import AccessAction, Purpose, Via
+from indgang.audit.selectors import read_access_log
+from indgang.audit.services import log_access
+from indgang.organisation.selectors import Scope
+from indgang.overview.api.serializers import AccessLogEntrySerializer, PartyOverviewSerializer
+from indgang.overview.selectors import get_party_overview
+from indgang.parties.api.serializers import PartyLookupSerializer, PartySerializer
+from indgang.parties.models import Party
+from indgang.parties.selectors import find_citizen, find_company
+
+
+class PurposeSerializer(serializers.Serializer[Any]):
+    purpose = serializers.ChoiceField(choices=Purpose.choices, default=Purpose.CONTACT)
+
+
+def _purpose(request: Request) -> Purpose:
+    incoming = PurposeSerializer(data=request.query_params)
+    incoming.is_valid(raise_exception=True)
+    return Purpose(incoming.validated_data["purpose"])
+
+
+@extend_schema(tags=["parties"])
+class PartyViewSet(viewsets.GenericViewSet[Party]):
+    """Citizens and companies, found by exact CPR or CVR only; every read is logged."""
+
+    serializer_class = PartySerializer
+    queryset = Party.objects.all()
+    lookup_value_regex = r"\d+"
+
+    @extend_schema(parameters=[PartyLookupSerializer, PurposeSerializer])
+    def list(self, request: Request) -> Response:
+        """Look up one party by exact `cpr` or `cvr`; an empty list when unknown."""
+        incoming = PartyLookupSerializer(data=request.query_params)
+        incoming.is_valid(raise_exception=True)
+        cpr, cvr = incoming.validated_data.get("cpr"), incoming.validated_data.get("cvr")
+        party = find_citizen(cpr=cpr) if cpr else find_company(cvr=cvr or "")
+        if party is None:
+            return Response({"count": 0, "results": []})
+        log_access(
+            user=request.user,
+            party=party,
+            action=AccessAction.LOOKED_UP,
+            purpose=_purpose(request),
+            via=Via.API,
+            at=timezone.now(),
+        )
+        return Response({"count": 1, "results": [PartySerializer(party).data]})
+
+    @extend_schema(parameters=[PurposeSerializer], responses=PartyOverviewSerializer)
+    @action(detail=True, methods=["get"])
+    def overview(self, request: Request, pk: str) -> Response:
+        """The 360: the party's threads and contacts across the departments you may see."""
+        overview = get_party_overview(
+            user=request.user,
+            scope=self._scope(),
+            party_id=int(pk),
+            purpose=_purpose(request),
+            via=Via.API,
+            now=timezone.now(),
+        )
+        return Response(PartyOverviewSerializer(overview, context=self.get_serializer_context()).data)
+
+    @extend_schema(responses=AccessLogEntrySerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="access-log")
+    def access_log(self, request: Request, pk: str) -> Response:
+        """Who read this party's personal data, when, what and why (managers and administrators)."""
+        _party, entries = read_access_log(
+            user=request.user,  # type: ignore[arg-type]
+            scope=self._scope(),
+            party_id=int(pk),
+            via=Via.API,
+            now=timezone.now(),
+        )
+        page = self.paginate_queryset(entries)
+        return self.get_paginated_response(AccessLogEntrySerializer(page, many=True).data)
+
+    def _scope(self) -> Scope:
+        scope: Scope = self.request.scope  # type: ignore[attr-defined]
+        return scope

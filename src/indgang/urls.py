@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from indgang.catalogue.api.views import KleTopicViewSet, TaskViewSet
+from indgang.contacts.api.views import ContactViewSet
+from indgang.parties.api.views import PartyViewSet
+
+router = DefaultRouter()
+router.register("contacts", ContactViewSet, basename="contact")
+router.register("catalogue/tasks", TaskViewSet, basename="task")
+router.register("kle/topics", KleTopicViewSet, basename="kle-topic")
+router.register("parties", PartyViewSet, basename="party")
+
+urlpatterns = [
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("indgang.contacts.urls")),
+    path("", include("indgang.catalogue.urls")),
+    path("", include("indgang.parties.urls")),
+    path("", include("indgang.overview.urls")),
+]
