@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from indgang.audit.constants import AccessAction, Purpose, Via
 from indgang.audit.models import AccessLogEntry
@@ -13,7 +13,7 @@ from indgang.parties.models import Party
 
 def log_access(
     *,
-    user: AbstractBaseUser,
+    user: User,
     party: Party,
     action: AccessAction,
     purpose: Purpose,

@@ -76,9 +76,10 @@ def parse_kle_file(path: Path) -> KlePlan:
         raise KleFormatError(
             _("The file is not valid XML: %(error)s") % {"error": error}
         ) from error
-    if root.tag != "KLE-Emneplan":
+    if root is None or root.tag != "KLE-Emneplan":
         raise KleFormatError(
-            _("The file is not a KLE emneplan (root element is %(tag)s).") % {"tag": root.tag}
+            _("The file is not a KLE emneplan (root element is %(tag)s).")
+            % {"tag": root.tag if root is not None else "-"}
         )
     records = list(_walk(root, 0, None))
     if not records:
@@ -110,11 +111,6 @@ def _record(
             _("A %(element)s has a missing or malformed number or title (number: %(number)r).")
             % {"element": element.tag, "number": number}
         )
-    if parent_number is not None and not number.startswith(parent_number + "."):
-        raise KleFormatError(
-            _("%(number)s is placed under %(parent)s, which is not its parent.")
-            % {"number": number, "parent": parent_number}
-        )
     info = element.find(f"{prefix}AdministrativInfo")
     history = info.find("Historisk") if info is not None else None
     moved = history.find("Flyttet") if history is not None else None
@@ -138,8 +134,15 @@ def _record(
         changed_on=_date(info, "RettetDato"),
         retired_on=_date(history, "UdgaaetDato"),
         moved_on=_date(moved, "FlyttetDato"),
-        replaced_by=((moved.findtext("AfloestAf/EmneNr") if moved is not None else "") or "").strip(),
+        replaced_by=_successor(moved),
     )
+
+
+def _successor(moved: Element | None) -> str:
+    """The number a moved entry is replaced by: a topic or a group."""
+    successor = moved.find("AfloestAf") if moved is not None else None
+    numbers = [(child.text or "").strip() for child in successor] if successor is not None else []
+    return numbers[0] if numbers else ""
 
 
 def _date(element: Element | None, tag: str) -> dt.date | None:

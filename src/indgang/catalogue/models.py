@@ -51,7 +51,9 @@ class Task(models.Model):
     unit = models.ForeignKey(
         Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks"
     )
-    kle_topics = models.ManyToManyField(KleEntry, related_name="tasks", verbose_name=_("KLE topics"))
+    kle_topics = models.ManyToManyField(
+        KleEntry, related_name="tasks", verbose_name=_("KLE topics")
+    )
     depth = models.PositiveSmallIntegerField(_("depth"), choices=Depth.choices)
     frontline_may_resolve = models.BooleanField(_("front line may resolve"), default=False)
     channels = models.JSONField(_("channels offered"), default=list)

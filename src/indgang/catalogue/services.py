@@ -65,7 +65,9 @@ def import_kle(*, path: Path, progress: Progress | None = None) -> KleImportRepo
         created += len(to_create)
         updated += len(to_update)
         if progress:
-            progress(sum(1 for r in plan.records if _level_rank(r.level) <= _level_rank(level)), total)
+            progress(
+                sum(1 for r in plan.records if _level_rank(r.level) <= _level_rank(level)), total
+            )
     topics = [r for r in plan.records if r.level == KleLevel.TOPIC]
     return KleImportReport(
         published_on=plan.published_on.isoformat() if plan.published_on else "",
@@ -111,7 +113,9 @@ def import_task_catalogue(*, path: Path, departments: dict[str, Department]) -> 
             if n not in topics
         ]
         problems += [
-            _("unknown channel %(value)r") % {"value": c} for c in channels if c not in Channel.values
+            _("unknown channel %(value)r") % {"value": c}
+            for c in channels
+            if c not in Channel.values
         ]
         if row["depth"] not in {"1", "2", "3"}:
             problems.append(_("depth must be 1, 2 or 3"))

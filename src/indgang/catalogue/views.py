@@ -20,4 +20,6 @@ def task_search(request: HttpRequest) -> HttpResponse:
 @staff_view
 def catalogue(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()
-    return render(request, "catalogue/catalogue.html", {"tasks": list_tasks(text=text), "text": text})
+    return render(
+        request, "catalogue/catalogue.html", {"tasks": list_tasks(text=text), "text": text}
+    )

@@ -28,12 +28,16 @@ CPR_KEY = config(
     ),
     secret=True,
 )
-DEBUG = config_bool("INDGANG_DEBUG", False, help="Show tracebacks in the browser. Never in production.")
+DEBUG = config_bool(
+    "INDGANG_DEBUG", False, help="Show tracebacks in the browser. Never in production."
+)
 ALLOWED_HOSTS = config_list(
     "INDGANG_ALLOWED_HOSTS", "localhost,127.0.0.1", help="Comma-separated host names served."
 )
 CSRF_TRUSTED_ORIGINS = config_list(
-    "INDGANG_CSRF_TRUSTED_ORIGINS", "", help="Comma-separated origins (https://…) trusted for forms."
+    "INDGANG_CSRF_TRUSTED_ORIGINS",
+    "",
+    help="Comma-separated origins (https://…) trusted for forms.",
 )
 
 DATABASES = {
@@ -125,6 +129,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -159,5 +164,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": config("INDGANG_LOG_LEVEL", "INFO", help="Log level.")},
+    "root": {
+        "handlers": ["console"],
+        "level": config("INDGANG_LOG_LEVEL", "INFO", help="Log level."),
+    },
 }

@@ -8,3 +8,7 @@ os.environ.setdefault("INDGANG_CPR_KEY", "ZGV2LW9ubHktY3ByLWtleS1ub3Qtc2VjcmV0LT
 os.environ.setdefault("INDGANG_DEBUG", "true")
 
 from indgang.conf.base import *  # noqa: E402, F403
+from indgang.conf.base import MIDDLEWARE  # noqa: E402
+
+# runserver and the test live server serve static files themselves; WhiteNoise is for production.
+MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]

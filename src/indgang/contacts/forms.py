@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +30,9 @@ class FrontDeskContactForm(forms.Form):
     """The front desk's register form; the pressed outcome button completes it."""
 
     identifier = forms.CharField(
-        label=_("CPR or CVR number"), required=False, max_length=20,
+        label=_("CPR or CVR number"),
+        required=False,
+        max_length=20,
         help_text=_("Leave empty for an anonymous contact."),
     )
     name = forms.CharField(label=_("Name (new citizen or company)"), required=False, max_length=200)
@@ -40,15 +43,18 @@ class FrontDeskContactForm(forms.Form):
         label=_("What is the contact about?"), widget=forms.Textarea(attrs={"rows": 3})
     )
     task = forms.ModelChoiceField(
-        label=_("Task"), queryset=Task.objects.filter(is_active=True).prefetch_related("kle_topics"),
+        label=_("Task"),
+        queryset=Task.objects.filter(is_active=True).prefetch_related("kle_topics"),
         required=False,
     )
     unit = forms.ModelChoiceField(
-        label=_("Forward to unit"), queryset=Unit.objects.select_related("department"),
+        label=_("Forward to unit"),
+        queryset=Unit.objects.select_related("department"),
         required=False,
     )
     received_at = forms.DateTimeField(
-        label=_("Received"), required=False,
+        label=_("Received"),
+        required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("Leave empty for now."),
     )

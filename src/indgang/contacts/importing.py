@@ -48,7 +48,10 @@ def parse_contacts_csv(file: TextIO) -> list[NewContact]:
         try:
             contacts.append(_row(row, tasks, topics))
         except ValidationError as error:
-            problems += [_("Line %(line)d: %(problem)s") % {"line": line, "problem": m} for m in error.messages]
+            problems += [
+                _("Line %(line)d: %(problem)s") % {"line": line, "problem": m}
+                for m in error.messages
+            ]
     if problems:
         raise ValidationError(problems)
     return contacts
@@ -96,7 +99,9 @@ def _row(row: dict[str, str], tasks: dict[str, Task], topics: dict[str, KleEntry
 def _received_at(text: str, errors: list[str]) -> dt.datetime | None:
     parsed = parse_datetime(text) if text else None
     if parsed is None or parsed.tzinfo is None:
-        errors.append(_("received_at must be an ISO 8601 time with time zone, e.g. 2026-03-02T09:15+01:00"))
+        errors.append(
+            _("received_at must be an ISO 8601 time with time zone, e.g. 2026-03-02T09:15+01:00")
+        )
         return None
     return parsed
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -22,6 +22,7 @@ from indgang.contacts.constants import (
 from indgang.contacts.models import Contact, Thread
 from indgang.organisation.models import Unit
 from indgang.organisation.selectors import Scope
+from indgang.parties.identifiers import InvalidIdentifierError, clean_cpr, clean_cvr
 from indgang.parties.models import Party
 from indgang.parties.services import (
     get_or_create_citizen,
@@ -65,6 +66,12 @@ def validate_new_contact(contact: NewContact, *, now: dt.datetime) -> None:
             "number": contact.kle_topic.number,
             "date": contact.kle_topic.retired_on.isoformat(),
         }
+    for field, value, clean in (("cpr", contact.cpr, clean_cpr), ("cvr", contact.cvr, clean_cvr)):
+        try:
+            if value:
+                clean(value)
+        except InvalidIdentifierError as error:
+            errors[field] = str(error)
     if contact.outcome == Outcome.FORWARDED and contact.unit is None:
         errors["unit"] = _("Choose the unit the contact is forwarded to.")
     if errors:
@@ -73,9 +80,9 @@ def validate_new_contact(contact: NewContact, *, now: dt.datetime) -> None:
 
 def _resolve_party(new: NewContact) -> Party | None:
     if new.cpr:
-        return get_or_create_citizen(cpr=new.cpr, name=new.party_name)
+        return get_or_create_citizen(cpr=clean_cpr(new.cpr), name=new.party_name)
     if new.cvr:
-        return get_or_create_company(cvr=new.cvr, name=new.party_name)
+        return get_or_create_company(cvr=clean_cvr(new.cvr), name=new.party_name)
     return new.party
 
 
@@ -129,13 +136,25 @@ def register_contacts_in_bulk(
             ]
     if problems:
         raise ValidationError(problems)
+    contacts = [
+        replace(
+            new,
+            cpr=clean_cpr(new.cpr) if new.cpr else None,
+            cvr=clean_cvr(new.cvr) if new.cvr else None,
+        )
+        for new in contacts
+    ]
     citizens = get_or_create_citizens(cprs={new.cpr for new in contacts if new.cpr})
     companies = get_or_create_companies(cvrs={new.cvr for new in contacts if new.cvr})
     for start in range(0, len(contacts), batch_size):
         batch = [
             _build(
                 new,
-                party=citizens[new.cpr] if new.cpr else companies[new.cvr] if new.cvr else new.party,
+                party=citizens[new.cpr]
+                if new.cpr
+                else companies[new.cvr]
+                if new.cvr
+                else new.party,
                 registered_by=registered_by,
                 registrar=registrar,
             )
@@ -152,10 +171,10 @@ def _build(
     new: NewContact, *, party: Party | None, registered_by: User, registrar: Scope
 ) -> Contact:
     handled_here = new.outcome != Outcome.FORWARDED
+    unit_id: int | None = registrar.home_unit_id
+    department_id: int | None = registrar.home_department_id
     if new.unit is not None:
         unit_id, department_id = new.unit.pk, new.unit.department_id
-    else:
-        unit_id, department_id = registrar.home_unit_id, registrar.home_department_id
     kle_topic = new.kle_topic
     if kle_topic is None and new.task is not None:
         kle_topic = _primary_topic(new.task)
@@ -194,4 +213,3 @@ def _thread_values(contact: Contact) -> dict[str, object]:
         "created_at": contact.received_at,
         "last_contact_at": contact.received_at,
     }
-

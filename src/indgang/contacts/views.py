@@ -13,6 +13,7 @@ from indgang.contacts.forms import FrontDeskContactForm
 from indgang.contacts.selectors import is_redacted, list_contacts_for
 from indgang.contacts.services import NewContact, register_contact
 from indgang.organisation.decorators import staff_view
+from indgang.organisation.requests import acting_user, request_scope
 
 
 @staff_view
@@ -35,11 +36,13 @@ def front_desk(request: HttpRequest) -> HttpResponse:
                     unit=data["unit"],
                     outcome=Outcome(data["outcome"]),
                     duration_seconds=(
-                        data["duration_minutes"] * 60 if data["duration_minutes"] is not None else None
+                        data["duration_minutes"] * 60
+                        if data["duration_minutes"] is not None
+                        else None
                     ),
                 ),
-                registered_by=request.user,  # type: ignore[arg-type]
-                registrar=request.scope,  # type: ignore[attr-defined]
+                registered_by=acting_user(request),
+                registrar=request_scope(request),
                 now=timezone.now(),
             )
         except ValidationError as error:
@@ -48,7 +51,8 @@ def front_desk(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("The contact is registered: %(outcome)s.") % {"outcome": contact.get_outcome_display()},
+                _("The contact is registered: %(outcome)s.")
+                % {"outcome": contact.get_outcome_display()},
             )
             if contact.party_id:
                 return redirect("party-overview", party_id=contact.party_id)
@@ -63,7 +67,7 @@ def front_desk(request: HttpRequest) -> HttpResponse:
 
 @staff_view
 def contact_list(request: HttpRequest) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = request_scope(request)
     channel = request.GET.get("channel", "")
     contacts = list_contacts_for(
         scope=scope, channel=channel if channel in Channel.values else None

@@ -51,10 +51,14 @@ DEPARTMENTS = [
 FRONTLINE = {"KBS"}
 
 # (user name, full name, roles as (role, department, unit name or None))
-STAFF = [
+STAFF: list[tuple[str, str, list[tuple[Role, str, str | None]]]] = [
     ("skranke", "Mette Jensen", [(Role.FRONTLINE, "KBS", "Kontaktcenter")]),
     ("byg", "Lars Nielsen", [(Role.CASEWORKER, "BTF", "Byggesager")]),
-    ("leder", "Hanne Larsen", [(Role.MANAGER, "KBS", "Kontaktcenter"), (Role.MANAGER, "BTF", None)]),
+    (
+        "leder",
+        "Hanne Larsen",
+        [(Role.MANAGER, "KBS", "Kontaktcenter"), (Role.MANAGER, "BTF", None)],
+    ),
     ("admin", "Søren Admin", [(Role.ADMIN, "KBS", "Kontaktcenter")]),
 ]
 
@@ -69,11 +73,38 @@ CHANNEL_WEIGHTS = {
     Channel.CHAT: 2,
     Channel.SMS: 1,
 }
-FIRST_NAMES = "Anna Mads Sofie Peter Ida Jens Freja Mikkel Karen Ahmed Emma Lars Fatima Niels Maja".split()
-LAST_NAMES = "Hansen Nielsen Jensen Pedersen Andersen Christensen Larsen Sørensen Rasmussen Yilmaz".split()
+FIRST_NAMES = [
+    "Anna",
+    "Mads",
+    "Sofie",
+    "Peter",
+    "Ida",
+    "Jens",
+    "Freja",
+    "Mikkel",
+    "Karen",
+    "Ahmed",
+    "Emma",
+    "Lars",
+    "Fatima",
+    "Niels",
+    "Maja",
+]
+LAST_NAMES = [
+    "Hansen",
+    "Nielsen",
+    "Jensen",
+    "Pedersen",
+    "Andersen",
+    "Christensen",
+    "Larsen",
+    "Sørensen",
+    "Rasmussen",
+    "Yilmaz",
+]
 COMPANIES = [
-    ("Nørrebro Tømrer ApS", "13585497"),
-    ("Valby Grill I/S", "29604106"),
+    ("Nørrebro Tømrer ApS", "13585490"),
+    ("Valby Grill I/S", "29604010"),
     ("Amager Byg og Anlæg A/S", "10403782"),
 ]
 SUMMARIES = [
@@ -94,7 +125,9 @@ def load_demo(*, kle_path: Path, progress: Progress, now: dt.datetime | None = N
     departments: dict[str, Department] = {}
     units: dict[tuple[str, str], Unit] = {}
     for abbreviation, name, unit_names in DEPARTMENTS:
-        department = ensure_department(municipality=municipality, abbreviation=abbreviation, name=name)
+        department = ensure_department(
+            municipality=municipality, abbreviation=abbreviation, name=name
+        )
         departments[abbreviation] = department
         for unit_name in unit_names:
             units[abbreviation, unit_name] = ensure_unit(
@@ -131,7 +164,9 @@ def load_demo(*, kle_path: Path, progress: Progress, now: dt.datetime | None = N
     return users
 
 
-def _assign_task_units(departments: dict[str, Department], units: dict[tuple[str, str], Unit]) -> None:
+def _assign_task_units(
+    departments: dict[str, Department], units: dict[tuple[str, str], Unit]
+) -> None:
     for abbreviation, _name, unit_names in DEPARTMENTS:
         Task.objects.filter(department=departments[abbreviation], unit__isnull=True).update(
             unit=units[abbreviation, unit_names[0]]
@@ -145,7 +180,7 @@ def _invent_contacts(*, registrar: User, now: dt.datetime) -> None:
     tasks = list(Task.objects.select_related("unit").prefetch_related("kle_topics"))
     parties = [("cpr", _fictitious_cpr(rng), _person_name(rng)) for _ in range(60)]
     parties += [("cvr", cvr, name) for name, cvr in COMPANIES]
-    channels, weights = zip(*CHANNEL_WEIGHTS.items(), strict=True)
+    channels, weights = list(CHANNEL_WEIGHTS), list(CHANNEL_WEIGHTS.values())
     threads: dict[str, list[Thread]] = {}
     moments = sorted(_office_time(rng, now) for _ in range(CONTACTS))
     for received_at in moments:
@@ -203,6 +238,7 @@ def _person_name(rng: random.Random) -> str:
 
 def _office_time(rng: random.Random, now: dt.datetime) -> dt.datetime:
     day = (now - dt.timedelta(days=rng.randint(0, 89))).astimezone(timezone.get_current_timezone())
-    moment = day.replace(hour=rng.randint(8, 15), minute=rng.randint(0, 59), second=0, microsecond=0)
+    moment = day.replace(
+        hour=rng.randint(8, 15), minute=rng.randint(0, 59), second=0, microsecond=0
+    )
     return min(moment, now)
-

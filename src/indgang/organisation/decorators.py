@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
+from indgang.organisation.requests import remember_scope
 from indgang.organisation.selectors import get_scope
 
 View = Callable[..., HttpResponse]
@@ -22,7 +23,7 @@ def staff_view(view: View) -> View:
         scope = get_scope(user=request.user)
         if not scope.is_staff:
             raise PermissionDenied
-        request.scope = scope  # type: ignore[attr-defined]
+        remember_scope(request, scope)
         return view(request, *args, **kwargs)
 
     return wrapper

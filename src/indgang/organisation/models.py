@@ -20,7 +20,9 @@ class Municipality(models.Model):
 class Department(models.Model):
     """A forvaltning: owns tasks, units and the cases handled there."""
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="departments")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="departments"
+    )
     abbreviation = models.CharField(_("abbreviation"), max_length=10)
     name = models.CharField(_("name"), max_length=150)
 
@@ -65,7 +67,9 @@ class RoleAssignment(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey(Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("role assignment")

@@ -10,7 +10,9 @@ from indgang.organisation.models import Department, Municipality, RoleAssignment
 
 
 def ensure_municipality(*, code: str, name: str) -> Municipality:
-    municipality, _created = Municipality.objects.update_or_create(code=code, defaults={"name": name})
+    municipality, _created = Municipality.objects.update_or_create(
+        code=code, defaults={"name": name}
+    )
     return municipality
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from indgang.audit.constants import AccessAction, Purpose, Via
 from indgang.audit.services import log_access
@@ -34,7 +34,7 @@ class PartyOverview:
 
 def get_party_overview(
     *,
-    user: AbstractBaseUser,
+    user: User,
     scope: Scope,
     party_id: int,
     purpose: Purpose,

@@ -8,17 +8,18 @@ from indgang.audit.constants import Purpose, Via
 from indgang.audit.selectors import read_access_log
 from indgang.contacts.selectors import is_redacted
 from indgang.organisation.decorators import staff_view
+from indgang.organisation.requests import acting_user, request_scope
 from indgang.overview.selectors import get_party_overview
 from indgang.parties.models import Party
 
 
 @staff_view
 def party_overview(request: HttpRequest, party_id: int) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = request_scope(request)
     purpose = request.GET.get("purpose", Purpose.CONTACT)
     try:
         overview = get_party_overview(
-            user=request.user,  # type: ignore[arg-type]
+            user=acting_user(request),
             scope=scope,
             party_id=party_id,
             purpose=Purpose(purpose) if purpose in Purpose.values else Purpose.CONTACT,
@@ -34,7 +35,11 @@ def party_overview(request: HttpRequest, party_id: int) -> HttpResponse:
     return render(
         request,
         "overview/party_overview.html",
-        {"overview": overview, "threads": threads, "may_read_access_log": scope.may_read_access_log},
+        {
+            "overview": overview,
+            "threads": threads,
+            "may_read_access_log": scope.may_read_access_log,
+        },
     )
 
 
@@ -42,8 +47,8 @@ def party_overview(request: HttpRequest, party_id: int) -> HttpResponse:
 def party_access_log(request: HttpRequest, party_id: int) -> HttpResponse:
     try:
         party, entries = read_access_log(
-            user=request.user,  # type: ignore[arg-type]
-            scope=request.scope,  # type: ignore[attr-defined]
+            user=acting_user(request),
+            scope=request_scope(request),
             party_id=party_id,
             via=Via.UI,
             now=timezone.now(),

@@ -8,6 +8,7 @@ from indgang.audit.constants import AccessAction, Purpose, Via
 from indgang.audit.services import log_access
 from indgang.contacts.forms import parse_identifier
 from indgang.organisation.decorators import staff_view
+from indgang.organisation.requests import acting_user
 from indgang.parties.identifiers import InvalidIdentifierError
 from indgang.parties.selectors import find_citizen, find_company
 
@@ -25,7 +26,7 @@ def party_lookup(request: HttpRequest) -> HttpResponse:
     party = find_citizen(cpr=cpr) if cpr else find_company(cvr=cvr) if cvr else None
     if party is not None:
         log_access(
-            user=request.user,  # type: ignore[arg-type]
+            user=acting_user(request),
             party=party,
             action=AccessAction.LOOKED_UP,
             purpose=Purpose.CONTACT,

@@ -6,10 +6,13 @@ from rest_framework import serializers
 
 from indgang.catalogue.constants import KleLevel
 from indgang.catalogue.models import KleEntry, Task
+from indgang.organisation.models import Department
 
 
 class KleEntrySerializer(serializers.ModelSerializer[KleEntry]):
-    parent = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    parent_number: serializers.SlugRelatedField[KleEntry] = serializers.SlugRelatedField(
+        source="parent", slug_field="number", read_only=True
+    )
     active = serializers.BooleanField(source="is_active", read_only=True)
 
     class Meta:
@@ -18,7 +21,7 @@ class KleEntrySerializer(serializers.ModelSerializer[KleEntry]):
             "number",
             "level",
             "title",
-            "parent",
+            "parent_number",
             "active",
             "guidance",
             "legal_references",
@@ -41,8 +44,10 @@ class KleFilterSerializer(serializers.Serializer[Any]):
 
 
 class TaskSerializer(serializers.ModelSerializer[Task]):
-    department = serializers.SlugRelatedField(slug_field="abbreviation", read_only=True)
-    kle_topics = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
+    department: serializers.SlugRelatedField[Department] = serializers.SlugRelatedField(
+        slug_field="abbreviation", read_only=True
+    )
+    kle_topics = serializers.SerializerMethodField()
 
     class Meta:
         model = Task
@@ -59,6 +64,9 @@ class TaskSerializer(serializers.ModelSerializer[Task]):
             "self_service_url",
         ]
         read_only_fields = fields
+
+    def get_kle_topics(self, task: Task) -> list[str]:
+        return sorted(topic.number for topic in task.kle_topics.all())
 
 
 class TaskFilterSerializer(serializers.Serializer[Any]):

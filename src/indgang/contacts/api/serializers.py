@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext as _
+from django.contrib.auth.models import User
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from indgang.catalogue.constants import KleLevel
@@ -11,6 +12,7 @@ from indgang.contacts.constants import Channel, Direction, Outcome
 from indgang.contacts.models import Contact, Thread
 from indgang.contacts.selectors import is_redacted
 from indgang.organisation.models import Unit
+from indgang.organisation.requests import request_scope
 from indgang.parties.api.serializers import validate_cpr_field, validate_cvr_field
 from indgang.parties.identifiers import clean_cpr, clean_cvr
 from indgang.parties.models import Party
@@ -21,10 +23,19 @@ class ContactCreateSerializer(serializers.Serializer[Any]):
 
     channel = serializers.ChoiceField(choices=Channel.choices)
     direction = serializers.ChoiceField(choices=Direction.choices, default=Direction.INBOUND)
-    received_at = serializers.DateTimeField()
+    received_at = serializers.DateTimeField(
+        error_messages={
+            "invalid": _(
+                "Give the time in ISO 8601 with time zone, e.g. 2026-03-02T09:15:00+01:00."
+            )
+        }
+    )
     summary = serializers.CharField(max_length=10_000)
     party = serializers.PrimaryKeyRelatedField(
-        queryset=Party.objects.all(), required=False, allow_null=True
+        queryset=Party.objects.all(),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": _("There is no citizen or company {pk_value}.")},
     )
     cpr = serializers.CharField(required=False, write_only=True, validators=[validate_cpr_field])
     cvr = serializers.CharField(required=False, write_only=True, validators=[validate_cvr_field])
@@ -32,20 +43,30 @@ class ContactCreateSerializer(serializers.Serializer[Any]):
         required=False, write_only=True, max_length=200, help_text="Name of a new party."
     )
     task = serializers.PrimaryKeyRelatedField(
-        queryset=Task.objects.prefetch_related("kle_topics"), required=False, allow_null=True
+        queryset=Task.objects.prefetch_related("kle_topics"),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": _("Task {pk_value} is not in the task catalogue.")},
     )
     kle_topic = serializers.SlugRelatedField(
         slug_field="number",
         queryset=KleEntry.objects.filter(level=KleLevel.TOPIC),
         required=False,
         allow_null=True,
+        error_messages={"does_not_exist": _("KLE topic {value} does not exist.")},
     )
     unit = serializers.PrimaryKeyRelatedField(
-        queryset=Unit.objects.all(), required=False, allow_null=True
+        queryset=Unit.objects.all(),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": _("Unit {pk_value} does not exist.")},
     )
     outcome = serializers.ChoiceField(choices=Outcome.choices, required=False, allow_blank=True)
     thread = serializers.PrimaryKeyRelatedField(
-        queryset=Thread.objects.all(), required=False, allow_null=True
+        queryset=Thread.objects.all(),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": _("Thread {pk_value} does not exist.")},
     )
     duration_seconds = serializers.IntegerField(required=False, allow_null=True, min_value=0)
 
@@ -65,10 +86,14 @@ class ContactCreateSerializer(serializers.Serializer[Any]):
 class ContactSerializer(serializers.ModelSerializer[Contact]):
     """A contact as the register shows it; content is withheld where the reader routes only."""
 
-    kle_topic = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    kle_topic: serializers.SlugRelatedField[KleEntry] = serializers.SlugRelatedField(
+        slug_field="number", read_only=True
+    )
     summary = serializers.SerializerMethodField()
     redacted = serializers.SerializerMethodField()
-    handled_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    handled_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
 
     class Meta:
         model = Contact
@@ -96,4 +121,4 @@ class ContactSerializer(serializers.ModelSerializer[Contact]):
         return None if self.get_redacted(contact) else contact.summary
 
     def get_redacted(self, contact: Contact) -> bool:
-        return is_redacted(scope=self.context["request"].scope, contact=contact)
+        return is_redacted(scope=request_scope(self.context["request"]), contact=contact)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,6 +13,7 @@ from indgang.contacts.constants import Channel
 from indgang.contacts.models import Contact
 from indgang.contacts.selectors import list_contacts_for
 from indgang.contacts.services import NewContact, register_contact
+from indgang.organisation.requests import acting_user, request_scope
 
 
 class ContactFilterSerializer(serializers.Serializer[Any]):
@@ -24,7 +25,10 @@ class ContactFilterSerializer(serializers.Serializer[Any]):
 
 @extend_schema(tags=["contacts"])
 class ContactViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[Contact]
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[Contact],
 ):
     """The contact register: every channel in one place."""
 
@@ -36,7 +40,7 @@ class ContactViewSet(
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
         return list_contacts_for(
-            scope=self.request.scope,  # type: ignore[attr-defined]
+            scope=request_scope(self.request),
             party_id=data.get("party"),
             channel=data.get("channel"),
             received_from=data.get("received_from"),
@@ -69,8 +73,8 @@ class ContactViewSet(
                 thread=data.get("thread"),
                 duration_seconds=data.get("duration_seconds"),
             ),
-            registered_by=request.user,
-            registrar=request.scope,  # type: ignore[attr-defined]
+            registered_by=acting_user(request),
+            registrar=request_scope(request),
             now=timezone.now(),
         )
         body = ContactSerializer(contact, context=self.get_serializer_context()).data

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
+from indgang.organisation.requests import remember_scope
 from indgang.organisation.selectors import get_scope
 
 
@@ -14,5 +15,5 @@ class IsStaff(BasePermission):
 
     def has_permission(self, request: Request, view: Any) -> bool:
         scope = get_scope(user=request.user)
-        request.scope = scope  # type: ignore[attr-defined]
+        remember_scope(request, scope)
         return scope.is_staff

@@ -2,10 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User
 from rest_framework import serializers
 
 from indgang.audit.models import AccessLogEntry
 from indgang.contacts.api.serializers import ContactSerializer
+from indgang.contacts.selectors import is_redacted
+from indgang.organisation.requests import request_scope
+from indgang.overview.selectors import ThreadView
 from indgang.parties.api.serializers import PartySerializer
 
 
@@ -16,11 +20,11 @@ class ThreadViewSerializer(serializers.Serializer[Any]):
     last_contact_at = serializers.DateTimeField(source="thread.last_contact_at")
     contacts = ContactSerializer(many=True)
 
-    def get_subject(self, view: Any) -> str | None:
+    def get_subject(self, view: ThreadView) -> str | None:
         # The subject is the first contact's content: withheld when every contact is.
-        contacts = self.fields["contacts"].child
-        visible = any(not contacts.get_redacted(c) for c in view.contacts)
-        return str(view.thread.subject) if visible else None
+        scope = request_scope(self.context["request"])
+        visible = any(not is_redacted(scope=scope, contact=c) for c in view.contacts)
+        return view.thread.subject if visible else None
 
 
 class PartyOverviewSerializer(serializers.Serializer[Any]):
@@ -32,7 +36,9 @@ class PartyOverviewSerializer(serializers.Serializer[Any]):
 
 
 class AccessLogEntrySerializer(serializers.ModelSerializer[AccessLogEntry]):
-    user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    user: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
 
     class Meta:
         model = AccessLogEntry

@@ -9,16 +9,16 @@ from indgang.parties.identifiers import InvalidIdentifierError, clean_cpr, clean
 from indgang.parties.models import Party
 
 
-def validate_cpr_field(value: str) -> str:
+def validate_cpr_field(value: str) -> None:
     try:
-        return clean_cpr(value)
+        clean_cpr(value)
     except InvalidIdentifierError as error:
         raise serializers.ValidationError(str(error)) from error
 
 
-def validate_cvr_field(value: str) -> str:
+def validate_cvr_field(value: str) -> None:
     try:
-        return clean_cvr(value)
+        clean_cvr(value)
     except InvalidIdentifierError as error:
         raise serializers.ValidationError(str(error)) from error
 
@@ -39,13 +39,9 @@ class PartyLookupSerializer(serializers.Serializer[Any]):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if bool(attrs.get("cpr")) == bool(attrs.get("cvr")):
             raise serializers.ValidationError(_("Give exactly one of cpr or cvr."))
+        # The field validators only check; keep the cleaned digits.
+        if attrs.get("cpr"):
+            attrs["cpr"] = clean_cpr(attrs["cpr"])
+        if attrs.get("cvr"):
+            attrs["cvr"] = clean_cvr(attrs["cvr"])
         return attrs
-
-    def to_internal_value(self, data: Any) -> dict[str, Any]:
-        cleaned = super().to_internal_value(data)
-        # Validators only check; store the cleaned digits.
-        if cleaned.get("cpr"):
-            cleaned["cpr"] = clean_cpr(cleaned["cpr"])
-        if cleaned.get("cvr"):
-            cleaned["cvr"] = clean_cvr(cleaned["cvr"])
-        return cleaned

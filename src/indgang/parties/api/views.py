@@ -12,6 +12,8 @@ from rest_framework.response import Response
 from indgang.audit.constants import AccessAction, Purpose, Via
 from indgang.audit.selectors import read_access_log
 from indgang.audit.services import log_access
+from indgang.common.api import Pagination
+from indgang.organisation.requests import acting_user, request_scope
 from indgang.organisation.selectors import Scope
 from indgang.overview.api.serializers import AccessLogEntrySerializer, PartyOverviewSerializer
 from indgang.overview.selectors import get_party_overview
@@ -48,7 +50,7 @@ class PartyViewSet(viewsets.GenericViewSet[Party]):
         if party is None:
             return Response({"count": 0, "results": []})
         log_access(
-            user=request.user,
+            user=acting_user(request),
             party=party,
             action=AccessAction.LOOKED_UP,
             purpose=_purpose(request),
@@ -62,29 +64,31 @@ class PartyViewSet(viewsets.GenericViewSet[Party]):
     def overview(self, request: Request, pk: str) -> Response:
         """The 360: the party's threads and contacts across the departments you may see."""
         overview = get_party_overview(
-            user=request.user,
+            user=acting_user(request),
             scope=self._scope(),
             party_id=int(pk),
             purpose=_purpose(request),
             via=Via.API,
             now=timezone.now(),
         )
-        return Response(PartyOverviewSerializer(overview, context=self.get_serializer_context()).data)
+        return Response(
+            PartyOverviewSerializer(overview, context=self.get_serializer_context()).data
+        )
 
     @extend_schema(responses=AccessLogEntrySerializer(many=True))
     @action(detail=True, methods=["get"], url_path="access-log")
     def access_log(self, request: Request, pk: str) -> Response:
         """Who read this party's personal data, when, what and why (managers and administrators)."""
         _party, entries = read_access_log(
-            user=request.user,  # type: ignore[arg-type]
+            user=acting_user(request),
             scope=self._scope(),
             party_id=int(pk),
             via=Via.API,
             now=timezone.now(),
         )
-        page = self.paginate_queryset(entries)
-        return self.get_paginated_response(AccessLogEntrySerializer(page, many=True).data)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(entries, request, view=self)
+        return paginator.get_paginated_response(AccessLogEntrySerializer(page, many=True).data)
 
     def _scope(self) -> Scope:
-        scope: Scope = self.request.scope  # type: ignore[attr-defined]
-        return scope
+        return request_scope(self.request)

@@ -29,7 +29,10 @@ class Command(BaseCommand):
             with path.open(encoding="utf-8-sig", newline="") as file:
                 contacts = parse_contacts_csv(file)
             count = register_contacts_in_bulk(
-                contacts=contacts, registered_by=staff, registrar=get_scope(user=staff), now=timezone.now()
+                contacts=contacts,
+                registered_by=staff,
+                registrar=get_scope(user=staff),
+                now=timezone.now(),
             )
         except FileNotFoundError as error:
             raise CommandError(_("The file %(path)s does not exist.") % {"path": path}) from error

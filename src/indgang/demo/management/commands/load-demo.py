@@ -23,5 +23,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         self.stdout.write(self.style.SUCCESS(_("The demo is ready. Log in as:")))
         for username, full_name, roles in STAFF:
-            role_names = ", ".join(f"{role.label} ({department})" for role, department, _unit in roles)
+            role_names = ", ".join(
+                f"{role.label} ({department})" for role, department, _unit in roles
+            )
             self.stdout.write(f"  {username:<8} / {PASSWORD}   {full_name}: {role_names}")

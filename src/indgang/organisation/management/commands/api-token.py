@@ -9,7 +9,7 @@ from rest_framework.authtoken.models import Token
 
 
 class Command(BaseCommand):
-    help = "Print the API token of a user (created on first use). Send it as 'Authorization: Token <t>'."
+    help = "Print a user's API token (made on first use); send it as 'Authorization: Token <t>'."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")

@@ -1,0 +1,170 @@
+"""Fixtures shared by every app's tests: a small municipality, its staff, KLE and tasks.
+
+Everything is made through the domain services, as the product itself would make it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from indgang.catalogue.constants import Depth
+from indgang.catalogue.models import KleEntry, Task
+from indgang.catalogue.services import KleImportReport, import_kle
+from indgang.contacts.constants import Channel
+from indgang.contacts.models import Contact
+from indgang.contacts.services import NewContact, register_contact
+from indgang.organisation.constants import Role
+from indgang.organisation.models import Department, Unit
+from indgang.organisation.selectors import get_scope
+from indgang.organisation.services import (
+    ensure_department,
+    ensure_municipality,
+    ensure_staff_user,
+    ensure_unit,
+)
+
+SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+KLE_FULL = SHARED_DATA / "kle" / "KLE-Emneplan_Version2-0_2015-08-01.xml"
+KLE_SUBSET = SHARED_DATA / "kle" / "os2opgavefordeler_KLE-valid-data.xml"
+PASSWORD = "test-password-1"
+# Fictitious, valid CPR numbers (python-stdnum accepts them: real dates of birth).
+CPR_A = "0101901234"
+CPR_B = "2402851237"
+CVR_A = "13585490"
+
+
+@dataclass(frozen=True)
+class Org:
+    frontline_dept: Department
+    building_dept: Department
+    benefits_dept: Department
+    contact_centre: Unit
+    building_unit: Unit
+    benefits_unit: Unit
+
+
+@dataclass(frozen=True)
+class Staff:
+    frontline: User
+    caseworker: User
+    other_caseworker: User
+    manager: User
+    admin: User
+
+
+@pytest.fixture
+def org(db: None) -> Org:
+    municipality = ensure_municipality(code="999", name="Testkommune")
+    frontline = ensure_department(
+        municipality=municipality, abbreviation="KBS", name="Borgerservice"
+    )
+    building = ensure_department(
+        municipality=municipality, abbreviation="BTF", name="Teknik og Miljø"
+    )
+    benefits = ensure_department(
+        municipality=municipality, abbreviation="FAF", name="Familie og Arbejde"
+    )
+    return Org(
+        frontline_dept=frontline,
+        building_dept=building,
+        benefits_dept=benefits,
+        contact_centre=ensure_unit(department=frontline, name="Kontaktcenter", is_frontline=True),
+        building_unit=ensure_unit(department=building, name="Byggesager"),
+        benefits_unit=ensure_unit(department=benefits, name="Ydelser"),
+    )
+
+
+@pytest.fixture
+def staff(org: Org) -> Staff:
+    def user(username: str, role: Role, department: Department, unit: Unit | None) -> User:
+        return ensure_staff_user(
+            username=username,
+            password=PASSWORD,
+            full_name=username.title(),
+            roles=[(role, department, unit)],
+        )
+
+    return Staff(
+        frontline=user("front", Role.FRONTLINE, org.frontline_dept, org.contact_centre),
+        caseworker=user("byg", Role.CASEWORKER, org.building_dept, org.building_unit),
+        other_caseworker=user("ydelse", Role.CASEWORKER, org.benefits_dept, org.benefits_unit),
+        manager=user("leder", Role.MANAGER, org.frontline_dept, org.contact_centre),
+        admin=user("admin", Role.ADMIN, org.frontline_dept, org.contact_centre),
+    )
+
+
+@pytest.fixture
+def kle_subset(db: None) -> KleImportReport:
+    return import_kle(path=KLE_SUBSET)
+
+
+@pytest.fixture
+def tasks(org: Org, kle_subset: KleImportReport) -> dict[str, Task]:
+    """Two tasks on topics of the KLE subset: one the front line resolves, one it forwards."""
+    heating = Task.objects.create(
+        title="Tilslutning til fjernvarme",
+        department=org.building_dept,
+        unit=org.building_unit,
+        depth=Depth.RULE_BASED,
+        frontline_may_resolve=True,
+        channels=[Channel.PHONE, Channel.SELFSERVICE],
+    )
+    heating.kle_topics.set(KleEntry.objects.filter(number__in=["13.03.20", "13.03.00"]))
+    groundwater = Task.objects.create(
+        title="Bortledning af grundvand",
+        department=org.benefits_dept,
+        unit=org.benefits_unit,
+        depth=Depth.DISCRETIONARY,
+        frontline_may_resolve=False,
+        channels=[Channel.EMAIL],
+    )
+    groundwater.kle_topics.set(KleEntry.objects.filter(number="13.02.17"))
+    return {"heating": heating, "groundwater": groundwater}
+
+
+RegisterContact = Callable[..., Contact]
+
+
+@pytest.fixture
+def register(staff: Staff) -> RegisterContact:
+    """Register a contact through the service; keyword arguments go to NewContact."""
+
+    def _register(by: User | None = None, **fields: Any) -> Contact:
+        by = by or staff.frontline
+        fields.setdefault("channel", Channel.PHONE)
+        fields.setdefault("received_at", timezone.now() - dt.timedelta(minutes=5))
+        fields.setdefault("summary", "Spørger om fjernvarme")
+        return register_contact(
+            new=NewContact(**fields),
+            registered_by=by,
+            registrar=get_scope(user=by),
+            now=timezone.now(),
+        )
+
+    return _register
+
+
+ApiFor = Callable[[User], APIClient]
+
+
+@pytest.fixture
+def api_for() -> ApiFor:
+    """An API client that authenticates as the user with a token, as integrators do."""
+
+    def _api_for(user: User) -> APIClient:
+        client = APIClient()
+        token, _created = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return _api_for

@@ -1,0 +1,273 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
+
+from indgang.audit.models import AccessLogEntry
+from indgang.catalogue.models import Task
+from indgang.conftest import CPR_A, CPR_B, ApiFor, Org, RegisterContact, Staff
+from indgang.contacts.constants import Outcome
+from indgang.contacts.models import Contact, Thread
+from indgang.parties.models import Party
+
+URL = "/api/v1/contacts/"
+
+
+def body(**fields: Any) -> dict[str, Any]:
+    return {
+        "channel": "phone",
+        "received_at": "2026-03-02T09:15:00+01:00",
+        "summary": "Spørger om byggetilladelse til carport",
+        **fields,
+    }
+
+
+def test_two_contacts_for_one_cpr_appear_in_the_overview_and_the_read_is_logged(
+    api_for: ApiFor, staff: Staff
+) -> None:
+    api = api_for(staff.frontline)
+
+    phone = api.post(URL, body(cpr="010190-1234"), format="json")
+    email = api.post(
+        URL,
+        body(channel="email", cpr=CPR_A, thread=phone.json()["thread"], summary="Sender tegninger"),
+        format="json",
+    )
+
+    assert (phone.status_code, email.status_code) == (201, 201)
+    party_id = phone.json()["party"]
+    assert email.json()["party"] == party_id
+    overview = api.get(f"/api/v1/parties/{party_id}/overview/").json()
+    assert overview["contact_count"] == 2
+    assert overview["channel_counts"] == {"phone": 1, "email": 1}
+    assert [c["channel"] for c in overview["threads"][0]["contacts"]] == ["email", "phone"]
+    assert overview["party"]["identifier"] == "010190-xxxx"
+    log = api_for(staff.manager).get(f"/api/v1/parties/{party_id}/access-log/").json()
+    # Reading the log is itself logged, before the entries are listed.
+    assert [(e["user"], e["action"], e["purpose"], e["via"]) for e in log["results"]] == [
+        ("leder", "viewed_access_log", "supervision", "api"),
+        ("front", "viewed_overview", "contact", "api"),
+    ]
+
+
+def test_created_contact_is_returned_as_the_register_shows_it(
+    api_for: ApiFor, staff: Staff, org: Org, tasks: dict[str, Task]
+) -> None:
+    response = api_for(staff.frontline).post(
+        URL,
+        body(
+            cpr=CPR_A,
+            task=tasks["heating"].pk,
+            outcome="resolved_at_first_contact",
+            duration_seconds=240,
+        ),
+        format="json",
+    )
+
+    assert response.status_code == 201
+    data = response.json()
+    contact = Contact.objects.get()
+    assert data == {
+        "id": contact.pk,
+        "channel": "phone",
+        "direction": "in",
+        "received_at": "2026-03-02T09:15:00+01:00",
+        "party": contact.party_id,
+        "summary": "Spørger om byggetilladelse til carport",
+        "redacted": False,
+        "task": tasks["heating"].pk,
+        "kle_topic": "13.03.00",
+        "unit": org.contact_centre.pk,
+        "department": org.frontline_dept.pk,
+        "outcome": "resolved_at_first_contact",
+        "thread": contact.thread_id,
+        "duration_seconds": 240,
+        "handled_by": "front",
+        "created_at": data["created_at"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("fields", "errors"),
+    [
+        ({"cpr": "3213901234"}, {"cpr": ["CPR-nummeret begynder ikke med en gyldig fødselsdato."]}),
+        ({"cpr": "12345"}, {"cpr": ["Et CPR-nummer har 10 cifre (DDMMÅÅ-XXXX)."]}),
+        ({"cvr": "13585491"}, {"cvr": ["CVR-nummerets kontrolciffer passer ikke; tjek nummeret."]}),
+        ({"channel": "fax"}, {"channel": ['"fax" er ikke et gyldigt valg.']}),
+        ({"task": 999999}, {"task": ["Opgave 999999 findes ikke i opgavekataloget."]}),
+        ({"kle_topic": "99.99.99"}, {"kle_topic": ["KLE-emnet 99.99.99 findes ikke."]}),
+        ({"unit": 999999}, {"unit": ["Enheden 999999 findes ikke."]}),
+        ({"thread": 999999}, {"thread": ["Forløbet 999999 findes ikke."]}),
+        (
+            {"cpr": None, "party": 999999},
+            {"party": ["Der findes ingen borger eller virksomhed 999999."]},
+        ),
+        (
+            {"received_at": "2099-01-01T10:00:00+01:00"},
+            {"received_at": ["Modtagelsestidspunktet kan ikke ligge i fremtiden."]},
+        ),
+        (
+            {"received_at": "i går"},
+            {
+                "received_at": [
+                    "Angiv tidspunktet i ISO 8601 med tidszone, fx 2026-03-02T09:15:00+01:00."
+                ]
+            },
+        ),
+        ({"outcome": "forwarded"}, {"unit": ["Vælg den enhed, henvendelsen videresendes til."]}),
+        (
+            {"cpr": CPR_A, "cvr": "13585490"},
+            {"cvr": ["Angiv parten med én af party, cpr eller cvr, ikke flere."]},
+        ),
+    ],
+)
+def test_invalid_input_gives_400_with_a_danish_message_and_stores_nothing(
+    api_for: ApiFor,
+    staff: Staff,
+    tasks: dict[str, Task],
+    fields: dict[str, Any],
+    errors: dict[str, list[str]],
+) -> None:
+    given = {key: value for key, value in {"cpr": CPR_B, **fields}.items() if value is not None}
+
+    response = api_for(staff.frontline).post(URL, body(**given), format="json")
+
+    assert response.status_code == 400
+    assert response.json() == errors
+    assert (Contact.objects.count(), Thread.objects.count(), Party.objects.count()) == (0, 0, 0)
+
+
+def test_user_without_a_role_is_refused(api_for: ApiFor, staff: Staff) -> None:
+    staff.frontline.role_assignments.all().delete()
+
+    response = api_for(staff.frontline).post(URL, body(cpr=CPR_A), format="json")
+
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Du har ingen rolle i kommunen og kan ikke bruge API’et."}
+    assert Contact.objects.count() == 0
+
+
+def test_anonymous_request_is_refused(staff: Staff) -> None:
+    from rest_framework.test import APIClient
+
+    assert APIClient().get(URL).status_code == 401
+
+
+def _department_contacts(
+    register: RegisterContact, org: Org, staff: Staff
+) -> tuple[Contact, Contact]:
+    building = register(
+        cpr=CPR_A, unit=org.building_unit, outcome=Outcome.FORWARDED, summary="Carport"
+    )
+    benefits = register(
+        cpr=CPR_A, unit=org.benefits_unit, outcome=Outcome.FORWARDED, summary="Boligstøtte"
+    )
+    return building, benefits
+
+
+def test_caseworker_lists_and_reads_only_their_departments_contacts(
+    api_for: ApiFor, register: RegisterContact, org: Org, staff: Staff
+) -> None:
+    building, benefits = _department_contacts(register, org, staff)
+    api = api_for(staff.caseworker)
+
+    listed = api.get(URL).json()
+
+    assert [c["id"] for c in listed["results"]] == [building.pk]
+    assert api.get(f"{URL}{building.pk}/").status_code == 200
+    hidden = api.get(f"{URL}{benefits.pk}/")
+    assert hidden.status_code == 404
+    assert hidden.json() == {"detail": "Findes ikke, eller du må ikke se den."}
+    overview = api.get(f"/api/v1/parties/{building.party_id}/overview/").json()
+    assert [c["summary"] for t in overview["threads"] for c in t["contacts"]] == ["Carport"]
+
+
+def test_front_line_sees_every_contact_but_other_departments_content_is_redacted(
+    api_for: ApiFor, register: RegisterContact, org: Org, staff: Staff
+) -> None:
+    building, benefits = _department_contacts(register, org, staff)
+    own = register(cpr=CPR_A, summary="Nyt sundhedskort")
+
+    listed = api_for(staff.frontline).get(URL).json()["results"]
+
+    assert [(c["id"], c["summary"], c["redacted"]) for c in listed] == [
+        (own.pk, "Nyt sundhedskort", False),
+        (benefits.pk, None, True),
+        (building.pk, None, True),
+    ]
+    assert [c["unit"] for c in listed] == [
+        org.contact_centre.pk,
+        org.benefits_unit.pk,
+        org.building_unit.pk,
+    ]
+
+
+def test_admin_sees_every_contact_in_full(
+    api_for: ApiFor, register: RegisterContact, org: Org, staff: Staff
+) -> None:
+    _department_contacts(register, org, staff)
+
+    listed = api_for(staff.admin).get(URL).json()["results"]
+
+    assert [c["summary"] for c in listed] == ["Boligstøtte", "Carport"]
+
+
+def test_list_filters_by_party_and_channel(
+    api_for: ApiFor, register: RegisterContact, staff: Staff
+) -> None:
+    mine = register(cpr=CPR_A, channel="email")
+    register(cpr=CPR_A, channel="phone")
+    register(cpr=CPR_B, channel="email")
+
+    filters = {"party": str(mine.party_id), "channel": "email"}
+    listed = api_for(staff.admin).get(URL, filters).json()
+
+    assert [c["id"] for c in listed["results"]] == [mine.pk]
+    bad = api_for(staff.admin).get(URL, {"channel": "fax"})
+    assert (bad.status_code, bad.json()) == (400, {"channel": ['"fax" er ikke et gyldigt valg.']})
+
+
+def test_list_spends_the_same_few_queries_whatever_the_number_of_contacts(
+    api_for: ApiFor,
+    register: RegisterContact,
+    staff: Staff,
+    tasks: dict[str, Task],
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    api = api_for(staff.frontline)
+    register(cpr=CPR_A, task=tasks["heating"])
+    # token+user, scope, count, page
+    with django_assert_num_queries(4):
+        api.get(URL)
+    for n in range(20):
+        register(cpr=CPR_B if n % 2 else CPR_A, task=tasks["heating"], summary=f"Nr. {n}")
+    with django_assert_num_queries(4):
+        assert len(api.get(URL).json()["results"]) == 21
+
+
+def test_post_spends_a_constant_handful_of_queries(
+    api_for: ApiFor,
+    staff: Staff,
+    register: RegisterContact,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
+    api = api_for(staff.frontline)
+    register(cpr=CPR_A)
+    with django_assert_max_num_queries(8):
+        assert api.post(URL, body(cpr=CPR_A), format="json").status_code == 201
+
+
+def test_retrieve_uses_the_lists_permission_path(
+    api_for: ApiFor, register: RegisterContact, staff: Staff
+) -> None:
+    contact = register(cpr=CPR_A)
+
+    assert api_for(staff.caseworker).get(f"{URL}{contact.pk}/").status_code == 404
+    assert api_for(staff.frontline).get(f"{URL}{contact.pk}/").json()["summary"] == (
+        "Spørger om fjernvarme"
+    )
+    assert AccessLogEntry.objects.count() == 0
+    assert timezone.now()

@@ -1,0 +1,137 @@
+"""The front desk in a real browser: log in, look up a citizen, register a call, see the 360.
+
+Drives Debian's chromium through Playwright against pytest-django's live server. The pages are
+translated, so elements are found by id, name and value, never by their label text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+from indgang.audit.constants import AccessAction
+from indgang.audit.models import AccessLogEntry
+from indgang.catalogue.models import Task
+from indgang.conftest import CPR_A, PASSWORD, RegisterContact, Staff
+from indgang.contacts.constants import Channel, Outcome
+from indgang.contacts.models import Contact
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SCREENSHOT = Path(__file__).resolve().parents[4] / "var" / "screenshots" / "front_desk_360.png"
+TIMEOUT_MS = 10_000
+
+EARLIER_SUMMARY = "Spørger om byggetilladelse til carport"
+NEW_SUMMARY = "Ringer om tilslutning til fjernvarme i ny bolig"
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """A headless chromium, closed however the test ends."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def log_in(page: Page, *, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    # Submit from the keyboard, as staff do.
+    page.locator("#id_password").press("Enter")
+    # A failed log-in re-renders the form with an alert; only the front desk has this field.
+    expect(page.locator("#id_identifier")).to_be_visible(timeout=TIMEOUT_MS)
+
+
+@pytest.mark.browser
+def test_front_desk_registers_a_call_that_shows_in_the_360(
+    live_server: LiveServer,
+    transactional_db: None,
+    monkeypatch: pytest.MonkeyPatch,
+    staff: Staff,
+    tasks: dict[str, Task],
+    register: RegisterContact,
+) -> None:
+    # Playwright's sync API keeps an event loop on this thread; the ORM must still run here.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    earlier = register(cpr=CPR_A, party_name="Karen Jensen", summary=EARLIER_SUMMARY)
+    party = earlier.party
+    assert party is not None
+    heating = tasks["heating"]
+    user = staff.frontline
+    base_url = live_server.url
+
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(TIMEOUT_MS)
+
+        log_in(page, base_url=base_url, username=user.username)
+        assert page.url == f"{base_url}/"
+        # Keyboard first: the identifier field has focus as soon as the page loads.
+        assert page.evaluate("document.activeElement && document.activeElement.id") == (
+            "id_identifier"
+        )
+
+        page.locator("#id_identifier").press_sequentially(CPR_A)
+        card = page.locator("#party-result .party-card")
+        expect(card).to_contain_text("Karen Jensen")
+        expect(card).to_have_attribute("data-party", str(party.pk))
+
+        page.locator("#id_summary").fill(NEW_SUMMARY)
+
+        page.locator("#task-search").press_sequentially("fjernvarme")
+        option = page.locator("label.task-option", has_text=heating.title)
+        expect(option).to_have_count(1)
+        radio = option.locator("input[type=radio][name=task]")
+        expect(radio).to_have_value(str(heating.pk))
+        radio.check()
+        expect(radio).to_be_checked()
+
+        phone = page.locator("input[name=channel][value=phone]")
+        phone.check()
+        expect(phone).to_be_checked()
+
+        page.locator(
+            f"button[name=outcome][value={Outcome.RESOLVED_AT_FIRST_CONTACT.value}]"
+        ).click()
+        page.wait_for_url(f"{base_url}/parties/{party.pk}/")
+
+        expect(page.locator("h1")).to_contain_text("Karen Jensen")
+        phone_calls = page.locator("li.contact[data-channel=phone]")
+        expect(phone_calls.filter(has_text=NEW_SUMMARY)).to_have_count(1)
+        expect(page.locator("li.contact").filter(has_text=EARLIER_SUMMARY)).to_have_count(1)
+
+        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOT), full_page=True)
+
+    contacts = list(Contact.objects.filter(party=party).order_by("pk"))
+    assert len(contacts) == 2
+    assert contacts[0].pk == earlier.pk
+    new = contacts[1]
+    assert new.summary == NEW_SUMMARY
+    assert new.channel == Channel.PHONE
+    assert new.outcome == Outcome.RESOLVED_AT_FIRST_CONTACT
+    assert new.task_id == heating.pk
+    assert new.handled_by_id == user.pk
+    log = AccessLogEntry.objects.filter(party=party, user=user)
+    assert log.filter(action=AccessAction.LOOKED_UP).exists()
+    assert log.filter(action=AccessAction.VIEWED_OVERVIEW).exists()
