@@ -88,6 +88,8 @@ def parse_kle_file(path: Path) -> KlePlan:
 
 
 def _walk(element: Element, depth: int, parent_number: str | None) -> Iterator[KleRecord]:
+    # The parent is where the XML places an entry, not a prefix of its number: KL's own valid
+    # subset nests groups 88.20 and 88.24 under main group 00.
     tag, level, number_tag, title_tag, prefix = _LEVELS[depth]
     for child in element.findall(tag):
         record = _record(child, level, number_tag, title_tag, prefix, parent_number)

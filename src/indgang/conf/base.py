@@ -46,6 +46,7 @@ DATABASES = {
             "DATABASE_URL",
             f"sqlite:///{VAR_DIR / 'indgang.sqlite3'}",
             help="Database URL: the embedded SQLite file by default, postgres://… in production.",
+            shown_default="sqlite:///$INDGANG_VAR_DIR/indgang.sqlite3",
         ),
         conn_max_age=600,
         conn_health_checks=True,

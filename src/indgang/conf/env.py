@@ -16,6 +16,7 @@ class Setting:
     default: str | None
     help: str
     secret: bool
+    shown_default: str | None
 
 
 REGISTRY: dict[str, Setting] = {}
@@ -25,11 +26,21 @@ class MissingSettingError(RuntimeError):
     pass
 
 
-def config(name: str, default: str | None, *, help: str, secret: bool = False) -> str:  # noqa: A002
-    """Return the variable's value; a `None` default makes it required."""
-    REGISTRY[name] = Setting(name=name, default=default, help=help, secret=secret)
+def config(
+    name: str,
+    default: str | None,
+    *,
+    help: str,  # noqa: A002
+    secret: bool = False,
+    shown_default: str | None = None,
+) -> str:
+    """Return the variable's value; a `None` default makes it required and never empty.
+
+    `shown_default` documents a default computed from another setting.
+    """
+    REGISTRY[name] = Setting(name, default, help, secret, shown_default)
     value = os.environ.get(name, default)
-    if value is None:
+    if value is None or (default is None and not value):
         raise MissingSettingError(f"{name} must be set: {help}")
     return value
 

@@ -9,21 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from indgang.catalogue.models import Task
 from indgang.contacts.constants import Channel, Outcome
 from indgang.organisation.models import Unit
-from indgang.parties.identifiers import InvalidIdentifierError, clean_cpr, clean_cvr
-
-
-def parse_identifier(value: str) -> tuple[str | None, str | None]:
-    """Read a CPR (10 digits) or CVR (8 digits) number typed at the desk; return (cpr, cvr)."""
-    digits = "".join(ch for ch in value if ch.isdigit())
-    if not value.strip():
-        return None, None
-    if len(digits) == 10:
-        return clean_cpr(digits), None
-    if len(digits) == 8:
-        return None, clean_cvr(digits)
-    raise InvalidIdentifierError(
-        _("Type a CPR number (10 digits) or a CVR number (8 digits), or leave it empty.")
-    )
+from indgang.parties.identifiers import InvalidIdentifierError, parse_identifier
 
 
 class FrontDeskContactForm(forms.Form):

@@ -15,6 +15,7 @@ from indgang.catalogue.constants import KleLevel
 from indgang.catalogue.models import KleEntry, Task
 from indgang.contacts.constants import Channel, Direction, Outcome
 from indgang.contacts.services import NewContact
+from indgang.organisation.models import Unit
 from indgang.parties.identifiers import InvalidIdentifierError, clean_cpr, clean_cvr
 
 COLUMNS = (
@@ -26,6 +27,7 @@ COLUMNS = (
     "cvr",
     "task",
     "kle_topic",
+    "unit",
     "outcome",
     "duration_seconds",
 )
@@ -42,11 +44,12 @@ def parse_contacts_csv(file: TextIO) -> list[NewContact]:
         )
     tasks = {str(t.pk): t for t in Task.objects.prefetch_related("kle_topics")}
     topics = {t.number: t for t in KleEntry.objects.filter(level=KleLevel.TOPIC)}
+    units = {str(u.pk): u for u in Unit.objects.all()}
     contacts: list[NewContact] = []
     problems: list[str] = []
     for line, row in enumerate(reader, start=2):
         try:
-            contacts.append(_row(row, tasks, topics))
+            contacts.append(_row(row, tasks, topics, units))
         except ValidationError as error:
             problems += [
                 _("Line %(line)d: %(problem)s") % {"line": line, "problem": m}
@@ -57,7 +60,12 @@ def parse_contacts_csv(file: TextIO) -> list[NewContact]:
     return contacts
 
 
-def _row(row: dict[str, str], tasks: dict[str, Task], topics: dict[str, KleEntry]) -> NewContact:
+def _row(
+    row: dict[str, str],
+    tasks: dict[str, Task],
+    topics: dict[str, KleEntry],
+    units: dict[str, Unit],
+) -> NewContact:
     value = {key: (row.get(key) or "").strip() for key in COLUMNS}
     errors: list[str] = []
 
@@ -72,6 +80,7 @@ def _row(row: dict[str, str], tasks: dict[str, Task], topics: dict[str, KleEntry
     outcome = choice("outcome", Outcome.values)
     task_id = choice("task", tasks)
     kle_number = choice("kle_topic", topics)
+    unit_id = choice("unit", units)
     received_at = _received_at(value["received_at"], errors)
     cpr = _identifier(value["cpr"], clean_cpr, errors)
     cvr = _identifier(value["cvr"], clean_cvr, errors)
@@ -91,6 +100,7 @@ def _row(row: dict[str, str], tasks: dict[str, Task], topics: dict[str, KleEntry
         cvr=cvr,
         task=tasks.get(task_id),
         kle_topic=topics.get(kle_number),
+        unit=units.get(unit_id),
         outcome=Outcome(outcome) if outcome else None,
         duration_seconds=int(duration) if duration else None,
     )

@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from indgang.audit.constants import AccessAction, Purpose, Via
 from indgang.audit.services import log_access
 from indgang.contacts.models import Contact, Thread
-from indgang.contacts.selectors import list_contacts_for
+from indgang.contacts.selectors import is_redacted, list_contacts_for
 from indgang.organisation.selectors import Scope
 from indgang.parties.models import Party
 
@@ -21,6 +21,8 @@ OVERVIEW_CONTACT_LIMIT = 200
 class ThreadView:
     thread: Thread
     contacts: list[Contact] = field(default_factory=list)
+    # The subject is the first contact's content: shown only if the reader sees some contact.
+    subject_visible: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,9 +58,9 @@ def get_party_overview(
     threads: dict[int, ThreadView] = {}
     channel_counts: dict[str, int] = {}
     for contact in contacts:
-        threads.setdefault(contact.thread_id, ThreadView(thread=contact.thread)).contacts.append(
-            contact
-        )
+        view = threads.setdefault(contact.thread_id, ThreadView(thread=contact.thread))
+        view.contacts.append(contact)
+        view.subject_visible |= not is_redacted(scope=scope, contact=contact)
         channel_counts[contact.channel] = channel_counts.get(contact.channel, 0) + 1
     log_access(
         user=user,

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from indgang.audit.constants import Purpose, Via
 from indgang.audit.selectors import read_access_log
+from indgang.contacts.constants import Channel
 from indgang.contacts.selectors import is_redacted
 from indgang.organisation.decorators import staff_view
 from indgang.organisation.requests import acting_user, request_scope
@@ -38,6 +39,9 @@ def party_overview(request: HttpRequest, party_id: int) -> HttpResponse:
         {
             "overview": overview,
             "threads": threads,
+            "channel_counts": [
+                (Channel(code).label, count) for code, count in overview.channel_counts.items()
+            ],
             "may_read_access_log": scope.may_read_access_log,
         },
     )

@@ -51,6 +51,20 @@ def clean_cvr(value: str) -> str:
         raise InvalidIdentifierError(_("The CVR number is not valid.")) from error
 
 
+def parse_identifier(value: str) -> tuple[str | None, str | None]:
+    """Read a CPR (10 digits) or CVR (8 digits) number typed at the desk; return (cpr, cvr)."""
+    digits = "".join(ch for ch in value if ch.isdigit())
+    if not value.strip():
+        return None, None
+    if len(digits) == 10:
+        return clean_cpr(digits), None
+    if len(digits) == 8:
+        return None, clean_cvr(digits)
+    raise InvalidIdentifierError(
+        _("Type a CPR number (10 digits) or a CVR number (8 digits), or leave it empty.")
+    )
+
+
 @lru_cache(maxsize=1)
 def _keys() -> tuple[Fernet, bytes]:
     key = settings.CPR_KEY.encode()

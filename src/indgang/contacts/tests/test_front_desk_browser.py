@@ -81,7 +81,8 @@ def test_front_desk_registers_a_call_that_shows_in_the_360(
     base_url = live_server.url
 
     with chromium() as browser:
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        # A Danish browser, as at the municipality's front desk.
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="da-DK")
         page.set_default_timeout(TIMEOUT_MS)
 
         log_in(page, base_url=base_url, username=user.username)
@@ -115,6 +116,9 @@ def test_front_desk_registers_a_call_that_shows_in_the_360(
         ).click()
         page.wait_for_url(f"{base_url}/parties/{party.pk}/")
 
+        expect(page.locator(".messages")).to_have_text(
+            "Henvendelsen er registreret: Løst ved første kontakt."
+        )
         expect(page.locator("h1")).to_contain_text("Karen Jensen")
         phone_calls = page.locator("li.contact[data-channel=phone]")
         expect(phone_calls.filter(has_text=NEW_SUMMARY)).to_have_count(1)

@@ -7,8 +7,6 @@ from rest_framework import serializers
 
 from indgang.audit.models import AccessLogEntry
 from indgang.contacts.api.serializers import ContactSerializer
-from indgang.contacts.selectors import is_redacted
-from indgang.organisation.requests import request_scope
 from indgang.overview.selectors import ThreadView
 from indgang.parties.api.serializers import PartySerializer
 
@@ -21,10 +19,7 @@ class ThreadViewSerializer(serializers.Serializer[Any]):
     contacts = ContactSerializer(many=True)
 
     def get_subject(self, view: ThreadView) -> str | None:
-        # The subject is the first contact's content: withheld when every contact is.
-        scope = request_scope(self.context["request"])
-        visible = any(not is_redacted(scope=scope, contact=c) for c in view.contacts)
-        return view.thread.subject if visible else None
+        return view.thread.subject if view.subject_visible else None
 
 
 class PartyOverviewSerializer(serializers.Serializer[Any]):

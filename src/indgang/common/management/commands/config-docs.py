@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,8 @@ class Command(BaseCommand):
         parser.add_argument("--root", type=Path, default=Path.cwd())
 
     def handle(self, *args: Any, root: Path, **options: Any) -> None:
+        # Production's own variables register when its module is read.
+        importlib.import_module("indgang.conf.production")
         settings = sorted(REGISTRY.values(), key=lambda s: s.name)
         lines = [
             "# Configuration",
@@ -27,11 +30,15 @@ class Command(BaseCommand):
             "| --- | --- | --- |",
         ]
         for s in settings:
-            default = "*(required in production)*" if s.secret else f"`{s.default}`"
+            default = (
+                "*(required in production)*" if s.secret else f"`{s.shown_default or s.default}`"
+            )
             lines.append(f"| `{s.name}` | {default} | {s.help} |")
+        (root / "docs").mkdir(exist_ok=True)
         (root / "docs" / "configuration.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
         example = ["# Copy to .env and adjust. Secrets have no default in production."]
         for s in settings:
-            example += [f"# {s.help}", f"{s.name}={'' if s.secret else s.default or ''}"]
+            value = "" if s.secret else s.shown_default or s.default or ""
+            example += [f"# {s.help}", f"{s.name}={value}"]
         (root / ".env.example").write_text("\n".join(example) + "\n", encoding="utf-8")
         self.stdout.write(f"docs/configuration.md, .env.example: {len(settings)}")
