@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from django.test import Client
+
+from indgang.audit.models import AccessLogEntry
+from indgang.conftest import CPR_A, PASSWORD, Org, RegisterContact, Staff
+from indgang.contacts.constants import Outcome
+from indgang.contacts.models import Contact
+from indgang.parties.models import Party
+
+
+def client_for(username: str) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="da")
+    assert client.login(username=username, password=PASSWORD)
+    return client
+
+
+def test_360_page_shows_own_content_redacts_the_rest_and_logs_the_read(
+    register: RegisterContact, org: Org, staff: Staff
+) -> None:
+    register(cpr=CPR_A, party_name="Karen Jensen", summary="Nyt sundhedskort")
+    other = register(
+        cpr=CPR_A, unit=org.benefits_unit, outcome=Outcome.FORWARDED, summary="Hemmeligt"
+    )
+
+    page = client_for("front").get(f"/parties/{other.party_id}/")
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Nyt sundhedskort" in html
+    assert "Hemmeligt" not in html
+    assert "En anden forvaltnings henvendelse" in html
+    assert "010190-xxxx" in html and CPR_A not in html
+    assert AccessLogEntry.objects.filter(action="viewed_overview", via="ui").count() == 1
+
+
+def test_access_log_page_is_for_managers(register: RegisterContact, staff: Staff) -> None:
+    party_id = register(cpr=CPR_A).party_id
+
+    assert client_for("front").get(f"/parties/{party_id}/access-log/").status_code == 403
+    page = client_for("leder").get(f"/parties/{party_id}/access-log/")
+    assert page.status_code == 200
+    assert "Så adgangsloggen" in page.content.decode()
+
+
+def test_front_desk_registers_a_contact_and_redirects_to_the_360(
+    staff: Staff, tasks: dict[str, object]
+) -> None:
+    response = client_for("front").post(
+        "/",
+        {
+            "identifier": "010190-1234",
+            "name": "Karen Jensen",
+            "channel": "personal",
+            "summary": "Møder op om fjernvarme",
+            "outcome": "resolved_at_first_contact",
+        },
+    )
+
+    contact = Contact.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/parties/{contact.party_id}/"
+    assert (contact.channel, contact.party.name if contact.party else None) == (
+        "personal",
+        "Karen Jensen",
+    )
+
+
+def test_front_desk_shows_danish_errors_and_stores_nothing(staff: Staff) -> None:
+    response = client_for("front").post(
+        "/",
+        {"identifier": "3213901234", "channel": "phone", "summary": "", "outcome": "forwarded"},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "CPR-nummeret begynder ikke med en gyldig fødselsdato." in html
+    assert "Dette felt er påkrævet." in html
+    assert (Contact.objects.count(), Party.objects.count()) == (0, 0)
+
+
+def test_forwarding_without_a_unit_is_refused_on_the_form(staff: Staff) -> None:
+    response = client_for("front").post(
+        "/",
+        {"identifier": "", "channel": "phone", "summary": "Om noget", "outcome": "forwarded"},
+    )
+
+    assert response.status_code == 400
+    assert "Vælg den enhed, henvendelsen videresendes til." in response.content.decode()
+    assert Contact.objects.count() == 0
+
+
+def test_anonymous_contact_returns_to_the_front_desk(staff: Staff) -> None:
+    response = client_for("front").post(
+        "/",
+        {"channel": "phone", "summary": "Åbningstider?", "outcome": "resolved_at_first_contact"},
+    )
+
+    assert (response.status_code, response["Location"]) == (302, "/")
+    assert Contact.objects.get().party is None
+
+
+def test_party_lookup_is_a_post_and_logs_a_hit(register: RegisterContact, staff: Staff) -> None:
+    register(cpr=CPR_A, party_name="Karen Jensen")
+    client = client_for("front")
+
+    assert client.get("/parties/lookup/", {"identifier": CPR_A}).status_code == 405
+    hit = client.post("/parties/lookup/", {"identifier": "010190 1234"})
+    miss = client.post("/parties/lookup/", {"identifier": "2402851237"})
+    typing = client.post("/parties/lookup/", {"identifier": "0101"})
+
+    assert "Karen Jensen" in hit.content.decode()
+    assert "Ukendt borger" in miss.content.decode()
+    assert typing.content.decode().strip() == ""
+    assert AccessLogEntry.objects.filter(action="looked_up", via="ui").count() == 1
+
+
+def test_staff_pages_need_a_login_and_a_role(staff: Staff) -> None:
+    assert Client().get("/").status_code == 302
+    staff.caseworker.role_assignments.all().delete()
+    assert client_for("byg").get("/").status_code == 403
+
+
+def test_catalogue_search_finds_tasks_by_word_and_kle_number(
+    staff: Staff, tasks: dict[str, object]
+) -> None:
+    client = client_for("front")
+
+    by_word = client.get("/catalogue/search/", {"task_q": "fjernvarme"}).content.decode()
+    by_number = client.get("/catalogue/search/", {"task_q": "13.02"}).content.decode()
+
+    assert "Tilslutning til fjernvarme" in by_word and "grundvand" not in by_word
+    assert "Bortledning af grundvand" in by_number
