@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AccessAction(models.TextChoices):
     LOOKED_UP = "looked_up", _("Looked up by identifier")
     VIEWED_OVERVIEW = "viewed_overview", _("Viewed the 360 overview")
-    VIEWED_CPR = "viewed_cpr", _("Viewed the full CPR number")
-    LISTED_CONTACTS = "listed_contacts", _("Listed contacts")
+    LISTED_CONTACTS = "listed_contacts", _("Saw contacts in a list")
+    VIEWED_CONTACT = "viewed_contact", _("Viewed a contact")
     VIEWED_ACCESS_LOG = "viewed_access_log", _("Viewed the access log")
 
 

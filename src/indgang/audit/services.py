@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.contrib.auth.models import User
 
 from indgang.audit.constants import AccessAction, Purpose, Via
 from indgang.audit.models import AccessLogEntry
 from indgang.parties.models import Party
+
+
+def log_reads(
+    *,
+    user: User,
+    party_ids: Iterable[int | None],
+    action: AccessAction,
+    purpose: Purpose,
+    via: Via,
+    at: dt.datetime,
+) -> None:
+    """Log one read per distinct party among those shown, e.g. on a page of contacts."""
+    AccessLogEntry.objects.bulk_create(
+        AccessLogEntry(
+            at=at, user_id=user.pk, party_id=party_id, action=action, purpose=purpose, via=via
+        )
+        for party_id in sorted({party_id for party_id in party_ids if party_id is not None})
+    )
 
 
 def log_access(

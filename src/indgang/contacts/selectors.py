@@ -40,12 +40,12 @@ def list_contacts_for(
     return contacts.order_by("-received_at", "-pk")
 
 
-def get_thread_for(*, scope: Scope, thread_id: int) -> Thread:
-    """The thread, if the scope may see it; raises Thread.DoesNotExist otherwise."""
+def visible_threads(*, scope: Scope) -> QuerySet[Thread]:
+    """The threads a new contact may join: those whose department the scope may see."""
     threads = Thread.objects.all()
     if not scope.routing_overview:
         threads = threads.filter(department_id__in=scope.department_ids)
-    return threads.get(pk=thread_id)
+    return threads
 
 
 def is_redacted(*, scope: Scope, contact: Contact) -> bool:

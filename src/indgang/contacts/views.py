@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from indgang.audit.constants import AccessAction, Purpose, Via
+from indgang.audit.services import log_reads
 from indgang.contacts.constants import Channel, Outcome
 from indgang.contacts.forms import FrontDeskContactForm
 from indgang.contacts.selectors import is_redacted, list_contacts_for
@@ -73,6 +75,14 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         scope=scope, channel=channel if channel in Channel.values else None
     )
     page = Paginator(contacts, 50).get_page(request.GET.get("page"))
+    log_reads(
+        user=acting_user(request),
+        party_ids=(contact.party_id for contact in page),
+        action=AccessAction.LISTED_CONTACTS,
+        purpose=Purpose.CONTACT,
+        via=Via.UI,
+        at=timezone.now(),
+    )
     rows = [(contact, is_redacted(scope=scope, contact=contact)) for contact in page]
     return render(
         request,

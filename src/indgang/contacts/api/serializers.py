@@ -10,7 +10,7 @@ from indgang.catalogue.constants import KleLevel
 from indgang.catalogue.models import KleEntry, Task
 from indgang.contacts.constants import Channel, Direction, Outcome
 from indgang.contacts.models import Contact, Thread
-from indgang.contacts.selectors import is_redacted
+from indgang.contacts.selectors import is_redacted, visible_threads
 from indgang.organisation.models import Unit
 from indgang.organisation.requests import request_scope
 from indgang.parties.api.serializers import validate_cpr_field, validate_cvr_field
@@ -69,6 +69,12 @@ class ContactCreateSerializer(serializers.Serializer[Any]):
         error_messages={"does_not_exist": _("Thread {pk_value} does not exist.")},
     )
     duration_seconds = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        thread = self.fields["thread"]
+        assert isinstance(thread, serializers.PrimaryKeyRelatedField)  # noqa: S101 - narrows
+        thread.queryset = visible_threads(scope=request_scope(self.context["request"]))
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         given = [key for key in ("party", "cpr", "cvr") if attrs.get(key)]

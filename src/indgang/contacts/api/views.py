@@ -8,6 +8,9 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from indgang.audit.api.serializers import PurposeSerializer, purpose_of
+from indgang.audit.constants import AccessAction, Via
+from indgang.audit.services import log_reads
 from indgang.contacts.api.serializers import ContactCreateSerializer, ContactSerializer
 from indgang.contacts.constants import Channel
 from indgang.contacts.models import Contact
@@ -47,13 +50,39 @@ class ContactViewSet(
             received_to=data.get("received_to"),
         )
 
-    @extend_schema(parameters=[ContactFilterSerializer])
+    @extend_schema(parameters=[ContactFilterSerializer, PurposeSerializer])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
+        """Contacts you may see, newest first; each party on the page is written to its log."""
+        purpose = purpose_of(request)
+        page = self.paginate_queryset(self.get_queryset())
+        assert page is not None  # noqa: S101 - the register is always paginated
+        log_reads(
+            user=acting_user(request),
+            party_ids=(contact.party_id for contact in page),
+            action=AccessAction.LISTED_CONTACTS,
+            purpose=purpose,
+            via=Via.API,
+            at=timezone.now(),
+        )
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(parameters=[PurposeSerializer])
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        purpose = purpose_of(request)
+        contact = self.get_object()
+        log_reads(
+            user=acting_user(request),
+            party_ids=[contact.party_id],
+            action=AccessAction.VIEWED_CONTACT,
+            purpose=purpose,
+            via=Via.API,
+            at=timezone.now(),
+        )
+        return Response(self.get_serializer(contact).data)
 
     @extend_schema(request=ContactCreateSerializer, responses={201: ContactSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        incoming = ContactCreateSerializer(data=request.data)
+        incoming = ContactCreateSerializer(data=request.data, context=self.get_serializer_context())
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         contact = register_contact(

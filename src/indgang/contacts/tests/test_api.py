@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
 from indgang.audit.models import AccessLogEntry
@@ -239,12 +238,12 @@ def test_list_spends_the_same_few_queries_whatever_the_number_of_contacts(
 ) -> None:
     api = api_for(staff.frontline)
     register(cpr=CPR_A, task=tasks["heating"])
-    # token+user, scope, count, page
-    with django_assert_num_queries(4):
+    # token+user, scope, count, page, one insert into the access log
+    with django_assert_num_queries(5):
         api.get(URL)
     for n in range(20):
         register(cpr=CPR_B if n % 2 else CPR_A, task=tasks["heating"], summary=f"Nr. {n}")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert len(api.get(URL).json()["results"]) == 21
 
 
@@ -260,14 +259,49 @@ def test_post_spends_a_constant_handful_of_queries(
         assert api.post(URL, body(cpr=CPR_A), format="json").status_code == 201
 
 
-def test_retrieve_uses_the_lists_permission_path(
+def test_retrieve_uses_the_lists_permission_path_and_logs_the_read(
     api_for: ApiFor, register: RegisterContact, staff: Staff
 ) -> None:
     contact = register(cpr=CPR_A)
 
     assert api_for(staff.caseworker).get(f"{URL}{contact.pk}/").status_code == 404
-    assert api_for(staff.frontline).get(f"{URL}{contact.pk}/").json()["summary"] == (
-        "Spørger om fjernvarme"
-    )
     assert AccessLogEntry.objects.count() == 0
-    assert timezone.now()
+    seen = api_for(staff.frontline).get(f"{URL}{contact.pk}/", {"purpose": "casework"})
+    assert seen.json()["summary"] == "Spørger om fjernvarme"
+    assert list(AccessLogEntry.objects.values_list("party_id", "action", "purpose")) == [
+        (contact.party_id, "viewed_contact", "casework")
+    ]
+
+
+def test_listing_logs_one_read_per_party_on_the_page(
+    api_for: ApiFor, register: RegisterContact, staff: Staff
+) -> None:
+    first = register(cpr=CPR_A)
+    register(cpr=CPR_A)
+    second = register(cpr=CPR_B)
+    register(summary="Anonym")
+
+    api_for(staff.frontline).get(URL)
+
+    assert sorted(
+        AccessLogEntry.objects.values_list("party_id", "action", "user__username", "via")
+    ) == sorted(
+        [
+            (first.party_id, "listed_contacts", "front", "api"),
+            (second.party_id, "listed_contacts", "front", "api"),
+        ]
+    )
+
+
+def test_a_caseworker_cannot_join_a_thread_of_another_department(
+    api_for: ApiFor, register: RegisterContact, org: Org, staff: Staff
+) -> None:
+    theirs = register(cpr=CPR_A, unit=org.benefits_unit, outcome=Outcome.FORWARDED)
+
+    response = api_for(staff.caseworker).post(
+        URL, body(cpr=CPR_A, thread=theirs.thread_id), format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"thread": [f"Forløbet {theirs.thread_id} findes ikke."]}
+    assert Contact.objects.count() == 1

@@ -1,15 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from indgang.audit.constants import AccessAction, Purpose, Via
+from indgang.audit.api.serializers import PurposeSerializer, purpose_of
+from indgang.audit.constants import AccessAction, Via
 from indgang.audit.selectors import read_access_log
 from indgang.audit.services import log_access
 from indgang.common.api import Pagination
@@ -22,22 +21,13 @@ from indgang.parties.models import Party
 from indgang.parties.selectors import find_citizen, find_company
 
 
-class PurposeSerializer(serializers.Serializer[Any]):
-    purpose = serializers.ChoiceField(choices=Purpose.choices, default=Purpose.CONTACT)
-
-
-def _purpose(request: Request) -> Purpose:
-    incoming = PurposeSerializer(data=request.query_params)
-    incoming.is_valid(raise_exception=True)
-    return Purpose(incoming.validated_data["purpose"])
-
-
 @extend_schema(tags=["parties"])
 class PartyViewSet(viewsets.GenericViewSet[Party]):
     """Citizens and companies, found by exact CPR or CVR only; every read is logged."""
 
     serializer_class = PartySerializer
     queryset = Party.objects.all()
+    pagination_class = None  # An exact look-up finds one party or none.
     lookup_value_regex = r"\d+"
 
     @extend_schema(parameters=[PartyLookupSerializer, PurposeSerializer])
@@ -53,7 +43,7 @@ class PartyViewSet(viewsets.GenericViewSet[Party]):
             user=acting_user(request),
             party=party,
             action=AccessAction.LOOKED_UP,
-            purpose=_purpose(request),
+            purpose=purpose_of(request),
             via=Via.API,
             at=timezone.now(),
         )
@@ -67,7 +57,7 @@ class PartyViewSet(viewsets.GenericViewSet[Party]):
             user=acting_user(request),
             scope=self._scope(),
             party_id=int(pk),
-            purpose=_purpose(request),
+            purpose=purpose_of(request),
             via=Via.API,
             now=timezone.now(),
         )
