@@ -16,6 +16,10 @@ router.register("parties", PartyViewSet, basename="party")
 
 urlpatterns = [
     path("api/v1/", include(router.urls)),
+    path("api/v1/", include("indgang.knowledge.api.urls")),
+    path("api/v1/", include("indgang.search.api.urls")),
+    path("api/v1/", include("indgang.triage.api.urls")),
+    path("api/v1/", include("indgang.deadlines.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
@@ -26,4 +30,8 @@ urlpatterns = [
     path("", include("indgang.catalogue.urls")),
     path("", include("indgang.parties.urls")),
     path("", include("indgang.overview.urls")),
+    path("", include("indgang.knowledge.urls")),
+    path("", include("indgang.search.urls")),
+    path("", include("indgang.triage.urls")),
+    path("", include("indgang.deadlines.urls")),
 ]

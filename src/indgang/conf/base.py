@@ -78,6 +78,10 @@ INSTALLED_APPS = [
     "indgang.contacts",
     "indgang.audit",
     "indgang.overview",
+    "indgang.knowledge",
+    "indgang.search",
+    "indgang.triage",
+    "indgang.deadlines",
     "indgang.demo",
 ]
 
@@ -160,6 +164,27 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+TASK_BACKEND = config(
+    "INDGANG_TASK_BACKEND",
+    "embedded",
+    help=(
+        "Where background tasks run: embedded (threads in each process, no extra service) "
+        "or celery (workers on Redis: `celery -A indgang worker`)."
+    ),
+)
+EMBEDDED_TASK_WORKERS = int(
+    config("INDGANG_EMBEDDED_TASK_WORKERS", "2", help="Threads per process for embedded tasks.")
+)
+CELERY_BROKER_URL = config(
+    "INDGANG_CELERY_BROKER_URL",
+    "redis://127.0.0.1:6379/0",
+    help="Redis URL of the Celery broker (with INDGANG_TASK_BACKEND=celery).",
+)
+CELERY_TASK_SERIALIZER = "json"
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = TIME_ZONE
 
 LOGGING = {
     "version": 1,
