@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from indgang.catalogue.constants import Depth, KleLevel
+from indgang.contacts.constants import Channel
 from indgang.organisation.models import Department, Unit
 
 
@@ -70,3 +71,7 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.department.abbreviation})"
+
+    @property
+    def channel_labels(self) -> list[str]:
+        return [str(Channel(code).label) for code in self.channels]

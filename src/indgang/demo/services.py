@@ -203,7 +203,8 @@ def _invent_contacts(*, registrar: User, now: dt.datetime) -> None:
                 cvr=number if kind == "cvr" else None,
                 party_name=name,
                 task=task,
-                unit=task.unit if outcome == Outcome.FORWARDED else None,
+                # Forwarded contacts and new cases belong to the task's unit.
+                unit=task.unit if outcome in (Outcome.FORWARDED, Outcome.CASE_CREATED) else None,
                 outcome=outcome,
                 thread=thread,
                 duration_seconds=rng.randint(60, 900),
