@@ -63,7 +63,8 @@ class ContactCreateSerializer(serializers.Serializer[Any]):
     )
     outcome = serializers.ChoiceField(choices=Outcome.choices, required=False, allow_blank=True)
     thread = serializers.PrimaryKeyRelatedField(
-        queryset=Thread.objects.all(),
+        # Narrowed per request to the threads the registrar may see; none without one.
+        queryset=Thread.objects.none(),
         required=False,
         allow_null=True,
         error_messages={"does_not_exist": _("Thread {pk_value} does not exist.")},
@@ -72,9 +73,10 @@ class ContactCreateSerializer(serializers.Serializer[Any]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        request = self.context.get("request")
         thread = self.fields["thread"]
-        assert isinstance(thread, serializers.PrimaryKeyRelatedField)  # noqa: S101 - narrows
-        thread.queryset = visible_threads(scope=request_scope(self.context["request"]))
+        if request is not None and isinstance(thread, serializers.PrimaryKeyRelatedField):
+            thread.queryset = visible_threads(scope=request_scope(request))
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         given = [key for key in ("party", "cpr", "cvr") if attrs.get(key)]
