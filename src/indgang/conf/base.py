@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "indgang.search",
     "indgang.triage",
     "indgang.deadlines",
+    "indgang.journal",
     "indgang.demo",
 ]
 

@@ -20,6 +20,8 @@ from indgang.contacts.constants import (
     Outcome,
 )
 from indgang.contacts.models import Contact, Thread
+from indgang.deadlines.constants import DeadlineKind
+from indgang.deadlines.services import start_deadline
 from indgang.organisation.models import Unit
 from indgang.organisation.selectors import Scope
 from indgang.parties.identifiers import InvalidIdentifierError, clean_cpr, clean_cvr
@@ -108,6 +110,8 @@ def register_contact(
             last_contact_at=contact.received_at
         )
     contact.save(force_insert=True)
+    if contact.outcome == Outcome.CALLBACK_PROMISED:
+        start_deadline(kind=DeadlineKind.CALLBACK, contact=contact, by=registered_by, now=now)
     return contact
 
 

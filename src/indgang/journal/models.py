@@ -1,0 +1,72 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from indgang.catalogue.models import KleEntry
+from indgang.contacts.models import Thread
+from indgang.journal.constants import DocumentDirection, JournalKind
+
+
+class JournalSequence(models.Model):
+    """The last journal number given in a year; its row lock serialises numbering."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("journal sequence")
+        verbose_name_plural = _("journal sequences")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
+class JournalEntry(models.Model):
+    """A thread taken into the journal: its number and KLE topic."""
+
+    thread = models.OneToOneField(Thread, on_delete=models.PROTECT, related_name="journal_entry")
+    number = models.CharField(_("journal number"), max_length=20, unique=True)
+    year = models.PositiveIntegerField(_("year"))
+    sequence = models.PositiveIntegerField(_("sequence"))
+    kind = models.CharField(_("kind"), max_length=20, choices=JournalKind.choices)
+    kle_topic = models.ForeignKey(
+        KleEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    journalised_at = models.DateTimeField(_("journalised"))
+    journalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("journal entry")
+        verbose_name_plural = _("journal entries")
+        ordering = ["-year", "-sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sequence"], name="journal_sequence_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Document(models.Model):
+    """A document received or sent in a thread; the file is optional (metadata may suffice)."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.PROTECT, related_name="documents")
+    direction = models.CharField(_("direction"), max_length=10, choices=DocumentDirection.choices)
+    title = models.CharField(_("title"), max_length=300)
+    dated = models.DateField(_("date"))
+    file = models.FileField(_("file"), upload_to="journal/%Y/", blank=True)
+    registered_at = models.DateTimeField(_("registered"))
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["dated", "pk"]
+        indexes = [models.Index(fields=["thread", "dated"])]
+
+    def __str__(self) -> str:
+        return self.title

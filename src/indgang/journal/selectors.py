@@ -1,0 +1,38 @@
+"""Reads: journal entries and documents of the threads a user may see."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from indgang.contacts.models import Thread
+from indgang.contacts.selectors import visible_threads
+from indgang.journal.models import Document, JournalEntry
+from indgang.organisation.selectors import Scope
+
+
+def get_thread_for(*, scope: Scope, thread_id: int) -> Thread:
+    """A thread in a department the scope sees in full; DoesNotExist otherwise."""
+    threads = visible_threads(scope=scope)
+    if not scope.sees_all:
+        threads = threads.filter(department_id__in=scope.department_ids)
+    return threads.select_related("party", "journal_entry__kle_topic").get(pk=thread_id)
+
+
+def list_documents(*, thread: Thread) -> QuerySet[Document]:
+    return Document.objects.filter(thread=thread).select_related("registered_by")
+
+
+def journal_entries_by_thread(*, thread_ids: list[int]) -> dict[int, JournalEntry]:
+    return {
+        entry.thread_id: entry
+        for entry in JournalEntry.objects.filter(thread_id__in=thread_ids).select_related(
+            "kle_topic"
+        )
+    }
+
+
+def documents_by_thread(*, thread_ids: list[int]) -> dict[int, list[Document]]:
+    found: dict[int, list[Document]] = {}
+    for document in Document.objects.filter(thread_id__in=thread_ids).order_by("dated", "pk"):
+        found.setdefault(document.thread_id, []).append(document)
+    return found
