@@ -21,12 +21,12 @@ $(VENV)/.dev-installed: $(VENV)/.installed
 
 dev: $(VENV)/.dev-installed
 
-demo: install  ## Migrate the embedded database, load demo data and serve
+demo: install  ## Migrate the embedded database, load demo data, serve and run periodic tasks
 	mkdir -p var
 	$(BIN)/indgang migrate --noinput -v0
 	$(BIN)/indgang load-demo --kle $(KLE_FILE)
 	@echo "Indgang kører på http://$(HOST)/  (stop med Ctrl-C)"
-	$(BIN)/indgang runserver $(HOST)
+	$(BIN)/indgang serve $(HOST)
 
 test: lint typecheck unit  ## Everything: format, lint, types, migrations, tests (browser included)
 

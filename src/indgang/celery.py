@@ -1,6 +1,13 @@
 """The Celery application for `INDGANG_TASK_BACKEND=celery`.
 
-Start workers with `celery -A indgang worker`; they run tasks registered in indgang.common.tasks.
+Production runs, beside the gunicorn web processes:
+
+- any number of `celery -A indgang worker`: they run the tasks registered in
+  indgang.common.tasks;
+- exactly one `celery -A indgang beat`: it sends `indgang.tick` every
+  `INDGANG_SCHEDULER_TICK_SECONDS`, and a worker then dispatches the periodic tasks that are due
+  (`indgang.common.tasks.tick`). A second beat by mistake dispatches nothing twice: each run
+  claims its slot in the database first.
 """
 
 from __future__ import annotations
@@ -21,3 +28,17 @@ def run_task(*, name: str, kwargs: dict[str, Any]) -> None:
     from indgang.common.tasks import run_in_worker
 
     run_in_worker(name, kwargs)
+
+
+@app.task(name="indgang.tick")
+def tick() -> None:
+    from django.db import close_old_connections
+    from django.utils import timezone
+
+    from indgang.common import tasks
+
+    close_old_connections()
+    try:
+        tasks.tick(now=timezone.now())
+    finally:
+        close_old_connections()

@@ -6,7 +6,7 @@ Everything is made through the domain services, as the product itself would make
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,12 +14,20 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
+from pytest_django.fixtures import Settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from indgang.catalogue.constants import Depth
 from indgang.catalogue.models import KleEntry, Task
 from indgang.catalogue.services import KleImportReport, import_kle
+from indgang.common.tests.workers import (
+    CeleryWorkers,
+    new_queue,
+    require_redis,
+    use_file_database_for_sqlite,
+    worker_environment,
+)
 from indgang.contacts.constants import Channel
 from indgang.contacts.models import Contact
 from indgang.contacts.services import NewContact, register_contact
@@ -168,3 +176,49 @@ def api_for() -> ApiFor:
         return client
 
     return _api_for
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """Keep SQLite's test database in a file, so Celery workers and scheduler threads open it."""
+    use_file_database_for_sqlite()
+
+
+@pytest.fixture
+def celery_workers(
+    request: pytest.FixtureRequest,
+    transactional_db: None,
+    settings: Settings,
+    tmp_path: Path,
+) -> Iterator[CeleryWorkers]:
+    """Two real Celery worker processes on Redis, running this test's tasks on its database.
+
+    - Mark the test `@pytest.mark.redis`. Without Redis the test fails; it is never skipped.
+    - The test's `enqueue()` goes to them: the backend is `celery`, on a queue new for this
+      test, so test runs sharing one Redis never take each other's tasks.
+    - They open the test database (the test is transactional: they see what it committed) and
+      run with INDGANG_TASK_BACKEND=celery, so tasks they enqueue (a sweep's chunks) are shared
+      between them too. They import every app's `tasks` module and `indgang.common.tests.probe`.
+    - `celery_workers.pids` are their process ids (what `os.getpid()` says inside a task);
+      `celery_workers.wait_for(condition, timeout=60, what="…")` polls until an effect is there
+      and fails with their logs otherwise; `celery_workers.start_beat(tick_seconds=1)` adds a
+      `celery beat`.
+    - Stopped at the end: warm shutdown, SIGKILL after 20 s; their queue is emptied.
+
+    More workers or task modules: `@pytest.mark.parametrize("celery_workers",
+    [{"count": 3, "include": ["module"]}], indirect=True)`.
+    """
+    options: dict[str, Any] = getattr(request, "param", {})
+    require_redis(settings.CELERY_BROKER_URL)
+    queue = new_queue()
+    settings.TASK_BACKEND = "celery"
+    settings.CELERY_TASK_DEFAULT_QUEUE = queue
+    workers = CeleryWorkers(
+        queue=queue, directory=tmp_path, environment=worker_environment(queue=queue)
+    )
+    try:
+        include = ["indgang.common.tests.probe", *options.get("include", [])]
+        workers.start(count=options.get("count", 2), include=include)
+        yield workers
+    finally:
+        workers.stop()

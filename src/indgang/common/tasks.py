@@ -4,31 +4,59 @@ A task is a plain function of keyword arguments (ids, not objects) registered wi
 `enqueue()` hands it to the configured backend once the current transaction commits:
 
 - `embedded` (default): a small thread pool inside this process; no extra service.
-- `celery`: Celery over Redis, for workers on other machines. Only one Celery task exists,
-  `indgang.run_task`, which runs a registered task by name, so producers need no Celery
+- `celery`: Celery over Redis, for workers on other machines. Only one Celery task runs our
+  tasks, `indgang.run_task`, which runs a registered task by name, so producers need no Celery
   registration and the registry stays the single list of tasks.
 - `immediate`: runs at once in the caller's thread (tests).
 
 Tasks must be idempotent: every backend may deliver a task more than once.
+
+Periodic tasks are declared in the same place, with `schedule=` (a task without arguments):
+
+    @task(name="deadlines.sweep", schedule=Every(dt.timedelta(minutes=5)))
+    def sweep() -> None: ...
+
+    @task(name="deadlines.send_digests", schedule=DailyAt(dt.time(7, 0)))
+    def send_digests() -> None: ...
+
+`tick(now=...)` dispatches every periodic task whose latest slot has not run yet. It is driven
+by one scheduler: a daemon thread inside `indgang serve` (the demo), or the Celery task
+`indgang.tick` that `celery -A indgang beat` sends every `INDGANG_SCHEDULER_TICK_SECONDS`
+(production). A run first claims its slot in the database (`ScheduledRun`, unique per task and
+slot), so two schedulers that tick at once dispatch it once.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import inspect
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import IntegrityError, close_old_connections, transaction
+from django.db.models import Max
+from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
+
+from indgang.common.models import ScheduledRun
 
 logger = logging.getLogger(__name__)
 
 TaskFunction = Callable[..., None]
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+# Interval slots count from here, so every scheduler agrees on them (every 5 minutes: :00, :05, …).
+EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+# Claimed slots older than this are deleted; far longer than any clock skew between schedulers.
+KEEP_CLAIMS = dt.timedelta(days=7)
 
 
 class Backend(StrEnum):
@@ -38,9 +66,73 @@ class Backend(StrEnum):
 
 
 @dataclass(frozen=True)
+class Every:
+    """Every `interval`, at whole multiples of it since 2000-01-01 00:00 UTC."""
+
+    interval: dt.timedelta
+
+    def __post_init__(self) -> None:
+        if self.interval < dt.timedelta(minutes=1):
+            raise ValueError("A periodic task runs at most once a minute.")
+
+
+@dataclass(frozen=True)
+class DailyAt:
+    """Once a day at a wall-clock time in the municipality's time zone.
+
+    A time the spring change skips (02:00–03:00) runs an hour later by the clock, at the same
+    instant in UTC as the hour before the change would have; a time the autumn change repeats
+    runs at its first occurrence only.
+    """
+
+    at: dt.time
+
+    def __post_init__(self) -> None:
+        if self.at.tzinfo is not None:
+            raise ValueError("DailyAt takes a wall-clock time without a time zone.")
+
+
+Schedule = Every | DailyAt
+
+
+def latest_slot(
+    schedule: Schedule, *, now: dt.datetime, zone: ZoneInfo = COPENHAGEN
+) -> dt.datetime:
+    """The last instant at or before `now` at which the schedule fires, in UTC."""
+    if now.tzinfo is None:
+        raise ValueError("now must be an aware datetime.")
+    if isinstance(schedule, Every):
+        return EPOCH + ((now - EPOCH) // schedule.interval) * schedule.interval
+    today = now.astimezone(zone).date()
+    for days_back in range(3):
+        # Aware datetimes in one zone compare by wall clock (fold ignored): compare in UTC.
+        day = today - dt.timedelta(days=days_back)
+        slot = dt.datetime.combine(day, schedule.at.replace(fold=0), tzinfo=zone).astimezone(dt.UTC)
+        if slot <= now:
+            return slot
+    raise AssertionError("unreachable: yesterday's slot is always in the past")
+
+
+def is_due(
+    schedule: Schedule,
+    *,
+    last_run: dt.datetime | None,
+    now: dt.datetime,
+    zone: ZoneInfo = COPENHAGEN,
+) -> bool:
+    """Whether a run is due at `now`, given the slot that ran last (`None`: never ran).
+
+    Only the latest slot counts: a scheduler that was down runs what it missed once, not once
+    per missed slot.
+    """
+    return last_run is None or last_run < latest_slot(schedule, now=now, zone=zone)
+
+
+@dataclass(frozen=True)
 class Task:
     name: str
     function: TaskFunction
+    schedule: Schedule | None = None
 
     def run(self, **kwargs: Any) -> None:
         """Run now, in this thread."""
@@ -54,13 +146,21 @@ class Task:
 REGISTRY: dict[str, Task] = {}
 
 
-def task(name: str) -> Callable[[TaskFunction], Task]:
-    """Register a function as a background task under a stable name."""
+def task(name: str, *, schedule: Schedule | None = None) -> Callable[[TaskFunction], Task]:
+    """Register a function as a background task under a stable name.
+
+    With `schedule`, the scheduler also runs it periodically; it must then take no arguments.
+    """
 
     def register(function: TaskFunction) -> Task:
         if name in REGISTRY and REGISTRY[name].function is not function:
             raise ValueError(f"Two tasks are named {name!r}.")
-        REGISTRY[name] = Task(name=name, function=function)
+        if schedule is not None:
+            try:
+                inspect.signature(function).bind()
+            except TypeError as error:
+                raise ValueError(f"Periodic task {name!r} must take no arguments.") from error
+        REGISTRY[name] = Task(name=name, function=function, schedule=schedule)
         return REGISTRY[name]
 
     return register
@@ -73,6 +173,12 @@ def get_task(name: str) -> Task:
     return REGISTRY[name]
 
 
+def periodic_tasks() -> list[Task]:
+    """Every task with a schedule, from every app's `tasks` module, by name."""
+    autodiscover_modules("tasks")
+    return sorted((t for t in REGISTRY.values() if t.schedule is not None), key=lambda t: t.name)
+
+
 def dispatch(name: str, kwargs: dict[str, Any]) -> None:
     backend = Backend(settings.TASK_BACKEND)
     if backend == Backend.IMMEDIATE:
@@ -80,7 +186,11 @@ def dispatch(name: str, kwargs: dict[str, Any]) -> None:
     elif backend == Backend.CELERY:
         from indgang.celery import app
 
-        app.send_task("indgang.run_task", kwargs={"name": name, "kwargs": kwargs})
+        app.send_task(
+            "indgang.run_task",
+            kwargs={"name": name, "kwargs": kwargs},
+            queue=settings.CELERY_TASK_DEFAULT_QUEUE,
+        )
     else:
         _executor().submit(run_in_worker, name, kwargs)
 
@@ -102,3 +212,78 @@ def _executor() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(
         max_workers=settings.EMBEDDED_TASK_WORKERS, thread_name_prefix="indgang-task"
     )
+
+
+def tick(*, now: dt.datetime, tasks: Iterable[Task] | None = None) -> list[str]:
+    """Dispatch each periodic task (default: all) that is due at `now`; return their names.
+
+    A due run claims its slot first and is dispatched when that claim commits. When two
+    schedulers tick at once, one claim fails on the unique constraint and that one skips it.
+    """
+    zone = ZoneInfo(settings.TIME_ZONE)
+    dispatched = []
+    for periodic in periodic_tasks() if tasks is None else tasks:
+        schedule = periodic.schedule
+        if schedule is None:
+            raise ValueError(f"Task {periodic.name!r} has no schedule.")
+        last_run = ScheduledRun.objects.filter(task=periodic.name).aggregate(last=Max("slot"))
+        if not is_due(schedule, last_run=last_run["last"], now=now, zone=zone):
+            continue
+        slot = latest_slot(schedule, now=now, zone=zone)
+        try:
+            with transaction.atomic():
+                ScheduledRun.objects.create(task=periodic.name, slot=slot, claimed_at=now)
+                ScheduledRun.objects.filter(
+                    task=periodic.name, slot__lt=slot - KEEP_CLAIMS
+                ).delete()
+                periodic.enqueue()
+        except IntegrityError:
+            logger.info("Another scheduler claimed %s at %s", periodic.name, slot.isoformat())
+            continue
+        dispatched.append(periodic.name)
+    return dispatched
+
+
+def run_scheduler(
+    *, stop: threading.Event, tick_seconds: float, tasks: Iterable[Task] | None = None
+) -> None:
+    """Tick now and every `tick_seconds` until `stop` is set: the embedded scheduler."""
+    tasks = None if tasks is None else list(tasks)
+    while True:
+        close_old_connections()
+        try:
+            tick(now=timezone.now(), tasks=tasks)
+        except Exception:
+            logger.exception("Scheduler tick failed")
+        finally:
+            close_old_connections()
+        if stop.wait(tick_seconds):
+            return
+
+
+@dataclass(frozen=True)
+class Scheduler:
+    thread: threading.Thread
+    stopping: threading.Event
+
+    def stop(self, *, timeout: float = 10) -> None:
+        """Stop ticking and wait for a tick under way to end."""
+        self.stopping.set()
+        self.thread.join(timeout)
+
+
+def start_scheduler(*, tick_seconds: float, tasks: Iterable[Task] | None = None) -> Scheduler:
+    """Run the embedded scheduler in a daemon thread (default: every periodic task).
+
+    Start it in one process only (`indgang serve`): stateless web processes must not each run
+    the schedule. Production runs `celery -A indgang beat` instead.
+    """
+    stopping = threading.Event()
+    thread = threading.Thread(
+        target=run_scheduler,
+        kwargs={"stop": stopping, "tick_seconds": tick_seconds, "tasks": tasks},
+        name="indgang-scheduler",
+        daemon=True,
+    )
+    thread.start()
+    return Scheduler(thread=thread, stopping=stopping)

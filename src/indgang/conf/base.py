@@ -182,10 +182,35 @@ CELERY_BROKER_URL = config(
     "redis://127.0.0.1:6379/0",
     help="Redis URL of the Celery broker (with INDGANG_TASK_BACKEND=celery).",
 )
+CELERY_TASK_DEFAULT_QUEUE = config(
+    "INDGANG_CELERY_QUEUE",
+    "indgang",
+    help="Celery queue name; deployments that share one Redis need different names.",
+)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+SCHEDULER_TICK_SECONDS = float(
+    config(
+        "INDGANG_SCHEDULER_TICK_SECONDS",
+        "30",
+        help=(
+            "How often the scheduler looks for due periodic tasks: the thread in "
+            "`indgang serve`, or `celery -A indgang beat` in production."
+        ),
+    )
+)
+# Beat sends one tick; the tick dispatches every periodic task declared with @task(schedule=…).
+# A tick not started within its own period is dropped: the next one does its work.
+CELERY_BEAT_SCHEDULE = {
+    "indgang-tick": {
+        "task": "indgang.tick",
+        "schedule": SCHEDULER_TICK_SECONDS,
+        "options": {"expires": SCHEDULER_TICK_SECONDS},
+    }
+}
 
 LOGGING = {
     "version": 1,

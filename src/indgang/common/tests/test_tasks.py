@@ -1,12 +1,28 @@
 from __future__ import annotations
 
+import datetime as dt
 import threading
+import time
 
 import pytest
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.test import override_settings
 
-from indgang.common.tasks import REGISTRY, Backend, _executor, get_task, task
+from indgang.celery import app as celery_app
+from indgang.common.models import ScheduledRun
+from indgang.common.tasks import (
+    REGISTRY,
+    Backend,
+    DailyAt,
+    Every,
+    _executor,
+    get_task,
+    periodic_tasks,
+    start_scheduler,
+    task,
+    tick,
+)
 
 CALLS: list[int] = []
 DONE = threading.Event()
@@ -56,3 +72,155 @@ def test_tasks_are_found_by_name_and_names_are_unique() -> None:
     assert get_task("test.record") is REGISTRY["test.record"]
     with pytest.raises(ValueError, match="Two tasks are named 'test.record'."):
         task(name="test.record")(lambda **kwargs: None)
+
+
+PERIODIC_CALLS: list[str] = []
+PERIODIC_DONE = threading.Event()
+
+
+@task(name="test.every_five_minutes", schedule=Every(dt.timedelta(minutes=5)))
+def every_five_minutes() -> None:
+    PERIODIC_CALLS.append("every_five_minutes")
+
+
+# One slot from 2019-12-27 to 2039-12-22: a test never crosses into the next one.
+@task(name="test.once_in_twenty_years", schedule=Every(dt.timedelta(days=7300)))
+def once_in_twenty_years() -> None:
+    PERIODIC_CALLS.append("once_in_twenty_years")
+    PERIODIC_DONE.set()
+
+
+@pytest.fixture(autouse=True)
+def _reset_periodic() -> None:
+    PERIODIC_CALLS.clear()
+    PERIODIC_DONE.clear()
+
+
+def utc(day: int, hour: int, minute: int, second: int = 0) -> dt.datetime:
+    return dt.datetime(2026, 5, day, hour, minute, second, tzinfo=dt.UTC)
+
+
+def claimed() -> list[tuple[str, dt.datetime]]:
+    return list(ScheduledRun.objects.order_by("slot").values_list("task", "slot"))
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASK_BACKEND=Backend.IMMEDIATE)
+def test_tick_dispatches_a_periodic_task_once_per_slot() -> None:
+    assert tick(now=utc(4, 10, 7), tasks=[every_five_minutes]) == ["test.every_five_minutes"]
+    assert tick(now=utc(4, 10, 9, 59), tasks=[every_five_minutes]) == []
+    assert tick(now=utc(4, 10, 10), tasks=[every_five_minutes]) == ["test.every_five_minutes"]
+
+    assert PERIODIC_CALLS == ["every_five_minutes", "every_five_minutes"]
+    assert claimed() == [
+        ("test.every_five_minutes", utc(4, 10, 5)),
+        ("test.every_five_minutes", utc(4, 10, 10)),
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASK_BACKEND=Backend.IMMEDIATE)
+def test_a_scheduler_back_from_downtime_runs_the_missed_slots_once() -> None:
+    tick(now=utc(4, 10, 0), tasks=[every_five_minutes])
+
+    assert tick(now=utc(4, 13, 2), tasks=[every_five_minutes]) == ["test.every_five_minutes"]
+    assert tick(now=utc(4, 13, 4), tasks=[every_five_minutes]) == []
+    assert PERIODIC_CALLS == ["every_five_minutes", "every_five_minutes"]
+    assert [slot for _task, slot in claimed()] == [utc(4, 10, 0), utc(4, 13, 0)]
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASK_BACKEND=Backend.IMMEDIATE)
+def test_a_periodic_run_is_dispatched_only_when_its_claim_commits() -> None:
+    with pytest.raises(RuntimeError), transaction.atomic():
+        tick(now=utc(4, 10, 7), tasks=[every_five_minutes])
+        raise RuntimeError("rolled back")
+    assert (PERIODIC_CALLS, claimed()) == ([], [])
+
+    with transaction.atomic():
+        tick(now=utc(4, 10, 7), tasks=[every_five_minutes])
+        assert PERIODIC_CALLS == []
+    assert PERIODIC_CALLS == ["every_five_minutes"]
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASK_BACKEND=Backend.IMMEDIATE)
+def test_two_schedulers_ticking_at_once_dispatch_each_run_once() -> None:
+    start = threading.Barrier(2, timeout=10)
+    dispatched: list[list[str]] = []
+
+    def scheduler() -> None:
+        start.wait()
+        try:
+            dispatched.append(tick(now=utc(4, 10, 7), tasks=[every_five_minutes]))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=scheduler) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(dispatched) == [[], ["test.every_five_minutes"]]
+    assert PERIODIC_CALLS == ["every_five_minutes"]
+    assert claimed() == [("test.every_five_minutes", utc(4, 10, 5))]
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASK_BACKEND=Backend.IMMEDIATE)
+def test_claims_older_than_a_week_are_deleted() -> None:
+    tick(now=utc(1, 10, 0), tasks=[every_five_minutes])
+    tick(now=utc(8, 10, 0), tasks=[every_five_minutes])
+    assert [slot for _task, slot in claimed()] == [utc(1, 10, 0), utc(8, 10, 0)]
+
+    tick(now=utc(8, 10, 5), tasks=[every_five_minutes])
+    assert [slot for _task, slot in claimed()] == [utc(8, 10, 0), utc(8, 10, 5)]
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASK_BACKEND=Backend.IMMEDIATE)
+def test_embedded_scheduler_ticks_in_its_own_thread_until_stopped() -> None:
+    scheduler = start_scheduler(tick_seconds=0.05, tasks=[once_in_twenty_years])
+    try:
+        assert PERIODIC_DONE.wait(timeout=10)
+        time.sleep(0.3)  # several more ticks, all in the same slot
+    finally:
+        scheduler.stop()
+
+    assert not scheduler.thread.is_alive()
+    assert scheduler.thread.name == "indgang-scheduler"
+    assert PERIODIC_CALLS == ["once_in_twenty_years"]
+    assert claimed() == [
+        ("test.once_in_twenty_years", dt.datetime(2019, 12, 27, tzinfo=dt.UTC)),
+    ]
+
+
+def test_periodic_tasks_are_the_registered_ones_with_a_schedule_by_name() -> None:
+    names = [t.name for t in periodic_tasks()]
+
+    assert names == sorted(names)
+    assert {"test.every_five_minutes", "test.once_in_twenty_years"} <= set(names)
+    assert "test.record" not in names
+    assert get_task("test.every_five_minutes").schedule == Every(dt.timedelta(minutes=5))
+
+
+def test_a_periodic_task_must_take_no_arguments() -> None:
+    def needs_an_id(*, contact_id: int) -> None:
+        raise AssertionError("never runs")
+
+    with pytest.raises(ValueError, match="Periodic task 'test.needs_an_id' must take no"):
+        task(name="test.needs_an_id", schedule=DailyAt(dt.time(7, 0)))(needs_an_id)
+    assert "test.needs_an_id" not in REGISTRY
+
+
+def test_celery_beat_sends_the_scheduler_tick_and_nothing_else() -> None:
+    assert settings.CELERY_BEAT_SCHEDULE == {
+        "indgang-tick": {
+            "task": "indgang.tick",
+            "schedule": 30.0,
+            "options": {"expires": 30.0},
+        }
+    }
+    assert celery_app.conf.beat_schedule == settings.CELERY_BEAT_SCHEDULE
+    assert {"indgang.run_task", "indgang.tick"} <= set(celery_app.tasks)
