@@ -103,7 +103,7 @@ def get_deadline_for(*, scope: Scope, user: User, deadline_id: int) -> Deadline:
 @dataclass(frozen=True)
 class OverdueCount:
     key: int | str | None
-    label: str
+    name: str
     count: int
 
 

@@ -1,3 +1,12 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from indgang.deadlines.api.views import DeadlineViewSet, NotificationListView
+
+router = SimpleRouter()
+router.register("deadlines", DeadlineViewSet, basename="deadline")
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("notifications/", NotificationListView.as_view(), name="notification-list"),
+    *router.urls,
+]

@@ -1,0 +1,231 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import Serializer
+from rest_framework.views import APIView
+
+from indgang.contacts.selectors import visible_contacts
+from indgang.deadlines.api.serializers import (
+    CompleteSerializer,
+    DeadlineCreateSerializer,
+    DeadlineDetailSerializer,
+    DeadlineFilterSerializer,
+    DeadlineNoticeSerializer,
+    DeadlineSerializer,
+    ExtendSerializer,
+    NoticeSerializer,
+    NotificationSerializer,
+    OverdueSummarySerializer,
+    ReasonSerializer,
+    ResumeSerializer,
+)
+from indgang.deadlines.constants import DeadlineKind, StopEvent
+from indgang.deadlines.models import Deadline
+from indgang.deadlines.selectors import count_overdue, list_deadlines_for, list_notifications_for
+from indgang.deadlines.services import (
+    complete_deadline,
+    extend_deadline,
+    mark_notifications_read,
+    record_notice,
+    resume_deadline,
+    start_deadline,
+    suspend_deadline,
+)
+from indgang.organisation.requests import acting_user, request_scope
+
+
+def _valid(serializer_class: type[Serializer[Any]], request: Request) -> dict[str, Any]:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+@extend_schema(tags=["deadlines"])
+class DeadlineViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[Deadline],
+):
+    """Deadlines on contacts and threads, most urgent first; list and detail share one path."""
+
+    serializer_class = DeadlineSerializer
+
+    def get_queryset(self) -> QuerySet[Deadline]:
+        filters = DeadlineFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        data = filters.validated_data
+        user = acting_user(self.request)
+        deadlines = list_deadlines_for(
+            scope=request_scope(self.request),
+            user=user,
+            contact_id=data.get("contact"),
+            thread_id=data.get("thread"),
+            owner_id=user.pk if data.get("mine") else data.get("owner"),
+            unit_id=data.get("unit"),
+            kind=data.get("kind"),
+            status=data.get("status"),
+        )
+        if self.action == "retrieve":
+            deadlines = deadlines.prefetch_related("changes__by", "notices__recorded_by")
+        return deadlines
+
+    def get_serializer_class(self) -> type[Serializer[Any]]:
+        if self.action == "list":
+            return DeadlineSerializer
+        return DeadlineDetailSerializer
+
+    @extend_schema(parameters=[DeadlineFilterSerializer])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=DeadlineCreateSerializer, responses={201: DeadlineDetailSerializer})
+    def create(self, request: Request) -> Response:
+        """Start a deadline on a contact you may see in full."""
+        data = _valid(DeadlineCreateSerializer, request)
+        scope = request_scope(request)
+        contact = data["contact"]
+        if not visible_contacts(scope=scope).filter(
+            pk=contact.pk
+        ).exists() or not scope.sees_in_full(contact.department_id):
+            raise ValidationError(
+                {
+                    "contact": DeadlineCreateSerializer()
+                    .fields["contact"]
+                    .error_messages["does_not_exist"]
+                    .format(pk_value=contact.pk)
+                }
+            )
+        deadline = start_deadline(
+            kind=DeadlineKind(data["kind"]),
+            contact=contact,
+            by=acting_user(request),
+            now=timezone.now(),
+            started_at=data.get("started_at"),
+            due_at=data.get("due_at"),
+            length=data.get("length"),
+            owner=data.get("owner"),
+        )
+        return Response(DeadlineDetailSerializer(deadline).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ReasonSerializer, responses=DeadlineDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def suspend(self, request: Request, pk: str) -> Response:
+        """Pause the clock while waiting for the citizen."""
+        data = _valid(ReasonSerializer, request)
+        deadline = suspend_deadline(
+            deadline=self.get_object(),
+            by=acting_user(request),
+            now=timezone.now(),
+            reason=data["reason"],
+        )
+        return self._detail(deadline)
+
+    @extend_schema(request=ResumeSerializer, responses=DeadlineDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def resume(self, request: Request, pk: str) -> Response:
+        """Restart the clock; the due date moves by the working days paused."""
+        data = _valid(ResumeSerializer, request)
+        deadline = resume_deadline(
+            deadline=self.get_object(),
+            by=acting_user(request),
+            now=timezone.now(),
+            reason=data["reason"],
+        )
+        return self._detail(deadline)
+
+    @extend_schema(request=ExtendSerializer, responses=DeadlineDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def extend(self, request: Request, pk: str) -> Response:
+        data = _valid(ExtendSerializer, request)
+        deadline = extend_deadline(
+            deadline=self.get_object(),
+            due_at=data["due_at"],
+            by=acting_user(request),
+            now=timezone.now(),
+            reason=data["reason"],
+        )
+        return self._detail(deadline)
+
+    @extend_schema(request=CompleteSerializer, responses=DeadlineDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request: Request, pk: str) -> Response:
+        data = _valid(CompleteSerializer, request)
+        stopped_by = data.get("stopped_by")
+        deadline = complete_deadline(
+            deadline=self.get_object(),
+            by=acting_user(request),
+            now=timezone.now(),
+            stopped_by=StopEvent(stopped_by) if stopped_by else None,
+        )
+        return self._detail(deadline)
+
+    @extend_schema(request=NoticeSerializer, responses={201: DeadlineNoticeSerializer})
+    @action(detail=True, methods=["post"])
+    def notices(self, request: Request, pk: str) -> Response:
+        """Record that the requester was told why and when (offentlighedsloven § 36, stk. 2)."""
+        data = _valid(NoticeSerializer, request)
+        notice = record_notice(
+            deadline=self.get_object(),
+            reason=data["reason"],
+            expected_at=data["expected_at"],
+            by=acting_user(request),
+            now=timezone.now(),
+        )
+        return Response(DeadlineNoticeSerializer(notice).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(parameters=[DeadlineFilterSerializer], responses=DeadlineSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def overdue(self, request: Request) -> Response:
+        """Open deadlines past their due date, most overdue first; filter by unit, owner, kind."""
+        filters = DeadlineFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        data = filters.validated_data
+        user = acting_user(request)
+        deadlines = list_deadlines_for(
+            scope=request_scope(request),
+            user=user,
+            owner_id=user.pk if data.get("mine") else data.get("owner"),
+            unit_id=data.get("unit"),
+            kind=data.get("kind"),
+            overdue_at=timezone.now(),
+        )
+        page = self.paginate_queryset(deadlines)
+        assert page is not None  # noqa: S101 - lists are always paginated
+        return self.get_paginated_response(DeadlineSerializer(page, many=True).data)
+
+    @extend_schema(responses=OverdueSummarySerializer)
+    @action(detail=False, methods=["get"], url_path="overdue-summary")
+    def overdue_summary(self, request: Request) -> Response:
+        """How many deadlines are overdue, per unit, per owner and per kind."""
+        counts = count_overdue(
+            scope=request_scope(request), user=acting_user(request), now=timezone.now()
+        )
+        return Response(OverdueSummarySerializer(counts).data)
+
+    def _detail(self, deadline: Deadline) -> Response:
+        return Response(DeadlineDetailSerializer(self.get_queryset().get(pk=deadline.pk)).data)
+
+
+@extend_schema(tags=["deadlines"])
+class NotificationListView(APIView):
+    """Your reminders: deadlines due soon, and (for managers) deadlines passed."""
+
+    @extend_schema(responses=NotificationSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        notifications = list_notifications_for(user=acting_user(request))[:200]
+        return Response(NotificationSerializer(notifications, many=True).data)
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request) -> Response:
+        """Mark all your notifications read."""
+        mark_notifications_read(user=acting_user(request), now=timezone.now())
+        return Response(status=status.HTTP_204_NO_CONTENT)
