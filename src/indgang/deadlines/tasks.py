@@ -6,11 +6,16 @@ import datetime as dt
 
 from django.utils import timezone
 
-from indgang.common.tasks import task
+from indgang.common.tasks import DailyAt, Every, task
 from indgang.deadlines.services import plan_sweep, send_digest, sweep_range
 
+# How often reminders go out; a call-back's lead is two hours, so five minutes is close enough.
+SWEEP_EVERY = Every(dt.timedelta(minutes=5))
+# The digest reaches staff before the municipality opens.
+DIGEST_AT = DailyAt(dt.time(7, 0))
 
-@task(name="deadlines.sweep")
+
+@task(name="deadlines.sweep", schedule=SWEEP_EVERY)
 def sweep() -> None:
     """Split the open deadlines that may need a reminder into id ranges, one task per range.
 
@@ -27,6 +32,6 @@ def sweep_chunk(*, first_id: int, last_id: int, now: str) -> None:
     sweep_range(first_id=first_id, last_id=last_id, now=dt.datetime.fromisoformat(now))
 
 
-@task(name="deadlines.send_digest")
+@task(name="deadlines.send_digest", schedule=DIGEST_AT)
 def send_digests() -> None:
     send_digest(now=timezone.now())
