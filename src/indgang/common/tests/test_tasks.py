@@ -23,6 +23,7 @@ from indgang.common.tasks import (
     task,
     tick,
 )
+from indgang.common.tests.workers import REDIS_HINT, require_redis
 
 CALLS: list[int] = []
 DONE = threading.Event()
@@ -224,3 +225,11 @@ def test_celery_beat_sends_the_scheduler_tick_and_nothing_else() -> None:
     }
     assert celery_app.conf.beat_schedule == settings.CELERY_BEAT_SCHEDULE
     assert {"indgang.run_task", "indgang.tick"} <= set(celery_app.tasks)
+
+
+def test_without_redis_the_worker_tests_fail_and_say_how_to_start_it() -> None:
+    with pytest.raises(pytest.fail.Exception) as failure:
+        require_redis("redis://127.0.0.1:1/0")
+
+    assert str(failure.value).startswith("Redis is not reachable at redis://127.0.0.1:1/0: ")
+    assert str(failure.value).endswith(f". {REDIS_HINT}")
