@@ -1,0 +1,72 @@
+"""`indgang serve` (the demo's server) runs the periodic tasks, in the serving process only."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from indgang.common.models import ScheduledRun
+from indgang.common.tasks import periodic_tasks
+from indgang.common.tests.workers import database_url
+
+ANNOUNCEMENT = "Periodiske opgaver kører i denne proces; der ses efter forfaldne hvert 1. sekund."
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.mark.django_db(transaction=True)
+def test_serve_runs_every_periodic_task_from_the_serving_process_only(tmp_path: Path) -> None:
+    # This module's own test.* tasks are registered here only, not in the server.
+    expected = {t.name for t in periodic_tasks() if not t.name.startswith("test.")}
+    assert expected, "no app declares a periodic task"
+    log = tmp_path / "serve.log"
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "indgang.conf.dev",
+        "DATABASE_URL": database_url(),
+        "INDGANG_TASK_BACKEND": "embedded",
+        "INDGANG_SCHEDULER_TICK_SECONDS": "1",
+        "INDGANG_VAR_DIR": str(tmp_path),
+        "PYTHONUNBUFFERED": "1",
+    }
+    command = [str(Path(sys.executable).with_name("indgang")), "serve", f"127.0.0.1:{free_port()}"]
+    with log.open("wb") as output:
+        server = subprocess.Popen(  # noqa: S603 (our own command)
+            command,
+            cwd=tmp_path,
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # the autoreloader and its child: one group to stop
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while set(ScheduledRun.objects.values_list("task", flat=True)) != expected:
+            assert server.poll() is None, log.read_text(encoding="utf-8")
+            assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
+            time.sleep(0.1)
+        time.sleep(2)  # two more ticks: nothing is due again
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=10)
+
+    assert sorted(ScheduledRun.objects.values_list("task", flat=True)) == sorted(expected)
+    output = log.read_text(encoding="utf-8")
+    assert output.count(ANNOUNCEMENT) == 1
+    assert "Traceback" not in output
