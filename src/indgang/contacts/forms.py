@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indgang.catalogue.models import Task
 from indgang.contacts.constants import Channel, Outcome
+from indgang.knowledge.forms import KnowledgeUsedField
 from indgang.organisation.models import Unit
 from indgang.parties.identifiers import InvalidIdentifierError, parse_identifier
 
@@ -48,6 +49,7 @@ class FrontDeskContactForm(forms.Form):
         label=_("Duration (minutes)"), required=False, min_value=0, max_value=600
     )
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    knowledge_used = KnowledgeUsedField(label=_("The article or guide that helped"), required=False)
 
     def clean_identifier(self) -> tuple[str | None, str | None]:
         try:

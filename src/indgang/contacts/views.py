@@ -14,6 +14,7 @@ from indgang.contacts.constants import Channel, Outcome
 from indgang.contacts.forms import FrontDeskContactForm
 from indgang.contacts.selectors import is_redacted, list_contacts_for
 from indgang.contacts.services import NewContact, register_contact
+from indgang.knowledge.services import record_knowledge_choice
 from indgang.organisation.decorators import staff_view
 from indgang.organisation.requests import acting_user, request_scope
 
@@ -51,6 +52,12 @@ def front_desk(request: HttpRequest) -> HttpResponse:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
+            record_knowledge_choice(
+                contact=contact,
+                used=data["knowledge_used"],
+                by=acting_user(request),
+                now=timezone.now(),
+            )
             messages.success(
                 request,
                 _("The contact is registered: %(outcome)s.")

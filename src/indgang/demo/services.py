@@ -20,6 +20,7 @@ from indgang.catalogue.services import import_kle, import_task_catalogue
 from indgang.contacts.constants import Channel, Outcome
 from indgang.contacts.models import Contact, Thread
 from indgang.contacts.services import NewContact, register_contact
+from indgang.knowledge.demo import load_knowledge_demo
 from indgang.organisation.constants import Role
 from indgang.organisation.models import Department, Unit
 from indgang.organisation.selectors import get_scope
@@ -161,6 +162,7 @@ def load_demo(*, kle_path: Path, progress: Progress, now: dt.datetime | None = N
     if not Contact.objects.exists():
         _invent_contacts(registrar=users[0], now=now)
     progress(_("Contacts: %(count)d") % {"count": Contact.objects.count()})
+    load_knowledge_demo(editor=users[-1], now=now, progress=progress)
     return users
 
 

@@ -1,3 +1,8 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from indgang.search import views
+
+urlpatterns = [
+    path("search/", views.search_page, name="search"),
+    path("search/front-desk/", views.front_desk_results, name="search-front-desk"),
+]

@@ -1,3 +1,7 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from indgang.search.api.views import SearchView
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("search/", SearchView.as_view(), name="api-search"),
+]

@@ -1,0 +1,32 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Audience(models.TextChoices):
+    """Who may read an article: staff only, or also citizens (the later portal)."""
+
+    STAFF = "staff", _("Staff only")
+    PUBLIC = "public", _("Public")
+
+
+# How long an article stays fresh before its owner unit must review it.
+DEFAULT_REVIEW_MONTHS = 12
+
+# Fields of an article and a guide that are versioned: every change records their old values.
+ARTICLE_FIELDS = (
+    "title",
+    "answer",
+    "audience",
+    "owner_unit",
+    "review_on",
+    "links",
+    "tasks",
+    "kle_topics",
+)
+GUIDE_FIELDS = (
+    "what_to_ask",
+    "what_to_bring",
+    "self_service",
+    "when_to_forward",
+    "forward_to",
+)

@@ -1,0 +1,59 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from indgang.search.constants import DocumentKind, SearchAudience
+
+
+class SearchDocument(models.Model):
+    """One searchable thing (an article, a task or a KLE entry) as the index holds it.
+
+    PostgreSQL indexes `title`, `title_extra`, `body` and `body_extra` with its `danish`
+    configuration in a generated, GIN-indexed `vector` column (migration 0002). SQLite indexes
+    the Snowball stems in the FTS5 table `search_fts`, kept in step by triggers.
+    """
+
+    kind = models.CharField(_("kind"), max_length=10, choices=DocumentKind.choices)
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    audience = models.CharField(
+        _("audience"), max_length=10, choices=SearchAudience.choices, default=SearchAudience.STAFF
+    )
+    title = models.CharField(_("title"), max_length=400)
+    body = models.TextField(_("text"), blank=True)
+    # The parts of compound words (byggetilladelse → bygge tilladelse).
+    title_extra = models.TextField(blank=True)
+    body_extra = models.TextField(blank=True)
+    # Snowball stems of the same four texts, for SQLite's FTS5.
+    stems_title = models.TextField(blank=True)
+    stems_title_extra = models.TextField(blank=True)
+    stems_body = models.TextField(blank=True)
+    stems_body_extra = models.TextField(blank=True)
+    updated_at = models.DateTimeField(_("updated"))
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="search_document_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}"
+
+
+class SearchTerm(models.Model):
+    """A word of the indexed texts and how many documents hold it.
+
+    The vocabulary tells a compound's parts from noise, corrects typos to known words and gives
+    each query word its rarity.
+    """
+
+    word = models.CharField(max_length=100, unique=True)
+    stem = models.CharField(max_length=100, db_index=True)
+    documents = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("search term")
+        verbose_name_plural = _("search terms")
+
+    def __str__(self) -> str:
+        return self.word

@@ -1,0 +1,278 @@
+"""Reads: one ranked Danish search over articles, tasks and KLE entries."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Q, Sum
+
+from indgang.common.danish import stem
+from indgang.knowledge.models import Guide
+from indgang.search.analysis import (
+    TermGroup,
+    candidate_parts,
+    compound_splits,
+    known_in,
+    query_words,
+    typo_candidates,
+)
+from indgang.search.constants import (
+    COMMON_WORD_MIN_DOCUMENTS,
+    COMMON_WORD_SHARE,
+    DEFAULT_LIMIT,
+    KIND_BOOST,
+    MAX_QUERY_WORDS,
+    DocumentKind,
+    SearchAudience,
+)
+from indgang.search.models import SearchDocument, SearchTerm
+
+SNIPPET_LENGTH = 240
+# ts_rank's weights for D, C, B, A: body parts, body, title parts, title.
+PG_WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"
+# bm25 column weights in the FTS5 table's column order (title, title parts, body, body parts).
+FTS_WEIGHTS = "10.0, 5.0, 1.0, 0.5, 0.0"
+TRIGRAM_SIMILARITY = 0.4
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: DocumentKind
+    object_id: int
+    title: str
+    snippet: str
+    score: float
+    audience: SearchAudience
+    guide_id: int | None = None
+
+    @property
+    def kind_label(self) -> str:
+        return str(DocumentKind(self.kind).label)
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """What a query searches for: one group per word, and the corrections made."""
+
+    groups: list[TermGroup]
+    corrections: dict[str, str] = field(default_factory=dict)
+    total_documents: int = 0
+
+
+def plan_query(text: str) -> QueryPlan:
+    """Turn the typed text into term groups: stems, compound splits and typo corrections."""
+    words = query_words(text)[:MAX_QUERY_WORDS]
+    if not words:
+        return QueryPlan(groups=[])
+    lookups: set[str] = set(words)
+    for word in words:
+        lookups |= candidate_parts(word)
+    documents_by_stem = _documents_by_stem(lookups)
+    is_known = known_in(set(), set(documents_by_stem))
+    unknown = [word for word in words if not is_known(word)]
+    corrections = _correct(unknown, is_known=is_known)
+    if corrections:
+        documents_by_stem |= _documents_by_stem(set(corrections.values()))
+        is_known = known_in(set(), set(documents_by_stem))
+    groups = []
+    for word in words:
+        alternatives: list[tuple[str, ...]] = []
+        documents = 0
+        for candidate in filter(None, [word, corrections.get(word)]):
+            if is_known(candidate):
+                alternatives.append((candidate,))
+                documents = max(documents, documents_by_stem.get(stem(candidate), 0))
+            for left, right in compound_splits(candidate, is_known=is_known):
+                alternatives.append((left, right))
+                documents = max(
+                    documents,
+                    min(
+                        documents_by_stem.get(stem(left), 0), documents_by_stem.get(stem(right), 0)
+                    ),
+                )
+        if alternatives:
+            groups.append(
+                TermGroup(
+                    word=word, alternatives=tuple(dict.fromkeys(alternatives)), documents=documents
+                )
+            )
+    return QueryPlan(
+        groups=groups,
+        corrections=corrections,
+        total_documents=SearchDocument.objects.count() if groups else 0,
+    )
+
+
+def _documents_by_stem(words: set[str]) -> dict[str, int]:
+    stems = {stem(word) for word in words}
+    rows = (
+        SearchTerm.objects.filter(Q(stem__in=stems) | Q(word__in=words))
+        .values("stem")
+        .annotate(total=Sum("documents"))
+    )
+    return {row["stem"]: row["total"] or 0 for row in rows}
+
+
+def _correct(words: list[str], *, is_known: object) -> dict[str, str]:
+    """The most common known word one edit away from each unknown word (PostgreSQL: or similar
+    by trigrams)."""
+    candidates = {word: typo_candidates(word) for word in words}
+    wanted = set().union(*candidates.values()) if candidates else set()
+    found = (
+        dict(SearchTerm.objects.filter(word__in=wanted).values_list("word", "documents"))
+        if wanted
+        else {}
+    )
+    corrections: dict[str, str] = {}
+    for word, options in candidates.items():
+        known = [(found[option], option) for option in options if option in found]
+        if known:
+            corrections[word] = max(known, key=lambda item: (item[0], item[1]))[1]
+        elif connection.vendor == "postgresql" and word.isalpha():
+            similar = _similar_word(word)
+            if similar:
+                corrections[word] = similar
+    return corrections
+
+
+def _similar_word(word: str) -> str | None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT word FROM search_searchterm WHERE word %% %s AND similarity(word, %s) >= %s "
+            "ORDER BY similarity(word, %s) DESC, documents DESC LIMIT 1",
+            [word, word, TRIGRAM_SIMILARITY, word],
+        )
+        row = cursor.fetchone()
+    return str(row[0]) if row else None
+
+
+def _matching_groups(plan: QueryPlan) -> list[TermGroup]:
+    """Leave out words common enough to slow the query, as long as a rarer word remains."""
+    limit = max(COMMON_WORD_MIN_DOCUMENTS, plan.total_documents * COMMON_WORD_SHARE)
+    rare = [group for group in plan.groups if group.documents <= limit]
+    return rare or plan.groups
+
+
+def search(
+    *,
+    text: str,
+    audience: SearchAudience | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> list[SearchHit]:
+    """The best `limit` documents for the text, best first.
+
+    With `audience=public` only public articles can come back (the citizen portal).
+    """
+    plan = plan_query(text)
+    groups = _matching_groups(plan)
+    if not groups:
+        return []
+    if connection.vendor == "postgresql":
+        rows = _search_postgresql(groups, plan.total_documents, audience, limit)
+    else:
+        rows = _search_sqlite(groups, audience, limit)
+    hits = [
+        SearchHit(
+            kind=DocumentKind(kind),
+            object_id=object_id,
+            title=title,
+            snippet=_snippet(body),
+            score=round(float(score), 4),
+            audience=SearchAudience(row_audience),
+        )
+        for kind, object_id, title, body, row_audience, score in rows
+    ]
+    if audience == SearchAudience.PUBLIC:
+        # The index holds only articles as public; this keeps the promise even if that changes.
+        hits = [
+            h
+            for h in hits
+            if h.audience == SearchAudience.PUBLIC and h.kind == DocumentKind.ARTICLE
+        ]
+    return _with_guides(hits)
+
+
+def _snippet(body: str) -> str:
+    first = " ".join(body.split())
+    return first if len(first) <= SNIPPET_LENGTH else first[: SNIPPET_LENGTH - 1].rstrip() + "…"
+
+
+def _with_guides(hits: list[SearchHit]) -> list[SearchHit]:
+    task_ids = [hit.object_id for hit in hits if hit.kind == DocumentKind.TASK]
+    if not task_ids:
+        return hits
+    guides = dict(Guide.objects.filter(task_id__in=task_ids).values_list("task_id", "pk"))
+    return [
+        SearchHit(**{**hit.__dict__, "guide_id": guides.get(hit.object_id)})
+        if hit.kind == DocumentKind.TASK
+        else hit
+        for hit in hits
+    ]
+
+
+def _boost_sql(column: str) -> str:
+    cases = " ".join(f"WHEN '{kind.value}' THEN {boost}" for kind, boost in KIND_BOOST.items())
+    return f"(CASE {column} {cases} ELSE 1.0 END)"
+
+
+def _tsquery(group: TermGroup) -> str:
+    return " | ".join(
+        "(" + " & ".join(f"'{part}'" for part in alternative) + ")"
+        for alternative in group.alternatives
+    )
+
+
+def _search_postgresql(
+    groups: list[TermGroup], total: int, audience: SearchAudience | None, limit: int
+) -> list[tuple[str, int, str, str, str, float]]:
+    """Match any group through the GIN index; rank by Σ idf × ts_rank, times the kind boost."""
+    ranks = []
+    params: list[str | float | int] = []
+    for group in groups:
+        idf = math.log((total + 1) / (group.documents + 0.5)) + 1
+        ranks.append(f"%s * ts_rank('{PG_WEIGHTS}', vector, to_tsquery('danish', %s))")
+        params += [idf, _tsquery(group)]
+    where = "vector @@ to_tsquery('danish', %s)"
+    params.append(" | ".join(f"({_tsquery(group)})" for group in groups))
+    if audience is not None:
+        where += " AND audience = %s"
+        params.append(audience.value)
+    params.append(limit)
+    sql = (
+        "SELECT kind, object_id, title, left(body, 400), audience, "  # noqa: S608 - values are parameters
+        f"({' + '.join(ranks)}) * {_boost_sql('kind')} AS score "
+        f"FROM search_searchdocument WHERE {where} ORDER BY score DESC, id LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+def _fts_query(groups: list[TermGroup], audience: SearchAudience | None) -> str:
+    def alternative(parts: tuple[str, ...]) -> str:
+        return "(" + " AND ".join(f'"{stem(part)}"' for part in parts) + ")"
+
+    expression = " OR ".join(
+        "(" + " OR ".join(alternative(parts) for parts in group.alternatives) + ")"
+        for group in groups
+    )
+    if audience is not None:
+        expression = f"({expression}) AND audience : {audience.value}"
+    return expression
+
+
+def _search_sqlite(
+    groups: list[TermGroup], audience: SearchAudience | None, limit: int
+) -> list[tuple[str, int, str, str, str, float]]:
+    """FTS5 over the stems, ranked by bm25 (which weighs rare words itself), times the boost."""
+    sql = (
+        "SELECT d.kind, d.object_id, d.title, substr(d.body, 1, 400), d.audience, "  # noqa: S608 - values are parameters
+        f"-bm25(search_fts, {FTS_WEIGHTS}) * {_boost_sql('d.kind')} AS score "
+        "FROM search_fts JOIN search_searchdocument d ON d.id = search_fts.rowid "
+        "WHERE search_fts MATCH %s ORDER BY score DESC, d.id LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_fts_query(groups, audience), limit])
+        return list(cursor.fetchall())

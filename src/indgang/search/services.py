@@ -1,0 +1,257 @@
+"""Writes: keep the search index current. Callers call these explicitly after a change."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+
+from indgang.catalogue.models import KleEntry, Task
+from indgang.common.danish import stem
+from indgang.knowledge.constants import Audience
+from indgang.knowledge.models import Article
+from indgang.search.analysis import analyse, candidate_parts, index_words, known_in
+from indgang.search.constants import DocumentKind, SearchAudience
+from indgang.search.models import SearchDocument, SearchTerm
+
+BATCH_SIZE = 2000
+
+
+@dataclass(frozen=True)
+class Source:
+    """The text of one thing to index, before analysis."""
+
+    kind: DocumentKind
+    object_id: int
+    audience: SearchAudience
+    title: str
+    body: str
+
+    @property
+    def words(self) -> set[str]:
+        return set(index_words(self.title)) | set(index_words(self.body))
+
+
+def article_source(article: Article) -> Source:
+    """An article: its question and answer, and the tasks and KLE topics it covers."""
+    covers = [task.title for task in article.tasks.all()]
+    covers += [f"{topic.number} {topic.title}" for topic in article.kle_topics.all()]
+    links = [str(link.get("label", "")) for link in article.links if isinstance(link, dict)]
+    return Source(
+        kind=DocumentKind.ARTICLE,
+        object_id=article.pk,
+        audience=(
+            SearchAudience.PUBLIC if article.audience == Audience.PUBLIC else SearchAudience.STAFF
+        ),
+        title=article.title,
+        body="\n".join([article.answer, *links, *covers]),
+    )
+
+
+def task_source(task: Task) -> Source:
+    """A task: its description, KLE topics, department and its "how we solve it" guide."""
+    lines = [task.description, task.department.name]
+    lines += [f"{topic.number} {topic.title}" for topic in task.kle_topics.all()]
+    guide = getattr(task, "guide", None)
+    if guide is not None:
+        lines += [guide.what_to_ask, guide.what_to_bring, guide.self_service, guide.when_to_forward]
+    return Source(
+        kind=DocumentKind.TASK,
+        object_id=task.pk,
+        audience=SearchAudience.STAFF,
+        title=task.title,
+        body="\n".join(line for line in lines if line),
+    )
+
+
+def kle_source(entry: KleEntry) -> Source:
+    return Source(
+        kind=DocumentKind.KLE,
+        object_id=entry.pk,
+        audience=SearchAudience.STAFF,
+        title=f"{entry.number} {entry.title}",
+        body=entry.guidance,
+    )
+
+
+def _articles() -> Iterator[Article]:
+    return (
+        Article.objects.prefetch_related("tasks", "kle_topics")
+        .order_by("pk")
+        .iterator(chunk_size=BATCH_SIZE)
+    )
+
+
+def _tasks() -> QuerySet[Task]:
+    return (
+        Task.objects.filter(is_active=True)
+        .select_related("department", "guide")
+        .prefetch_related("kle_topics")
+        .order_by("pk")
+    )
+
+
+def _kle_entries() -> QuerySet[KleEntry]:
+    return KleEntry.objects.filter(retired_on__isnull=True, moved_on__isnull=True).order_by("pk")
+
+
+def all_sources() -> Iterator[Source]:
+    yield from (article_source(article) for article in _articles())
+    yield from (task_source(task) for task in _tasks())
+    yield from (kle_source(entry) for entry in _kle_entries().iterator(chunk_size=BATCH_SIZE))
+
+
+def _document(
+    source: Source, *, is_known: Callable[[str], bool], now: dt.datetime
+) -> SearchDocument:
+    title = analyse(source.title, is_known=is_known)
+    body = analyse(source.body, is_known=is_known)
+    return SearchDocument(
+        kind=source.kind,
+        object_id=source.object_id,
+        audience=source.audience,
+        title=source.title[:400],
+        body=source.body,
+        title_extra=" ".join(title.parts),
+        body_extra=" ".join(body.parts),
+        stems_title=title.stems,
+        stems_title_extra=title.part_stems,
+        stems_body=body.stems,
+        stems_body_extra=body.part_stems,
+        updated_at=now,
+    )
+
+
+@dataclass(frozen=True)
+class ReindexReport:
+    documents: int
+    words: int
+
+
+@transaction.atomic
+def reindex_all(
+    *, now: dt.datetime, sources: Callable[[], Iterator[Source]] = all_sources
+) -> ReindexReport:
+    """Rebuild the whole index and vocabulary: every article, active task and active KLE entry.
+
+    Two passes over the sources: the first counts the vocabulary (which words exist, in how
+    many documents), the second splits compounds against it and writes the documents.
+    """
+    counts: Counter[str] = Counter()
+    for source in sources():
+        counts.update(source.words)
+    stems = {stem(word) for word in counts}
+    is_known = _cached(known_in(set(counts), stems))
+    SearchDocument.objects.all().delete()
+    SearchTerm.objects.all().delete()
+    batch: list[SearchDocument] = []
+    documents = 0
+    for source in sources():
+        batch.append(_document(source, is_known=is_known, now=now))
+        if len(batch) >= BATCH_SIZE:
+            SearchDocument.objects.bulk_create(batch)
+            documents += len(batch)
+            batch = []
+    SearchDocument.objects.bulk_create(batch)
+    documents += len(batch)
+    SearchTerm.objects.bulk_create(
+        (
+            SearchTerm(word=word[:100], stem=stem(word)[:100], documents=count)
+            for word, count in counts.items()
+        ),
+        batch_size=BATCH_SIZE,
+    )
+    return ReindexReport(documents=documents, words=len(counts))
+
+
+def _cached(is_known: Callable[[str], bool]) -> Callable[[str], bool]:
+    return cache(is_known)
+
+
+def _known_in_vocabulary(words: set[str]) -> Callable[[str], bool]:
+    """Look up every possible compound part of the words in the stored vocabulary at once."""
+    candidates = set(words)
+    for word in words:
+        candidates |= candidate_parts(word)
+    candidate_stems = {stem(word) for word in candidates}
+    rows = SearchTerm.objects.filter(
+        Q(word__in=candidates) | Q(stem__in=candidate_stems)
+    ).values_list("word", "stem")
+    known_words = {word for word, _stem in rows} | words
+    known_stems = {word_stem for _word, word_stem in rows} | {stem(word) for word in words}
+    return _cached(known_in(known_words, known_stems))
+
+
+@transaction.atomic
+def index(*, sources: list[Source], now: dt.datetime) -> None:
+    """Add or refresh the documents of these sources; keep the vocabulary's counts right."""
+    if not sources:
+        return
+    keys = Q()
+    for source in sources:
+        keys |= Q(kind=source.kind, object_id=source.object_id)
+    existing = {(d.kind, d.object_id): d for d in SearchDocument.objects.filter(keys)}
+    delta: Counter[str] = Counter()
+    for document in existing.values():
+        delta.subtract(set(index_words(document.title)) | set(index_words(document.body)))
+    new_words: set[str] = set()
+    for source in sources:
+        words = source.words
+        delta.update(words)
+        new_words |= words
+    is_known = _known_in_vocabulary(new_words)
+    for source in sources:
+        document = _document(source, is_known=is_known, now=now)
+        old = existing.get((source.kind, source.object_id))
+        if old is not None:
+            document.pk = old.pk
+            document.save(force_update=True)
+        else:
+            document.save(force_insert=True)
+    _apply_counts(delta)
+
+
+@transaction.atomic
+def remove(*, kind: DocumentKind, object_ids: Iterable[int]) -> None:
+    """Take documents out of the index (a deleted article, a retired task)."""
+    documents = list(SearchDocument.objects.filter(kind=kind, object_id__in=list(object_ids)))
+    delta: Counter[str] = Counter()
+    for document in documents:
+        delta.subtract(set(index_words(document.title)) | set(index_words(document.body)))
+    SearchDocument.objects.filter(pk__in=[d.pk for d in documents]).delete()
+    _apply_counts(delta)
+
+
+def _apply_counts(delta: Counter[str]) -> None:
+    changed = {word[:100]: count for word, count in delta.items() if count}
+    if not changed:
+        return
+    SearchTerm.objects.bulk_create(
+        [SearchTerm(word=word, stem=stem(word)[:100], documents=0) for word in changed],
+        ignore_conflicts=True,
+    )
+    by_change: dict[int, list[str]] = {}
+    for word, count in changed.items():
+        by_change.setdefault(count, []).append(word)
+    for count, words in by_change.items():
+        SearchTerm.objects.filter(word__in=words).update(documents=F("documents") + count)
+    SearchTerm.objects.filter(word__in=list(changed), documents__lte=0).delete()
+
+
+def index_article(*, article_id: int, now: dt.datetime) -> None:
+    article = Article.objects.prefetch_related("tasks", "kle_topics").get(pk=article_id)
+    index(sources=[article_source(article)], now=now)
+
+
+def index_tasks(*, task_ids: Iterable[int], now: dt.datetime) -> None:
+    """Index active tasks (with their guides); drop inactive ones from the index."""
+    ids = list(task_ids)
+    tasks = list(_tasks().filter(pk__in=ids))
+    index(sources=[task_source(task) for task in tasks], now=now)
+    active = {task.pk for task in tasks}
+    remove(kind=DocumentKind.TASK, object_ids=[pk for pk in ids if pk not in active])

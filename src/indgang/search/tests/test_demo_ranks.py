@@ -1,0 +1,140 @@
+"""Search ranks on the demo (full KLE plan, Copenhagen's task list, the seeded knowledge base).
+
+The demo is loaded once for the module, through `load_demo`, and flushed afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.core.management import call_command
+from pytest_django.plugin import DjangoDbBlocker
+
+from indgang.conftest import KLE_FULL
+from indgang.demo.services import load_demo
+from indgang.knowledge.constants import Audience
+from indgang.knowledge.models import Article, Guide, KnowledgeUse, StaleFlag
+from indgang.search.constants import DocumentKind
+from indgang.search.selectors import SearchHit, search
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module", autouse=True)
+def demo(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
+    with django_db_blocker.unblock():
+        load_demo(kle_path=KLE_FULL, progress=lambda message: None)
+        yield
+        call_command("flush", interactive=False, verbosity=0)
+
+
+def first(text: str, **kwargs: object) -> SearchHit:
+    hits = search(text=text, **kwargs)  # type: ignore[arg-type]
+    assert hits, text
+    return hits[0]
+
+
+def test_byggetilladelse_carport_finds_the_carport_article_first() -> None:
+    hit = first("byggetilladelse carport")
+    assert (hit.kind, hit.title) == (
+        DocumentKind.ARTICLE,
+        "Carport eller garage: skal man søge byggetilladelse?",
+    )
+
+
+def test_rotter_i_haven_finds_the_rat_article_first() -> None:
+    hit = first("rotter i haven")
+    assert (hit.kind, hit.title) == (
+        DocumentKind.ARTICLE,
+        "Rotter i haven eller kælderen: anmeld rotter",
+    )
+
+
+def test_ny_sygesikringskort_finds_the_health_card_article_first() -> None:
+    hit = first("ny sygesikringskort")
+    assert (hit.kind, hit.title) == (
+        DocumentKind.ARTICLE,
+        "Nyt sygesikringskort (sundhedskort): bestil eller erstat et bortkommet kort",
+    )
+
+
+def test_aktindsigt_finds_an_aktindsigt_article_or_the_task_first() -> None:
+    hit = first("aktindsigt")
+    assert (hit.kind, hit.title) in {
+        (DocumentKind.ARTICLE, "Aktindsigt: hvornår får man svar?"),
+        (
+            DocumentKind.ARTICLE,
+            "Hvad dækker KLE 00.07.03 Partens aktindsigt - forvaltningsprincipper?",
+        ),
+        (DocumentKind.TASK, "Aktindsigt"),
+    }
+
+
+def test_aktindsigt_ranks_the_answer_article_and_the_task_in_the_top_three() -> None:
+    top = [(hit.kind, hit.title) for hit in search(text="aktindsigt", limit=3)]
+    assert (DocumentKind.ARTICLE, "Aktindsigt: hvornår får man svar?") in top
+    assert (DocumentKind.TASK, "Aktindsigt") in top
+
+
+@pytest.mark.parametrize(
+    ("typo", "title"),
+    [
+        (
+            "sygesikringkort",
+            "Nyt sygesikringskort (sundhedskort): bestil eller erstat et bortkommet kort",
+        ),
+        ("byggetiladelse carport", "Carport eller garage: skal man søge byggetilladelse?"),
+    ],
+)
+def test_a_typo_still_finds_the_article_first(typo: str, title: str) -> None:
+    assert first(typo).title == title
+
+
+def test_split_words_find_the_compound_bygge_tilladelse_carport() -> None:
+    assert first("bygge tilladelse carport").title == (
+        "Carport eller garage: skal man søge byggetilladelse?"
+    )
+
+
+def test_public_search_returns_only_public_articles() -> None:
+    public_ids = set(Article.objects.filter(audience=Audience.PUBLIC).values_list("pk", flat=True))
+    for text in [
+        "byggetilladelse",
+        "aktindsigt",
+        "servicemål byggesager",
+        "telefon ring tilbage",
+        "kanalstrategi",
+        "rotter",
+        "sygesikringskort",
+        "straksafklaring",
+    ]:
+        hits = search(text=text, audience=Audience.PUBLIC, limit=50)
+        assert all(hit.kind == DocumentKind.ARTICLE for hit in hits), text
+        assert {hit.object_id for hit in hits} <= public_ids, text
+
+
+def test_staff_only_article_is_found_by_staff_but_not_by_the_public() -> None:
+    staff_hit = first("servicemål byggesager")
+    assert staff_hit.title == "Servicemål for byggesager"
+    assert [
+        hit.title
+        for hit in search(text="servicemål byggesager", audience=Audience.PUBLIC)
+        if hit.title == "Servicemål for byggesager"
+    ] == []
+
+
+def test_task_hits_carry_their_guide() -> None:
+    hit = next(h for h in search(text="rotter") if h.kind == DocumentKind.TASK)
+    assert hit.guide_id == Guide.objects.get(task__title="Rotter").pk
+
+
+def test_demo_seeds_articles_guides_stale_flags_and_knowledge_use() -> None:
+    assert Article.objects.filter(title="Aktindsigt: hvornår får man svar?").count() == 1
+    assert set(StaleFlag.objects.values_list("article__title", flat=True)) == {
+        "Telefonbeskeder: ring tilbage inden for et døgn",
+        "Kanalstrategi: hvilken kanal skal borgeren bruge?",
+    }
+    assert Guide.objects.count() == 137
+    assert KnowledgeUse.objects.exists()
+    assert not KnowledgeUse.objects.exclude(contact__outcome="resolved_at_first_contact").exists()

@@ -1,0 +1,171 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from indgang.catalogue.models import Task
+from indgang.conftest import ApiFor, Org, Staff
+from indgang.knowledge.constants import Audience
+from indgang.knowledge.models import Article
+from indgang.knowledge.services import ArticleData, update_article
+from indgang.knowledge.tests.fixtures import MakeArticle
+from indgang.organisation.selectors import get_scope
+from indgang.search.constants import DocumentKind
+from indgang.search.models import SearchDocument, SearchTerm
+from indgang.search.selectors import plan_query, search
+from indgang.search.services import reindex_all
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def library(make_article: MakeArticle, staff: Staff, tasks: dict[str, Task]) -> dict[str, Article]:
+    """A few articles: a compound in one, its parts as separate words in another."""
+    articles = {
+        "compound": make_article(
+            title="Byggetilladelse til udestue", answer="Udestuer kræver tilladelse."
+        ),
+        "parts": make_article(
+            title="Drivhus i haven", answer="Du skal ikke bygge noget uden tilladelse fra os."
+        ),
+        "public": make_article(
+            title="Rotter i kælderen", answer="Anmeld rotter.", audience=Audience.PUBLIC
+        ),
+        "staff": make_article(title="Rotter: intern vejledning", answer="Ring til rottefængeren."),
+    }
+    reindex_all(now=timezone.now())
+    return articles
+
+
+def titles(text: str, **kwargs: object) -> list[str]:
+    return [hit.title for hit in search(text=text, **kwargs)]  # type: ignore[arg-type]
+
+
+def test_the_compound_finds_the_split_words(library: dict[str, Article]) -> None:
+    assert "Drivhus i haven" in titles("byggetilladelse")
+
+
+def test_the_split_words_find_the_compound(library: dict[str, Article]) -> None:
+    assert titles("bygge tilladelse")[0] == "Byggetilladelse til udestue"
+
+
+def test_a_one_letter_typo_is_corrected_to_a_known_word(library: dict[str, Article]) -> None:
+    assert plan_query("byggetiladelse").corrections == {"byggetiladelse": "byggetilladelse"}
+    assert titles("byggetiladelse")[0] == "Byggetilladelse til udestue"
+
+
+def test_stemming_finds_other_forms_of_a_word(library: dict[str, Article]) -> None:
+    assert titles("udestuen")[0] == "Byggetilladelse til udestue"
+
+
+def test_public_search_never_returns_staff_only_articles(library: dict[str, Article]) -> None:
+    assert sorted(titles("rotter")) == ["Rotter i kælderen", "Rotter: intern vejledning"]
+    assert titles("rotter", audience=Audience.PUBLIC) == ["Rotter i kælderen"]
+    assert titles("rottefængeren", audience=Audience.PUBLIC) == []
+
+
+def test_a_query_of_only_stop_words_or_unknown_words_finds_nothing(
+    library: dict[str, Article],
+) -> None:
+    assert titles("og i til") == []
+    assert titles("xqzvw") == []
+
+
+def test_changing_an_article_updates_the_index_and_the_vocabulary(
+    library: dict[str, Article], staff: Staff, org: Org
+) -> None:
+    article = library["compound"]
+    update_article(
+        article=article,
+        data=ArticleData(
+            title="Vinterhave",
+            answer="Vinterhaver kræver tilladelse.",
+            owner_unit=org.building_unit,
+            review_on=article.review_on,
+        ),
+        by=staff.caseworker,
+        scope=get_scope(user=staff.caseworker),
+        now=timezone.now(),
+    )
+
+    assert "Vinterhave" in titles("vinterhave")
+    assert "Vinterhave" not in titles("udestue")
+    assert not SearchTerm.objects.filter(word="udestue").exists()
+    assert SearchTerm.objects.get(word="vinterhave").documents == 1
+
+
+def test_reindex_command_rebuilds_articles_tasks_and_kle(
+    library: dict[str, Article], tasks: dict[str, Task]
+) -> None:
+    SearchDocument.objects.all().delete()
+
+    call_command("search", "reindex", verbosity=0)
+
+    kinds = set(SearchDocument.objects.values_list("kind", flat=True))
+    assert kinds == {DocumentKind.ARTICLE, DocumentKind.TASK, DocumentKind.KLE}
+    assert SearchDocument.objects.filter(kind=DocumentKind.ARTICLE).count() == 4
+    hit = search(text="fjernvarme")[0]
+    assert (hit.kind, hit.object_id) == (DocumentKind.TASK, tasks["heating"].pk)
+
+
+def test_kle_entries_are_found_by_number(library: dict[str, Article]) -> None:
+    hit = search(text="13.03.20")[0]
+    assert (hit.kind, hit.title.split()[0]) == (DocumentKind.KLE, "13.03.20")
+
+
+def test_search_api_ranks_and_honours_the_public_audience(
+    library: dict[str, Article], api_for: ApiFor, staff: Staff
+) -> None:
+    api = api_for(staff.frontline)
+
+    everything = api.get("/api/v1/search/", {"q": "rotter"}).json()
+    public = api.get("/api/v1/search/", {"q": "rotter", "audience": "public"}).json()
+
+    assert {hit["title"] for hit in everything["results"]} == {
+        "Rotter i kælderen",
+        "Rotter: intern vejledning",
+    }
+    assert [(hit["kind"], hit["title"], hit["audience"]) for hit in public["results"]] == [
+        ("article", "Rotter i kælderen", "public")
+    ]
+    assert public["results"][0]["url"] == f"/knowledge/articles/{library['public'].pk}/"
+
+
+def test_search_api_reports_the_typo_correction(
+    library: dict[str, Article], api_for: ApiFor, staff: Staff
+) -> None:
+    response = api_for(staff.frontline).get("/api/v1/search/", {"q": "udestuw"}).json()
+
+    assert response["corrections"] == {"udestuw": "udestue"}
+    assert response["results"][0]["title"] == "Byggetilladelse til udestue"
+
+
+def test_search_api_refuses_an_empty_query_in_danish(api_for: ApiFor, staff: Staff) -> None:
+    response = api_for(staff.frontline).get("/api/v1/search/", {"q": ""}, HTTP_ACCEPT_LANGUAGE="da")
+
+    assert (response.status_code, response.json()) == (
+        400,
+        {"q": ["Skriv, hvad du vil søge efter."]},
+    )
+
+
+def test_search_api_needs_a_role(api_for: ApiFor, db: None) -> None:
+    from django.contrib.auth.models import User
+
+    nobody = User.objects.create_user("nobody", password="x-long-password-1")
+
+    assert api_for(nobody).get("/api/v1/search/", {"q": "rotter"}).status_code == 403
+
+
+def test_a_stale_review_date_does_not_hide_an_article_from_search(
+    make_article: MakeArticle,
+) -> None:
+    long_ago = timezone.now() - dt.timedelta(days=400)
+    make_article(
+        title="Gammel carport", now=long_ago, review_on=(long_ago + dt.timedelta(days=1)).date()
+    )
+
+    assert titles("carport") == ["Gammel carport"]

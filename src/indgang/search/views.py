@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from indgang.organisation.decorators import staff_view
+from indgang.search.constants import DEFAULT_LIMIT
+from indgang.search.links import hit_url, used_value
+from indgang.search.selectors import plan_query, search
+
+QUERY_LENGTH = 200
+
+
+@staff_view
+def front_desk_results(request: HttpRequest) -> HttpResponse:
+    """The front desk's knowledge search: ranked hits, each article or guide markable as used."""
+    text = request.GET.get("kb_q", "").strip()[:QUERY_LENGTH]
+    hits = search(text=text, limit=DEFAULT_LIMIT) if text else []
+    corrections = plan_query(text).corrections if text and hits else {}
+    rows = [(hit, hit_url(hit), used_value(hit)) for hit in hits]
+    selected = request.GET.get("knowledge_used", "")
+    return render(
+        request,
+        "search/results.html",
+        {
+            "rows": rows,
+            "text": text,
+            "corrections": corrections,
+            "selected": selected,
+            # A choice made on an earlier search stays with the form until another is made.
+            "kept": selected if selected and selected not in {row[2] for row in rows} else "",
+        },
+    )
+
+
+@staff_view
+def search_page(request: HttpRequest) -> HttpResponse:
+    text = request.GET.get("q", "").strip()[:QUERY_LENGTH]
+    hits = search(text=text, limit=30) if text else []
+    return render(
+        request,
+        "search/search.html",
+        {"rows": [(hit, hit_url(hit), "") for hit in hits], "text": text},
+    )
