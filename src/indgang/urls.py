@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/v1/", include("indgang.search.api.urls")),
     path("api/v1/", include("indgang.triage.api.urls")),
     path("api/v1/", include("indgang.deadlines.api.urls")),
+    path("api/v1/", include("indgang.journal.api.urls")),
     # Integrators read the documentation before they have a token.
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
     path(
@@ -40,4 +41,5 @@ urlpatterns = [
     path("", include("indgang.search.urls")),
     path("", include("indgang.triage.urls")),
     path("", include("indgang.deadlines.urls")),
+    path("", include("indgang.journal.urls")),
 ]

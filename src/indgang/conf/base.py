@@ -164,6 +164,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several apps name a field "kind" or "direction" with different choices.
+    "ENUM_NAME_OVERRIDES": {
+        "DeadlineKindEnum": "indgang.deadlines.constants.DeadlineKind",
+        "JournalKindEnum": "indgang.journal.constants.JournalKind",
+        "DocumentDirectionEnum": "indgang.journal.constants.DocumentDirection",
+        "ContactDirectionEnum": "indgang.contacts.constants.Direction",
+    },
 }
 
 TASK_BACKEND = config(
@@ -211,6 +218,22 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": SCHEDULER_TICK_SECONDS},
     }
 }
+
+EMAIL_BACKEND = config(
+    "INDGANG_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend",
+    help=(
+        "How reminders and digests are e-mailed: the console by default; in production "
+        "django.core.mail.backends.smtp.EmailBackend with INDGANG_EMAIL_HOST."
+    ),
+)
+EMAIL_HOST = config("INDGANG_EMAIL_HOST", "localhost", help="SMTP server for e-mail.")
+EMAIL_PORT = int(config("INDGANG_EMAIL_PORT", "25", help="SMTP port."))
+DEFAULT_FROM_EMAIL = config(
+    "INDGANG_DEFAULT_FROM_EMAIL",
+    "indgang@localhost",
+    help="Sender address of reminders and digests.",
+)
 
 LOGGING = {
     "version": 1,

@@ -59,6 +59,7 @@ def list_deadlines_for(
     unit_id: int | None = None,
     kind: str | None = None,
     status: str | None = None,
+    open_only: bool = False,
     overdue_at: dt.datetime | None = None,
 ) -> QuerySet[Deadline]:
     """Deadlines the user may see, most urgent first: open by due date, then suspended, then done.
@@ -80,6 +81,8 @@ def list_deadlines_for(
         deadlines = deadlines.filter(kind=kind)
     if status:
         deadlines = deadlines.filter(status=status)
+    if open_only:
+        deadlines = deadlines.filter(status__in=OPEN_STATUSES)
     if overdue_at is not None:
         deadlines = deadlines.filter(status=DeadlineStatus.OPEN, due_at__lt=overdue_at)
     return deadlines.alias(

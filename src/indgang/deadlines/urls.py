@@ -1,3 +1,15 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from indgang.deadlines import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("deadlines/", views.my_deadlines, name="my-deadlines"),
+    path("deadlines/notifications/read/", views.read_notifications, name="read-notifications"),
+    path("deadlines/overdue/", views.overdue, name="overdue-deadlines"),
+    path("deadlines/<int:deadline_id>/", views.deadline_detail, name="deadline-detail"),
+    path(
+        "deadlines/<int:deadline_id>/<slug:verb>/",
+        views.deadline_action,
+        name="deadline-action",
+    ),
+]

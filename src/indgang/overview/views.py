@@ -8,6 +8,8 @@ from indgang.audit.constants import Purpose, Via
 from indgang.audit.selectors import read_access_log
 from indgang.contacts.constants import Channel
 from indgang.contacts.selectors import is_redacted
+from indgang.deadlines.selectors import deadlines_by_contact
+from indgang.journal.selectors import journal_entries_by_thread
 from indgang.organisation.decorators import staff_view
 from indgang.organisation.requests import acting_user, request_scope
 from indgang.overview.selectors import get_party_overview
@@ -43,6 +45,15 @@ def party_overview(request: HttpRequest, party_id: int) -> HttpResponse:
                 (Channel(code).label, count) for code, count in overview.channel_counts.items()
             ],
             "may_read_access_log": scope.may_read_access_log,
+            "deadlines": deadlines_by_contact(
+                scope=scope,
+                user=acting_user(request),
+                contact_ids=[c.pk for view in overview.threads for c in view.contacts],
+            ),
+            "journal": journal_entries_by_thread(
+                thread_ids=[view.thread.pk for view in overview.threads if view.subject_visible]
+            ),
+            "now": timezone.now(),
         },
     )
 

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from indgang.deadlines.constants import StopEvent
+
+LOCAL_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=2000, required=False)
+
+
+class ExtendForm(forms.Form):
+    due_at = forms.DateTimeField(label=_("New due date"), widget=LOCAL_DATETIME)
+    reason = forms.CharField(label=_("Reason"), max_length=2000, required=False)
+
+
+class NoticeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the deadline cannot be met"), max_length=2000, required=False
+    )
+    expected_at = forms.DateTimeField(label=_("Answer expected"), widget=LOCAL_DATETIME)
+
+
+class CompleteForm(forms.Form):
+    stopped_by = forms.ChoiceField(label=_("Stopped by"), choices=StopEvent.choices)

@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from indgang.audit.models import AccessLogEntry
+from indgang.common.workdays import COPENHAGEN
+from indgang.conftest import CPR_A, PASSWORD, RegisterContact, Staff
+from indgang.contacts.constants import Outcome
+from indgang.deadlines.constants import DeadlineStatus
+from indgang.deadlines.models import Deadline, DeadlineChange
+from indgang.deadlines.services import sweep
+
+pytestmark = pytest.mark.django_db
+WEDNESDAY = dt.datetime(2026, 11, 18, 15, 40, tzinfo=COPENHAGEN)
+
+
+@pytest.fixture(autouse=True)
+def _danish(settings: Any) -> None:
+    settings.LANGUAGE_CODE = "da"
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def overdue_callback(register: RegisterContact) -> Deadline:
+    contact = register(
+        received_at=WEDNESDAY, outcome=Outcome.CALLBACK_PROMISED, cpr=CPR_A, party_name="Anna"
+    )
+    return Deadline.objects.get(contact=contact)
+
+
+def test_my_deadlines_lists_mine_most_urgent_first_with_reminders(
+    register: RegisterContact, staff: Staff, overdue_callback: Deadline
+) -> None:
+    later = register(
+        received_at=WEDNESDAY + dt.timedelta(hours=1), outcome=Outcome.CALLBACK_PROMISED
+    )
+    sweep(now=WEDNESDAY + dt.timedelta(days=1, hours=-1))
+
+    response = client_for(staff.frontline).get("/deadlines/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>Mine frister</h1>" in html
+    table = html[html.index('<table class="deadlines">') :]
+    assert table.index(f"/deadlines/{overdue_callback.pk}/") < table.index(
+        f"/deadlines/{Deadline.objects.get(contact=later).pk}/"
+    )
+    assert "Påmindelser" in html
+    assert "overskredet" in html
+    assert overdue_callback.contact is not None
+    party_id = overdue_callback.contact.party_id
+    assert party_id is not None
+    assert AccessLogEntry.objects.filter(user=staff.frontline, party_id=party_id).count() == 1
+
+
+def test_unit_overdue_list_for_the_manager(staff: Staff, overdue_callback: Deadline) -> None:
+    response = client_for(staff.manager).get("/deadlines/overdue/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "1 overskredet frist" in html
+    assert f"/deadlines/{overdue_callback.pk}/" in html
+    assert "Kontaktcenter (KBS) (1)" in html
+
+
+def test_another_departments_deadline_is_not_found(
+    staff: Staff, overdue_callback: Deadline
+) -> None:
+    client = client_for(staff.caseworker)
+
+    assert client.get(f"/deadlines/{overdue_callback.pk}/").status_code == 404
+    assert (
+        client.post(
+            f"/deadlines/{overdue_callback.pk}/complete/", {"stopped_by": "called_back"}
+        ).status_code
+        == 404
+    )
+    assert Deadline.objects.get(pk=overdue_callback.pk).status == DeadlineStatus.OPEN
+
+
+def test_suspend_without_a_reason_shows_a_danish_message_and_changes_nothing(
+    staff: Staff, overdue_callback: Deadline
+) -> None:
+    client = client_for(staff.frontline)
+
+    response = client.post(
+        f"/deadlines/{overdue_callback.pk}/suspend/", {"reason": ""}, follow=True
+    )
+
+    assert "Skriv, hvorfor fristen sættes på pause." in response.content.decode()
+    assert Deadline.objects.get(pk=overdue_callback.pk).status == DeadlineStatus.OPEN
+    assert DeadlineChange.objects.filter(deadline=overdue_callback).count() == 1
+
+
+def test_suspend_resume_and_complete_from_the_deadline_page(
+    staff: Staff, overdue_callback: Deadline
+) -> None:
+    client = client_for(staff.frontline)
+    url = f"/deadlines/{overdue_callback.pk}"
+
+    client.post(f"{url}/suspend/", {"reason": "Venter på borgeren"})
+    assert Deadline.objects.get(pk=overdue_callback.pk).status == DeadlineStatus.SUSPENDED
+    client.post(f"{url}/resume/", {"reason": ""})
+    response = client.post(f"{url}/complete/", {"stopped_by": "called_back"}, follow=True)
+
+    html = response.content.decode()
+    assert "Fristen er opdateret." in html
+    assert Deadline.objects.get(pk=overdue_callback.pk).status == DeadlineStatus.COMPLETED
+    assert [c.action for c in DeadlineChange.objects.filter(deadline=overdue_callback)] == [
+        "started",
+        "suspended",
+        "resumed",
+        "completed",
+    ]
+
+
+def test_the_360_shows_a_contacts_open_deadline(staff: Staff, overdue_callback: Deadline) -> None:
+    party_id = overdue_callback.contact.party_id  # type: ignore[union-attr]
+
+    html = client_for(staff.frontline).get(f"/parties/{party_id}/").content.decode()
+
+    assert f'href="/deadlines/{overdue_callback.pk}/"' in html
+    assert "Opringning: " in html

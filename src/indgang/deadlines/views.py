@@ -1,0 +1,197 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from indgang.audit.constants import AccessAction, Purpose, Via
+from indgang.audit.services import log_reads
+from indgang.deadlines.constants import DeadlineKind, StopEvent
+from indgang.deadlines.forms import CompleteForm, ExtendForm, NoticeForm, ReasonForm
+from indgang.deadlines.models import Deadline
+from indgang.deadlines.selectors import (
+    count_overdue,
+    get_deadline_for,
+    list_deadlines_for,
+    list_notifications_for,
+    managed_unit_ids,
+)
+from indgang.deadlines.services import (
+    complete_deadline,
+    extend_deadline,
+    mark_notifications_read,
+    record_notice,
+    resume_deadline,
+    suspend_deadline,
+)
+from indgang.organisation.decorators import staff_view
+from indgang.organisation.requests import acting_user, request_scope
+
+
+def _party_ids(deadlines: list[Deadline]) -> list[int | None]:
+    return [
+        (deadline.contact.party_id if deadline.contact else deadline.thread.party_id)  # type: ignore[union-attr]
+        for deadline in deadlines
+    ]
+
+
+def _log_list(request: HttpRequest, deadlines: list[Deadline]) -> None:
+    log_reads(
+        user=acting_user(request),
+        party_ids=_party_ids(deadlines),
+        action=AccessAction.LISTED_CONTACTS,
+        purpose=Purpose.CASEWORK,
+        via=Via.UI,
+        at=timezone.now(),
+    )
+
+
+@staff_view
+def my_deadlines(request: HttpRequest) -> HttpResponse:
+    """The user's own open and suspended deadlines, most urgent first, and their reminders."""
+    user = acting_user(request)
+    deadlines = list(
+        list_deadlines_for(
+            scope=request_scope(request), user=user, owner_id=user.pk, open_only=True
+        )[:500]
+    )
+    _log_list(request, deadlines)
+    notifications = list(list_notifications_for(user=user, unread_only=True)[:50])
+    return render(
+        request,
+        "deadlines/my_deadlines.html",
+        {"deadlines": deadlines, "notifications": notifications, "now": timezone.now()},
+    )
+
+
+@staff_view
+@require_POST
+def read_notifications(request: HttpRequest) -> HttpResponse:
+    mark_notifications_read(user=acting_user(request), now=timezone.now())
+    return redirect("my-deadlines")
+
+
+@staff_view
+def overdue(request: HttpRequest) -> HttpResponse:
+    """Overdue deadlines, most overdue first: of one unit (a manager's by default), one kind."""
+    scope = request_scope(request)
+    user = acting_user(request)
+    now = timezone.now()
+    managed = managed_unit_ids(user=user)
+    unit = request.GET.get("unit", "")
+    unit_id = int(unit) if unit.isdigit() else (managed[0] if len(managed) == 1 else None)
+    kind = request.GET.get("kind", "")
+    deadlines = list_deadlines_for(
+        scope=scope,
+        user=user,
+        unit_id=unit_id,
+        kind=kind if kind in DeadlineKind.values else None,
+        overdue_at=now,
+    )
+    page = Paginator(deadlines, 100).get_page(request.GET.get("page"))
+    _log_list(request, list(page))
+    return render(
+        request,
+        "deadlines/overdue.html",
+        {
+            "page": page,
+            "counts": count_overdue(scope=scope, user=user, now=now),
+            "unit_id": unit_id,
+            "kind": kind,
+            "kinds": DeadlineKind.choices,
+            "now": now,
+        },
+    )
+
+
+def _get(request: HttpRequest, deadline_id: int) -> Deadline:
+    try:
+        return get_deadline_for(
+            scope=request_scope(request), user=acting_user(request), deadline_id=deadline_id
+        )
+    except Deadline.DoesNotExist as error:
+        raise Http404 from error
+
+
+@staff_view
+def deadline_detail(request: HttpRequest, deadline_id: int) -> HttpResponse:
+    deadline = _get(request, deadline_id)
+    log_reads(
+        user=acting_user(request),
+        party_ids=_party_ids([deadline]),
+        action=AccessAction.VIEWED_CONTACT,
+        purpose=Purpose.CASEWORK,
+        via=Via.UI,
+        at=timezone.now(),
+    )
+    return render(
+        request,
+        "deadlines/deadline_detail.html",
+        {
+            "deadline": deadline,
+            "now": timezone.now(),
+            "reason_form": ReasonForm(),
+            "extend_form": ExtendForm(),
+            "notice_form": NoticeForm(),
+            "complete_form": CompleteForm(initial={"stopped_by": deadline.rule.stops_on}),
+        },
+    )
+
+
+ACTIONS: dict[str, type[forms.Form]] = {
+    "suspend": ReasonForm,
+    "resume": ReasonForm,
+    "extend": ExtendForm,
+    "notice": NoticeForm,
+    "complete": CompleteForm,
+}
+
+
+@staff_view
+@require_POST
+def deadline_action(request: HttpRequest, deadline_id: int, verb: str) -> HttpResponse:
+    """Suspend, resume, extend, give notice on or complete a deadline from its page."""
+    if verb not in ACTIONS:
+        raise Http404
+    deadline = _get(request, deadline_id)
+    form = ACTIONS[verb](request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("deadline-detail", deadline_id=deadline.pk)
+    data = form.cleaned_data
+    by, now = acting_user(request), timezone.now()
+    try:
+        if verb == "suspend":
+            suspend_deadline(deadline=deadline, by=by, now=now, reason=data["reason"])
+        elif verb == "resume":
+            resume_deadline(deadline=deadline, by=by, now=now, reason=data["reason"])
+        elif verb == "extend":
+            extend_deadline(
+                deadline=deadline, due_at=data["due_at"], by=by, now=now, reason=data["reason"]
+            )
+        elif verb == "notice":
+            record_notice(
+                deadline=deadline,
+                reason=data["reason"],
+                expected_at=data["expected_at"],
+                by=by,
+                now=now,
+            )
+        else:
+            complete_deadline(
+                deadline=deadline, by=by, now=now, stopped_by=StopEvent(data["stopped_by"])
+            )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The deadline is updated."))
+    return redirect("deadline-detail", deadline_id=deadline.pk)

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import User
+from rest_framework import serializers
+
+from indgang.journal.constants import DocumentDirection
+from indgang.journal.models import Document, JournalEntry
+
+
+class JournalEntrySerializer(serializers.ModelSerializer[JournalEntry]):
+    kle_topic: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="number", read_only=True
+    )
+
+    class Meta:
+        model = JournalEntry
+        fields = ["number", "kind", "kle_topic", "journalised_at"]
+        read_only_fields = fields
+
+
+class DocumentSerializer(serializers.ModelSerializer[Document]):
+    registered_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+
+    class Meta:
+        model = Document
+        fields = ["id", "direction", "title", "dated", "file", "registered_at", "registered_by"]
+        read_only_fields = fields
+
+
+class DocumentCreateSerializer(serializers.Serializer[Any]):
+    direction = serializers.ChoiceField(choices=DocumentDirection.choices)
+    title = serializers.CharField(max_length=300)
+    dated = serializers.DateField()
+    file = serializers.FileField(required=False)
+
+
+class ThreadJournalSerializer(serializers.Serializer[Any]):
+    thread = serializers.IntegerField()
+    journal = JournalEntrySerializer(allow_null=True)
+    documents = DocumentSerializer(many=True)

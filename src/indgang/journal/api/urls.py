@@ -1,0 +1,7 @@
+from django.urls import URLPattern, URLResolver, path
+
+from indgang.journal.api.views import ThreadJournalView
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("threads/<int:thread_id>/journal/", ThreadJournalView.as_view(), name="thread-journal"),
+]

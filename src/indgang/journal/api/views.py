@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from indgang.journal.api.serializers import (
+    DocumentCreateSerializer,
+    DocumentSerializer,
+    ThreadJournalSerializer,
+)
+from indgang.journal.constants import DocumentDirection
+from indgang.journal.selectors import get_thread_for, list_documents
+from indgang.journal.services import add_document
+from indgang.organisation.requests import acting_user, request_scope
+
+
+@extend_schema(tags=["journal"])
+class ThreadJournalView(APIView):
+    """A thread's journal number and KLE topic, and its documents received and sent."""
+
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(responses=ThreadJournalSerializer)
+    def get(self, request: Request, thread_id: int) -> Response:
+        thread = get_thread_for(scope=request_scope(request), thread_id=thread_id)
+        body = {
+            "thread": thread.pk,
+            "journal": getattr(thread, "journal_entry", None),
+            "documents": list_documents(thread=thread),
+        }
+        return Response(ThreadJournalSerializer(body, context={"request": request}).data)
+
+    @extend_schema(request=DocumentCreateSerializer, responses={201: DocumentSerializer})
+    def post(self, request: Request, thread_id: int) -> Response:
+        """List a document received or sent on the thread (the file is optional)."""
+        thread = get_thread_for(scope=request_scope(request), thread_id=thread_id)
+        incoming = DocumentCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        document = add_document(
+            thread=thread,
+            direction=DocumentDirection(data["direction"]),
+            title=data["title"],
+            dated=data["dated"],
+            file=data.get("file"),
+            by=acting_user(request),
+            now=timezone.now(),
+        )
+        return Response(
+            DocumentSerializer(document, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
