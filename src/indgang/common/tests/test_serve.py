@@ -67,6 +67,6 @@ def test_serve_runs_every_periodic_task_from_the_serving_process_only(tmp_path: 
             server.wait(timeout=10)
 
     assert sorted(ScheduledRun.objects.values_list("task", flat=True)) == sorted(expected)
-    output = log.read_text(encoding="utf-8")
-    assert output.count(ANNOUNCEMENT) == 1
-    assert "Traceback" not in output
+    served = log.read_text(encoding="utf-8")
+    assert served.count(ANNOUNCEMENT) == 1
+    assert "Traceback" not in served
