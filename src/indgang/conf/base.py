@@ -219,6 +219,17 @@ CELERY_BEAT_SCHEDULE = {
     }
 }
 
+TRIAGE_THRESHOLD = float(
+    config(
+        "INDGANG_TRIAGE_THRESHOLD",
+        "0.5",
+        help=(
+            "Triage: the confidence (0-1) from which a contact without a task is routed "
+            "automatically; below it the contact waits in the human triage queue."
+        ),
+    )
+)
+
 EMAIL_BACKEND = config(
     "INDGANG_EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend",

@@ -17,6 +17,7 @@ from indgang.contacts.services import NewContact, register_contact
 from indgang.knowledge.services import record_knowledge_choice
 from indgang.organisation.decorators import staff_view
 from indgang.organisation.requests import acting_user, request_scope
+from indgang.triage.services import record_front_desk_routing
 
 
 @staff_view
@@ -52,6 +53,9 @@ def front_desk(request: HttpRequest) -> HttpResponse:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
+            record_front_desk_routing(
+                contact=contact, decided_by=acting_user(request), now=timezone.now()
+            )
             record_knowledge_choice(
                 contact=contact,
                 used=data["knowledge_used"],

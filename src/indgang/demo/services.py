@@ -20,6 +20,7 @@ from indgang.catalogue.services import import_kle, import_task_catalogue
 from indgang.contacts.constants import Channel, Outcome
 from indgang.contacts.models import Contact, Thread
 from indgang.contacts.services import NewContact, register_contact
+from indgang.deadlines.demo import load_deadlines_demo
 from indgang.knowledge.demo import load_knowledge_demo
 from indgang.organisation.constants import Role
 from indgang.organisation.models import Department, Unit
@@ -31,6 +32,7 @@ from indgang.organisation.services import (
     ensure_unit,
 )
 from indgang.parties.services import update_party
+from indgang.triage.demo import seed_triage
 
 DATA = Path(__file__).parent / "data"
 PASSWORD = "indgang-demo"  # noqa: S105 - the demo's published password
@@ -162,6 +164,8 @@ def load_demo(*, kle_path: Path, progress: Progress, now: dt.datetime | None = N
     if not Contact.objects.exists():
         _invent_contacts(registrar=users[0], now=now)
     progress(_("Contacts: %(count)d") % {"count": Contact.objects.count()})
+    load_deadlines_demo(now=now, progress=progress)
+    seed_triage(registrar=users[0], progress=progress, now=now)
     load_knowledge_demo(editor=users[-1], now=now, progress=progress)
     return users
 

@@ -1,3 +1,9 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from indgang.triage import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("triage/", views.queue, name="triage-queue"),
+    path("triage/<int:item_id>/route/", views.route_queue_item, name="triage-route"),
+    path("triage/suggestions/", views.front_desk_suggestions, name="triage-suggestions"),
+]

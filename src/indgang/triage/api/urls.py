@@ -1,3 +1,12 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from indgang.triage.api import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("triage/suggest/", views.SuggestView.as_view(), name="triage-suggest"),
+    path(
+        "contacts/<int:contact_id>/routing/",
+        views.ContactRoutingView.as_view(),
+        name="contact-routing",
+    ),
+]

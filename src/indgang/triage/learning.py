@@ -1,0 +1,405 @@
+"""The triage model: hashed Danish text features and one prototype per route.
+
+A route is a catalogue task with one of its KLE topics. Each route has a prototype vector: its
+cold-start document (task title, KLE titles, guidance, legal sources) blended with the mean of
+the contacts staff routed there. A text is scored by cosine similarity to every prototype and the
+scores become confidences through a softmax. The model is a sum of examples, so learning more is
+an addition (`learn`), and every score splits exactly into the words that produced it (`explain`).
+
+Pure: no database access; the services feed it documents and store its state.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import joblib
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction import FeatureHasher
+from sklearn.preprocessing import normalize as _sklearn_normalize
+
+from indgang.common.danish import stem, words
+
+STATE_FORMAT = 1
+FEATURES = 2**20
+# A whole-word stem says more than one of the word's character n-grams.
+STEM_WEIGHT = 3.0
+# Character n-grams (3-5 letters, word-padded) match compounds and typos: "byggetilladelse" shares
+# most of its n-grams with "bygge tilladelse" and with "bygetiladelse".
+CHAR_NGRAMS = (3, 5)
+CONTEXT_WEIGHT = 1.0
+# The cold-start document weighs as much as this many routed contacts.
+PRIOR_EXAMPLES = 3.0
+# Softmax temperature turning cosine scores into confidences.
+TEMPERATURE = 0.04
+# The strongest features kept per prototype: less noise, a small model.
+PROTOTYPE_FEATURES = 6000
+EXPLAINED_WORDS = 4
+# A word explains a suggestion when it weighs at least this share of the strongest word.
+EXPLAINED_SHARE = 0.1
+
+# Snowball's Danish stop-word list: words that carry no subject.
+STOP_WORDS = frozenset(
+    """og i jeg det at en den til er som på de med han af for ikke der var mig sig men et har om
+    vi min havde ham hun nu over da fra du ud sin dem os op man hans hvor eller hvad skal selv her
+    alle vil blev kunne ind når være dog noget ville jo deres efter ned skulle denne end dette mit
+    også under have dig anden hende mine alt meget sit sine vor mod disse hvis din nogle hos blive
+    mange ad bliver hendes været thi jer sådan kan får få fik gerne bare""".split()  # noqa: SIM905 - a word list reads best as text
+)
+
+_HASHER = FeatureHasher(n_features=FEATURES, input_type="pair", alternate_sign=False)
+
+
+@dataclass(frozen=True, order=True)
+class Route:
+    """Where a contact goes: a task, with a KLE topic (0 when the task has none)."""
+
+    task_id: int
+    topic_id: int
+
+
+@dataclass(frozen=True)
+class Document:
+    """A text to classify, with the channel and party kind it came with (may be empty)."""
+
+    text: str
+    channel: str = ""
+    party_kind: str = ""
+
+
+@dataclass(frozen=True)
+class Example:
+    """A labelled example: a contact's text and the route staff chose."""
+
+    route: Route
+    document: Document
+
+
+@dataclass(frozen=True)
+class Scored:
+    route: Route
+    score: float
+    confidence: float
+
+
+@dataclass
+class ModelState:
+    """Everything a model version stores. Sums, not means, so learning is an addition."""
+
+    routes: list[Route]
+    cold: sp.csr_matrix  # one l2-normalised cold-start document per route (empty row: none)
+    sums: sp.csr_matrix  # per route, the sum of its examples' l2-normalised vectors
+    counts: np.ndarray[Any, Any]  # examples per route
+    cold_df: np.ndarray[Any, Any]  # document frequencies among cold-start documents
+    history_df: np.ndarray[Any, Any]  # document frequencies among examples
+    active: np.ndarray[Any, Any]  # routes that may be suggested (their task is active)
+    last_example_id: int = 0
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def examples(self) -> int:
+        return int(self.counts.sum())
+
+    @property
+    def cold_documents(self) -> int:
+        return int(np.diff(self.cold.indptr).astype(bool).sum())
+
+
+def content_words(text: str) -> list[str]:
+    """The words that can carry a subject: no stop words, no single letters."""
+    return [word for word in words(text) if word not in STOP_WORDS and len(word) > 1]
+
+
+def word_features(word: str) -> list[tuple[str, float]]:
+    """The stem, and the character n-grams of a word (not of numbers such as 02.34.02)."""
+    features = [(f"w {stem(word)}", STEM_WEIGHT)]
+    if any(letter.isalpha() for letter in word):
+        padded = f" {word} "
+        low, high = CHAR_NGRAMS
+        for n in range(low, high + 1):
+            features += [(f"c {padded[i : i + n]}", 1.0) for i in range(len(padded) - n + 1)]
+    return features
+
+
+def document_features(document: Document) -> list[tuple[str, float]]:
+    features = [pair for word in content_words(document.text) for pair in word_features(word)]
+    if document.channel:
+        features.append((f"channel {document.channel}", CONTEXT_WEIGHT))
+    if document.party_kind:
+        features.append((f"party {document.party_kind}", CONTEXT_WEIGHT))
+    return features
+
+
+def vectorise(documents: Iterable[Document]) -> sp.csr_matrix:
+    """Raw (unweighted) feature counts, one row per document."""
+    features = [document_features(document) for document in documents]
+    if not features:
+        return sp.csr_matrix((0, FEATURES), dtype=np.float32)
+    return sp.csr_matrix(_HASHER.transform(features), dtype=np.float32)
+
+
+def normalize(matrix: Any) -> sp.csr_matrix:
+    """Rows scaled to unit length (l2); an empty matrix stays empty."""
+    if matrix.shape[0] == 0:
+        return sp.csr_matrix(matrix, dtype=np.float32)
+    return sp.csr_matrix(_sklearn_normalize(matrix))
+
+
+def _document_frequencies(matrix: sp.csr_matrix) -> np.ndarray[Any, Any]:
+    df = np.zeros(FEATURES, dtype=np.float32)
+    if matrix.nnz:
+        np.add.at(df, matrix.indices, 1.0)
+    return df
+
+
+def cold_start(documents: Mapping[Route, str], *, active: set[Route] | None = None) -> ModelState:
+    """A model from the catalogue alone: one document per route."""
+    state = ModelState(
+        routes=[],
+        cold=sp.csr_matrix((0, FEATURES), dtype=np.float32),
+        sums=sp.csr_matrix((0, FEATURES), dtype=np.float32),
+        counts=np.zeros(0, dtype=np.float64),
+        cold_df=np.zeros(FEATURES, dtype=np.float32),
+        history_df=np.zeros(FEATURES, dtype=np.float32),
+        active=np.zeros(0, dtype=bool),
+    )
+    return with_catalogue(state, documents, active=active)
+
+
+def with_catalogue(
+    state: ModelState, documents: Mapping[Route, str], *, active: set[Route] | None = None
+) -> ModelState:
+    """Replace the cold-start part (the catalogue may have changed); keep what was learned.
+
+    `active`: routes that may be suggested; by default every route with a document.
+    """
+    routes = sorted(set(state.routes) | set(documents))
+    state = _reindex(state, routes)
+    cold = vectorise(Document(documents.get(route, "")) for route in routes)
+    cold = sp.csr_matrix(normalize(cold), dtype=np.float32)
+    allowed = set(documents) if active is None else active
+    return replace(
+        state,
+        cold=cold,
+        cold_df=_document_frequencies(cold),
+        active=np.array([route in allowed for route in routes], dtype=bool),
+    )
+
+
+def learn(
+    state: ModelState,
+    *,
+    add: Sequence[Example] = (),
+    remove: Sequence[Example] = (),
+    last_example_id: int | None = None,
+) -> ModelState:
+    """Add labelled examples (and take back superseded ones): an update, not a retraining."""
+    routes = sorted(set(state.routes) | {example.route for example in add})
+    state = _reindex(state, routes)
+    index = {route: i for i, route in enumerate(routes)}
+    sums, counts, history_df = state.sums, state.counts.copy(), state.history_df.copy()
+    for examples, sign in ((add, 1.0), (remove, -1.0)):
+        examples = [example for example in examples if example.route in index]
+        if not examples:
+            continue
+        vectors = sp.csr_matrix(
+            normalize(vectorise(e.document for e in examples)), dtype=np.float32
+        )
+        rows = np.array([index[example.route] for example in examples])
+        assign = sp.csr_matrix(
+            (np.full(len(rows), sign, dtype=np.float32), (rows, np.arange(len(rows)))),
+            shape=(len(routes), len(rows)),
+        )
+        sums = sp.csr_matrix(sums + assign @ vectors, dtype=np.float32)
+        sums.eliminate_zeros()
+        np.add.at(counts, rows, sign)
+        history_df += sign * _document_frequencies(vectors)
+    return replace(
+        state,
+        sums=sums,
+        counts=np.maximum(counts, 0.0),
+        history_df=np.maximum(history_df, 0.0),
+        last_example_id=state.last_example_id if last_example_id is None else last_example_id,
+    )
+
+
+def _reindex(state: ModelState, routes: list[Route]) -> ModelState:
+    """Lay the state out over `routes` (a superset or reordering of the state's routes)."""
+    if routes == state.routes:
+        return state
+    old = {route: i for i, route in enumerate(state.routes)}
+    pick = sp.csr_matrix(
+        (
+            np.ones(len(old), dtype=np.float32),
+            ([routes.index(route) for route in state.routes], list(old.values())),
+        ),
+        shape=(len(routes), len(state.routes)),
+    )
+    counts = np.zeros(len(routes), dtype=np.float64)
+    active = np.zeros(len(routes), dtype=bool)
+    for route, i in old.items():
+        counts[routes.index(route)] = state.counts[i]
+        active[routes.index(route)] = state.active[i]
+    return replace(
+        state,
+        routes=routes,
+        cold=sp.csr_matrix(pick @ state.cold, dtype=np.float32),
+        sums=sp.csr_matrix(pick @ state.sums, dtype=np.float32),
+        counts=counts,
+        active=active,
+    )
+
+
+class Predictor:
+    """A model version ready to score texts: prototypes weighted by inverse document frequency."""
+
+    def __init__(self, state: ModelState) -> None:
+        self.state = state
+        self.routes = state.routes
+        documents = state.cold_documents + state.examples
+        df = state.cold_df + state.history_df
+        self.idf = (np.log((1.0 + documents) / (1.0 + df)) + 1.0).astype(np.float32)
+        counts = state.counts.astype(np.float32)
+        has_cold = np.diff(state.cold.indptr) > 0
+        cold_weight = np.where(has_cold, PRIOR_EXAMPLES / (PRIOR_EXAMPLES + counts), 0.0)
+        mixed = sp.diags(cold_weight) @ state.cold + sp.diags(1.0 - cold_weight) @ normalize(
+            state.sums
+        )
+        prototypes = sp.csr_matrix(normalize(sp.csr_matrix(mixed) @ sp.diags(self.idf)))
+        prototypes = _prune(prototypes, PROTOTYPE_FEATURES)
+        prototypes = sp.csr_matrix(normalize(prototypes), dtype=np.float32)
+        prototypes = sp.diags(state.active.astype(np.float32)) @ prototypes
+        self.prototypes = sp.csr_matrix(prototypes)
+        self.by_feature = sp.csr_matrix(self.prototypes.T)
+
+    def query(self, document: Document) -> tuple[sp.csr_matrix, float]:
+        """The idf-weighted vector of a text (not normalised) and its length."""
+        vector = sp.csr_matrix(vectorise([document]).multiply(self.idf))
+        return vector, float(np.sqrt(vector.multiply(vector).sum()))
+
+    def scores(self, documents: Sequence[Document]) -> np.ndarray[Any, Any]:
+        """Cosine similarity of each document to each route's prototype."""
+        queries = sp.csr_matrix(normalize(vectorise(documents).multiply(self.idf)))
+        return np.asarray((queries @ self.by_feature).todense())
+
+    def rank(self, document: Document, *, limit: int = 10) -> list[Scored]:
+        return rank_scores(self.scores([document])[0], self.routes, limit=limit)
+
+    def explain(self, document: Document, route: Route) -> list[str]:
+        """The words of the text that pulled it towards the route, strongest first."""
+        if route not in self.routes:
+            return []
+        row = self.prototypes.getrow(self.routes.index(route)).toarray()[0]
+        _vector, length = self.query(document)
+        if not length:
+            return []
+        weights: dict[str, float] = {}
+        for word in dict.fromkeys(content_words(document.text)):
+            own = sp.csr_matrix(_HASHER.transform([word_features(word)]), dtype=np.float32)
+            count = content_words(document.text).count(word)
+            weight = float(own.multiply(self.idf).dot(row)[0]) * count / length
+            if weight > 0:
+                weights[word] = weight
+        strongest = max(weights.values(), default=0.0)
+        return sorted(
+            (word for word in weights if weights[word] >= EXPLAINED_SHARE * strongest),
+            key=lambda word: -weights[word],
+        )[:EXPLAINED_WORDS]
+
+
+def rank_scores(
+    scores: np.ndarray[Any, Any], routes: Sequence[Route], *, limit: int
+) -> list[Scored]:
+    """The best routes with softmax confidences over all routes."""
+    if not len(routes):
+        return []
+    shifted = np.exp((scores - scores.max()) / TEMPERATURE)
+    confidences = shifted / shifted.sum()
+    order = np.argsort(-scores, kind="stable")[:limit]
+    return [
+        Scored(route=routes[i], score=float(scores[i]), confidence=float(confidences[i]))
+        for i in order
+        if scores[i] > 0
+    ]
+
+
+def best_tasks(ranked: Sequence[Scored], *, limit: int) -> list[Scored]:
+    """One entry per task: its best route, with the confidences of all its routes summed."""
+    totals: dict[int, float] = {}
+    best: dict[int, Scored] = {}
+    for scored in ranked:
+        totals[scored.route.task_id] = totals.get(scored.route.task_id, 0.0) + scored.confidence
+        best.setdefault(scored.route.task_id, scored)
+    tasks = sorted(best, key=lambda task_id: -totals[task_id])[:limit]
+    return [replace(best[task_id], confidence=totals[task_id]) for task_id in tasks]
+
+
+def _prune(matrix: sp.csr_matrix, keep: int) -> sp.csr_matrix:
+    """Keep the `keep` largest entries of each row."""
+    matrix = sp.csr_matrix(matrix)
+    data, indices, indptr = [], [], [0]
+    for i in range(matrix.shape[0]):
+        start, end = matrix.indptr[i], matrix.indptr[i + 1]
+        row_data, row_indices = matrix.data[start:end], matrix.indices[start:end]
+        if end - start > keep:
+            top = np.argpartition(-row_data, keep)[:keep]
+            row_data, row_indices = row_data[top], row_indices[top]
+        data.append(row_data)
+        indices.append(row_indices)
+        indptr.append(indptr[-1] + len(row_data))
+    return sp.csr_matrix(
+        (
+            np.concatenate(data) if data else np.zeros(0, np.float32),
+            np.concatenate(indices) if indices else np.zeros(0, np.int32),
+            np.array(indptr),
+        ),
+        shape=matrix.shape,
+    )
+
+
+def dump_state(state: ModelState) -> bytes:
+    buffer = io.BytesIO()
+    joblib.dump(
+        {
+            "format": STATE_FORMAT,
+            "routes": np.array([(r.task_id, r.topic_id) for r in state.routes], dtype=np.int64),
+            "cold": state.cold,
+            "sums": state.sums,
+            "counts": state.counts,
+            "cold_df": sp.csr_matrix(state.cold_df),
+            "history_df": sp.csr_matrix(state.history_df),
+            "active": state.active,
+            "last_example_id": state.last_example_id,
+            "meta": state.meta,
+        },
+        buffer,
+        compress=3,
+    )
+    return buffer.getvalue()
+
+
+def load_state(data: bytes) -> ModelState:
+    """Read a stored version (written by this application into its own database)."""
+    stored = joblib.load(io.BytesIO(data))
+    if stored.get("format") != STATE_FORMAT:
+        raise ValueError("Unknown triage model format.")
+    return ModelState(
+        routes=[Route(int(task), int(topic)) for task, topic in stored["routes"]],
+        cold=stored["cold"],
+        sums=stored["sums"],
+        counts=stored["counts"],
+        cold_df=np.asarray(stored["cold_df"].todense()).ravel(),
+        history_df=np.asarray(stored["history_df"].todense()).ravel(),
+        active=stored["active"],
+        last_example_id=int(stored["last_example_id"]),
+        meta=dict(stored["meta"]),
+    )
+
+
+def kle_prefix(number: str, level: str) -> str:
+    """The part of a KLE number compared at a level: topic 02.34.02, group 02.34, main 02."""
+    return number[: {"topic": 8, "group": 5, "main": 2}[level]]

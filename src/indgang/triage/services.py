@@ -1,0 +1,375 @@
+"""Writes: train model versions, route contacts, record staff routings, keep the queue."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Sequence
+from typing import Any, cast
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from indgang.catalogue.constants import KleLevel
+from indgang.catalogue.models import KleEntry, Task
+from indgang.contacts.constants import Outcome
+from indgang.contacts.models import Contact
+from indgang.organisation.models import Unit
+from indgang.triage import selectors
+from indgang.triage.constants import (
+    FULL_HOLDOUT_MAX,
+    FULL_HOLDOUT_SHARE,
+    KEPT_VERSIONS,
+    SUGGESTIONS,
+    TrainingKind,
+    Verdict,
+)
+from indgang.triage.learning import (
+    Document,
+    Example,
+    ModelState,
+    Predictor,
+    best_tasks,
+    cold_start,
+    dump_state,
+    learn,
+    rank_scores,
+    with_catalogue,
+)
+from indgang.triage.models import ModelVersion, QueueItem, RoutingDecision
+from indgang.triage.selectors import Suggestions
+from indgang.triage.tasks import retrain
+
+# --- Training -----------------------------------------------------------------------------------
+
+
+def measure(predictor: Predictor, examples: Sequence[Example]) -> dict[str, Any]:
+    """Top-1 and top-3 task accuracy on labelled examples."""
+    if not examples:
+        return {"n": 0}
+    top1 = top3 = 0
+    for example, row in zip(
+        examples, predictor.scores([e.document for e in examples]), strict=True
+    ):
+        ranked = rank_scores(row, predictor.routes, limit=SUGGESTIONS * 10)
+        tasks = [scored.route.task_id for scored in best_tasks(ranked, limit=SUGGESTIONS)]
+        top1 += bool(tasks) and tasks[0] == example.route.task_id
+        top3 += example.route.task_id in tasks
+    n = len(examples)
+    return {"n": n, "top1": round(top1 / n, 4), "top3": round(top3 / n, 4)}
+
+
+def train_model(*, now: dt.datetime, full: bool = False) -> ModelVersion | None:
+    """Store a new model version: the newest one plus the routings since, or a full rebuild.
+
+    Metrics are measured on routings the model had not yet learned: an incremental step scores
+    the new routings with the previous version before learning them; a full rebuild holds out
+    the newest tenth. Returns None when nothing changed since the newest version.
+    """
+    started = time.perf_counter()
+    catalogue = selectors.get_catalogue()
+    newest = selectors.get_newest_version()
+    decisions = selectors.labelled_decisions()
+    if full or newest is None or not newest.size_bytes:
+        current = selectors.examples_of(decisions.filter(superseded_by__isnull=True))
+        examples = [example for _pk, example in current]
+        held = min(int(len(examples) * FULL_HOLDOUT_SHARE), FULL_HOLDOUT_MAX)
+        state = cold_start(catalogue.documents, active=catalogue.active)
+        state = learn(state, add=examples[: len(examples) - held])
+        metrics = measure(Predictor(state), examples[len(examples) - held :])
+        state = learn(state, add=examples[len(examples) - held :])
+        last = decisions.order_by("-pk").values_list("pk", flat=True).first() or 0
+        kind = TrainingKind.FULL if examples else TrainingKind.COLD_START
+    else:
+        state = selectors.load_version_state(version=newest)
+        last_before = state.last_example_id
+        added = selectors.examples_of(
+            decisions.filter(pk__gt=last_before, superseded_by__isnull=True)
+        )
+        removed = selectors.examples_of(
+            decisions.filter(pk__lte=last_before, superseded_by__gt=last_before)
+        )
+        if not added and not removed and state.meta.get("catalogue") == catalogue.fingerprint:
+            return None
+        metrics = measure(Predictor(state), [example for _pk, example in added])
+        state = with_catalogue(state, catalogue.documents, active=catalogue.active)
+        state = learn(
+            state,
+            add=[example for _pk, example in added],
+            remove=[example for _pk, example in removed],
+        )
+        last = decisions.order_by("-pk").values_list("pk", flat=True).first() or last_before
+        kind = TrainingKind.INCREMENTAL
+    state.last_example_id = last
+    state.meta = {"catalogue": catalogue.fingerprint}
+    return _save_version(state, kind=kind, metrics=metrics, now=now, started=started)
+
+
+def _save_version(
+    state: ModelState,
+    *,
+    kind: TrainingKind,
+    metrics: dict[str, Any],
+    now: dt.datetime,
+    started: float,
+) -> ModelVersion:
+    data = dump_state(state)
+    with transaction.atomic():
+        version = ModelVersion.objects.create(
+            trained_at=now,
+            kind=kind,
+            examples=state.examples,
+            last_example_id=state.last_example_id,
+            routes=int(state.active.sum()),
+            metrics=metrics,
+            duration_seconds=round(time.perf_counter() - started, 3),
+            size_bytes=len(data),
+            state=data,
+        )
+        kept = list(
+            ModelVersion.objects.filter(size_bytes__gt=0)
+            .order_by("-pk")
+            .values_list("pk", flat=True)[:KEPT_VERSIONS]
+        )
+        ModelVersion.objects.filter(size_bytes__gt=0).exclude(pk__in=kept).update(
+            state=b"", size_bytes=0
+        )
+    return version
+
+
+# --- Routing ------------------------------------------------------------------------------------
+
+
+def _validate_route(*, task: Task, kle_topic: KleEntry | None) -> None:
+    errors: dict[str, str] = {}
+    if not task.is_active:
+        errors["task"] = _("The task %(task)s is no longer in use.") % {"task": task.title}
+    if kle_topic is not None and kle_topic.level != KleLevel.TOPIC:
+        errors["kle_topic"] = _("%(number)s is not a KLE topic.") % {"number": kle_topic.number}
+    elif kle_topic is not None and kle_topic.retired_on is not None:
+        errors["kle_topic"] = _("KLE topic %(number)s was retired on %(date)s.") % {
+            "number": kle_topic.number,
+            "date": kle_topic.retired_on.isoformat(),
+        }
+    if errors:
+        raise ValidationError(errors)
+
+
+def _topic_for(task: Task, suggestions: Suggestions) -> KleEntry | None:
+    """The topic triage suggested with the task, else the task's lowest-numbered topic."""
+    for item in suggestions.items:
+        if item.task.pk == task.pk and item.kle_topic is not None:
+            return item.kle_topic
+    return task.kle_topics.order_by("number").first()
+
+
+def _apply_route(
+    contact: Contact,
+    *,
+    task: Task,
+    kle_topic: KleEntry | None,
+    unit: Unit | None,
+    move: bool,
+) -> None:
+    """Put the contact on the task and topic; with `move`, in the unit (default: the task's).
+
+    Kept here, not in contacts.services, so that routing stays in one place; it writes only the
+    contact's routing columns. A moved contact waits for a handler in its new unit.
+    """
+    values: dict[str, Any] = {"task": task, "kle_topic": kle_topic}
+    target = unit or task.unit
+    if move and target is not None and target.pk != contact.unit_id:
+        values |= {"unit": target, "department_id": target.department_id, "handled_by": None}
+    for name, value in values.items():
+        setattr(contact, name, value)
+    Contact.objects.filter(pk=contact.pk).update(**values)
+
+
+@transaction.atomic
+def record_routing(
+    *,
+    contact: Contact,
+    task: Task,
+    decided_by: User,
+    now: dt.datetime,
+    kle_topic: KleEntry | None = None,
+    unit: Unit | None = None,
+    suggestions: Suggestions | None = None,
+    apply: bool = True,
+) -> RoutingDecision:
+    """Record that staff routed a contact to a task: a labelled example; retrain after commit.
+
+    The verdict compares the task with what triage suggested (what the queue showed, else the
+    suggestions for the contact's text now). `apply=False` when the contact already carries the
+    task, as at the front desk. An earlier staff routing of the contact is superseded.
+    """
+    _validate_route(task=task, kle_topic=kle_topic)
+    item = QueueItem.objects.filter(contact=contact, routed_at__isnull=True).first()
+    if suggestions is None:
+        suggestions = (
+            selectors.suggestions_from_snapshot(item.suggested, version=item.model_version)
+            if item is not None
+            else selectors.suggest(
+                text=contact.summary,
+                channel=contact.channel,
+                party_kind=contact.party.kind if contact.party else "",
+            )
+        )
+    kle_topic = kle_topic or (
+        contact.kle_topic if not apply and contact.kle_topic else _topic_for(task, suggestions)
+    )
+    if apply:
+        # Staff route explicitly; a contact resolved at first contact stays where it was handled.
+        move = unit is not None or contact.outcome != Outcome.RESOLVED_AT_FIRST_CONTACT
+        _apply_route(contact, task=task, kle_topic=kle_topic, unit=unit, move=move)
+    decision = RoutingDecision.objects.create(
+        contact=contact,
+        task=task,
+        kle_topic=kle_topic,
+        unit=unit or (contact.unit if not apply else task.unit),
+        verdict=(Verdict.CONFIRMED if suggestions.first_task_id == task.pk else Verdict.CORRECTED),
+        suggested=suggestions.snapshot(),
+        suggested_task_id=suggestions.first_task_id,
+        confidence=suggestions.confidence if suggestions.items else None,
+        model_version=suggestions.model_version,
+        decided_by=decided_by,
+        decided_at=now,
+    )
+    selectors.labelled_decisions().filter(contact=contact, superseded_by__isnull=True).exclude(
+        pk=decision.pk
+    ).update(superseded_by=decision)
+    if item is not None:
+        item.routed_at, item.decision = now, decision
+        item.save(update_fields=["routed_at", "decision"])
+    retrain.enqueue()
+    return decision
+
+
+@transaction.atomic
+def triage_contact(*, contact: Contact, now: dt.datetime) -> RoutingDecision | QueueItem | None:
+    """Route a contact that has no task: automatically when confident, else to the queue.
+
+    A contact resolved at first contact only gets the task and topic when triage is confident,
+    and is never queued. Idempotent: a contact with a task, a routing or a queue item is left alone.
+    """
+    if (
+        contact.task_id is not None
+        or RoutingDecision.objects.filter(contact=contact).exists()
+        or QueueItem.objects.filter(contact=contact).exists()
+    ):
+        return None
+    suggestions = selectors.suggest(
+        text=contact.summary,
+        channel=contact.channel,
+        party_kind=contact.party.kind if contact.party else "",
+    )
+    if suggestions.confident:
+        first = suggestions.items[0]
+        # Only a contact nobody has acted on moves; a forwarded one keeps the unit staff chose.
+        _apply_route(
+            contact,
+            task=first.task,
+            kle_topic=first.kle_topic,
+            unit=first.unit,
+            move=not contact.outcome,
+        )
+        return RoutingDecision.objects.create(
+            contact=contact,
+            task=first.task,
+            kle_topic=first.kle_topic,
+            unit=first.unit,
+            verdict=Verdict.AUTOMATIC,
+            suggested=suggestions.snapshot(),
+            suggested_task=first.task,
+            confidence=first.confidence,
+            model_version=suggestions.model_version,
+            decided_at=now,
+        )
+    if contact.outcome == Outcome.RESOLVED_AT_FIRST_CONTACT:
+        return None  # Nothing left to route.
+    return QueueItem.objects.create(
+        contact=contact,
+        suggested=suggestions.snapshot(),
+        confidence=suggestions.confidence,
+        model_version=suggestions.model_version,
+        queued_at=now,
+    )
+
+
+def record_front_desk_routing(
+    *, contact: Contact, decided_by: User, now: dt.datetime
+) -> RoutingDecision | QueueItem | None:
+    """After the front desk registers a contact: its task is a staff routing; none, triage it."""
+    if contact.task is not None:
+        return record_routing(
+            contact=contact, task=contact.task, decided_by=decided_by, now=now, apply=False
+        )
+    return triage_contact(contact=contact, now=now)
+
+
+def route_from_queue(
+    *,
+    item: QueueItem,
+    task: Task,
+    decided_by: User,
+    now: dt.datetime,
+    unit: Unit | None = None,
+) -> RoutingDecision:
+    """Staff route a queued contact: the contact moves, the item closes, the model learns."""
+    if item.routed_at is not None:
+        raise ValidationError(_("This contact has already been routed."))
+    return record_routing(
+        contact=item.contact, task=task, unit=unit, decided_by=decided_by, now=now
+    )
+
+
+def record_routings_in_bulk(
+    *, contacts: Sequence[Contact], decided_by: User, now: dt.datetime, batch_size: int = 2000
+) -> int:
+    """Record routed history: each contact's task as a staff routing (an import, the demo).
+
+    Verdicts compare with the current model's first suggestion; the words are not explained,
+    and no retraining is queued: call `train_model(full=True)` afterwards.
+    """
+    version, predictor = selectors.get_predictor()
+    routed = [contact for contact in contacts if contact.task_id is not None]
+    created = 0
+    for start in range(0, len(routed), batch_size):
+        batch = routed[start : start + batch_size]
+        scores = predictor.scores(
+            [Document(c.summary, c.channel, c.party.kind if c.party else "") for c in batch]
+        )
+        decisions = []
+        for contact, row in zip(batch, scores, strict=True):
+            ranked = rank_scores(row, predictor.routes, limit=SUGGESTIONS * 10)
+            shown = best_tasks(ranked, limit=SUGGESTIONS)
+            first = shown[0].route.task_id if shown else None
+            decisions.append(
+                RoutingDecision(
+                    contact_id=contact.pk,
+                    task_id=cast(int, contact.task_id),
+                    kle_topic_id=contact.kle_topic_id,
+                    unit_id=contact.unit_id,
+                    verdict=Verdict.CONFIRMED if first == contact.task_id else Verdict.CORRECTED,
+                    suggested=[
+                        {
+                            "task": s.route.task_id,
+                            "kle_topic": None,
+                            "unit": None,
+                            "confidence": round(s.confidence, 4),
+                            "words": [],
+                        }
+                        for s in shown
+                    ],
+                    suggested_task_id=first,
+                    confidence=shown[0].confidence if shown else None,
+                    model_version=version,
+                    decided_by=decided_by,
+                    decided_at=now,
+                )
+            )
+        RoutingDecision.objects.bulk_create(decisions)
+        created += len(decisions)
+    return created

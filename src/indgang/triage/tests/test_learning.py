@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import numpy as np
+
+from indgang.triage.learning import (
+    Document,
+    Example,
+    Predictor,
+    Route,
+    best_tasks,
+    cold_start,
+    content_words,
+    dump_state,
+    learn,
+    load_state,
+    rank_scores,
+)
+
+DOCUMENTS = {
+    Route(1, 10): "Rotter\nRottebekæmpelse\nSkadedyr",
+    Route(2, 20): "Byggesager\nByggetilladelser\nansøgning om byggetilladelse til carport",
+    Route(2, 21): "Byggesager\nNedrivningstilladelser",
+    Route(3, 30): "Sygesikring\nSygesikringskort og lægevalg",
+}
+
+
+def test_stop_words_and_single_letters_carry_no_subject() -> None:
+    assert content_words("Der er rotter i haven, og vi vil have hjælp!") == [
+        "rotter",
+        "haven",
+        "hjælp",
+    ]
+
+
+def test_a_compound_written_apart_or_misspelt_finds_the_same_route() -> None:
+    predictor = Predictor(cold_start(DOCUMENTS))
+
+    for text in ("byggetilladelse", "bygge tilladelse", "bygetiladelse"):
+        assert predictor.rank(Document(text))[0].route == Route(2, 20), text
+
+
+def test_confidences_of_all_routes_sum_to_one_and_tasks_add_their_routes() -> None:
+    predictor = Predictor(cold_start(DOCUMENTS))
+    scores = predictor.scores([Document("byggesager")])[0]
+
+    ranked = rank_scores(scores, predictor.routes, limit=10)
+    tasks = best_tasks(ranked, limit=3)
+
+    assert abs(sum(s.confidence for s in ranked) - 1.0) < 1e-6
+    assert tasks[0].route.task_id == 2
+    assert tasks[0].confidence == sum(s.confidence for s in ranked if s.route.task_id == 2)
+
+
+def test_explanation_names_the_words_that_pulled_towards_the_route() -> None:
+    predictor = Predictor(cold_start(DOCUMENTS))
+
+    assert predictor.explain(Document("rotter i haven"), Route(1, 10)) == ["rotter"]
+    assert predictor.explain(Document("ny carport, byggetilladelse"), Route(2, 20)) == [
+        "byggetilladelse",
+        "carport",
+    ]
+
+
+def test_learning_then_taking_back_the_same_example_leaves_no_history() -> None:
+    example = Example(Route(3, 30), Document("mistet mit gule kort"))
+    state = cold_start(DOCUMENTS)
+
+    learned = learn(state, add=[example], last_example_id=7)
+    undone = learn(learned, remove=[example])
+
+    assert learned.examples == 1
+    assert learned.last_example_id == 7
+    assert undone.examples == 0
+    assert undone.sums.nnz == 0
+    assert float(undone.history_df.sum()) == 0.0
+
+
+def test_a_learned_example_moves_its_text_to_the_chosen_route() -> None:
+    state = cold_start(DOCUMENTS)
+    text = Document("kloak i kælderen og mistet kort")
+    assert Predictor(state).rank(text)[0].route == Route(3, 30)
+
+    learned = learn(state, add=[Example(Route(1, 10), text)])
+
+    assert Predictor(learned).rank(text)[0].route == Route(1, 10)
+
+
+def test_a_stored_state_loads_to_the_same_predictions() -> None:
+    state = learn(
+        cold_start(DOCUMENTS),
+        add=[Example(Route(3, 30), Document("gule kort", "phone", "citizen"))],
+        last_example_id=3,
+    )
+
+    loaded = load_state(dump_state(state))
+
+    assert loaded.routes == state.routes
+    assert loaded.last_example_id == 3
+    texts = [Document("gule kort"), Document("carport"), Document("rotter")]
+    assert np.allclose(Predictor(loaded).scores(texts), Predictor(state).scores(texts))
