@@ -269,21 +269,22 @@ class Predictor:
         mixed = sp.diags(cold_weight) @ state.cold + sp.diags(1.0 - cold_weight) @ normalize(
             state.sums
         )
-        prototypes = sp.csr_matrix(normalize(sp.csr_matrix(mixed) @ sp.diags(self.idf)))
+        prototypes = normalize(self.weighted(sp.csr_matrix(mixed)))
         prototypes = _prune(prototypes, PROTOTYPE_FEATURES)
         prototypes = sp.csr_matrix(normalize(prototypes), dtype=np.float32)
         prototypes = sp.diags(state.active.astype(np.float32)) @ prototypes
         self.prototypes = sp.csr_matrix(prototypes)
         self.by_feature = sp.csr_matrix(self.prototypes.T)
 
-    def query(self, document: Document) -> tuple[sp.csr_matrix, float]:
-        """The idf-weighted vector of a text (not normalised) and its length."""
-        vector = sp.csr_matrix(vectorise([document]).multiply(self.idf))
-        return vector, float(np.sqrt(vector.multiply(vector).sum()))
+    def weighted(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        """Feature counts times inverse document frequency (touching only the non-zeros)."""
+        weighted = sp.csr_matrix(counts, dtype=np.float32, copy=True)
+        weighted.data *= self.idf[weighted.indices]
+        return weighted
 
     def scores(self, documents: Sequence[Document]) -> np.ndarray[Any, Any]:
         """Cosine similarity of each document to each route's prototype."""
-        queries = sp.csr_matrix(normalize(vectorise(documents).multiply(self.idf)))
+        queries = normalize(self.weighted(vectorise(documents)))
         return np.asarray((queries @ self.by_feature).todense())
 
     def rank(self, document: Document, *, limit: int = 10) -> list[Scored]:
@@ -291,24 +292,40 @@ class Predictor:
 
     def explain(self, document: Document, route: Route) -> list[str]:
         """The words of the text that pulled it towards the route, strongest first."""
-        if route not in self.routes:
-            return []
-        row = self.prototypes.getrow(self.routes.index(route)).toarray()[0]
-        _vector, length = self.query(document)
-        if not length:
-            return []
-        weights: dict[str, float] = {}
-        for word in dict.fromkeys(content_words(document.text)):
-            own = sp.csr_matrix(_HASHER.transform([word_features(word)]), dtype=np.float32)
-            count = content_words(document.text).count(word)
-            weight = float(own.multiply(self.idf).dot(row)[0]) * count / length
-            if weight > 0:
-                weights[word] = weight
-        strongest = max(weights.values(), default=0.0)
-        return sorted(
-            (word for word in weights if weights[word] >= EXPLAINED_SHARE * strongest),
-            key=lambda word: -weights[word],
-        )[:EXPLAINED_WORDS]
+        return self.explain_many(document, [route]).get(route, [])
+
+    def explain_many(self, document: Document, routes: Sequence[Route]) -> dict[Route, list[str]]:
+        """For each route, the words of the text that pulled it there, strongest first.
+
+        The cosine score is a sum over features, and each feature comes from one word (its stem
+        or one of its n-grams), so the score splits exactly into per-word shares.
+        """
+        known = [route for route in routes if route in self.routes]
+        text_words = content_words(document.text)
+        distinct = list(dict.fromkeys(text_words))
+        query = self.weighted(vectorise([document]))
+        length = float(np.sqrt(query.multiply(query).sum()))
+        if not known or not distinct or not length:
+            return {route: [] for route in known}
+        per_word = self.weighted(
+            sp.csr_matrix(_HASHER.transform(word_features(w) for w in distinct), dtype=np.float32)
+        )
+        counts = np.array([text_words.count(word) for word in distinct], dtype=np.float32)
+        rows = self.prototypes[[self.routes.index(route) for route in known]]
+        shares = np.asarray((per_word @ rows.T).todense()) * (counts / length)[:, None]
+        explained: dict[Route, list[str]] = {}
+        for column, route in enumerate(known):
+            weights = {w: float(shares[i, column]) for i, w in enumerate(distinct)}
+            strongest = max(weights.values())
+            explained[route] = sorted(
+                (
+                    w
+                    for w in distinct
+                    if weights[w] > 0 and weights[w] >= EXPLAINED_SHARE * strongest
+                ),
+                key=lambda w: -weights[w],
+            )[:EXPLAINED_WORDS]
+        return explained
 
 
 def rank_scores(

@@ -16,6 +16,8 @@ class ModelVersion(models.Model):
     examples = models.PositiveIntegerField(_("labelled examples"), default=0)
     last_example_id = models.BigIntegerField(_("last routing learned"), default=0)
     routes = models.PositiveIntegerField(_("routes"), default=0)
+    # What the cold-start part was built from; a change in the catalogue or KLE means retrain.
+    catalogue = models.CharField(_("catalogue fingerprint"), max_length=32, blank=True)
     # Measured when trained: top-1/top-3 on routings the model had not seen (see services).
     metrics = models.JSONField(_("metrics"), default=dict, blank=True)
     duration_seconds = models.FloatField(_("training time (seconds)"), default=0.0)

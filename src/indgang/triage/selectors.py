@@ -137,15 +137,15 @@ def get_predictor() -> tuple[ModelVersion | None, Predictor]:
     Each process loads a version once and keeps it until a newer one appears in the database:
     one small query per call, no restart after retraining.
     """
-    version = get_newest_version()
+    newest = ModelVersion.objects.order_by("-pk").values_list("pk", "trained_at").first()
     key: tuple[Any, ...]
     with _CACHE.lock:
-        if version is not None:
-            key = ("version", version.pk, version.trained_at)
+        if newest is not None:
+            key = ("version", *newest)
             if _CACHE.key != key:
-                raw = ModelVersion.objects.values_list("state", flat=True).get(pk=version.pk)
+                version = ModelVersion.objects.defer("state").get(pk=newest[0])
+                _CACHE.predictor = Predictor(load_version_state(version=version))
                 _CACHE.key, _CACHE.version = key, version
-                _CACHE.predictor = Predictor(load_state(bytes(raw)))
         else:
             # Not yet trained: build from the catalogue, again whenever the catalogue changes.
             catalogue = get_catalogue()
@@ -218,18 +218,19 @@ def suggest(
     ranked = best_tasks(predictor.rank(document, limit=limit * 10), limit=limit * 3)
     tasks = Task.objects.filter(pk__in=[s.route.task_id for s in ranked], is_active=True)
     by_id = {task.pk: task for task in tasks.select_related("unit__department", "department")}
+    ranked = [scored for scored in ranked if scored.route.task_id in by_id][:limit]
     topics = KleEntry.objects.in_bulk([s.route.topic_id for s in ranked if s.route.topic_id])
+    words = predictor.explain_many(document, [scored.route for scored in ranked])
     items = [
         Suggestion(
             task=by_id[scored.route.task_id],
             kle_topic=topics.get(scored.route.topic_id),
             unit=by_id[scored.route.task_id].unit,
             confidence=scored.confidence,
-            words=predictor.explain(document, scored.route),
+            words=words.get(scored.route, []),
         )
         for scored in ranked
-        if scored.route.task_id in by_id
-    ][:limit]
+    ]
     return Suggestions(items=items, model_version=version, threshold=settings.TRIAGE_THRESHOLD)
 
 

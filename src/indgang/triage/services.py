@@ -10,6 +10,7 @@ from typing import Any, cast
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from indgang.catalogue.constants import KleLevel
@@ -61,38 +62,61 @@ def measure(predictor: Predictor, examples: Sequence[Example]) -> dict[str, Any]
     return {"n": n, "top1": round(top1 / n, 4), "top3": round(top3 / n, 4)}
 
 
+def _current_at(last: int) -> Q:
+    """Routings not yet superseded as of routing `last`: a consistent snapshot while staff
+    keep routing during training."""
+    return Q(superseded_by__isnull=True) | Q(superseded_by__gt=last)
+
+
 def train_model(*, now: dt.datetime, full: bool = False) -> ModelVersion | None:
     """Store a new model version: the newest one plus the routings since, or a full rebuild.
 
     Metrics are measured on routings the model had not yet learned: an incremental step scores
     the new routings with the previous version before learning them; a full rebuild holds out
-    the newest tenth. Returns None when nothing changed since the newest version.
+    the newest tenth. Returns None when nothing changed since the newest version (no routing
+    and no catalogue change), which is what most queued `triage.retrain` runs find after a
+    burst of routings: the first one learned them all.
     """
     started = time.perf_counter()
     catalogue = selectors.get_catalogue()
     newest = selectors.get_newest_version()
     decisions = selectors.labelled_decisions()
+    newest_routing = decisions.order_by("-pk").values_list("pk", flat=True).first() or 0
+    if (
+        not full
+        and newest is not None
+        and newest.size_bytes
+        and newest.catalogue == catalogue.fingerprint
+        and newest_routing <= newest.last_example_id
+    ):
+        return None  # Cheap check first: queued retrainings after a burst of routings end here.
     if full or newest is None or not newest.size_bytes:
-        current = selectors.examples_of(decisions.filter(superseded_by__isnull=True))
+        current = selectors.examples_of(
+            decisions.filter(_current_at(newest_routing), pk__lte=newest_routing)
+        )
         examples = [example for _pk, example in current]
         held = min(int(len(examples) * FULL_HOLDOUT_SHARE), FULL_HOLDOUT_MAX)
         state = cold_start(catalogue.documents, active=catalogue.active)
         state = learn(state, add=examples[: len(examples) - held])
         metrics = measure(Predictor(state), examples[len(examples) - held :])
         state = learn(state, add=examples[len(examples) - held :])
-        last = decisions.order_by("-pk").values_list("pk", flat=True).first() or 0
+        last = newest_routing
         kind = TrainingKind.FULL if examples else TrainingKind.COLD_START
     else:
         state = selectors.load_version_state(version=newest)
         last_before = state.last_example_id
         added = selectors.examples_of(
-            decisions.filter(pk__gt=last_before, superseded_by__isnull=True)
+            decisions.filter(
+                _current_at(newest_routing), pk__gt=last_before, pk__lte=newest_routing
+            )
         )
         removed = selectors.examples_of(
-            decisions.filter(pk__lte=last_before, superseded_by__gt=last_before)
+            decisions.filter(
+                pk__lte=last_before,
+                superseded_by__gt=last_before,
+                superseded_by__lte=newest_routing,
+            )
         )
-        if not added and not removed and state.meta.get("catalogue") == catalogue.fingerprint:
-            return None
         metrics = measure(Predictor(state), [example for _pk, example in added])
         state = with_catalogue(state, catalogue.documents, active=catalogue.active)
         state = learn(
@@ -100,7 +124,7 @@ def train_model(*, now: dt.datetime, full: bool = False) -> ModelVersion | None:
             add=[example for _pk, example in added],
             remove=[example for _pk, example in removed],
         )
-        last = decisions.order_by("-pk").values_list("pk", flat=True).first() or last_before
+        last = max(newest_routing, last_before)
         kind = TrainingKind.INCREMENTAL
     state.last_example_id = last
     state.meta = {"catalogue": catalogue.fingerprint}
@@ -123,6 +147,7 @@ def _save_version(
             examples=state.examples,
             last_example_id=state.last_example_id,
             routes=int(state.active.sum()),
+            catalogue=state.meta.get("catalogue", ""),
             metrics=metrics,
             duration_seconds=round(time.perf_counter() - started, 3),
             size_bytes=len(data),
