@@ -230,16 +230,15 @@ def tick(*, now: dt.datetime, tasks: Iterable[Task] | None = None) -> list[str]:
         if not is_due(schedule, last_run=last_run["last"], now=now, zone=zone):
             continue
         slot = latest_slot(schedule, now=now, zone=zone)
-        try:
-            with transaction.atomic():
-                ScheduledRun.objects.create(task=periodic.name, slot=slot, claimed_at=now)
-                ScheduledRun.objects.filter(
-                    task=periodic.name, slot__lt=slot - KEEP_CLAIMS
-                ).delete()
-                periodic.enqueue()
-        except IntegrityError:
-            logger.info("Another scheduler claimed %s at %s", periodic.name, slot.isoformat())
-            continue
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    ScheduledRun.objects.create(task=periodic.name, slot=slot, claimed_at=now)
+            except IntegrityError:
+                logger.info("Another scheduler claimed %s at %s", periodic.name, slot.isoformat())
+                continue
+            ScheduledRun.objects.filter(task=periodic.name, slot__lt=slot - KEEP_CLAIMS).delete()
+            periodic.enqueue()
         dispatched.append(periodic.name)
     return dispatched
 

@@ -48,6 +48,12 @@ def delivering_workers() -> set[int]:
         return {worker for (worker,) in cursor.fetchall()}
 
 
+def clear_tables() -> None:
+    with connection.cursor() as cursor:
+        for name in TABLES:
+            cursor.execute(f"DELETE FROM {name}")  # noqa: S608 (our constant names)
+
+
 def effects() -> Counter[str]:
     """How many effects each key has (the unique key allows one)."""
     with connection.cursor() as cursor:
@@ -55,7 +61,7 @@ def effects() -> Counter[str]:
         return Counter(key for (key,) in cursor.fetchall())
 
 
-def record(key: str) -> None:
+def record(key: str, pause: float = WORK_SECONDS) -> None:
     """Record a delivery of `key` and make its effect unless it exists: idempotent."""
     worker = os.getpid()
     with transaction.atomic(), connection.cursor() as cursor:
@@ -67,12 +73,12 @@ def record(key: str) -> None:
             "ON CONFLICT (probe_key) DO NOTHING",
             [key, worker],
         )
-    time.sleep(WORK_SECONDS)
+    time.sleep(pause)
 
 
 @task(name="test.probe")
-def probe(*, key: str) -> None:
-    record(key)
+def probe(*, key: str, pause: float = WORK_SECONDS) -> None:
+    record(key, pause)
 
 
 @task(name="test.probe_fan_out")
