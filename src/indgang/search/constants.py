@@ -19,7 +19,7 @@ SearchAudience = Audience
 KIND_BOOST = {DocumentKind.ARTICLE: 1.3, DocumentKind.TASK: 1.15, DocumentKind.KLE: 1.0}
 # Words in more than this share of the documents only slow a query down; they are left out
 # when the query has rarer words.
-COMMON_WORD_SHARE = 0.1
+COMMON_WORD_SHARE = 0.02
 COMMON_WORD_MIN_DOCUMENTS = 200
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 50

@@ -34,7 +34,6 @@ SNIPPET_LENGTH = 240
 PG_WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"
 # bm25 column weights in the FTS5 table's column order (title, title parts, body, body parts).
 FTS_WEIGHTS = "10.0, 5.0, 1.0, 0.5, 0.0"
-TRIGRAM_SIMILARITY = 0.4
 
 
 @dataclass(frozen=True)
@@ -71,8 +70,13 @@ def plan_query(text: str) -> QueryPlan:
         lookups |= candidate_parts(word)
     documents_by_stem = _documents_by_stem(lookups)
     is_known = known_in(set(), set(documents_by_stem))
-    unknown = [word for word in words if not is_known(word)]
-    corrections = _correct(unknown, is_known=is_known)
+    # A word that is neither known nor a compound of known words may be a typo.
+    unknown = [
+        word
+        for word in words
+        if not is_known(word) and not compound_splits(word, is_known=is_known)
+    ]
+    corrections = _correct(unknown)
     if corrections:
         documents_by_stem |= _documents_by_stem(set(corrections.values()))
         is_known = known_in(set(), set(documents_by_stem))
@@ -101,8 +105,23 @@ def plan_query(text: str) -> QueryPlan:
     return QueryPlan(
         groups=groups,
         corrections=corrections,
-        total_documents=SearchDocument.objects.count() if groups else 0,
+        total_documents=_document_count() if groups else 0,
     )
+
+
+def _document_count() -> int:
+    """How many documents the index holds; PostgreSQL's planner estimate is close enough for
+    word rarity and costs nothing, where count(*) reads the whole table."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples::bigint FROM pg_class "
+                "WHERE oid = 'search_searchdocument'::regclass"
+            )
+            row = cursor.fetchone()
+        if row and row[0] > 0:
+            return int(row[0])
+    return SearchDocument.objects.count()
 
 
 def _documents_by_stem(words: set[str]) -> dict[str, int]:
@@ -115,9 +134,8 @@ def _documents_by_stem(words: set[str]) -> dict[str, int]:
     return {row["stem"]: row["total"] or 0 for row in rows}
 
 
-def _correct(words: list[str], *, is_known: object) -> dict[str, str]:
-    """The most common known word one edit away from each unknown word (PostgreSQL: or similar
-    by trigrams)."""
+def _correct(words: list[str]) -> dict[str, str]:
+    """The most common known word one edit away from each unknown word."""
     candidates = {word: typo_candidates(word) for word in words}
     wanted = set().union(*candidates.values()) if candidates else set()
     found = (
@@ -130,29 +148,24 @@ def _correct(words: list[str], *, is_known: object) -> dict[str, str]:
         known = [(found[option], option) for option in options if option in found]
         if known:
             corrections[word] = max(known, key=lambda item: (item[0], item[1]))[1]
-        elif connection.vendor == "postgresql" and word.isalpha():
-            similar = _similar_word(word)
-            if similar:
-                corrections[word] = similar
     return corrections
 
 
-def _similar_word(word: str) -> str | None:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT word FROM search_searchterm WHERE word %% %s AND similarity(word, %s) >= %s "
-            "ORDER BY similarity(word, %s) DESC, documents DESC LIMIT 1",
-            [word, word, TRIGRAM_SIMILARITY, word],
-        )
-        row = cursor.fetchone()
-    return str(row[0]) if row else None
+def _matching_groups(plan: QueryPlan) -> tuple[list[TermGroup], bool]:
+    """Leave out words common enough to slow the query, as long as a rarer word remains.
 
-
-def _matching_groups(plan: QueryPlan) -> list[TermGroup]:
-    """Leave out words common enough to slow the query, as long as a rarer word remains."""
+    When every word is common, say so: the query then first matches titles only, so it never
+    ranks a large share of the index.
+    """
     limit = max(COMMON_WORD_MIN_DOCUMENTS, plan.total_documents * COMMON_WORD_SHARE)
     rare = [group for group in plan.groups if group.documents <= limit]
-    return rare or plan.groups
+    return (rare, False) if rare else (plan.groups, bool(plan.groups))
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    hits: list[SearchHit]
+    corrections: dict[str, str]
 
 
 def search(
@@ -165,14 +178,23 @@ def search(
 
     With `audience=public` only public articles can come back (the citizen portal).
     """
+    return search_with_corrections(text=text, audience=audience, limit=limit).hits
+
+
+def search_with_corrections(
+    *,
+    text: str,
+    audience: SearchAudience | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> SearchResult:
+    """`search`, and the typo corrections it made (to show "searched for …")."""
     plan = plan_query(text)
-    groups = _matching_groups(plan)
+    groups, common = _matching_groups(plan)
     if not groups:
-        return []
-    if connection.vendor == "postgresql":
-        rows = _search_postgresql(groups, plan.total_documents, audience, limit)
-    else:
-        rows = _search_sqlite(groups, audience, limit)
+        return SearchResult(hits=[], corrections={})
+    rows = _run(groups, plan.total_documents, audience, limit, titles_only=common)
+    if common and len(rows) < limit:
+        rows = _run(groups, plan.total_documents, audience, limit, titles_only=False)
     hits = [
         SearchHit(
             kind=DocumentKind(kind),
@@ -187,11 +209,11 @@ def search(
     if audience == SearchAudience.PUBLIC:
         # The index holds only articles as public; this keeps the promise even if that changes.
         hits = [
-            h
-            for h in hits
-            if h.audience == SearchAudience.PUBLIC and h.kind == DocumentKind.ARTICLE
+            hit
+            for hit in hits
+            if hit.audience == SearchAudience.PUBLIC and hit.kind == DocumentKind.ARTICLE
         ]
-    return _with_guides(hits)
+    return SearchResult(hits=_with_guides(hits), corrections=plan.corrections if hits else {})
 
 
 def _snippet(body: str) -> str:
@@ -217,25 +239,51 @@ def _boost_sql(column: str) -> str:
     return f"(CASE {column} {cases} ELSE 1.0 END)"
 
 
-def _tsquery(group: TermGroup) -> str:
+Row = tuple[str, int, str, str, str, float]
+
+
+def _run(
+    groups: list[TermGroup],
+    total: int,
+    audience: SearchAudience | None,
+    limit: int,
+    *,
+    titles_only: bool,
+) -> list[Row]:
+    if connection.vendor == "postgresql":
+        return _search_postgresql(groups, total, audience, limit, titles_only=titles_only)
+    return _search_sqlite(groups, audience, limit, titles_only=titles_only)
+
+
+def _tsquery(group: TermGroup, *, weights: str = "") -> str:
     return " | ".join(
-        "(" + " & ".join(f"'{part}'" for part in alternative) + ")"
+        "(" + " & ".join(f"'{part}'{weights}" for part in alternative) + ")"
         for alternative in group.alternatives
     )
 
 
 def _search_postgresql(
-    groups: list[TermGroup], total: int, audience: SearchAudience | None, limit: int
-) -> list[tuple[str, int, str, str, str, float]]:
-    """Match any group through the GIN index; rank by Σ idf × ts_rank, times the kind boost."""
+    groups: list[TermGroup],
+    total: int,
+    audience: SearchAudience | None,
+    limit: int,
+    *,
+    titles_only: bool,
+) -> list[Row]:
+    """Match any group through the GIN index; rank by Σ idf × ts_rank, times the kind boost.
+
+    ts_rank's normalisation 1 divides by the log of the document's length, so a short answer
+    that holds the words beats a long text that mentions them among much else.
+    """
     ranks = []
     params: list[str | float | int] = []
     for group in groups:
         idf = math.log((total + 1) / (group.documents + 0.5)) + 1
-        ranks.append(f"%s * ts_rank('{PG_WEIGHTS}', vector, to_tsquery('danish', %s))")
+        ranks.append(f"%s * ts_rank('{PG_WEIGHTS}', vector, to_tsquery('danish', %s), 1)")
         params += [idf, _tsquery(group)]
     where = "vector @@ to_tsquery('danish', %s)"
-    params.append(" | ".join(f"({_tsquery(group)})" for group in groups))
+    weights = ":AB" if titles_only else ""
+    params.append(" | ".join(f"({_tsquery(group, weights=weights)})" for group in groups))
     if audience is not None:
         where += " AND audience = %s"
         params.append(audience.value)
@@ -250,7 +298,9 @@ def _search_postgresql(
         return list(cursor.fetchall())
 
 
-def _fts_query(groups: list[TermGroup], audience: SearchAudience | None) -> str:
+def _fts_query(
+    groups: list[TermGroup], audience: SearchAudience | None, *, titles_only: bool = False
+) -> str:
     def alternative(parts: tuple[str, ...]) -> str:
         return "(" + " AND ".join(f'"{stem(part)}"' for part in parts) + ")"
 
@@ -258,14 +308,16 @@ def _fts_query(groups: list[TermGroup], audience: SearchAudience | None) -> str:
         "(" + " OR ".join(alternative(parts) for parts in group.alternatives) + ")"
         for group in groups
     )
+    if titles_only:
+        expression = f"{{stems_title stems_title_extra}} : ({expression})"
     if audience is not None:
         expression = f"({expression}) AND audience : {audience.value}"
     return expression
 
 
 def _search_sqlite(
-    groups: list[TermGroup], audience: SearchAudience | None, limit: int
-) -> list[tuple[str, int, str, str, str, float]]:
+    groups: list[TermGroup], audience: SearchAudience | None, limit: int, *, titles_only: bool
+) -> list[Row]:
     """FTS5 over the stems, ranked by bm25 (which weighs rare words itself), times the boost."""
     sql = (
         "SELECT d.kind, d.object_id, d.title, substr(d.body, 1, 400), d.audience, "  # noqa: S608 - values are parameters
@@ -274,5 +326,5 @@ def _search_sqlite(
         "WHERE search_fts MATCH %s ORDER BY score DESC, d.id LIMIT %s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [_fts_query(groups, audience), limit])
+        cursor.execute(sql, [_fts_query(groups, audience, titles_only=titles_only), limit])
         return list(cursor.fetchall())

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 
 from indgang.catalogue.models import KleEntry, Task
@@ -166,7 +166,18 @@ def reindex_all(
         ),
         batch_size=BATCH_SIZE,
     )
+    _analyze()
     return ReindexReport(documents=documents, words=len(counts))
+
+
+def _analyze() -> None:
+    """Fresh planner statistics after a rebuild, so look-ups use the right indexes at once."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE search_searchdocument")
+            cursor.execute("ANALYZE search_searchterm")
+        else:
+            cursor.execute("ANALYZE search_searchterm")
 
 
 def _cached(is_known: Callable[[str], bool]) -> Callable[[str], bool]:

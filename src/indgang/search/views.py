@@ -6,7 +6,7 @@ from django.shortcuts import render
 from indgang.organisation.decorators import staff_view
 from indgang.search.constants import DEFAULT_LIMIT
 from indgang.search.links import hit_url, used_value
-from indgang.search.selectors import plan_query, search
+from indgang.search.selectors import search, search_with_corrections
 
 QUERY_LENGTH = 200
 
@@ -15,8 +15,9 @@ QUERY_LENGTH = 200
 def front_desk_results(request: HttpRequest) -> HttpResponse:
     """The front desk's knowledge search: ranked hits, each article or guide markable as used."""
     text = request.GET.get("kb_q", "").strip()[:QUERY_LENGTH]
-    hits = search(text=text, limit=DEFAULT_LIMIT) if text else []
-    corrections = plan_query(text).corrections if text and hits else {}
+    result = search_with_corrections(text=text, limit=DEFAULT_LIMIT) if text else None
+    hits = result.hits if result else []
+    corrections = result.corrections if result else {}
     rows = [(hit, hit_url(hit), used_value(hit)) for hit in hits]
     selected = request.GET.get("knowledge_used", "")
     return render(

@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 
 from indgang.search.api.serializers import SearchQuerySerializer, SearchResponseSerializer
 from indgang.search.constants import SearchAudience
-from indgang.search.selectors import plan_query, search
+from indgang.search.selectors import search_with_corrections
 
 
 class SearchView(APIView):
@@ -26,12 +26,8 @@ class SearchView(APIView):
         query.is_valid(raise_exception=True)
         data = query.validated_data
         audience = SearchAudience.PUBLIC if data.get("audience") == SearchAudience.PUBLIC else None
-        hits = search(text=data["q"], audience=audience, limit=data["limit"])
+        result = search_with_corrections(text=data["q"], audience=audience, limit=data["limit"])
         response = SearchResponseSerializer(
-            {
-                "query": data["q"],
-                "corrections": plan_query(data["q"]).corrections if hits else {},
-                "results": hits,
-            }
+            {"query": data["q"], "corrections": result.corrections, "results": result.hits}
         )
         return Response(response.data)

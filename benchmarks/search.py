@@ -1,0 +1,364 @@
+"""Benchmark the Danish search and print the figures (this is not a test).
+
+On SQLite (FTS5) and on PostgreSQL (`danish` full-text search, GIN), with 100,000 articles plus
+the full KLE plan (about 3,200 active entries) in the index:
+
+1. the time to build the index from scratch (`reindex_all`: two passes, vocabulary, compounds);
+2. p50/p95/max latency of `search.selectors.search` for a fixed mix of front-desk queries:
+   plain words, compounds, split compounds, one-letter typos, KLE numbers, common words and
+   the public audience;
+3. p50/p95 of the same queries through `GET /api/v1/search/` (in-process DRF client, so
+   authentication, serialisation and the query plan included, no network).
+
+Usage::
+
+    .venv/bin/python benchmarks/search.py [--db sqlite|postgres|both] [--articles N] [--quick]
+
+The articles are synthetic: titles and answers drawn, with their natural word frequencies, from
+the KLE plan's own titles and guidance, plus a handful of real front-desk articles. The SQLite
+file lives in var/bench/; the PostgreSQL database ``indgang_bench_search`` is dropped and
+created on each run (trust auth as user ``postgres`` on 127.0.0.1:5432). Runtime is bounded:
+each query is run a fixed number of times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+BENCH_DIR = ROOT / "var" / "bench"
+KLE_FULL = ROOT.parent / "shared" / "data" / "kle" / "KLE-Emneplan_Version2-0_2015-08-01.xml"
+PG_SERVER = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+PG_DB = "indgang_bench_search"
+PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
+CPR_KEY = "ipeN1m3wvuDONhPdK39dJEiswZ3ctsRrwYfjpXwrqIo="
+SECRET_KEY = "benchmark-only-not-secret-" + "s" * 40
+TARGET_P95_MS = 50.0
+
+QUERIES = [
+    "byggetilladelse carport",
+    "rotter i haven",
+    "ny sygesikringskort",
+    "aktindsigt",
+    "bygge tilladelse",
+    "byggetiladelse",
+    "sygesikringkort",
+    "02.34.02",
+    "folkepension",
+    "flytning adresse",
+    "hjemmehjælp til min mor",
+    "tilskud til briller",
+    "støj fra naboen",
+    "parkering licens",
+    "skoleskift",
+    "sager om tilskud",  # common words
+]
+PUBLIC_QUERIES = ["byggetilladelse carport", "aktindsigt", "rotter"]
+
+REAL_ARTICLES = [
+    ("Carport eller garage: skal man søge byggetilladelse?", "Carporte under 50 m² anmeldes."),
+    ("Rotter i haven eller kælderen: anmeld rotter", "Kommunen bekæmper rotter."),
+    ("Nyt sygesikringskort (sundhedskort)", "Bestil det på borger.dk."),
+    ("Aktindsigt: hvornår får man svar?", "Inden 7 arbejdsdage (offentlighedsloven § 36)."),
+]
+
+
+# --------------------------------------------------------------------------------------------
+# Inside Django (a child process per database)
+# --------------------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def _corpus_words(records: list[Any]) -> tuple[list[str], list[str]]:
+    """Every word of the KLE guidance (with repeats: natural frequencies) and every title."""
+    from indgang.common.danish import words
+
+    text_words: list[str] = []
+    titles: list[str] = []
+    for record in records:
+        titles.append(record.title)
+        text_words += words(record.guidance)
+        text_words += words(record.title)
+    return text_words, titles
+
+
+def phase_build(payload: dict[str, Any]) -> dict[str, Any]:
+    import django
+
+    django.setup()
+    from django.utils import timezone
+
+    from indgang.catalogue.kle import parse_kle_file
+    from indgang.catalogue.services import import_kle
+    from indgang.knowledge.constants import Audience
+    from indgang.knowledge.models import Article
+    from indgang.organisation.constants import Role
+    from indgang.organisation.services import (
+        ensure_department,
+        ensure_municipality,
+        ensure_staff_user,
+        ensure_unit,
+    )
+    from indgang.search.services import reindex_all
+
+    started = time.perf_counter()
+    import_kle(path=KLE_FULL)
+    municipality = ensure_municipality(code="101", name="Benchkommune")
+    department = ensure_department(municipality=municipality, abbreviation="KBS", name="KBS")
+    unit = ensure_unit(department=department, name="Kontaktcenter", is_frontline=True)
+    user = ensure_staff_user(
+        username="bench",
+        password="bench-password-1",  # noqa: S106 - a throwaway user in a throwaway database
+        full_name="Bench",
+        roles=[(Role.FRONTLINE, department, unit)],
+    )
+    words, titles = _corpus_words(parse_kle_file(KLE_FULL).records)
+    rng = random.Random(2026)
+    now = timezone.now()
+    review_on = (now + dt.timedelta(days=365)).date()
+    count = int(payload["articles"])
+    batch: list[Article] = []
+    for number in range(count):
+        if number < len(REAL_ARTICLES):
+            title, answer = REAL_ARTICLES[number]
+        else:
+            title = f"{rng.choice(titles)}: {' '.join(rng.choices(words, k=4))}"
+            answer = " ".join(rng.choices(words, k=rng.randint(30, 90))).capitalize() + "."
+        batch.append(
+            Article(
+                title=title[:300],
+                answer=answer,
+                audience=Audience.PUBLIC if number % 3 == 0 else Audience.STAFF,
+                owner_unit=unit,
+                review_on=review_on,
+                version=1,
+                updated_at=now,
+                updated_by=user,
+            )
+        )
+        if len(batch) == 5000:
+            Article.objects.bulk_create(batch)
+            batch = []
+    Article.objects.bulk_create(batch)
+    created = time.perf_counter() - started
+    started = time.perf_counter()
+    report = reindex_all(now=now)
+    return {
+        "articles": count,
+        "documents": report.documents,
+        "words": report.words,
+        "load_seconds": round(created, 1),
+        "reindex_seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def _machine_busy_ticks() -> tuple[int, int]:
+    """CPU ticks spent by the whole machine (busy, total)."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    user, nice, system, idle, iowait, irq, softirq, steal = fields[:8]
+    busy = user + nice + system + irq + softirq + steal
+    return busy, busy + idle + iowait
+
+
+def phase_measure(payload: dict[str, Any]) -> dict[str, Any]:
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import User
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    from indgang.knowledge.constants import Audience
+    from indgang.search.selectors import search
+
+    repeats = int(payload["repeats"])
+    for text in QUERIES:  # warm the caches (stemmer, statements, pages)
+        search(text=text)
+    busy_before, total_before = _machine_busy_ticks()
+    own_before = time.process_time()
+    wall_before = time.perf_counter()
+    latencies: list[float] = []
+    worst: dict[str, float] = {}
+    first_hits: dict[str, str] = {}
+    for _round in range(repeats):
+        for text in QUERIES:
+            started = time.perf_counter()
+            hits = search(text=text)
+            elapsed = (time.perf_counter() - started) * 1000
+            latencies.append(elapsed)
+            worst[text] = max(worst.get(text, 0.0), elapsed)
+            first_hits[text] = hits[0].title if hits else "-"
+        for text in PUBLIC_QUERIES:
+            started = time.perf_counter()
+            hits = search(text=text, audience=Audience.PUBLIC)
+            latencies.append((time.perf_counter() - started) * 1000)
+            assert all(hit.audience == Audience.PUBLIC for hit in hits)
+    wall = time.perf_counter() - wall_before
+    own = time.process_time() - own_before
+    busy_after, total_after = _machine_busy_ticks()
+    cores = os.cpu_count() or 1
+    machine_busy = (busy_after - busy_before) / max(1, total_after - total_before) * cores
+    client = APIClient()
+    token, _created = Token.objects.get_or_create(user=User.objects.get(username="bench"))
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api: list[float] = []
+    for _round in range(max(1, repeats // 2)):
+        for text in QUERIES:
+            started = time.perf_counter()
+            response = client.get("/api/v1/search/", {"q": text})
+            api.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, response.content
+    return {
+        "queries": len(latencies),
+        "p50_ms": round(percentile(latencies, 0.5), 2),
+        "p95_ms": round(percentile(latencies, 0.95), 2),
+        "max_ms": round(max(latencies), 2),
+        "api_p50_ms": round(percentile(api, 0.5), 2),
+        "api_p95_ms": round(percentile(api, 0.95), 2),
+        "slowest": sorted(worst.items(), key=lambda item: -item[1])[:3],
+        "first_hits": {text: first_hits[text] for text in QUERIES[:4]},
+        # Other processes' share of the machine while the selector figures ran, in cores.
+        "other_load_cores": round(max(0.0, machine_busy - own / wall), 2),
+    }
+
+
+PHASES = {"build": phase_build, "measure": phase_measure}
+
+
+# --------------------------------------------------------------------------------------------
+# The driver
+# --------------------------------------------------------------------------------------------
+
+
+def prepare_database(db: str) -> str:
+    """A fresh, empty database; returns its DATABASE_URL."""
+    if db == "sqlite":
+        path = BENCH_DIR / "search.sqlite3"
+        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            leftover.unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    import psycopg
+
+    with psycopg.connect(PG_SERVER, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {PG_DB}")
+    return PG_URL
+
+
+def environment(database_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "indgang.conf.production",
+        "INDGANG_SECRET_KEY": SECRET_KEY,
+        "INDGANG_CPR_KEY": CPR_KEY,
+        "INDGANG_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "INDGANG_SECURE_SSL_REDIRECT": "false",
+        "INDGANG_VAR_DIR": str(BENCH_DIR),
+        "INDGANG_LOG_LEVEL": "WARNING",
+        "DATABASE_URL": database_url,
+    }
+
+
+def run_phase(name: str, payload: dict[str, Any], env: dict[str, str]) -> dict[str, Any]:
+    completed = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--phase", name],
+        input=json.dumps(payload),
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if completed.returncode != 0:
+        sys.stderr.write(completed.stdout + completed.stderr)
+        raise RuntimeError(f"phase {name} failed")
+    result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
+    return result
+
+
+def say(db: str, text: str) -> None:
+    print(f"[{db:8}] {text}", flush=True)
+
+
+def bench_database(db: str, articles: int, repeats: int) -> dict[str, Any]:
+    env = environment(prepare_database(db))
+    started = time.perf_counter()
+    subprocess.run([str(BIN / "indgang"), "migrate", "--noinput", "-v0"], env=env, check=True)
+    say(db, f"migrated a fresh database in {time.perf_counter() - started:.1f} s")
+    built = run_phase("build", {"articles": articles}, env)
+    say(
+        db,
+        f"{built['articles']:,} articles + KLE loaded in {built['load_seconds']} s; index of "
+        f"{built['documents']:,} documents and {built['words']:,} words built in "
+        f"{built['reindex_seconds']} s",
+    )
+    measured = run_phase("measure", {"repeats": repeats}, env)
+    say(
+        db,
+        f"search over {built['documents']:,} documents, {measured['queries']} queries: "
+        f"p50 {measured['p50_ms']} ms, p95 {measured['p95_ms']} ms, max {measured['max_ms']} ms "
+        f"(other load {measured['other_load_cores']} cores)",
+    )
+    say(
+        db, f"GET /api/v1/search/: p50 {measured['api_p50_ms']} ms, p95 {measured['api_p95_ms']} ms"
+    )
+    say(db, "slowest: " + ", ".join(f"{text!r} {ms:.1f} ms" for text, ms in measured["slowest"]))
+    for text, title in measured["first_hits"].items():
+        say(db, f"  {text!r} → {title}")
+    return built | measured
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=20, help="Rounds over the query mix.")
+    parser.add_argument("--quick", action="store_true", help="10,000 articles, 5 rounds.")
+    parser.add_argument("--json", type=Path, help="Also write every figure to this file.")
+    parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.phase:
+        print(json.dumps(PHASES[args.phase](json.loads(sys.stdin.read()))))
+        return 0
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    (BENCH_DIR / "static").mkdir(exist_ok=True)
+    articles, repeats = (10_000, 5) if args.quick else (args.articles, args.repeats)
+    databases = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    print(
+        f"Indgang search benchmark: {articles:,} articles, {repeats} rounds of "
+        f"{len(QUERIES) + len(PUBLIC_QUERIES)} queries, {os.cpu_count()} CPUs, "
+        f"databases {', '.join(databases)}",
+        flush=True,
+    )
+    results = {db: bench_database(db, articles, repeats) for db in databases}
+    print()
+    print("database  documents  p50 ms  p95 ms  max ms  API p95 ms  index build s  other load")
+    for db, figures in results.items():
+        print(
+            f"{db:<9} {figures['documents']:>9,} {figures['p50_ms']:>7} {figures['p95_ms']:>7} "
+            f"{figures['max_ms']:>7} {figures['api_p95_ms']:>11} {figures['reindex_seconds']:>14} "
+            f"{figures['other_load_cores']:>8} cores"
+        )
+    met = all(figures["p95_ms"] <= TARGET_P95_MS for figures in results.values())
+    print(f"target p95 ≤ {TARGET_P95_MS:.0f} ms: {'met' if met else 'NOT met'}")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
