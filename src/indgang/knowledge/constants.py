@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -9,8 +11,8 @@ class Audience(models.TextChoices):
     PUBLIC = "public", _("Public")
 
 
-# How long an article stays fresh before its owner unit must review it.
-DEFAULT_REVIEW_MONTHS = 12
+# Stale articles are flagged daily, before the working day (and the 07:00 deadline digest).
+FLAG_STALE_AT = dt.time(6, 30)
 
 # Fields of an article and a guide that are versioned: every change records their old values.
 ARTICLE_FIELDS = (

@@ -307,3 +307,17 @@ def test_knowledge_use_needs_exactly_one_article_or_guide(
             record_knowledge_used(contact=contact, by=staff.frontline, now=NOW, **kwargs)  # type: ignore[arg-type]
         assert refused.value.messages == ["Vælg enten en artikel eller en guide."]
     assert KnowledgeUse.objects.count() == 0
+
+
+def test_the_daily_task_flags_stale_articles_once(make_article: MakeArticle) -> None:
+    from indgang.common.tasks import DailyAt, get_task
+
+    long_ago = NOW - dt.timedelta(days=400)
+    make_article(now=long_ago, review_on=(long_ago + dt.timedelta(days=30)).date())
+    task = get_task("knowledge.flag_stale")
+
+    task.run()
+    task.run()
+
+    assert task.schedule == DailyAt(dt.time(6, 30))
+    assert StaleFlag.objects.count() == 1

@@ -4,10 +4,12 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indgang.catalogue.kle import KleFormatError
 from indgang.catalogue.services import import_kle
+from indgang.search.services import reindex_all
 
 
 class Command(BaseCommand):
@@ -37,3 +39,5 @@ class Command(BaseCommand):
                 % vars(report)
             )
         )
+        # KLE entries are searchable: rebuild the index so it holds the new plan.
+        reindex_all(now=timezone.now())
