@@ -95,12 +95,14 @@ def evaluate(
     level: EvalLevel = EvalLevel.TOPIC,
     train_fraction: float | None = None,
     seed: int = DEFAULT_SEED,
+    learn_history: bool = True,
 ) -> EvalResult:
     """Top-1/top-3 of the suggested tasks' KLE topics against the file's, at `level`.
 
     The cold start is built from the catalogue and KLE with every guidance line that matches a
     row of the file held out. With `train_fraction`, that share of the rows is first learned as
-    routed history (each to a task carrying its topic) and the rest is evaluated.
+    routed history (each to a task carrying its topic) and the rest is evaluated;
+    `learn_history=False` evaluates the same rest with the cold start, the baseline to compare.
     """
     catalogue = get_catalogue(exclude=frozenset(normalised(row.text) for row in rows))
     state = cold_start(catalogue.documents, active=catalogue.active)
@@ -115,14 +117,10 @@ def evaluate(
         route_of: dict[str, Route] = {}
         for route in sorted(catalogue.documents):
             route_of.setdefault(number_of.get(route.topic_id, ""), route)
-        state = learn(
-            state,
-            add=[
-                Example(route_of[row.kle], Document(row.text))
-                for row in train
-                if row.kle in route_of
-            ],
-        )
+        history = [
+            Example(route_of[row.kle], Document(row.text)) for row in train if row.kle in route_of
+        ]
+        state = learn(state, add=history if learn_history else [])
     if not test:
         return EvalResult(n=0, top1=0.0, top3=0.0)
     predictor = Predictor(state)

@@ -71,8 +71,24 @@ def test_eval_with_a_train_fraction_evaluates_only_the_rest(
     path = _write(tmp_path / "eval.csv", ROWS)
 
     output = _run("eval", "--file", str(path), "--train-fraction", "0.8")
+    baseline = _run("eval", "--file", str(path), "--train-fraction", "0.8", "--cold")
 
     assert re.fullmatch(r"n=1 top1=[01]\.000 top3=[01]\.000\n", output)
+    assert re.fullmatch(r"n=1 top1=[01]\.000 top3=[01]\.000\n", baseline)
+
+
+def test_learning_the_training_share_changes_what_is_suggested_for_the_rest(
+    catalogue: dict[str, Task], tmp_path: Path
+) -> None:
+    # Texts the cold start puts under heating; the file says they are about rats.
+    rows = [(f"Lugt fra kloak og fjernvarmerør nr {i}", "09.13.01") for i in range(10)]
+    path = _write(tmp_path / "eval.csv", rows)
+
+    cold = _run("eval", "--file", str(path), "--train-fraction", "0.8", "--cold")
+    learned = _run("eval", "--file", str(path), "--train-fraction", "0.8")
+
+    assert cold == "n=2 top1=0.000 top3=1.000\n"
+    assert learned == "n=2 top1=1.000 top3=1.000\n"
 
 
 @pytest.mark.parametrize(

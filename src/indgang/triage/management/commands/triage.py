@@ -42,6 +42,11 @@ class Command(BaseCommand):
         evaluate.add_argument("--level", choices=EvalLevel.values, default=EvalLevel.TOPIC)
         evaluate.add_argument("--train-fraction", type=str, default=None)
         evaluate.add_argument("--seed", type=int, default=evaluation.DEFAULT_SEED)
+        evaluate.add_argument(
+            "--cold",
+            action="store_true",
+            help="With --train-fraction: evaluate the same rest without learning (the baseline).",
+        )
         build = actions.add_parser("build-eval", help="Write a text,kle CSV from KLE guidance.")
         build.add_argument("--kle", type=Path, required=True, help="The KLE-Emneplan XML file.")
         build.add_argument("--out", type=Path, required=True)
@@ -73,7 +78,14 @@ class Command(BaseCommand):
             )
 
     def handle_eval(
-        self, *, file: Path, level: str, train_fraction: str | None, seed: int, **options: Any
+        self,
+        *,
+        file: Path,
+        level: str,
+        train_fraction: str | None,
+        seed: int,
+        cold: bool,
+        **options: Any,
     ) -> None:
         try:
             rows = evaluation.read_eval_file(file)
@@ -84,6 +96,7 @@ class Command(BaseCommand):
             level=EvalLevel(level),
             train_fraction=_fraction(train_fraction) if train_fraction is not None else None,
             seed=seed,
+            learn_history=not cold,
         )
         self.stdout.write(result.line())
 
