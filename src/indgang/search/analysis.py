@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from indgang.common.danish import stem, words
 
@@ -93,12 +94,26 @@ class AnalysedText:
         return " ".join(stem(part) for part in self.parts)
 
 
-def analyse(text: str, *, is_known: Callable[[str], bool]) -> AnalysedText:
+Splitter = Callable[[str], list[tuple[str, str]]]
+
+
+def splitter(*, is_known: Callable[[str], bool]) -> Splitter:
+    """`compound_splits` against one vocabulary, remembered per word (a rebuild meets the same
+    words in thousands of documents)."""
+
+    @cache
+    def split(word: str) -> list[tuple[str, str]]:
+        return compound_splits(word, is_known=is_known)
+
+    return split
+
+
+def analyse(text: str, *, split: Splitter) -> AnalysedText:
     """Split a text into indexed words and the parts of its compound words."""
     indexed = index_words(text)
     parts: list[str] = []
     for word in dict.fromkeys(indexed):
-        for left, right in compound_splits(word, is_known=is_known):
+        for left, right in split(word):
             parts += [left, right]
     return AnalysedText(words=indexed, parts=list(dict.fromkeys(parts)))
 

@@ -15,7 +15,14 @@ from indgang.catalogue.models import KleEntry, Task
 from indgang.common.danish import stem
 from indgang.knowledge.constants import Audience
 from indgang.knowledge.models import Article
-from indgang.search.analysis import analyse, candidate_parts, index_words, known_in
+from indgang.search.analysis import (
+    Splitter,
+    analyse,
+    candidate_parts,
+    index_words,
+    known_in,
+    splitter,
+)
 from indgang.search.constants import DocumentKind, SearchAudience
 from indgang.search.models import SearchDocument, SearchTerm
 
@@ -106,11 +113,9 @@ def all_sources() -> Iterator[Source]:
     yield from (kle_source(entry) for entry in _kle_entries().iterator(chunk_size=BATCH_SIZE))
 
 
-def _document(
-    source: Source, *, is_known: Callable[[str], bool], now: dt.datetime
-) -> SearchDocument:
-    title = analyse(source.title, is_known=is_known)
-    body = analyse(source.body, is_known=is_known)
+def _document(source: Source, *, split: Splitter, now: dt.datetime) -> SearchDocument:
+    title = analyse(source.title, split=split)
+    body = analyse(source.body, split=split)
     return SearchDocument(
         kind=source.kind,
         object_id=source.object_id,
@@ -146,13 +151,13 @@ def reindex_all(
     for source in sources():
         counts.update(source.words)
     stems = {stem(word) for word in counts}
-    is_known = _cached(known_in(set(counts), stems))
+    split = splitter(is_known=_cached(known_in(set(counts), stems)))
     SearchDocument.objects.all().delete()
     SearchTerm.objects.all().delete()
     batch: list[SearchDocument] = []
     documents = 0
     for source in sources():
-        batch.append(_document(source, is_known=is_known, now=now))
+        batch.append(_document(source, split=split, now=now))
         if len(batch) >= BATCH_SIZE:
             SearchDocument.objects.bulk_create(batch)
             documents += len(batch)
@@ -215,9 +220,9 @@ def index(*, sources: list[Source], now: dt.datetime) -> None:
         words = source.words
         delta.update(words)
         new_words |= words
-    is_known = _known_in_vocabulary(new_words)
+    split = splitter(is_known=_known_in_vocabulary(new_words))
     for source in sources:
-        document = _document(source, is_known=is_known, now=now)
+        document = _document(source, split=split, now=now)
         old = existing.get((source.kind, source.object_id))
         if old is not None:
             document.pk = old.pk

@@ -9,6 +9,7 @@ from indgang.search.analysis import (
     compound_splits,
     index_words,
     split_candidates,
+    splitter,
     typo_candidates,
 )
 
@@ -39,7 +40,7 @@ def test_stop_words_are_never_compound_parts() -> None:
 
 
 def test_analysis_keeps_words_without_stop_words_and_adds_compound_parts() -> None:
-    text = analyse("Ansøg om byggetilladelse til en carport", is_known=is_known)
+    text = analyse("Ansøg om byggetilladelse til en carport", split=splitter(is_known=is_known))
 
     assert text.words == ["ansøg", "byggetilladelse", "carport"]
     assert text.parts == ["bygge", "tilladelse"]
