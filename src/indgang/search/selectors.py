@@ -192,7 +192,12 @@ def search_with_corrections(
     groups, common = _matching_groups(plan)
     if not groups:
         return SearchResult(hits=[], corrections={})
-    rows = _run(groups, plan.total_documents, audience, limit, titles_only=common)
+    rows: list[Row] = []
+    if len(groups) > 1:
+        # Documents with every word first: a selective match, cheap on a large index.
+        rows = _run(groups, plan.total_documents, audience, limit, titles_only=common, every=True)
+    if len(rows) < limit:
+        rows = _run(groups, plan.total_documents, audience, limit, titles_only=common)
     if common and len(rows) < limit:
         rows = _run(groups, plan.total_documents, audience, limit, titles_only=False)
     hits = [
@@ -249,10 +254,14 @@ def _run(
     limit: int,
     *,
     titles_only: bool,
+    every: bool = False,
 ) -> list[Row]:
+    """Match any group (or, with `every`, all groups), in titles only or everywhere."""
     if connection.vendor == "postgresql":
-        return _search_postgresql(groups, total, audience, limit, titles_only=titles_only)
-    return _search_sqlite(groups, audience, limit, titles_only=titles_only)
+        return _search_postgresql(
+            groups, total, audience, limit, titles_only=titles_only, every=every
+        )
+    return _search_sqlite(groups, audience, limit, titles_only=titles_only, every=every)
 
 
 def _tsquery(group: TermGroup, *, weights: str = "") -> str:
@@ -269,21 +278,23 @@ def _search_postgresql(
     limit: int,
     *,
     titles_only: bool,
+    every: bool,
 ) -> list[Row]:
-    """Match any group through the GIN index; rank by Σ idf × ts_rank, times the kind boost.
+    """Match through a GIN index; rank by Σ idf × ts_rank, times the kind boost.
 
     ts_rank's normalisation 1 divides by the log of the document's length, so a short answer
-    that holds the words beats a long text that mentions them among much else.
+    that holds the words beats a long text that mentions them among much else. Titles only:
+    the small `title_vector`, so neither the match nor the rank reads the full text.
     """
+    column = "title_vector" if titles_only else "vector"
     ranks = []
     params: list[str | float | int] = []
     for group in groups:
         idf = math.log((total + 1) / (group.documents + 0.5)) + 1
-        ranks.append(f"%s * ts_rank('{PG_WEIGHTS}', vector, to_tsquery('danish', %s), 1)")
+        ranks.append(f"%s * ts_rank('{PG_WEIGHTS}', {column}, to_tsquery('danish', %s), 1)")
         params += [idf, _tsquery(group)]
-    where = "vector @@ to_tsquery('danish', %s)"
-    weights = ":AB" if titles_only else ""
-    params.append(" | ".join(f"({_tsquery(group, weights=weights)})" for group in groups))
+    where = f"{column} @@ to_tsquery('danish', %s)"
+    params.append((" & " if every else " | ").join(f"({_tsquery(group)})" for group in groups))
     if audience is not None:
         where += " AND audience = %s"
         params.append(audience.value)
@@ -299,12 +310,16 @@ def _search_postgresql(
 
 
 def _fts_query(
-    groups: list[TermGroup], audience: SearchAudience | None, *, titles_only: bool = False
+    groups: list[TermGroup],
+    audience: SearchAudience | None,
+    *,
+    titles_only: bool = False,
+    every: bool = False,
 ) -> str:
     def alternative(parts: tuple[str, ...]) -> str:
         return "(" + " AND ".join(f'"{stem(part)}"' for part in parts) + ")"
 
-    expression = " OR ".join(
+    expression = (" AND " if every else " OR ").join(
         "(" + " OR ".join(alternative(parts) for parts in group.alternatives) + ")"
         for group in groups
     )
@@ -316,7 +331,12 @@ def _fts_query(
 
 
 def _search_sqlite(
-    groups: list[TermGroup], audience: SearchAudience | None, limit: int, *, titles_only: bool
+    groups: list[TermGroup],
+    audience: SearchAudience | None,
+    limit: int,
+    *,
+    titles_only: bool,
+    every: bool,
 ) -> list[Row]:
     """FTS5 over the stems, ranked by bm25 (which weighs rare words itself), times the boost."""
     sql = (
@@ -326,5 +346,6 @@ def _search_sqlite(
         "WHERE search_fts MATCH %s ORDER BY score DESC, d.id LIMIT %s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [_fts_query(groups, audience, titles_only=titles_only), limit])
+        query = _fts_query(groups, audience, titles_only=titles_only, every=every)
+        cursor.execute(sql, [query, limit])
         return list(cursor.fetchall())
