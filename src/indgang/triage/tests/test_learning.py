@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indgang.triage.learning import (
     Document,
@@ -98,3 +100,45 @@ def test_a_stored_state_loads_to_the_same_predictions() -> None:
     assert loaded.last_example_id == 3
     texts = [Document("gule kort"), Document("carport"), Document("rotter")]
     assert np.allclose(Predictor(loaded).scores(texts), Predictor(state).scores(texts))
+
+
+WORDS = ["rotter", "haven", "byggetilladelse", "carport", "kælder", "vand", "kort", "i", "og", "ny"]
+texts = st.lists(st.sampled_from(WORDS), min_size=1, max_size=8).map(" ".join)
+
+
+@settings(max_examples=40, deadline=None)
+@given(text=texts, route=st.sampled_from(sorted(DOCUMENTS)))
+def test_the_explanation_names_only_words_of_the_text(text: str, route: Route) -> None:
+    words = Predictor(cold_start(DOCUMENTS)).explain(Document(text), route)
+
+    assert set(words) <= set(content_words(text))
+    assert len(words) <= 4
+
+
+@settings(max_examples=40, deadline=None)
+@given(text=texts, route=st.sampled_from(sorted(DOCUMENTS)))
+def test_confidences_form_a_distribution_whatever_the_text(text: str, route: Route) -> None:
+    state = learn(cold_start(DOCUMENTS), add=[Example(route, Document(text))])
+    predictor = Predictor(state)
+    ranked = rank_scores(predictor.scores([Document(text)])[0], predictor.routes, limit=10)
+
+    assert all(0.0 <= scored.confidence <= 1.0 for scored in ranked)
+    assert sum(scored.confidence for scored in ranked) <= 1.0 + 1e-6
+    assert [s.confidence for s in ranked] == sorted((s.confidence for s in ranked), reverse=True)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    examples=st.lists(st.tuples(texts, st.sampled_from(sorted(DOCUMENTS))), min_size=1, max_size=6)
+)
+def test_taking_back_every_learned_example_restores_the_cold_start(
+    examples: list[tuple[str, Route]],
+) -> None:
+    labelled = [Example(route, Document(text)) for text, route in examples]
+    cold = cold_start(DOCUMENTS)
+
+    undone = learn(learn(cold, add=labelled), remove=labelled)
+
+    probe = [Document(text) for text, _route in examples]
+    assert undone.examples == 0
+    assert np.allclose(Predictor(undone).scores(probe), Predictor(cold).scores(probe), atol=1e-5)
