@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from indgang.catalogue.constants import KleLevel
 from indgang.catalogue.models import KleEntry, Task
 from indgang.contacts.constants import Outcome
-from indgang.contacts.models import Contact
+from indgang.contacts.models import Contact, Thread
 from indgang.organisation.models import Unit
 from indgang.triage import selectors
 from indgang.triage.constants import (
@@ -210,6 +210,11 @@ def _apply_route(
     for name, value in values.items():
         setattr(contact, name, value)
     Contact.objects.filter(pk=contact.pk).update(**values)
+    if "department_id" in values and not (
+        Contact.objects.filter(thread_id=contact.thread_id).exclude(pk=contact.pk).exists()
+    ):
+        # A thread this contact started belongs where the contact went, as at registration.
+        Thread.objects.filter(pk=contact.thread_id).update(department_id=values["department_id"])
 
 
 @transaction.atomic

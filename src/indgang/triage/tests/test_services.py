@@ -148,6 +148,7 @@ def test_staff_confirming_the_first_suggestion_is_recorded_as_confirmed(
         org.building_dept,
     )
     assert contact.handled_by is None
+    assert contact.thread.department == org.building_dept  # the thread it started moves too
 
 
 def test_staff_choosing_another_task_is_recorded_as_corrected(
@@ -303,3 +304,18 @@ def test_an_empty_catalogue_gives_no_suggestions_and_queues_nothing_resolved(
     assert suggest(text="Åbningstider?").items == []
     assert triage_contact(contact=contact, now=timezone.now()) is None
     assert QueueItem.objects.count() == 0
+
+
+def test_routing_a_follow_up_leaves_the_shared_thread_where_it_is(
+    catalogue: dict[str, Task], register: RegisterContact, staff: Staff, org: Org
+) -> None:
+    first = register(summary="Spørger om fjernvarme")
+    follow_up = register(summary="Og nu rotter i haven", thread=first.thread)
+
+    record_routing(
+        contact=follow_up, task=catalogue["rats"], decided_by=staff.frontline, now=timezone.now()
+    )
+
+    follow_up.refresh_from_db()
+    assert follow_up.department == org.building_dept
+    assert follow_up.thread.department == org.frontline_dept
