@@ -48,7 +48,7 @@ STOP_WORDS = frozenset(
     vi min havde ham hun nu over da fra du ud sin dem os op man hans hvor eller hvad skal selv her
     alle vil blev kunne ind når være dog noget ville jo deres efter ned skulle denne end dette mit
     også under have dig anden hende mine alt meget sit sine vor mod disse hvis din nogle hos blive
-    mange ad bliver hendes været thi jer sådan kan får få fik gerne bare""".split()  # noqa: SIM905 - a word list reads best as text
+    mange ad bliver hendes været thi jer sådan kan får få fik fået gerne bare""".split()  # noqa: SIM905 - a word list reads best as text
 )
 
 _HASHER = FeatureHasher(n_features=FEATURES, input_type="pair", alternate_sign=False)
