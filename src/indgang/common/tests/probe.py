@@ -18,6 +18,8 @@ TABLES = {
     "probe_delivery": "probe_key VARCHAR(40) NOT NULL, worker INTEGER NOT NULL",
     "probe_effect": "probe_key VARCHAR(40) PRIMARY KEY, worker INTEGER NOT NULL",
 }
+# The key of the periodic probe (`probe_periodic`).
+PERIODIC_KEY = "periodic"
 # Long enough that a worker holds each task a moment, so the other worker takes the next one.
 WORK_SECONDS = 0.02
 

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 
 from indgang.common.models import ScheduledRun
+from indgang.common.tasks import REGISTRY
 from indgang.common.tests import probe
-from indgang.common.tests.probe_periodic import KEY as PERIODIC_KEY
 from indgang.common.tests.workers import CeleryWorkers
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -60,6 +60,7 @@ def test_a_sweep_run_twice_shares_its_chunks_between_the_workers_with_one_effect
 def test_two_beats_ticking_at_once_run_a_periodic_task_once_per_slot(
     probe_tables: None, celery_workers: CeleryWorkers
 ) -> None:
+    assert "test.probe_periodic" not in REGISTRY  # declared in the workers only
     celery_workers.start_beat(tick_seconds=1)
     celery_workers.start_beat(tick_seconds=1)
 
@@ -67,13 +68,13 @@ def test_two_beats_ticking_at_once_run_a_periodic_task_once_per_slot(
         return len(re.findall(r"Task indgang\.tick\[[^]]+\] succeeded", celery_workers.logs()))
 
     celery_workers.wait_for(
-        lambda: probe.deliveries()[PERIODIC_KEY] == 1, timeout=60, what="the periodic run"
+        lambda: probe.deliveries()[probe.PERIODIC_KEY] == 1, timeout=60, what="the periodic run"
     )
     # Both beats send a tick every second; let several pairs reach the workers.
     celery_workers.wait_for(lambda: ticks() >= 8, timeout=60, what="8 ticks run")
 
-    assert probe.deliveries() == {PERIODIC_KEY: 1}
-    assert probe.effects() == {PERIODIC_KEY: 1}
+    assert probe.deliveries() == {probe.PERIODIC_KEY: 1}
+    assert probe.effects() == {probe.PERIODIC_KEY: 1}
     assert list(ScheduledRun.objects.filter(task="test.probe_periodic").values_list("task")) == [
         ("test.probe_periodic",)
     ]

@@ -68,5 +68,7 @@ def test_serve_runs_every_periodic_task_from_the_serving_process_only(tmp_path: 
 
     assert sorted(ScheduledRun.objects.values_list("task", flat=True)) == sorted(expected)
     served = log.read_text(encoding="utf-8")
-    assert served.count(ANNOUNCEMENT) == 1
-    assert "Traceback" not in served
+    # One scheduler per serving process; a source file saved meanwhile restarts that process.
+    reloads = served.count(" changed, reloading.")
+    assert served.count(ANNOUNCEMENT) == 1 + reloads
+    assert " failed with " not in served  # run_in_worker's words for a task that raised
