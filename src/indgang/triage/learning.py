@@ -175,18 +175,20 @@ def with_catalogue(
 ) -> ModelState:
     """Replace the cold-start part (the catalogue may have changed); keep what was learned.
 
-    `active`: routes that may be suggested; by default every route with a document.
+    `active`: routes whose tasks may be suggested (active tasks); by default every route with a
+    document. A learned route of such a task (a topic staff chose that the catalogue does not
+    give the task) may be suggested too.
     """
     routes = sorted(set(state.routes) | set(documents))
     state = _reindex(state, routes)
     cold = vectorise(Document(documents.get(route, "")) for route in routes)
     cold = sp.csr_matrix(normalize(cold), dtype=np.float32)
-    allowed = set(documents) if active is None else active
+    allowed = {route.task_id for route in (set(documents) if active is None else active)}
     return replace(
         state,
         cold=cold,
         cold_df=_document_frequencies(cold),
-        active=np.array([route in allowed for route in routes], dtype=bool),
+        active=np.array([route.task_id in allowed for route in routes], dtype=bool),
     )
 
 
@@ -199,7 +201,18 @@ def learn(
 ) -> ModelState:
     """Add labelled examples (and take back superseded ones): an update, not a retraining."""
     routes = sorted(set(state.routes) | {example.route for example in add})
+    active_tasks = {r.task_id for r, on in zip(state.routes, state.active, strict=True) if on}
     state = _reindex(state, routes)
+    state = replace(
+        state,
+        active=np.array(
+            [
+                on or route.task_id in active_tasks
+                for route, on in zip(routes, state.active, strict=True)
+            ],
+            dtype=bool,
+        ),
+    )
     index = {route: i for i, route in enumerate(routes)}
     sums, counts, history_df = state.sums, state.counts.copy(), state.history_df.copy()
     for examples, sign in ((add, 1.0), (remove, -1.0)):

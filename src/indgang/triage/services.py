@@ -258,7 +258,7 @@ def record_routing(
         contact=contact,
         task=task,
         kle_topic=kle_topic,
-        unit=unit or (contact.unit if not apply else task.unit),
+        unit=contact.unit,  # where the contact now is
         verdict=(Verdict.CONFIRMED if suggestions.first_task_id == task.pk else Verdict.CORRECTED),
         suggested=suggestions.snapshot(),
         suggested_task_id=suggestions.first_task_id,

@@ -142,3 +142,24 @@ def test_taking_back_every_learned_example_restores_the_cold_start(
     probe = [Document(text) for text, _route in examples]
     assert undone.examples == 0
     assert np.allclose(Predictor(undone).scores(probe), Predictor(cold).scores(probe), atol=1e-5)
+
+
+def test_a_topic_staff_chose_for_an_active_task_can_be_suggested() -> None:
+    chosen = Route(3, 31)  # task 3 with a topic the catalogue does not give it
+    text = Document("gult kort til lægen")
+
+    learned = learn(cold_start(DOCUMENTS), add=[Example(chosen, text)] * 5)
+
+    assert Predictor(learned).rank(text)[0].route == chosen
+
+
+def test_routes_of_an_inactive_task_are_never_suggested() -> None:
+    active = {route for route in DOCUMENTS if route.task_id != 1}
+    state = learn(
+        cold_start(DOCUMENTS, active=active),
+        add=[Example(Route(1, 10), Document("rotter i haven"))],
+    )
+
+    ranked = Predictor(state).rank(Document("rotter i haven"))
+
+    assert all(scored.route.task_id != 1 for scored in ranked)
