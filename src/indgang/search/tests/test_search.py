@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.management import call_command
@@ -169,3 +170,27 @@ def test_a_stale_review_date_does_not_hide_an_article_from_search(
     )
 
     assert titles("carport") == ["Gammel carport"]
+
+
+def test_import_kle_command_makes_the_plan_searchable(db: None) -> None:
+    from indgang.conftest import KLE_SUBSET
+
+    call_command(
+        "import-kle", str(KLE_SUBSET), verbosity=0, stdout=io.StringIO(), stderr=io.StringIO()
+    )
+
+    hit = search(text="grundvand")[0]
+    assert hit.kind == DocumentKind.KLE
+    assert SearchDocument.objects.filter(kind=DocumentKind.KLE).count() > 0
+
+
+def test_search_command_prints_the_best_hits(library: dict[str, Article]) -> None:
+    out = io.StringIO()
+
+    call_command("search", "query", "udestue", "--limit", "1", stdout=out)
+
+    assert out.getvalue().split()[1:4] == [
+        "article",
+        str(library["compound"].pk),
+        "Byggetilladelse",
+    ]
