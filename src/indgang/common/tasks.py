@@ -72,8 +72,8 @@ class Every:
     interval: dt.timedelta
 
     def __post_init__(self) -> None:
-        if self.interval < dt.timedelta(minutes=1):
-            raise ValueError("A periodic task runs at most once a minute.")
+        if self.interval < dt.timedelta(minutes=1) or self.interval % dt.timedelta(minutes=1):
+            raise ValueError("An interval is a whole number of minutes, at least one.")
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,23 @@ def latest_slot(
         if slot <= now:
             return slot
     raise AssertionError("unreachable: yesterday's slot is always in the past")
+
+
+def next_slot(
+    schedule: Schedule, *, after: dt.datetime, zone: ZoneInfo = COPENHAGEN
+) -> dt.datetime:
+    """The first instant after `after` at which the schedule fires, in UTC."""
+    if after.tzinfo is None:
+        raise ValueError("after must be an aware datetime.")
+    if isinstance(schedule, Every):
+        return latest_slot(schedule, now=after, zone=zone) + schedule.interval
+    today = after.astimezone(zone).date()
+    for days_ahead in range(3):
+        day = today + dt.timedelta(days=days_ahead)
+        slot = dt.datetime.combine(day, schedule.at.replace(fold=0), tzinfo=zone).astimezone(dt.UTC)
+        if slot > after:
+            return slot
+    raise AssertionError("unreachable: tomorrow's slot is always in the future")
 
 
 def is_due(
@@ -241,6 +258,39 @@ def tick(*, now: dt.datetime, tasks: Iterable[Task] | None = None) -> list[str]:
             periodic.enqueue()
         dispatched.append(periodic.name)
     return dispatched
+
+
+@dataclass(frozen=True)
+class PeriodicStatus:
+    task: Task
+    schedule: Schedule
+    last_run: dt.datetime | None
+    due: bool
+    next_run: dt.datetime
+
+
+def list_periodic_status(*, now: dt.datetime) -> list[PeriodicStatus]:
+    """Every periodic task with the slot that ran last, whether one is due and the next slot."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    last_runs = dict(
+        ScheduledRun.objects.values("task").annotate(last=Max("slot")).values_list("task", "last")
+    )
+    statuses = []
+    for periodic in periodic_tasks():
+        if periodic.schedule is None:
+            continue
+        last_run = last_runs.get(periodic.name)
+        due = is_due(periodic.schedule, last_run=last_run, now=now, zone=zone)
+        statuses.append(
+            PeriodicStatus(
+                task=periodic,
+                schedule=periodic.schedule,
+                last_run=last_run,
+                due=due,
+                next_run=next_slot(periodic.schedule, after=now, zone=zone),
+            )
+        )
+    return statuses
 
 
 def run_scheduler(

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indgang.common.tasks import EPOCH, DailyAt, Every, is_due, latest_slot
+from indgang.common.tasks import EPOCH, DailyAt, Every, is_due, latest_slot, next_slot
 
 CPH = ZoneInfo("Europe/Copenhagen")
 UTC = dt.UTC
@@ -128,8 +128,9 @@ def test_daily_time_follows_the_given_zone() -> None:
 def test_schedules_refuse_naive_times_and_too_short_intervals() -> None:
     with pytest.raises(ValueError, match="now must be an aware datetime."):
         latest_slot(FIVE_MINUTES, now=dt.datetime(2026, 5, 4, 10, 7))  # noqa: DTZ001
-    with pytest.raises(ValueError, match="A periodic task runs at most once a minute."):
-        Every(dt.timedelta(seconds=59))
+    for interval in (dt.timedelta(seconds=59), dt.timedelta(seconds=90)):
+        with pytest.raises(ValueError, match="An interval is a whole number of minutes, at least"):
+            Every(interval)
     with pytest.raises(ValueError, match="DailyAt takes a wall-clock time without a time zone."):
         DailyAt(dt.time(7, 0, tzinfo=CPH))
 
@@ -184,3 +185,30 @@ def test_a_daily_run_is_due_again_from_the_next_day_at_its_time(
 
     expected = days_since >= 2 or (days_since == 1 and now.time() >= dt.time(7, 0))
     assert is_due(SEVEN_O_CLOCK, last_run=ran, now=now) == expected
+
+
+def test_next_slot_is_the_first_one_after_the_given_instant() -> None:
+    assert next_slot(FIVE_MINUTES, after=utc(2026, 5, 4, 10, 7)) == utc(2026, 5, 4, 10, 10)
+    assert next_slot(FIVE_MINUTES, after=utc(2026, 5, 4, 10, 10)) == utc(2026, 5, 4, 10, 15)
+    # Saturday 07:00 CET, then Sunday 07:00 CEST: 23 hours later.
+    assert next_slot(SEVEN_O_CLOCK, after=cph(2026, 3, 28, 7, 0)) == utc(2026, 3, 29, 5)
+    assert next_slot(SEVEN_O_CLOCK, after=cph(2026, 3, 28, 6, 59)) == utc(2026, 3, 28, 6)
+    assert next_slot(DailyAt(dt.time(2, 30)), after=cph(2026, 3, 28, 3, 0)) == utc(
+        2026, 3, 29, 1, 30
+    )
+    with pytest.raises(ValueError, match="after must be an aware datetime."):
+        next_slot(SEVEN_O_CLOCK, after=dt.datetime(2026, 5, 4, 10, 7))  # noqa: DTZ001
+
+
+@given(after=instants, at=st.times(), minutes=st.integers(min_value=1, max_value=7 * 24 * 60))
+def test_no_slot_lies_between_an_instant_and_its_next_slot(
+    after: dt.datetime, at: dt.time, minutes: int
+) -> None:
+    for schedule in (DailyAt(at), Every(dt.timedelta(minutes=minutes))):
+        upcoming = next_slot(schedule, after=after)
+
+        assert upcoming > after
+        assert latest_slot(schedule, now=upcoming) == upcoming
+        assert latest_slot(schedule, now=upcoming - dt.timedelta(microseconds=1)) == latest_slot(
+            schedule, now=after
+        )

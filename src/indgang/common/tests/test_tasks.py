@@ -1,15 +1,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import threading
 import time
 
 import pytest
 from django.conf import settings
+from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test import override_settings
 
 from indgang.celery import app as celery_app
+from indgang.common.management.commands.schedule import describe
 from indgang.common.models import ScheduledRun
 from indgang.common.tasks import (
     REGISTRY,
@@ -233,3 +236,45 @@ def test_without_redis_the_worker_tests_fail_and_say_how_to_start_it() -> None:
 
     assert str(failure.value).startswith("Redis is not reachable at redis://127.0.0.1:1/0: ")
     assert str(failure.value).endswith(f". {REDIS_HINT}")
+
+
+@pytest.mark.django_db
+def test_schedule_command_lists_each_periodic_task_with_its_last_and_next_run() -> None:
+    ScheduledRun.objects.create(
+        task="test.every_five_minutes", slot=utc(4, 10, 5), claimed_at=utc(4, 10, 5, 1)
+    )
+    out = io.StringIO()
+
+    call_command("schedule", "--at", "2026-05-04T12:07", stdout=out)
+
+    lines = {line.split()[0]: line for line in out.getvalue().splitlines()}
+    assert lines["test.every_five_minutes"] == (
+        "test.every_five_minutes    hvert 5. minut     "
+        "sidst kørt: 2026-05-04 12:05; næste: 2026-05-04 12:10"
+    )
+    assert lines["test.once_in_twenty_years"] == (
+        "test.once_in_twenty_years  hver 7300. dag     sidst kørt: aldrig; næste: ved næste tjek"
+    )
+
+
+def test_schedule_command_refuses_a_time_it_cannot_read() -> None:
+    with pytest.raises(
+        CommandError, match=r"^Angiv tidspunktet i ISO 8601, f\.eks\. 2026-04-01T09:00\.$"
+    ):
+        call_command("schedule", "--at", "i morgen")
+
+
+def test_schedules_are_described_in_whole_units() -> None:
+    described = [
+        describe(Every(dt.timedelta(minutes=minutes))) for minutes in (1, 5, 60, 120, 1440, 2880)
+    ]
+
+    assert described == [
+        "hvert minut",
+        "hvert 5. minut",
+        "hver time",
+        "hver 2. time",
+        "hver dag",
+        "hver 2. dag",
+    ]
+    assert describe(DailyAt(dt.time(7, 0))) == "dagligt kl. 07:00"
