@@ -23,9 +23,9 @@ from indgang.catalogue.models import KleEntry, Task
 from indgang.catalogue.services import KleImportReport, import_kle
 from indgang.common.tests.workers import (
     CeleryWorkers,
+    isolate_test_databases,
     new_queue,
     require_redis,
-    use_file_database_for_sqlite,
     worker_environment,
 )
 from indgang.contacts.constants import Channel
@@ -180,8 +180,9 @@ def api_for() -> ApiFor:
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
-    """Keep SQLite's test database in a file, so Celery workers and scheduler threads open it."""
-    use_file_database_for_sqlite()
+    """Test databases of this process's own: SQLite in a file that Celery workers and scheduler
+    threads can open, PostgreSQL named for the process so simultaneous runs never collide."""
+    isolate_test_databases()
 
 
 @pytest.fixture

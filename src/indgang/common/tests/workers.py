@@ -38,12 +38,19 @@ def sqlite_test_database_file() -> Path:
     return Path(tempfile.gettempdir()) / f"indgang-test-{os.getpid()}.sqlite3"
 
 
-def use_file_database_for_sqlite() -> None:
-    """Keep SQLite's test database in a file, not in memory, so that other processes (Celery
-    workers) and threads (schedulers) can open it."""
+def isolate_test_databases() -> None:
+    """Give this pytest process test databases of its own that other processes can open.
+
+    SQLite's is a file, not in memory, so that Celery workers and scheduler threads open it.
+    PostgreSQL's is named for the process, so that test runs at the same time on one server
+    (several people, or CI beside a developer) never drop each other's.
+    """
     for database in settings.DATABASES.values():
+        test = database.setdefault("TEST", {})
         if database["ENGINE"] == "django.db.backends.sqlite3":
-            database.setdefault("TEST", {})["NAME"] = str(sqlite_test_database_file())
+            test["NAME"] = str(sqlite_test_database_file())
+        elif not test.get("NAME"):
+            test["NAME"] = f"test_{database['NAME']}_{os.getpid()}"
 
 
 def database_url() -> str:
