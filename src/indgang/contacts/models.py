@@ -74,10 +74,12 @@ class Contact(models.Model):
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         ordering = ["-received_at", "-pk"]
+        # Each in the register's own order (newest first, id breaking ties), so a party's 360
+        # or a department's page reads only the rows it shows, however many there are.
         indexes = [
             models.Index(fields=["-received_at", "-id"]),
-            models.Index(fields=["party", "-received_at"]),
-            models.Index(fields=["department", "-received_at"]),
+            models.Index(fields=["party", "-received_at", "-id"]),
+            models.Index(fields=["department", "-received_at", "-id"]),
         ]
 
     def __str__(self) -> str:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
-from django.db.models import QuerySet
+from django.db import connections, models, router
+from django.db.models import F, QuerySet
 
+from indgang.catalogue.models import KleEntry, Task
 from indgang.contacts.models import Contact, Thread
 from indgang.organisation.selectors import Scope
 
@@ -38,6 +41,90 @@ def list_contacts_for(
     if received_to:
         contacts = contacts.filter(received_at__lt=received_to)
     return contacts.order_by("-received_at", "-pk")
+
+
+# Annotations with_api_fields puts on each contact, in place of the related rows.
+KLE_TOPIC_NUMBER = "kle_topic_number"
+HANDLED_BY_USERNAME = "handled_by_username"
+
+
+def with_api_fields(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
+    """Load only what the API shows of each contact: its own columns, with the KLE topic's
+    number and the handler's user name annotated. The display joins of `list_contacts_for`
+    are dropped: no party, task, unit, topic or user objects are made.
+    """
+    return contacts.select_related(None).annotate(
+        **{
+            KLE_TOPIC_NUMBER: F("kle_topic__number"),
+            HANDLED_BY_USERNAME: F("handled_by__username"),
+        }
+    )
+
+
+# Set on a task by get_task_for_new_contact: its KLE topic with the lowest number, or None.
+PRIMARY_TOPIC = "primary_kle_topic"
+
+
+def get_task_for_new_contact(task_id: int) -> Task | None:
+    """The task, with its primary KLE topic (the lowest number) set as PRIMARY_TOPIC, in one
+    query; None if there is no such task.
+
+    Every API registration that names a task comes here, so the SQL is composed once and run
+    directly. The task has its id, title and `is_active` loaded, the topic its id and number;
+    other fields load on first use.
+    """
+    alias = router.db_for_read(Task)
+    low, high = connections[alias].ops.integer_field_range(Task._meta.pk.get_internal_type())
+    if not low <= task_id <= high:  # the ORM finds nothing there either
+        return None
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_task_sql(alias), [task_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    pk, title, is_active, topic_id, topic_number = row
+    task = Task.from_db(alias, ["id", "title", "is_active"], [pk, title, bool(is_active)])
+    topic = None
+    if topic_id is not None:
+        topic = KleEntry.from_db(alias, ["id", "number"], [topic_id, topic_number])
+    setattr(task, PRIMARY_TOPIC, topic)
+    return task
+
+
+@cache
+def _task_sql(alias: str) -> str:
+    quote = connections[alias].ops.quote_name
+    link = Task.kle_topics.through._meta
+    task, topic, through = (
+        quote(Task._meta.db_table),
+        quote(KleEntry._meta.db_table),
+        quote(link.db_table),
+    )
+
+    def column(table: str, model: type[Task | KleEntry], name: str) -> str:
+        return f"{table}.{quote(_column(model, name))}"
+
+    task_column = quote(_column(link.model, "task"))
+    topic_column = quote(_column(link.model, "kleentry"))
+    # Identifiers come from the models' metadata, quoted; the id is a parameter. A task with
+    # topics has no NULL-topic row, so ordering by number needs no NULLS FIRST/LAST.
+    return (
+        f"SELECT {column(task, Task, 'id')}, {column(task, Task, 'title')}, "  # noqa: S608
+        f"{column(task, Task, 'is_active')}, {column(topic, KleEntry, 'id')}, "
+        f"{column(topic, KleEntry, 'number')} FROM {task} "
+        f"LEFT OUTER JOIN {through} ON {through}.{task_column} = {column(task, Task, 'id')} "
+        f"LEFT OUTER JOIN {topic} ON {column(topic, KleEntry, 'id')} = {through}.{topic_column} "
+        f"WHERE {column(task, Task, 'id')} = %s "
+        f"ORDER BY {column(topic, KleEntry, 'number')} LIMIT 1"
+    )
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    """The database column of one of the model's concrete fields."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or field.column is None:
+        raise TypeError(f"{model.__name__}.{name} is not a column")
+    return field.column
 
 
 def visible_threads(*, scope: Scope) -> QuerySet[Thread]:

@@ -20,6 +20,7 @@ from indgang.contacts.constants import (
     Outcome,
 )
 from indgang.contacts.models import Contact, Thread
+from indgang.contacts.selectors import PRIMARY_TOPIC
 from indgang.deadlines.constants import DeadlineKind
 from indgang.deadlines.services import start_deadline
 from indgang.organisation.models import Unit
@@ -103,13 +104,15 @@ def register_contact(
     if new.thread is not None and new.thread.party_id != (party.pk if party else None):
         raise ValidationError({"thread": _("The thread belongs to another citizen or company.")})
     contact = _build(new, party=party, registered_by=registered_by, registrar=registrar)
+    # bulk_create of one row: the same INSERT as save(), at under half the cost (no model
+    # signals are connected to threads or contacts).
     if new.thread is None:
-        contact.thread = Thread.objects.create(**_thread_values(contact))
+        (contact.thread,) = Thread.objects.bulk_create([Thread(**_thread_values(contact))])
     else:
         Thread.objects.filter(pk=new.thread.pk, last_contact_at__lt=contact.received_at).update(
             last_contact_at=contact.received_at
         )
-    contact.save(force_insert=True)
+    Contact.objects.bulk_create([contact])
     if contact.outcome == Outcome.CALLBACK_PROMISED:
         start_deadline(kind=DeadlineKind.CALLBACK, contact=contact, by=registered_by, now=now)
     return contact
@@ -204,9 +207,16 @@ def _build(
 
 
 def _primary_topic(task: Task) -> KleEntry | None:
-    # Prefetched topics come from the cache; ordering by number keeps the choice stable.
-    topics = sorted(task.kle_topics.all(), key=lambda topic: topic.number)
-    return topics[0] if topics else None
+    """The task's KLE topic with the lowest number: a stable choice."""
+    if PRIMARY_TOPIC in task.__dict__:  # found with the task by get_task_for_new_contact
+        topic: KleEntry | None = task.__dict__[PRIMARY_TOPIC]
+        return topic
+    if "kle_topics" in getattr(task, "_prefetched_objects_cache", {}):
+        # An import prefetches every task's topics once: no query per contact.
+        topics = sorted(task.kle_topics.all(), key=lambda topic: topic.number)
+        return topics[0] if topics else None
+    # One contact: ask for just that topic, with the number the register shows.
+    return task.kle_topics.order_by("number").only("id", "number", "retired_on").first()
 
 
 def _thread_values(contact: Contact) -> dict[str, object]:

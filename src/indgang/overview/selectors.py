@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
+from django.db import models
+from django.db.models import QuerySet
+from django.db.models.base import ModelState
 
 from indgang.audit.constants import AccessAction, Purpose, Via
 from indgang.audit.services import log_access
 from indgang.contacts.models import Contact, Thread
-from indgang.contacts.selectors import is_redacted, list_contacts_for
+from indgang.contacts.selectors import is_redacted, list_contacts_for, with_api_fields
 from indgang.organisation.selectors import Scope
 from indgang.parties.models import Party
 
 OVERVIEW_CONTACT_LIMIT = 200
+M = TypeVar("M", bound=models.Model)
 
 
 @dataclass
@@ -42,17 +48,19 @@ def get_party_overview(
     purpose: Purpose,
     via: Via,
     now: dt.datetime,
+    for_api: bool = False,
 ) -> PartyOverview:
     """Return the party's threads and contacts that the scope may see, and log the read.
 
+    `for_api` loads only what the API shows of each contact (no task, unit or party rows).
     Raises Party.DoesNotExist for an unknown party.
     """
     party = Party.objects.get(pk=party_id)
-    contacts = list(
-        list_contacts_for(scope=scope, party_id=party_id).select_related("thread")[
-            : OVERVIEW_CONTACT_LIMIT + 1
-        ]
-    )
+    visible = list_contacts_for(scope=scope, party_id=party_id)
+    if for_api:
+        contacts = _contacts_with_threads(with_api_fields(visible), OVERVIEW_CONTACT_LIMIT + 1)
+    else:
+        contacts = list(visible.select_related("thread")[: OVERVIEW_CONTACT_LIMIT + 1])
     truncated = len(contacts) > OVERVIEW_CONTACT_LIMIT
     contacts = contacts[:OVERVIEW_CONTACT_LIMIT]
     threads: dict[int, ThreadView] = {}
@@ -78,3 +86,46 @@ def get_party_overview(
         channel_counts=channel_counts,
         truncated=truncated,
     )
+
+
+def _contacts_with_threads(contacts: QuerySet[Contact], limit: int) -> list[Contact]:
+    """The first `limit` contacts, each with its thread, in one query.
+
+    The same objects `select_related("thread")` gives, made straight from the rows: a busy
+    citizen's 360 has hundreds, and Django's model __init__ (per object, per field) was a third
+    of the request. Every concrete field and the annotations are set, as from_db would.
+    """
+    contact_fields = [*Contact._meta.concrete_fields]
+    thread_fields = [*Thread._meta.concrete_fields]
+    annotations = [name for name in contacts.query.annotations]
+    rows = contacts.values_list(
+        *(field.name for field in contact_fields),
+        *annotations,
+        *(f"thread__{field.name}" for field in thread_fields),
+    )[:limit]
+    contact_names = [*(field.attname for field in contact_fields), *annotations]
+    thread_names = [field.attname for field in thread_fields]
+    cut = len(contact_names)
+    thread_cache = Contact._meta.get_field("thread")
+    assert isinstance(thread_cache, models.ForeignKey)  # noqa: S101 - narrows the type
+    threads: dict[int, Thread] = {}
+    loaded, db = [], contacts.db
+    for row in rows:
+        contact = _loaded(Contact, contact_names, row[:cut], db)
+        thread_id = row[cut]
+        thread = threads.get(thread_id)
+        if thread is None:
+            thread = threads[thread_id] = _loaded(Thread, thread_names, row[cut:], db)
+        thread_cache.set_cached_value(contact, thread)
+        loaded.append(contact)
+    return loaded
+
+
+def _loaded(model: type[M], names: list[str], values: Sequence[Any], db: str) -> M:
+    """A model instance as loaded from the database, without going through __init__."""
+    instance = model.__new__(model)
+    instance.__dict__.update(zip(names, values, strict=True))
+    instance._state = ModelState()
+    instance._state.adding = False
+    instance._state.db = db
+    return instance

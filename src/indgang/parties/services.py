@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from functools import cache
+
+from django.db import connections, models, router
 
 from indgang.parties.constants import PartyKind
 from indgang.parties.identifiers import cpr_digest, encrypt_cpr, mask_cpr
@@ -12,35 +14,95 @@ BATCH = 500
 
 
 def get_or_create_citizen(*, cpr: str, name: str = "") -> Party:
-    """Return the citizen with this (cleaned) CPR number, creating them if new."""
+    """Return the citizen with this (cleaned) CPR number, creating them if new.
+
+    A concurrent request may create the same citizen between the look-up and the insert: the
+    insert then skips the clash (no error, so no savepoint in the caller's transaction) and the
+    citizen it made is returned.
+    """
     digest = cpr_digest(cpr)
-    party = Party.objects.filter(cpr_digest=digest).first()
+    party = _find(unique_field="cpr_digest", value=digest)
     if party is not None:
         return party
-    try:
-        with transaction.atomic():
-            return Party.objects.create(
-                kind=PartyKind.CITIZEN,
-                name=name,
-                cpr_digest=digest,
-                cpr_encrypted=encrypt_cpr(cpr),
-                cpr_masked=mask_cpr(cpr),
-            )
-    except IntegrityError:
-        # A concurrent request created the same citizen first.
-        return Party.objects.get(cpr_digest=digest)
+    party = Party(
+        kind=PartyKind.CITIZEN,
+        name=name,
+        cpr_digest=digest,
+        cpr_encrypted=encrypt_cpr(cpr),
+        cpr_masked=mask_cpr(cpr),
+    )
+    if _insert_unless_taken(party, unique_field="cpr_digest"):
+        return party
+    return Party.objects.get(cpr_digest=digest)
 
 
 def get_or_create_company(*, cvr: str, name: str = "") -> Party:
     """Return the company with this (cleaned) CVR number, creating it if new."""
-    party = Party.objects.filter(cvr=cvr).first()
+    party = _find(unique_field="cvr", value=cvr)
     if party is not None:
         return party
-    try:
-        with transaction.atomic():
-            return Party.objects.create(kind=PartyKind.COMPANY, name=name, cvr=cvr)
-    except IntegrityError:
-        return Party.objects.get(cvr=cvr)
+    party = Party(kind=PartyKind.COMPANY, name=name, cvr=cvr)
+    if _insert_unless_taken(party, unique_field="cvr"):
+        return party
+    return Party.objects.get(cvr=cvr)
+
+
+def _find(*, unique_field: str, value: str) -> Party | None:
+    """The party with this value of a unique field, or None: one plain SELECT.
+
+    Every API registration by CPR starts here, so the SQL is composed once and run directly.
+    All columns but `created_at` are read (it loads on first use): they come back as plain
+    text and numbers from both databases, so the ORM's type conversions are not needed.
+    """
+    alias = router.db_for_read(Party)
+    fields = [field for field in Party._meta.concrete_fields if field.name != "created_at"]
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_find_sql(alias, unique_field), [value])
+        row = cursor.fetchone()
+    return None if row is None else Party.from_db(alias, [f.attname for f in fields], row)
+
+
+@cache
+def _find_sql(alias: str, unique_field: str) -> str:
+    quote = connections[alias].ops.quote_name
+    columns = ", ".join(
+        quote(field.column) for field in Party._meta.concrete_fields if field.name != "created_at"
+    )
+    table, column = quote(Party._meta.db_table), quote(_column(Party, unique_field))
+    # Identifiers come from the model's metadata, quoted; the value is a parameter.
+    return f"SELECT {columns} FROM {table} WHERE {column} = %s"  # noqa: S608
+
+
+def _insert_unless_taken(party: Party, *, unique_field: str) -> bool:
+    """Insert the new party unless one with the same unique value exists; True if inserted.
+
+    INSERT … ON CONFLICT (field) DO NOTHING RETURNING id, on PostgreSQL and SQLite alike: the
+    values are prepared by the model's own fields, as Model.save() would.
+    """
+    alias = router.db_for_write(Party)
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    fields = [field for field in Party._meta.concrete_fields if not field.primary_key]
+    values = [
+        field.get_db_prep_save(field.pre_save(party, add=True), connection) for field in fields
+    ]
+    # Identifiers come from the model's metadata, quoted; every value is a parameter.
+    sql = (
+        f"INSERT INTO {quote(Party._meta.db_table)} "  # noqa: S608
+        f"({', '.join(quote(field.column) for field in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT ({quote(_column(Party, unique_field))}) DO NOTHING "
+        f"RETURNING {quote(Party._meta.pk.column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    party.pk = row[0]
+    party._state.adding = False
+    party._state.db = alias
+    return True
 
 
 def get_or_create_citizens(*, cprs: set[str]) -> dict[str, Party]:
@@ -77,6 +139,14 @@ def _in_batches(field: str, values: list[str]) -> list[Party]:
         for start in range(0, len(values), BATCH)
         for party in Party.objects.filter(**{f"{field}__in": values[start : start + BATCH]})
     ]
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    """The database column of one of the model's concrete fields."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or field.column is None:
+        raise TypeError(f"{model.__name__}.{name} is not a column")
+    return field.column
 
 
 def update_party(*, party: Party, name: str, email: str, phone: str, address: str) -> Party:

@@ -1,21 +1,50 @@
 from __future__ import annotations
 
+import copy
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
+from rest_framework.settings import api_settings
 
 from indgang.catalogue.constants import KleLevel
 from indgang.catalogue.models import KleEntry, Task
 from indgang.contacts.constants import Channel, Direction, Outcome
 from indgang.contacts.models import Contact, Thread
-from indgang.contacts.selectors import is_redacted, visible_threads
+from indgang.contacts.selectors import (
+    HANDLED_BY_USERNAME,
+    KLE_TOPIC_NUMBER,
+    get_task_for_new_contact,
+    is_redacted,
+    visible_threads,
+)
 from indgang.organisation.models import Unit
 from indgang.organisation.requests import request_scope
+from indgang.organisation.selectors import Scope
 from indgang.parties.api.serializers import validate_cpr_field, validate_cvr_field
 from indgang.parties.identifiers import clean_cpr, clean_cvr
 from indgang.parties.models import Party
+
+
+class TaskField(serializers.PrimaryKeyRelatedField[Task]):
+    """A task by id, as PrimaryKeyRelatedField takes it (same checks, same messages), found
+    with its primary KLE topic in one query by get_task_for_new_contact.
+    """
+
+    def to_internal_value(self, data: Any) -> Task:
+        try:
+            if isinstance(data, bool):
+                raise TypeError
+            task_id = Task._meta.pk.get_prep_value(data)  # as the ORM reads pk=data
+        except (TypeError, ValueError):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        task = get_task_for_new_contact(task_id)
+        if task is None:
+            self.fail("does_not_exist", pk_value=data)
+        return task
 
 
 class ContactCreateSerializer(serializers.Serializer[Any]):
@@ -42,8 +71,8 @@ class ContactCreateSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(
         required=False, write_only=True, max_length=200, help_text="Name of a new party."
     )
-    task = serializers.PrimaryKeyRelatedField(
-        queryset=Task.objects.prefetch_related("kle_topics"),
+    task = TaskField(
+        queryset=Task.objects.all(),
         required=False,
         allow_null=True,
         error_messages={"does_not_exist": _("Task {pk_value} is not in the task catalogue.")},
@@ -77,6 +106,16 @@ class ContactCreateSerializer(serializers.Serializer[Any]):
         thread = self.fields["thread"]
         if request is not None and isinstance(thread, serializers.PrimaryKeyRelatedField):
             thread.queryset = visible_threads(scope=request_scope(request))
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        """Shallow copies of the declared fields.
+
+        DRF deep-copies every declared field for each serializer, querysets included: that was
+        a fifth of the cost of registering a contact through the API. A shallow copy is enough
+        here: validation only reads the fields' shared parts (choices, validators, querysets),
+        and __init__ replaces the thread field's queryset on its own copy.
+        """
+        return {name: copy.copy(field) for name, field in self._declared_fields.items()}
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         given = [key for key in ("party", "cpr", "cvr") if attrs.get(key)]
@@ -129,4 +168,84 @@ class ContactSerializer(serializers.ModelSerializer[Contact]):
         return None if self.get_redacted(contact) else contact.summary
 
     def get_redacted(self, contact: Contact) -> bool:
-        return is_redacted(scope=request_scope(self.context["request"]), contact=contact)
+        if self._scope is None:  # one reader per serializer: look the scope up once
+            self._scope = request_scope(self.context["request"])
+        return is_redacted(scope=self._scope, contact=contact)
+
+    _scope: Scope | None = None
+
+    def to_representation(self, instance: Contact) -> dict[str, Any]:
+        """The same fields and values as the generic ModelSerializer path, built directly.
+
+        Lists and the 360 show hundreds of contacts per request, and going through one DRF
+        field object per value was most of their cost. The declared fields above still
+        define the schema; the tests check that both paths agree.
+        """
+        contact = instance
+        redacted = self.get_redacted(contact)
+        zone = self.zone()
+        return {
+            "id": contact.pk,
+            "channel": _choice(contact.channel),
+            "direction": _choice(contact.direction),
+            "received_at": represent_datetime(contact.received_at, zone),
+            "party": contact.party_id,
+            "summary": None if redacted else contact.summary,
+            "redacted": redacted,
+            "task": contact.task_id,
+            "kle_topic": _related(contact, KLE_TOPIC_NUMBER, "kle_topic", "number"),
+            "unit": contact.unit_id,
+            "department": contact.department_id,
+            "outcome": _choice(contact.outcome),
+            "thread": contact.thread_id,
+            "duration_seconds": contact.duration_seconds,
+            "handled_by": _related(contact, HANDLED_BY_USERNAME, "handled_by", "username"),
+            "created_at": represent_datetime(contact.created_at, zone),
+        }
+
+    def zone(self) -> dt.tzinfo:
+        """The current time zone, looked up once per serializer (it is per request)."""
+        if self._zone is None:
+            self._zone = timezone.get_current_timezone()
+        return self._zone
+
+    _zone: dt.tzinfo | None = None
+
+
+_UNSET = object()
+
+
+def _related(contact: Contact, annotation: str, relation: str, attribute: str) -> Any:
+    """A related row's value: annotated on the contact by `with_api_fields`, else read through
+    the relation (as DRF's SlugRelatedField does).
+    """
+    value = contact.__dict__.get(annotation, _UNSET)
+    if value is not _UNSET:
+        return value
+    related = getattr(contact, relation)
+    return None if related is None else getattr(related, attribute)
+
+
+_DATETIME_FIELD = serializers.DateTimeField(read_only=True)
+
+
+def represent_datetime(value: dt.datetime | None, zone: dt.tzinfo | None = None) -> str | None:
+    """As DRF's DateTimeField writes a datetime: ISO 8601 in the current time zone.
+
+    `zone` is the current time zone, when the caller already has it.
+    """
+    if value is None:
+        return None
+    if value.utcoffset() is not None and api_settings.DATETIME_FORMAT.lower() == ISO_8601:
+        try:
+            text = value.astimezone(zone or timezone.get_current_timezone()).isoformat()
+        except OverflowError:
+            pass  # DRF's own field reports it
+        else:
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+    return _DATETIME_FIELD.to_representation(value)
+
+
+def _choice(value: str | None) -> str | None:
+    """As DRF's ChoiceField writes a stored choice: the plain string code."""
+    return value if value in ("", None) else str(value)

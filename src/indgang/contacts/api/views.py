@@ -14,7 +14,7 @@ from indgang.audit.services import log_reads
 from indgang.contacts.api.serializers import ContactCreateSerializer, ContactSerializer
 from indgang.contacts.constants import Channel
 from indgang.contacts.models import Contact
-from indgang.contacts.selectors import list_contacts_for
+from indgang.contacts.selectors import list_contacts_for, with_api_fields
 from indgang.contacts.services import NewContact, register_contact
 from indgang.organisation.requests import acting_user, request_scope
 
@@ -45,12 +45,14 @@ class ContactViewSet(
         filters = ContactFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
-        return list_contacts_for(
-            scope=request_scope(self.request),
-            party_id=data.get("party"),
-            channel=data.get("channel"),
-            received_from=data.get("received_from"),
-            received_to=data.get("received_to"),
+        return with_api_fields(
+            list_contacts_for(
+                scope=request_scope(self.request),
+                party_id=data.get("party"),
+                channel=data.get("channel"),
+                received_from=data.get("received_from"),
+                received_to=data.get("received_to"),
+            )
         )
 
     @extend_schema(parameters=[ContactFilterSerializer, PurposeSerializer])

@@ -60,6 +60,7 @@ class PartyViewSet(viewsets.GenericViewSet[Party]):
             purpose=purpose_of(request),
             via=Via.API,
             now=timezone.now(),
+            for_api=True,
         )
         return Response(
             PartyOverviewSerializer(overview, context=self.get_serializer_context()).data
