@@ -582,7 +582,7 @@ def phase_setup(payload: dict[str, Any]) -> dict[str, Any]:
         roles=[(Role.CASEWORKER, building, cases)],
     )
     import_kle(path=KLE_SUBSET)
-    tasks_csv = Path(payload["dir"]) / "tasks.csv"
+    tasks_csv = Path(payload["dir"]) / "contacts-tasks.csv"
     tasks_csv.write_text(TASKS_CSV, encoding="utf-8")
     import_task_catalogue(path=tasks_csv, departments={"KBS": frontline, "BTF": building})
     task = Task.objects.get(title="Tilslutning til fjernvarme")
@@ -718,7 +718,7 @@ def run_phase(name: str, payload: dict[str, Any], env: dict[str, str]) -> dict[s
 def prepare_database(db: str) -> str:
     """A fresh, empty database; returns its DATABASE_URL."""
     if db == "sqlite":
-        path = BENCH_DIR / "bench.sqlite3"
+        path = BENCH_DIR / "contacts.sqlite3"
         for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
             leftover.unlink(missing_ok=True)
         return f"sqlite:///{path}"

@@ -2,7 +2,6 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import BasePermission
@@ -28,12 +27,11 @@ class ScopedTokenAuthentication(TokenAuthentication):
 
     def authenticate_credentials(self, key: str) -> tuple[User, Token]:
         found = get_token_owner(key=key)
-        if found is None:
-            raise exceptions.AuthenticationFailed(_("Invalid token."))
-        token, scope = found
-        if not token.user.is_active:
-            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
-        self._scope = scope
+        if found is None or not found[0].user.is_active:
+            # Refused: DRF's own check gives the answer, with DRF's own (translated) message.
+            user, token = super().authenticate_credentials(key)
+            return user, token
+        token, self._scope = found
         return token.user, token
 
 
