@@ -11,6 +11,7 @@ from indgang.conftest import CPR_A, CPR_B, ApiFor, Org, RegisterContact, Staff
 from indgang.contacts.constants import Outcome
 from indgang.contacts.models import Contact, Thread
 from indgang.parties.models import Party
+from indgang.triage.models import QueueItem, RoutingDecision
 
 URL = "/api/v1/contacts/"
 
@@ -305,3 +306,22 @@ def test_a_caseworker_cannot_join_a_thread_of_another_department(
     assert response.status_code == 400
     assert response.json() == {"thread": [f"Forløbet {theirs.thread_id} findes ikke."]}
     assert Contact.objects.count() == 1
+
+
+def test_a_contact_without_a_task_is_triaged_in_the_background(
+    api_for: ApiFor,
+    staff: Staff,
+    tasks: dict[str, Task],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_for(staff.frontline).post(
+            URL, body(cpr=CPR_A, summary="Tilslutning til fjernvarme i ny bolig"), format="json"
+        )
+
+    contact_id = response.json()["id"]
+    triaged = (
+        RoutingDecision.objects.filter(contact_id=contact_id).count()
+        + QueueItem.objects.filter(contact_id=contact_id).count()
+    )
+    assert triaged == 1
