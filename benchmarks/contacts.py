@@ -42,16 +42,12 @@ from multiprocessing.synchronize import Barrier
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+from harness import BENCH_DIR, ROOT, environment, percentile, prepare_database
+
 BIN = Path(sys.executable).parent
-BENCH_DIR = ROOT / "var" / "bench"
 KLE_SUBSET = ROOT.parent / "shared" / "data" / "kle" / "os2opgavefordeler_KLE-valid-data.xml"
-PG_SERVER = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 PG_DB = "indgang_bench"
-PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
 # Fixed keys, so that runs are comparable; the CPR numbers used are fictitious.
-CPR_KEY = "ipeN1m3wvuDONhPdK39dJEiswZ3ctsRrwYfjpXwrqIo="
-SECRET_KEY = "benchmark-only-not-secret-" + "k" * 40
 USERNAME = "bench-front"
 PASSWORD = "bench-password-1"  # noqa: S105 - a throwaway user in a throwaway database
 HOST = "127.0.0.1"
@@ -318,12 +314,6 @@ class Load:
     cpu_ms_client: float  # load generator CPU per request
     worker_share: list[float]  # each gunicorn worker's share of the app CPU
     other_cores: float  # cores' worth of CPU used meanwhile by processes not in the benchmark
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))
-    return ordered[index]
 
 
 def run_load(
@@ -715,35 +705,6 @@ def run_phase(name: str, payload: dict[str, Any], env: dict[str, str]) -> dict[s
 # --------------------------------------------------------------------------------------------
 
 
-def prepare_database(db: str) -> str:
-    """A fresh, empty database; returns its DATABASE_URL."""
-    if db == "sqlite":
-        path = BENCH_DIR / "contacts.sqlite3"
-        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-            leftover.unlink(missing_ok=True)
-        return f"sqlite:///{path}"
-    import psycopg
-
-    with psycopg.connect(PG_SERVER, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {PG_DB}")
-    return PG_URL
-
-
-def environment(database_url: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "indgang.conf.production",
-        "INDGANG_SECRET_KEY": SECRET_KEY,
-        "INDGANG_CPR_KEY": CPR_KEY,
-        "INDGANG_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "INDGANG_SECURE_SSL_REDIRECT": "false",
-        "INDGANG_VAR_DIR": str(BENCH_DIR),
-        "INDGANG_LOG_LEVEL": "WARNING",
-        "DATABASE_URL": database_url,
-    }
-
-
 def say(db: str, text: str) -> None:
     print(f"[{db:8}] {text}", flush=True)
 
@@ -778,7 +739,7 @@ def _noise(load: Load) -> str:
 
 def bench_database(db: str, plan: Plan, config: ServerConfig, clients: int) -> dict[str, Any]:
     started = time.perf_counter()
-    env = environment(prepare_database(db))
+    env = environment(prepare_database(db, sqlite_name="contacts", pg_database=PG_DB))
     subprocess.run([str(BIN / "indgang"), "migrate", "--noinput", "-v0"], env=env, check=True)
     say(db, f"migrated a fresh database in {time.perf_counter() - started:.1f} s")
     needed = plan.warmup * (1 + clients) + plan.post_single + plan.post_each * clients

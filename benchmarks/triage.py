@@ -34,15 +34,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+from harness import BENCH_DIR, ROOT, environment, percentile, prepare_database
+
 BIN = Path(sys.executable).parent
-BENCH_DIR = ROOT / "var" / "bench"
 KLE_FULL = ROOT.parent / "shared" / "data" / "kle" / "KLE-Emneplan_Version2-0_2015-08-01.xml"
-PG_SERVER = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 PG_DB = "indgang_bench_triage"
-PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
-CPR_KEY = "ipeN1m3wvuDONhPdK39dJEiswZ3ctsRrwYfjpXwrqIo="
-SECRET_KEY = "benchmark-only-not-secret-" + "t" * 40
 TARGET_P95_MS = 50.0
 INCREMENTAL_ROUTINGS = 20
 
@@ -80,11 +76,6 @@ FILLERS = ["i dag", "igen", "hurtigst muligt", "for min far", "til vores firma",
 # --------------------------------------------------------------------------------------------
 # Inside Django (a child process per phase)
 # --------------------------------------------------------------------------------------------
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
 def _typo(rng: random.Random, text: str) -> str:
@@ -272,37 +263,6 @@ PHASES = {"build": phase_build, "measure": phase_measure}
 # --------------------------------------------------------------------------------------------
 
 
-def prepare_database(db: str) -> str:
-    """A fresh, empty database; returns its DATABASE_URL."""
-    if db == "sqlite":
-        path = BENCH_DIR / "triage.sqlite3"
-        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-            leftover.unlink(missing_ok=True)
-        return f"sqlite:///{path}"
-    import psycopg
-
-    with psycopg.connect(PG_SERVER, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {PG_DB}")
-    return PG_URL
-
-
-def environment(database_url: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "indgang.conf.production",
-        "INDGANG_SECRET_KEY": SECRET_KEY,
-        "INDGANG_CPR_KEY": CPR_KEY,
-        "INDGANG_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-        "INDGANG_SECURE_SSL_REDIRECT": "false",
-        "INDGANG_VAR_DIR": str(BENCH_DIR),
-        "INDGANG_LOG_LEVEL": "WARNING",
-        # Retraining is measured explicitly; no background retraining during the build.
-        "INDGANG_TASK_BACKEND": "immediate",
-        "DATABASE_URL": database_url,
-    }
-
-
 def run_phase(name: str, payload: dict[str, Any], env: dict[str, str]) -> dict[str, Any]:
     completed = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), "--phase", name],
@@ -325,7 +285,11 @@ def say(db: str, text: str) -> None:
 
 
 def bench_database(db: str, contacts: int, repeats: int) -> dict[str, Any]:
-    env = environment(prepare_database(db))
+    env = environment(
+        prepare_database(db, sqlite_name="triage", pg_database=PG_DB),
+        # Retraining is measured explicitly; no background retraining during the build.
+        INDGANG_TASK_BACKEND="immediate",
+    )
     started = time.perf_counter()
     subprocess.run([str(BIN / "indgang"), "migrate", "--noinput", "-v0"], env=env, check=True)
     say(db, f"migrated a fresh database in {time.perf_counter() - started:.1f} s")

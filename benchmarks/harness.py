@@ -1,0 +1,58 @@
+"""What every benchmark script shares: a fresh database, the server's environment, percentiles.
+
+The scripts run as `python benchmarks/NAME.py`, so this module is imported as `harness`.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH_DIR = ROOT / "var" / "bench"
+PG_SERVER = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+# Throwaway keys: benchmark data is invented and dropped on the next run.
+CPR_KEY = "ipeN1m3wvuDONhPdK39dJEiswZ3ctsRrwYfjpXwrqIo="
+SECRET_KEY = "benchmark-only-not-secret-" + "k" * 40
+
+
+def pg_url(database: str) -> str:
+    return f"postgres://postgres@127.0.0.1:5432/{database}"
+
+
+def prepare_database(db: str, *, sqlite_name: str, pg_database: str) -> str:
+    """A fresh, empty database (`var/bench/SQLITE_NAME.sqlite3` or PG_DATABASE); its URL."""
+    if db == "sqlite":
+        path = BENCH_DIR / f"{sqlite_name}.sqlite3"
+        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            leftover.unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    import psycopg
+
+    with psycopg.connect(PG_SERVER, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {pg_database} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {pg_database}")
+    return pg_url(pg_database)
+
+
+def environment(database_url: str, **extra: str) -> dict[str, str]:
+    """The environment of a production-settings process on the benchmark database."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "indgang.conf.production",
+        "INDGANG_SECRET_KEY": SECRET_KEY,
+        "INDGANG_CPR_KEY": CPR_KEY,
+        "INDGANG_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "INDGANG_SECURE_SSL_REDIRECT": "false",
+        "INDGANG_VAR_DIR": str(BENCH_DIR),
+        "INDGANG_LOG_LEVEL": "WARNING",
+        "DATABASE_URL": database_url,
+        **extra,
+    }
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """The nearest-rank percentile: the smallest value with `fraction` of all at or below it."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(fraction * len(ordered)) - 1))]
