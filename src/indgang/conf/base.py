@@ -254,4 +254,7 @@ LOGGING = {
         "handlers": ["console"],
         "level": config("INDGANG_LOG_LEVEL", "INFO", help="Log level."),
     },
+    # Django's default config gives the `django` logger a console handler of its own; without
+    # this, every server line would print twice (once there, once at the root).
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }
