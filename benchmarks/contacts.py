@@ -42,7 +42,7 @@ from multiprocessing.synchronize import Barrier
 from pathlib import Path
 from typing import Any
 
-from harness import BENCH_DIR, ROOT, environment, percentile, prepare_database
+from harness import BENCH_DIR, ROOT, environment, percentile, prepare_database, run_phase, say
 
 BIN = Path(sys.executable).parent
 KLE_SUBSET = ROOT.parent / "shared" / "data" / "kle" / "os2opgavefordeler_KLE-valid-data.xml"
@@ -683,30 +683,9 @@ PHASES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
 }
 
 
-def run_phase(name: str, payload: dict[str, Any], env: dict[str, str]) -> dict[str, Any]:
-    completed = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "--phase", name],
-        input=json.dumps(payload),
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if completed.returncode != 0:
-        sys.stderr.write(completed.stdout + completed.stderr)
-        raise RuntimeError(f"phase {name} failed")
-    result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
-    return result
-
-
 # --------------------------------------------------------------------------------------------
 # One database's run
 # --------------------------------------------------------------------------------------------
-
-
-def say(db: str, text: str) -> None:
-    print(f"[{db:8}] {text}", flush=True)
 
 
 def describe_load(load: Load, what: str) -> str:
@@ -747,6 +726,7 @@ def bench_database(db: str, plan: Plan, config: ServerConfig, clients: int) -> d
     people = People(fresh=all_cprs[1_001:], repeats=all_cprs[1:1_001], busy=all_cprs[0])
     shared: dict[str, Any] = {"db": db, "dir": str(BENCH_DIR)}
     setup = run_phase(
+        __file__,
         "setup",
         {**shared, "fresh": people.take_fresh(1)[0], "repeat": people.repeats[0]},
         env,
@@ -789,6 +769,7 @@ def bench_database(db: str, plan: Plan, config: ServerConfig, clients: int) -> d
         csv_path = BENCH_DIR / f"import-{db}.csv"
         write_import_csv(csv_path, people, plan.import_rows, task_id=task_id, now=now)
         imported = run_phase(
+            __file__,
             "import",
             {
                 **shared,

@@ -5,9 +5,13 @@ The scripts run as `python benchmarks/NAME.py`, so this module is imported as `h
 
 from __future__ import annotations
 
+import json
 import math
 import os
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_DIR = ROOT / "var" / "bench"
@@ -56,3 +60,30 @@ def percentile(values: list[float], fraction: float) -> float:
     """The nearest-rank percentile: the smallest value with `fraction` of all at or below it."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, math.ceil(fraction * len(ordered)) - 1))]
+
+
+def run_phase(
+    script: str, name: str, payload: dict[str, Any], env: dict[str, str]
+) -> dict[str, Any]:
+    """Run `script --phase NAME` in a fresh process with `payload` on stdin; its last line's JSON.
+
+    A fresh process per phase, so each starts with the settings (and database) of `env`.
+    """
+    completed = subprocess.run(
+        [sys.executable, str(Path(script).resolve()), "--phase", name],
+        input=json.dumps(payload),
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if completed.returncode != 0:
+        sys.stderr.write(completed.stdout + completed.stderr)
+        raise RuntimeError(f"phase {name} failed")
+    result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
+    return result
+
+
+def say(db: str, text: str) -> None:
+    print(f"[{db:8}] {text}", flush=True)

@@ -34,7 +34,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from harness import BENCH_DIR, ROOT, environment, percentile, pg_url, prepare_database
+from harness import (
+    BENCH_DIR,
+    ROOT,
+    environment,
+    percentile,
+    pg_url,
+    prepare_database,
+    run_phase,
+    say,
+)
 
 BIN = Path(sys.executable).parent
 KLE_FULL = ROOT.parent / "shared" / "data" / "kle" / "KLE-Emneplan_Version2-0_2015-08-01.xml"
@@ -235,33 +244,12 @@ PHASES = {"build": phase_build, "measure": phase_measure}
 # --------------------------------------------------------------------------------------------
 
 
-def run_phase(name: str, payload: dict[str, Any], env: dict[str, str]) -> dict[str, Any]:
-    completed = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "--phase", name],
-        input=json.dumps(payload),
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if completed.returncode != 0:
-        sys.stderr.write(completed.stdout + completed.stderr)
-        raise RuntimeError(f"phase {name} failed")
-    result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
-    return result
-
-
-def say(db: str, text: str) -> None:
-    print(f"[{db:8}] {text}", flush=True)
-
-
 def bench_database(db: str, articles: int, repeats: int) -> dict[str, Any]:
     env = environment(prepare_database(db, sqlite_name="search", pg_database=PG_DB))
     started = time.perf_counter()
     subprocess.run([str(BIN / "indgang"), "migrate", "--noinput", "-v0"], env=env, check=True)
     say(db, f"migrated a fresh database in {time.perf_counter() - started:.1f} s")
-    built = run_phase("build", {"articles": articles}, env)
+    built = run_phase(__file__, "build", {"articles": articles}, env)
     say(
         db,
         f"{built['articles']:,} articles + KLE loaded in {built['load_seconds']} s; index of "
@@ -278,7 +266,7 @@ def bench_database(db: str, articles: int, repeats: int) -> dict[str, Any]:
         ) as c:
             c.execute("VACUUM (ANALYZE) search_searchdocument")
             c.execute("VACUUM (ANALYZE) search_searchterm")
-    measured = run_phase("measure", {"repeats": repeats}, env)
+    measured = run_phase(__file__, "measure", {"repeats": repeats}, env)
     say(
         db,
         f"search over {built['documents']:,} documents, {measured['queries']} queries: "

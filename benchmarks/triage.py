@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from harness import BENCH_DIR, ROOT, environment, percentile, prepare_database
+from harness import BENCH_DIR, ROOT, environment, percentile, prepare_database, run_phase, say
 
 BIN = Path(sys.executable).parent
 KLE_FULL = ROOT.parent / "shared" / "data" / "kle" / "KLE-Emneplan_Version2-0_2015-08-01.xml"
@@ -263,27 +263,6 @@ PHASES = {"build": phase_build, "measure": phase_measure}
 # --------------------------------------------------------------------------------------------
 
 
-def run_phase(name: str, payload: dict[str, Any], env: dict[str, str]) -> dict[str, Any]:
-    completed = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "--phase", name],
-        input=json.dumps(payload),
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if completed.returncode != 0:
-        sys.stderr.write(completed.stdout + completed.stderr)
-        raise RuntimeError(f"phase {name} failed")
-    result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
-    return result
-
-
-def say(db: str, text: str) -> None:
-    print(f"[{db:8}] {text}", flush=True)
-
-
 def bench_database(db: str, contacts: int, repeats: int) -> dict[str, Any]:
     env = environment(
         prepare_database(db, sqlite_name="triage", pg_database=PG_DB),
@@ -293,7 +272,7 @@ def bench_database(db: str, contacts: int, repeats: int) -> dict[str, Any]:
     started = time.perf_counter()
     subprocess.run([str(BIN / "indgang"), "migrate", "--noinput", "-v0"], env=env, check=True)
     say(db, f"migrated a fresh database in {time.perf_counter() - started:.1f} s")
-    built = run_phase("build", {"contacts": contacts}, env)
+    built = run_phase(__file__, "build", {"contacts": contacts}, env)
     say(
         db,
         f"demo in {built['demo_seconds']} s; {contacts:,} contacts registered in "
@@ -314,7 +293,7 @@ def bench_database(db: str, contacts: int, repeats: int) -> dict[str, Any]:
         f"{INCREMENTAL_ROUTINGS}: {built['incremental_seconds']} s; routing plus retraining "
         f"on commit: {built['routing_with_retrain_seconds']} s",
     )
-    measured = run_phase("measure", {"repeats": repeats}, env)
+    measured = run_phase(__file__, "measure", {"repeats": repeats}, env)
     say(db, f"first suggestion in a fresh process (loads the model): {measured['first_ms']} ms")
     say(
         db,
