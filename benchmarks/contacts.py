@@ -536,8 +536,10 @@ def _setup_django() -> None:
 
 
 def phase_setup(payload: dict[str, Any]) -> dict[str, Any]:
-    """Organisation, staff, KLE subset and two tasks through the services; the API token."""
+    """Organisation, staff, KLE subset and two tasks through the services, a stored triage
+    model (as every running system has one); the API token."""
     _setup_django()
+    from django.utils import timezone
     from rest_framework.authtoken.models import Token
 
     from indgang.catalogue.models import Task
@@ -549,6 +551,7 @@ def phase_setup(payload: dict[str, Any]) -> dict[str, Any]:
         ensure_staff_user,
         ensure_unit,
     )
+    from indgang.triage.services import train_model
 
     municipality = ensure_municipality(code="999", name="Benchmark Kommune")
     frontline = ensure_department(
@@ -576,6 +579,7 @@ def phase_setup(payload: dict[str, Any]) -> dict[str, Any]:
     tasks_csv.write_text(TASKS_CSV, encoding="utf-8")
     import_task_catalogue(path=tasks_csv, departments={"KBS": frontline, "BTF": building})
     task = Task.objects.get(title="Tilslutning til fjernvarme")
+    train_model(now=timezone.now())
     token, _created = Token.objects.get_or_create(user=user)
     queries = count_queries(
         token=token.key,

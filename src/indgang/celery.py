@@ -24,9 +24,11 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 
 
 @app.task(name="indgang.run_task", acks_late=True)
-def run_task(*, name: str, kwargs: dict[str, Any]) -> None:
-    from indgang.common.tasks import run_in_worker
+def run_task(*, name: str, kwargs: dict[str, Any], waiting: bool = False) -> None:
+    from indgang.common.tasks import run_in_worker, start_waiting_run
 
+    if waiting:  # a coalesced run (Task.enqueue_once)
+        start_waiting_run(name)
     run_in_worker(name, kwargs)
 
 

@@ -11,6 +11,10 @@ A task is a plain function of keyword arguments (ids, not objects) registered wi
 
 Tasks must be idempotent: every backend may deliver a task more than once.
 
+`enqueue_once()` coalesces: for a task without arguments that works through whatever is waiting
+(contacts to triage), requests made while a run waits to start join that run, so a burst of
+contacts costs one run (and one message) instead of one each.
+
 Periodic tasks are declared in the same place, with `schedule=` (a task without arguments):
 
     @task(name="deadlines.sweep", schedule=Every(dt.timedelta(minutes=5)))
@@ -32,9 +36,10 @@ import datetime as dt
 import inspect
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 from typing import Any
@@ -45,6 +50,7 @@ from django.db import IntegrityError, close_old_connections, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
+from redis import Redis
 
 from indgang.common.models import ScheduledRun
 
@@ -159,6 +165,17 @@ class Task:
         """Run in the background once the current transaction commits (at once outside one)."""
         transaction.on_commit(lambda: dispatch(self.name, kwargs))
 
+    def enqueue_once(self, *, gather_seconds: float = 0.0) -> None:
+        """Run in the background once the current transaction commits, coalesced: requests made
+        while a run is still waiting to start join that run.
+
+        For a task without arguments that works through whatever is waiting (contacts to
+        triage, say): a burst of requests, one per contact, then costs one run, not one each.
+        The run starts `gather_seconds` after the first request at the earliest, so that the
+        requests of a busy moment share it.
+        """
+        transaction.on_commit(lambda: dispatch_once(self.name, gather_seconds=gather_seconds))
+
 
 REGISTRY: dict[str, Task] = {}
 
@@ -201,15 +218,80 @@ def dispatch(name: str, kwargs: dict[str, Any]) -> None:
     if backend == Backend.IMMEDIATE:
         get_task(name).run(**kwargs)
     elif backend == Backend.CELERY:
-        from indgang.celery import app
-
-        app.send_task(
-            "indgang.run_task",
-            kwargs={"name": name, "kwargs": kwargs},
-            queue=settings.CELERY_TASK_DEFAULT_QUEUE,
-        )
+        _send(name, kwargs)
     else:
         _executor().submit(run_in_worker, name, kwargs)
+
+
+def dispatch_once(name: str, *, gather_seconds: float = 0.0) -> None:
+    """Dispatch a run of the task unless one is already waiting to start.
+
+    The run forgets that it was waiting just before it starts, so a request made after that
+    dispatches the next run: nothing requested is missed. With Celery the waiting mark is a
+    Redis key shared by all processes; it expires, so a lost message blocks nothing for long.
+    """
+    backend = Backend(settings.TASK_BACKEND)
+    if backend == Backend.IMMEDIATE:
+        get_task(name).run()
+    elif backend == Backend.CELERY:
+        if _redis().set(waiting_key(name), "1", nx=True, ex=WAITING_EXPIRY_SECONDS):
+            _send(name, {}, waiting=True, countdown=gather_seconds)
+    else:
+        with _waiting.lock:
+            if name in _waiting.names:
+                return
+            _waiting.names.add(name)
+        # The pool's thread waits out the gathering time: a process that exits meanwhile (a
+        # command) still finishes the run, as the pool's threads are joined at exit.
+        _executor().submit(_run_waiting, name, gather_seconds)
+
+
+@dataclass(frozen=True)
+class _Waiting:
+    """Coalesced tasks dispatched to the embedded pool and not yet started, by name."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    names: set[str] = field(default_factory=set)
+
+
+_waiting = _Waiting()
+# A waiting Celery run older than this no longer holds back new requests.
+WAITING_EXPIRY_SECONDS = 60
+
+
+def waiting_key(name: str) -> str:
+    """The Redis key that marks a waiting run; per queue, as deployments may share a Redis."""
+    return f"indgang:waiting:{settings.CELERY_TASK_DEFAULT_QUEUE}:{name}"
+
+
+def _run_waiting(name: str, gather_seconds: float) -> None:
+    time.sleep(gather_seconds)
+    with _waiting.lock:
+        _waiting.names.discard(name)
+    run_in_worker(name, {})
+
+
+def _send(
+    name: str, kwargs: dict[str, Any], *, waiting: bool = False, countdown: float = 0.0
+) -> None:
+    from indgang.celery import app
+
+    app.send_task(
+        "indgang.run_task",
+        kwargs={"name": name, "kwargs": kwargs, "waiting": waiting},
+        queue=settings.CELERY_TASK_DEFAULT_QUEUE,
+        countdown=countdown or None,
+    )
+
+
+@cache
+def _redis() -> Redis:
+    return Redis.from_url(settings.CELERY_BROKER_URL)
+
+
+def start_waiting_run(name: str) -> None:
+    """In a Celery worker, as a coalesced run starts: later requests need a run of their own."""
+    _redis().delete(waiting_key(name))
 
 
 def run_in_worker(name: str, kwargs: dict[str, Any]) -> None:

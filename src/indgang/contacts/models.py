@@ -68,6 +68,8 @@ class Contact(models.Model):
     outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices, blank=True)
     duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), null=True, blank=True)
     thread = models.ForeignKey(Thread, on_delete=models.PROTECT, related_name="contacts")
+    # Registered without a task and not yet triaged: the visitation sweep's work list.
+    awaiting_triage = models.BooleanField(_("awaiting triage"), default=False)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
 
     class Meta:
@@ -80,6 +82,12 @@ class Contact(models.Model):
             models.Index(fields=["-received_at", "-id"]),
             models.Index(fields=["party", "-received_at", "-id"]),
             models.Index(fields=["department", "-received_at", "-id"]),
+            # Only the few waiting rows: the sweep finds them without reading the register.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(awaiting_triage=True),
+                name="contact_awaiting_triage",
+            ),
         ]
 
     def __str__(self) -> str:

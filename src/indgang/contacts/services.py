@@ -33,6 +33,7 @@ from indgang.parties.services import (
     get_or_create_companies,
     get_or_create_company,
 )
+from indgang.triage.tasks import request_triage
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,8 @@ def register_contact(
 
     The party is given, or found or created by CPR or CVR in the same transaction, so a refused
     contact leaves no new party behind. Unless the contact is forwarded, the registering staff
-    member handles it in their own unit.
+    member handles it in their own unit. A contact without a task is triaged in the background
+    once this commits.
     """
     validate_new_contact(new, now=now)
     party = _resolve_party(new)
@@ -115,6 +117,8 @@ def register_contact(
     Contact.objects.bulk_create([contact])
     if contact.outcome == Outcome.CALLBACK_PROMISED:
         start_deadline(kind=DeadlineKind.CALLBACK, contact=contact, by=registered_by, now=now)
+    if contact.awaiting_triage:
+        request_triage()
     return contact
 
 
@@ -171,6 +175,8 @@ def register_contacts_in_bulk(
         for contact, thread in zip(batch, threads, strict=True):
             contact.thread = thread
         Contact.objects.bulk_create(batch)
+    if any(new.task is None for new in contacts):
+        request_triage()
     return len(contacts)
 
 
@@ -200,6 +206,8 @@ def _build(
         outcome=new.outcome or "",
         duration_seconds=new.duration_seconds,
         thread=new.thread,
+        # Visitation picks it up in the background (triage.route_waiting).
+        awaiting_triage=new.task is None,
     )
     if new.unit is not None:
         contact.unit = new.unit  # Keep the loaded unit: the response needs no query for it.

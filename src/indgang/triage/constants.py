@@ -28,6 +28,8 @@ class EvalLevel(models.TextChoices):
 
 
 SUGGESTIONS = 3
+# Contacts triaged per pass (and per transaction) by the sweep.
+TRIAGE_BATCH = 500
 # Stored model versions that keep their trained state; older ones keep only their metrics.
 KEPT_VERSIONS = 5
 # The newest share of routings a full rebuild holds out to measure itself (at most this many).

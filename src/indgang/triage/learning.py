@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from typing import Any
 
 import joblib
@@ -273,6 +274,7 @@ class Predictor:
     def __init__(self, state: ModelState) -> None:
         self.state = state
         self.routes = state.routes
+        self.route_index = {route: index for index, route in enumerate(self.routes)}
         documents = state.cold_documents + state.examples
         df = state.cold_df + state.history_df
         self.idf = (np.log((1.0 + documents) / (1.0 + df)) + 1.0).astype(np.float32)
@@ -305,40 +307,59 @@ class Predictor:
 
     def explain(self, document: Document, route: Route) -> list[str]:
         """The words of the text that pulled it towards the route, strongest first."""
-        return self.explain_many(document, [route]).get(route, [])
+        return self.explain_many([document], [[route]])[0].get(route, [])
 
-    def explain_many(self, document: Document, routes: Sequence[Route]) -> dict[Route, list[str]]:
-        """For each route, the words of the text that pulled it there, strongest first.
+    def explain_many(
+        self, documents: Sequence[Document], routes: Sequence[Sequence[Route]]
+    ) -> list[dict[Route, list[str]]]:
+        """For each document and each of its routes, the words of the text that pulled it
+        there, strongest first.
 
         The cosine score is a sum over features, and each feature comes from one word (its stem
-        or one of its n-grams), so the score splits exactly into per-word shares.
+        or one of its n-grams), so the score splits exactly into per-word shares. The shares of
+        every word in the batch come from one sparse product.
         """
-        known = [route for route in routes if route in self.routes]
-        text_words = content_words(document.text)
-        distinct = list(dict.fromkeys(text_words))
-        query = self.weighted(vectorise([document]))
-        length = float(np.sqrt(query.multiply(query).sum()))
-        if not known or not distinct or not length:
-            return {route: [] for route in known}
+        queries = self.weighted(vectorise(documents))
+        lengths = np.sqrt(np.asarray(queries.multiply(queries).sum(axis=1)).ravel())
+        text_words = [content_words(document.text) for document in documents]
+        distinct = [list(dict.fromkeys(text)) for text in text_words]
+        word_row = {word: row for row, word in enumerate(dict.fromkeys(chain(*distinct)))}
+        known = [[r for r in wanted if r in self.route_index] for wanted in routes]
+        route_column = {route: column for column, route in enumerate(dict.fromkeys(chain(*known)))}
+        if not word_row or not route_column:
+            return [{route: [] for route in wanted} for wanted in known]
         per_word = self.weighted(
-            sp.csr_matrix(_HASHER.transform(word_features(w) for w in distinct), dtype=np.float32)
+            sp.csr_matrix(_HASHER.transform(word_features(w) for w in word_row), dtype=np.float32)
         )
-        counts = np.array([text_words.count(word) for word in distinct], dtype=np.float32)
-        rows = self.prototypes[[self.routes.index(route) for route in known]]
-        shares = np.asarray((per_word @ rows.T).todense()) * (counts / length)[:, None]
-        explained: dict[Route, list[str]] = {}
-        for column, route in enumerate(known):
-            weights = {w: float(shares[i, column]) for i, w in enumerate(distinct)}
-            strongest = max(weights.values())
-            explained[route] = sorted(
-                (
-                    w
-                    for w in distinct
-                    if weights[w] > 0 and weights[w] >= EXPLAINED_SHARE * strongest
-                ),
-                key=lambda w: -weights[w],
-            )[:EXPLAINED_WORDS]
+        prototypes = self.prototypes[[self.route_index[route] for route in route_column]]
+        all_shares = np.asarray((per_word @ prototypes.T).todense())
+        explained: list[dict[Route, list[str]]] = []
+        for text, unique, wanted, length in zip(text_words, distinct, known, lengths, strict=True):
+            if not wanted or not unique or not length:
+                explained.append({route: [] for route in wanted})
+                continue
+            counts = np.array([text.count(word) for word in unique], dtype=np.float32)
+            shares = (
+                all_shares[np.ix_([word_row[w] for w in unique], [route_column[r] for r in wanted])]
+                * (counts / length)[:, None]
+            )
+            explained.append(
+                {
+                    route: _strongest(unique, shares[:, column])
+                    for column, route in enumerate(wanted)
+                }
+            )
         return explained
+
+
+def _strongest(words: Sequence[str], shares: np.ndarray[Any, Any]) -> list[str]:
+    """The words with a real share of the score, strongest first."""
+    weights = {word: float(share) for word, share in zip(words, shares, strict=True)}
+    strongest = max(weights.values())
+    return sorted(
+        (w for w in words if weights[w] > 0 and weights[w] >= EXPLAINED_SHARE * strongest),
+        key=lambda w: -weights[w],
+    )[:EXPLAINED_WORDS]
 
 
 def rank_scores(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +27,7 @@ from indgang.triage.learning import (
     best_tasks,
     cold_start,
     load_state,
+    rank_scores,
 )
 from indgang.triage.models import ModelVersion, QueueItem, RoutingDecision
 
@@ -213,25 +214,44 @@ def suggest(
     *, text: str, channel: str = "", party_kind: str = "", limit: int = SUGGESTIONS
 ) -> Suggestions:
     """The best catalogue tasks for a text, each with KLE topic, unit, confidence and words."""
+    return suggest_many([Document(text, channel, party_kind)], limit=limit)[0]
+
+
+def suggest_many(documents: Sequence[Document], *, limit: int = SUGGESTIONS) -> list[Suggestions]:
+    """Suggestions for many texts at once: one scoring pass, one read of their tasks and topics."""
+    if not documents:
+        return []
     version, predictor = get_predictor()
-    document = Document(text, channel, party_kind)
-    ranked = best_tasks(predictor.rank(document, limit=limit * 10), limit=limit * 3)
-    tasks = Task.objects.filter(pk__in=[s.route.task_id for s in ranked], is_active=True)
-    by_id = {task.pk: task for task in tasks.select_related("unit__department", "department")}
-    ranked = [scored for scored in ranked if scored.route.task_id in by_id][:limit]
-    topics = KleEntry.objects.in_bulk([s.route.topic_id for s in ranked if s.route.topic_id])
-    words = predictor.explain_many(document, [scored.route for scored in ranked])
-    items = [
-        Suggestion(
-            task=by_id[scored.route.task_id],
-            kle_topic=topics.get(scored.route.topic_id),
-            unit=by_id[scored.route.task_id].unit,
-            confidence=scored.confidence,
-            words=words.get(scored.route, []),
-        )
-        for scored in ranked
+    candidates = [
+        best_tasks(rank_scores(row, predictor.routes, limit=limit * 10), limit=limit * 3)
+        for row in predictor.scores(documents)
     ]
-    return Suggestions(items=items, model_version=version, threshold=settings.TRIAGE_THRESHOLD)
+    tasks = Task.objects.filter(
+        pk__in={scored.route.task_id for ranked in candidates for scored in ranked},
+        is_active=True,
+    ).select_related("unit__department", "department")
+    by_id = {task.pk: task for task in tasks}
+    shown = [[s for s in ranked if s.route.task_id in by_id][:limit] for ranked in candidates]
+    topics = KleEntry.objects.in_bulk(
+        {s.route.topic_id for ranked in shown for s in ranked if s.route.topic_id}
+    )
+    explained = predictor.explain_many(documents, [[s.route for s in ranked] for ranked in shown])
+    suggestions = []
+    for ranked, pulled in zip(shown, explained, strict=True):
+        items = [
+            Suggestion(
+                task=by_id[scored.route.task_id],
+                kle_topic=topics.get(scored.route.topic_id),
+                unit=by_id[scored.route.task_id].unit,
+                confidence=scored.confidence,
+                words=pulled.get(scored.route, []),
+            )
+            for scored in ranked
+        ]
+        suggestions.append(
+            Suggestions(items=items, model_version=version, threshold=settings.TRIAGE_THRESHOLD)
+        )
+    return suggestions
 
 
 def suggestions_from_snapshot(

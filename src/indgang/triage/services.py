@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from indgang.catalogue.constants import KleLevel
@@ -24,6 +25,7 @@ from indgang.triage.constants import (
     FULL_HOLDOUT_SHARE,
     KEPT_VERSIONS,
     SUGGESTIONS,
+    TRIAGE_BATCH,
     TrainingKind,
     Verdict,
 )
@@ -190,31 +192,66 @@ def _topic_for(task: Task, suggestions: Suggestions) -> KleEntry | None:
     return task.kle_topics.order_by("number").first()
 
 
-def _apply_route(
-    contact: Contact,
-    *,
-    task: Task,
-    kle_topic: KleEntry | None,
-    unit: Unit | None,
-    move: bool,
-) -> None:
-    """Put the contact on the task and topic; with `move`, in the unit (default: the task's).
+@dataclass(frozen=True)
+class _Routed:
+    contact: Contact
+    moved: bool
 
-    Kept here, not in contacts.services, so that routing stays in one place; it writes only the
-    contact's routing columns. A moved contact waits for a handler in its new unit.
+
+def _route(
+    contact: Contact, *, task: Task, kle_topic: KleEntry | None, unit: Unit | None, move: bool
+) -> _Routed:
+    """Set the contact's routing columns (not saved). A moved contact waits for a handler in
+    its new unit. Kept here, not in contacts.services, so that routing stays in one place.
     """
-    values: dict[str, Any] = {"task": task, "kle_topic": kle_topic}
+    contact.task, contact.kle_topic, contact.awaiting_triage = task, kle_topic, False
     target = unit or task.unit
-    if move and target is not None and target.pk != contact.unit_id:
-        values |= {"unit": target, "department_id": target.department_id, "handled_by": None}
-    for name, value in values.items():
-        setattr(contact, name, value)
-    Contact.objects.filter(pk=contact.pk).update(**values)
-    if "department_id" in values and not (
-        Contact.objects.filter(thread_id=contact.thread_id).exclude(pk=contact.pk).exists()
-    ):
-        # A thread this contact started belongs where the contact went, as at registration.
-        Thread.objects.filter(pk=contact.thread_id).update(department_id=values["department_id"])
+    moved = move and target is not None and target.pk != contact.unit_id
+    if moved and target is not None:
+        contact.unit, contact.department_id, contact.handled_by = target, target.department_id, None
+    return _Routed(contact, moved)
+
+
+def _save_routes(routes: Sequence[_Routed]) -> None:
+    """Write the routing columns of the contacts in one statement; move the threads they started.
+
+    A thread belongs where the contact that started it went, as at registration, unless it has
+    other contacts by now.
+    """
+    # One UPDATE per distinct routing (a batch has few), not one per contact.
+    by_values: dict[tuple[Any, ...], list[int]] = {}
+    for routed in routes:
+        values = tuple(getattr(routed.contact, column) for column in ROUTING_COLUMNS)
+        by_values.setdefault(values, []).append(routed.contact.pk)
+    for values, pks in by_values.items():
+        Contact.objects.filter(pk__in=pks).update(**dict(zip(ROUTING_COLUMNS, values, strict=True)))
+    moved = {r.contact.thread_id: r.contact.department_id for r in routes if r.moved}
+    if not moved:
+        return
+    shared = (
+        Contact.objects.filter(thread_id__in=moved)
+        .values("thread_id")
+        .annotate(contacts=Count("pk"))
+        .filter(contacts__gt=1)
+        .values_list("thread_id", flat=True)
+    )
+    for thread_id in shared:
+        del moved[thread_id]
+    by_department: dict[int | None, list[int]] = {}
+    for thread_id, department_id in moved.items():
+        by_department.setdefault(department_id, []).append(thread_id)
+    for department_id, thread_ids in by_department.items():
+        Thread.objects.filter(pk__in=thread_ids).update(department_id=department_id)
+
+
+ROUTING_COLUMNS = [
+    "task_id",
+    "kle_topic_id",
+    "unit_id",
+    "department_id",
+    "handled_by_id",
+    "awaiting_triage",
+]
 
 
 @transaction.atomic
@@ -253,7 +290,7 @@ def record_routing(
     if apply:
         # Staff route explicitly; a contact resolved at first contact stays where it was handled.
         move = unit is not None or contact.outcome != Outcome.RESOLVED_AT_FIRST_CONTACT
-        _apply_route(contact, task=task, kle_topic=kle_topic, unit=unit, move=move)
+        _save_routes([_route(contact, task=task, kle_topic=kle_topic, unit=unit, move=move)])
     decision = RoutingDecision.objects.create(
         contact=contact,
         task=task,
@@ -279,53 +316,101 @@ def record_routing(
 
 @transaction.atomic
 def triage_contact(*, contact: Contact, now: dt.datetime) -> RoutingDecision | QueueItem | None:
-    """Route a contact that has no task: automatically when confident, else to the queue.
+    """Triage one contact that came without a task, now (the front desk, as it registers one).
+
+    Idempotent: a contact that has been triaged or routed, or that a sweep is triaging at this
+    moment, is left alone (None).
+    """
+    waiting = Contact.objects.filter(pk=contact.pk, awaiting_triage=True)
+    if not waiting.select_for_update(skip_locked=True).values_list("pk", flat=True):
+        return None
+    return _triage([contact], now=now).get(contact.pk)
+
+
+@dataclass(frozen=True)
+class TriageCount:
+    triaged: int
+    routed: int
+    queued: int
+
+
+def triage_waiting(*, now: dt.datetime, limit: int = TRIAGE_BATCH) -> TriageCount:
+    """Triage the oldest contacts awaiting triage, at most `limit`, in one pass.
+
+    Rows another sweep holds are skipped (on PostgreSQL), so sweeps on several workers share
+    the waiting contacts instead of triaging any twice.
+    """
+    with transaction.atomic():
+        contacts = list(
+            Contact.objects.filter(awaiting_triage=True)
+            .select_related("party")
+            .select_for_update(skip_locked=True, of=("self",))
+            .order_by("pk")[:limit]
+        )
+        results = _triage(contacts, now=now).values()
+    return TriageCount(
+        triaged=len(contacts),
+        routed=sum(isinstance(result, RoutingDecision) for result in results),
+        queued=sum(isinstance(result, QueueItem) for result in results),
+    )
+
+
+def _triage(
+    contacts: Sequence[Contact], *, now: dt.datetime
+) -> dict[int, RoutingDecision | QueueItem]:
+    """Route contacts held for triage: automatically when confident, else to the queue.
 
     A contact resolved at first contact only gets the task and topic when triage is confident,
-    and is never queued. Idempotent: a contact with a task, a routing or a queue item is left alone.
+    and is never queued; one that has a task by now is left where it is.
     """
-    if (
-        contact.task_id is not None
-        or RoutingDecision.objects.filter(contact=contact).exists()
-        or QueueItem.objects.filter(contact=contact).exists()
-    ):
-        return None
-    suggestions = selectors.suggest(
-        text=contact.summary,
-        channel=contact.channel,
-        party_kind=contact.party.kind if contact.party else "",
+    Contact.objects.filter(pk__in=[c.pk for c in contacts]).update(awaiting_triage=False)
+    contacts = [contact for contact in contacts if contact.task_id is None]
+    suggested = selectors.suggest_many(
+        [Document(c.summary, c.channel, c.party.kind if c.party else "") for c in contacts]
     )
-    if suggestions.confident:
-        first = suggestions.items[0]
-        # Only a contact nobody has acted on moves; a forwarded one keeps the unit staff chose.
-        _apply_route(
-            contact,
-            task=first.task,
-            kle_topic=first.kle_topic,
-            unit=first.unit,
-            move=not contact.outcome,
-        )
-        return RoutingDecision.objects.create(
-            contact=contact,
-            task=first.task,
-            kle_topic=first.kle_topic,
-            unit=first.unit,
-            verdict=Verdict.AUTOMATIC,
-            suggested=suggestions.snapshot(),
-            suggested_task=first.task,
-            confidence=first.confidence,
-            model_version=suggestions.model_version,
-            decided_at=now,
-        )
-    if contact.outcome == Outcome.RESOLVED_AT_FIRST_CONTACT:
-        return None  # Nothing left to route.
-    return QueueItem.objects.create(
-        contact=contact,
-        suggested=suggestions.snapshot(),
-        confidence=suggestions.confidence,
-        model_version=suggestions.model_version,
-        queued_at=now,
+    results: dict[int, RoutingDecision | QueueItem] = {}
+    routes = []
+    for contact, suggestions in zip(contacts, suggested, strict=True):
+        if suggestions.confident:
+            first = suggestions.items[0]
+            # Only a contact nobody has acted on moves; a forwarded one keeps the unit staff chose.
+            routes.append(
+                _route(
+                    contact,
+                    task=first.task,
+                    kle_topic=first.kle_topic,
+                    unit=first.unit,
+                    move=not contact.outcome,
+                )
+            )
+            results[contact.pk] = RoutingDecision(
+                contact=contact,
+                task=first.task,
+                kle_topic=first.kle_topic,
+                unit=first.unit,
+                verdict=Verdict.AUTOMATIC,
+                suggested=suggestions.snapshot(),
+                suggested_task=first.task,
+                confidence=first.confidence,
+                model_version=suggestions.model_version,
+                decided_at=now,
+            )
+        elif contact.outcome != Outcome.RESOLVED_AT_FIRST_CONTACT:
+            results[contact.pk] = QueueItem(
+                contact=contact,
+                suggested=suggestions.snapshot(),
+                confidence=suggestions.confidence,
+                model_version=suggestions.model_version,
+                queued_at=now,
+            )
+    _save_routes(routes)
+    RoutingDecision.objects.bulk_create(
+        [result for result in results.values() if isinstance(result, RoutingDecision)]
     )
+    QueueItem.objects.bulk_create(
+        [result for result in results.values() if isinstance(result, QueueItem)]
+    )
+    return results
 
 
 def record_front_desk_routing(

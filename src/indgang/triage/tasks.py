@@ -1,10 +1,16 @@
-"""Background work for triage: retrain after routings, route contacts that came without a task."""
+"""Background work for triage: retrain after routings, triage contacts that came without a task."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils import timezone
 
-from indgang.common.tasks import task
+from indgang.common.tasks import Every, task
+
+# Registrations within this many seconds share one triage run: one pass over many contacts
+# costs far less per contact than a pass each.
+GATHER_SECONDS = 1.0
 
 
 @task(name="triage.retrain")
@@ -15,12 +21,20 @@ def retrain() -> None:
     train_model(now=timezone.now())
 
 
-@task(name="triage.route_contact")
-def route_contact(*, contact_id: int) -> None:
-    """Triage one contact: routed automatically when confident, else queued. Idempotent."""
-    from indgang.contacts.models import Contact
-    from indgang.triage.services import triage_contact
+@task(name="triage.route_waiting", schedule=Every(dt.timedelta(minutes=1)))
+def route_waiting() -> None:
+    """Triage every contact awaiting triage, a batch per transaction. Idempotent.
 
-    contact = Contact.objects.select_related("party").filter(pk=contact_id).first()
-    if contact is not None:
-        triage_contact(contact=contact, now=timezone.now())
+    Registering a contact without a task asks for a run, coalesced (`request_triage`); the
+    schedule catches any request that was lost with a stopped process.
+    """
+    from indgang.triage.constants import TRIAGE_BATCH
+    from indgang.triage.services import triage_waiting
+
+    while triage_waiting(now=timezone.now()).triaged == TRIAGE_BATCH:
+        pass
+
+
+def request_triage() -> None:
+    """Triage what waits, about a second after the current transaction commits."""
+    route_waiting.enqueue_once(gather_seconds=GATHER_SECONDS)

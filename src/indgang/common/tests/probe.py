@@ -88,3 +88,13 @@ def probe_fan_out(*, keys: int) -> None:
     """Enqueue one probe per key, as a sweep enqueues its chunks."""
     for number in range(keys):
         probe.enqueue(key=f"chunk-{number}")
+
+
+# The key of the coalesced probe (`probe_once`).
+ONCE_KEY = "once"
+
+
+@task(name="test.probe_once")
+def probe_once() -> None:
+    """A task for `enqueue_once`: each run is one delivery of ONCE_KEY."""
+    record(ONCE_KEY, pause=0)

@@ -6,9 +6,11 @@ import re
 from collections.abc import Iterator
 
 import pytest
+import redis
+from django.conf import settings
 
 from indgang.common.models import ScheduledRun
-from indgang.common.tasks import REGISTRY
+from indgang.common.tasks import REGISTRY, waiting_key
 from indgang.common.tests import probe
 from indgang.common.tests.workers import CeleryWorkers
 
@@ -81,3 +83,21 @@ def test_two_beats_ticking_at_once_run_a_periodic_task_once_per_slot(
     for beat in ("beat1", "beat2"):
         log = (celery_workers.directory / f"{beat}.log").read_text(encoding="utf-8")
         assert "Sending due task indgang-tick (indgang.tick)" in log
+
+
+def test_a_coalesced_run_clears_its_waiting_mark_so_a_later_request_runs_again(
+    probe_tables: None, celery_workers: CeleryWorkers
+) -> None:
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+
+    probe.probe_once.enqueue_once()
+    celery_workers.wait_for(
+        lambda: probe.deliveries()[probe.ONCE_KEY] == 1, timeout=60, what="the first run"
+    )
+    assert broker.exists(waiting_key(probe.probe_once.name)) == 0
+    probe.probe_once.enqueue_once()
+    celery_workers.wait_for(
+        lambda: probe.deliveries()[probe.ONCE_KEY] == 2, timeout=60, what="the second run"
+    )
+
+    assert broker.exists(waiting_key(probe.probe_once.name)) == 0

@@ -6,16 +6,19 @@ import threading
 import time
 
 import pytest
+import redis
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test import override_settings
+from pytest_django.fixtures import Settings
 
 from indgang.celery import app as celery_app
 from indgang.common.management.commands.schedule import describe
 from indgang.common.models import ScheduledRun
 from indgang.common.tasks import (
     REGISTRY,
+    WAITING_EXPIRY_SECONDS,
     Backend,
     DailyAt,
     Every,
@@ -23,10 +26,12 @@ from indgang.common.tasks import (
     get_task,
     periodic_tasks,
     start_scheduler,
+    start_waiting_run,
     task,
     tick,
+    waiting_key,
 )
-from indgang.common.tests.workers import REDIS_HINT, require_redis
+from indgang.common.tests.workers import REDIS_HINT, new_queue, require_redis
 
 CALLS: list[int] = []
 DONE = threading.Event()
@@ -38,10 +43,24 @@ def record(*, number: int) -> None:
     DONE.set()
 
 
+# For `drain`: set when a run starts; a run waits for GATE before it ends.
+STARTED = threading.Event()
+GATE = threading.Event()
+
+
+@task(name="test.drain")
+def drain() -> None:
+    """A coalesced task, as one that works through whatever is waiting."""
+    CALLS.append(len(CALLS) + 1)
+    STARTED.set()
+    GATE.wait(timeout=10)
+
+
 @pytest.fixture(autouse=True)
 def _reset() -> None:
     CALLS.clear()
-    DONE.clear()
+    for event in (DONE, STARTED, GATE):
+        event.clear()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -70,6 +89,70 @@ def test_embedded_backend_runs_the_task_on_another_thread() -> None:
     assert DONE.wait(timeout=10)
     assert CALLS == [3]
     _executor().submit(lambda: None).result(timeout=10)
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASK_BACKEND=Backend.EMBEDDED)
+def test_embedded_requests_join_a_waiting_run_and_one_made_after_it_starts_gets_its_own() -> None:
+    workers = settings.EMBEDDED_TASK_WORKERS
+    busy = threading.Event()
+    for _ in range(workers):
+        _executor().submit(busy.wait, 10)
+
+    for _ in range(3):
+        drain.enqueue_once()  # every worker is busy, so the first request's run waits
+    busy.set()
+    assert STARTED.wait(timeout=10)
+    drain.enqueue_once()  # that run has started and may have missed this request's work
+    GATE.set()
+    _wait_until_the_pool_is_idle()
+
+    assert CALLS == [1, 2]
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASK_BACKEND=Backend.EMBEDDED)
+def test_a_gathering_run_starts_after_its_gathering_time_with_every_request_of_it() -> None:
+    GATE.set()
+    requested = time.monotonic()
+
+    for _ in range(3):
+        drain.enqueue_once(gather_seconds=0.3)
+    assert STARTED.wait(timeout=10)
+
+    assert time.monotonic() - requested >= 0.3
+    _wait_until_the_pool_is_idle()
+    assert CALLS == [1]
+
+
+def _wait_until_the_pool_is_idle() -> None:
+    """Every embedded worker free at once: every run submitted before has ended."""
+    idle = threading.Barrier(settings.EMBEDDED_TASK_WORKERS + 1)
+    for _ in range(settings.EMBEDDED_TASK_WORKERS):
+        _executor().submit(idle.wait, 10)
+    idle.wait(timeout=10)
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_with_celery_requests_while_a_run_waits_send_one_message(settings: Settings) -> None:
+    require_redis(settings.CELERY_BROKER_URL)
+    settings.TASK_BACKEND = Backend.CELERY
+    settings.CELERY_TASK_DEFAULT_QUEUE = queue = new_queue()
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    try:
+        for _ in range(5):
+            drain.enqueue_once()
+        assert broker.llen(queue) == 1
+        assert 0 < broker.ttl(waiting_key(drain.name)) <= WAITING_EXPIRY_SECONDS
+
+        start_waiting_run(drain.name)  # as the worker does when it starts the run
+        drain.enqueue_once()
+
+        assert broker.llen(queue) == 2
+    finally:
+        broker.delete(queue, waiting_key(drain.name))
+    assert CALLS == []  # no worker serves this queue
 
 
 def test_tasks_are_found_by_name_and_names_are_unique() -> None:

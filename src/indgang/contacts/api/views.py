@@ -17,7 +17,6 @@ from indgang.contacts.models import Contact
 from indgang.contacts.selectors import list_contacts_for, with_api_fields
 from indgang.contacts.services import NewContact, register_contact
 from indgang.organisation.requests import acting_user, request_scope
-from indgang.triage.tasks import route_contact
 
 
 class ContactFilterSerializer(serializers.Serializer[Any]):
@@ -112,8 +111,5 @@ class ContactViewSet(
             registrar=request_scope(request),
             now=timezone.now(),
         )
-        if contact.task_id is None:
-            # Visitation in the background: routed when confident, else to the triage queue.
-            route_contact.enqueue(contact_id=contact.pk)
         body = ContactSerializer(contact, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_201_CREATED)

@@ -73,10 +73,10 @@ def test_front_desk_registers_a_call_that_shows_in_the_360(
 ) -> None:
     # Playwright's sync API keeps an event loop on this thread; the ORM must still run here.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    earlier = register(cpr=CPR_A, party_name="Karen Jensen", summary=EARLIER_SUMMARY)
+    heating = tasks["heating"]
+    earlier = register(cpr=CPR_A, party_name="Karen Jensen", summary=EARLIER_SUMMARY, task=heating)
     party = earlier.party
     assert party is not None
-    heating = tasks["heating"]
     user = staff.frontline
     base_url = live_server.url
 

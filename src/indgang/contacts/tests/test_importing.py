@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -9,6 +10,7 @@ from indgang.catalogue.models import Task
 from indgang.conftest import Org, Staff
 from indgang.contacts.models import Contact
 from indgang.parties.models import Party
+from indgang.triage.models import QueueItem, RoutingDecision
 
 HEADER = (
     "channel,direction,received_at,summary,cpr,cvr,task,kle_topic,unit,outcome,duration_seconds"
@@ -99,3 +101,29 @@ def test_file_without_required_columns_is_refused(tmp_path: Path, staff: Staff) 
         call_command("import-contacts", str(path), "--user", "front")
 
     assert str(error.value) == "Intet blev indlæst:\nFilen mangler kolonnerne: received_at."
+
+
+def test_imported_contacts_without_a_task_are_triaged_once_the_import_commits(
+    tmp_path: Path,
+    staff: Staff,
+    tasks: dict[str, Task],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    path = tmp_path / "contacts.csv"
+    path.write_text(
+        f"{HEADER}\n"
+        f"phone,in,2026-03-02T09:15+01:00,Om fjernvarme,,,{tasks['heating'].pk},,,,\n"
+        "email,in,2026-03-02T10:00+01:00,Tilslutning til fjernvarme i ny bolig,,,,,,,\n"
+        "letter,in,2026-03-03T08:00+01:00,Spørgsmål om bortledning af grundvand,,,,,,,\n",
+        encoding="utf-8",
+    )
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        call_command("import-contacts", str(path), "--user", "front")
+
+    assert len(callbacks) == 1  # one triage run for the whole import
+    triaged = set(RoutingDecision.objects.values_list("contact__channel", flat=True)) | set(
+        QueueItem.objects.values_list("contact__channel", flat=True)
+    )
+    assert triaged == {"email", "letter"}
+    assert Contact.objects.filter(awaiting_triage=True).count() == 0

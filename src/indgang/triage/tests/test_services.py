@@ -16,11 +16,13 @@ from indgang.triage.constants import TrainingKind, Verdict
 from indgang.triage.models import ModelVersion, QueueItem, RoutingDecision
 from indgang.triage.selectors import suggest
 from indgang.triage.services import (
+    TriageCount,
     record_front_desk_routing,
     record_routing,
     route_from_queue,
     train_model,
     triage_contact,
+    triage_waiting,
 )
 
 Capture = Callable[..., Any]
@@ -319,3 +321,60 @@ def test_routing_a_follow_up_leaves_the_shared_thread_where_it_is(
     follow_up.refresh_from_db()
     assert follow_up.department == org.building_dept
     assert follow_up.thread.department == org.frontline_dept
+
+
+@override_settings(TRIAGE_THRESHOLD=0.9)
+def test_the_sweep_triages_every_waiting_contact_in_one_pass_and_each_only_once(
+    catalogue: dict[str, Task], register: RegisterContact, org: Org
+) -> None:
+    rats = register(summary="Der er rotter i haven")
+    letter = register(summary="Jeg har et spørgsmål til et brev")
+    resolved = register(
+        summary="Jeg har et spørgsmål til et brev", outcome=Outcome.RESOLVED_AT_FIRST_CONTACT
+    )
+    register(summary="Spørger om fjernvarme", task=catalogue["heating"])
+    assert list(Contact.objects.filter(awaiting_triage=True).order_by("pk")) == [
+        rats,
+        letter,
+        resolved,
+    ]
+
+    count = triage_waiting(now=timezone.now())
+
+    assert count == TriageCount(triaged=3, routed=1, queued=1)
+    assert Contact.objects.filter(awaiting_triage=True).count() == 0
+    rats.refresh_from_db()
+    assert (rats.task, rats.unit) == (catalogue["rats"], org.building_unit)
+    assert RoutingDecision.objects.get().contact == rats
+    assert QueueItem.objects.get().contact == letter
+    assert triage_waiting(now=timezone.now()) == TriageCount(triaged=0, routed=0, queued=0)
+    assert triage_contact(contact=letter, now=timezone.now()) is None
+    assert (RoutingDecision.objects.count(), QueueItem.objects.count()) == (1, 1)
+
+
+@override_settings(TRIAGE_THRESHOLD=0.99)
+def test_the_sweep_takes_the_oldest_waiting_contacts_first_up_to_its_limit(
+    catalogue: dict[str, Task], register: RegisterContact
+) -> None:
+    contacts = [register(summary=f"Spørgsmål nummer {number} om et brev") for number in range(3)]
+
+    assert triage_waiting(now=timezone.now(), limit=2).triaged == 2
+
+    assert [item.contact for item in QueueItem.objects.order_by("contact_id")] == contacts[:2]
+    assert list(Contact.objects.filter(awaiting_triage=True)) == [contacts[2]]
+
+
+@override_settings(TRIAGE_THRESHOLD=0.5)
+def test_a_contact_routed_by_staff_before_the_sweep_is_not_triaged_again(
+    catalogue: dict[str, Task], register: RegisterContact, staff: Staff
+) -> None:
+    contact = register(summary="Der er rotter i haven")
+    record_routing(
+        contact=contact, task=catalogue["building"], decided_by=staff.frontline, now=timezone.now()
+    )
+
+    assert triage_waiting(now=timezone.now()).triaged == 0
+
+    contact.refresh_from_db()
+    assert contact.task == catalogue["building"]
+    assert list(RoutingDecision.objects.values_list("verdict", flat=True)) == [Verdict.CORRECTED]

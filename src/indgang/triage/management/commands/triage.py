@@ -9,10 +9,8 @@ from django.utils.translation import gettext as _
 
 from indgang.catalogue.kle import KleFormatError, parse_kle_file
 from indgang.catalogue.models import Task
-from indgang.contacts.models import Contact
 from indgang.triage import evaluation, selectors, services
-from indgang.triage.constants import EvalLevel
-from indgang.triage.models import QueueItem, RoutingDecision
+from indgang.triage.constants import TRIAGE_BATCH, EvalLevel
 
 
 def _fraction(value: str) -> float:
@@ -58,7 +56,7 @@ class Command(BaseCommand):
         retrain = actions.add_parser("retrain", help="Store a new model version now.")
         retrain.add_argument("--full", action="store_true", help="Rebuild from every routing.")
         actions.add_parser("versions", help="List the stored model versions and their metrics.")
-        actions.add_parser("route-pending", help="Triage every contact that has no task yet.")
+        actions.add_parser("route-pending", help="Triage every contact awaiting triage now.")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         getattr(self, "handle_" + action.replace("-", "_"))(**options)
@@ -151,22 +149,18 @@ class Command(BaseCommand):
             )
 
     def handle_route_pending(self, **options: Any) -> None:
-        pending = (
-            Contact.objects.filter(task__isnull=True)
-            .exclude(pk__in=RoutingDecision.objects.values("contact_id"))
-            .exclude(pk__in=QueueItem.objects.values("contact_id"))
-            .select_related("party")
-            .order_by("pk")
-        )
+        """The sweep that runs every minute, now, with the running totals as progress."""
         routed = queued = 0
-        for contact in pending.iterator(chunk_size=500):
-            result = services.triage_contact(contact=contact, now=timezone.now())
-            routed += isinstance(result, RoutingDecision)
-            queued += isinstance(result, QueueItem)
-        self.stdout.write(
-            _("Routed automatically: %(routed)d. Queued for staff: %(queued)d.")
-            % {"routed": routed, "queued": queued}
-        )
+        while True:
+            count = services.triage_waiting(now=timezone.now())
+            routed, queued = routed + count.routed, queued + count.queued
+            done = count.triaged < TRIAGE_BATCH
+            (self.stdout if done else self.stderr).write(
+                _("Routed automatically: %(routed)d. Queued for staff: %(queued)d.")
+                % {"routed": routed, "queued": queued}
+            )
+            if done:
+                return
 
 
 def _describe(version: Any) -> str:
