@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 
-from django.db import connections, models, router
+from django.db import connections, router
 from django.db.models import F, QuerySet
 
 from indgang.catalogue.models import KleEntry, Task
+from indgang.common.rows import column as column_of
 from indgang.contacts.models import Contact, Thread
 from indgang.organisation.selectors import Scope
 
@@ -102,10 +103,10 @@ def _task_sql(alias: str) -> str:
     )
 
     def column(table: str, model: type[Task | KleEntry], name: str) -> str:
-        return f"{table}.{quote(_column(model, name))}"
+        return f"{table}.{quote(column_of(model, name))}"
 
-    task_column = quote(_column(link.model, "task"))
-    topic_column = quote(_column(link.model, "kleentry"))
+    task_column = quote(column_of(link.model, "task"))
+    topic_column = quote(column_of(link.model, "kleentry"))
     # Identifiers come from the models' metadata, quoted; the id is a parameter. A task with
     # topics has no NULL-topic row, so ordering by number needs no NULLS FIRST/LAST.
     return (
@@ -117,14 +118,6 @@ def _task_sql(alias: str) -> str:
         f"WHERE {column(task, Task, 'id')} = %s "
         f"ORDER BY {column(topic, KleEntry, 'number')} LIMIT 1"
     )
-
-
-def _column(model: type[models.Model], name: str) -> str:
-    """The database column of one of the model's concrete fields."""
-    field = model._meta.get_field(name)
-    if not isinstance(field, models.Field) or field.column is None:
-        raise TypeError(f"{model.__name__}.{name} is not a column")
-    return field.column
 
 
 def visible_threads(*, scope: Scope) -> QuerySet[Thread]:

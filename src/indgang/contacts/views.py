@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -80,10 +82,16 @@ def front_desk(request: HttpRequest) -> HttpResponse:
 
 @staff_view
 def contact_list(request: HttpRequest) -> HttpResponse:
+    """The register page by page; `?channel=` and `?party=` narrow it (the 360 links the latter)."""
     scope = request_scope(request)
-    channel = request.GET.get("channel", "")
+    filters = {
+        "channel": request.GET.get("channel", "") if request.GET.get("channel") in Channel else "",
+        "party": request.GET.get("party", "") if request.GET.get("party", "").isdigit() else "",
+    }
     contacts = list_contacts_for(
-        scope=scope, channel=channel if channel in Channel.values else None
+        scope=scope,
+        channel=filters["channel"] or None,
+        party_id=int(filters["party"]) if filters["party"] else None,
     )
     page = Paginator(contacts, 50).get_page(request.GET.get("page"))
     log_reads(
@@ -98,5 +106,11 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "contacts/contact_list.html",
-        {"page": page, "rows": rows, "channels": Channel.choices, "channel": channel},
+        {
+            "page": page,
+            "rows": rows,
+            "channels": Channel.choices,
+            **filters,
+            "query": urlencode({name: value for name, value in filters.items() if value}),
+        },
     )

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
-from django.db import connections, models, router
+from django.db import connections, router
 from rest_framework.authtoken.models import Token
 
+from indgang.common.rows import column as column_of
 from indgang.organisation.constants import Role
 from indgang.organisation.models import Department, RoleAssignment, Unit
 
@@ -109,7 +110,7 @@ def _token_owner_sql(alias: str) -> str:
     quote = connections[alias].ops.quote_name
 
     def column(model: type[Token | User | RoleAssignment], name: str) -> str:
-        return f"{quote(model._meta.db_table)}.{quote(_column(model, name))}"
+        return f"{quote(model._meta.db_table)}.{quote(column_of(model, name))}"
 
     # Identifiers come from the models' metadata, quoted; the key is a parameter.
     return (
@@ -124,14 +125,6 @@ def _token_owner_sql(alias: str) -> str:
         f"WHERE {column(Token, 'key')} = %s "
         f"ORDER BY {column(RoleAssignment, 'id')}"
     )
-
-
-def _column(model: type[models.Model], name: str) -> str:
-    """The database column of one of the model's concrete fields."""
-    field = model._meta.get_field(name)
-    if not isinstance(field, models.Field) or field.column is None:
-        raise TypeError(f"{model.__name__}.{name} is not a column")
-    return field.column
 
 
 def list_departments() -> list[Department]:

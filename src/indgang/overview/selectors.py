@@ -19,7 +19,9 @@ from indgang.contacts.selectors import is_redacted, list_contacts_for, with_api_
 from indgang.organisation.selectors import Scope
 from indgang.parties.models import Party
 
-OVERVIEW_CONTACT_LIMIT = 200
+# The newest contacts the 360 shows (a screenful, grouped in threads); the contact register pages
+# through all of a party's contacts (`?party=`).
+OVERVIEW_CONTACT_LIMIT = 50
 M = TypeVar("M", bound=models.Model)
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import cache
 
-from django.db import connections, models, router
+from django.db import connections, router
 
+from indgang.common.rows import column, insert
 from indgang.parties.constants import PartyKind
 from indgang.parties.identifiers import cpr_digest, encrypt_cpr, mask_cpr
 from indgang.parties.models import Party
@@ -31,7 +32,7 @@ def get_or_create_citizen(*, cpr: str, name: str = "") -> Party:
         cpr_encrypted=encrypt_cpr(cpr),
         cpr_masked=mask_cpr(cpr),
     )
-    if _insert_unless_taken(party, unique_field="cpr_digest"):
+    if insert(party, unless_taken="cpr_digest"):
         return party
     return Party.objects.get(cpr_digest=digest)
 
@@ -42,7 +43,7 @@ def get_or_create_company(*, cvr: str, name: str = "") -> Party:
     if party is not None:
         return party
     party = Party(kind=PartyKind.COMPANY, name=name, cvr=cvr)
-    if _insert_unless_taken(party, unique_field="cvr"):
+    if insert(party, unless_taken="cvr"):
         return party
     return Party.objects.get(cvr=cvr)
 
@@ -68,41 +69,9 @@ def _find_sql(alias: str, unique_field: str) -> str:
     columns = ", ".join(
         quote(field.column) for field in Party._meta.concrete_fields if field.name != "created_at"
     )
-    table, column = quote(Party._meta.db_table), quote(_column(Party, unique_field))
+    table, where = quote(Party._meta.db_table), quote(column(Party, unique_field))
     # Identifiers come from the model's metadata, quoted; the value is a parameter.
-    return f"SELECT {columns} FROM {table} WHERE {column} = %s"  # noqa: S608
-
-
-def _insert_unless_taken(party: Party, *, unique_field: str) -> bool:
-    """Insert the new party unless one with the same unique value exists; True if inserted.
-
-    INSERT … ON CONFLICT (field) DO NOTHING RETURNING id, on PostgreSQL and SQLite alike: the
-    values are prepared by the model's own fields, as Model.save() would.
-    """
-    alias = router.db_for_write(Party)
-    connection = connections[alias]
-    quote = connection.ops.quote_name
-    fields = [field for field in Party._meta.concrete_fields if not field.primary_key]
-    values = [
-        field.get_db_prep_save(field.pre_save(party, add=True), connection) for field in fields
-    ]
-    # Identifiers come from the model's metadata, quoted; every value is a parameter.
-    sql = (
-        f"INSERT INTO {quote(Party._meta.db_table)} "  # noqa: S608
-        f"({', '.join(quote(field.column) for field in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))}) "
-        f"ON CONFLICT ({quote(_column(Party, unique_field))}) DO NOTHING "
-        f"RETURNING {quote(Party._meta.pk.column)}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        row = cursor.fetchone()
-    if row is None:
-        return False
-    party.pk = row[0]
-    party._state.adding = False
-    party._state.db = alias
-    return True
+    return f"SELECT {columns} FROM {table} WHERE {where} = %s"  # noqa: S608
 
 
 def get_or_create_citizens(*, cprs: set[str]) -> dict[str, Party]:
@@ -139,14 +108,6 @@ def _in_batches(field: str, values: list[str]) -> list[Party]:
         for start in range(0, len(values), BATCH)
         for party in Party.objects.filter(**{f"{field}__in": values[start : start + BATCH]})
     ]
-
-
-def _column(model: type[models.Model], name: str) -> str:
-    """The database column of one of the model's concrete fields."""
-    field = model._meta.get_field(name)
-    if not isinstance(field, models.Field) or field.column is None:
-        raise TypeError(f"{model.__name__}.{name} is not a column")
-    return field.column
 
 
 def update_party(*, party: Party, name: str, email: str, phone: str, address: str) -> Party:

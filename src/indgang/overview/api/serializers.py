@@ -41,7 +41,12 @@ class PartyOverviewSerializer(serializers.Serializer[Any]):
     party = PartySerializer()
     contact_count = serializers.IntegerField()
     channel_counts = serializers.DictField(child=serializers.IntegerField())
-    truncated = serializers.BooleanField()
+    truncated = serializers.BooleanField(
+        help_text=(
+            "True when the party has more contacts you may see than the newest 50 shown here: "
+            "GET /api/v1/contacts/?party={id} pages through them all."
+        )
+    )
     threads = ThreadViewSerializer(many=True)
 
     def to_representation(self, instance: PartyOverview) -> dict[str, Any]:

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from indgang.audit.models import AccessLogEntry
 from indgang.conftest import CPR_A, ApiFor, Org, RegisterContact, Staff
 from indgang.contacts.constants import Outcome
+from indgang.overview.selectors import OVERVIEW_CONTACT_LIMIT
 
 
 def test_front_line_sees_another_departments_thread_without_its_subject(
@@ -123,3 +127,23 @@ def test_party_lookup_by_exact_cpr_is_logged_and_partial_numbers_are_refused(
     )
     assert unknown.json() == {"count": 0, "results": []}
     assert list(AccessLogEntry.objects.values_list("action", "via")) == [("looked_up", "api")]
+
+
+def test_a_busy_partys_360_shows_the_newest_fifty_and_says_there_are_more(
+    api_for: ApiFor, register: RegisterContact, staff: Staff
+) -> None:
+    start = timezone.now() - dt.timedelta(days=1)
+    contacts = [
+        register(cpr=CPR_A, summary=f"Henvendelse {n}", received_at=start + dt.timedelta(minutes=n))
+        for n in range(OVERVIEW_CONTACT_LIMIT + 1)
+    ]
+    party_id = contacts[0].party_id
+
+    overview = api_for(staff.frontline).get(f"/api/v1/parties/{party_id}/overview/").json()
+
+    shown = [c["id"] for thread in overview["threads"] for c in thread["contacts"]]
+    assert OVERVIEW_CONTACT_LIMIT == 50
+    assert shown == [c.pk for c in reversed(contacts[1:])]
+    assert (overview["contact_count"], overview["truncated"]) == (50, True)
+    everything = api_for(staff.frontline).get(f"/api/v1/contacts/?party={party_id}").json()
+    assert everything["count"] == 51

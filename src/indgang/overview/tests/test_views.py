@@ -3,9 +3,10 @@ from __future__ import annotations
 from django.test import Client
 
 from indgang.audit.models import AccessLogEntry
-from indgang.conftest import CPR_A, PASSWORD, Org, RegisterContact, Staff
+from indgang.conftest import CPR_A, CPR_B, PASSWORD, Org, RegisterContact, Staff
 from indgang.contacts.constants import Outcome
 from indgang.contacts.models import Contact
+from indgang.overview.selectors import OVERVIEW_CONTACT_LIMIT
 from indgang.parties.models import Party
 
 
@@ -131,3 +132,25 @@ def test_catalogue_search_finds_tasks_by_word_and_kle_number(
 
     assert "Tilslutning til fjernvarme" in by_word and "grundvand" not in by_word
     assert "Bortledning af grundvand" in by_number
+
+
+def test_the_360_of_a_busy_party_links_to_all_its_contacts_page_by_page(
+    register: RegisterContact, staff: Staff
+) -> None:
+    for number in range(OVERVIEW_CONTACT_LIMIT + 1):
+        register(cpr=CPR_A, summary=f"Henvendelse nummer {number}")
+    register(cpr=CPR_B, summary="En anden borgers henvendelse")
+    party = Party.objects.get(cpr_masked="010190-xxxx")
+    client = client_for("front")
+
+    overview = client.get(f"/parties/{party.pk}/").content.decode()
+    listed = client.get("/contacts/", {"party": party.pk})
+
+    assert f'href="/contacts/?party={party.pk}"' in overview
+    html = listed.content.decode()
+    assert "51 henvendelser" in html
+    assert "En anden borgers henvendelse" not in html
+    assert f'href="?party={party.pk}&amp;page=2"' in html
+    assert list(
+        AccessLogEntry.objects.filter(action="listed_contacts").values_list("party", flat=True)
+    ) == [party.pk]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -9,18 +10,26 @@ from indgang.parties.identifiers import InvalidIdentifierError, clean_cpr, clean
 from indgang.parties.models import Party
 
 
-def validate_cpr_field(value: str) -> None:
-    try:
-        clean_cpr(value)
-    except InvalidIdentifierError as error:
-        raise serializers.ValidationError(str(error)) from error
+class IdentifierField(serializers.CharField):
+    """A CPR or CVR number as given, checked and cleaned once: its digits, or a Danish error."""
+
+    def __init__(self, *, clean: Callable[[str], str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.clean = clean
+
+    def to_internal_value(self, data: Any) -> str:
+        try:
+            return self.clean(super().to_internal_value(data))
+        except InvalidIdentifierError as error:
+            raise serializers.ValidationError(str(error)) from error
 
 
-def validate_cvr_field(value: str) -> None:
-    try:
-        clean_cvr(value)
-    except InvalidIdentifierError as error:
-        raise serializers.ValidationError(str(error)) from error
+def cpr_field(**kwargs: Any) -> IdentifierField:
+    return IdentifierField(clean=clean_cpr, **kwargs)
+
+
+def cvr_field(**kwargs: Any) -> IdentifierField:
+    return IdentifierField(clean=clean_cvr, **kwargs)
 
 
 class PartySerializer(serializers.ModelSerializer[Party]):
@@ -33,15 +42,10 @@ class PartySerializer(serializers.ModelSerializer[Party]):
 
 
 class PartyLookupSerializer(serializers.Serializer[Any]):
-    cpr = serializers.CharField(required=False, validators=[validate_cpr_field])
-    cvr = serializers.CharField(required=False, validators=[validate_cvr_field])
+    cpr = cpr_field(required=False)
+    cvr = cvr_field(required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if bool(attrs.get("cpr")) == bool(attrs.get("cvr")):
             raise serializers.ValidationError(_("Give exactly one of cpr or cvr."))
-        # The field validators only check; keep the cleaned digits.
-        if attrs.get("cpr"):
-            attrs["cpr"] = clean_cpr(attrs["cpr"])
-        if attrs.get("cvr"):
-            attrs["cvr"] = clean_cvr(attrs["cvr"])
         return attrs
