@@ -35,7 +35,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("indgang.contacts.urls")),
     path("", include("indgang.catalogue.urls")),
-    path("", include("indgang.parties.urls")),
     path("", include("indgang.overview.urls")),
     path("", include("indgang.knowledge.urls")),
     path("", include("indgang.search.urls")),

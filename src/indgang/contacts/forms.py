@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from indgang.catalogue.models import Task
 from indgang.contacts.constants import Channel, Outcome
+from indgang.contacts.models import Thread
 from indgang.knowledge.forms import KnowledgeUsedField
 from indgang.organisation.models import Unit
 from indgang.parties.identifiers import InvalidIdentifierError, parse_identifier
@@ -48,8 +51,21 @@ class FrontDeskContactForm(forms.Form):
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"), required=False, min_value=0, max_value=600
     )
+    thread = forms.ModelChoiceField(
+        label=_("Same matter as"),
+        queryset=Thread.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("Choose one of the citizen's or company's threads.")},
+    )
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
     knowledge_used = KnowledgeUsedField(label=_("The article or guide that helped"), required=False)
+
+    def __init__(self, *args: Any, threads: QuerySet[Thread], **kwargs: Any) -> None:
+        """`threads`: those a new contact of this registrar may join."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["thread"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - narrows the type
+        field.queryset = threads
 
     def clean_identifier(self) -> tuple[str | None, str | None]:
         try:

@@ -128,6 +128,12 @@ def visible_threads(*, scope: Scope) -> QuerySet[Thread]:
     return threads
 
 
+def recent_threads_for(*, scope: Scope, party_id: int, limit: int = 5) -> list[Thread]:
+    """The party's threads a new contact may join, most recently active first."""
+    threads = visible_threads(scope=scope).filter(party_id=party_id)
+    return list(threads.order_by("-last_contact_at", "-pk")[:limit])
+
+
 def is_redacted(*, scope: Scope, contact: Contact) -> bool:
     """Whether the scope sees this contact for routing only, without its content."""
     return not scope.sees_in_full(contact.department_id)

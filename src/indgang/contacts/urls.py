@@ -5,4 +5,5 @@ from indgang.contacts import views
 urlpatterns = [
     path("", views.front_desk, name="front-desk"),
     path("contacts/", views.contact_list, name="contact-list"),
+    path("parties/lookup/", views.party_lookup, name="party-lookup"),
 ]

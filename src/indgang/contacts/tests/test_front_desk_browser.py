@@ -32,7 +32,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-SCREENSHOT = Path(__file__).resolve().parents[4] / "var" / "screenshots" / "front_desk_360.png"
+SCREENSHOTS = Path(__file__).resolve().parents[4] / "var" / "screenshots"
 TIMEOUT_MS = 10_000
 
 EARLIER_SUMMARY = "Spørger om byggetilladelse til carport"
@@ -96,6 +96,10 @@ def test_front_desk_registers_a_call_that_shows_in_the_360(
         card = page.locator("#party-result .party-card")
         expect(card).to_contain_text("Karen Jensen")
         expect(card).to_have_attribute("data-party", str(party.pk))
+        # The call follows up the earlier matter: one keystroke-free choice joins its thread.
+        earlier_thread = page.locator(f"label[data-thread='{earlier.thread_id}'] input")
+        expect(earlier_thread).not_to_be_checked()
+        earlier_thread.check()
 
         page.locator("#id_summary").fill(NEW_SUMMARY)
 
@@ -111,6 +115,8 @@ def test_front_desk_registers_a_call_that_shows_in_the_360(
         phone.check()
         expect(phone).to_be_checked()
 
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "front_desk.png"), full_page=True)
         page.locator(
             f"button[name=outcome][value={Outcome.RESOLVED_AT_FIRST_CONTACT.value}]"
         ).click()
@@ -124,8 +130,7 @@ def test_front_desk_registers_a_call_that_shows_in_the_360(
         expect(phone_calls.filter(has_text=NEW_SUMMARY)).to_have_count(1)
         expect(page.locator("li.contact").filter(has_text=EARLIER_SUMMARY)).to_have_count(1)
 
-        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOT), full_page=True)
+        page.screenshot(path=str(SCREENSHOTS / "front_desk_360.png"), full_page=True)
 
     contacts = list(Contact.objects.filter(party=party).order_by("pk"))
     assert len(contacts) == 2
@@ -136,6 +141,7 @@ def test_front_desk_registers_a_call_that_shows_in_the_360(
     assert new.outcome == Outcome.RESOLVED_AT_FIRST_CONTACT
     assert new.task_id == heating.pk
     assert new.handled_by_id == user.pk
+    assert new.thread_id == earlier.thread_id
     log = AccessLogEntry.objects.filter(party=party, user=user)
     assert log.filter(action=AccessAction.LOOKED_UP).exists()
     assert log.filter(action=AccessAction.VIEWED_OVERVIEW).exists()

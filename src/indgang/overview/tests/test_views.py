@@ -5,7 +5,7 @@ from django.test import Client
 from indgang.audit.models import AccessLogEntry
 from indgang.conftest import CPR_A, CPR_B, PASSWORD, Org, RegisterContact, Staff
 from indgang.contacts.constants import Outcome
-from indgang.contacts.models import Contact
+from indgang.contacts.models import Contact, Thread
 from indgang.overview.selectors import OVERVIEW_CONTACT_LIMIT
 from indgang.parties.models import Party
 
@@ -154,3 +154,64 @@ def test_the_360_of_a_busy_party_links_to_all_its_contacts_page_by_page(
     assert list(
         AccessLogEntry.objects.filter(action="listed_contacts").values_list("party", flat=True)
     ) == [party.pk]
+
+
+def test_the_look_up_offers_the_partys_recent_threads_to_continue(
+    register: RegisterContact, org: Org, staff: Staff
+) -> None:
+    own = register(cpr=CPR_A, party_name="Karen Jensen", summary="Nyt sundhedskort")
+    theirs = register(
+        cpr=CPR_A, unit=org.benefits_unit, outcome=Outcome.FORWARDED, summary="Boligstøtte"
+    )
+
+    html = client_for("front").post("/parties/lookup/", {"identifier": CPR_A}).content.decode()
+
+    assert "Fortsætter den et tidligere forløb?" in html
+    assert html.index(f'value="{theirs.thread_id}"') < html.index(f'value="{own.thread_id}"')
+    assert "Nyt sundhedskort" in html
+    assert "Boligstøtte" not in html and "En anden forvaltnings forløb" in html
+    assert 'value="" checked' in html  # a new matter unless staff choose a thread
+
+
+def test_front_desk_continues_a_chosen_thread(register: RegisterContact, staff: Staff) -> None:
+    earlier = register(cpr=CPR_A, summary="Spørger om fjernvarme")
+
+    response = client_for("front").post(
+        "/",
+        {
+            "identifier": CPR_A,
+            "channel": "email",
+            "summary": "Sender det lovede billede af måleren",
+            "thread": earlier.thread_id,
+            "outcome": "resolved_at_first_contact",
+        },
+    )
+
+    assert response.status_code == 302
+    follow_up = Contact.objects.exclude(pk=earlier.pk).get()
+    assert follow_up.thread_id == earlier.thread_id
+    assert Thread.objects.count() == 1
+
+
+def test_front_desk_refuses_another_partys_thread_and_keeps_the_look_up(
+    register: RegisterContact, staff: Staff
+) -> None:
+    others = register(cpr=CPR_B, summary="En anden borgers sag")
+    register(cpr=CPR_A, party_name="Karen Jensen", summary="Spørger om fjernvarme")
+
+    response = client_for("front").post(
+        "/",
+        {
+            "identifier": CPR_A,
+            "channel": "phone",
+            "summary": "Opfølgning",
+            "thread": others.thread_id,
+            "outcome": "resolved_at_first_contact",
+        },
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Forløbet tilhører en anden borger eller virksomhed." in html
+    assert "Karen Jensen" in html and 'name="thread"' in html
+    assert Contact.objects.count() == 2
