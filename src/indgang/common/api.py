@@ -18,6 +18,15 @@ class Pagination(pagination.PageNumberPagination):
     max_page_size = 500
 
 
+class NewestFirstPagination(pagination.CursorPagination):
+    """Newest first by a position in the list, not a page number: for registers that grow by
+    millions of rows, where counting them for every page would cost more than the page."""
+
+    ordering = ("-received_at", "-id")
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
 class NotFound(exceptions.NotFound):
     default_detail = _("Not found, or you may not see it.")
 

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from indgang.audit.api.serializers import PurposeSerializer, purpose_of
 from indgang.audit.constants import AccessAction, Via
 from indgang.audit.services import log_reads
+from indgang.common.api import NewestFirstPagination
 from indgang.contacts.api.serializers import ContactCreateSerializer, ContactSerializer
 from indgang.contacts.constants import Channel
 from indgang.contacts.models import Contact
@@ -36,6 +37,7 @@ class ContactViewSet(
     """The contact register: every channel in one place."""
 
     serializer_class = ContactSerializer
+    pagination_class = NewestFirstPagination
     lookup_value_regex = r"\d+"
 
     def get_queryset(self) -> Any:
