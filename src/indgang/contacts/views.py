@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from indgang.audit.constants import AccessAction, Purpose, Via
 from indgang.audit.services import log_access, log_reads
+from indgang.common.paging import CappedPaginator
 from indgang.contacts.constants import Channel, Outcome
 from indgang.contacts.forms import FrontDeskContactForm
 from indgang.contacts.models import Thread
@@ -156,7 +156,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         channel=filters["channel"] or None,
         party_id=int(filters["party"]) if filters["party"] else None,
     )
-    page = Paginator(contacts, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(contacts, 50).get_page(request.GET.get("page"))
     log_reads(
         user=acting_user(request),
         party_ids=(contact.party_id for contact in page),
