@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 from rest_framework.authtoken.models import Token
@@ -223,3 +224,12 @@ def celery_workers(
         yield workers
     finally:
         workers.stop()
+
+
+@pytest.fixture
+def administrator(org: Org) -> Client:
+    """A superuser logged in to Django's admin, in Danish."""
+    User.objects.create_superuser("superbruger", "it@example.dk", PASSWORD)
+    client = Client(HTTP_ACCEPT_LANGUAGE="da")
+    assert client.login(username="superbruger", password=PASSWORD)
+    return client

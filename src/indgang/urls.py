@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
@@ -8,6 +9,8 @@ from rest_framework.routers import DefaultRouter
 from indgang.catalogue.api.views import KleTopicViewSet, TaskViewSet
 from indgang.contacts.api.views import ContactViewSet
 from indgang.parties.api.views import PartyViewSet
+
+admin.site.site_header = admin.site.site_title = _("Indgang administration")
 
 router = DefaultRouter()
 router.register("contacts", ContactViewSet, basename="contact")

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import TypeVar
 
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 # Rows a list counts at most: page numbers reach this far, filters narrow the rest.
 COUNT_CAP = 10_000
+M = TypeVar("M", bound=Model)
 
 
-class CappedPaginator(Paginator):  # type: ignore[type-arg]  # generic in the stubs only
+class CappedPaginator(Paginator[M]):
     """Django's paginator, counting at most `cap` rows.
 
     Counting a whole register for every page would cost more than the page itself; counting up
@@ -20,7 +21,7 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]  # generic in the st
     list's filters find older rows.
     """
 
-    def __init__(self, rows: QuerySet[Any], per_page: int, *, cap: int = COUNT_CAP) -> None:
+    def __init__(self, rows: QuerySet[M], per_page: int, *, cap: int = COUNT_CAP) -> None:
         super().__init__(rows, per_page)
         self.rows, self.cap = rows, cap
 

@@ -5,8 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 
 from indgang.conf.env import config, config_bool, config_list
+
+# Lets generic classes such as ModelAdmin[Model] be subscripted at run time, as the type
+# stubs declare them.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from indgang.conftest import Org
+from indgang.deadlines.models import ClosedDate, DeadlineRule, MunicipalCalendar
+
+PAGES = [
+    "/admin/deadlines/municipalcalendar/",
+    "/admin/deadlines/deadlinerule/",
+    "/admin/deadlines/deadlinerule/add/",
+]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_the_admin_lists_and_adds_rules_and_calendars(administrator: Client, page: str) -> None:
+    assert administrator.get(page).status_code == 200
+
+
+def test_an_administrator_closes_the_town_hall_for_a_day_in_the_admin(
+    administrator: Client, org: Org
+) -> None:
+    calendar = MunicipalCalendar.objects.create(municipality=org.frontline_dept.municipality)
+
+    response = administrator.post(
+        f"/admin/deadlines/municipalcalendar/{calendar.pk}/change/",
+        {
+            "municipality": org.frontline_dept.municipality_id,
+            "closing_days": '["grundlovsdag"]',
+            "opening_hours": '{"0": ["08:00", "15:00"]}',
+            "closed_dates-TOTAL_FORMS": "1",
+            "closed_dates-INITIAL_FORMS": "0",
+            "closed_dates-0-date": "2026-12-28",
+            "closed_dates-0-reason": "Flytning",
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert list(ClosedDate.objects.values_list("date", "reason")) == [
+        (dt.date(2026, 12, 28), "Flytning")
+    ]
+    assert DeadlineRule.objects.count() == 0
