@@ -3,9 +3,19 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from indgang.deadlines.constants import StopEvent
+from indgang.deadlines.constants import DeadlineKind, StopEvent
 
 LOCAL_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class StartForm(forms.Form):
+    """A promise made on a contact: the rule for its kind gives the due date unless one is set."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=DeadlineKind.choices)
+    due_at = forms.DateTimeField(label=_("Due (optional)"), widget=LOCAL_DATETIME, required=False)
+    length = forms.IntegerField(
+        label=_("Length in days (optional)"), min_value=1, max_value=3650, required=False
+    )
 
 
 class ReasonForm(forms.Form):

@@ -9,6 +9,8 @@ from django.contrib.auth.models import User
 from django.db.models import Case, Count, Q, QuerySet, Value, When
 
 from indgang.common.workdays import DEFAULT_CALENDAR, ClosingDay, WorkCalendar
+from indgang.contacts.models import Contact
+from indgang.contacts.selectors import visible_contacts
 from indgang.deadlines.constants import DeadlineKind, DeadlineStatus
 from indgang.deadlines.models import Deadline, MunicipalCalendar, Notification
 from indgang.organisation.constants import Role
@@ -37,6 +39,16 @@ def calendar_for(*, municipality_id: int | None) -> WorkCalendar:
             for opens, closes in configured.opening_hours
         ),
     )
+
+
+def get_contact_for_new_deadline(*, scope: Scope, contact_id: int) -> Contact:
+    """The contact, if the scope may start a clock on it: one it sees in full (the front line
+    routes other departments' contacts, but their promises are kept there). Raises
+    Contact.DoesNotExist otherwise, as for a contact that does not exist."""
+    contact = visible_contacts(scope=scope).get(pk=contact_id)
+    if not scope.sees_in_full(contact.department_id):
+        raise Contact.DoesNotExist
+    return contact
 
 
 def visible_deadlines(*, scope: Scope, user: User) -> QuerySet[Deadline]:

@@ -8,6 +8,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("deadlines/overdue/", views.overdue, name="overdue-deadlines"),
     path("deadlines/<int:deadline_id>/", views.deadline_detail, name="deadline-detail"),
     path(
+        "contacts/<int:contact_id>/deadlines/",
+        views.start_contact_deadline,
+        name="start-contact-deadline",
+    ),
+    path(
         "deadlines/<int:deadline_id>/<slug:verb>/",
         views.deadline_action,
         name="deadline-action",

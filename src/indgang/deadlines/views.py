@@ -12,11 +12,13 @@ from django.views.decorators.http import require_POST
 
 from indgang.audit.constants import AccessAction, Purpose, Via
 from indgang.audit.services import log_reads
+from indgang.contacts.models import Contact
 from indgang.deadlines.constants import DeadlineKind, StopEvent
-from indgang.deadlines.forms import CompleteForm, ExtendForm, NoticeForm, ReasonForm
+from indgang.deadlines.forms import CompleteForm, ExtendForm, NoticeForm, ReasonForm, StartForm
 from indgang.deadlines.models import Deadline
 from indgang.deadlines.selectors import (
     count_overdue,
+    get_contact_for_new_deadline,
     get_deadline_for,
     list_deadlines_for,
     list_notifications_for,
@@ -28,6 +30,7 @@ from indgang.deadlines.services import (
     mark_notifications_read,
     record_notice,
     resume_deadline,
+    start_deadline,
     suspend_deadline,
 )
 from indgang.organisation.decorators import staff_view
@@ -162,9 +165,7 @@ def deadline_action(request: HttpRequest, deadline_id: int, verb: str) -> HttpRe
     deadline = _get(request, deadline_id)
     form = ACTIONS[verb](request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        _report(request, form)
         return redirect("deadline-detail", deadline_id=deadline.pk)
     data = form.cleaned_data
     by, now = acting_user(request), timezone.now()
@@ -195,3 +196,43 @@ def deadline_action(request: HttpRequest, deadline_id: int, verb: str) -> HttpRe
     else:
         messages.success(request, _("The deadline is updated."))
     return redirect("deadline-detail", deadline_id=deadline.pk)
+
+
+@staff_view
+@require_POST
+def start_contact_deadline(request: HttpRequest, contact_id: int) -> HttpResponse:
+    """Start a deadline on a contact from its 360: a call-back, aktindsigt or complaint."""
+    try:
+        contact = get_contact_for_new_deadline(scope=request_scope(request), contact_id=contact_id)
+    except Contact.DoesNotExist:
+        raise Http404 from None
+    form = StartForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            deadline = start_deadline(
+                kind=DeadlineKind(data["kind"]),
+                contact=contact,
+                by=acting_user(request),
+                now=timezone.now(),
+                due_at=data["due_at"],
+                length=data["length"],
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The deadline is started."))
+            return redirect("deadline-detail", deadline_id=deadline.pk)
+    else:
+        _report(request, form)
+    if contact.party_id is None:
+        return redirect("contact-list")
+    return redirect("party-overview", party_id=contact.party_id)
+
+
+def _report(request: HttpRequest, form: forms.Form) -> None:
+    """A refused form's errors as messages on the page the user returns to."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, str(error))

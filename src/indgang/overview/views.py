@@ -8,6 +8,7 @@ from indgang.audit.constants import Purpose, Via
 from indgang.audit.selectors import read_access_log
 from indgang.contacts.constants import Channel
 from indgang.contacts.selectors import is_redacted
+from indgang.deadlines.constants import DeadlineKind
 from indgang.deadlines.selectors import deadlines_by_contact
 from indgang.journal.selectors import journal_entries_by_thread
 from indgang.organisation.decorators import staff_view
@@ -54,6 +55,7 @@ def party_overview(request: HttpRequest, party_id: int) -> HttpResponse:
                 thread_ids=[view.thread.pk for view in overview.threads if view.subject_visible]
             ),
             "now": timezone.now(),
+            "deadline_kinds": DeadlineKind.choices,
         },
     )
 

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
-from indgang.contacts.selectors import visible_contacts
+from indgang.contacts.models import Contact
 from indgang.deadlines.api.serializers import (
     CompleteSerializer,
     DeadlineCreateSerializer,
@@ -30,7 +30,12 @@ from indgang.deadlines.api.serializers import (
 )
 from indgang.deadlines.constants import DeadlineKind, StopEvent
 from indgang.deadlines.models import Deadline
-from indgang.deadlines.selectors import count_overdue, list_deadlines_for, list_notifications_for
+from indgang.deadlines.selectors import (
+    count_overdue,
+    get_contact_for_new_deadline,
+    list_deadlines_for,
+    list_notifications_for,
+)
 from indgang.deadlines.services import (
     complete_deadline,
     extend_deadline,
@@ -94,19 +99,19 @@ class DeadlineViewSet(
     def create(self, request: Request) -> Response:
         """Start a deadline on a contact you may see in full."""
         data = _valid(DeadlineCreateSerializer, request)
-        scope = request_scope(request)
-        contact = data["contact"]
-        if not visible_contacts(scope=scope).filter(
-            pk=contact.pk
-        ).exists() or not scope.sees_in_full(contact.department_id):
+        try:
+            contact = get_contact_for_new_deadline(
+                scope=request_scope(request), contact_id=data["contact"].pk
+            )
+        except Contact.DoesNotExist:
             raise ValidationError(
                 {
                     "contact": DeadlineCreateSerializer()
                     .fields["contact"]
                     .error_messages["does_not_exist"]
-                    .format(pk_value=contact.pk)
+                    .format(pk_value=data["contact"].pk)
                 }
-            )
+            ) from None
         deadline = start_deadline(
             kind=DeadlineKind(data["kind"]),
             contact=contact,

@@ -8,7 +8,7 @@ from django.test import Client
 
 from indgang.audit.models import AccessLogEntry
 from indgang.common.workdays import COPENHAGEN
-from indgang.conftest import CPR_A, PASSWORD, RegisterContact, Staff
+from indgang.conftest import CPR_A, PASSWORD, Org, RegisterContact, Staff
 from indgang.contacts.constants import Outcome
 from indgang.deadlines.constants import DeadlineStatus
 from indgang.deadlines.models import Deadline, DeadlineChange
@@ -130,3 +130,49 @@ def test_the_360_shows_a_contacts_open_deadline(staff: Staff, overdue_callback: 
 
     assert f'href="/deadlines/{overdue_callback.pk}/"' in html
     assert "Opringning: " in html
+
+
+def test_staff_start_an_aktindsigt_on_a_contact_from_its_360(
+    register: RegisterContact, staff: Staff
+) -> None:
+    contact = register(cpr=CPR_A, received_at=WEDNESDAY, summary="Beder om aktindsigt i sagen")
+    client = client_for(staff.frontline)
+    assert f'action="/contacts/{contact.pk}/deadlines/"' in client.get(
+        f"/parties/{contact.party_id}/"
+    ).content.decode()
+
+    response = client.post(f"/contacts/{contact.pk}/deadlines/", {"kind": "aktindsigt"})
+
+    deadline = Deadline.objects.get(contact=contact)
+    assert response["Location"] == f"/deadlines/{deadline.pk}/"
+    # Seven working days from Wednesday 18 November 15:40: Friday 27 November.
+    assert deadline.due_at.astimezone(COPENHAGEN) == WEDNESDAY + dt.timedelta(days=9)
+    assert deadline.changes.get().by == staff.frontline
+
+
+def test_a_deadline_on_another_departments_contact_cannot_be_started(
+    register: RegisterContact, staff: Staff, org: Org
+) -> None:
+    theirs = register(cpr=CPR_A, unit=org.benefits_unit, outcome=Outcome.FORWARDED)
+
+    html = client_for(staff.frontline).get(f"/parties/{theirs.party_id}/").content.decode()
+    response = client_for(staff.frontline).post(
+        f"/contacts/{theirs.pk}/deadlines/", {"kind": "aktindsigt"}
+    )
+
+    assert "/deadlines/" not in html.split("Forløb", 1)[1]
+    assert response.status_code == 404
+    assert Deadline.objects.count() == 0
+
+
+def test_a_bad_start_is_refused_in_danish_and_starts_nothing(
+    register: RegisterContact, staff: Staff
+) -> None:
+    contact = register(cpr=CPR_A, summary="Klage over afgørelsen")
+
+    response = client_for(staff.frontline).post(
+        f"/contacts/{contact.pk}/deadlines/", {"kind": "complaint", "length": "0"}, follow=True
+    )
+
+    assert "Denne værdi skal være større end eller lig 1." in response.content.decode()
+    assert Deadline.objects.count() == 0
