@@ -137,9 +137,10 @@ def test_staff_start_an_aktindsigt_on_a_contact_from_its_360(
 ) -> None:
     contact = register(cpr=CPR_A, received_at=WEDNESDAY, summary="Beder om aktindsigt i sagen")
     client = client_for(staff.frontline)
-    assert f'action="/contacts/{contact.pk}/deadlines/"' in client.get(
-        f"/parties/{contact.party_id}/"
-    ).content.decode()
+    assert (
+        f'action="/contacts/{contact.pk}/deadlines/"'
+        in client.get(f"/parties/{contact.party_id}/").content.decode()
+    )
 
     response = client.post(f"/contacts/{contact.pk}/deadlines/", {"kind": "aktindsigt"})
 
