@@ -12,12 +12,12 @@ Pure: no database access; the services feed it documents and store its state.
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import chain
 from typing import Any
 
-import joblib
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction import FeatureHasher
@@ -25,7 +25,8 @@ from sklearn.preprocessing import normalize as _sklearn_normalize
 
 from indgang.common.danish import stem, words
 
-STATE_FORMAT = 1
+# 2: a NumPy archive of plain arrays (1 was a joblib pickle, converted by a migration).
+STATE_FORMAT = 2
 FEATURES = 2**20
 # A whole-word stem says more than one of the word's character n-grams.
 STEM_WEIGHT = 3.0
@@ -413,42 +414,59 @@ def _prune(matrix: sp.csr_matrix, keep: int) -> sp.csr_matrix:
 
 
 def dump_state(state: ModelState) -> bytes:
+    """The state as a compressed NumPy archive of plain arrays: no pickle, so loading a stored
+    version can never run code, whoever could write to the database."""
+    arrays: dict[str, Any] = {
+        "format": np.array(STATE_FORMAT),
+        "routes": np.array([(r.task_id, r.topic_id) for r in state.routes], dtype=np.int64),
+        "counts": state.counts,
+        "active": state.active,
+        "last_example_id": np.array(state.last_example_id, dtype=np.int64),
+        "meta": np.array(json.dumps(state.meta)),
+    }
+    for name in ("cold", "sums"):
+        matrix = sp.csr_matrix(getattr(state, name))
+        arrays |= {
+            f"{name}_data": matrix.data,
+            f"{name}_indices": matrix.indices,
+            f"{name}_indptr": matrix.indptr,
+            f"{name}_shape": np.array(matrix.shape, dtype=np.int64),
+        }
+    for name in ("cold_df", "history_df"):
+        vector = getattr(state, name)
+        (nonzero,) = np.nonzero(vector)
+        arrays |= {f"{name}_at": nonzero, f"{name}_values": vector[nonzero]}
     buffer = io.BytesIO()
-    joblib.dump(
-        {
-            "format": STATE_FORMAT,
-            "routes": np.array([(r.task_id, r.topic_id) for r in state.routes], dtype=np.int64),
-            "cold": state.cold,
-            "sums": state.sums,
-            "counts": state.counts,
-            "cold_df": sp.csr_matrix(state.cold_df),
-            "history_df": sp.csr_matrix(state.history_df),
-            "active": state.active,
-            "last_example_id": state.last_example_id,
-            "meta": state.meta,
-        },
-        buffer,
-        compress=3,
-    )
+    np.savez_compressed(buffer, allow_pickle=False, **arrays)
     return buffer.getvalue()
 
 
 def load_state(data: bytes) -> ModelState:
-    """Read a stored version (written by this application into its own database)."""
-    stored = joblib.load(io.BytesIO(data))
-    if stored.get("format") != STATE_FORMAT:
-        raise ValueError("Unknown triage model format.")
-    return ModelState(
-        routes=[Route(int(task), int(topic)) for task, topic in stored["routes"]],
-        cold=stored["cold"],
-        sums=stored["sums"],
-        counts=stored["counts"],
-        cold_df=np.asarray(stored["cold_df"].todense()).ravel(),
-        history_df=np.asarray(stored["history_df"].todense()).ravel(),
-        active=stored["active"],
-        last_example_id=int(stored["last_example_id"]),
-        meta=dict(stored["meta"]),
-    )
+    """Read a stored version; refuses anything but plain arrays (`allow_pickle=False`)."""
+    with np.load(io.BytesIO(data), allow_pickle=False) as stored:
+        if "format" not in stored.files or int(stored["format"]) != STATE_FORMAT:
+            raise ValueError("Unknown triage model format.")
+
+        def matrix(name: str) -> sp.csr_matrix:
+            parts = (stored[f"{name}_data"], stored[f"{name}_indices"], stored[f"{name}_indptr"])
+            return sp.csr_matrix(parts, shape=tuple(stored[f"{name}_shape"]))
+
+        def frequencies(name: str) -> np.ndarray[Any, Any]:
+            vector = np.zeros(FEATURES, dtype=np.float32)
+            vector[stored[f"{name}_at"]] = stored[f"{name}_values"]
+            return vector
+
+        return ModelState(
+            routes=[Route(int(task), int(topic)) for task, topic in stored["routes"]],
+            cold=matrix("cold"),
+            sums=matrix("sums"),
+            counts=stored["counts"],
+            cold_df=frequencies("cold_df"),
+            history_df=frequencies("history_df"),
+            active=stored["active"],
+            last_example_id=int(stored["last_example_id"]),
+            meta=dict(json.loads(str(stored["meta"]))),
+        )
 
 
 def kle_prefix(number: str, level: str) -> str:

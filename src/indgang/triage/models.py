@@ -22,7 +22,8 @@ class ModelVersion(models.Model):
     metrics = models.JSONField(_("metrics"), default=dict, blank=True)
     duration_seconds = models.FloatField(_("training time (seconds)"), default=0.0)
     size_bytes = models.PositiveIntegerField(_("size (bytes)"), default=0)
-    # The learning.ModelState, written by joblib; emptied for old versions (KEPT_VERSIONS).
+    # The learning.ModelState as a NumPy archive of plain arrays (no pickle); emptied for old
+    # versions (KEPT_VERSIONS).
     state = models.BinaryField(_("state"), editable=False)
 
     class Meta:

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import pickle
+from typing import Any
+
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -163,3 +167,27 @@ def test_routes_of_an_inactive_task_are_never_suggested() -> None:
     ranked = Predictor(state).rank(Document("rotter i haven"))
 
     assert all(scored.route.task_id != 1 for scored in ranked)
+
+
+EXPLOITED: list[str] = []
+
+
+def _exploit() -> None:
+    EXPLOITED.append("ran")
+
+
+class _Payload:
+    """What a pickle can do when loaded: call any importable function."""
+
+    def __reduce__(self) -> tuple[Any, tuple[()]]:
+        return (_exploit, ())
+
+
+def test_a_stored_state_is_never_unpickled() -> None:
+    payload = pickle.dumps({"format": 2, "routes": _Payload()})  # noqa: S301 - the attack
+
+    with pytest.raises(ValueError, match="pickled"):
+        load_state(payload)
+
+    assert EXPLOITED == []
+    assert dump_state(cold_start(DOCUMENTS)).startswith(b"PK")  # a zip of .npy arrays
