@@ -204,3 +204,11 @@ def working_days_in(
             days.append(day)
         day += dt.timedelta(days=1)
     return days
+
+
+def day_range(start: dt.date, end: dt.date, *, zone: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
+    """From the start of day `start` to the end of day `end` in `zone`: [from, to)."""
+    return (
+        dt.datetime.combine(start, dt.time.min, tzinfo=zone),
+        dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone),
+    )

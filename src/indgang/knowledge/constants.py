@@ -32,3 +32,6 @@ GUIDE_FIELDS = (
     "when_to_forward",
     "forward_to",
 )
+
+# The straksafklaring report's default period: the last 30 days, today included.
+REPORT_DAYS = 30

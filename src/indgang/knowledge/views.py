@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indgang.catalogue.models import Task
+from indgang.common.workdays import day_range
+from indgang.knowledge.constants import REPORT_DAYS
 from indgang.knowledge.forms import ArticleForm, GuideForm, ReportForm, format_links
 from indgang.knowledge.models import Article
 from indgang.knowledge.selectors import (
@@ -26,8 +28,6 @@ from indgang.knowledge.selectors import (
 from indgang.knowledge.services import create_article, save_guide, update_article
 from indgang.organisation.decorators import staff_view
 from indgang.organisation.requests import acting_user, request_scope
-
-REPORT_DAYS = 30
 
 
 def _show_errors(form: Form, error: ValidationError) -> None:
@@ -211,15 +211,6 @@ def stale_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def day_range(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """From the start of `start` to the end of `end`, in the municipality's time zone."""
-    zone = timezone.get_current_timezone()
-    return (
-        dt.datetime.combine(start, dt.time.min, tzinfo=zone),
-        dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone),
-    )
-
-
 @staff_view
 def report(request: HttpRequest) -> HttpResponse:
     """Resolution at first contact per task, and the share where the knowledge base helped."""
@@ -229,7 +220,7 @@ def report(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         start = form.cleaned_data["received_from"] or start
         end = form.cleaned_data["received_to"] or end
-    received_from, received_to = day_range(start, end)
+    received_from, received_to = day_range(start, end, zone=timezone.get_current_timezone())
     rows, total = straksafklaring_report(
         scope=request_scope(request), received_from=received_from, received_to=received_to
     )

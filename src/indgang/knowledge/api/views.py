@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from indgang.catalogue.models import Task
+from indgang.common.workdays import day_range
 from indgang.contacts.selectors import visible_contacts
 from indgang.knowledge.api.serializers import (
     ArticleSerializer,
@@ -25,6 +26,7 @@ from indgang.knowledge.api.serializers import (
     ReportSerializer,
     RevisionSerializer,
 )
+from indgang.knowledge.constants import REPORT_DAYS
 from indgang.knowledge.models import Article
 from indgang.knowledge.selectors import (
     get_guide_for_task,
@@ -39,7 +41,6 @@ from indgang.knowledge.services import (
     save_guide,
     update_article,
 )
-from indgang.knowledge.views import REPORT_DAYS, day_range
 from indgang.organisation.requests import acting_user, request_scope
 
 
@@ -180,7 +181,7 @@ class ReportView(APIView):
             "received_from", today - dt.timedelta(days=REPORT_DAYS - 1)
         )
         end: dt.date = filters.validated_data.get("received_to", today)
-        received_from, received_to = day_range(start, end)
+        received_from, received_to = day_range(start, end, zone=timezone.get_current_timezone())
         rows, total = straksafklaring_report(
             scope=request_scope(request), received_from=received_from, received_to=received_to
         )
