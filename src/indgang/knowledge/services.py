@@ -8,10 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mass_mail
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from indgang.catalogue.models import KleEntry, Task
@@ -20,7 +23,7 @@ from indgang.knowledge.constants import ARTICLE_FIELDS, GUIDE_FIELDS, Audience
 from indgang.knowledge.models import Article, Guide, KnowledgeUse, Revision, StaleFlag
 from indgang.knowledge.selectors import list_stale_articles
 from indgang.organisation.models import Unit
-from indgang.organisation.selectors import Scope
+from indgang.organisation.selectors import Scope, unit_managers
 from indgang.search.services import index_article, index_tasks
 
 logger = logging.getLogger(__name__)
@@ -281,7 +284,38 @@ def flag_stale_articles(*, today: dt.date, now: dt.datetime) -> int:
             flag.review_on,
             flag.unit_id,
         )
+    _tell_unit_managers(new)
     return len(new)
+
+
+def _tell_unit_managers(flags: Sequence[StaleFlag]) -> int:
+    """E-mail each manager of the units flagged the titles of their new articles to review: one
+    e-mail per manager. Managers without an e-mail address see them in the knowledge base."""
+    titles = dict(
+        Article.objects.filter(pk__in=[f.article_id for f in flags]).values_list("pk", "title")
+    )
+    managers = unit_managers(unit_ids={flag.unit_id for flag in flags})
+    recipients: dict[str, list[str]] = {}
+    for flag in flags:
+        for manager in managers.get(flag.unit_id, []):
+            if manager.email:
+                recipients.setdefault(manager.email, []).append(titles[flag.article_id])
+    with translation.override(settings.LANGUAGE_CODE):
+        messages = [
+            (
+                _("Indgang: articles to review"),
+                "\n".join(
+                    [
+                        _("These articles in the knowledge base have passed their review date:"),
+                        *(f"- {title}" for title in sorted(articles)),
+                    ]
+                ),
+                settings.DEFAULT_FROM_EMAIL,
+                [email],
+            )
+            for email, articles in sorted(recipients.items())
+        ]
+    return send_mass_mail(messages, fail_silently=False) if messages else 0
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -133,3 +133,20 @@ def list_departments() -> list[Department]:
 
 def list_units() -> list[Unit]:
     return list(Unit.objects.select_related("department").order_by("department__name", "name"))
+
+
+def unit_managers(*, unit_ids: Collection[int]) -> dict[int, list[User]]:
+    """The active managers of each unit: those whose manager role names the unit or its whole
+    department, by user id."""
+    departments = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "department_id"))
+    assignments = RoleAssignment.objects.filter(
+        role=Role.MANAGER, user__is_active=True, department_id__in=set(departments.values())
+    ).select_related("user")
+    managers: dict[int, dict[int, User]] = {unit_id: {} for unit_id in departments}
+    for assignment in assignments:
+        for unit_id, department_id in departments.items():
+            if assignment.department_id == department_id and assignment.unit_id in (None, unit_id):
+                managers[unit_id][assignment.user_id] = assignment.user
+    return {
+        unit_id: sorted(users.values(), key=lambda u: u.pk) for unit_id, users in managers.items()
+    }

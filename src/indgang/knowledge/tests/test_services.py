@@ -3,7 +3,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.utils import translation
 
 from indgang.catalogue.models import KleEntry, Task
@@ -23,7 +25,9 @@ from indgang.knowledge.services import (
     update_article,
 )
 from indgang.knowledge.tests.fixtures import NOW, MakeArticle
+from indgang.organisation.constants import Role
 from indgang.organisation.selectors import get_scope
+from indgang.organisation.services import ensure_staff_user
 from indgang.search.selectors import search
 
 pytestmark = pytest.mark.django_db
@@ -268,6 +272,33 @@ def test_stale_articles_are_flagged_to_their_owner_unit_once(
         NOW,
     )
     assert list(list_stale_articles(today=today)) == [stale]
+
+
+def test_the_owner_units_managers_are_e_mailed_the_articles_to_review_once(
+    make_article: MakeArticle, org: Org, staff: Staff, mailoutbox: list[EmailMessage]
+) -> None:
+    manager = ensure_staff_user(
+        username="byggeleder",
+        password="leder-password-1",  # noqa: S106 - a test user
+        full_name="Bygge Leder",
+        roles=[(Role.MANAGER, org.building_dept, None)],
+    )
+    User.objects.filter(pk=manager.pk).update(email="leder@example.dk")
+    User.objects.filter(pk=staff.manager.pk).update(email="kbs-leder@example.dk")
+    make_article(now=NOW, title="Carport", review_on=dt.date(2026, 3, 10))
+    make_article(now=NOW, title="Affaldssortering", review_on=dt.date(2026, 3, 9))
+
+    flag_stale_articles(today=dt.date(2026, 3, 11), now=NOW)
+    flag_stale_articles(today=dt.date(2026, 3, 11), now=NOW + dt.timedelta(hours=1))
+
+    assert [(m.to, m.subject) for m in mailoutbox] == [
+        (["leder@example.dk"], "Indgang: artikler til gennemsyn")
+    ]
+    assert mailoutbox[0].body.splitlines() == [
+        "Disse artikler i vidensbasen har passeret deres dato for gennemsyn:",
+        "- Affaldssortering",
+        "- Carport",
+    ]
 
 
 def test_an_article_is_not_stale_on_its_review_date(make_article: MakeArticle) -> None:
