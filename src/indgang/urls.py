@@ -7,6 +7,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
 from indgang.catalogue.api.views import KleTopicViewSet, TaskViewSet
+from indgang.common.views import health
 from indgang.contacts.api.views import ContactViewSet
 from indgang.parties.api.views import PartyViewSet
 
@@ -32,6 +33,7 @@ urlpatterns = [
         SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[AllowAny]),
         name="api-docs",
     ),
+    path("health/", health, name="health"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -7,6 +7,8 @@ SECURE_SSL_REDIRECT = config_bool(
     "INDGANG_SECURE_SSL_REDIRECT", True, help="Redirect http to https (off behind a TLS proxy)."
 )
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The load balancer polls the health check over plain http, behind its TLS.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = 31536000
