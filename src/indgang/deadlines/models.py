@@ -1,10 +1,14 @@
+import datetime as dt
+from typing import Any
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from indgang.catalogue.models import Task
-from indgang.common.workdays import DEFAULT_CLOSING_DAYS, DEFAULT_OPENING_HOURS
+from indgang.common.workdays import DEFAULT_CLOSING_DAYS, DEFAULT_OPENING_HOURS, ClosingDay
 from indgang.contacts.models import Contact, Thread
 from indgang.deadlines.constants import (
     DEFAULT_REMINDER_LEAD_HOURS,
@@ -30,6 +34,28 @@ def default_opening_hours() -> list[list[str]]:
     ]
 
 
+def validate_closing_days(value: object) -> None:
+    """A list of ClosingDay codes, as the calendar reads them (the admin edits them as JSON)."""
+    codes = sorted(day.value for day in ClosingDay)
+    if not isinstance(value, list) or any(code not in codes for code in value):
+        raise ValidationError(
+            _("List the closing days as codes among: %(codes)s.") % {"codes": ", ".join(codes)}
+        )
+
+
+def validate_opening_hours(value: Any) -> None:
+    """Five [opens, closes] pairs, Monday to Friday, "HH:MM", each opening before it closes."""
+    try:
+        hours = [(dt.time.fromisoformat(o), dt.time.fromisoformat(c)) for o, c in value]
+    except (TypeError, ValueError):
+        hours = []
+    if len(hours) != len(DEFAULT_OPENING_HOURS) or any(opens >= closes for opens, closes in hours):
+        raise ValidationError(
+            _("Give the opening hours Monday to Friday as five pairs, e.g. %(example)s.")
+            % {"example": '[["08:00", "15:00"], …]'}
+        )
+
+
 class MunicipalCalendar(models.Model):
     """A municipality's closing days and opening hours, on top of the public holidays."""
 
@@ -37,9 +63,13 @@ class MunicipalCalendar(models.Model):
         Municipality, on_delete=models.CASCADE, related_name="calendar"
     )
     # Codes of indgang.common.workdays.ClosingDay.
-    closing_days = models.JSONField(_("closing days"), default=default_closing_days)
+    closing_days = models.JSONField(
+        _("closing days"), default=default_closing_days, validators=[validate_closing_days]
+    )
     # Monday to Friday: [["09:00", "15:00"], ...].
-    opening_hours = models.JSONField(_("opening hours"), default=default_opening_hours)
+    opening_hours = models.JSONField(
+        _("opening hours"), default=default_opening_hours, validators=[validate_opening_hours]
+    )
 
     class Meta:
         verbose_name = _("municipal calendar")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from django.test import Client
 
@@ -17,8 +18,8 @@ def test_an_administrator_closes_the_town_hall_for_a_day_in_the_admin(
         f"/admin/deadlines/municipalcalendar/{calendar.pk}/change/",
         {
             "municipality": org.frontline_dept.municipality_id,
-            "closing_days": '["grundlovsdag"]',
-            "opening_hours": '{"0": ["08:00", "15:00"]}',
+            "closing_days": '["constitution_day"]',
+            "opening_hours": json.dumps([["08:00", "15:00"]] * 4 + [["08:00", "13:00"]]),
             "closed_dates-TOTAL_FORMS": "1",
             "closed_dates-INITIAL_FORMS": "0",
             "closed_dates-0-date": "2026-12-28",
@@ -31,3 +32,28 @@ def test_an_administrator_closes_the_town_hall_for_a_day_in_the_admin(
         (dt.date(2026, 12, 28), "Flytning")
     ]
     assert DeadlineRule.objects.count() == 0
+
+
+def test_the_admin_refuses_a_calendar_the_deadlines_cannot_read(
+    administrator: Client, org: Org
+) -> None:
+    calendar = MunicipalCalendar.objects.create(municipality=org.frontline_dept.municipality)
+    before = (calendar.closing_days, calendar.opening_hours)
+
+    response = administrator.post(
+        f"/admin/deadlines/municipalcalendar/{calendar.pk}/change/",
+        {
+            "municipality": org.frontline_dept.municipality_id,
+            "closing_days": '["grundlovsdag"]',
+            "opening_hours": '{"mandag": ["08:00", "15:00"]}',
+            "closed_dates-TOTAL_FORMS": "0",
+            "closed_dates-INITIAL_FORMS": "0",
+        },
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Angiv lukkedagene som koder blandt: christmas_eve, constitution_day" in html
+    assert "Angiv åbningstiderne mandag til fredag som fem par" in html
+    calendar.refresh_from_db()
+    assert (calendar.closing_days, calendar.opening_hours) == before
