@@ -147,6 +147,7 @@ def test_the_360_of_a_busy_party_links_to_all_its_contacts_page_by_page(
     listed = client.get("/contacts/", {"party": party.pk})
 
     assert f'href="/contacts/?party={party.pk}"' in overview
+    assert "De 50 nyeste henvendelser" in overview
     html = listed.content.decode()
     assert "51 henvendelser" in html
     assert "En anden borgers henvendelse" not in html
