@@ -601,34 +601,41 @@ def send_digest(*, now: dt.datetime) -> int:
     The owner gets their overdue deadlines and those due by the end of the next working day;
     a manager also gets the count of overdue deadlines in the units they manage.
     """
-    calendar = calendar_for(municipality_id=None)
-    local_day = now.astimezone(calendar.time_zone).date()
+    local_day = now.astimezone(calendar_for(municipality_id=None).time_zone).date()
     with transaction.atomic():
         run, created = DigestRun.objects.get_or_create(day=local_day, defaults={"started_at": now})
         if not created:
             return 0
-        run.emails = _send_digest(now=now, local_day=local_day, calendar=calendar)
+        run.emails = _send_digest(now=now, local_day=local_day)
         run.save(update_fields=["emails"])
         return run.emails
 
 
-def _send_digest(*, now: dt.datetime, local_day: dt.date, calendar: WorkCalendar) -> int:
-    horizon = dt.datetime.combine(
-        next_working_day(local_day, calendar=calendar) + dt.timedelta(days=1),
-        dt.time(),
-        calendar.time_zone,
-    )
+def _send_digest(*, now: dt.datetime, local_day: dt.date) -> int:
     open_deadlines = Deadline.objects.filter(status=DeadlineStatus.OPEN)
+    owned = open_deadlines.filter(owner__isnull=False)
     lines: dict[int, DigestLine] = defaultdict(lambda: DigestLine(0, 0, 0))
-    for row in (
-        open_deadlines.filter(owner__isnull=False, due_at__lt=horizon)
-        .values("owner_id")
-        .annotate(
-            overdue=Count("pk", filter=Q(due_at__lt=now)),
-            soon=Count("pk", filter=Q(due_at__gte=now)),
+    # "The next working day" by the calendar of the municipality each deadline belongs to.
+    municipalities = set(owned.values_list("department__municipality_id", flat=True).distinct())
+    for municipality_id in municipalities:
+        calendar = calendar_for(municipality_id=municipality_id)
+        horizon = dt.datetime.combine(
+            next_working_day(local_day, calendar=calendar) + dt.timedelta(days=1),
+            dt.time(),
+            calendar.time_zone,
         )
-    ):
-        lines[row["owner_id"]] = DigestLine(row["overdue"], row["soon"], 0)
+        for row in (
+            owned.filter(department__municipality_id=municipality_id, due_at__lt=horizon)
+            .values("owner_id")
+            .annotate(
+                overdue=Count("pk", filter=Q(due_at__lt=now)),
+                soon=Count("pk", filter=Q(due_at__gte=now)),
+            )
+        ):
+            line = lines[row["owner_id"]]
+            lines[row["owner_id"]] = DigestLine(
+                line.overdue + row["overdue"], line.due_next_working_day + row["soon"], 0
+            )
     overdue_by_unit = dict(
         open_deadlines.filter(due_at__lt=now, unit__isnull=False)
         .values_list("unit_id")

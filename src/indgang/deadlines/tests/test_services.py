@@ -465,6 +465,31 @@ def test_a_department_manager_without_a_unit_hears_of_breaches_in_every_unit(
     ]
 
 
+def test_the_digest_counts_the_next_working_day_by_the_municipalitys_calendar(
+    org: Org, register: RegisterContact, emails: Staff
+) -> None:
+    calendar = MunicipalCalendar.objects.create(municipality=org.frontline_dept.municipality)
+    ClosedDate.objects.create(calendar=calendar, date=dt.date(2026, 11, 17), reason="Flytning")
+    contact = register(received_at=cph(2026, 11, 16, 9))
+    start_deadline(
+        kind=DeadlineKind.CALLBACK,
+        contact=contact,
+        by=emails.frontline,
+        now=cph(2026, 11, 16, 9),
+        due_at=cph(2026, 11, 18, 10),  # Wednesday: the next working day after a closed Tuesday
+        owner=emails.frontline,
+    )
+
+    assert send_digest(now=cph(2026, 11, 16, 12)) == 1
+
+    assert [(m.to, m.body) for m in mail.outbox] == [
+        (
+            ["front@kommune.example"],
+            "Overskredet: 0\nUdløber inden næste arbejdsdag er omme: 1",
+        )
+    ]
+
+
 def test_daily_digest_goes_out_once_a_day(register: RegisterContact, emails: Staff) -> None:
     register(received_at=FRIDAY_AFTERNOON, outcome=Outcome.CALLBACK_PROMISED)
     register(received_at=cph(2026, 11, 20, 9), outcome=Outcome.CALLBACK_PROMISED)
