@@ -20,12 +20,10 @@ from indgang.triage.learning import (
     Example,
     Predictor,
     Route,
-    best_tasks,
     cold_start,
     content_words,
     kle_prefix,
     learn,
-    rank_scores,
 )
 from indgang.triage.selectors import get_catalogue, guidance_lines, normalised
 
@@ -125,10 +123,10 @@ def evaluate(
         return EvalResult(n=0, top1=0.0, top3=0.0)
     predictor = Predictor(state)
     top1 = top3 = 0
-    for row, scores in zip(test, predictor.scores([Document(r.text) for r in test]), strict=True):
-        ranked = best_tasks(
-            rank_scores(scores, predictor.routes, limit=SUGGESTIONS * 10), limit=SUGGESTIONS
-        )
+    shown = predictor.top_tasks(
+        [Document(r.text) for r in test], tasks=SUGGESTIONS, routes=SUGGESTIONS * 10
+    )
+    for row, ranked in zip(test, shown, strict=True):
         found = [kle_prefix(number_of.get(s.route.topic_id, ""), level) for s in ranked]
         wanted = kle_prefix(row.kle, level)
         top1 += bool(found) and found[0] == wanted

@@ -306,6 +306,16 @@ class Predictor:
     def rank(self, document: Document, *, limit: int = 10) -> list[Scored]:
         return rank_scores(self.scores([document])[0], self.routes, limit=limit)
 
+    def top_tasks(
+        self, documents: Sequence[Document], *, tasks: int, routes: int
+    ) -> list[list[Scored]]:
+        """For each document, its best `tasks` tasks among its best `routes` routes (each task
+        by its best route, with its routes' confidences summed), in one scoring pass."""
+        return [
+            best_tasks(rank_scores(row, self.routes, limit=routes), limit=tasks)
+            for row in self.scores(documents)
+        ]
+
     def explain(self, document: Document, route: Route) -> list[str]:
         """The words of the text that pulled it towards the route, strongest first."""
         return self.explain_many([document], [[route]])[0].get(route, [])

@@ -24,10 +24,8 @@ from indgang.triage.learning import (
     ModelState,
     Predictor,
     Route,
-    best_tasks,
     cold_start,
     load_state,
-    rank_scores,
 )
 from indgang.triage.models import ModelVersion, QueueItem, RoutingDecision
 
@@ -222,10 +220,7 @@ def suggest_many(documents: Sequence[Document], *, limit: int = SUGGESTIONS) -> 
     if not documents:
         return []
     version, predictor = get_predictor()
-    candidates = [
-        best_tasks(rank_scores(row, predictor.routes, limit=limit * 10), limit=limit * 3)
-        for row in predictor.scores(documents)
-    ]
+    candidates = predictor.top_tasks(documents, tasks=limit * 3, routes=limit * 10)
     tasks = Task.objects.filter(
         pk__in={scored.route.task_id for ranked in candidates for scored in ranked},
         is_active=True,

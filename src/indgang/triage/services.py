@@ -34,11 +34,9 @@ from indgang.triage.learning import (
     Example,
     ModelState,
     Predictor,
-    best_tasks,
     cold_start,
     dump_state,
     learn,
-    rank_scores,
     with_catalogue,
 )
 from indgang.triage.models import ModelVersion, QueueItem, RoutingDecision
@@ -53,11 +51,11 @@ def measure(predictor: Predictor, examples: Sequence[Example]) -> dict[str, Any]
     if not examples:
         return {"n": 0}
     top1 = top3 = 0
-    for example, row in zip(
-        examples, predictor.scores([e.document for e in examples]), strict=True
-    ):
-        ranked = rank_scores(row, predictor.routes, limit=SUGGESTIONS * 10)
-        tasks = [scored.route.task_id for scored in best_tasks(ranked, limit=SUGGESTIONS)]
+    shown = predictor.top_tasks(
+        [e.document for e in examples], tasks=SUGGESTIONS, routes=SUGGESTIONS * 10
+    )
+    for example, best in zip(examples, shown, strict=True):
+        tasks = [scored.route.task_id for scored in best]
         top1 += bool(tasks) and tasks[0] == example.route.task_id
         top3 += example.route.task_id in tasks
     n = len(examples)
@@ -453,13 +451,13 @@ def record_routings_in_bulk(
     created = 0
     for start in range(0, len(routed), batch_size):
         batch = routed[start : start + batch_size]
-        scores = predictor.scores(
-            [Document(c.summary, c.channel, c.party.kind if c.party else "") for c in batch]
+        suggested = predictor.top_tasks(
+            [Document(c.summary, c.channel, c.party.kind if c.party else "") for c in batch],
+            tasks=SUGGESTIONS,
+            routes=SUGGESTIONS * 10,
         )
         decisions = []
-        for contact, row in zip(batch, scores, strict=True):
-            ranked = rank_scores(row, predictor.routes, limit=SUGGESTIONS * 10)
-            shown = best_tasks(ranked, limit=SUGGESTIONS)
+        for contact, shown in zip(batch, suggested, strict=True):
             first = shown[0].route.task_id if shown else None
             decisions.append(
                 RoutingDecision(
