@@ -21,7 +21,6 @@ dropped and created on each run (trust auth as user ``postgres`` on 127.0.0.1:54
 
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime as dt
 import http.client
@@ -42,7 +41,18 @@ from multiprocessing.synchronize import Barrier
 from pathlib import Path
 from typing import Any
 
-from harness import BENCH_DIR, ROOT, environment, percentile, prepare_database, run_phase, say
+from harness import (
+    BENCH_DIR,
+    ROOT,
+    benchmark_parser,
+    databases_to_run,
+    environment,
+    percentile,
+    prepare_database,
+    ran_phase,
+    run_phase,
+    say,
+)
 
 BIN = Path(sys.executable).parent
 KLE_SUBSET = ROOT.parent / "shared" / "data" / "kle" / "os2opgavefordeler_KLE-valid-data.xml"
@@ -900,26 +910,20 @@ def _verdict(target: str, met: bool) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser = benchmark_parser(__doc__, PHASES)
     parser.add_argument("--quick", action="store_true", help="A short smoke run.")
     parser.add_argument("--clients", type=int, default=4, help="Concurrent clients (4).")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2).")
     parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class.")
     parser.add_argument("--threads", type=int, default=4, help="Threads per gthread worker (4).")
-    parser.add_argument("--json", type=Path, help="Also write every figure to this file.")
-    parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.phase:
-        print(json.dumps(PHASES[args.phase](json.loads(sys.stdin.read()))))
+    if ran_phase(args, PHASES):
         return 0
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    (BENCH_DIR / "static").mkdir(exist_ok=True)  # whitenoise's STATIC_ROOT; the API serves none
     plan = QUICK if args.quick else FULL
     config = ServerConfig(
         workers=args.workers, worker_class=args.worker_class, threads=args.threads, keepalive=5
     )
-    databases = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    databases = databases_to_run(args.db)
     print(
         f"Indgang contact benchmark: {'quick' if args.quick else 'full'} run, {os.cpu_count()} "
         f"CPUs, databases {', '.join(databases)}; load generator: {args.clients} processes "

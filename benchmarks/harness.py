@@ -5,11 +5,13 @@ The scripts run as `python benchmarks/NAME.py`, so this module is imported as `h
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -87,3 +89,30 @@ def run_phase(
 
 def say(db: str, text: str) -> None:
     print(f"[{db:8}] {text}", flush=True)
+
+
+Phases = Mapping[str, Callable[[dict[str, Any]], dict[str, Any]]]
+
+
+def benchmark_parser(doc: str | None, phases: Phases) -> argparse.ArgumentParser:
+    """The options every database benchmark takes: --db, --json, and the hidden --phase that
+    `run_phase` uses to run one of `phases` in a fresh process."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0] if doc else None)
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--json", type=Path, help="Also write every figure to this file.")
+    parser.add_argument("--phase", choices=sorted(phases), help=argparse.SUPPRESS)
+    return parser
+
+
+def ran_phase(args: argparse.Namespace, phases: Phases) -> bool:
+    """With --phase: run that phase on the JSON payload on stdin and print its result."""
+    if not args.phase:
+        return False
+    print(json.dumps(phases[args.phase](json.loads(sys.stdin.read()))))
+    return True
+
+
+def databases_to_run(choice: str) -> list[str]:
+    """The databases of `--db`, with var/bench/ ready (its static/ is whitenoise's STATIC_ROOT)."""
+    (BENCH_DIR / "static").mkdir(parents=True, exist_ok=True)
+    return ["sqlite", "postgres"] if choice == "both" else [choice]

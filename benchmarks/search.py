@@ -23,7 +23,6 @@ each query is run a fixed number of times.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import os
@@ -35,12 +34,14 @@ from pathlib import Path
 from typing import Any
 
 from harness import (
-    BENCH_DIR,
     ROOT,
+    benchmark_parser,
+    databases_to_run,
     environment,
     percentile,
     pg_url,
     prepare_database,
+    ran_phase,
     run_phase,
     say,
 )
@@ -283,21 +284,15 @@ def bench_database(db: str, articles: int, repeats: int) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser = benchmark_parser(__doc__, PHASES)
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=20, help="Rounds over the query mix.")
     parser.add_argument("--quick", action="store_true", help="10,000 articles, 5 rounds.")
-    parser.add_argument("--json", type=Path, help="Also write every figure to this file.")
-    parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.phase:
-        print(json.dumps(PHASES[args.phase](json.loads(sys.stdin.read()))))
+    if ran_phase(args, PHASES):
         return 0
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    (BENCH_DIR / "static").mkdir(exist_ok=True)
     articles, repeats = (10_000, 5) if args.quick else (args.articles, args.repeats)
-    databases = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    databases = databases_to_run(args.db)
     print(
         f"Indgang search benchmark: {articles:,} articles, {repeats} rounds of "
         f"{len(QUERIES) + len(PUBLIC_QUERIES)} queries, {os.cpu_count()} CPUs, "

@@ -24,7 +24,6 @@ auth as user ``postgres`` on 127.0.0.1:5432). Runtime is bounded: fixed counts t
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import random
@@ -34,7 +33,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-from harness import BENCH_DIR, ROOT, environment, percentile, prepare_database, run_phase, say
+from harness import (
+    ROOT,
+    benchmark_parser,
+    databases_to_run,
+    environment,
+    percentile,
+    prepare_database,
+    ran_phase,
+    run_phase,
+    say,
+)
 
 BIN = Path(sys.executable).parent
 KLE_FULL = ROOT.parent / "shared" / "data" / "kle" / "KLE-Emneplan_Version2-0_2015-08-01.xml"
@@ -312,21 +321,15 @@ def bench_database(db: str, contacts: int, repeats: int) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser = benchmark_parser(__doc__, PHASES)
     parser.add_argument("--contacts", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=20, help="Rounds over the text mix.")
     parser.add_argument("--quick", action="store_true", help="10,000 contacts, 5 rounds.")
-    parser.add_argument("--json", type=Path, help="Also write every figure to this file.")
-    parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.phase:
-        print(json.dumps(PHASES[args.phase](json.loads(sys.stdin.read()))))
+    if ran_phase(args, PHASES):
         return 0
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    (BENCH_DIR / "static").mkdir(exist_ok=True)
     contacts, repeats = (10_000, 5) if args.quick else (args.contacts, args.repeats)
-    databases = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    databases = databases_to_run(args.db)
     print(
         f"Indgang triage benchmark: {contacts:,} routed contacts, {repeats} rounds of "
         f"{len(QUERIES)} texts, {os.cpu_count()} CPUs, databases {', '.join(databases)}",
