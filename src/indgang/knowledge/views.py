@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,13 +32,41 @@ from indgang.knowledge.services import create_article, save_guide, update_articl
 from indgang.organisation.decorators import staff_view
 from indgang.organisation.requests import acting_user, request_scope
 
+M = TypeVar("M", bound=Model)
 
-def _show_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
+
+def _saved_or_form(
+    request: HttpRequest,
+    form: Form,
+    *,
+    save: Callable[[], M],
+    saved: str,
+    then: Callable[[M], HttpResponse],
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """Save a valid posted form through `save` (a service call) and go on with `then`; else the
+    form again, with the service's refusal on its fields."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            instance = save()
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error.messages)
+        else:
+            messages.success(request, saved)
+            return then(instance)
+    return render(request, template, {"form": form, **context}, status=400 if form.errors else 200)
+
+
+def _article_or_404(article_id: int) -> Article:
+    try:
+        return get_article(article_id=article_id)
+    except Article.DoesNotExist as error:
+        raise Http404 from error
 
 
 @staff_view
@@ -54,8 +85,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
 
 @staff_view
 def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
-    article = get_object_or_404(Article, pk=article_id)
-    article = get_article(article_id=article.pk)
+    article = _article_or_404(article_id)
     return render(
         request,
         "knowledge/article_detail.html",
@@ -78,28 +108,22 @@ def article_create(request: HttpRequest) -> HttpResponse:
             "review_on": today + dt.timedelta(days=365),
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            article = create_article(
-                data=form.article_data(), by=acting_user(request), scope=scope, now=timezone.now()
-            )
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
-            messages.success(request, _("The article is saved."))
-            return redirect("knowledge-article", article_id=article.pk)
-    return render(
+    return _saved_or_form(
         request,
-        "knowledge/article_form.html",
-        {"form": form, "article": None},
-        status=400 if form.errors else 200,
+        form,
+        save=lambda: create_article(
+            data=form.article_data(), by=acting_user(request), scope=scope, now=timezone.now()
+        ),
+        saved=_("The article is saved."),
+        then=_show_article,
+        template="knowledge/article_form.html",
+        context={"article": None},
     )
 
 
 @staff_view
 def article_edit(request: HttpRequest, article_id: int) -> HttpResponse:
-    article = get_object_or_404(Article, pk=article_id)
-    article = get_article(article_id=article.pk)
+    article = _article_or_404(article_id)
     initial = {
         "title": article.title,
         "answer": article.answer,
@@ -112,27 +136,26 @@ def article_edit(request: HttpRequest, article_id: int) -> HttpResponse:
         "version": article.version,
     }
     form = ArticleForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            update_article(
-                article=article,
-                data=form.article_data(),
-                by=acting_user(request),
-                scope=request_scope(request),
-                now=timezone.now(),
-                expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
-            messages.success(request, _("The article is saved."))
-            return redirect("knowledge-article", article_id=article.pk)
-    return render(
+    return _saved_or_form(
         request,
-        "knowledge/article_form.html",
-        {"form": form, "article": article},
-        status=400 if form.errors else 200,
+        form,
+        save=lambda: update_article(
+            article=article,
+            data=form.article_data(),
+            by=acting_user(request),
+            scope=request_scope(request),
+            now=timezone.now(),
+            expected_version=form.cleaned_data["version"],
+        ),
+        saved=_("The article is saved."),
+        then=_show_article,
+        template="knowledge/article_form.html",
+        context={"article": article},
     )
+
+
+def _show_article(article: Article) -> HttpResponse:
+    return redirect("knowledge-article", article_id=article.pk)
 
 
 def _task_or_404(task_id: int) -> Task:
@@ -175,26 +198,21 @@ def guide_edit(request: HttpRequest, task_id: int) -> HttpResponse:
         else {"forward_to": task.unit_id}
     )
     form = GuideForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            save_guide(
-                task=task,
-                data=form.guide_data(),
-                by=acting_user(request),
-                scope=request_scope(request),
-                now=timezone.now(),
-                expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
-            messages.success(request, _("The guide is saved."))
-            return redirect("knowledge-guide", task_id=task.pk)
-    return render(
+    return _saved_or_form(
         request,
-        "knowledge/guide_form.html",
-        {"form": form, "task": task, "guide": guide},
-        status=400 if form.errors else 200,
+        form,
+        save=lambda: save_guide(
+            task=task,
+            data=form.guide_data(),
+            by=acting_user(request),
+            scope=request_scope(request),
+            now=timezone.now(),
+            expected_version=form.cleaned_data["version"],
+        ),
+        saved=_("The guide is saved."),
+        then=lambda _guide: redirect("knowledge-guide", task_id=task.pk),
+        template="knowledge/guide_form.html",
+        context={"task": task, "guide": guide},
     )
 
 

@@ -204,3 +204,10 @@ def test_front_desk_has_the_knowledge_search_box(staff: Staff) -> None:
 
     assert 'hx-get="/search/front-desk/"' in html
     assert "Søg i artikler, guider og KLE" in html
+
+
+def test_an_unknown_article_is_not_found(staff: Staff) -> None:
+    client = client_for("byg")
+
+    assert client.get("/knowledge/articles/999999/").status_code == 404
+    assert client.get("/knowledge/articles/999999/edit/").status_code == 404
