@@ -13,8 +13,6 @@ from indgang.contacts.models import Contact
 from indgang.contacts.selectors import visible_contacts
 from indgang.deadlines.constants import DeadlineKind, DeadlineStatus
 from indgang.deadlines.models import Deadline, MunicipalCalendar, Notification
-from indgang.organisation.constants import Role
-from indgang.organisation.models import RoleAssignment, Unit
 from indgang.organisation.selectors import Scope
 
 OPEN_STATUSES = (DeadlineStatus.OPEN, DeadlineStatus.SUSPENDED)
@@ -150,15 +148,6 @@ def _unit_label(row: dict[str, object]) -> str:
     if row["unit_id"] is None:
         return ""
     return f"{row['unit__name']} ({row['unit__department__abbreviation']})"
-
-
-def managed_unit_ids(*, user: User) -> list[int]:
-    """Units the user manages: those named in a manager role, or all units of the department."""
-    assignments = RoleAssignment.objects.filter(user_id=user.pk, role=Role.MANAGER)
-    unit_ids = {a.unit_id for a in assignments if a.unit_id is not None}
-    whole = [a.department_id for a in assignments if a.unit_id is None]
-    unit_ids |= set(Unit.objects.filter(department_id__in=whole).values_list("pk", flat=True))
-    return sorted(unit_ids)
 
 
 def list_notifications_for(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:

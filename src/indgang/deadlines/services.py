@@ -53,10 +53,11 @@ from indgang.deadlines.models import (
     Notification,
     Reminder,
 )
-from indgang.deadlines.selectors import calendar_for, managed_unit_ids
+from indgang.deadlines.selectors import calendar_for
 from indgang.journal.services import journalise_thread
 from indgang.organisation.constants import Role
 from indgang.organisation.models import Department, RoleAssignment
+from indgang.organisation.selectors import managed_unit_ids
 
 # The rules every municipality starts with; municipalities and tasks may override them.
 DEFAULT_RULES: dict[DeadlineKind, dict[str, object]] = {

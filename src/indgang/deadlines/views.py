@@ -22,7 +22,6 @@ from indgang.deadlines.selectors import (
     get_deadline_for,
     list_deadlines_for,
     list_notifications_for,
-    managed_unit_ids,
 )
 from indgang.deadlines.services import (
     complete_deadline,
@@ -35,6 +34,7 @@ from indgang.deadlines.services import (
 )
 from indgang.organisation.decorators import staff_view
 from indgang.organisation.requests import acting_user, request_scope
+from indgang.organisation.selectors import managed_unit_ids
 
 
 def _party_ids(deadlines: list[Deadline]) -> list[int | None]:

@@ -135,6 +135,15 @@ def list_units() -> list[Unit]:
     return list(Unit.objects.select_related("department").order_by("department__name", "name"))
 
 
+def managed_unit_ids(*, user: User) -> list[int]:
+    """Units the user manages: those named in a manager role, or all units of the department."""
+    assignments = RoleAssignment.objects.filter(user_id=user.pk, role=Role.MANAGER)
+    unit_ids = {a.unit_id for a in assignments if a.unit_id is not None}
+    whole = [a.department_id for a in assignments if a.unit_id is None]
+    unit_ids |= set(Unit.objects.filter(department_id__in=whole).values_list("pk", flat=True))
+    return sorted(unit_ids)
+
+
 def unit_managers(*, unit_ids: Collection[int]) -> dict[int, list[User]]:
     """The active managers of each unit: those whose manager role names the unit or its whole
     department, by user id."""
