@@ -11,8 +11,14 @@ from indgang.parties.models import Party
 class Thread(models.Model):
     """One matter as the citizen sees it: a call and a later e-mail about it are one thread."""
 
+    # Indexed first in (party, -last_contact_at) below, which serves every look-up by party.
     party = models.ForeignKey(
-        Party, on_delete=models.PROTECT, null=True, blank=True, related_name="threads"
+        Party,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="threads",
+        db_index=False,
     )
     subject = models.CharField(_("subject"), max_length=200)
     department = models.ForeignKey(
@@ -31,7 +37,14 @@ class Thread(models.Model):
 
 
 class Contact(models.Model):
-    """A henvendelse, from any channel, inbound or outbound."""
+    """A henvendelse, from any channel, inbound or outbound.
+
+    Every registration writes each of the table's indexes, and triage rewrites them once more,
+    so the register keeps only the indexes its reads use: the register order, a party's and a
+    department's contacts in that order, a thread's contacts, and the triage work list. The
+    other foreign keys are not indexed: nothing lists contacts by task, topic, unit or staff
+    member, and the rows they point to are protected and practically never deleted.
+    """
 
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
     direction = models.CharField(
@@ -39,21 +52,46 @@ class Contact(models.Model):
     )
     received_at = models.DateTimeField(_("received at"))
     party = models.ForeignKey(
-        Party, on_delete=models.PROTECT, null=True, blank=True, related_name="contacts"
+        Party,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        db_index=False,
     )
     summary = models.TextField(_("summary"))
     task = models.ForeignKey(
-        Task, on_delete=models.PROTECT, null=True, blank=True, related_name="contacts"
+        Task,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        db_index=False,
     )
     kle_topic = models.ForeignKey(
-        KleEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="contacts"
+        KleEntry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        db_index=False,
     )
     unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="contacts"
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        db_index=False,
     )
     # The handling unit's department, kept on the row so permission filters need no join.
     department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -61,9 +99,13 @@ class Contact(models.Model):
         null=True,
         blank=True,
         related_name="handled_contacts",
+        db_index=False,
     )
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="registered_contacts"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="registered_contacts",
+        db_index=False,
     )
     outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices, blank=True)
     duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), null=True, blank=True)

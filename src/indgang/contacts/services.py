@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils.translation import gettext as _
 
 from indgang.catalogue.models import KleEntry, Task
-from indgang.common.rows import insert
+from indgang.common.rows import insert, insert_from, saved, values
 from indgang.contacts.constants import (
     CLOCK_SKEW_SECONDS,
     SUBJECT_LENGTH,
@@ -29,10 +30,12 @@ from indgang.organisation.selectors import Scope
 from indgang.parties.identifiers import InvalidIdentifierError, clean_cpr, clean_cvr
 from indgang.parties.models import Party
 from indgang.parties.services import (
+    PARTY_STEP,
     get_or_create_citizen,
     get_or_create_citizens,
     get_or_create_companies,
     get_or_create_company,
+    party_steps,
 )
 from indgang.triage.tasks import request_triage
 
@@ -95,7 +98,6 @@ def _resolve_party(new: NewContact) -> Party | None:
     return new.party
 
 
-@transaction.atomic
 def register_contact(
     *, new: NewContact, registered_by: User, registrar: Scope, now: dt.datetime
 ) -> Contact:
@@ -107,11 +109,77 @@ def register_contact(
     once this commits.
     """
     new = validate_new_contact(new, now=now)
+    alias = router.db_for_write(Contact)
+    if (
+        connections[alias].vendor == "postgresql"
+        and new.thread is None
+        and new.outcome != Outcome.CALLBACK_PROMISED
+    ):
+        # Most registrations write only a party, a thread and a contact: one statement.
+        contact = _register_at_once(
+            new, registered_by=registered_by, registrar=registrar, alias=alias
+        )
+    else:
+        contact = _register_in_steps(new, registered_by=registered_by, registrar=registrar, now=now)
+    if contact.awaiting_triage:
+        request_triage()
+    return contact
+
+
+AT_ONCE_ATTEMPTS = 3  # the second finds a party that a concurrent registration created
+
+
+def _register_at_once(
+    new: NewContact, *, registered_by: User, registrar: Scope, alias: str
+) -> Contact:
+    """Write the party (if new), the thread and the contact in one statement (PostgreSQL)."""
+    contact = _build(new, party=None, registered_by=registered_by, registrar=registrar)
+    thread = Thread(**_thread_values(contact))
+    steps, party_params = party_steps(
+        cpr=new.cpr, cvr=new.cvr, party=new.party, name=new.party_name, alias=alias
+    )
+    sql = _at_once_sql(alias, steps)
+    params = [
+        *party_params,
+        *values(thread, alias, skip=frozenset({"party"})),
+        *values(contact, alias, skip=frozenset({"party", "thread"})),
+    ]
+    for _attempt in range(AT_ONCE_ATTEMPTS):
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        if row is not None:
+            break
+    else:
+        raise RuntimeError("The party of the contact was neither found nor created.")
+    contact_id, party_id, thread_id = row
+    saved(thread, alias, thread_id)
+    thread.party_id = contact.party_id = party_id
+    contact.thread = thread
+    saved(contact, alias, contact_id)
+    if new.party is not None:
+        contact.party = new.party
+    return contact
+
+
+@cache
+def _at_once_sql(alias: str, party_steps: str) -> str:
+    thread = insert_from(Thread, alias, source=PARTY_STEP, taken={"party": "id"})
+    contact = insert_from(
+        Contact, alias, source="thread", taken={"party": "party_id", "thread": "id"}
+    )
+    return f'WITH {party_steps}, "thread" AS ({thread}) {contact}'
+
+
+@transaction.atomic
+def _register_in_steps(
+    new: NewContact, *, registered_by: User, registrar: Scope, now: dt.datetime
+) -> Contact:
     party = _resolve_party(new)
     if new.thread is not None and new.thread.party_id != (party.pk if party else None):
         raise ValidationError({"thread": _("The thread belongs to another citizen or company.")})
     contact = _build(new, party=party, registered_by=registered_by, registrar=registrar)
-    # Each API registration comes here: the INSERTs are composed once (common.rows).
+    # Each API registration comes here on SQLite: the INSERTs are composed once (common.rows).
     if new.thread is None:
         thread = Thread(**_thread_values(contact))
         insert(thread)
@@ -123,8 +191,6 @@ def register_contact(
     insert(contact)
     if contact.outcome == Outcome.CALLBACK_PROMISED:
         start_deadline(kind=DeadlineKind.CALLBACK, contact=contact, by=registered_by, now=now)
-    if contact.awaiting_triage:
-        request_triage()
     return contact
 
 

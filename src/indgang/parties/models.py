@@ -9,10 +9,13 @@ class Party(models.Model):
 
     kind = models.CharField(_("kind"), max_length=10, choices=PartyKind.choices)
     name = models.CharField(_("name"), max_length=200, blank=True)
-    cpr_digest = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    # NULL, not "", where there is no number: the unique constraints below allow many NULLs.
+    cpr_digest = models.CharField(  # noqa: DJ001
+        max_length=64, null=True, blank=True, editable=False
+    )
     cpr_encrypted = models.TextField(blank=True, editable=False)
     cpr_masked = models.CharField(_("CPR (masked)"), max_length=11, blank=True, editable=False)
-    cvr = models.CharField(_("CVR number"), max_length=8, unique=True, null=True, blank=True)
+    cvr = models.CharField(_("CVR number"), max_length=8, null=True, blank=True)  # noqa: DJ001
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
@@ -22,14 +25,19 @@ class Party(models.Model):
         verbose_name = _("party")
         verbose_name_plural = _("parties")
         ordering = ["name", "pk"]
+        # Constraints rather than unique=True: the same unique indexes, without the second
+        # (LIKE pattern) index PostgreSQL gets for each unique text field, which every new
+        # party would also write. Parties are found by exact number only.
         constraints = [
+            models.UniqueConstraint(fields=["cpr_digest"], name="party_unique_cpr_digest"),
+            models.UniqueConstraint(fields=["cvr"], name="party_unique_cvr"),
             models.CheckConstraint(
                 condition=(
                     models.Q(kind=PartyKind.CITIZEN, cvr__isnull=True)
                     | models.Q(kind=PartyKind.COMPANY, cpr_digest__isnull=True)
                 ),
                 name="party_identifier_matches_kind",
-            )
+            ),
         ]
 
     def __str__(self) -> str:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 from django.db import connections, router
 
-from indgang.common.rows import column, insert
+from indgang.common.rows import column, insert, insert_sql, values
 from indgang.parties.constants import PartyKind
 from indgang.parties.identifiers import cpr_digest, encrypt_cpr, mask_cpr
 from indgang.parties.models import Party
@@ -25,13 +26,7 @@ def get_or_create_citizen(*, cpr: str, name: str = "") -> Party:
     party = _find(unique_field="cpr_digest", value=digest)
     if party is not None:
         return party
-    party = Party(
-        kind=PartyKind.CITIZEN,
-        name=name,
-        cpr_digest=digest,
-        cpr_encrypted=encrypt_cpr(cpr),
-        cpr_masked=mask_cpr(cpr),
-    )
+    party = _new_citizen(cpr=cpr, digest=digest, name=name)
     if insert(party, unless_taken="cpr_digest"):
         return party
     return Party.objects.get(cpr_digest=digest)
@@ -46,6 +41,63 @@ def get_or_create_company(*, cvr: str, name: str = "") -> Party:
     if insert(party, unless_taken="cvr"):
         return party
     return Party.objects.get(cvr=cvr)
+
+
+PARTY_STEP = "party"
+
+
+def party_steps(
+    *, cpr: str | None, cvr: str | None, party: Party | None, name: str, alias: str
+) -> tuple[str, list[Any]]:
+    """WITH steps (PostgreSQL) that end in PARTY_STEP, a row with the `id` of a contact's
+    party, and their parameters: the citizen or company with this (cleaned) CPR or CVR number,
+    created if new, else `party` (NULL for an anonymous contact).
+
+    The steps find no row when a concurrent transaction created the same citizen or company
+    after the statement began (its snapshot does not show the row that the INSERT met): a
+    statement built on them then writes nothing, and running it again finds the party.
+    """
+    if cpr:
+        digest = cpr_digest(cpr)
+        new = _new_citizen(cpr=cpr, digest=digest, name=name)
+        return _found_or_new_sql(alias, "cpr_digest"), [*values(new, alias), digest]
+    if cvr:
+        new = Party(kind=PartyKind.COMPANY, name=name, cvr=cvr)
+        return _found_or_new_sql(alias, "cvr"), [*values(new, alias), cvr]
+    return _given_sql(alias), [party.pk if party is not None else None]
+
+
+def _new_citizen(*, cpr: str, digest: str, name: str) -> Party:
+    return Party(
+        kind=PartyKind.CITIZEN,
+        name=name,
+        cpr_digest=digest,
+        cpr_encrypted=encrypt_cpr(cpr),
+        cpr_masked=mask_cpr(cpr),
+    )
+
+
+@cache
+def _found_or_new_sql(alias: str, unique_field: str) -> str:
+    quote = connections[alias].ops.quote_name
+    pk, step = quote(Party._meta.pk.column), quote(PARTY_STEP)
+    table, where = quote(Party._meta.db_table), quote(column(Party, unique_field))
+    # The new row when the INSERT wrote one, else the existing one; the second SELECT only
+    # runs when the first found nothing. Identifiers are quoted metadata; values parameters.
+    return (
+        f'"new_party" AS ({insert_sql(Party, alias, unless_taken=unique_field)}), '  # noqa: S608
+        f'{step} AS ((SELECT {pk} FROM "new_party") UNION ALL '
+        f"(SELECT {pk} FROM {table} WHERE {where} = %s) LIMIT 1)"
+    )
+
+
+@cache
+def _given_sql(alias: str) -> str:
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    pk = Party._meta.pk
+    cast = f"CAST(%s AS {pk.db_type(connection)})"
+    return f"{quote(PARTY_STEP)} AS (SELECT {cast} AS {quote(pk.column)})"
 
 
 def _find(*, unique_field: str, value: str) -> Party | None:

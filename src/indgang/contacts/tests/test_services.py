@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.utils import timezone
 
 from indgang.catalogue.models import KleEntry, Task
@@ -13,6 +16,7 @@ from indgang.contacts.models import Contact, Thread
 from indgang.contacts.services import NewContact, register_contacts_in_bulk
 from indgang.organisation.selectors import get_scope
 from indgang.parties.models import Party
+from indgang.parties.services import get_or_create_citizen
 
 
 def test_contact_starts_a_thread_and_is_handled_in_the_registrars_unit(
@@ -57,6 +61,84 @@ def test_follow_up_joins_the_thread_and_moves_its_last_contact(register: Registe
     assert follow_up.thread_id == first.thread_id
     assert Thread.objects.get(pk=first.thread_id).last_contact_at == later
     assert Thread.objects.count() == 1
+
+
+def test_each_party_is_found_or_created_once_and_the_stored_rows_are_those_returned(
+    register: RegisterContact, staff: Staff, org: Org, tasks: dict[str, Task]
+) -> None:
+    first = register(cpr=CPR_A, party_name="Karen Jensen")
+    again = register(cpr="010190-1234", task=tasks["heating"], party_name="Ignored")
+    company = register(cvr=CVR_A, party_name="Fjernvarme A/S")
+    company_again = register(cvr=CVR_A)
+    given = register(party=first.party, channel=Channel.EMAIL)
+    anonymous = register(summary="Hvornår har I åbent?\nOg hvor?")
+
+    assert first.party_id == again.party_id == given.party_id
+    assert company.party_id == company_again.party_id != first.party_id
+    assert anonymous.party_id is None
+    assert sorted(Party.objects.values_list("kind", "name")) == [
+        ("citizen", "Karen Jensen"),
+        ("company", "Fjernvarme A/S"),
+    ]
+    returned = [first, again, company, company_again, given, anonymous]
+    stored = {contact.pk: contact for contact in Contact.objects.select_related("thread")}
+    assert sorted(stored) == sorted(contact.pk for contact in returned)
+    for contact in returned:
+        row = stored[contact.pk]
+        assert (row.thread_id, row.party_id, row.thread.party_id) == (
+            contact.thread_id,
+            contact.party_id,
+            contact.party_id,
+        )
+        assert (row.channel, row.summary, row.task_id, row.kle_topic_id) == (
+            contact.channel,
+            contact.summary,
+            contact.task_id,
+            contact.kle_topic_id,
+        )
+        assert (row.unit_id, row.department_id, row.handled_by_id, row.registered_by_id) == (
+            org.contact_centre.pk,
+            org.frontline_dept.pk,
+            staff.frontline.pk,
+            staff.frontline.pk,
+        )
+        assert (row.created_at, row.awaiting_triage) == (
+            contact.created_at,
+            contact.task_id is None,
+        )
+        assert row.thread.last_contact_at == row.thread.created_at == contact.received_at
+    assert stored[anonymous.pk].thread.subject == "Hvornår har I åbent?"
+    assert Thread.objects.count() == 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_citizen_created_meanwhile_by_another_registration_is_found_not_duplicated(
+    register: RegisterContact,
+) -> None:
+    created, go = threading.Event(), threading.Event()
+    made: list[int] = []
+
+    def other_registration() -> None:
+        try:
+            with transaction.atomic():
+                made.append(get_or_create_citizen(cpr=CPR_A).pk)
+                created.set()
+                go.wait(10)
+                # Commit while the registration below waits for this transaction's new row.
+                time.sleep(0.3)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=other_registration)
+    worker.start()
+    assert created.wait(10)
+    go.set()
+    contact = register(cpr=CPR_A)
+    worker.join(10)
+
+    assert list(Party.objects.values_list("pk", flat=True)) == made
+    assert contact.party_id == made[0]
+    assert Contact.objects.get().party_id == made[0]
 
 
 @pytest.mark.parametrize(
