@@ -66,10 +66,13 @@ PREPARED_STATEMENTS = config_bool(
         "pooling before version 1.21."
     ),
 )
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and PREPARED_STATEMENTS:
-    # psycopg prepares a statement from its second run; the same few statements run on every
-    # request, so the server parses and plans each once per connection.
-    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 2}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, with a health check that asks the socket instead of sending SELECT 1.
+    DATABASES["default"]["ENGINE"] = "indgang.common.postgresql"
+    if PREPARED_STATEMENTS:
+        # psycopg prepares a statement from its second run; the same few statements run on
+        # every request, so the server parses and plans each once per connection.
+        DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 2}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the embedded database take concurrent writers without errors.
     DATABASES["default"]["OPTIONS"] = {

@@ -60,7 +60,7 @@ def database_url() -> str:
         if str(db["NAME"]).startswith(("file:", ":memory:")):
             raise RuntimeError("Worker processes cannot open an in-memory SQLite database.")
         return f"sqlite:///{db['NAME']}"
-    if db["ENGINE"] == "django.db.backends.postgresql":
+    if connection.vendor == "postgresql":
         credentials = quote(db["USER"] or "", safe="")
         if db["PASSWORD"]:
             credentials += ":" + quote(db["PASSWORD"], safe="")
