@@ -3,7 +3,7 @@
 Measures, on SQLite and on PostgreSQL:
 
 1. contacts registered per second through ``POST /api/v1/contacts/`` with token auth, from 1 and
-   from 4 concurrent clients, served by gunicorn (2 workers) with ``indgang.conf.production``;
+   from 4 concurrent clients, served by granian (2 workers) with ``indgang.conf.production``;
 2. a bulk import of 10,000 contacts through ``indgang import-contacts``: contacts per second;
 3. p50/p95 latency of ``GET /api/v1/contacts/`` (first page) and of
    ``GET /api/v1/parties/{id}/overview/`` with 10,000+ contacts present;
@@ -15,7 +15,7 @@ Usage::
     .venv/bin/python benchmarks/contacts.py [--db sqlite|postgres|both] [--quick]
 
 Everything runs on 127.0.0.1 only, with fixed request counts; the script starts and stops its
-own gunicorn. The SQLite file lives in var/bench/; the PostgreSQL database ``indgang_bench`` is
+own granian. The SQLite file lives in var/bench/; the PostgreSQL database ``indgang_bench`` is
 dropped and created on each run (trust auth as user ``postgres`` on 127.0.0.1:5432).
 """
 
@@ -319,10 +319,10 @@ class Load:
     errors: int
     first_error: str
     reconnects: int
-    cpu_ms_app: float  # gunicorn CPU per request
-    cpu_ms_db: float  # PostgreSQL CPU per request (0 for SQLite: it runs inside gunicorn)
+    cpu_ms_app: float  # the web server's CPU per request
+    cpu_ms_db: float  # PostgreSQL CPU per request (0 for SQLite: it runs inside the server)
     cpu_ms_client: float  # load generator CPU per request
-    worker_share: list[float]  # each gunicorn worker's share of the app CPU
+    worker_share: list[float]  # each server worker's share of the app CPU
     other_cores: float  # cores' worth of CPU used meanwhile by processes not in the benchmark
 
 
@@ -439,15 +439,12 @@ def _postgres_pids() -> list[int]:
 @dataclass(frozen=True)
 class ServerConfig:
     workers: int
-    worker_class: str
     threads: int
-    keepalive: int
 
     def describe(self) -> str:
-        threads = f", {self.threads} threads each" if self.worker_class == "gthread" else ""
         return (
-            f"gunicorn {self.workers} workers, worker class {self.worker_class}{threads}, "
-            f"keep-alive {self.keepalive} s, settings indgang.conf.production"
+            f"granian {self.workers} workers, {self.threads} threads each, HTTP/1.1 keep-alive, "
+            "settings indgang.conf.production"
         )
 
 
@@ -456,15 +453,19 @@ class Server:
         self.config = config
         self.port = _free_port()
         self.log = log
+        # As the README's production command, on a free port of this machine.
         command = [
-            str(BIN / "gunicorn"),
-            "indgang.wsgi:application",
-            f"--bind={HOST}:{self.port}",
+            str(BIN / "granian"),
+            "--interface=wsgi",
+            f"--host={HOST}",
+            f"--port={self.port}",
             f"--workers={config.workers}",
-            f"--worker-class={config.worker_class}",
-            f"--threads={config.threads}",
-            f"--keep-alive={config.keepalive}",
+            f"--blocking-threads={config.threads}",
+            "--http=1",
+            "--runtime-mode=st",
+            "--no-ws",
             "--log-level=warning",
+            "indgang.wsgi:application",
         ]
         self._log_file = log.open("w")
         self.process = subprocess.Popen(
@@ -475,7 +476,7 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn stopped; see {self.log}")
+                raise RuntimeError(f"the server stopped; see {self.log}")
             try:
                 connection = http.client.HTTPConnection(HOST, self.port, timeout=30)
                 connection.request(
@@ -487,10 +488,10 @@ class Server:
                 connection.close()
                 if status == 200:
                     return
-                raise RuntimeError(f"gunicorn answered {status}; see {self.log}")
+                raise RuntimeError(f"the server answered {status}; see {self.log}")
             except (ConnectionError, TimeoutError):  # not listening yet, or still booting
                 time.sleep(0.2)
-        raise RuntimeError(f"gunicorn did not start in {timeout} s; see {self.log}")
+        raise RuntimeError(f"the server did not start in {timeout} s; see {self.log}")
 
     def settle(self, timeout: float = 120) -> None:
         """Wait until every worker has booted (importing the app is CPU work): no boot time
@@ -503,7 +504,7 @@ class Server:
             busy = sum(after.values()) - sum(before.values())
             if len(after) >= self.config.workers and busy <= 2:
                 return
-        raise RuntimeError(f"gunicorn workers still busy after {timeout} s; see {self.log}")
+        raise RuntimeError(f"the server's workers still busy after {timeout} s; see {self.log}")
 
     def worker_pids(self) -> list[int]:
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
@@ -708,7 +709,7 @@ def describe_load(load: Load, what: str) -> str:
     return (
         f"{what}: {load.per_second:7.1f} req/s ({load.requests} in {load.seconds:.2f} s), "
         f"p50 {load.p50_ms:.1f} ms, p95 {load.p95_ms:.1f} ms, p99 {load.p99_ms:.1f} ms | "
-        f"CPU per request: gunicorn {load.cpu_ms_app:.2f} ms{db_cpu}, "
+        f"CPU per request: server {load.cpu_ms_app:.2f} ms{db_cpu}, "
         f"load generator {load.cpu_ms_client:.2f} ms (all three on {os.cpu_count()} cores: "
         f"at most {ceiling(load):.0f} req/s) | worker shares {load.worker_share}"
         f"{problems}{_noise(load)}"
@@ -749,7 +750,7 @@ def bench_database(db: str, plan: Plan, config: ServerConfig, clients: int) -> d
     say(db, "SQL per request, nearly empty register: " + _queries(setup["queries"]))
     result: dict[str, Any] = {"queries_empty": setup["queries"], "server": config.describe()}
 
-    server = Server(config, env, BENCH_DIR / f"gunicorn-{db}.log")
+    server = Server(config, env, BENCH_DIR / f"server-{db}.log")
     try:
         server.wait_ready(token)
         server.settle()
@@ -913,16 +914,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = benchmark_parser(__doc__, PHASES)
     parser.add_argument("--quick", action="store_true", help="A short smoke run.")
     parser.add_argument("--clients", type=int, default=4, help="Concurrent clients (4).")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2).")
-    parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class.")
-    parser.add_argument("--threads", type=int, default=4, help="Threads per gthread worker (4).")
+    parser.add_argument("--workers", type=int, default=2, help="Server worker processes (2).")
+    parser.add_argument("--threads", type=int, default=2, help="Threads per worker (2).")
     args = parser.parse_args(argv)
     if ran_phase(args, PHASES):
         return 0
     plan = QUICK if args.quick else FULL
-    config = ServerConfig(
-        workers=args.workers, worker_class=args.worker_class, threads=args.threads, keepalive=5
-    )
+    config = ServerConfig(workers=args.workers, threads=args.threads)
     databases = databases_to_run(args.db)
     print(
         f"Indgang contact benchmark: {'quick' if args.quick else 'full'} run, {os.cpu_count()} "

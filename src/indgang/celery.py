@@ -1,6 +1,6 @@
 """The Celery application for `INDGANG_TASK_BACKEND=celery`.
 
-Production runs, beside the gunicorn web processes:
+Production runs, beside the granian web processes:
 
 - any number of `celery -A indgang worker`: they run the tasks registered in
   indgang.common.tasks;

@@ -10,7 +10,7 @@ from indgang.common.tasks import start_scheduler
 class Command(RunserverCommand):
     help = (
         "Serve Indgang with Django's development server and run the periodic tasks in the same "
-        "process (the demo). Production runs gunicorn and `celery -A indgang beat` instead."
+        "process (the demo). Production runs granian and `celery -A indgang beat` instead."
     )
 
     def on_bind(self, server_port: int) -> None:
