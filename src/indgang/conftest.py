@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 from pytest_django.fixtures import Settings
@@ -177,6 +178,15 @@ def api_for() -> ApiFor:
         return client
 
     return _api_for
+
+
+@pytest.fixture(autouse=True)
+def forget_cached_answers() -> Iterator[None]:
+    """Each test starts with an empty cache: what one test's token or task was is not the next
+    test's, whose rows may have the same ids."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

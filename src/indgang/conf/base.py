@@ -251,6 +251,18 @@ TRIAGE_THRESHOLD = float(
     )
 )
 
+API_CACHE_SECONDS = float(
+    config(
+        "INDGANG_API_CACHE_SECONDS",
+        "1",
+        help=(
+            "How long a web process remembers an API token's user and roles, and a task "
+            "named by new contacts (0: ask the database on every request). A deleted token, "
+            "a changed role or a retired task takes effect within this time."
+        ),
+    )
+)
+
 EMAIL_BACKEND = config(
     "INDGANG_EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend",

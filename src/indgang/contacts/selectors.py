@@ -9,6 +9,7 @@ from django.db import connections, router
 from django.db.models import F, QuerySet
 
 from indgang.catalogue.models import KleEntry, Task
+from indgang.common.caching import Rows, remembered_rows
 from indgang.common.rows import column as column_of
 from indgang.contacts.models import Contact, Thread
 from indgang.organisation.selectors import Scope
@@ -71,19 +72,24 @@ def get_task_for_new_contact(task_id: int) -> Task | None:
     query; None if there is no such task.
 
     Every API registration that names a task comes here, so the SQL is composed once and run
-    directly. The task has its id, title and `is_active` loaded, the topic its id and number;
-    other fields load on first use.
+    directly, and what it finds is remembered for API_CACHE_SECONDS (common.caching): a task
+    retired meanwhile is refused within that time. The task has its id, title and `is_active`
+    loaded, the topic its id and number; other fields load on first use.
     """
     alias = router.db_for_read(Task)
     low, high = connections[alias].ops.integer_field_range(Task._meta.pk.get_internal_type())
     if not low <= task_id <= high:  # the ORM finds nothing there either
         return None
-    with connections[alias].cursor() as cursor:
-        cursor.execute(_task_sql(alias), [task_id])
-        row = cursor.fetchone()
-    if row is None:
+
+    def load() -> Rows:
+        with connections[alias].cursor() as cursor:
+            cursor.execute(_task_sql(alias), [task_id])
+            return [tuple(row) for row in cursor.fetchmany(1)]
+
+    rows = remembered_rows("task-for-new-contact", str(task_id), load)
+    if not rows:
         return None
-    pk, title, is_active, topic_id, topic_number = row
+    pk, title, is_active, topic_id, topic_number = rows[0]
     task = Task.from_db(alias, ["id", "title", "is_active"], [pk, title, bool(is_active)])
     topic = None
     if topic_id is not None:

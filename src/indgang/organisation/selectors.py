@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import connections, router
 from rest_framework.authtoken.models import Token
 
+from indgang.common.caching import Rows, remembered_rows
 from indgang.common.rows import column as column_of
 from indgang.organisation.constants import Role
 from indgang.organisation.models import Department, RoleAssignment, Unit
@@ -88,11 +89,12 @@ def get_token_owner(*, key: str) -> tuple[Token, Scope] | None:
     This runs on every API request, so it is one round trip with precomposed SQL rather than
     the two ORM queries (token with user, then role assignments) it replaces. The user comes
     with `username` and `is_active` loaded; any other field loads on first use.
+
+    A known token's answer is remembered for API_CACHE_SECONDS (common.caching): a deleted
+    token, a deactivated user or a changed role takes effect within that time.
     """
     alias = router.db_for_read(Token)
-    with connections[alias].cursor() as cursor:
-        cursor.execute(_token_owner_sql(alias), [key])
-        rows = cursor.fetchall()
+    rows = _token_owner_rows(alias, key)
     if not rows:
         return None
     user_id, username, is_active = rows[0][:3]
@@ -103,6 +105,15 @@ def get_token_owner(*, key: str) -> tuple[Token, Scope] | None:
     token.user = user
     assignments = [(role, department_id, unit_id) for *_, role, department_id, unit_id in rows]
     return token, scope_from_assignments([a for a in assignments if a[0] is not None])
+
+
+def _token_owner_rows(alias: str, key: str) -> Rows:
+    def load() -> Rows:
+        with connections[alias].cursor() as cursor:
+            cursor.execute(_token_owner_sql(alias), [key])
+            return [tuple(row) for row in cursor.fetchall()]
+
+    return remembered_rows("token-owner", key, load)
 
 
 @cache

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
+from django.db import connection
 from pytest_django import DjangoAssertNumQueries
+from pytest_django.fixtures import Settings
 
 from indgang.audit.models import AccessLogEntry
 from indgang.catalogue.models import Task
@@ -258,6 +261,33 @@ def test_post_spends_a_constant_handful_of_queries(
     register(cpr=CPR_A)
     with django_assert_max_num_queries(8):
         assert api.post(URL, body(cpr=CPR_A), format="json").status_code == 201
+
+
+def test_a_task_is_remembered_briefly_so_a_retired_one_is_refused_within_that_time(
+    api_for: ApiFor,
+    staff: Staff,
+    tasks: dict[str, Task],
+    settings: Settings,
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    settings.API_CACHE_SECONDS = 0.5
+    api = api_for(staff.frontline)
+    heating = tasks["heating"]
+    assert api.post(URL, body(cpr=CPR_A, task=heating.pk), format="json").status_code == 201
+    Task.objects.filter(pk=heating.pk).update(is_active=False)
+
+    # Token and task remembered: the registration's one statement (SQLite: its savepoint, the
+    # party's look-up, thread and contact).
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 5):
+        assert api.post(URL, body(cpr=CPR_A, task=heating.pk), format="json").status_code == 201
+    time.sleep(0.6)
+    refused = api.post(URL, body(cpr=CPR_B, task=heating.pk), format="json")
+
+    assert (refused.status_code, refused.json()) == (
+        400,
+        {"task": [f"Opgaven {heating.title} er ikke længere i brug."]},
+    )
+    assert Contact.objects.count() == 2
 
 
 def test_retrieve_uses_the_lists_permission_path_and_logs_the_read(
