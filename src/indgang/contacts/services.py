@@ -133,7 +133,8 @@ def _register_at_once(
     new: NewContact, *, registered_by: User, registrar: Scope, alias: str
 ) -> Contact:
     """Write the party (if new), the thread and the contact in one statement (PostgreSQL)."""
-    contact = _build(new, party=None, registered_by=registered_by, registrar=registrar)
+    # The given party, if any; one found or created by number gets its id below.
+    contact = _build(new, party=new.party, registered_by=registered_by, registrar=registrar)
     thread = Thread(**_thread_values(contact))
     steps, party_params = party_steps(
         cpr=new.cpr, cvr=new.cvr, party=new.party, name=new.party_name, alias=alias
@@ -157,8 +158,6 @@ def _register_at_once(
     thread.party_id = contact.party_id = party_id
     contact.thread = thread
     saved(contact, alias, contact_id)
-    if new.party is not None:
-        contact.party = new.party
     return contact
 
 

@@ -37,7 +37,7 @@ def get_or_create_company(*, cvr: str, name: str = "") -> Party:
     party = _find(unique_field="cvr", value=cvr)
     if party is not None:
         return party
-    party = Party(kind=PartyKind.COMPANY, name=name, cvr=cvr)
+    party = _new_company(cvr=cvr, name=name)
     if insert(party, unless_taken="cvr"):
         return party
     return Party.objects.get(cvr=cvr)
@@ -62,8 +62,10 @@ def party_steps(
         new = _new_citizen(cpr=cpr, digest=digest, name=name)
         return _found_or_new_sql(alias, "cpr_digest"), [*values(new, alias), digest]
     if cvr:
-        new = Party(kind=PartyKind.COMPANY, name=name, cvr=cvr)
-        return _found_or_new_sql(alias, "cvr"), [*values(new, alias), cvr]
+        return _found_or_new_sql(alias, "cvr"), [
+            *values(_new_company(cvr=cvr, name=name), alias),
+            cvr,
+        ]
     return _given_sql(alias), [party.pk if party is not None else None]
 
 
@@ -75,6 +77,10 @@ def _new_citizen(*, cpr: str, digest: str, name: str) -> Party:
         cpr_encrypted=encrypt_cpr(cpr),
         cpr_masked=mask_cpr(cpr),
     )
+
+
+def _new_company(*, cvr: str, name: str) -> Party:
+    return Party(kind=PartyKind.COMPANY, name=name, cvr=cvr)
 
 
 @cache
