@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 
 from indgang.audit.constants import AccessAction, Purpose, Via
 from indgang.audit.models import AccessLogEntry
+from indgang.common.rows import insert_each
 from indgang.parties.models import Party
 
 
@@ -22,11 +23,15 @@ def log_reads(
     at: dt.datetime,
 ) -> None:
     """Log one read per distinct party among those shown, e.g. on a page of contacts."""
-    AccessLogEntry.objects.bulk_create(
-        AccessLogEntry(
-            at=at, user_id=user.pk, party_id=party_id, action=action, purpose=purpose, via=via
-        )
-        for party_id in sorted({party_id for party_id in party_ids if party_id is not None})
+    insert_each(
+        AccessLogEntry,
+        each="party_id",
+        keys=sorted({party_id for party_id in party_ids if party_id is not None}),
+        at=at,
+        user_id=user.pk,
+        action=action,
+        purpose=purpose,
+        via=via,
     )
 
 

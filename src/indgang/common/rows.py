@@ -1,4 +1,4 @@
-"""Single-row INSERTs for the hottest write path, composed once per model.
+"""INSERTs for the hottest write paths, composed once per model.
 
 Registering a contact through the API writes a party, a thread and a contact. Through the ORM,
 each of those INSERTs cost more Python than the database spent running it; here the statement
@@ -8,11 +8,17 @@ as `Model.save()` prepares them. No model signals are sent: none are connected t
 On PostgreSQL the three can be one statement: each INSERT a step of a WITH clause that takes
 its foreign keys from the step before (`insert_from`), so the whole registration is one round
 trip and commits on its own, without BEGIN and COMMIT.
+
+Every read of personal data writes access-log rows that differ in one column only (the party):
+`insert_each` writes them as one INSERT … SELECT over the list of parties, with the shared values
+prepared once, where `bulk_create` built a model instance per row, sent every value as its own
+parameter and wrapped the INSERT in a transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
@@ -34,6 +40,56 @@ def insert(instance: models.Model, *, unless_taken: str | None = None) -> bool:
         return False
     saved(instance, alias, row[0])
     return True
+
+
+def insert_each(
+    model: type[models.Model], *, each: str, keys: Sequence[Any], **shared: Any
+) -> None:
+    """INSERT one row of `model` per value in `keys`, which goes to the field named `each`.
+
+    Every other field takes its value from `shared` (by attribute name: `user_id`) or its
+    default. One statement with the same few parameters however many keys there are: the keys
+    travel as one array (PostgreSQL) or JSON list (SQLite). Committed as the caller's
+    transaction commits; on its own in autocommit. No model signals are sent, as with
+    `bulk_create`.
+    """
+    fields = _written_fields(model)
+    unknown = ({each} | shared.keys()) - {field.attname for field in fields}
+    if unknown:
+        raise TypeError(f"{model.__name__} has no column {', '.join(sorted(unknown))}")
+    if not keys:
+        return
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    parameters = [
+        field.get_db_prep_save(
+            shared[field.attname] if field.attname in shared else field.get_default(), connection
+        )
+        for field in fields
+        if field.attname != each
+    ]
+    listed = list(keys) if connection.vendor == "postgresql" else json.dumps(list(keys))
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_each_sql(model, alias, each), [*parameters, listed])
+
+
+@cache
+def _insert_each_sql(model: type[models.Model], alias: str, each: str) -> str:
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    fields = _written_fields(model)
+    columns = ", ".join(quote(field.column) for field in fields)
+    selected = ", ".join("key" if field.attname == each else "%s" for field in fields)
+    source = (
+        "unnest(%s) AS keys (key)"
+        if connection.vendor == "postgresql"
+        else "(SELECT value AS key FROM json_each(%s))"
+    )
+    # Identifiers come from the model's metadata, quoted; every value is a parameter.
+    return (
+        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608
+        f"SELECT {selected} FROM {source}"
+    )
 
 
 def values(instance: models.Model, alias: str, *, skip: frozenset[str] = frozenset()) -> list[Any]:
