@@ -23,11 +23,8 @@ from indgang.contacts.models import Contact
 from indgang.parties.selectors import find_citizen
 
 
-@pytest.fixture
-def production_server(tmp_path: Path) -> Iterator[int]:
-    """granian on a free port of this machine, as README.md runs it; the port."""
-    port = free_port()
-    environment = {
+def _production_environment(var_dir: Path) -> dict[str, str]:
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "indgang.conf.production",
         "DATABASE_URL": database_url(),
@@ -35,8 +32,15 @@ def production_server(tmp_path: Path) -> Iterator[int]:
         "INDGANG_CPR_KEY": settings.CPR_KEY,
         "INDGANG_ALLOWED_HOSTS": "127.0.0.1",
         "INDGANG_SECURE_SSL_REDIRECT": "false",  # as behind the TLS proxy
-        "INDGANG_VAR_DIR": str(tmp_path),
+        "INDGANG_VAR_DIR": str(var_dir),
     }
+
+
+@pytest.fixture
+def production_server(tmp_path: Path) -> Iterator[int]:
+    """granian on a free port of this machine, as README.md runs it; the port."""
+    port = free_port()
+    environment = _production_environment(tmp_path)
     log = tmp_path / "server.log"
     command = [
         str(Path(sys.executable).with_name("granian")),
@@ -105,3 +109,17 @@ def test_production_server_registers_contacts_and_refuses_bad_input_in_danish(
     assert list(Contact.objects.values_list("pk", "party_id", "summary")) == [
         (body["id"], citizen.pk, "Varme")
     ]
+
+
+def test_a_worker_imports_every_view_before_its_first_request(tmp_path: Path) -> None:
+    probe = (
+        "import sys, indgang.wsgi; print('indgang.urls' in sys.modules, 'sklearn' in sys.modules)"
+    )
+    loaded = subprocess.run(  # noqa: S603 (this interpreter)
+        [sys.executable, "-c", probe],
+        env=_production_environment(tmp_path),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout.split() == ["True", "True"]
