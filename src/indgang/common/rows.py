@@ -9,7 +9,8 @@ On PostgreSQL the three can be one statement: each INSERT a step of a WITH claus
 its foreign keys from the step before (`insert_from`), so the whole registration is one round
 trip and commits on its own, without BEGIN and COMMIT.
 
-Every read of personal data writes access-log rows that differ in one column only (the party):
+Every read of personal data writes to the access log: one row through `insert` (a 360), or
+rows that differ in one column only, the party (a page of contacts):
 `insert_each` writes them as one INSERT … SELECT over the list of parties, with the shared values
 prepared once, where `bulk_create` built a model instance per row, sent every value as its own
 parameter and wrapped the INSERT in a transaction.
