@@ -6,6 +6,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from indgang.common.api import FieldsBuiltOnce
 from indgang.parties.identifiers import InvalidIdentifierError, clean_cpr, clean_cvr
 from indgang.parties.models import Party
 
@@ -32,7 +33,7 @@ def cvr_field(**kwargs: Any) -> IdentifierField:
     return IdentifierField(clean=clean_cvr, **kwargs)
 
 
-class PartySerializer(serializers.ModelSerializer[Party]):
+class PartySerializer(FieldsBuiltOnce, serializers.ModelSerializer[Party]):
     identifier = serializers.CharField(source="identifier_display", read_only=True)
 
     class Meta:
