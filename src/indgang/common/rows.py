@@ -54,21 +54,16 @@ def insert_each(
     transaction commits; on its own in autocommit. No model signals are sent, as with
     `bulk_create`.
     """
-    fields = _written_fields(model)
-    unknown = ({each} | shared.keys()) - {field.attname for field in fields}
+    by_attname = {field.attname: field for field in _written_fields(model)}
+    unknown = ({each} | shared.keys()) - by_attname.keys()
     if unknown:
         raise TypeError(f"{model.__name__} has no column {', '.join(sorted(unknown))}")
     if not keys:
         return
     alias = router.db_for_write(model)
     connection = connections[alias]
-    parameters = [
-        field.get_db_prep_save(
-            shared[field.attname] if field.attname in shared else field.get_default(), connection
-        )
-        for field in fields
-        if field.attname != each
-    ]
+    # One instance prepares the shared values, as for every INSERT here (defaults, pre_save).
+    parameters = values(model(**shared), alias, skip=frozenset({by_attname[each].name}))
     listed = list(keys) if connection.vendor == "postgresql" else json.dumps(list(keys))
     with connection.cursor() as cursor:
         cursor.execute(_insert_each_sql(model, alias, each), [*parameters, listed])
@@ -76,21 +71,13 @@ def insert_each(
 
 @cache
 def _insert_each_sql(model: type[models.Model], alias: str, each: str) -> str:
-    connection = connections[alias]
-    quote = connection.ops.quote_name
-    fields = _written_fields(model)
-    columns = ", ".join(quote(field.column) for field in fields)
-    selected = ", ".join("key" if field.attname == each else "%s" for field in fields)
+    selected = ", ".join("key" if f.attname == each else "%s" for f in _written_fields(model))
     source = (
         "unnest(%s) AS keys (key)"
-        if connection.vendor == "postgresql"
+        if connections[alias].vendor == "postgresql"
         else "(SELECT value AS key FROM json_each(%s))"
     )
-    # Identifiers come from the model's metadata, quoted; every value is a parameter.
-    return (
-        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608
-        f"SELECT {selected} FROM {source}"
-    )
+    return f"{_insert_into(model, alias)} SELECT {selected} FROM {source}"  # noqa: S608 - see _insert_into
 
 
 def values(instance: models.Model, alias: str, *, skip: frozenset[str] = frozenset()) -> list[Any]:
@@ -130,21 +117,16 @@ def _insert_from_sql(
 ) -> str:
     quote = connections[alias].ops.quote_name
     from_source = dict(taken)
-    fields = _written_fields(model)
-    columns = ", ".join(quote(field.column) for field in fields)
     selected = ", ".join(
         f"{quote(source)}.{quote(from_source[field.name])}" if field.name in from_source else "%s"
-        for field in fields
+        for field in _written_fields(model)
     )
     returned = ", ".join(
         quote(column)
         for column in [model._meta.pk.column, *(column(model, n) for n in from_source)]
     )
-    # Identifiers come from the model's metadata, quoted; every value is a parameter.
-    return (
-        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608
-        f"SELECT {selected} FROM {quote(source)} RETURNING {returned}"
-    )
+    head = _insert_into(model, alias)
+    return f"{head} SELECT {selected} FROM {quote(source)} RETURNING {returned}"  # noqa: S608 - see _insert_into
 
 
 def column(model: type[models.Model], name: str) -> str:
@@ -164,13 +146,19 @@ def _written_fields(model: type[models.Model]) -> list[models.Field[object, obje
 def insert_sql(model: type[models.Model], alias: str, unless_taken: str | None = None) -> str:
     """The single-row INSERT of `insert`, with `values` as its parameters, returning the key."""
     quote = connections[alias].ops.quote_name
-    columns = ", ".join(quote(field.column) for field in _written_fields(model))
     placeholders = ", ".join(["%s"] * len(_written_fields(model)))
     conflict = (
         f" ON CONFLICT ({quote(column(model, unless_taken))}) DO NOTHING" if unless_taken else ""
     )
-    # Identifiers come from the model's metadata, quoted; every value is a parameter.
     return (
-        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608
-        f"VALUES ({placeholders}){conflict} RETURNING {quote(model._meta.pk.column)}"
+        f"{_insert_into(model, alias)} VALUES ({placeholders}){conflict} "
+        f"RETURNING {quote(model._meta.pk.column)}"
     )
+
+
+def _insert_into(model: type[models.Model], alias: str) -> str:
+    """`INSERT INTO table (every written column)`, the head of each statement here."""
+    quote = connections[alias].ops.quote_name
+    columns = ", ".join(quote(field.column) for field in _written_fields(model))
+    # Identifiers come from the model's metadata, quoted; every value is a parameter.
+    return f"INSERT INTO {quote(model._meta.db_table)} ({columns})"
