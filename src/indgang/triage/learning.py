@@ -15,6 +15,7 @@ import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from itertools import chain
 from typing import Any
 
@@ -33,6 +34,8 @@ STEM_WEIGHT = 3.0
 # Character n-grams (3-5 letters, word-padded) match compounds and typos: "byggetilladelse" shares
 # most of its n-grams with "bygge tilladelse" and with "bygetiladelse".
 CHAR_NGRAMS = (3, 5)
+# Words whose features are remembered (word_features): about 3 KB each.
+WORDS_REMEMBERED = 4096
 CONTEXT_WEIGHT = 1.0
 # The cold-start document weighs as much as this many routed contacts.
 PRIOR_EXAMPLES = 3.0
@@ -116,15 +119,20 @@ def content_words(text: str) -> list[str]:
     return [word for word in words(text) if word not in STOP_WORDS and len(word) > 1]
 
 
-def word_features(word: str) -> list[tuple[str, float]]:
-    """The stem, and the character n-grams of a word (not of numbers such as 02.34.02)."""
+@lru_cache(maxsize=WORDS_REMEMBERED)
+def word_features(word: str) -> tuple[tuple[str, float], ...]:
+    """The stem, and the character n-grams of a word (not of numbers such as 02.34.02).
+
+    Remembered: the same words recur in contact after contact, and a triaged text is featured
+    twice (its score, then the words that explain it).
+    """
     features = [(f"w {stem(word)}", STEM_WEIGHT)]
     if any(letter.isalpha() for letter in word):
         padded = f" {word} "
         low, high = CHAR_NGRAMS
         for n in range(low, high + 1):
             features += [(f"c {padded[i : i + n]}", 1.0) for i in range(len(padded) - n + 1)]
-    return features
+    return tuple(features)
 
 
 def document_features(document: Document) -> list[tuple[str, float]]:
@@ -298,22 +306,35 @@ class Predictor:
         weighted.data *= self.idf[weighted.indices]
         return weighted
 
-    def scores(self, documents: Sequence[Document]) -> np.ndarray[Any, Any]:
+    def queries(self, documents: Sequence[Document]) -> sp.csr_matrix:
+        """The documents' features weighted by inverse document frequency, one row each: what
+        `scores`, `top_tasks` and `explain_many` start from. Give it to each of them, to feature
+        a batch of texts once."""
+        return self.weighted(vectorise(documents))
+
+    def scores(
+        self, documents: Sequence[Document], *, queries: sp.csr_matrix | None = None
+    ) -> np.ndarray[Any, Any]:
         """Cosine similarity of each document to each route's prototype."""
-        queries = normalize(self.weighted(vectorise(documents)))
-        return np.asarray((queries @ self.by_feature).todense())
+        weighted = self.queries(documents) if queries is None else queries
+        return np.asarray((normalize(weighted) @ self.by_feature).todense())
 
     def rank(self, document: Document, *, limit: int = 10) -> list[Scored]:
         return rank_scores(self.scores([document])[0], self.routes, limit=limit)
 
     def top_tasks(
-        self, documents: Sequence[Document], *, tasks: int, routes: int
+        self,
+        documents: Sequence[Document],
+        *,
+        tasks: int,
+        routes: int,
+        queries: sp.csr_matrix | None = None,
     ) -> list[list[Scored]]:
         """For each document, its best `tasks` tasks among its best `routes` routes (each task
         by its best route, with its routes' confidences summed), in one scoring pass."""
         return [
             best_tasks(rank_scores(row, self.routes, limit=routes), limit=tasks)
-            for row in self.scores(documents)
+            for row in self.scores(documents, queries=queries)
         ]
 
     def explain(self, document: Document, route: Route) -> list[str]:
@@ -321,7 +342,11 @@ class Predictor:
         return self.explain_many([document], [[route]])[0].get(route, [])
 
     def explain_many(
-        self, documents: Sequence[Document], routes: Sequence[Sequence[Route]]
+        self,
+        documents: Sequence[Document],
+        routes: Sequence[Sequence[Route]],
+        *,
+        queries: sp.csr_matrix | None = None,
     ) -> list[dict[Route, list[str]]]:
         """For each document and each of its routes, the words of the text that pulled it
         there, strongest first.
@@ -330,8 +355,8 @@ class Predictor:
         or one of its n-grams), so the score splits exactly into per-word shares. The shares of
         every word in the batch come from one sparse product.
         """
-        queries = self.weighted(vectorise(documents))
-        lengths = np.sqrt(np.asarray(queries.multiply(queries).sum(axis=1)).ravel())
+        weighted = self.queries(documents) if queries is None else queries
+        lengths = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
         text_words = [content_words(document.text) for document in documents]
         distinct = [list(dict.fromkeys(text)) for text in text_words]
         word_row = {word: row for row, word in enumerate(dict.fromkeys(chain(*distinct)))}

@@ -220,7 +220,8 @@ def suggest_many(documents: Sequence[Document], *, limit: int = SUGGESTIONS) -> 
     if not documents:
         return []
     version, predictor = get_predictor()
-    candidates = predictor.top_tasks(documents, tasks=limit * 3, routes=limit * 10)
+    queries = predictor.queries(documents)  # the texts featured once, for both passes
+    candidates = predictor.top_tasks(documents, tasks=limit * 3, routes=limit * 10, queries=queries)
     tasks = Task.objects.filter(
         pk__in={scored.route.task_id for ranked in candidates for scored in ranked},
         is_active=True,
@@ -230,7 +231,9 @@ def suggest_many(documents: Sequence[Document], *, limit: int = SUGGESTIONS) -> 
     topics = KleEntry.objects.in_bulk(
         {s.route.topic_id for ranked in shown for s in ranked if s.route.topic_id}
     )
-    explained = predictor.explain_many(documents, [[s.route for s in ranked] for ranked in shown])
+    explained = predictor.explain_many(
+        documents, [[s.route for s in ranked] for ranked in shown], queries=queries
+    )
     suggestions = []
     for ranked, pulled in zip(shown, explained, strict=True):
         items = [

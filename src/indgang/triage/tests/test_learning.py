@@ -191,3 +191,17 @@ def test_a_stored_state_is_never_unpickled() -> None:
 
     assert EXPLOITED == []
     assert dump_state(cold_start(DOCUMENTS)).startswith(b"PK")  # a zip of .npy arrays
+
+
+def test_a_batch_featured_once_ranks_and_explains_as_when_featured_for_each_pass() -> None:
+    predictor = Predictor(cold_start(DOCUMENTS))
+    texts = [Document("rotter i kælderen", "phone"), Document("byggetilladelse til carport")]
+    queries = predictor.queries(texts)
+
+    ranked = predictor.top_tasks(texts, tasks=3, routes=10, queries=queries)
+    assert ranked == predictor.top_tasks(texts, tasks=3, routes=10)
+    assert [best[0].route for best in ranked] == [Route(1, 10), Route(2, 20)]
+    routes = [[scored.route for scored in best] for best in ranked]
+    explained = predictor.explain_many(texts, routes, queries=queries)
+    assert explained == predictor.explain_many(texts, routes)
+    assert explained[0][Route(1, 10)] == ["rotter"]
