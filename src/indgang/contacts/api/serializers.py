@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -8,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import ISO_8601, serializers
+from rest_framework.fields import empty
 from rest_framework.settings import api_settings
 
 from indgang.catalogue.constants import KleLevel
@@ -111,12 +113,24 @@ class ContactCreateSerializer(serializers.Serializer[Any]):
     duration_seconds = serializers.IntegerField(required=False, allow_null=True, min_value=0)
 
     def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
-        """Shallow copies of the declared fields.
+        """Shallow copies of the declared fields; when validating a body, only of those it
+        gives and those it must give or has a default for.
 
         DRF deep-copies every declared field for each serializer, querysets included: that was
-        a fifth of the cost of registering a contact through the API.
+        a fifth of the cost of registering a contact through the API. A contact names a few of
+        the fifteen fields, and an optional field the body leaves out adds nothing to the
+        validated data and raises no error: binding it for nothing was a fifth of the rest.
+        The schema (no body) shows every field.
         """
-        return {name: shallow_copy(field) for name, field in self._declared_fields.items()}
+        declared = self._declared_fields
+        body = getattr(self, "initial_data", None)
+        if isinstance(body, Mapping):
+            declared = {
+                name: field
+                for name, field in declared.items()
+                if name in body or field.required or field.default is not empty
+            }
+        return {name: shallow_copy(field) for name, field in declared.items()}
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         given = [key for key in ("party", "cpr", "cvr") if attrs.get(key)]

@@ -11,6 +11,7 @@ from pytest_django.fixtures import Settings
 from indgang.audit.models import AccessLogEntry
 from indgang.catalogue.models import Task
 from indgang.conftest import CPR_A, CPR_B, ApiFor, Org, RegisterContact, Staff
+from indgang.contacts.api.serializers import ContactCreateSerializer
 from indgang.contacts.constants import Outcome
 from indgang.contacts.models import Contact, Thread
 from indgang.parties.models import Party
@@ -121,6 +122,13 @@ def test_created_contact_is_returned_as_the_register_shows_it(
             },
         ),
         ({"outcome": "forwarded"}, {"unit": ["Vælg den enhed, henvendelsen videresendes til."]}),
+        ({"outcome": "lost"}, {"outcome": ['"lost" er ikke et gyldigt valg.']}),
+        ({"direction": "sideways"}, {"direction": ['"sideways" er ikke et gyldigt valg.']}),
+        (
+            {"duration_seconds": -1},
+            {"duration_seconds": ["Tjek at værdien er større end eller lig med 0."]},
+        ),
+        ({"name": "x" * 201}, {"name": ["Tjek at dette felt ikke indeholder flere end 200 tegn."]}),
         (
             {"cpr": CPR_A, "cvr": "13585490"},
             {"cvr": ["Angiv parten med én af party, cpr eller cvr, ikke flere."]},
@@ -141,6 +149,24 @@ def test_invalid_input_gives_400_with_a_danish_message_and_stores_nothing(
     assert response.status_code == 400
     assert response.json() == errors
     assert (Contact.objects.count(), Thread.objects.count(), Party.objects.count()) == (0, 0, 0)
+
+
+def test_a_contact_without_its_required_fields_is_refused_field_by_field(
+    api_for: ApiFor, staff: Staff
+) -> None:
+    response = api_for(staff.frontline).post(URL, {"cpr": CPR_B}, format="json")
+
+    assert response.status_code == 400
+    required = ["Dette felt er påkrævet."]
+    assert response.json() == {"channel": required, "received_at": required, "summary": required}
+    assert Party.objects.count() == 0
+
+
+def test_the_schema_shows_every_field_a_contact_may_give() -> None:
+    # Validating a body binds only the fields it gives, must give or has a default for.
+    assert list(ContactCreateSerializer().fields) == list(ContactCreateSerializer._declared_fields)
+    given = ContactCreateSerializer(data=body(cpr=CPR_B)).fields
+    assert list(given) == ["channel", "direction", "received_at", "summary", "cpr"]
 
 
 def test_user_without_a_role_is_refused(api_for: ApiFor, staff: Staff) -> None:
