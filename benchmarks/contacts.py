@@ -50,6 +50,7 @@ from harness import (
     percentile,
     prepare_database,
     ran_phase,
+    reference_ms,
     run_phase,
     say,
 )
@@ -366,6 +367,7 @@ class Load:
     cpu_ms_client: float  # load generator CPU per request
     worker_share: list[float]  # each server worker's share of the app CPU
     other_cores: float  # cores' worth of CPU used meanwhile by processes not in the benchmark
+    reference_ms: float  # harness.reference_ms right after the figure: the machine's speed
 
 
 def run_load(
@@ -430,6 +432,7 @@ def run_load(
         if app_total
         else [],
         other_cores=max(0.0, other / tick / seconds),
+        reference_ms=reference_ms(),
     )
 
 
@@ -753,7 +756,8 @@ def describe_load(load: Load, what: str) -> str:
         f"p50 {load.p50_ms:.1f} ms, p95 {load.p95_ms:.1f} ms, p99 {load.p99_ms:.1f} ms | "
         f"CPU per request: server {load.cpu_ms_app:.2f} ms{db_cpu}, "
         f"load generator {load.cpu_ms_client:.2f} ms (all three on {os.cpu_count()} cores: "
-        f"at most {ceiling(load):.0f} req/s) | worker shares {load.worker_share}"
+        f"at most {ceiling(load):.0f} req/s) | worker shares {load.worker_share} | "
+        f"reference loop {load.reference_ms:.0f} ms"
         f"{problems}{_noise(load)}"
     )
 
@@ -923,6 +927,16 @@ def summary(results: dict[str, dict[str, Any]], clients: int) -> str:
                         + _flag(load),
                     )
                 )
+        speeds = [result[key]["reference_ms"] for key in ("post_1", "post_n")] + [
+            figures[key]["reference_ms"] for figures in result["reads"].values() for key in "1n"
+        ]
+        rows.append(
+            (
+                "reference loop (fixed Python work; machine speed)",
+                f"{min(speeds):.0f}-{max(speeds):.0f} ms",
+                "",
+            )
+        )
         for name, count in result["queries_empty"].items():
             full = result["import"]["queries"][name]
             rows.append(

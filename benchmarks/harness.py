@@ -11,6 +11,7 @@ import math
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,22 @@ def environment(database_url: str, **extra: str) -> dict[str, str]:
         "DATABASE_URL": database_url,
         **extra,
     }
+
+
+REFERENCE_LOOP = 1_000_000
+
+
+def reference_ms() -> float:
+    """CPU milliseconds of a fixed piece of pure-Python work: the machine's speed just now.
+
+    On a shared virtual machine the same code's CPU time per request has changed by a factor
+    of two within an hour. Figures from two runs compare only next to their readings of this.
+    """
+    started = time.process_time()
+    total = 0
+    for number in range(REFERENCE_LOOP):
+        total += number * number % 7
+    return (time.process_time() - started) * 1000
 
 
 def percentile(values: list[float], fraction: float) -> float:
