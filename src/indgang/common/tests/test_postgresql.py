@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import select
 import time
 from collections.abc import Iterator
@@ -11,8 +12,10 @@ import dj_database_url
 import psycopg
 import pytest
 from django.db import connection
+from django.db.backends.postgresql import base
+from psycopg import pq
 
-from indgang.common.postgresql.base import DatabaseWrapper
+from indgang.common.postgresql.base import TIMESTAMPTZ_OID, DatabaseWrapper, UtcTimestamptzLoader
 
 # The server .ci/run starts; the suite on PostgreSQL uses its own.
 LOCAL_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -92,3 +95,31 @@ def test_connection_the_server_ended_is_replaced_before_the_next_query(
 
     assert wrapper.connection is None
     assert backend_pid(wrapper) != pid
+
+
+def test_timestamps_are_read_by_psycopgs_loader_as_django_reads_them(
+    wrapper: DatabaseWrapper,
+) -> None:
+    query = (
+        "SELECT '2026-06-01 12:00:00.123456+02'::timestamptz, "
+        "'1999-12-31 23:59:59+00'::timestamptz, NULL::timestamptz"
+    )
+    with wrapper.cursor() as cursor:
+        loader = cursor.cursor.adapters.get_loader(TIMESTAMPTZ_OID, pq.Format.TEXT)
+        cursor.execute(query)
+        ours = cursor.fetchone()
+    assert loader is UtcTimestamptzLoader
+    assert ours == (
+        dt.datetime(2026, 6, 1, 10, 0, 0, 123456, tzinfo=dt.UTC),
+        dt.datetime(1999, 12, 31, 23, 59, 59, tzinfo=dt.UTC),
+        None,
+    )
+    assert [value.tzinfo for value in ours[:2]] == [dt.UTC, dt.UTC]
+    # Django's own loader, on a connection of Django's own backend, reads the same.
+    django = base.DatabaseWrapper(server_settings(), alias="django-timestamps")
+    try:
+        with django.cursor() as cursor:
+            cursor.execute(query)
+            assert cursor.fetchone() == ours
+    finally:
+        django.close()
