@@ -6,9 +6,10 @@ from rest_framework import serializers
 from rest_framework.request import Request
 
 from indgang.audit.constants import Purpose
+from indgang.common.api import DeclaredFieldsShallow
 
 
-class PurposeSerializer(serializers.Serializer[Any]):
+class PurposeSerializer(DeclaredFieldsShallow, serializers.Serializer[Any]):
     """Why the caller reads personal data; written to the access log with the read."""
 
     purpose = serializers.ChoiceField(choices=Purpose.choices, default=Purpose.CONTACT)

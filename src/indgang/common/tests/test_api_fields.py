@@ -6,6 +6,8 @@ from typing import Any
 import pytest
 from rest_framework import serializers
 
+from indgang.audit.constants import Purpose
+from indgang.common.api import DeclaredFieldsShallow
 from indgang.parties.api.serializers import PartySerializer
 from indgang.parties.constants import PartyKind
 from indgang.parties.models import Party
@@ -43,3 +45,20 @@ def test_each_serializer_binds_its_own_copies_of_the_fields() -> None:
         assert first.fields[name].parent is first
         assert second.fields[name].parent is second
         assert first.fields[name].field_name == name
+
+
+def test_declared_fields_are_copied_shallowly_and_validate_as_drf_copies_them() -> None:
+    class Plain(serializers.Serializer[Any]):
+        purpose = serializers.ChoiceField(choices=Purpose.choices, default=Purpose.CONTACT)
+
+    class Shallow(DeclaredFieldsShallow, Plain):
+        pass
+
+    for data, valid in (({}, True), ({"purpose": "casework"}, True), ({"purpose": "spying"}, False)):
+        ours, drfs = Shallow(data=data), Plain(data=data)
+        assert ours.is_valid() is drfs.is_valid() is valid
+        assert (ours.errors, dict(ours.validated_data)) == (drfs.errors, dict(drfs.validated_data))
+    first, second = Shallow().fields["purpose"], Shallow().fields["purpose"]
+    assert first is not second and first.parent is not second.parent
+    assert Shallow._declared_fields["purpose"].parent is None  # the class's own stays unbound
+    assert first.choices is Shallow._declared_fields["purpose"].choices  # shared, not copied

@@ -14,7 +14,7 @@ from rest_framework.settings import api_settings
 
 from indgang.catalogue.constants import KleLevel
 from indgang.catalogue.models import KleEntry, Task
-from indgang.common.api import shallow_copy
+from indgang.common.api import shallow_fields
 from indgang.contacts.constants import Channel, Direction, Outcome
 from indgang.contacts.models import Contact, Thread
 from indgang.contacts.selectors import (
@@ -130,7 +130,7 @@ class ContactCreateSerializer(serializers.Serializer[Any]):
                 for name, field in declared.items()
                 if name in body or field.required or field.default is not empty
             }
-        return {name: shallow_copy(field) for name, field in declared.items()}
+        return shallow_fields(declared)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         given = [key for key in ("party", "cpr", "cvr") if attrs.get(key)]

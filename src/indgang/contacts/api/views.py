@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from indgang.audit.api.serializers import PurposeSerializer, purpose_of
 from indgang.audit.constants import AccessAction, Via
 from indgang.audit.services import log_reads
-from indgang.common.api import NewestFirstPagination
+from indgang.common.api import DeclaredFieldsShallow, NewestFirstPagination
 from indgang.contacts.api.serializers import ContactCreateSerializer, ContactSerializer
 from indgang.contacts.constants import Channel
 from indgang.contacts.models import Contact
@@ -20,7 +20,7 @@ from indgang.contacts.services import NewContact, register_contact
 from indgang.organisation.requests import acting_user, request_scope
 
 
-class ContactFilterSerializer(serializers.Serializer[Any]):
+class ContactFilterSerializer(DeclaredFieldsShallow, serializers.Serializer[Any]):
     party = serializers.IntegerField(required=False)
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
     received_from = serializers.DateTimeField(required=False)
