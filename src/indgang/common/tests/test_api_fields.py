@@ -54,7 +54,11 @@ def test_declared_fields_are_copied_shallowly_and_validate_as_drf_copies_them() 
     class Shallow(DeclaredFieldsShallow, Plain):
         pass
 
-    for data, valid in (({}, True), ({"purpose": "casework"}, True), ({"purpose": "spying"}, False)):
+    for data, valid in (
+        ({}, True),
+        ({"purpose": "casework"}, True),
+        ({"purpose": "spying"}, False),
+    ):
         ours, drfs = Shallow(data=data), Plain(data=data)
         assert ours.is_valid() is drfs.is_valid() is valid
         assert (ours.errors, dict(ours.validated_data)) == (drfs.errors, dict(drfs.validated_data))
