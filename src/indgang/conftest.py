@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 from pytest_django.fixtures import Settings
@@ -23,6 +22,7 @@ from rest_framework.test import APIClient
 from indgang.catalogue.constants import Depth
 from indgang.catalogue.models import KleEntry, Task
 from indgang.catalogue.services import KleImportReport, import_kle
+from indgang.common.caching import forget_remembered
 from indgang.common.tests.workers import (
     CeleryWorkers,
     isolate_test_databases,
@@ -182,11 +182,11 @@ def api_for() -> ApiFor:
 
 @pytest.fixture(autouse=True)
 def forget_cached_answers() -> Iterator[None]:
-    """Each test starts with an empty cache: what one test's token or task was is not the next
-    test's, whose rows may have the same ids."""
-    cache.clear()
+    """Each test starts with nothing remembered: what one test's token or task was is not the
+    next test's, whose rows may have the same ids."""
+    forget_remembered()
     yield
-    cache.clear()
+    forget_remembered()
 
 
 @pytest.fixture(scope="session")
