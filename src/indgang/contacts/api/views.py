@@ -12,10 +12,14 @@ from indgang.audit.api.serializers import PurposeSerializer, purpose_of
 from indgang.audit.constants import AccessAction, Via
 from indgang.audit.services import log_reads
 from indgang.common.api import DeclaredFieldsShallow, NewestFirstPagination
-from indgang.contacts.api.serializers import ContactCreateSerializer, ContactSerializer
+from indgang.contacts.api.serializers import (
+    ContactCreateSerializer,
+    ContactSerializer,
+    represent_contact,
+)
 from indgang.contacts.constants import Channel
 from indgang.contacts.models import Contact
-from indgang.contacts.selectors import list_contacts_for, with_api_fields
+from indgang.contacts.selectors import is_redacted, list_contacts_for, with_api_fields
 from indgang.contacts.services import NewContact, register_contact
 from indgang.organisation.requests import acting_user, request_scope
 
@@ -113,5 +117,9 @@ class ContactViewSet(
             registrar=request_scope(request),
             now=timezone.now(),
         )
-        body = ContactSerializer(contact, context=self.get_serializer_context()).data
+        body = represent_contact(
+            contact,
+            redacted=is_redacted(scope=request_scope(request), contact=contact),
+            zone=timezone.get_current_timezone(),
+        )
         return Response(body, status=status.HTTP_201_CREATED)
