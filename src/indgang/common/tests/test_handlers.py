@@ -75,6 +75,7 @@ def test_a_token_api_request_skips_the_browser_middleware_and_keeps_the_rest(
     assert "set-cookie" not in headers
     assert "x-frame-options" not in headers
     assert "Cookie" not in ", ".join(headers.get("vary", []))
+    assert "Accept-Language" in ", ".join(headers["vary"])
 
     status, _headers, body = _call(
         "POST",
@@ -87,6 +88,39 @@ def test_a_token_api_request_skips_the_browser_middleware_and_keeps_the_rest(
         {"cpr": ["CPR-nummeret begynder ikke med en gyldig fødselsdato."]},
     )
     assert Contact.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("accept_language", "cookie", "language", "message"),
+    [
+        ("en-GB,en;q=0.8", "", "en", "The CPR number does not start with a valid date of birth."),
+        (
+            "",
+            "django_language=en",
+            "en",
+            "The CPR number does not start with a valid date of birth.",
+        ),
+        ("fr", "", "da", "CPR-nummeret begynder ikke med en gyldig fødselsdato."),
+    ],
+)
+def test_a_token_api_request_answers_in_the_language_locale_middleware_would_choose(
+    staff: Staff, accept_language: str, cookie: str, language: str, message: str
+) -> None:
+    token, _created = Token.objects.get_or_create(user=staff.frontline)
+    contact = {"channel": "phone", "received_at": "2026-11-30T09:15:00+01:00", "summary": "Varme"}
+    status, headers, body = _call(
+        "POST",
+        "/api/v1/contacts/",
+        body=json.dumps({**contact, "cpr": "3201901234"}).encode(),
+        HTTP_AUTHORIZATION=f"Token {token.key}",
+        HTTP_ACCEPT_LANGUAGE=accept_language,
+        HTTP_COOKIE=cookie,
+    )
+    assert (status, json.loads(body)) == ("400 Bad Request", {"cpr": [message]})
+    assert headers["content-language"] == [language]
+    assert "Accept-Language" in ", ".join(headers["vary"])
+    assert Contact.objects.count() == 0
 
 
 @pytest.mark.django_db
