@@ -99,7 +99,14 @@ def test_created_contact_is_returned_as_the_register_shows_it(
     [
         ({"cpr": "3213901234"}, {"cpr": ["CPR-nummeret begynder ikke med en gyldig fødselsdato."]}),
         ({"cpr": "12345"}, {"cpr": ["Et CPR-nummer har 10 cifre (DDMMÅÅ-XXXX)."]}),
-        ({"cvr": "13585491"}, {"cvr": ["CVR-nummerets kontrolciffer passer ikke; tjek nummeret."]}),
+        (
+            {"cpr": None, "cvr": "13585491"},
+            {"cvr": ["CVR-nummerets kontrolciffer passer ikke; tjek nummeret."]},
+        ),
+        (
+            {"cpr": "3213901234", "channel": "fax"},
+            {"channel": ['"fax" er ikke et gyldigt valg.']},  # the number's own check comes after
+        ),
         ({"channel": "fax"}, {"channel": ['"fax" er ikke et gyldigt valg.']}),
         ({"task": 999999}, {"task": ["Opgave 999999 findes ikke i opgavekataloget."]}),
         ({"kle_topic": "99.99.99"}, {"kle_topic": ["KLE-emnet 99.99.99 findes ikke."]}),
