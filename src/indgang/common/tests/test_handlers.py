@@ -54,18 +54,26 @@ def _call(
     return answer["status"], named, content
 
 
+def _post_contact(
+    staff: Staff, cpr: str, *, keyword: str = "Token", **headers: str
+) -> tuple[str, dict[str, list[str]], bytes]:
+    """A phone contact for `cpr`, registered through the application with a front-desk token."""
+    token, _created = Token.objects.get_or_create(user=staff.frontline)
+    contact = {"channel": "phone", "received_at": "2026-11-30T09:15:00+01:00", "summary": "Varme"}
+    return _call(
+        "POST",
+        "/api/v1/contacts/",
+        body=json.dumps({**contact, "cpr": cpr}).encode(),
+        HTTP_AUTHORIZATION=f"{keyword} {token.key}",
+        **headers,
+    )
+
+
 @pytest.mark.django_db
 def test_a_token_api_request_skips_the_browser_middleware_and_keeps_the_rest(
     staff: Staff,
 ) -> None:
-    token, _created = Token.objects.get_or_create(user=staff.frontline)
-    contact = {"channel": "phone", "received_at": "2026-11-30T09:15:00+01:00", "summary": "Varme"}
-    status, headers, body = _call(
-        "POST",
-        "/api/v1/contacts/",
-        body=json.dumps({**contact, "cpr": CPR_A}).encode(),
-        HTTP_AUTHORIZATION=f"Token {token.key}",
-    )
+    status, headers, body = _post_contact(staff, CPR_A)
     assert status == "201 Created", body
     assert Contact.objects.get().pk == json.loads(body)["id"]
     # Security headers, language and Content-Length stay; no cookie, no frame rule.
@@ -77,12 +85,8 @@ def test_a_token_api_request_skips_the_browser_middleware_and_keeps_the_rest(
     assert "Cookie" not in ", ".join(headers.get("vary", []))
     assert "Accept-Language" in ", ".join(headers["vary"])
 
-    status, _headers, body = _call(
-        "POST",
-        "/api/v1/contacts/",
-        body=json.dumps({**contact, "cpr": "3201901234"}).encode(),
-        HTTP_AUTHORIZATION=f"token {token.key}",  # the keyword in any case, as DRF reads it
-    )
+    # The keyword in any case, as DRF reads it.
+    status, _headers, body = _post_contact(staff, "3201901234", keyword="token")
     assert (status, json.loads(body)) == (
         "400 Bad Request",
         {"cpr": ["CPR-nummeret begynder ikke med en gyldig fødselsdato."]},
@@ -107,15 +111,8 @@ def test_a_token_api_request_skips_the_browser_middleware_and_keeps_the_rest(
 def test_a_token_api_request_answers_in_the_language_locale_middleware_would_choose(
     staff: Staff, accept_language: str, cookie: str, language: str, message: str
 ) -> None:
-    token, _created = Token.objects.get_or_create(user=staff.frontline)
-    contact = {"channel": "phone", "received_at": "2026-11-30T09:15:00+01:00", "summary": "Varme"}
-    status, headers, body = _call(
-        "POST",
-        "/api/v1/contacts/",
-        body=json.dumps({**contact, "cpr": "3201901234"}).encode(),
-        HTTP_AUTHORIZATION=f"Token {token.key}",
-        HTTP_ACCEPT_LANGUAGE=accept_language,
-        HTTP_COOKIE=cookie,
+    status, headers, body = _post_contact(
+        staff, "3201901234", HTTP_ACCEPT_LANGUAGE=accept_language, HTTP_COOKIE=cookie
     )
     assert (status, json.loads(body)) == ("400 Bad Request", {"cpr": [message]})
     assert headers["content-language"] == [language]
