@@ -18,6 +18,7 @@ from indgang.contacts.models import Contact, Thread
 from indgang.contacts.selectors import is_redacted, list_contacts_for, with_api_fields
 from indgang.organisation.selectors import Scope
 from indgang.parties.models import Party
+from indgang.parties.selectors import get_party
 
 # The newest contacts the 360 shows (a screenful, grouped in threads); the contact register pages
 # through all of a party's contacts (`?party=`).
@@ -57,7 +58,7 @@ def get_party_overview(
     `for_api` loads only what the API shows of each contact (no task, unit or party rows).
     Raises Party.DoesNotExist for an unknown party.
     """
-    party = Party.objects.get(pk=party_id)
+    party = get_party(party_id=party_id)
     visible = list_contacts_for(scope=scope, party_id=party_id)
     if for_api:
         contacts = _contacts_with_threads(with_api_fields(visible), OVERVIEW_CONTACT_LIMIT + 1)

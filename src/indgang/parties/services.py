@@ -5,12 +5,13 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from django.db import connections, router
+from django.db import connections
 
 from indgang.common.rows import column, insert, insert_sql, values
 from indgang.parties.constants import PartyKind
 from indgang.parties.identifiers import cpr_digest, encrypt_cpr, mask_cpr
 from indgang.parties.models import Party
+from indgang.parties.selectors import find_party
 
 BATCH = 500
 
@@ -23,7 +24,7 @@ def get_or_create_citizen(*, cpr: str, name: str = "") -> Party:
     citizen it made is returned.
     """
     digest = cpr_digest(cpr)
-    party = _find(unique_field="cpr_digest", value=digest)
+    party = find_party(unique_field="cpr_digest", value=digest)
     if party is not None:
         return party
     party = _new_citizen(cpr=cpr, digest=digest, name=name)
@@ -34,7 +35,7 @@ def get_or_create_citizen(*, cpr: str, name: str = "") -> Party:
 
 def get_or_create_company(*, cvr: str, name: str = "") -> Party:
     """Return the company with this (cleaned) CVR number, creating it if new."""
-    party = _find(unique_field="cvr", value=cvr)
+    party = find_party(unique_field="cvr", value=cvr)
     if party is not None:
         return party
     party = _new_company(cvr=cvr, name=name)
@@ -104,32 +105,6 @@ def _given_sql(alias: str) -> str:
     pk = Party._meta.pk
     cast = f"CAST(%s AS {pk.db_type(connection)})"
     return f"{quote(PARTY_STEP)} AS (SELECT {cast} AS {quote(pk.column)})"
-
-
-def _find(*, unique_field: str, value: str) -> Party | None:
-    """The party with this value of a unique field, or None: one plain SELECT.
-
-    Every API registration by CPR starts here, so the SQL is composed once and run directly.
-    All columns but `created_at` are read (it loads on first use): they come back as plain
-    text and numbers from both databases, so the ORM's type conversions are not needed.
-    """
-    alias = router.db_for_read(Party)
-    fields = [field for field in Party._meta.concrete_fields if field.name != "created_at"]
-    with connections[alias].cursor() as cursor:
-        cursor.execute(_find_sql(alias, unique_field), [value])
-        row = cursor.fetchone()
-    return None if row is None else Party.from_db(alias, [f.attname for f in fields], row)
-
-
-@cache
-def _find_sql(alias: str, unique_field: str) -> str:
-    quote = connections[alias].ops.quote_name
-    columns = ", ".join(
-        quote(field.column) for field in Party._meta.concrete_fields if field.name != "created_at"
-    )
-    table, where = quote(Party._meta.db_table), quote(column(Party, unique_field))
-    # Identifiers come from the model's metadata, quoted; the value is a parameter.
-    return f"SELECT {columns} FROM {table} WHERE {where} = %s"  # noqa: S608
 
 
 def get_or_create_citizens(*, cprs: set[str]) -> dict[str, Party]:

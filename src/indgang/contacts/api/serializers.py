@@ -4,6 +4,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+import orjson
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -244,21 +245,28 @@ def _related(contact: Contact, annotation: str, relation: str, attribute: str) -
 
 
 _DATETIME_FIELD = serializers.DateTimeField(read_only=True)
+# Until 1972 some zones' UTC offsets had seconds (Africa/Monrovia's -00:44:30 was the last).
+SECONDS_IN_OFFSETS_UNTIL = 1973
 
 
 def represent_datetime(value: dt.datetime | None, zone: dt.tzinfo | None = None) -> str | None:
     """As DRF's DateTimeField writes a datetime: ISO 8601 in the current time zone.
 
-    `zone` is the current time zone, when the caller already has it.
+    `zone` is the current time zone, when the caller already has it. orjson writes the text
+    DRF does (isoformat, with Z for +00:00) at a fraction of the cost: datetime.isoformat
+    formats through C's printf, and a busy citizen's 360 spent 8 % of its instructions there.
     """
     if value is None:
         return None
     if value.utcoffset() is not None and api_settings.DATETIME_FORMAT.lower() == ISO_8601:
         try:
-            text = value.astimezone(zone or timezone.get_current_timezone()).isoformat()
+            local = value.astimezone(zone or timezone.get_current_timezone())
         except OverflowError:
             pass  # DRF's own field reports it
         else:
+            if local.year >= SECONDS_IN_OFFSETS_UNTIL:
+                return orjson.dumps(local, option=orjson.OPT_UTC_Z)[1:-1].decode()
+            text = local.isoformat()  # keeps an offset's seconds, which orjson rounds
             return text[:-6] + "Z" if text.endswith("+00:00") else text
     return _DATETIME_FIELD.to_representation(value)
 

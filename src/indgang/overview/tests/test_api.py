@@ -66,15 +66,17 @@ def test_unknown_purpose_or_party_is_refused_without_a_log_entry(
 
     bad_purpose = api.get(f"/api/v1/parties/{contact.party_id}/overview/", {"purpose": "nysgerrig"})
     unknown = api.get("/api/v1/parties/999999/overview/")
+    beyond_any_id = api.get(f"/api/v1/parties/{2**63}/overview/")
 
     assert (bad_purpose.status_code, bad_purpose.json()) == (
         400,
         {"purpose": ['"nysgerrig" er ikke et gyldigt valg.']},
     )
-    assert (unknown.status_code, unknown.json()) == (
-        404,
-        {"detail": "Findes ikke, eller du må ikke se den."},
-    )
+    for refused in (unknown, beyond_any_id):
+        assert (refused.status_code, refused.json()) == (
+            404,
+            {"detail": "Findes ikke, eller du må ikke se den."},
+        )
     assert AccessLogEntry.objects.count() == 0
 
 

@@ -118,6 +118,9 @@ def test_overview_as_the_generic_path_writes_it(
     [
         dt.datetime(2026, 3, 2, 9, 15, tzinfo=dt.UTC),
         dt.datetime(2026, 7, 2, 9, 15, 30, 123456, tzinfo=dt.UTC),
+        dt.datetime(2026, 7, 2, 9, 15, 30, 120, tzinfo=dt.UTC),
+        dt.datetime(1901, 12, 13, 20, 45, 52, tzinfo=dt.UTC),
+        dt.datetime(9999, 12, 30, 12, tzinfo=dt.UTC),
         dt.datetime(2026, 3, 29, 0, 59, 59, tzinfo=dt.UTC),  # the night summer time begins
         dt.datetime(2026, 3, 2, 9, 15),  # noqa: DTZ001 - naive on purpose: DRF makes it aware
         None,
