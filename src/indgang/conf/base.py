@@ -172,7 +172,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "indgang.common.negotiation.ContentNegotiation",
     "DEFAULT_PAGINATION_CLASS": "indgang.common.api.Pagination",
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["indgang.common.renderers.JSONRenderer"],
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "indgang.common.api.exception_handler",
 }
