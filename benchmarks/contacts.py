@@ -513,8 +513,14 @@ class Server:
             "indgang.wsgi:application",
         ]
         self._log_file = log.open("w")
+        # A session of its own, so that its workers go with it if it has to be killed.
         self.process = subprocess.Popen(
-            command, env=env, cwd=ROOT, stdout=self._log_file, stderr=subprocess.STDOUT
+            command,
+            env=env,
+            cwd=ROOT,
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
     def wait_ready(self, token: str, timeout: float = 60) -> None:
@@ -567,7 +573,7 @@ class Server:
             try:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=10)
         self._log_file.close()
 
