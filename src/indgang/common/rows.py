@@ -129,6 +129,13 @@ def _insert_from_sql(
     return f"{head} SELECT {selected} FROM {quote(source)} RETURNING {returned}"  # noqa: S608 - see _insert_into
 
 
+def fits_key(model: type[models.Model], alias: str, key: int) -> bool:
+    """Whether `key` is in the range of the model's integer primary key column: outside it the
+    ORM finds nothing, and SQLite cannot take the number as a parameter at all."""
+    low, high = connections[alias].ops.integer_field_range(model._meta.pk.get_internal_type())
+    return low <= key <= high
+
+
 def column(model: type[models.Model], name: str) -> str:
     """The database column of one of the model's concrete fields."""
     field = model._meta.get_field(name)

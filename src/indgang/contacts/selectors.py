@@ -11,6 +11,7 @@ from django.db.models import F, QuerySet
 from indgang.catalogue.models import KleEntry, Task
 from indgang.common.caching import Rows, remembered_rows
 from indgang.common.rows import column as column_of
+from indgang.common.rows import fits_key
 from indgang.contacts.models import Contact, Thread
 from indgang.organisation.selectors import Scope
 
@@ -77,8 +78,7 @@ def get_task_for_new_contact(task_id: int) -> Task | None:
     loaded, the topic its id and number; other fields load on first use.
     """
     alias = router.db_for_read(Task)
-    low, high = connections[alias].ops.integer_field_range(Task._meta.pk.get_internal_type())
-    if not low <= task_id <= high:  # the ORM finds nothing there either
+    if not fits_key(Task, alias, task_id):
         return None
 
     def load() -> Rows:
