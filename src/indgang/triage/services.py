@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from indgang.catalogue.constants import KleLevel
 from indgang.catalogue.models import KleEntry, Task
+from indgang.common.rows import insert_many
 from indgang.contacts.constants import Outcome
 from indgang.contacts.models import Contact, Thread
 from indgang.organisation.models import Unit
@@ -402,12 +403,8 @@ def _triage(
                 queued_at=now,
             )
     _save_routes(routes)
-    RoutingDecision.objects.bulk_create(
-        [result for result in results.values() if isinstance(result, RoutingDecision)]
-    )
-    QueueItem.objects.bulk_create(
-        [result for result in results.values() if isinstance(result, QueueItem)]
-    )
+    insert_many([result for result in results.values() if isinstance(result, RoutingDecision)])
+    insert_many([result for result in results.values() if isinstance(result, QueueItem)])
     return results
 
 

@@ -352,6 +352,31 @@ def test_the_sweep_triages_every_waiting_contact_in_one_pass_and_each_only_once(
     assert (RoutingDecision.objects.count(), QueueItem.objects.count()) == (1, 1)
 
 
+@override_settings(TRIAGE_THRESHOLD=0.5)
+def test_the_sweep_stores_each_decision_and_queue_item_as_triage_made_it(
+    catalogue: dict[str, Task], register: RegisterContact
+) -> None:
+    texts = ["Der er rotter i haven", 'Et "brev" om \\ noget andet', "Rotter i kælderen"] * 5
+    contacts = [register(summary=text) for text in texts]
+    expected = {
+        contact.pk: suggest(text=contact.summary, channel=contact.channel, party_kind="")
+        for contact in contacts
+    }
+
+    count = triage_waiting(now=timezone.now())
+
+    decisions = RoutingDecision.objects.order_by("pk")
+    items = QueueItem.objects.order_by("pk")
+    assert count == TriageCount(triaged=15, routed=10, queued=5)
+    assert [d.contact_id for d in decisions] == [c.pk for c in contacts if "otter" in c.summary]
+    assert [i.contact_id for i in items] == [c.pk for c in contacts if "brev" in c.summary]
+    stored = [(d.contact_id, d.suggested) for d in decisions] + [
+        (i.contact_id, i.suggested) for i in items
+    ]
+    assert all(suggested == expected[pk].snapshot() for pk, suggested in stored)
+    assert [d.task for d in decisions] == [catalogue["rats"]] * 10
+
+
 @override_settings(TRIAGE_THRESHOLD=0.99)
 def test_the_sweep_takes_the_oldest_waiting_contacts_first_up_to_its_limit(
     catalogue: dict[str, Task], register: RegisterContact
