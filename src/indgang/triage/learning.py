@@ -22,7 +22,6 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction import FeatureHasher
-from sklearn.preprocessing import normalize as _sklearn_normalize
 
 from indgang.common.danish import stem, words
 
@@ -153,10 +152,23 @@ def vectorise(documents: Iterable[Document]) -> sp.csr_matrix:
 
 
 def normalize(matrix: Any) -> sp.csr_matrix:
-    """Rows scaled to unit length (l2); an empty matrix stays empty."""
-    if matrix.shape[0] == 0:
-        return sp.csr_matrix(matrix, dtype=np.float32)
-    return sp.csr_matrix(_sklearn_normalize(matrix))
+    """Rows scaled to unit length (l2), in float32 as every matrix here; an empty row stays
+    empty.
+
+    The arithmetic of scikit-learn's `normalize`, to the bit (float32 squares summed in double),
+    without its checks of its arguments: they cost 0.4 ms a call, more than scoring a batch.
+    """
+    scaled = sp.csr_matrix(matrix, dtype=np.float32, copy=True)
+    per_row = np.diff(scaled.indptr)
+    filled = per_row > 0
+    squared = np.zeros(scaled.shape[0], dtype=np.float64)
+    if filled.any():
+        squares = (scaled.data * scaled.data).astype(np.float64)
+        squared[filled] = np.add.reduceat(squares, scaled.indptr[:-1][filled])
+    lengths = np.sqrt(squared)
+    lengths[lengths == 0] = 1.0
+    scaled.data /= np.repeat(lengths, per_row)
+    return scaled
 
 
 def _document_frequencies(matrix: sp.csr_matrix) -> np.ndarray[Any, Any]:
@@ -367,8 +379,10 @@ class Predictor:
         per_word = self.weighted(
             sp.csr_matrix(_HASHER.transform(word_features(w) for w in word_row), dtype=np.float32)
         )
-        prototypes = self.prototypes[[self.route_index[route] for route in route_column]]
-        all_shares = np.asarray((per_word @ prototypes.T).todense())
+        # Against every route, then the wanted columns: a product with the prototypes' rows
+        # transposed converted a matrix as wide as the feature space (1.4 ms) every call.
+        columns = [self.route_index[route] for route in route_column]
+        all_shares = np.asarray((per_word @ self.by_feature).todense())[:, columns]
         explained: list[dict[Route, list[str]]] = []
         for text, unique, wanted, length in zip(text_words, distinct, known, lengths, strict=True):
             if not wanted or not unique or not length:

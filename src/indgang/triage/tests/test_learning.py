@@ -5,8 +5,10 @@ from typing import Any
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sklearn.preprocessing import normalize as sklearn_normalize
 
 from indgang.triage.learning import (
     Document,
@@ -19,6 +21,7 @@ from indgang.triage.learning import (
     dump_state,
     learn,
     load_state,
+    normalize,
     rank_scores,
 )
 
@@ -205,3 +208,16 @@ def test_a_batch_featured_once_ranks_and_explains_as_when_featured_for_each_pass
     explained = predictor.explain_many(texts, routes, queries=queries)
     assert explained == predictor.explain_many(texts, routes)
     assert explained[0][Route(1, 10)] == ["rotter"]
+
+
+def test_rows_are_normalised_to_the_bit_as_scikit_learn_does_empty_rows_included() -> None:
+    rng = np.random.default_rng(7)
+    dense = rng.random((6, 40), dtype=np.float32) * (rng.random((6, 40)) < 0.2)
+    dense[[0, 4]] = 0.0
+    matrix = sp.csr_matrix(dense)
+
+    ours, theirs = normalize(matrix), sklearn_normalize(matrix)
+
+    assert ours.dtype == np.float32
+    assert np.array_equal(ours.toarray(), theirs.toarray())
+    assert np.array_equal(np.linalg.norm(ours.toarray(), axis=1) > 0, [0, 1, 1, 1, 0, 1])
