@@ -38,6 +38,7 @@ typecheck: dev
 	$(BIN)/mypy src benchmarks
 
 unit: dev browser-deps
+	mkdir -p var  # the migration check reads the embedded database's history
 	$(BIN)/indgang makemigrations --check --dry-run -v0
 	$(BIN)/pytest
 
