@@ -382,7 +382,7 @@ class Predictor:
         # Against every route, then the wanted columns: a product with the prototypes' rows
         # transposed converted a matrix as wide as the feature space (1.4 ms) every call.
         columns = [self.route_index[route] for route in route_column]
-        all_shares = np.asarray((per_word @ self.by_feature).todense())[:, columns]
+        all_shares = (per_word @ self.by_feature)[:, columns].toarray()
         explained: list[dict[Route, list[str]]] = []
         for text, unique, wanted, length in zip(text_words, distinct, known, lengths, strict=True):
             if not wanted or not unique or not length:
