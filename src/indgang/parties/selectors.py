@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from django.db import connections, router
-from django.db.models import QuerySet
+from django.db.models import Field, QuerySet
 
 from indgang.common.rows import column, fits_key
 from indgang.parties.identifiers import cpr_digest
@@ -44,19 +44,26 @@ def find_party(*, unique_field: str, value: str | int) -> Party | None:
     text and numbers from both databases, so the ORM's type conversions are not needed.
     """
     alias = router.db_for_read(Party)
-    fields = [field for field in Party._meta.concrete_fields if field.name != "created_at"]
     with connections[alias].cursor() as cursor:
         cursor.execute(_find_sql(alias, unique_field), [value])
         row = cursor.fetchone()
-    return None if row is None else Party.from_db(alias, [f.attname for f in fields], row)
+    return None if row is None else Party.from_db(alias, _read_attnames(), row)
+
+
+@cache
+def _read_fields() -> list[Field[object, object]]:
+    return [field for field in Party._meta.concrete_fields if field.name != "created_at"]
+
+
+@cache
+def _read_attnames() -> list[str]:
+    return [field.attname for field in _read_fields()]
 
 
 @cache
 def _find_sql(alias: str, unique_field: str) -> str:
     quote = connections[alias].ops.quote_name
-    columns = ", ".join(
-        quote(field.column) for field in Party._meta.concrete_fields if field.name != "created_at"
-    )
+    columns = ", ".join(quote(field.column) for field in _read_fields())
     table, where = quote(Party._meta.db_table), quote(column(Party, unique_field))
     # Identifiers come from the model's metadata, quoted; the value is a parameter.
     return f"SELECT {columns} FROM {table} WHERE {where} = %s"  # noqa: S608
