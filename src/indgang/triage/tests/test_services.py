@@ -373,7 +373,7 @@ def test_the_sweep_stores_each_decision_and_queue_item_as_triage_made_it(
     stored = [(d.contact_id, d.suggested) for d in decisions] + [
         (i.contact_id, i.suggested) for i in items
     ]
-    assert all(suggested == expected[pk].snapshot() for pk, suggested in stored)
+    assert [suggested for _, suggested in stored] == [expected[pk].snapshot() for pk, _ in stored]
     assert [d.task for d in decisions] == [catalogue["rats"]] * 10
 
 
