@@ -362,7 +362,7 @@ def _triage(
     A contact resolved at first contact only gets the task and topic when triage is confident,
     and is never queued; one that has a task by now is left where it is.
     """
-    Contact.objects.filter(pk__in=[c.pk for c in contacts]).update(awaiting_triage=False)
+    held = contacts
     contacts = [contact for contact in contacts if contact.task_id is None]
     suggested = selectors.suggest_many(
         [Document(c.summary, c.channel, c.party.kind if c.party else "") for c in contacts]
@@ -403,6 +403,12 @@ def _triage(
                 queued_at=now,
             )
     _save_routes(routes)
+    # A routed contact left the waiting list with its routing (_save_routes): one new version of
+    # its row, not two. The rest (queued, or given a task meanwhile) leave it here.
+    routed = {r.contact.pk for r in routes}
+    Contact.objects.filter(pk__in=[c.pk for c in held if c.pk not in routed]).update(
+        awaiting_triage=False
+    )
     insert_many([result for result in results.values() if isinstance(result, RoutingDecision)])
     insert_many([result for result in results.values() if isinstance(result, QueueItem)])
     return results

@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
@@ -350,6 +351,36 @@ def test_the_sweep_triages_every_waiting_contact_in_one_pass_and_each_only_once(
     assert triage_waiting(now=timezone.now()) == TriageCount(triaged=0, routed=0, queued=0)
     assert triage_contact(contact=letter, now=timezone.now()) is None
     assert (RoutingDecision.objects.count(), QueueItem.objects.count()) == (1, 1)
+
+
+def _rows_changed() -> int:
+    """Rows updated in contacts_contact in this transaction (PostgreSQL), or rows written by
+    this connection in all (SQLite, which counts no table on its own)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT pg_stat_get_xact_tuples_updated(%s::regclass)", ["contacts_contact"]
+            )
+        else:
+            cursor.execute("SELECT total_changes()")
+        changed: int = cursor.fetchone()[0]
+    return changed
+
+
+@override_settings(TRIAGE_THRESHOLD=0.9)
+def test_the_sweep_writes_each_waiting_contact_once(
+    catalogue: dict[str, Task], register: RegisterContact
+) -> None:
+    # Each new version of a contact's row is a new entry in every one of its indexes.
+    register(summary="Der er rotter i haven")  # routed
+    register(summary="Jeg har et spørgsmål til et brev")  # queued
+    register(summary="Et brev", outcome=Outcome.RESOLVED_AT_FIRST_CONTACT)  # neither
+    before = _rows_changed()
+
+    assert triage_waiting(now=timezone.now()) == TriageCount(triaged=3, routed=1, queued=1)
+
+    # SQLite counts the routed contact's thread (moved with it), the decision and the item too.
+    assert _rows_changed() - before == (3 if connection.vendor == "postgresql" else 6)
 
 
 @override_settings(TRIAGE_THRESHOLD=0.5)
