@@ -10,6 +10,7 @@ from django.db.models import F, QuerySet
 
 from indgang.catalogue.models import KleEntry, Task
 from indgang.common.caching import Rows, remembered_rows
+from indgang.common.compiled import loaded
 from indgang.common.rows import column as column_of
 from indgang.common.rows import fits_key
 from indgang.contacts.models import Contact, Thread
@@ -64,6 +65,9 @@ def with_api_fields(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
     )
 
 
+# What get_task_for_new_contact loads of the task and of its topic.
+TASK_FIELDS = ("id", "title", "is_active")
+TOPIC_FIELDS = ("id", "number")
 # Set on a task by get_task_for_new_contact: its KLE topic with the lowest number, or None.
 PRIMARY_TOPIC = "primary_kle_topic"
 
@@ -90,10 +94,10 @@ def get_task_for_new_contact(task_id: int) -> Task | None:
     if not rows:
         return None
     pk, title, is_active, topic_id, topic_number = rows[0]
-    task = Task.from_db(alias, ["id", "title", "is_active"], [pk, title, bool(is_active)])
+    task = loaded(Task, TASK_FIELDS, (pk, title, bool(is_active)), alias)
     topic = None
     if topic_id is not None:
-        topic = KleEntry.from_db(alias, ["id", "number"], [topic_id, topic_number])
+        topic = loaded(KleEntry, TOPIC_FIELDS, (topic_id, topic_number), alias)
     setattr(task, PRIMARY_TOPIC, topic)
     return task
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import connections, router
 from rest_framework.authtoken.models import Token
 
 from indgang.common.caching import Rows, remembered_rows
+from indgang.common.compiled import loaded
 from indgang.common.rows import column as column_of
 from indgang.organisation.constants import Role
 from indgang.organisation.models import Department, RoleAssignment, Unit
@@ -64,7 +65,10 @@ def get_scope(*, user: AbstractBaseUser | AnonymousUser) -> Scope:
     )
 
 
-Assignment = tuple[str, int, int | None]  # role, department id, unit id
+Assignment = tuple[str, int, int | None]
+# What get_token_owner loads of the user and the token.
+USER_FIELDS = ("id", "username", "is_active")
+TOKEN_FIELDS = ("key", "user_id")  # role, department id, unit id
 
 
 def scope_from_assignments(assignments: Sequence[Assignment]) -> Scope:
@@ -98,13 +102,21 @@ def get_token_owner(*, key: str) -> tuple[Token, Scope] | None:
     if not rows:
         return None
     user_id, username, is_active = rows[0][:3]
-    user = User.from_db(
-        alias, ["id", "username", "is_active"], [user_id, username, bool(is_active)]
-    )
-    token = Token.from_db(alias, ["key", "user_id"], [key, user_id])
+    user = loaded(User, USER_FIELDS, (user_id, username, bool(is_active)), alias)
+    token = loaded(Token, TOKEN_FIELDS, (key, user_id), alias)
     token.user = user
-    assignments = [(role, department_id, unit_id) for *_, role, department_id, unit_id in rows]
-    return token, scope_from_assignments([a for a in assignments if a[0] is not None])
+    assignments = tuple(
+        (role, department_id, unit_id)
+        for *_, role, department_id, unit_id in rows
+        if role is not None
+    )
+    return token, _scope_of_token(assignments)
+
+
+@lru_cache(maxsize=1024)
+def _scope_of_token(assignments: tuple[Assignment, ...]) -> Scope:
+    """A Scope is frozen: every request with the same assignments can share one."""
+    return scope_from_assignments(assignments)
 
 
 def _token_owner_rows(alias: str, key: str) -> Rows:

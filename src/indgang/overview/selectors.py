@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import models, router
 from django.db.models import QuerySet
-from django.db.models.base import ModelState
 
 from indgang.audit.constants import AccessAction, Purpose, Via
 from indgang.audit.services import log_access
-from indgang.common.compiled import rows_of
+from indgang.common.compiled import loaded, rows_of
 from indgang.contacts.models import Contact, Thread
 from indgang.contacts.selectors import is_redacted, list_contacts_for, with_api_fields
 from indgang.organisation.selectors import Scope
@@ -25,7 +23,6 @@ from indgang.parties.selectors import get_party
 # The newest contacts the 360 shows (a screenful, grouped in threads); the contact register pages
 # through all of a party's contacts (`?party=`).
 OVERVIEW_CONTACT_LIMIT = 50
-M = TypeVar("M", bound=models.Model)
 
 
 @dataclass
@@ -111,16 +108,16 @@ def _api_contacts(*, scope: Scope, party_id: int, limit: int) -> list[Contact]:
     thread_cache = Contact._meta.get_field("thread")
     assert isinstance(thread_cache, models.ForeignKey)  # noqa: S101 - narrows the type
     threads: dict[int, Thread] = {}
-    loaded, db = [], router.db_for_read(Contact)
+    contacts, db = [], router.db_for_read(Contact)
     for row in rows_of(Contact, ("api-360", scope, limit), build, party_id):
-        contact = _loaded(Contact, contact_names, row[:cut], db)
+        contact = loaded(Contact, contact_names, row[:cut], db)
         thread_id = row[cut]
         thread = threads.get(thread_id)
         if thread is None:
-            thread = threads[thread_id] = _loaded(Thread, thread_names, row[cut:], db)
+            thread = threads[thread_id] = loaded(Thread, thread_names, row[cut:], db)
         thread_cache.set_cached_value(contact, thread)
-        loaded.append(contact)
-    return loaded
+        contacts.append(contact)
+    return contacts
 
 
 @cache
@@ -136,13 +133,3 @@ def _api_layout() -> tuple[list[str], list[str], list[str]]:
     ]
     contact_names = [*(field.attname for field in contact_fields), *annotations]
     return selected, contact_names, [field.attname for field in thread_fields]
-
-
-def _loaded(model: type[M], names: list[str], values: Sequence[Any], db: str) -> M:
-    """A model instance as loaded from the database, without going through __init__."""
-    instance = model.__new__(model)
-    instance.__dict__.update(zip(names, values, strict=True))
-    instance._state = ModelState()
-    instance._state.adding = False
-    instance._state.db = db
-    return instance

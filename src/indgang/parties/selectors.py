@@ -7,6 +7,7 @@ from functools import cache
 from django.db import connections, router
 from django.db.models import Field, QuerySet
 
+from indgang.common.compiled import loaded
 from indgang.common.rows import column, fits_key
 from indgang.parties.identifiers import cpr_digest
 from indgang.parties.models import Party
@@ -47,7 +48,7 @@ def find_party(*, unique_field: str, value: str | int) -> Party | None:
     with connections[alias].cursor() as cursor:
         cursor.execute(_find_sql(alias, unique_field), [value])
         row = cursor.fetchone()
-    return None if row is None else Party.from_db(alias, _read_attnames(), row)
+    return None if row is None else loaded(Party, _read_attnames(), row, alias)
 
 
 @cache

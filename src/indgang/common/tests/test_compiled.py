@@ -4,10 +4,11 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connections
 from django.db.models import QuerySet
 
-from indgang.common.compiled import SHAPES, rows_of
+from indgang.common.compiled import SHAPES, loaded, rows_of
 from indgang.conftest import RegisterContact, Staff
 from indgang.contacts.models import Contact
 from indgang.contacts.selectors import list_contacts_for
@@ -99,3 +100,20 @@ def test_the_shapes_are_kept_on_the_connection_and_bounded(
     shapes = vars(connections["default"])[SHAPES]
     assert ("bounded", 299) in shapes and ("bounded", 0) not in shapes
     assert len(shapes) == 256
+
+
+def test_a_loaded_instance_is_what_from_db_makes_of_the_same_columns(staff: Staff) -> None:
+    user = staff.caseworker
+    names, values = ["username", "id"], [user.username, user.pk]
+
+    made = loaded(User, names, values, "default")
+    expected = User.from_db("default", ["id", "username"], [user.pk, user.username])
+
+    assert {k: v for k, v in vars(made).items() if k != "_state"} == {
+        k: v for k, v in vars(expected).items() if k != "_state"
+    }
+    assert (made._state.adding, made._state.db) == (False, "default")
+    assert made.get_deferred_fields() == expected.get_deferred_fields()
+    assert "email" in made.get_deferred_fields()
+    assert made.email == user.email  # a deferred field loads on first use
+    assert made == user
