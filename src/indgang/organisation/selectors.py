@@ -65,10 +65,10 @@ def get_scope(*, user: AbstractBaseUser | AnonymousUser) -> Scope:
     )
 
 
-Assignment = tuple[str, int, int | None]
+Assignment = tuple[str, int, int | None]  # role, department id, unit id
 # What get_token_owner loads of the user and the token.
 USER_FIELDS = ("id", "username", "is_active")
-TOKEN_FIELDS = ("key", "user_id")  # role, department id, unit id
+TOKEN_FIELDS = ("key", "user_id")
 
 
 def scope_from_assignments(assignments: Sequence[Assignment]) -> Scope:

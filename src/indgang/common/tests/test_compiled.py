@@ -85,7 +85,7 @@ def test_a_queryset_that_ignores_its_value_or_a_negative_value_is_refused(
     scope = get_scope(user=staff.frontline)
 
     with pytest.raises(ValueError, match="does not use the value"):
-        rows_of(Contact, ("ignores"), lambda _party: Contact.objects.values_list("id"), 1)
+        rows_of(Contact, ("ignores",), lambda _party: Contact.objects.values_list("id"), 1)
     with pytest.raises(ValueError, match="non-negative"):
         rows_of(Contact, ("test", scope), _built(scope), -1)
 
