@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from indgang.catalogue.models import KleEntry, Task
@@ -60,23 +61,40 @@ class RoutingDecision(models.Model):
     model_version = models.ForeignKey(
         ModelVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions"
     )
+    # Empty for automatic decisions, the most of them: indexed only where set (Meta).
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     decided_at = models.DateTimeField(_("decided at"))
+    # Empty until a later decision on the contact: indexed only where set (Meta).
     superseded_by = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
 
     class Meta:
         verbose_name = _("routing decision")
         verbose_name_plural = _("routing decisions")
         ordering = ["-pk"]
-        indexes = [models.Index(fields=["verdict", "superseded_by"])]
+        indexes = [
+            models.Index(fields=["verdict", "superseded_by"]),
+            # For the look-ups when a user or decision is deleted (PROTECT, SET_NULL): an
+            # equality implies IS NOT NULL, so PostgreSQL and SQLite both use these.
+            models.Index(
+                fields=["decided_by"],
+                condition=Q(decided_by__isnull=False),
+                name="triage_decision_decided_by",
+            ),
+            models.Index(
+                fields=["superseded_by"],
+                condition=Q(superseded_by__isnull=False),
+                name="triage_decision_superseded_by",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.contact_id} → {self.task_id} ({self.verdict})"
