@@ -158,10 +158,84 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Journal documents: encrypted (common.filecrypt) in the default storage, under MEDIA_ROOT.
+# There is no MEDIA_URL: files are only served through the views that check permission.
+MEDIA_ROOT = Path(
+    config(
+        "INDGANG_MEDIA_ROOT",
+        str(VAR_DIR / "media"),
+        help=(
+            "Folder for uploaded documents, stored encrypted: outside the code tree, on a "
+            "mounted volume shared by every web process in production."
+        ),
+        shown_default="$INDGANG_VAR_DIR/media",
+    )
+).resolve()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+DOCUMENT_KEY = config(
+    "INDGANG_DOCUMENT_KEY",
+    "",
+    help=(
+        "Secret that encrypts uploaded documents at rest (a long random string, e.g. "
+        "`indgang generate-cpr-key`); empty: derived from INDGANG_CPR_KEY. Changing it makes "
+        "stored documents unreadable."
+    ),
+    secret=True,
+)
+DOCUMENT_MAX_BYTES = (
+    int(
+        config(
+            "INDGANG_DOCUMENT_MAX_MB",
+            "25",
+            help="Largest document accepted for upload, in megabytes (MiB).",
+        )
+    )
+    * 1024
+    * 1024
+)
+DOCUMENT_TYPES = config_list(
+    "INDGANG_DOCUMENT_TYPES",
+    ",".join(
+        [
+            "application/pdf",
+            "image/png",
+            "image/jpeg",
+            "image/tiff",
+            "text/plain",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "application/vnd.oasis.opendocument.text",
+            "message/rfc822",
+            "application/vnd.ms-outlook",
+        ]
+    ),
+    help=(
+        "Comma-separated media types of the documents accepted, as their content shows them "
+        "(libmagic), whatever the file is called."
+    ),
+)
+CLAMAV_URL = config(
+    "INDGANG_CLAMAV_URL",
+    "",
+    help=(
+        "ClamAV daemon that scans every uploaded document: tcp://host:3310 or the path of its "
+        "unix socket. Empty: no scan. When set and the daemon does not answer, uploads are "
+        "refused."
+    ),
+)
+CLAMAV_TIMEOUT_SECONDS = float(
+    config(
+        "INDGANG_CLAMAV_TIMEOUT_SECONDS",
+        "30",
+        help="How long an upload waits for the ClamAV daemon before it is refused.",
+    )
+)
+# An upload is held in memory up to DOCUMENT_MAX_BYTES, never in a plain temporary file, and
+# what goes beyond is counted, not kept, so the service can refuse it by its real size.
+FILE_UPLOAD_HANDLERS = ["indgang.common.uploads.BoundedMemoryUploadHandler"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REST_FRAMEWORK = {
