@@ -8,6 +8,7 @@ class AccessAction(models.TextChoices):
     LISTED_CONTACTS = "listed_contacts", _("Saw contacts in a list")
     VIEWED_CONTACT = "viewed_contact", _("Viewed a contact")
     VIEWED_ACCESS_LOG = "viewed_access_log", _("Viewed the access log")
+    OPENED_DOCUMENT = "opened_document", _("Opened a journal document")
 
 
 class Purpose(models.TextChoices):

@@ -39,6 +39,7 @@ KNOWN_TYPES: dict[str, FileType] = {
     "application/zip": FileType("ZIP", (".zip",)),
     "application/x-executable": FileType(_("program"), ()),
     "application/x-pie-executable": FileType(_("program"), ()),
+    "application/x-sharedlib": FileType(_("program"), ()),
     "application/x-dosexec": FileType(_("Windows program"), (".exe",)),
     "application/x-empty": FileType(_("empty file"), ()),
 }

@@ -50,13 +50,20 @@ class JournalEntry(models.Model):
 
 
 class Document(models.Model):
-    """A document received or sent in a thread; the file is optional (metadata may suffice)."""
+    """A document received or sent in a thread; the file is optional (metadata may suffice).
+
+    `filename` is the uploaded name made safe, `content_type` the type its content showed.
+    """
 
     thread = models.ForeignKey(Thread, on_delete=models.PROTECT, related_name="documents")
     direction = models.CharField(_("direction"), max_length=10, choices=DocumentDirection.choices)
     title = models.CharField(_("title"), max_length=300)
     dated = models.DateField(_("date"))
+    # Encrypted (common.filecrypt) under a random name; served only by the download views.
     file = models.FileField(_("file"), upload_to="journal/%Y/", blank=True)
+    filename = models.CharField(_("file name"), max_length=150, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
     registered_at = models.DateTimeField(_("registered"))
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

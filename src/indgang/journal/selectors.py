@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 
+from indgang.common.filecrypt import decrypt
 from indgang.contacts.models import Thread
 from indgang.contacts.selectors import visible_threads
 from indgang.journal.models import Document, JournalEntry
@@ -16,6 +20,23 @@ def get_thread_for(*, scope: Scope, thread_id: int) -> Thread:
     if not scope.sees_all:
         threads = threads.filter(department_id__in=scope.department_ids)
     return threads.select_related("party", "journal_entry__kle_topic").get(pk=thread_id)
+
+
+def get_document_for(*, scope: Scope, document_id: int) -> Document:
+    """A document with a file on a thread the scope may read (`get_thread_for`'s rule);
+    Document.DoesNotExist otherwise."""
+    document = Document.objects.exclude(file="").get(pk=document_id)
+    try:
+        document.thread = get_thread_for(scope=scope, thread_id=document.thread_id)
+    except Thread.DoesNotExist as error:
+        raise Document.DoesNotExist from error
+    return document
+
+
+def read_document(*, document: Document) -> Iterator[bytes]:
+    """The document's file, decrypted segment by segment as the chunks are consumed."""
+    with default_storage.open(document.file.name, "rb") as sealed:
+        yield from decrypt(sealed.chunks())
 
 
 def list_documents(*, thread: Thread) -> QuerySet[Document]:

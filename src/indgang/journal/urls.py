@@ -4,4 +4,5 @@ from indgang.journal import views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("threads/<int:thread_id>/documents/", views.thread_documents, name="thread-documents"),
+    path("documents/<int:document_id>/content/", views.document_content, name="document-content"),
 ]

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from indgang.audit.constants import AccessAction, Purpose, Via
@@ -12,8 +13,9 @@ from indgang.audit.services import log_reads
 from indgang.contacts.models import Thread
 from indgang.journal.constants import DocumentDirection
 from indgang.journal.forms import DocumentForm
+from indgang.journal.models import Document
 from indgang.journal.selectors import get_thread_for, list_documents
-from indgang.journal.services import add_document
+from indgang.journal.services import OpenedDocument, add_document, open_document
 from indgang.organisation.decorators import staff_view
 from indgang.organisation.requests import acting_user, request_scope
 
@@ -64,3 +66,33 @@ def thread_documents(request: HttpRequest, thread_id: int) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+@staff_view
+def document_content(request: HttpRequest, document_id: int) -> StreamingHttpResponse:
+    """A document's file, for staff who may read its thread; the read is logged."""
+    try:
+        opened = open_document(
+            scope=request_scope(request),
+            user=acting_user(request),
+            document_id=document_id,
+            via=Via.UI,
+            now=timezone.now(),
+        )
+    except Document.DoesNotExist as error:
+        raise Http404 from error
+    return document_response(opened)
+
+
+def document_response(opened: OpenedDocument) -> StreamingHttpResponse:
+    """The file as a download, never shown in the browser, never cached, as the type its
+    content showed on upload."""
+    document = opened.document
+    response = StreamingHttpResponse(opened.content, content_type=document.content_type)
+    response["Content-Length"] = str(document.size)
+    response["Content-Disposition"] = (
+        content_disposition_header(True, document.filename) or "attachment"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response

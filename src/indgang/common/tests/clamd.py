@@ -11,7 +11,7 @@ import socket
 import struct
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 # The EICAR anti-virus test file (eicar.org), in two parts so that this source is not one.
@@ -39,10 +39,8 @@ class ClamdPeer:
         self.thread.start()
 
     def close(self) -> None:
-        try:
+        with suppress(OSError):
             self.server.shutdown(socket.SHUT_RDWR)  # wakes the accept() below
-        except OSError:
-            pass
         self.server.close()
         self.thread.join(timeout=5)
 
