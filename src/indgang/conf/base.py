@@ -183,7 +183,6 @@ DOCUMENT_KEY = config(
         "`indgang generate-cpr-key`); empty: derived from INDGANG_CPR_KEY. Changing it makes "
         "stored documents unreadable."
     ),
-    secret=True,
 )
 DOCUMENT_MAX_BYTES = (
     int(

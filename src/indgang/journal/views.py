@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from rest_framework.request import Request
 
 from indgang.audit.constants import AccessAction, Purpose, Via
 from indgang.audit.services import log_reads
@@ -15,7 +16,7 @@ from indgang.journal.constants import DocumentDirection
 from indgang.journal.forms import DocumentForm
 from indgang.journal.models import Document
 from indgang.journal.selectors import get_thread_for, list_documents
-from indgang.journal.services import OpenedDocument, add_document, open_document
+from indgang.journal.services import add_document, open_document
 from indgang.organisation.decorators import staff_view
 from indgang.organisation.requests import acting_user, request_scope
 
@@ -72,21 +73,23 @@ def thread_documents(request: HttpRequest, thread_id: int) -> HttpResponse:
 def document_content(request: HttpRequest, document_id: int) -> StreamingHttpResponse:
     """A document's file, for staff who may read its thread; the read is logged."""
     try:
-        opened = open_document(
-            scope=request_scope(request),
-            user=acting_user(request),
-            document_id=document_id,
-            via=Via.UI,
-            now=timezone.now(),
-        )
+        return download(request, document_id=document_id, via=Via.UI)
     except Document.DoesNotExist as error:
         raise Http404 from error
-    return document_response(opened)
 
 
-def document_response(opened: OpenedDocument) -> StreamingHttpResponse:
+def download(
+    request: HttpRequest | Request, *, document_id: int, via: Via
+) -> StreamingHttpResponse:
     """The file as a download, never shown in the browser, never cached, as the type its
-    content showed on upload."""
+    content showed on upload; Document.DoesNotExist for a user who may not read its thread."""
+    opened = open_document(
+        scope=request_scope(request),
+        user=acting_user(request),
+        document_id=document_id,
+        via=via,
+        now=timezone.now(),
+    )
     document = opened.document
     response = StreamingHttpResponse(opened.content, content_type=document.content_type)
     response["Content-Length"] = str(document.size)

@@ -19,8 +19,8 @@ from indgang.journal.api.serializers import (
 )
 from indgang.journal.constants import DocumentDirection
 from indgang.journal.selectors import get_thread_for, list_documents
-from indgang.journal.services import add_document, open_document
-from indgang.journal.views import document_response
+from indgang.journal.services import add_document
+from indgang.journal.views import download
 from indgang.organisation.requests import acting_user, request_scope
 
 
@@ -97,11 +97,4 @@ class DocumentContentView(APIView):
         }
     )
     def get(self, request: Request, document_id: int) -> StreamingHttpResponse:
-        opened = open_document(
-            scope=request_scope(request),
-            user=acting_user(request),
-            document_id=document_id,
-            via=Via.API,
-            now=timezone.now(),
-        )
-        return document_response(opened)
+        return download(request, document_id=document_id, via=Via.API)

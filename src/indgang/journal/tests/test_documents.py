@@ -96,29 +96,45 @@ def browser(user: Any) -> Client:
     return client
 
 
+def upload(name: str, content: bytes) -> dict[str, Any]:
+    """The form both the thread page and the API take, with the file as a browser sends it."""
+    return {
+        "direction": "received",
+        "title": "Klage",
+        "dated": "2026-11-19",
+        "file": SimpleUploadedFile(name, content, content_type="application/pdf"),
+    }
+
+
 def post_html(client: Client, contact: Contact, name: str, content: bytes) -> Any:
-    return client.post(
-        f"/threads/{contact.thread_id}/documents/",
-        {
-            "direction": "received",
-            "title": "Klage",
-            "dated": "2026-11-19",
-            "file": SimpleUploadedFile(name, content, content_type="application/pdf"),
-        },
-    )
+    return client.post(f"/threads/{contact.thread_id}/documents/", upload(name, content))
 
 
 def post_api(api: Any, contact: Contact, name: str, content: bytes) -> Any:
     return api.post(
-        f"/api/v1/threads/{contact.thread_id}/journal/",
-        {
-            "direction": "received",
-            "title": "Klage",
-            "dated": "2026-11-19",
-            "file": SimpleUploadedFile(name, content, content_type="application/pdf"),
-        },
-        format="multipart",
+        f"/api/v1/threads/{contact.thread_id}/journal/", upload(name, content), format="multipart"
     )
+
+
+def add(contact: Contact, by: Any, file: SimpleUploadedFile | None = None) -> Document:
+    """A document listed on the contact's thread through the service, dated today."""
+    return add_document(
+        thread=contact.thread,
+        direction=DocumentDirection.RECEIVED,
+        title="Bilag",
+        dated=timezone.localdate(),
+        by=by,
+        now=timezone.now(),
+        file=file,
+    )
+
+
+def assert_refused(message: str, *, page: Any, api: Any) -> None:
+    """The thread page and the API both refused the file with the Danish message."""
+    assert page.status_code == 400
+    assert message in page.content.decode()
+    assert api.status_code == 400
+    assert api.json() == {"file": [message]}
 
 
 def body_of(response: Any) -> bytes:
@@ -240,14 +256,7 @@ def test_staff_who_may_not_read_the_thread_get_404_and_no_read_is_logged(
 def test_a_document_without_a_file_has_no_download(
     contact: Contact, staff: Staff, api_for: ApiFor
 ) -> None:
-    document = add_document(
-        thread=contact.thread,
-        direction=DocumentDirection.SENT,
-        title="Telefonnotat",
-        dated=timezone.localdate(),
-        by=staff.caseworker,
-        now=timezone.now(),
-    )
+    document = add(contact, staff.caseworker)
 
     listed = api_for(staff.caseworker).get(f"/api/v1/threads/{contact.thread_id}/journal/")
 
@@ -267,10 +276,7 @@ def test_html_named_pdf_is_refused_by_its_content_on_the_page_and_in_the_api(
     page = post_html(browser(staff.caseworker), contact, "rapport.pdf", HTML)
     api = post_api(api_for(staff.caseworker), contact, "rapport.pdf", HTML)
 
-    assert page.status_code == 400
-    assert message in page.content.decode()
-    assert api.status_code == 400
-    assert api.json() == {"file": [message]}
+    assert_refused(message, page=page, api=api)
     assert Document.objects.count() == 0
     assert stored(media) == []
 
@@ -322,10 +328,7 @@ def test_the_virus_scanner_sees_the_upload_and_an_infected_one_is_refused(
 
     assert clean.status_code == 201
     assert peer.received == [pdf, EICAR, EICAR]
-    assert page.status_code == 400
-    assert message in page.content.decode()
-    assert api.status_code == 400
-    assert api.json() == {"file": [message]}
+    assert_refused(message, page=page, api=api)
     assert list(Document.objects.values_list("filename", flat=True)) == ["Klage.pdf"]
     assert len(stored(media)) == 1
 
@@ -340,10 +343,7 @@ def test_an_unreachable_virus_scanner_refuses_the_upload(
     page = post_html(browser(staff.caseworker), contact, "Klage.pdf", tiny_pdf())
     api = post_api(api_for(staff.caseworker), contact, "Klage.pdf", tiny_pdf())
 
-    assert page.status_code == 400
-    assert message in page.content.decode()
-    assert api.status_code == 400
-    assert api.json() == {"file": [message]}
+    assert_refused(message, page=page, api=api)
     assert Document.objects.count() == 0
     assert stored(media) == []
 
@@ -404,15 +404,7 @@ PNG = bytes.fromhex(
 def test_allowed_types_are_known_by_their_content_and_named_to_match(
     contact: Contact, staff: Staff, name: str, content: bytes, expected: tuple[str, str]
 ) -> None:
-    document = add_document(
-        thread=contact.thread,
-        direction=DocumentDirection.RECEIVED,
-        title="Bilag",
-        dated=timezone.localdate(),
-        by=staff.caseworker,
-        now=timezone.now(),
-        file=SimpleUploadedFile(name, content),
-    )
+    document = add(contact, staff.caseworker, SimpleUploadedFile(name, content))
 
     assert (document.filename, document.content_type) == expected
 
@@ -438,15 +430,7 @@ def test_other_types_are_refused_by_name_whatever_the_file_is_called(
     contact: Contact, staff: Staff, content: bytes, named: str
 ) -> None:
     with pytest.raises(ValidationError) as error:
-        add_document(
-            thread=contact.thread,
-            direction=DocumentDirection.RECEIVED,
-            title="Bilag",
-            dated=timezone.localdate(),
-            by=staff.caseworker,
-            now=timezone.now(),
-            file=SimpleUploadedFile("bilag.pdf", content),
-        )
+        add(contact, staff.caseworker, SimpleUploadedFile("bilag.pdf", content))
 
     assert error.value.message_dict == {
         "file": [
