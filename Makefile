@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 KLE_FILE ?= ../shared/data/kle/KLE-Emneplan_Version2-0_2015-08-01.xml
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install dev demo serve test lint typecheck unit browser-deps messages docs clean
+.PHONY: install dev demo serve test lint typecheck unit browser-deps clamd-deps messages docs clean
 
 install: $(VENV)/.installed  ## Create .venv with indgang installed
 
@@ -37,7 +37,7 @@ lint: dev
 typecheck: dev
 	$(BIN)/mypy src benchmarks
 
-unit: dev browser-deps
+unit: dev browser-deps clamd-deps
 	mkdir -p var  # the migration check reads the embedded database's history
 	$(BIN)/indgang makemigrations --check --dry-run -v0
 	$(BIN)/pytest
@@ -46,6 +46,11 @@ browser-deps:  ## The UI tests drive Debian's chromium
 	@command -v chromium >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Installer Debians chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+clamd-deps:  ## The virus-scan tests run ClamAV's daemon (with a signature database of their own)
+	@command -v clamd >/dev/null || test -x /usr/sbin/clamd || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clamav-daemon >/dev/null; \
+	  else echo "Installer Debians clamd: sudo apt-get install clamav-daemon" >&2; exit 1; fi; }
 
 messages: dev  ## Refresh the Danish catalogue after changing user-facing text
 	cd src/indgang && ../../$(BIN)/indgang makemessages -l da --no-location --no-obsolete

@@ -1,18 +1,27 @@
-"""A protocol peer for the virus-scan tests: a server on a real socket that speaks clamd's
-INSTREAM command as clamd(8) describes it, and finds the EICAR test file.
+"""ClamAV for the virus-scan tests: its own daemon, and a protocol peer.
 
-ClamAV's own daemon needs signature databases downloaded from the internet; this peer answers as
-it does for the one signature every scanner carries, EICAR's.
+`real_clamd` starts Debian's clamd (package clamav-daemon, which `make unit` installs as root)
+with a signature database of one line written by the test: EICAR's bytes. The published signature
+databases are downloaded from the internet, which the tests may not reach; the engine, the
+protocol and the answers are clamd's own.
+
+`ClamdPeer` is a server on a real socket that speaks the INSTREAM command as clamd(8) describes
+it and keeps what it was sent, so a test can see the bytes and the framing.
 """
 
 from __future__ import annotations
 
+import shutil
 import socket
 import struct
+import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+
+import pytest
 
 # The EICAR anti-virus test file (eicar.org), in two parts so that this source is not one.
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR" + b"-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
@@ -86,8 +95,64 @@ def clamd_on_unix_socket(path: Path) -> Iterator[tuple[str, ClamdPeer]]:
         peer.close()
 
 
-def nothing_listening() -> str:
-    """The URL of a local port where no clamd listens."""
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return f"tcp://127.0.0.1:{probe.getsockname()[1]}"
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def nothing_listening() -> str:
+    """The URL of a local port where no clamd listens."""
+    return f"tcp://127.0.0.1:{free_port()}"
+
+
+CLAMD_HINT = (
+    "The virus-scan tests run ClamAV's daemon: apt-get install clamav-daemon "
+    "(`make unit` installs it when run as root)."
+)
+# What clamd calls a signature of a database of one's own (not ClamAV's signed ones).
+EICAR_FOUND_AS = "Eicar-Signature.UNOFFICIAL"
+
+
+def _answers_ping(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
+            conn.sendall(b"zPING\0")
+            return conn.recv(16) == b"PONG\0"
+    except OSError:
+        return False
+
+
+@contextmanager
+def real_clamd(folder: Path) -> Iterator[str]:
+    """ClamAV's daemon on a free local port, knowing EICAR; yields its INDGANG_CLAMAV_URL."""
+    executable = shutil.which("clamd") or shutil.which("clamd", path="/usr/sbin:/usr/local/sbin")
+    if executable is None:
+        pytest.fail(CLAMD_HINT)
+    database = folder / "clamav-db"
+    database.mkdir()
+    # A body signature (name:any file type:any offset:bytes in hex), found anywhere in a stream.
+    (database / "eicar.ndb").write_text(f"Eicar-Signature:0:*:{EICAR.hex()}\n")
+    port = free_port()
+    config = folder / "clamd.conf"
+    config.write_text(
+        f"Foreground yes\nDatabaseDirectory {database}\nTCPAddr 127.0.0.1\nTCPSocket {port}\n"
+        f"PidFile {folder / 'clamd.pid'}\nLogFile {folder / 'clamd.log'}\nStreamMaxLength 30M\n"
+    )
+    daemon = subprocess.Popen(  # noqa: S603 (Debian's clamd and a config written above)
+        [executable, f"--config-file={config}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not _answers_ping(port):
+            if daemon.poll() is not None or time.monotonic() > deadline:
+                log = (folder / "clamd.log").read_text() if (folder / "clamd.log").exists() else ""
+                pytest.fail(f"clamd did not start: {log[-2000:]}")
+            time.sleep(0.1)
+        yield f"tcp://127.0.0.1:{port}"
+    finally:
+        daemon.terminate()
+        daemon.wait(timeout=30)

@@ -6,7 +6,14 @@ from pathlib import Path
 import pytest
 from pytest_django.fixtures import Settings
 
-from indgang.common.tests.clamd import EICAR, clamd_on_tcp, clamd_on_unix_socket, nothing_listening
+from indgang.common.tests.clamd import (
+    EICAR,
+    EICAR_FOUND_AS,
+    clamd_on_tcp,
+    clamd_on_unix_socket,
+    nothing_listening,
+    real_clamd,
+)
 from indgang.common.virusscan import (
     ClamdScanner,
     NoScanner,
@@ -32,6 +39,16 @@ def test_the_eicar_test_file_is_found_through_a_unix_socket(tmp_path: Path) -> N
 
     assert result == ScanResult(infected=True, signature="Eicar-Signature")
     assert peer.received == [b"Hej\n" + EICAR]
+
+
+def test_clamavs_own_daemon_passes_a_clean_file_and_finds_eicar(tmp_path: Path) -> None:
+    with real_clamd(tmp_path) as url:
+        scanner = ClamdScanner(url=url, timeout=30)
+        clean = scanner.scan(chunks=[b"%PDF-1.4\n", os.urandom(300_000)])
+        infected = scanner.scan(chunks=[b"Hej\n", EICAR[:10], EICAR[10:]])
+
+    assert clean == ScanResult(infected=False)
+    assert infected == ScanResult(infected=True, signature=EICAR_FOUND_AS)
 
 
 def test_a_clamd_that_does_not_answer_is_an_error_never_a_pass() -> None:
