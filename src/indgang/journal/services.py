@@ -111,21 +111,21 @@ def add_document(
     if file is None:
         document.save()
         return document
-    document.content_type = _checked_type(file)
+    document.content_type = _check_file(file)
     document.filename = safe_name(file.name or "", media_type=document.content_type)
     document.size = file.size
     document.file.name = _store_encrypted(file, year=now.astimezone(COPENHAGEN).year)
     try:
         document.save()
     except BaseException:
-        document.file.storage.delete(document.file.name)
+        default_storage.delete(document.file.name)
         raise
     return document
 
 
-def _checked_type(file: UploadedFile) -> str:
-    """The file's media type by its content, once it is within the size limit, of an allowed
-    type and clean by the virus scanner; a ValidationError on `file` otherwise."""
+def _check_file(file: UploadedFile) -> str:
+    """The media type of the file's content, once the file is within the size limit, of an
+    allowed type and clean by the virus scanner; a ValidationError on `file` otherwise."""
     limit = settings.DOCUMENT_MAX_BYTES
     if isinstance(file, OversizedUpload) or (file.size or 0) > limit:
         raise ValidationError(
