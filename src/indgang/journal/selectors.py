@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import chain
 
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
@@ -34,8 +35,18 @@ def get_document_for(*, scope: Scope, document_id: int) -> Document:
 
 
 def read_document(*, document: Document) -> Iterator[bytes]:
-    """The document's file, decrypted segment by segment as the chunks are consumed."""
-    with default_storage.open(document.file.name, "rb") as sealed:
+    """The document's file, decrypted segment by segment as the chunks are consumed.
+
+    The first segment is decrypted here, so a file altered or written with another key fails
+    (`DecryptionError`) before an answer starts, not in the middle of a download.
+    """
+    content = _decrypted(document.file.name)
+    first = next(content)
+    return chain([first], content)
+
+
+def _decrypted(name: str) -> Iterator[bytes]:
+    with default_storage.open(name, "rb") as sealed:
         yield from decrypt(sealed.chunks())
 
 

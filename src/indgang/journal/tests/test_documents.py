@@ -18,14 +18,17 @@ from django.test import Client
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
+from indgang.audit.constants import Via
 from indgang.audit.models import AccessLogEntry
+from indgang.common.filecrypt import DecryptionError
 from indgang.common.filetypes import DOCX, ODT, XLSX, safe_name
 from indgang.common.tests.clamd import EICAR, EICAR_FOUND_AS, nothing_listening, real_clamd
 from indgang.conftest import CPR_A, PASSWORD, ApiFor, RegisterContact, Staff
 from indgang.contacts.models import Contact
 from indgang.journal.constants import DocumentDirection
 from indgang.journal.models import Document
-from indgang.journal.services import add_document
+from indgang.journal.services import add_document, open_document
+from indgang.organisation.selectors import get_scope
 
 ALLOWED = (
     "PDF, PNG, JPEG, TIFF, ren tekst, Word (DOCX), Excel (XLSX), OpenDocument-tekst (ODT), "
@@ -231,6 +234,26 @@ def test_the_api_answers_with_the_download_url_and_serves_the_file_to_the_thread
     assert list(AccessLogEntry.objects.filter(action="opened_document").values_list("via")) == [
         ("api",)
     ]
+
+
+@pytest.mark.django_db
+def test_a_file_altered_on_disk_is_refused_before_the_answer_starts(
+    contact: Contact, staff: Staff, media: Path
+) -> None:
+    document = add(contact, staff.caseworker, SimpleUploadedFile("Klage.pdf", tiny_pdf()))
+    on_disk = media / document.file.name
+    sealed = bytearray(on_disk.read_bytes())
+    sealed[40] ^= 1
+    on_disk.write_bytes(bytes(sealed))
+
+    with pytest.raises(DecryptionError):
+        open_document(
+            scope=get_scope(user=staff.caseworker),
+            user=staff.caseworker,
+            document_id=document.pk,
+            via=Via.API,
+            now=timezone.now(),
+        )
 
 
 @pytest.mark.django_db
