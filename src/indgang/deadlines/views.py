@@ -20,8 +20,10 @@ from indgang.deadlines.selectors import (
     count_overdue,
     get_contact_for_new_deadline,
     get_deadline_for,
+    get_deadline_to_change,
     list_deadlines_for,
     list_notifications_for,
+    may_change_deadline,
 )
 from indgang.deadlines.services import (
     complete_deadline,
@@ -138,6 +140,9 @@ def deadline_detail(request: HttpRequest, deadline_id: int) -> HttpResponse:
         "deadlines/deadline_detail.html",
         {
             "deadline": deadline,
+            "may_change": may_change_deadline(
+                scope=request_scope(request), user=acting_user(request), deadline=deadline
+            ),
             "now": timezone.now(),
             "reason_form": ReasonForm(),
             "extend_form": ExtendForm(),
@@ -162,7 +167,12 @@ def deadline_action(request: HttpRequest, deadline_id: int, verb: str) -> HttpRe
     """Suspend, resume, extend, give notice on or complete a deadline from its page."""
     if verb not in ACTIONS:
         raise Http404
-    deadline = _get(request, deadline_id)
+    try:
+        deadline = get_deadline_to_change(
+            scope=request_scope(request), user=acting_user(request), deadline_id=deadline_id
+        )
+    except Deadline.DoesNotExist as error:
+        raise Http404 from error
     form = ACTIONS[verb](request.POST)
     if not form.is_valid():
         _report(request, form)

@@ -33,6 +33,7 @@ from indgang.deadlines.models import Deadline
 from indgang.deadlines.selectors import (
     count_overdue,
     get_contact_for_new_deadline,
+    get_deadline_to_change,
     list_deadlines_for,
     list_notifications_for,
 )
@@ -130,7 +131,7 @@ class DeadlineViewSet(
         """Pause the clock while waiting for the citizen."""
         data = _valid(ReasonSerializer, request)
         deadline = suspend_deadline(
-            deadline=self.get_object(),
+            deadline=self._to_change(),
             by=acting_user(request),
             now=timezone.now(),
             reason=data["reason"],
@@ -143,7 +144,7 @@ class DeadlineViewSet(
         """Restart the clock; the due date moves by the working days paused."""
         data = _valid(ResumeSerializer, request)
         deadline = resume_deadline(
-            deadline=self.get_object(),
+            deadline=self._to_change(),
             by=acting_user(request),
             now=timezone.now(),
             reason=data["reason"],
@@ -155,7 +156,7 @@ class DeadlineViewSet(
     def extend(self, request: Request, pk: str) -> Response:
         data = _valid(ExtendSerializer, request)
         deadline = extend_deadline(
-            deadline=self.get_object(),
+            deadline=self._to_change(),
             due_at=data["due_at"],
             by=acting_user(request),
             now=timezone.now(),
@@ -169,7 +170,7 @@ class DeadlineViewSet(
         data = _valid(CompleteSerializer, request)
         stopped_by = data.get("stopped_by")
         deadline = complete_deadline(
-            deadline=self.get_object(),
+            deadline=self._to_change(),
             by=acting_user(request),
             now=timezone.now(),
             stopped_by=StopEvent(stopped_by) if stopped_by else None,
@@ -182,7 +183,7 @@ class DeadlineViewSet(
         """Record that the requester was told why and when (offentlighedsloven § 36, stk. 2)."""
         data = _valid(NoticeSerializer, request)
         notice = record_notice(
-            deadline=self.get_object(),
+            deadline=self._to_change(),
             reason=data["reason"],
             expected_at=data["expected_at"],
             by=acting_user(request),
@@ -218,6 +219,14 @@ class DeadlineViewSet(
             scope=request_scope(request), user=acting_user(request), now=timezone.now()
         )
         return Response(OverdueSummarySerializer(counts).data)
+
+    def _to_change(self) -> Deadline:
+        """The deadline in the URL, if the user may change it (404 unseen, 403 not theirs)."""
+        return get_deadline_to_change(
+            scope=request_scope(self.request),
+            user=acting_user(self.request),
+            deadline_id=int(self.kwargs["pk"]),
+        )
 
     def _detail(self, deadline: Deadline) -> Response:
         return Response(DeadlineDetailSerializer(self.get_queryset().get(pk=deadline.pk)).data)
