@@ -9,13 +9,12 @@ from rest_framework.response import Response
 
 from indgang.audit.api.serializers import PurposeSerializer, purpose_of
 from indgang.audit.constants import AccessAction, Via
-from indgang.audit.selectors import read_access_log
 from indgang.audit.services import log_access
 from indgang.common.api import Pagination
 from indgang.organisation.requests import acting_user, request_scope
 from indgang.organisation.selectors import Scope
 from indgang.overview.api.serializers import AccessLogEntrySerializer, PartyOverviewSerializer
-from indgang.overview.selectors import get_party_overview
+from indgang.overview.selectors import get_party_overview, read_access_log_for
 from indgang.parties.api.serializers import PartyLookupSerializer, PartySerializer
 from indgang.parties.models import Party
 from indgang.parties.selectors import find_citizen, find_company
@@ -70,7 +69,7 @@ class PartyViewSet(viewsets.GenericViewSet[Party]):
     @action(detail=True, methods=["get"], url_path="access-log")
     def access_log(self, request: Request, pk: str) -> Response:
         """Who read this party's personal data, when, what and why (managers and administrators)."""
-        _party, entries = read_access_log(
+        _party, entries = read_access_log_for(
             user=acting_user(request),
             scope=self._scope(),
             party_id=int(pk),
