@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
+from indgang.audit.constants import AccessAction, Purpose, Via
+from indgang.audit.services import log_reads
 from indgang.contacts.models import Thread
 from indgang.contacts.selectors import visible_threads
 from indgang.journal.models import Document, JournalEntry
@@ -16,6 +22,31 @@ def get_thread_for(*, scope: Scope, thread_id: int) -> Thread:
     if not scope.sees_all:
         threads = threads.filter(department_id__in=scope.department_ids)
     return threads.select_related("party", "journal_entry__kle_topic").get(pk=thread_id)
+
+
+@dataclass(frozen=True)
+class ThreadJournal:
+    thread: Thread
+    entry: JournalEntry | None
+    documents: QuerySet[Document]
+
+
+def read_journal(*, user: User, thread: Thread, via: Via, now: dt.datetime) -> ThreadJournal:
+    """The journal of a thread found by `get_thread_for`, its read logged: the page and the
+    API both read it here."""
+    log_reads(
+        user=user,
+        party_ids=[thread.party_id],
+        action=AccessAction.VIEWED_CONTACT,
+        purpose=Purpose.CASEWORK,
+        via=via,
+        at=now,
+    )
+    return ThreadJournal(
+        thread=thread,
+        entry=getattr(thread, "journal_entry", None),
+        documents=list_documents(thread=thread),
+    )
 
 
 def list_documents(*, thread: Thread) -> QuerySet[Document]:
