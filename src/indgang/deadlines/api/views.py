@@ -5,7 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -47,6 +47,11 @@ from indgang.deadlines.services import (
     suspend_deadline,
 )
 from indgang.organisation.requests import acting_user, request_scope
+
+# Seen, but not the user's to change (deadlines.selectors.get_deadline_to_change).
+NOT_YOURS = OpenApiResponse(
+    description="Only the owner, the deadline's unit, its managers and administrators."
+)
 
 
 def _valid(serializer_class: type[Serializer[Any]], request: Request) -> dict[str, Any]:
@@ -125,7 +130,9 @@ class DeadlineViewSet(
         )
         return Response(DeadlineDetailSerializer(deadline).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ReasonSerializer, responses=DeadlineDetailSerializer)
+    @extend_schema(
+        request=ReasonSerializer, responses={200: DeadlineDetailSerializer, 403: NOT_YOURS}
+    )
     @action(detail=True, methods=["post"])
     def suspend(self, request: Request, pk: str) -> Response:
         """Pause the clock while waiting for the citizen."""
@@ -138,7 +145,9 @@ class DeadlineViewSet(
         )
         return self._detail(deadline)
 
-    @extend_schema(request=ResumeSerializer, responses=DeadlineDetailSerializer)
+    @extend_schema(
+        request=ResumeSerializer, responses={200: DeadlineDetailSerializer, 403: NOT_YOURS}
+    )
     @action(detail=True, methods=["post"])
     def resume(self, request: Request, pk: str) -> Response:
         """Restart the clock; the due date moves by the working days paused."""
@@ -151,7 +160,9 @@ class DeadlineViewSet(
         )
         return self._detail(deadline)
 
-    @extend_schema(request=ExtendSerializer, responses=DeadlineDetailSerializer)
+    @extend_schema(
+        request=ExtendSerializer, responses={200: DeadlineDetailSerializer, 403: NOT_YOURS}
+    )
     @action(detail=True, methods=["post"])
     def extend(self, request: Request, pk: str) -> Response:
         data = _valid(ExtendSerializer, request)
@@ -164,7 +175,9 @@ class DeadlineViewSet(
         )
         return self._detail(deadline)
 
-    @extend_schema(request=CompleteSerializer, responses=DeadlineDetailSerializer)
+    @extend_schema(
+        request=CompleteSerializer, responses={200: DeadlineDetailSerializer, 403: NOT_YOURS}
+    )
     @action(detail=True, methods=["post"])
     def complete(self, request: Request, pk: str) -> Response:
         data = _valid(CompleteSerializer, request)
@@ -177,7 +190,9 @@ class DeadlineViewSet(
         )
         return self._detail(deadline)
 
-    @extend_schema(request=NoticeSerializer, responses={201: DeadlineNoticeSerializer})
+    @extend_schema(
+        request=NoticeSerializer, responses={201: DeadlineNoticeSerializer, 403: NOT_YOURS}
+    )
     @action(detail=True, methods=["post"])
     def notices(self, request: Request, pk: str) -> Response:
         """Record that the requester was told why and when (offentlighedsloven § 36, stk. 2)."""

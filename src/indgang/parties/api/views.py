@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -48,7 +48,18 @@ class PartyViewSet(viewsets.GenericViewSet[Party]):
         )
         return Response({"count": 1, "results": [PartySerializer(party).data]})
 
-    @extend_schema(parameters=[PurposeSerializer], responses=PartyOverviewSerializer)
+    @extend_schema(
+        parameters=[PurposeSerializer],
+        responses={
+            200: PartyOverviewSerializer,
+            403: OpenApiResponse(
+                description=(
+                    "No reason to see the party: look it up by exact CPR or CVR first (that "
+                    "opens its 360 to you for an hour)."
+                )
+            ),
+        },
+    )
     @action(detail=True, methods=["get"])
     def overview(self, request: Request, pk: str) -> Response:
         """The 360: the party's threads and contacts across the departments you may see."""
@@ -65,7 +76,15 @@ class PartyViewSet(viewsets.GenericViewSet[Party]):
             PartyOverviewSerializer(overview, context=self.get_serializer_context()).data
         )
 
-    @extend_schema(responses=AccessLogEntrySerializer(many=True))
+    @extend_schema(
+        responses={
+            200: AccessLogEntrySerializer(many=True),
+            403: OpenApiResponse(
+                description="Not a manager of a department that dealt with the party, nor an "
+                "administrator."
+            ),
+        }
+    )
     @action(detail=True, methods=["get"], url_path="access-log")
     def access_log(self, request: Request, pk: str) -> Response:
         """Who read this party's personal data, when, what and why (managers and administrators)."""
