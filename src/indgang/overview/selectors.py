@@ -99,11 +99,12 @@ def read_access_log_for(
     """The party's access log, for managers of departments that have dealt with it and for
     administrators; the read is logged. PermissionDenied otherwise, Party.DoesNotExist for an
     unknown party."""
-    if scope.may_read_access_log and not has_dealt_with(scope=scope, party_id=party_id):
-        get_party(party_id=party_id)  # an unknown party is a 404, not a 403
-        raise PermissionDenied(
-            _("You may read the access log only of parties your departments have dealt with.")
-        )
+    if scope.may_read_access_log and not scope.sees_all:
+        get_party(party_id=party_id)  # an unknown party (or id beyond any) is a 404, not a 403
+        if not has_dealt_with(scope=scope, party_id=party_id):
+            raise PermissionDenied(
+                _("You may read the access log only of parties your departments have dealt with.")
+            )
     return read_access_log(user=user, scope=scope, party_id=party_id, via=via, now=now)
 
 

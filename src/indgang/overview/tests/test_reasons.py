@@ -174,12 +174,13 @@ def test_a_manager_reads_the_access_log_only_of_parties_their_departments_dealt_
     other = api.get(f"/api/v1/parties/{benefits_citizen.party_id}/access-log/")
     page = client_for(staff.manager).get(f"/parties/{benefits_citizen.party_id}/access-log/")
     unknown = api.get("/api/v1/parties/999999/access-log/")
+    beyond_any_id = api.get(f"/api/v1/parties/{2**63}/access-log/")
     by_admin = api_for(staff.admin).get(f"/api/v1/parties/{benefits_citizen.party_id}/access-log/")
 
     assert dealt_with.status_code == 200
     assert (other.status_code, other.json()) == (403, {"detail": NOT_DEALT_WITH})
     assert page.status_code == 403 and NOT_DEALT_WITH in page.content.decode()
-    assert unknown.status_code == 404
+    assert (unknown.status_code, beyond_any_id.status_code) == (404, 404)
     assert by_admin.status_code == 200
     assert list(
         AccessLogEntry.objects.order_by("pk").values_list(
