@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
 from django.utils import timezone
 
-from indgang.conftest import CPR_A, PASSWORD, ApiFor, Org, RegisterContact, Staff
+from indgang.conftest import CPR_A, PASSWORD, ApiFor, Org, RegisterContact, Staff, staff_client
 from indgang.contacts.constants import Outcome
 from indgang.contacts.models import Contact
 from indgang.deadlines.constants import DeadlineKind, DeadlineStatus
@@ -22,17 +20,6 @@ from indgang.organisation.services import ensure_staff_user, ensure_unit
 
 pytestmark = pytest.mark.django_db
 NOT_YOURS = "Kun fristens ejer, medarbejdere i fristens enhed og dens ledere må ændre denne frist."
-
-
-@pytest.fixture(autouse=True)
-def _danish(settings: Any) -> None:
-    settings.LANGUAGE_CODE = "da"
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 @pytest.fixture
@@ -112,7 +99,7 @@ def test_owning_a_deadline_on_another_departments_contact_shows_nothing_of_it(
         due_at=timezone.now() - dt.timedelta(days=1),
     )
     Deadline.objects.filter(pk=deadline.pk).update(owner=staff.caseworker)
-    client = client_for(staff.caseworker)
+    client = staff_client(staff.caseworker)
 
     mine = client.get("/deadlines/").content.decode()
     overdue = client.get("/deadlines/overdue/").content.decode()
@@ -156,10 +143,10 @@ def test_a_caseworker_in_another_unit_may_see_but_not_change_a_colleagues_deadli
         {"due_at": (due + dt.timedelta(days=3)).isoformat(), "reason": "Venter"},
         format="json",
     )
-    complete = client_for(elsewhere).post(
+    complete = staff_client(elsewhere).post(
         f"/deadlines/{callback_in_building.pk}/complete/", {"stopped_by": "answered"}
     )
-    page = client_for(elsewhere).get(f"/deadlines/{callback_in_building.pk}/")
+    page = staff_client(elsewhere).get(f"/deadlines/{callback_in_building.pk}/")
 
     assert seen.status_code == 200
     assert (extend.status_code, extend.json()) == (403, {"detail": NOT_YOURS})

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from django.test import Client
-
 from indgang.audit.models import AccessLogEntry
-from indgang.conftest import CPR_A, PASSWORD, ApiFor, RegisterContact, Staff
+from indgang.conftest import CPR_A, ApiFor, RegisterContact, Staff, staff_client
 
 
 def test_the_api_and_the_page_log_a_journal_read_alike(
     api_for: ApiFor, staff: Staff, register: RegisterContact
 ) -> None:
     contact = register(by=staff.caseworker, cpr=CPR_A, summary="Aktindsigt")
-    client = Client()
-    assert client.login(username="byg", password=PASSWORD)
-
     api = api_for(staff.caseworker).get(f"/api/v1/threads/{contact.thread_id}/journal/")
-    page = client.get(f"/threads/{contact.thread_id}/documents/")
+    page = staff_client(staff.caseworker).get(f"/threads/{contact.thread_id}/documents/")
 
     assert (api.status_code, page.status_code) == (200, 200)
     assert list(

@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.utils import timezone
 
-from indgang.conftest import CPR_A, CPR_B, ApiFor, Org, RegisterContact, Staff
+from indgang.conftest import CPR_A, CPR_B, ApiFor, Org, RegisterContact, Staff, staff_client
 from indgang.contacts.constants import Channel
 from indgang.contacts.models import Contact
 from indgang.deadlines.constants import DeadlineKind
@@ -122,19 +122,13 @@ def world(org: Org, staff: Staff, register: RegisterContact, tasks: dict[str, An
     )
 
 
-def _html(user: User) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="da")
-    client.force_login(user)
-    return client
-
-
 Answer = tuple[int, str]  # status, body as text
 Ask = Callable[[User, Held, ApiFor], Answer]
 
 
 def _get_html(url: Callable[[Held], str]) -> Ask:
     def ask(user: User, held: Held, api_for: ApiFor) -> Answer:
-        response = _html(user).get(url(held))
+        response = staff_client(user).get(url(held))
         return response.status_code, response.content.decode()
 
     return ask
@@ -152,7 +146,7 @@ def _get_api(
 
 def _queue_row(user: User, held: Held, api_for: ApiFor) -> Answer:
     """The triage queue page, cut to the row of this contact (empty when it is not shown)."""
-    response = _html(user).get("/triage/")
+    response = staff_client(user).get("/triage/")
     rows = re.findall(r"<tr>.*?</tr>", response.content.decode(), flags=re.DOTALL)
     mine = [row for row in rows if f"/triage/{held.queue_item.pk}/route/" in row]
     return response.status_code, "".join(mine)

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
-from django.test import Client
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
 from indgang.audit.constants import AccessAction, Purpose, Via
 from indgang.audit.models import AccessLogEntry
-from indgang.conftest import CPR_A, CPR_B, PASSWORD, ApiFor, Org, RegisterContact, Staff
+from indgang.conftest import (
+    CPR_A,
+    CPR_B,
+    ApiFor,
+    Org,
+    RegisterContact,
+    Staff,
+    staff_client,
+)
 from indgang.contacts.constants import Outcome
 from indgang.contacts.models import Contact
 from indgang.deadlines.constants import DeadlineKind
@@ -31,17 +36,6 @@ NOT_DEALT_WITH = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _danish(settings: Any) -> None:
-    settings.LANGUAGE_CODE = "da"
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
-
-
 @pytest.fixture
 def benefits_citizen(register: RegisterContact, staff: Staff) -> Contact:
     """A citizen only the benefits department has dealt with."""
@@ -56,7 +50,7 @@ def test_a_caseworker_may_not_read_the_360_of_a_party_their_department_never_dea
     party_id = benefits_citizen.party_id
 
     api = api_for(staff.caseworker).get(f"/api/v1/parties/{party_id}/overview/")
-    page = client_for(staff.caseworker).get(f"/parties/{party_id}/")
+    page = staff_client(staff.caseworker).get(f"/parties/{party_id}/")
 
     assert (api.status_code, api.json()) == (403, {"detail": NO_REASON})
     assert page.status_code == 403
@@ -75,7 +69,7 @@ def test_a_look_up_by_exact_number_with_a_purpose_opens_the_360_for_an_hour(
         found = api.get("/api/v1/parties/", {"cpr": CPR_A, "purpose": "casework"})
         assert found.json()["results"][0]["name"] == "Karen Jensen"
     else:
-        page = client_for(staff.caseworker).post("/parties/lookup/", {"identifier": CPR_A})
+        page = staff_client(staff.caseworker).post("/parties/lookup/", {"identifier": CPR_A})
         assert "Karen Jensen" in page.content.decode()
 
     overview = api.get(f"/api/v1/parties/{party_id}/overview/", {"purpose": "casework"})
@@ -114,8 +108,8 @@ def test_the_front_line_keeps_the_360_of_a_contact_it_registered_and_forwarded(
         cpr=CPR_A, unit=org.benefits_unit, outcome=Outcome.FORWARDED, summary="Hemmeligt"
     )
 
-    page = client_for(staff.frontline).get(f"/parties/{forwarded.party_id}/")
-    someone_elses = client_for(staff.manager).get(f"/parties/{forwarded.party_id}/")
+    page = staff_client(staff.frontline).get(f"/parties/{forwarded.party_id}/")
+    someone_elses = staff_client(staff.manager).get(f"/parties/{forwarded.party_id}/")
 
     assert page.status_code == 200
     html = page.content.decode()
@@ -172,7 +166,7 @@ def test_a_manager_reads_the_access_log_only_of_parties_their_departments_dealt_
 
     dealt_with = api.get(f"/api/v1/parties/{own.party_id}/access-log/")
     other = api.get(f"/api/v1/parties/{benefits_citizen.party_id}/access-log/")
-    page = client_for(staff.manager).get(f"/parties/{benefits_citizen.party_id}/access-log/")
+    page = staff_client(staff.manager).get(f"/parties/{benefits_citizen.party_id}/access-log/")
     unknown = api.get("/api/v1/parties/999999/access-log/")
     beyond_any_id = api.get(f"/api/v1/parties/{2**63}/access-log/")
     by_admin = api_for(staff.admin).get(f"/api/v1/parties/{benefits_citizen.party_id}/access-log/")

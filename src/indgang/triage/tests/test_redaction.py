@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.utils import timezone
 
 from indgang.audit.models import AccessLogEntry
 from indgang.catalogue.models import Task
-from indgang.conftest import CPR_A, PASSWORD, ApiFor, Org, RegisterContact, Staff
+from indgang.conftest import CPR_A, ApiFor, Org, RegisterContact, Staff, staff_client
 from indgang.contacts.constants import Outcome
 from indgang.contacts.models import Contact
 from indgang.triage.models import QueueItem
@@ -40,10 +40,7 @@ def test_the_front_line_routes_another_departments_contact_without_its_words(
     staff: Staff, org: Org, register: RegisterContact, catalogue: dict[str, Task]
 ) -> None:
     item = _queued(register, staff, org)
-    client = Client(HTTP_ACCEPT_LANGUAGE="da")
-    assert client.login(username="front", password=PASSWORD)
-
-    html = client.get("/triage/").content.decode()
+    html = staff_client(staff.frontline).get("/triage/").content.decode()
 
     row = _row(html, item)
     assert "En anden forvaltnings henvendelse" in row
@@ -56,10 +53,7 @@ def test_the_department_sees_the_words_that_explain_the_suggestions(
     staff: Staff, org: Org, register: RegisterContact, catalogue: dict[str, Task]
 ) -> None:
     item = _queued(register, staff, org)
-    client = Client(HTTP_ACCEPT_LANGUAGE="da")
-    assert client.login(username="ydelse", password=PASSWORD)
-
-    row = _row(client.get("/triage/").content.decode(), item)
+    row = _row(staff_client(staff.other_caseworker).get("/triage/").content.decode(), item)
 
     assert SUMMARY in row and "På grund af: rotter" in row
 
