@@ -149,6 +149,11 @@ def is_redacted(*, scope: Scope, contact: Contact) -> bool:
     return not scope.sees_in_full(contact.department_id)
 
 
+def is_thread_redacted(*, scope: Scope, thread: Thread) -> bool:
+    """Whether the scope sees this thread without its subject (another department's)."""
+    return not scope.sees_in_full(thread.department_id)
+
+
 def party_contacts_in(*, party_id: int, department_ids: frozenset[int]) -> QuerySet[Contact]:
     """The party's contacts in these departments (the index on party leads)."""
     return Contact.objects.filter(party_id=party_id, department_id__in=department_ids)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from indgang.common.workdays import DEFAULT_CALENDAR, ClosingDay, WorkCalendar
 from indgang.contacts.models import Contact, Thread
-from indgang.contacts.selectors import visible_contacts
+from indgang.contacts.selectors import is_redacted, is_thread_redacted, visible_contacts
 from indgang.deadlines.constants import DeadlineKind, DeadlineStatus
 from indgang.deadlines.models import Deadline, MunicipalCalendar, Notification
 from indgang.organisation.selectors import Scope
@@ -52,18 +53,31 @@ def get_contact_for_new_deadline(*, scope: Scope, contact_id: int) -> Contact:
 
 
 def visible_deadlines(*, scope: Scope, user: User) -> QuerySet[Deadline]:
-    """Deadlines whose contact or thread the scope sees in full (as `is_redacted` decides for
-    contacts): owning a deadline shows nothing the owner's departments may not see.
+    """Deadlines kept in the departments the scope sees in full (a deadline keeps the department
+    of its subject when it started: a promise stays with who made it). Owning one elsewhere
+    shows nothing; what a deadline shows of its contact or thread follows the contact rule
+    (`is_subject_redacted`).
 
-    `user` stays in the signature so the rule may grow per user without changing callers.
+    `user` is kept so callers need not change when the rule grows per user.
     """
     deadlines = Deadline.objects.all()
     if not scope.sees_all:
-        departments = scope.department_ids
-        deadlines = deadlines.filter(
-            Q(contact__department_id__in=departments) | Q(thread__department_id__in=departments)
-        )
+        deadlines = deadlines.filter(department_id__in=scope.department_ids)
     return deadlines
+
+
+def is_subject_redacted(*, scope: Scope, deadline: Deadline) -> bool:
+    """Whether the deadline's contact or thread is one the scope may not read (it moved to
+    another department since): then its summary, subject and party are withheld."""
+    if deadline.contact is not None:
+        return is_redacted(scope=scope, contact=deadline.contact)
+    assert deadline.thread is not None  # noqa: S101 - a deadline has one subject
+    return is_thread_redacted(scope=scope, thread=deadline.thread)
+
+
+def deadline_rows(*, scope: Scope, deadlines: Iterable[Deadline]) -> list[tuple[Deadline, bool]]:
+    """Each deadline with whether its subject is withheld from the scope."""
+    return [(d, is_subject_redacted(scope=scope, deadline=d)) for d in deadlines]
 
 
 def may_change_deadline(*, scope: Scope, user: User, deadline: Deadline) -> bool:

@@ -8,6 +8,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from indgang.audit.models import AccessLogEntry
+from indgang.catalogue.models import Task
 from indgang.conftest import CPR_A, PASSWORD, ApiFor, Org, RegisterContact, Staff, staff_client
 from indgang.contacts.constants import Outcome
 from indgang.contacts.models import Contact
@@ -17,6 +19,7 @@ from indgang.deadlines.services import start_deadline
 from indgang.organisation.constants import Role
 from indgang.organisation.models import Unit
 from indgang.organisation.services import ensure_staff_user, ensure_unit
+from indgang.triage.services import record_routing
 
 pytestmark = pytest.mark.django_db
 NOT_YOURS = "Kun fristens ejer, medarbejdere i fristens enhed og dens ledere må ændre denne frist."
@@ -187,3 +190,35 @@ def test_a_manager_of_another_unit_may_not_change_the_deadline(
 
     assert (response.status_code, response.json()) == (403, {"detail": NOT_YOURS})
     assert Deadline.objects.get(pk=callback_in_building.pk).status == DeadlineStatus.OPEN
+
+
+def test_a_call_back_routed_to_another_department_stays_with_the_front_line_without_content(
+    staff: Staff, org: Org, register: RegisterContact, tasks: dict[str, Task]
+) -> None:
+    """A promise stays with who made it; what it shows follows the contact, which moved."""
+    contact = register(
+        cpr=CPR_A,
+        party_name="Karen Jensen",
+        summary="Boligstøtte til ny lejlighed",
+        outcome=Outcome.CALLBACK_PROMISED,
+    )
+    deadline = Deadline.objects.get(contact=contact)
+    assert deadline.owner == staff.frontline
+    record_routing(
+        contact=contact, task=tasks["groundwater"], decided_by=staff.frontline, now=timezone.now()
+    )
+    assert Contact.objects.get(pk=contact.pk).department == org.benefits_dept
+    client = staff_client(staff.frontline)
+
+    mine = client.get("/deadlines/").content.decode()
+    detail = client.get(f"/deadlines/{deadline.pk}/")
+    completed = client.post(f"/deadlines/{deadline.pk}/complete/", {"stopped_by": "answered"})
+
+    assert f'href="/deadlines/{deadline.pk}/"' in mine
+    assert detail.status_code == 200
+    for html in (mine, detail.content.decode()):
+        assert "Tilbageholdt" in html
+        assert "Boligstøtte" not in html and "Karen Jensen" not in html
+    assert completed.status_code == 302
+    assert Deadline.objects.get(pk=deadline.pk).status == DeadlineStatus.COMPLETED
+    assert not AccessLogEntry.objects.filter(party=contact.party).exists()
