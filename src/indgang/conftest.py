@@ -243,3 +243,10 @@ def administrator(org: Org) -> Client:
     client = Client(HTTP_ACCEPT_LANGUAGE="da")
     assert client.login(username="superbruger", password=PASSWORD)
     return client
+
+
+def staff_client(user: User) -> Client:
+    """A browser session signed in as the user (without the password check's hashing cost)."""
+    client = Client()
+    client.force_login(user)
+    return client

@@ -35,3 +35,11 @@ def read_access_log(
         at=now,
     )
     return party, AccessLogEntry.objects.filter(party_id=party_id).select_related("user")
+
+
+def lookups_since(*, user_id: int, party_id: int, since: dt.datetime) -> QuerySet[AccessLogEntry]:
+    """The user's look-ups of the party by exact identifier since that instant (the index on
+    party and time leads)."""
+    return AccessLogEntry.objects.filter(
+        party_id=party_id, at__gte=since, user_id=user_id, action=AccessAction.LOOKED_UP
+    )

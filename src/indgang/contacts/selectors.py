@@ -147,3 +147,23 @@ def recent_threads_for(*, scope: Scope, party_id: int, limit: int = 5) -> list[T
 def is_redacted(*, scope: Scope, contact: Contact) -> bool:
     """Whether the scope sees this contact for routing only, without its content."""
     return not scope.sees_in_full(contact.department_id)
+
+
+def is_thread_redacted(*, scope: Scope, thread: Thread) -> bool:
+    """Whether the scope sees this thread without its subject (another department's)."""
+    return not scope.sees_in_full(thread.department_id)
+
+
+def party_contacts_in(*, party_id: int, department_ids: frozenset[int]) -> QuerySet[Contact]:
+    """The party's contacts in these departments (the index on party leads)."""
+    return Contact.objects.filter(party_id=party_id, department_id__in=department_ids)
+
+
+def party_threads_in(*, party_id: int, department_ids: frozenset[int]) -> QuerySet[Thread]:
+    """The party's threads in these departments (the index on party leads)."""
+    return Thread.objects.filter(party_id=party_id, department_id__in=department_ids)
+
+
+def party_contacts_registered_by(*, party_id: int, user_id: int) -> QuerySet[Contact]:
+    """The party's contacts this user registered, wherever they were forwarded to."""
+    return Contact.objects.filter(party_id=party_id, registered_by_id=user_id)

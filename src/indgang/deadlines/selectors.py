@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
 
 from indgang.common.workdays import DEFAULT_CALENDAR, ClosingDay, WorkCalendar
-from indgang.contacts.models import Contact
-from indgang.contacts.selectors import visible_contacts
+from indgang.contacts.models import Contact, Thread
+from indgang.contacts.selectors import is_redacted, is_thread_redacted, visible_contacts
 from indgang.deadlines.constants import DeadlineKind, DeadlineStatus
 from indgang.deadlines.models import Deadline, MunicipalCalendar, Notification
 from indgang.organisation.selectors import Scope
@@ -50,13 +53,65 @@ def get_contact_for_new_deadline(*, scope: Scope, contact_id: int) -> Contact:
 
 
 def visible_deadlines(*, scope: Scope, user: User) -> QuerySet[Deadline]:
-    """Deadlines in the departments the scope sees in full, and the user's own."""
+    """Deadlines kept in the departments the scope sees in full (a deadline keeps the department
+    of its subject when it started: a promise stays with who made it). Owning one elsewhere
+    shows nothing; what a deadline shows of its contact or thread follows the contact rule
+    (`is_subject_redacted`).
+
+    `user` is kept so callers need not change when the rule grows per user.
+    """
     deadlines = Deadline.objects.all()
     if not scope.sees_all:
-        deadlines = deadlines.filter(
-            Q(department_id__in=scope.department_ids) | Q(owner_id=user.pk)
-        )
+        deadlines = deadlines.filter(department_id__in=scope.department_ids)
     return deadlines
+
+
+def is_subject_redacted(*, scope: Scope, deadline: Deadline) -> bool:
+    """Whether the deadline's contact or thread is one the scope may not read (it moved to
+    another department since): then its summary, subject and party are withheld."""
+    if deadline.contact is not None:
+        return is_redacted(scope=scope, contact=deadline.contact)
+    assert deadline.thread is not None  # noqa: S101 - a deadline has one subject
+    return is_thread_redacted(scope=scope, thread=deadline.thread)
+
+
+def deadline_rows(*, scope: Scope, deadlines: Iterable[Deadline]) -> list[tuple[Deadline, bool]]:
+    """Each deadline with whether its subject is withheld from the scope."""
+    return [(d, is_subject_redacted(scope=scope, deadline=d)) for d in deadlines]
+
+
+def may_change_deadline(*, scope: Scope, user: User, deadline: Deadline) -> bool:
+    """Who may suspend, resume, extend, give notice on or complete a deadline it sees: its
+    owner, staff of its unit (of its department, when it has no unit), the managers of that
+    unit or of the whole department, and administrators."""
+    return (
+        scope.sees_all
+        or deadline.owner_id == user.pk
+        or scope.works_in(department_id=deadline.department_id, unit_id=deadline.unit_id)
+        or scope.manages(department_id=deadline.department_id, unit_id=deadline.unit_id)
+    )
+
+
+def get_deadline_to_change(*, scope: Scope, user: User, deadline_id: int) -> Deadline:
+    """A deadline the user sees and may change; DoesNotExist if not seen, PermissionDenied
+    (with a Danish message) if seen but another unit's."""
+    deadline = get_deadline_for(scope=scope, user=user, deadline_id=deadline_id)
+    if not may_change_deadline(scope=scope, user=user, deadline=deadline):
+        raise PermissionDenied(
+            _(
+                "Only the owner, staff of the deadline's unit and its managers may change "
+                "this deadline."
+            )
+        )
+    return deadline
+
+
+def party_deadlines_in(*, party_id: int, department_ids: frozenset[int]) -> QuerySet[Deadline]:
+    """Deadlines in these departments on the party's contacts or threads."""
+    return Deadline.objects.filter(department_id__in=department_ids).filter(
+        Q(contact__in=Contact.objects.filter(party_id=party_id).values("pk"))
+        | Q(thread__in=Thread.objects.filter(party_id=party_id).values("pk"))
+    )
 
 
 def list_deadlines_for(

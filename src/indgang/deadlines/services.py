@@ -57,7 +57,7 @@ from indgang.deadlines.selectors import calendar_for
 from indgang.journal.services import journalise_thread
 from indgang.organisation.constants import Role
 from indgang.organisation.models import Department, RoleAssignment
-from indgang.organisation.selectors import managed_unit_ids
+from indgang.organisation.selectors import managed_unit_ids, staff_of_department
 
 # The rules every municipality starts with; municipalities and tasks may override them.
 DEFAULT_RULES: dict[DeadlineKind, dict[str, object]] = {
@@ -169,6 +169,8 @@ def start_deadline(
 
     The due instant is given, or follows from `length` or the rule's length. Aktindsigt,
     complaints and inquiries also journalise the thread (journal number and KLE topic).
+    The owner must hold a role in the subject's department; without one given, the contact's
+    handler owns it, else the user starting it, whoever of them works there (else nobody).
     """
     if (contact is None) == (thread is None):
         raise ValidationError(_("A deadline belongs to one contact or one thread."))
@@ -204,6 +206,11 @@ def start_deadline(
             start=started_at, day_count=DayCount(rule.day_count), length=days, calendar=calendar
         )
     _require(due_at > started_at, "due_at", _("The due date must be after the start."))
+    owner = _owner_in_department(
+        department_id=department_id,
+        given=owner,
+        candidates=[contact.handled_by if contact and contact.handled_by_id else None, by],
+    )
     deadline = Deadline.objects.create(
         rule=rule,
         kind=kind,
@@ -211,7 +218,7 @@ def start_deadline(
         thread=thread,
         department_id=department_id,
         unit_id=unit_id,
-        owner=owner or (contact.handled_by if contact and contact.handled_by_id else by),
+        owner=owner,
         started_at=started_at,
         due_at=due_at,
         remind_at=_remind_at(due_at, rule),
@@ -228,6 +235,23 @@ def start_deadline(
             now=now,
         )
     return deadline
+
+
+def _owner_in_department(
+    *, department_id: int | None, given: User | None, candidates: list[User | None]
+) -> User | None:
+    """The given owner if they work in the department (else refused), or the first candidate
+    who does: need-to-know follows the department, so an owner elsewhere would see nothing."""
+    users = [given] if given is not None else [user for user in candidates if user is not None]
+    staff = staff_of_department(department_id=department_id, user_ids={u.pk for u in users})
+    if given is not None:
+        _require(
+            given.pk in staff,
+            "owner",
+            _("The owner must work in the department of the contact or thread."),
+        )
+        return given
+    return next((user for user in users if user.pk in staff), None)
 
 
 def _locked(deadline: Deadline) -> Deadline:

@@ -18,10 +18,14 @@ from indgang.deadlines.forms import CompleteForm, ExtendForm, NoticeForm, Reason
 from indgang.deadlines.models import Deadline
 from indgang.deadlines.selectors import (
     count_overdue,
+    deadline_rows,
     get_contact_for_new_deadline,
     get_deadline_for,
+    get_deadline_to_change,
+    is_subject_redacted,
     list_deadlines_for,
     list_notifications_for,
+    may_change_deadline,
 )
 from indgang.deadlines.services import (
     complete_deadline,
@@ -37,17 +41,19 @@ from indgang.organisation.requests import acting_user, request_scope
 from indgang.organisation.selectors import managed_unit_ids
 
 
-def _party_ids(deadlines: list[Deadline]) -> list[int | None]:
+def _party_ids(rows: list[tuple[Deadline, bool]]) -> list[int | None]:
+    """The parties shown: none of a deadline whose subject is withheld."""
     return [
         (deadline.contact.party_id if deadline.contact else deadline.thread.party_id)  # type: ignore[union-attr]
-        for deadline in deadlines
+        for deadline, redacted in rows
+        if not redacted
     ]
 
 
-def _log_list(request: HttpRequest, deadlines: list[Deadline]) -> None:
+def _log_list(request: HttpRequest, rows: list[tuple[Deadline, bool]]) -> None:
     log_reads(
         user=acting_user(request),
-        party_ids=_party_ids(deadlines),
+        party_ids=_party_ids(rows),
         action=AccessAction.LISTED_CONTACTS,
         purpose=Purpose.CASEWORK,
         via=Via.UI,
@@ -58,18 +64,19 @@ def _log_list(request: HttpRequest, deadlines: list[Deadline]) -> None:
 @staff_view
 def my_deadlines(request: HttpRequest) -> HttpResponse:
     """The user's own open and suspended deadlines, most urgent first, and their reminders."""
-    user = acting_user(request)
-    deadlines = list(
-        list_deadlines_for(
-            scope=request_scope(request), user=user, owner_id=user.pk, open_only=True
-        )[:500]
+    user, scope = acting_user(request), request_scope(request)
+    rows = deadline_rows(
+        scope=scope,
+        deadlines=list_deadlines_for(scope=scope, user=user, owner_id=user.pk, open_only=True)[
+            :500
+        ],
     )
-    _log_list(request, deadlines)
+    _log_list(request, rows)
     notifications = list(list_notifications_for(user=user, unread_only=True)[:50])
     return render(
         request,
         "deadlines/my_deadlines.html",
-        {"deadlines": deadlines, "notifications": notifications, "now": timezone.now()},
+        {"rows": rows, "notifications": notifications, "now": timezone.now()},
     )
 
 
@@ -98,12 +105,14 @@ def overdue(request: HttpRequest) -> HttpResponse:
         overdue_at=now,
     )
     page = Paginator(deadlines, 100).get_page(request.GET.get("page"))
-    _log_list(request, list(page))
+    rows = deadline_rows(scope=scope, deadlines=page)
+    _log_list(request, rows)
     return render(
         request,
         "deadlines/overdue.html",
         {
             "page": page,
+            "rows": rows,
             "counts": count_overdue(scope=scope, user=user, now=now),
             "unit_id": unit_id,
             "kind": kind,
@@ -125,9 +134,10 @@ def _get(request: HttpRequest, deadline_id: int) -> Deadline:
 @staff_view
 def deadline_detail(request: HttpRequest, deadline_id: int) -> HttpResponse:
     deadline = _get(request, deadline_id)
+    redacted = is_subject_redacted(scope=request_scope(request), deadline=deadline)
     log_reads(
         user=acting_user(request),
-        party_ids=_party_ids([deadline]),
+        party_ids=_party_ids([(deadline, redacted)]),
         action=AccessAction.VIEWED_CONTACT,
         purpose=Purpose.CASEWORK,
         via=Via.UI,
@@ -138,6 +148,10 @@ def deadline_detail(request: HttpRequest, deadline_id: int) -> HttpResponse:
         "deadlines/deadline_detail.html",
         {
             "deadline": deadline,
+            "redacted": redacted,
+            "may_change": may_change_deadline(
+                scope=request_scope(request), user=acting_user(request), deadline=deadline
+            ),
             "now": timezone.now(),
             "reason_form": ReasonForm(),
             "extend_form": ExtendForm(),
@@ -162,7 +176,12 @@ def deadline_action(request: HttpRequest, deadline_id: int, verb: str) -> HttpRe
     """Suspend, resume, extend, give notice on or complete a deadline from its page."""
     if verb not in ACTIONS:
         raise Http404
-    deadline = _get(request, deadline_id)
+    try:
+        deadline = get_deadline_to_change(
+            scope=request_scope(request), user=acting_user(request), deadline_id=deadline_id
+        )
+    except Deadline.DoesNotExist as error:
+        raise Http404 from error
     form = ACTIONS[verb](request.POST)
     if not form.is_valid():
         _report(request, form)

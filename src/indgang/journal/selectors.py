@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass
 from itertools import chain
 
+from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 
+from indgang.audit.constants import AccessAction, Purpose, Via
+from indgang.audit.services import log_reads
 from indgang.common.filecrypt import decrypt
 from indgang.contacts.models import Thread
 from indgang.contacts.selectors import visible_threads
@@ -48,6 +53,31 @@ def read_document(*, document: Document) -> Iterator[bytes]:
 def _decrypted(name: str) -> Iterator[bytes]:
     with default_storage.open(name, "rb") as sealed:
         yield from decrypt(sealed.chunks())
+
+
+@dataclass(frozen=True)
+class ThreadJournal:
+    thread: Thread
+    entry: JournalEntry | None
+    documents: QuerySet[Document]
+
+
+def read_journal(*, user: User, thread: Thread, via: Via, now: dt.datetime) -> ThreadJournal:
+    """The journal of a thread found by `get_thread_for`, its read logged: the page and the
+    API both read it here."""
+    log_reads(
+        user=user,
+        party_ids=[thread.party_id],
+        action=AccessAction.VIEWED_CONTACT,
+        purpose=Purpose.CASEWORK,
+        via=via,
+        at=now,
+    )
+    return ThreadJournal(
+        thread=thread,
+        entry=getattr(thread, "journal_entry", None),
+        documents=list_documents(thread=thread),
+    )
 
 
 def list_documents(*, thread: Thread) -> QuerySet[Document]:

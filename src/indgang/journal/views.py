@@ -9,13 +9,12 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from rest_framework.request import Request
 
-from indgang.audit.constants import AccessAction, Purpose, Via
-from indgang.audit.services import log_reads
+from indgang.audit.constants import Via
 from indgang.contacts.models import Thread
 from indgang.journal.constants import DocumentDirection
 from indgang.journal.forms import DocumentForm
 from indgang.journal.models import Document
-from indgang.journal.selectors import get_thread_for, list_documents
+from indgang.journal.selectors import get_thread_for, read_journal
 from indgang.journal.services import add_document, open_document
 from indgang.organisation.decorators import staff_view
 from indgang.organisation.requests import acting_user, request_scope
@@ -47,22 +46,14 @@ def thread_documents(request: HttpRequest, thread_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The document is listed on the thread."))
             return redirect("thread-documents", thread_id=thread.pk)
-    log_reads(
-        user=acting_user(request),
-        party_ids=[thread.party_id],
-        action=AccessAction.VIEWED_CONTACT,
-        purpose=Purpose.CASEWORK,
-        via=Via.UI,
-        at=timezone.now(),
-    )
-    entry = getattr(thread, "journal_entry", None)
+    journal = read_journal(user=acting_user(request), thread=thread, via=Via.UI, now=timezone.now())
     return render(
         request,
         "journal/thread_documents.html",
         {
             "thread": thread,
-            "entry": entry,
-            "documents": list_documents(thread=thread),
+            "entry": journal.entry,
+            "documents": journal.documents,
             "form": form,
         },
         status=400 if form.errors else 200,

@@ -16,6 +16,8 @@ from indgang.common.rows import column as column_of
 from indgang.organisation.constants import Role
 from indgang.organisation.models import Department, RoleAssignment, Unit
 
+Assignment = tuple[str, int, int | None]  # role, department id, unit id
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -32,6 +34,9 @@ class Scope:
     routing_overview: bool
     home_department_id: int | None
     home_unit_id: int | None
+    # Every (role, department id, unit id) held, in the order made: who may change a deadline
+    # depends on the unit and on managing.
+    assignments: tuple[Assignment, ...] = ()
 
     @property
     def is_staff(self) -> bool:
@@ -47,6 +52,20 @@ class Scope:
 
     def sees_at_all(self, department_id: int | None) -> bool:
         return self.routing_overview or self.sees_in_full(department_id)
+
+    def manages(self, *, department_id: int | None, unit_id: int | None) -> bool:
+        """Whether a manager role covers this unit of the department (or the whole of it)."""
+        return any(
+            role == Role.MANAGER and department == department_id and unit in (None, unit_id)
+            for role, department, unit in self.assignments
+        )
+
+    def works_in(self, *, department_id: int | None, unit_id: int | None) -> bool:
+        """Whether a role is held in this unit, or in the department when there is no unit."""
+        return any(
+            department == department_id and (unit_id is None or unit == unit_id)
+            for _role, department, unit in self.assignments
+        )
 
 
 NO_SCOPE = Scope(frozenset(), frozenset(), False, False, None, None)
@@ -65,7 +84,6 @@ def get_scope(*, user: AbstractBaseUser | AnonymousUser) -> Scope:
     )
 
 
-Assignment = tuple[str, int, int | None]  # role, department id, unit id
 # What get_token_owner loads of the user and the token.
 USER_FIELDS = ("id", "username", "is_active")
 TOKEN_FIELDS = ("key", "user_id")
@@ -84,6 +102,7 @@ def scope_from_assignments(assignments: Sequence[Assignment]) -> Scope:
         routing_overview=Role.FRONTLINE in roles or Role.ADMIN in roles,
         home_department_id=first_with_unit[1],
         home_unit_id=first_with_unit[2],
+        assignments=tuple(assignments),
     )
 
 
@@ -147,6 +166,17 @@ def _token_owner_sql(alias: str) -> str:
         f"ON {column(RoleAssignment, 'user')} = {column(User, 'id')} "
         f"WHERE {column(Token, 'key')} = %s "
         f"ORDER BY {column(RoleAssignment, 'id')}"
+    )
+
+
+def staff_of_department(*, department_id: int | None, user_ids: Collection[int]) -> set[int]:
+    """Those of the users who hold a role in the department (one query)."""
+    if department_id is None or not user_ids:
+        return set()
+    return set(
+        RoleAssignment.objects.filter(department_id=department_id, user_id__in=user_ids)
+        .values_list("user_id", flat=True)
+        .distinct()
     )
 
 

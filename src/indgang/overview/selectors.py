@@ -8,14 +8,26 @@ from functools import cache
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.db import models, router
-from django.db.models import QuerySet
+from django.db.models import Exists, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from indgang.audit.constants import AccessAction, Purpose, Via
+from indgang.audit.models import AccessLogEntry
+from indgang.audit.selectors import lookups_since, read_access_log
 from indgang.audit.services import log_access
 from indgang.common.compiled import loaded, rows_of
 from indgang.contacts.models import Contact, Thread
-from indgang.contacts.selectors import is_redacted, list_contacts_for, with_api_fields
+from indgang.contacts.selectors import (
+    is_redacted,
+    list_contacts_for,
+    party_contacts_in,
+    party_contacts_registered_by,
+    party_threads_in,
+    with_api_fields,
+)
+from indgang.deadlines.selectors import party_deadlines_in
 from indgang.organisation.selectors import Scope
 from indgang.parties.models import Party
 from indgang.parties.selectors import get_party
@@ -23,6 +35,77 @@ from indgang.parties.selectors import get_party
 # The newest contacts the 360 shows (a screenful, grouped in threads); the contact register pages
 # through all of a party's contacts (`?party=`).
 OVERVIEW_CONTACT_LIMIT = 50
+
+
+# A look-up by exact CPR or CVR lets its user open that party's 360 for this long afterwards.
+LOOKUP_REASON = dt.timedelta(hours=1)
+
+
+def records_in_departments(*, party_id: int, department_ids: frozenset[int]) -> list[QuerySet[Any]]:
+    """What shows that these departments have dealt with the party: each queryset finds such
+    records. Cases and bookings add theirs here, and every check below follows."""
+    if not department_ids:
+        return []
+    return [
+        party_contacts_in(party_id=party_id, department_ids=department_ids),
+        party_threads_in(party_id=party_id, department_ids=department_ids),
+        party_deadlines_in(party_id=party_id, department_ids=department_ids),
+    ]
+
+
+def has_dealt_with(*, scope: Scope, party_id: int) -> bool:
+    """Whether the scope's departments have dealt with the party (administrators: every one)."""
+    if scope.sees_all:
+        return True
+    return _any_exists(
+        party_id, records_in_departments(party_id=party_id, department_ids=scope.department_ids)
+    )
+
+
+def has_reason(*, user: User, scope: Scope, party_id: int, now: dt.datetime) -> bool:
+    """Whether the user has a reason to read the party's 360: their departments have dealt
+    with it, they registered one of its contacts, or they looked it up by exact CPR or CVR
+    within LOOKUP_REASON (that look-up is in the access log, with its purpose). One query."""
+    if scope.sees_all:
+        return True
+    return _any_exists(
+        party_id,
+        [
+            *records_in_departments(party_id=party_id, department_ids=scope.department_ids),
+            party_contacts_registered_by(party_id=party_id, user_id=user.pk),
+            lookups_since(user_id=user.pk, party_id=party_id, since=now - LOOKUP_REASON),
+        ],
+    )
+
+
+def _any_exists(party_id: int, found: list[QuerySet[Any]]) -> bool:
+    """Whether any of the querysets finds a row: one SELECT of EXISTS clauses."""
+    if not found:
+        return False
+    condition = Q(Exists(found[0]))
+    for more in found[1:]:
+        condition |= Q(Exists(more))
+    return Party.objects.filter(pk=party_id).filter(condition).exists()
+
+
+def _shows_reason(*, user: User, scope: Scope, contact: Contact) -> bool:
+    """Whether this contact, among those the 360 read, is itself a reason to see the party."""
+    return scope.sees_in_full(contact.department_id) or contact.registered_by_id == user.pk
+
+
+def read_access_log_for(
+    *, user: User, scope: Scope, party_id: int, via: Via, now: dt.datetime
+) -> tuple[Party, QuerySet[AccessLogEntry]]:
+    """The party's access log, for managers of departments that have dealt with it and for
+    administrators; the read is logged. PermissionDenied otherwise, Party.DoesNotExist for an
+    unknown party."""
+    if scope.may_read_access_log and not scope.sees_all:
+        get_party(party_id=party_id)  # an unknown party (or id beyond any) is a 404, not a 403
+        if not has_dealt_with(scope=scope, party_id=party_id):
+            raise PermissionDenied(
+                _("You may read the access log only of parties your departments have dealt with.")
+            )
+    return read_access_log(user=user, scope=scope, party_id=party_id, via=via, now=now)
 
 
 @dataclass
@@ -55,7 +138,9 @@ def get_party_overview(
     """Return the party's threads and contacts that the scope may see, and log the read.
 
     `for_api` loads only what the API shows of each contact (no task, unit or party rows).
-    Raises Party.DoesNotExist for an unknown party.
+    Raises Party.DoesNotExist for an unknown party, and PermissionDenied when the user has no
+    reason to see it (`has_reason`); a contact read here that is itself a reason spares that
+    query, so the 360 of a party the reader deals with costs what it did.
     """
     party = get_party(party_id=party_id)
     if for_api:
@@ -63,6 +148,17 @@ def get_party_overview(
     else:
         visible = list_contacts_for(scope=scope, party_id=party_id)
         contacts = list(visible.select_related("thread")[: OVERVIEW_CONTACT_LIMIT + 1])
+    if not (
+        scope.sees_all
+        or any(_shows_reason(user=user, scope=scope, contact=c) for c in contacts)
+        or has_reason(user=user, scope=scope, party_id=party_id, now=now)
+    ):
+        raise PermissionDenied(
+            _(
+                "You have no reason to see this citizen or company: look them up by their "
+                "full CPR or CVR number, with a purpose."
+            )
+        )
     truncated = len(contacts) > OVERVIEW_CONTACT_LIMIT
     contacts = contacts[:OVERVIEW_CONTACT_LIMIT]
     threads: dict[int, ThreadView] = {}

@@ -5,7 +5,6 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from indgang.audit.constants import Purpose, Via
-from indgang.audit.selectors import read_access_log
 from indgang.contacts.constants import Channel
 from indgang.contacts.selectors import is_redacted
 from indgang.deadlines.constants import DeadlineKind
@@ -13,7 +12,7 @@ from indgang.deadlines.selectors import deadlines_by_contact
 from indgang.journal.selectors import journal_entries_by_thread
 from indgang.organisation.decorators import staff_view
 from indgang.organisation.requests import acting_user, request_scope
-from indgang.overview.selectors import get_party_overview
+from indgang.overview.selectors import get_party_overview, read_access_log_for
 from indgang.parties.models import Party
 
 
@@ -63,7 +62,7 @@ def party_overview(request: HttpRequest, party_id: int) -> HttpResponse:
 @staff_view
 def party_access_log(request: HttpRequest, party_id: int) -> HttpResponse:
     try:
-        party, entries = read_access_log(
+        party, entries = read_access_log_for(
             user=acting_user(request),
             scope=request_scope(request),
             party_id=party_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from django.db import connections, router
-from django.db.models import Field, QuerySet
+from django.db.models import Field
 
 from indgang.common.compiled import loaded
 from indgang.common.rows import column, fits_key
@@ -20,10 +20,6 @@ def find_citizen(*, cpr: str) -> Party | None:
 
 def find_company(*, cvr: str) -> Party | None:
     return find_party(unique_field="cvr", value=cvr)
-
-
-def search_parties_by_name(*, text: str, limit: int = 20) -> QuerySet[Party]:
-    return Party.objects.filter(name__icontains=text.strip()).order_by("name")[:limit]
 
 
 def get_party(*, party_id: int) -> Party:

@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from indgang.catalogue.constants import KleLevel
 from indgang.catalogue.models import KleEntry, Task
 from indgang.common.danish import words
-from indgang.contacts.selectors import visible_contacts
+from indgang.contacts.selectors import is_redacted, visible_contacts
 from indgang.organisation.models import Unit
 from indgang.organisation.selectors import Scope
 from indgang.triage.constants import STAFF_VERDICTS, SUGGESTIONS
@@ -292,6 +292,36 @@ def list_open_queue(*, scope: Scope) -> QuerySet[QueueItem]:
         .select_related("contact__party", "contact__unit__department", "model_version")
         .order_by("queued_at", "pk")
     )
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    item: QueueItem
+    redacted: bool
+    suggestions: Suggestions
+
+
+def open_queue_page(*, scope: Scope, limit: int) -> list[QueueRow]:
+    """The first `limit` open queue items the scope may see, each with its suggestions; a
+    contact the scope sees only for routing comes without its summary and without the words
+    that explain the suggestions, which are the summary's own (`explained`)."""
+    rows = []
+    for item in list_open_queue(scope=scope)[:limit]:
+        redacted = is_redacted(scope=scope, contact=item.contact)
+        suggestions = suggestions_from_snapshot(
+            explained(item.suggested, redacted=redacted), version=item.model_version
+        )
+        rows.append(QueueRow(item=item, redacted=redacted, suggestions=suggestions))
+    return rows
+
+
+def explained(snapshot: list[dict[str, Any]], *, redacted: bool) -> list[dict[str, Any]]:
+    """A stored snapshot of suggestions for a contact as its reader may read it: the words that
+    drove each suggestion come from the contact's text, so they are left out where its summary
+    is (`redacted`, from `contacts.selectors.is_redacted`)."""
+    if not redacted:
+        return snapshot
+    return [{**row, "words": []} for row in snapshot]
 
 
 def get_open_queue_item_for(*, scope: Scope, item_id: int) -> QueueItem:

@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 
 from indgang.audit.constants import AccessAction, Purpose, Via
 from indgang.audit.services import log_reads
-from indgang.contacts.selectors import is_redacted
 from indgang.organisation.decorators import staff_view
 from indgang.organisation.requests import acting_user, request_scope
 from indgang.triage import selectors, services
@@ -40,23 +39,16 @@ def front_desk_suggestions(request: HttpRequest) -> HttpResponse:
 def queue(request: HttpRequest) -> HttpResponse:
     """Contacts triage was not sure about, oldest first, with the suggestions and their words."""
     scope = request_scope(request)
-    items = list(selectors.list_open_queue(scope=scope)[:QUEUE_PAGE])
+    page = selectors.open_queue_page(scope=scope, limit=QUEUE_PAGE)
     log_reads(
         user=acting_user(request),
-        party_ids=(item.contact.party_id for item in items),
+        party_ids=(row.item.contact.party_id for row in page),
         action=AccessAction.LISTED_CONTACTS,
         purpose=Purpose.ROUTING,
         via=Via.UI,
         at=timezone.now(),
     )
-    rows = [
-        (
-            item,
-            is_redacted(scope=scope, contact=item.contact),
-            selectors.suggestions_from_snapshot(item.suggested, version=item.model_version),
-        )
-        for item in items
-    ]
+    rows = [(row.item, row.redacted, row.suggestions) for row in page]
     return render(
         request,
         "triage/queue.html",

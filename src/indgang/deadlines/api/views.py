@@ -5,7 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -33,6 +33,7 @@ from indgang.deadlines.models import Deadline
 from indgang.deadlines.selectors import (
     count_overdue,
     get_contact_for_new_deadline,
+    get_deadline_to_change,
     list_deadlines_for,
     list_notifications_for,
 )
@@ -46,6 +47,11 @@ from indgang.deadlines.services import (
     suspend_deadline,
 )
 from indgang.organisation.requests import acting_user, request_scope
+
+# Seen, but not the user's to change (deadlines.selectors.get_deadline_to_change).
+NOT_YOURS = OpenApiResponse(
+    description="Only the owner, the deadline's unit, its managers and administrators."
+)
 
 
 def _valid(serializer_class: type[Serializer[Any]], request: Request) -> dict[str, Any]:
@@ -124,38 +130,44 @@ class DeadlineViewSet(
         )
         return Response(DeadlineDetailSerializer(deadline).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ReasonSerializer, responses=DeadlineDetailSerializer)
+    @extend_schema(
+        request=ReasonSerializer, responses={200: DeadlineDetailSerializer, 403: NOT_YOURS}
+    )
     @action(detail=True, methods=["post"])
     def suspend(self, request: Request, pk: str) -> Response:
         """Pause the clock while waiting for the citizen."""
         data = _valid(ReasonSerializer, request)
         deadline = suspend_deadline(
-            deadline=self.get_object(),
+            deadline=self._to_change(),
             by=acting_user(request),
             now=timezone.now(),
             reason=data["reason"],
         )
         return self._detail(deadline)
 
-    @extend_schema(request=ResumeSerializer, responses=DeadlineDetailSerializer)
+    @extend_schema(
+        request=ResumeSerializer, responses={200: DeadlineDetailSerializer, 403: NOT_YOURS}
+    )
     @action(detail=True, methods=["post"])
     def resume(self, request: Request, pk: str) -> Response:
         """Restart the clock; the due date moves by the working days paused."""
         data = _valid(ResumeSerializer, request)
         deadline = resume_deadline(
-            deadline=self.get_object(),
+            deadline=self._to_change(),
             by=acting_user(request),
             now=timezone.now(),
             reason=data["reason"],
         )
         return self._detail(deadline)
 
-    @extend_schema(request=ExtendSerializer, responses=DeadlineDetailSerializer)
+    @extend_schema(
+        request=ExtendSerializer, responses={200: DeadlineDetailSerializer, 403: NOT_YOURS}
+    )
     @action(detail=True, methods=["post"])
     def extend(self, request: Request, pk: str) -> Response:
         data = _valid(ExtendSerializer, request)
         deadline = extend_deadline(
-            deadline=self.get_object(),
+            deadline=self._to_change(),
             due_at=data["due_at"],
             by=acting_user(request),
             now=timezone.now(),
@@ -163,26 +175,30 @@ class DeadlineViewSet(
         )
         return self._detail(deadline)
 
-    @extend_schema(request=CompleteSerializer, responses=DeadlineDetailSerializer)
+    @extend_schema(
+        request=CompleteSerializer, responses={200: DeadlineDetailSerializer, 403: NOT_YOURS}
+    )
     @action(detail=True, methods=["post"])
     def complete(self, request: Request, pk: str) -> Response:
         data = _valid(CompleteSerializer, request)
         stopped_by = data.get("stopped_by")
         deadline = complete_deadline(
-            deadline=self.get_object(),
+            deadline=self._to_change(),
             by=acting_user(request),
             now=timezone.now(),
             stopped_by=StopEvent(stopped_by) if stopped_by else None,
         )
         return self._detail(deadline)
 
-    @extend_schema(request=NoticeSerializer, responses={201: DeadlineNoticeSerializer})
+    @extend_schema(
+        request=NoticeSerializer, responses={201: DeadlineNoticeSerializer, 403: NOT_YOURS}
+    )
     @action(detail=True, methods=["post"])
     def notices(self, request: Request, pk: str) -> Response:
         """Record that the requester was told why and when (offentlighedsloven § 36, stk. 2)."""
         data = _valid(NoticeSerializer, request)
         notice = record_notice(
-            deadline=self.get_object(),
+            deadline=self._to_change(),
             reason=data["reason"],
             expected_at=data["expected_at"],
             by=acting_user(request),
@@ -218,6 +234,14 @@ class DeadlineViewSet(
             scope=request_scope(request), user=acting_user(request), now=timezone.now()
         )
         return Response(OverdueSummarySerializer(counts).data)
+
+    def _to_change(self) -> Deadline:
+        """The deadline in the URL, if the user may change it (404 unseen, 403 not theirs)."""
+        return get_deadline_to_change(
+            scope=request_scope(self.request),
+            user=acting_user(self.request),
+            deadline_id=int(self.kwargs["pk"]),
+        )
 
     def _detail(self, deadline: Deadline) -> Response:
         return Response(DeadlineDetailSerializer(self.get_queryset().get(pk=deadline.pk)).data)

@@ -18,7 +18,7 @@ from indgang.journal.api.serializers import (
     ThreadJournalSerializer,
 )
 from indgang.journal.constants import DocumentDirection
-from indgang.journal.selectors import get_thread_for, list_documents
+from indgang.journal.selectors import get_thread_for, read_journal
 from indgang.journal.services import add_document
 from indgang.journal.views import download
 from indgang.organisation.requests import acting_user, request_scope
@@ -33,11 +33,10 @@ class ThreadJournalView(APIView):
     @extend_schema(responses=ThreadJournalSerializer)
     def get(self, request: Request, thread_id: int) -> Response:
         thread = get_thread_for(scope=request_scope(request), thread_id=thread_id)
-        body = {
-            "thread": thread.pk,
-            "journal": getattr(thread, "journal_entry", None),
-            "documents": list_documents(thread=thread),
-        }
+        journal = read_journal(
+            user=acting_user(request), thread=thread, via=Via.API, now=timezone.now()
+        )
+        body = {"thread": thread.pk, "journal": journal.entry, "documents": journal.documents}
         return Response(ThreadJournalSerializer(body, context={"request": request}).data)
 
     @extend_schema(

@@ -18,7 +18,8 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
-from indgang.audit.constants import Purpose, Via
+from indgang.audit.constants import AccessAction, Purpose, Via
+from indgang.audit.services import log_access
 from indgang.catalogue.models import Task
 from indgang.conftest import CPR_A, CPR_B, Org, RegisterContact, Staff
 from indgang.contacts.api.serializers import ContactSerializer, represent_datetime
@@ -29,6 +30,7 @@ from indgang.organisation.requests import remember_scope
 from indgang.organisation.selectors import get_scope
 from indgang.overview.api.serializers import PartyOverviewSerializer, ThreadViewSerializer
 from indgang.overview.selectors import get_party_overview
+from indgang.parties.models import Party
 
 
 def _context(user: User) -> dict[str, Any]:
@@ -94,6 +96,15 @@ def test_overview_as_the_generic_path_writes_it(
 
     def overview(party_id: int | None) -> Any:
         assert party_id is not None
+        # Looked up by number first: the reason to read a 360 outside one's departments.
+        log_access(
+            user=user,
+            party=Party.objects.get(pk=party_id),
+            action=AccessAction.LOOKED_UP,
+            purpose=Purpose.CONTACT,
+            via=Via.API,
+            at=timezone.now(),
+        )
         read = get_party_overview(
             user=user,
             scope=get_scope(user=user),

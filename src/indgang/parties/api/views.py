@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -9,13 +9,12 @@ from rest_framework.response import Response
 
 from indgang.audit.api.serializers import PurposeSerializer, purpose_of
 from indgang.audit.constants import AccessAction, Via
-from indgang.audit.selectors import read_access_log
 from indgang.audit.services import log_access
 from indgang.common.api import Pagination
 from indgang.organisation.requests import acting_user, request_scope
 from indgang.organisation.selectors import Scope
 from indgang.overview.api.serializers import AccessLogEntrySerializer, PartyOverviewSerializer
-from indgang.overview.selectors import get_party_overview
+from indgang.overview.selectors import get_party_overview, read_access_log_for
 from indgang.parties.api.serializers import PartyLookupSerializer, PartySerializer
 from indgang.parties.models import Party
 from indgang.parties.selectors import find_citizen, find_company
@@ -49,7 +48,18 @@ class PartyViewSet(viewsets.GenericViewSet[Party]):
         )
         return Response({"count": 1, "results": [PartySerializer(party).data]})
 
-    @extend_schema(parameters=[PurposeSerializer], responses=PartyOverviewSerializer)
+    @extend_schema(
+        parameters=[PurposeSerializer],
+        responses={
+            200: PartyOverviewSerializer,
+            403: OpenApiResponse(
+                description=(
+                    "No reason to see the party: look it up by exact CPR or CVR first (that "
+                    "opens its 360 to you for an hour)."
+                )
+            ),
+        },
+    )
     @action(detail=True, methods=["get"])
     def overview(self, request: Request, pk: str) -> Response:
         """The 360: the party's threads and contacts across the departments you may see."""
@@ -66,11 +76,19 @@ class PartyViewSet(viewsets.GenericViewSet[Party]):
             PartyOverviewSerializer(overview, context=self.get_serializer_context()).data
         )
 
-    @extend_schema(responses=AccessLogEntrySerializer(many=True))
+    @extend_schema(
+        responses={
+            200: AccessLogEntrySerializer(many=True),
+            403: OpenApiResponse(
+                description="Not a manager of a department that dealt with the party, nor an "
+                "administrator."
+            ),
+        }
+    )
     @action(detail=True, methods=["get"], url_path="access-log")
     def access_log(self, request: Request, pk: str) -> Response:
         """Who read this party's personal data, when, what and why (managers and administrators)."""
-        _party, entries = read_access_log(
+        _party, entries = read_access_log_for(
             user=acting_user(request),
             scope=self._scope(),
             party_id=int(pk),

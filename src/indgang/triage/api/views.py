@@ -7,7 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from indgang.contacts.selectors import visible_contacts
+from indgang.contacts.selectors import is_redacted, visible_contacts
 from indgang.organisation.requests import acting_user, request_scope
 from indgang.triage import selectors, services
 from indgang.triage.api.serializers import (
@@ -66,6 +66,8 @@ class ContactRoutingView(APIView):
             .select_related("party", "unit")
             .get(pk=contact_id)
         )
+        # The explanation is read as the router read the contact: before it moves.
+        redacted = is_redacted(scope=request_scope(request), contact=contact)
         incoming = RoutingRequestSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
@@ -77,4 +79,6 @@ class ContactRoutingView(APIView):
             decided_by=acting_user(request),
             now=timezone.now(),
         )
-        return Response(RoutingDecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+        body = RoutingDecisionSerializer(decision).data
+        body["suggested"] = selectors.explained(decision.suggested, redacted=redacted)
+        return Response(body, status=status.HTTP_201_CREATED)
