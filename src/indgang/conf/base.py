@@ -90,7 +90,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "indgang.common",
@@ -262,6 +261,21 @@ API_CACHE_SECONDS = float(
             "named by new contacts (0: ask the database on every request). A deleted token, "
             "a changed role or a retired task takes effect within this time."
         ),
+    )
+)
+
+API_TOKEN_DAYS = int(
+    config(
+        "INDGANG_API_TOKEN_DAYS",
+        "365",
+        help="How many days a new API token is valid when its issuer names no other time.",
+    )
+)
+API_TOKEN_MAX_DAYS = int(
+    config(
+        "INDGANG_API_TOKEN_MAX_DAYS",
+        "730",
+        help="The longest validity, in days, an API token may be issued with.",
     )
 )
 

@@ -1,0 +1,8 @@
+from django.urls import URLPattern, URLResolver, path
+
+from indgang.organisation import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("api-tokens/", views.api_tokens, name="api-tokens"),
+    path("api-tokens/<int:token_id>/revoke/", views.revoke_token, name="revoke-api-token"),
+]
