@@ -68,6 +68,20 @@ def ensure_staff_user(
     return user
 
 
+def create_signed_on_user(*, username: str, email: str, first_name: str, last_name: str) -> User:
+    """A user first met through single sign-on: no roles and no usable password, so they sign
+    in only through the provider and see nothing until an administrator gives them a role."""
+    user = User(
+        username=username[:150],
+        email=email[:254],
+        first_name=first_name[:150],
+        last_name=last_name[:150],
+    )
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
 @dataclass(frozen=True)
 class IssuedToken:
     """A new token and its secret: the only time the secret is known."""
