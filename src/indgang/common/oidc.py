@@ -150,14 +150,10 @@ def refuse(request: HttpRequest, message: str) -> None:
     setattr(request, REFUSAL_ATTRIBUTE, message)
 
 
-class ProviderBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
-    """Authenticates the callback of one provider (`provider_setting`), and nothing else: a
-    password sign-in passes through it at no cost, as it reads no settings until then."""
+class ProviderSettings:
+    """The library's settings from the provider named by `provider_setting`."""
 
     provider_setting = ""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self.UserModel = User
 
     @property
     def provider(self) -> Provider:
@@ -165,6 +161,21 @@ class ProviderBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
 
     def get_settings(self, attr: str, *default: Any) -> Any:
         return _library_setting(self.provider, attr, *default)
+
+    def enabled_provider(self) -> Provider:
+        """The provider; 404 while it is not set up."""
+        provider = self.provider
+        if not provider.enabled:
+            raise Http404
+        return provider
+
+
+class ProviderBackend(ProviderSettings, OIDCAuthenticationBackend):  # type: ignore[misc]
+    """Authenticates the callback of one provider (`provider_setting`), and nothing else: a
+    password sign-in passes through it at no cost, as it reads no settings until then."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.UserModel = User
 
     def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> User | None:
         if request is None or getattr(request, PROVIDER_ATTRIBUTE, None) != self.provider_setting:
@@ -255,23 +266,16 @@ def _strong_enough(
     return not required_amr or any(method in amr for method in required_amr)
 
 
-class ProviderLoginView(OIDCAuthenticationRequestView):  # type: ignore[misc]
+class ProviderLoginView(ProviderSettings, OIDCAuthenticationRequestView):  # type: ignore[misc]
     """Sends the browser to the provider (`provider_setting`); 404 while it is not set up."""
-
-    provider_setting = ""
 
     def __init__(self, **kwargs: Any) -> None:
         # The library reads its settings here; they are read when the request comes.
         for key, value in kwargs.items():
             setattr(self, key, value)
 
-    def get_settings(self, attr: str, *default: Any) -> Any:
-        return _library_setting(provider_from_settings(self.provider_setting), attr, *default)
-
     def get(self, request: HttpRequest) -> HttpResponse:
-        provider = provider_from_settings(self.provider_setting)
-        if not provider.enabled:
-            raise Http404
+        provider = self.enabled_provider()
         try:
             self.OIDC_OP_AUTH_ENDPOINT = self.get_settings("OIDC_OP_AUTHORIZATION_ENDPOINT")
         except (requests.RequestException, ValueError, SuspiciousOperation) as error:
@@ -282,18 +286,11 @@ class ProviderLoginView(OIDCAuthenticationRequestView):  # type: ignore[misc]
         return response
 
 
-class ProviderCallbackView(OIDCAuthenticationCallbackView):  # type: ignore[misc]
+class ProviderCallbackView(ProviderSettings, OIDCAuthenticationCallbackView):  # type: ignore[misc]
     """Where the provider sends the browser back: signs the user in, or shows why not."""
 
-    provider_setting = ""
-
-    def get_settings(self, attr: str, *default: Any) -> Any:
-        return _library_setting(provider_from_settings(self.provider_setting), attr, *default)
-
     def get(self, request: HttpRequest) -> HttpResponse:
-        provider = provider_from_settings(self.provider_setting)
-        if not provider.enabled:
-            raise Http404
+        provider = self.enabled_provider()
         setattr(request, PROVIDER_ATTRIBUTE, self.provider_setting)
         if request.GET.get("error"):
             refuse(request, _("The sign-in at %(name)s was cancelled.") % {"name": provider.name})

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import pytest
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Browser, Page, Route, expect
 from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
@@ -41,6 +41,18 @@ def sign_in_at_provider(page: Page, *, base_url: str, username: str) -> None:
     page.locator("input[name=allow]").click()
 
 
+def new_page(browser: Browser) -> Page:
+    """A Danish browser, as at the municipality."""
+    page = browser.new_page(locale="da-DK")
+    page.set_default_timeout(TIMEOUT_MS)
+    return page
+
+
+def assert_signed_out(page: Page, *, base_url: str) -> None:
+    page.goto(f"{base_url}/")
+    assert page.url == f"{base_url}/login/?next=/"
+
+
 def session_key(page: Page) -> str | None:
     cookies = {cookie["name"]: cookie["value"] for cookie in page.context.cookies()}
     return cookies.get("sessionid")
@@ -57,8 +69,7 @@ def test_a_staff_user_signs_in_at_the_provider_and_out_again(
 ) -> None:
     base_url = live_server.url
     with chromium() as browser:
-        page = browser.new_page(locale="da-DK")
-        page.set_default_timeout(TIMEOUT_MS)
+        page = new_page(browser)
 
         sign_in_at_provider(page, base_url=base_url, username="byg")
 
@@ -70,8 +81,7 @@ def test_a_staff_user_signs_in_at_the_provider_and_out_again(
 
         page.locator(".session button").click()
         expect(page.locator("#id_username")).to_be_visible()
-        page.goto(f"{base_url}/")
-        assert page.url == f"{base_url}/login/?next=/"
+        assert_signed_out(page, base_url=base_url)
         signed_out = session_key(page)
 
     # The ORM runs outside Playwright's block: inside, it would open a connection of its own.
@@ -86,8 +96,7 @@ def test_someone_the_provider_knows_but_indgang_does_not_is_refused_in_danish(
 ) -> None:
     users_before = User.objects.count()
     with chromium() as browser:
-        page = browser.new_page(locale="da-DK")
-        page.set_default_timeout(TIMEOUT_MS)
+        page = new_page(browser)
 
         sign_in_at_provider(page, base_url=live_server.url, username="ukendt")
 
@@ -95,47 +104,44 @@ def test_someone_the_provider_knows_but_indgang_does_not_is_refused_in_danish(
             "Du er ikke bruger af Indgang. Bed din administrator om at oprette dig."
         )
         assert page.url == f"{live_server.url}/login/"
-        page.goto(f"{live_server.url}/")
-        assert page.url == f"{live_server.url}/login/?next=/"
+        assert_signed_out(page, base_url=live_server.url)
     assert User.objects.count() == users_before
     assert not User.objects.filter(username="ukendt").exists()
 
 
-def test_a_tampered_state_is_refused(
-    live_server: LiveServer, staff: Staff, sign_on: OidcProvider
-) -> None:
-    with chromium() as browser:
-        page = browser.new_page(locale="da-DK")
-        page.set_default_timeout(TIMEOUT_MS)
+@pytest.mark.parametrize(
+    ("changed", "where", "method"),
+    [
         # The provider's answer to the consent sends the browser back with another state.
-        tampered = redirect_changing(state="forfalsket", method="POST")
-        page.route(f"{sign_on.issuer}/authorize/**", tampered)
-
-        sign_in_at_provider(page, base_url=live_server.url, username="byg")
-
-        assert refusal(page) == "Log ind kunne ikke bekræftes. Begynd forfra fra log ind-siden."
-        assert tampered.changed == 1
-        page.goto(f"{live_server.url}/")
-        assert page.url == f"{live_server.url}/login/?next=/"
-
-
-def test_a_tampered_nonce_is_refused(
-    live_server: LiveServer, staff: Staff, sign_on: OidcProvider
-) -> None:
-    with chromium() as browser:
-        page = browser.new_page(locale="da-DK")
-        page.set_default_timeout(TIMEOUT_MS)
+        ({"state": "forfalsket"}, "provider", "POST"),
         # Indgang sends the browser to the provider with another nonce than it keeps; the
         # provider signs that one into the ID token.
-        tampered = redirect_changing(nonce="forfalsket", method="GET")
-        page.route(f"{live_server.url}/login/sso/", tampered)
+        ({"nonce": "forfalsket"}, "indgang", "GET"),
+    ],
+    ids=["state", "nonce"],
+)
+def test_a_tampered_state_or_nonce_is_refused(
+    live_server: LiveServer,
+    staff: Staff,
+    sign_on: OidcProvider,
+    changed: dict[str, str],
+    where: str,
+    method: str,
+) -> None:
+    routed = {
+        "provider": f"{sign_on.issuer}/authorize/**",
+        "indgang": f"{live_server.url}/login/sso/",
+    }
+    with chromium() as browser:
+        page = new_page(browser)
+        tampered = redirect_changing(method=method, **changed)
+        page.route(routed[where], tampered)
 
         sign_in_at_provider(page, base_url=live_server.url, username="byg")
 
         assert refusal(page) == "Log ind kunne ikke bekræftes. Begynd forfra fra log ind-siden."
         assert tampered.changed == 1
-        page.goto(f"{live_server.url}/")
-        assert page.url == f"{live_server.url}/login/?next=/"
+        assert_signed_out(page, base_url=live_server.url)
 
 
 def test_a_sign_in_without_the_required_second_factor_is_refused(
@@ -144,16 +150,14 @@ def test_a_sign_in_without_the_required_second_factor_is_refused(
     # The test provider says the user signed in with a password only (amr: pwd).
     settings.STAFF_OIDC = staff_sign_on(sign_on.issuer, required_amr=["mfa"])
     with chromium() as browser:
-        page = browser.new_page(locale="da-DK")
-        page.set_default_timeout(TIMEOUT_MS)
+        page = new_page(browser)
 
         sign_in_at_provider(page, base_url=live_server.url, username="byg")
 
         assert refusal(page) == (
             "Dit log ind hos Testkommunens IdP brugte ikke den krævede anden faktor."
         )
-        page.goto(f"{live_server.url}/")
-        assert page.url == f"{live_server.url}/login/?next=/"
+        assert_signed_out(page, base_url=live_server.url)
 
 
 def test_a_user_created_on_first_sign_in_has_no_role_and_is_refused(
@@ -161,8 +165,7 @@ def test_a_user_created_on_first_sign_in_has_no_role_and_is_refused(
 ) -> None:
     settings.STAFF_OIDC = staff_sign_on(sign_on.issuer, create_users=True)
     with chromium() as browser:
-        page = browser.new_page(locale="da-DK")
-        page.set_default_timeout(TIMEOUT_MS)
+        page = new_page(browser)
 
         sign_in_at_provider(page, base_url=live_server.url, username="ukendt")
 
