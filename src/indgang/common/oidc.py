@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import jwt
 import requests
 from django.conf import settings
 from django.contrib import messages
@@ -93,19 +94,32 @@ def provider_from_settings(setting: str) -> Provider:
     )
 
 
+class ProviderUnavailableError(Exception):
+    """The provider's discovery document could not be read, or is not one we can use."""
+
+
 _discovered: dict[str, dict[str, Any]] = {}
+ENDPOINTS = ("authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri")
 
 
 def discovery(issuer: str) -> dict[str, Any]:
-    """The provider's discovery document, read once per process; its issuer must be ours."""
+    """The provider's discovery document, read once per process; its issuer must be ours and it
+    must name every endpoint the code flow uses."""
     if issuer not in _discovered:
-        answer = requests.get(
-            f"{issuer}/.well-known/openid-configuration", timeout=PROVIDER_TIMEOUT
-        )
-        answer.raise_for_status()
-        document: dict[str, Any] = answer.json()
-        if document.get("issuer", "").rstrip("/") != issuer:
-            raise SuspiciousOperation("The discovery document names another issuer.")
+        try:
+            answer = requests.get(
+                f"{issuer}/.well-known/openid-configuration", timeout=PROVIDER_TIMEOUT
+            )
+            answer.raise_for_status()
+            document = answer.json()
+        except (requests.RequestException, ValueError) as error:
+            raise ProviderUnavailableError(str(error)) from error
+        if not isinstance(document, dict) or not all(
+            isinstance(document.get(name), str) for name in ENDPOINTS
+        ):
+            raise ProviderUnavailableError("The discovery document lacks an endpoint.")
+        if str(document.get("issuer", "")).rstrip("/") != issuer:
+            raise ProviderUnavailableError("The discovery document names another issuer.")
         _discovered[issuer] = document
     return _discovered[issuer]
 
@@ -174,6 +188,9 @@ class ProviderBackend(ProviderSettings, OIDCAuthenticationBackend):  # type: ign
     """Authenticates the callback of one provider (`provider_setting`), and nothing else: a
     password sign-in passes through it at no cost, as it reads no settings until then."""
 
+    # The provider's key, when given instead of read from its JWKS endpoint (tests).
+    OIDC_RP_IDP_SIGN_KEY: bytes | str | None = None
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.UserModel = User
 
@@ -187,7 +204,6 @@ class ProviderBackend(ProviderSettings, OIDCAuthenticationBackend):  # type: ign
         self.OIDC_RP_CLIENT_ID = provider.client_id
         self.OIDC_RP_CLIENT_SECRET = provider.client_secret
         self.OIDC_RP_SIGN_ALGO = provider.sign_algorithm
-        self.OIDC_RP_IDP_SIGN_KEY = None
         user: User | None = super().authenticate(request, **kwargs)
         return user
 
@@ -278,7 +294,7 @@ class ProviderLoginView(ProviderSettings, OIDCAuthenticationRequestView):  # typ
         provider = self.enabled_provider()
         try:
             self.OIDC_OP_AUTH_ENDPOINT = self.get_settings("OIDC_OP_AUTHORIZATION_ENDPOINT")
-        except (requests.RequestException, ValueError, SuspiciousOperation) as error:
+        except ProviderUnavailableError as error:
             logger.warning("OpenID Connect discovery at %s failed: %s", provider.issuer, error)
             return _refused(request, _unreachable(provider))
         self.OIDC_RP_CLIENT_ID = provider.client_id
@@ -296,10 +312,12 @@ class ProviderCallbackView(ProviderSettings, OIDCAuthenticationCallbackView):  #
             refuse(request, _("The sign-in at %(name)s was cancelled.") % {"name": provider.name})
         try:
             response: HttpResponse = super().get(request)
-        except SuspiciousOperation as error:
+        except (SuspiciousOperation, jwt.InvalidTokenError, requests.HTTPError) as error:
+            # A state or nonce not ours, an ID token not valid (signature, expiry, issuer,
+            # audience), or a code the provider would not exchange.
             logger.warning("OpenID Connect sign-in refused: %s", error)
             return _refused(request, _unconfirmed())
-        except requests.RequestException as error:
+        except (ProviderUnavailableError, requests.RequestException) as error:
             logger.warning("OpenID Connect provider %s failed: %s", provider.issuer, error)
             return _refused(request, _unreachable(provider))
         return response
