@@ -342,7 +342,7 @@ API_CACHE_SECONDS = float(
         "1",
         help=(
             "How long a web process remembers an API token's user and roles, and a task "
-            "named by new contacts (0: ask the database on every request). A deleted token, "
+            "named by new contacts (0: ask the database on every request). A revoked token, "
             "a changed role or a retired task takes effect within this time."
         ),
     )
