@@ -45,6 +45,9 @@ PROVIDER_TIMEOUT = 10
 REFUSAL_ATTRIBUTE = "indgang_oidc_refusal"
 # Which provider's callback the request is, so each provider's backend answers only its own.
 PROVIDER_ATTRIBUTE = "indgang_oidc_provider"
+# The session's record of the provider the user signed in with (its settings name), for what
+# treats such a sign-in differently (the provider has checked the second factor).
+SIGNED_IN_WITH = "indgang_signed_in_with"
 
 
 @dataclass(frozen=True)
@@ -320,6 +323,11 @@ class ProviderCallbackView(ProviderSettings, OIDCAuthenticationCallbackView):  #
         except (ProviderUnavailableError, requests.RequestException) as error:
             logger.warning("OpenID Connect provider %s failed: %s", provider.issuer, error)
             return _refused(request, _unreachable(provider))
+        return response
+
+    def login_success(self) -> HttpResponse:
+        response: HttpResponse = super().login_success()
+        self.request.session[SIGNED_IN_WITH] = self.provider_setting
         return response
 
     def login_failure(self) -> HttpResponse:

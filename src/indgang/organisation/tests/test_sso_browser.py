@@ -12,10 +12,12 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import pytest
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
+from django.db import connection
 from playwright.sync_api import Browser, Page, Route, expect
 from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
+from indgang.common.oidc import SIGNED_IN_WITH
 from indgang.conftest import Staff
 from indgang.contacts.tests.test_front_desk_browser import TIMEOUT_MS, chromium
 from indgang.organisation.tests.conftest import PROVIDER_PASSWORD, OidcProvider, staff_sign_on
@@ -78,13 +80,21 @@ def test_a_staff_user_signs_in_at_the_provider_and_out_again(
         assert page.url == f"{base_url}/"
         expect(page.locator(".session span")).to_have_text("Byg")
         signed_in = session_key(page)
+        session = Session.objects.get(session_key=signed_in).get_decoded()
+        # The ORM's connection inside Playwright's block is its own: closed here.
+        connection.close()
+        assert (session["_auth_user_id"], session[SIGNED_IN_WITH]) == (
+            str(staff.caseworker.pk),
+            "STAFF_OIDC",
+        )
+        assert "oidc_id_token" not in session
+        assert "oidc_access_token" not in session
 
         page.locator(".session button").click()
         expect(page.locator("#id_username")).to_be_visible()
         assert_signed_out(page, base_url=base_url)
         signed_out = session_key(page)
 
-    # The ORM runs outside Playwright's block: inside, it would open a connection of its own.
     assert signed_in is not None
     assert signed_out != signed_in
     assert not Session.objects.filter(session_key=signed_in).exists()
