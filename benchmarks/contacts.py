@@ -602,7 +602,6 @@ def phase_setup(payload: dict[str, Any]) -> dict[str, Any]:
     model (as every running system has one); the API token."""
     _setup_django()
     from django.utils import timezone
-    from rest_framework.authtoken.models import Token
 
     from indgang.catalogue.models import Task
     from indgang.catalogue.services import import_kle, import_task_catalogue
@@ -612,6 +611,7 @@ def phase_setup(payload: dict[str, Any]) -> dict[str, Any]:
         ensure_municipality,
         ensure_staff_user,
         ensure_unit,
+        issue_api_token,
     )
     from indgang.triage.services import train_model
 
@@ -642,15 +642,15 @@ def phase_setup(payload: dict[str, Any]) -> dict[str, Any]:
     import_task_catalogue(path=tasks_csv, departments={"KBS": frontline, "BTF": building})
     task = Task.objects.get(title="Tilslutning til fjernvarme")
     train_model(now=timezone.now())
-    token, _created = Token.objects.get_or_create(user=user)
+    token = issue_api_token(user=user, name="bench", expires_in_days=None, now=timezone.now())
     queries = count_queries(
-        token=token.key,
+        token=token.secret,
         task_id=task.pk,
         fresh=payload["fresh"],
         repeat=payload["repeat"],
         sql_file=Path(payload["dir"]) / f"queries-{payload['db']}-empty.txt",
     )
-    return {"token": token.key, "task_id": task.pk, "queries": queries}
+    return {"token": token.secret, "task_id": task.pk, "queries": queries}
 
 
 def phase_import(payload: dict[str, Any]) -> dict[str, Any]:

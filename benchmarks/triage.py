@@ -211,9 +211,10 @@ def phase_measure(payload: dict[str, Any]) -> dict[str, Any]:
 
     django.setup()
     from django.contrib.auth.models import User
-    from rest_framework.authtoken.models import Token
+    from django.utils import timezone
     from rest_framework.test import APIClient
 
+    from indgang.organisation.services import issue_api_token
     from indgang.triage.selectors import suggest
 
     repeats = int(payload["repeats"])
@@ -242,8 +243,9 @@ def phase_measure(payload: dict[str, Any]) -> dict[str, Any]:
     machine_busy = (busy_after - busy_before) / max(1, total_after - total_before)
     machine_busy *= os.cpu_count() or 1
     client = APIClient()
-    token, _created = Token.objects.get_or_create(user=User.objects.get(username="skranke"))
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    user = User.objects.get(username="skranke")
+    token = issue_api_token(user=user, name="bench", expires_in_days=None, now=timezone.now())
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.secret}")
     api: list[float] = []
     for _round in range(max(1, repeats // 2)):
         for text in QUERIES:

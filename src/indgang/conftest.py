@@ -16,7 +16,6 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 from pytest_django.fixtures import Settings
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from indgang.catalogue.constants import Depth
@@ -41,6 +40,7 @@ from indgang.organisation.services import (
     ensure_municipality,
     ensure_staff_user,
     ensure_unit,
+    issue_api_token,
 )
 
 SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
@@ -173,8 +173,8 @@ def api_for() -> ApiFor:
 
     def _api_for(user: User) -> APIClient:
         client = APIClient()
-        token, _created = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        issued = issue_api_token(user=user, name="test", expires_in_days=None, now=timezone.now())
+        client.credentials(HTTP_AUTHORIZATION=f"Token {issued.secret}")
         return client
 
     return _api_for

@@ -8,7 +8,7 @@ from typing import Any
 import dj_database_url
 import django_stubs_ext
 
-from indgang.conf.env import config, config_bool, config_list
+from indgang.conf.env import MissingSettingError, config, config_bool, config_list
 
 # Lets generic classes such as ModelAdmin[Model] be subscripted at run time, as the type
 # stubs declare them.
@@ -90,7 +90,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "indgang.common",
@@ -147,6 +146,90 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "front-desk"
 LOGOUT_REDIRECT_URL = "login"
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    # Answers only the callback of the staff provider (STAFF_OIDC), and only when it is set up.
+    "indgang.organisation.sso.StaffOidcBackend",
+]
+# Staff single sign-on by OpenID Connect (organisation.sso, common.oidc); off without an issuer.
+STAFF_OIDC = {
+    "name": config(
+        "INDGANG_STAFF_OIDC_NAME",
+        "Microsoft Entra ID",
+        help="Staff single sign-on: the provider's name on the sign-in button (Log ind med …).",
+    ),
+    "issuer": config(
+        "INDGANG_STAFF_OIDC_ISSUER",
+        "",
+        help=(
+            "Staff single sign-on: the OpenID Connect issuer; its endpoints are read from "
+            "<issuer>/.well-known/openid-configuration. Empty: password sign-in only. Entra ID: "
+            "https://login.microsoftonline.com/<tenant id>/v2.0; ADFS: https://<host>/adfs."
+        ),
+    ),
+    "client_id": config(
+        "INDGANG_STAFF_OIDC_CLIENT_ID", "", help="Staff single sign-on: Indgang's client id."
+    ),
+    "client_secret": config(
+        "INDGANG_STAFF_OIDC_CLIENT_SECRET",
+        "",
+        help="Staff single sign-on: Indgang's client secret.",
+        secret=True,
+    ),
+    "scopes": config(
+        "INDGANG_STAFF_OIDC_SCOPES",
+        "openid profile email",
+        help="Staff single sign-on: the scopes asked for, separated by spaces.",
+    ),
+    "claim": config(
+        "INDGANG_STAFF_OIDC_CLAIM",
+        "preferred_username",
+        help=(
+            "Staff single sign-on: the claim that names the user (preferred_username, email, "
+            "upn, oid …), matched with INDGANG_STAFF_OIDC_USER_FIELD."
+        ),
+    ),
+    "user_field": config(
+        "INDGANG_STAFF_OIDC_USER_FIELD",
+        "username",
+        help="Staff single sign-on: the user's field the claim must equal: username or email.",
+    ),
+    "create_users": config_bool(
+        "INDGANG_STAFF_OIDC_CREATE_USERS",
+        False,
+        help=(
+            "Staff single sign-on: create a user, without roles, the first time someone the "
+            "provider knows signs in. Off: only users loaded beforehand may sign in."
+        ),
+    ),
+    "required_acr": config_list(
+        "INDGANG_STAFF_OIDC_REQUIRED_ACR",
+        "",
+        help="Staff single sign-on: comma-separated acr values; the ID token must have one.",
+    ),
+    "required_amr": config_list(
+        "INDGANG_STAFF_OIDC_REQUIRED_AMR",
+        "",
+        help=(
+            "Staff single sign-on: comma-separated amr values (e.g. mfa) of which the ID token "
+            "must list one: the provider's second factor."
+        ),
+    ),
+    "sign_algorithm": config(
+        "INDGANG_STAFF_OIDC_SIGN_ALGORITHM",
+        "RS256",
+        help="Staff single sign-on: the ID token's signature algorithm.",
+    ),
+    "callback_url_name": "staff-oidc-callback",
+}
+if STAFF_OIDC["issuer"] and not (STAFF_OIDC["client_id"] and STAFF_OIDC["client_secret"]):
+    raise MissingSettingError(
+        "INDGANG_STAFF_OIDC_CLIENT_ID and INDGANG_STAFF_OIDC_CLIENT_SECRET must be set "
+        "with INDGANG_STAFF_OIDC_ISSUER."
+    )
+if STAFF_OIDC["user_field"] not in {"username", "email"}:
+    raise MissingSettingError("INDGANG_STAFF_OIDC_USER_FIELD must be username or email.")
 
 LANGUAGE_CODE = config("INDGANG_LANGUAGE", "da", help="Default language of the UI: da or en.")
 LANGUAGES = [("da", "Dansk"), ("en", "English")]
@@ -332,9 +415,24 @@ API_CACHE_SECONDS = float(
         "1",
         help=(
             "How long a web process remembers an API token's user and roles, and a task "
-            "named by new contacts (0: ask the database on every request). A deleted token, "
+            "named by new contacts (0: ask the database on every request). A revoked token, "
             "a changed role or a retired task takes effect within this time."
         ),
+    )
+)
+
+API_TOKEN_DAYS = int(
+    config(
+        "INDGANG_API_TOKEN_DAYS",
+        "365",
+        help="How many days a new API token is valid when its issuer names no other time.",
+    )
+)
+API_TOKEN_MAX_DAYS = int(
+    config(
+        "INDGANG_API_TOKEN_MAX_DAYS",
+        "730",
+        help="The longest validity, in days, an API token may be issued with.",
     )
 )
 

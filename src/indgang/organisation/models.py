@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -82,3 +84,38 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} ({self.department.abbreviation})"
+
+
+TOKEN_NAME_LENGTH = 100
+
+
+class ApiToken(models.Model):
+    """A credential an integration sends as `Authorization: Token <secret>`.
+
+    Only the SHA-256 digest of the secret is stored: the secret is shown once, when the token is
+    issued. The first characters (`prefix`) are kept to tell tokens apart in lists.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=TOKEN_NAME_LENGTH)
+    prefix = models.CharField(_("prefix"), max_length=8)
+    digest = models.CharField(_("digest"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"))
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"
+
+
+def digest_of(secret: str) -> str:
+    """The stored form of a token's secret. The secret is 256 random bits, so a plain hash is
+    as hard to reverse as an HMAC, and it survives a change of the secret key."""
+    return hashlib.sha256(secret.encode()).hexdigest()

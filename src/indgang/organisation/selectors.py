@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import connections, router
-from rest_framework.authtoken.models import Token
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from indgang.common.caching import Rows, remembered_rows
 from indgang.common.compiled import loaded
 from indgang.common.rows import column as column_of
 from indgang.organisation.constants import Role
-from indgang.organisation.models import Department, RoleAssignment, Unit
+from indgang.organisation.models import ApiToken, Department, RoleAssignment, Unit, digest_of
 
 Assignment = tuple[str, int, int | None]  # role, department id, unit id
 
@@ -86,7 +88,7 @@ def get_scope(*, user: AbstractBaseUser | AnonymousUser) -> Scope:
 
 # What get_token_owner loads of the user and the token.
 USER_FIELDS = ("id", "username", "is_active")
-TOKEN_FIELDS = ("key", "user_id")
+TOKEN_FIELDS = ("id", "user_id")
 
 
 def scope_from_assignments(assignments: Sequence[Assignment]) -> Scope:
@@ -106,23 +108,26 @@ def scope_from_assignments(assignments: Sequence[Assignment]) -> Scope:
     )
 
 
-def get_token_owner(*, key: str) -> tuple[Token, Scope] | None:
-    """The user an API token belongs to, with their scope, in one query; None if unknown.
+def get_token_owner(*, key: str, now: dt.datetime) -> tuple[ApiToken, Scope] | None:
+    """The user a valid API token belongs to, with their scope, in one query; None if the
+    token is unknown, revoked or expired.
 
     This runs on every API request, so it is one round trip with precomposed SQL rather than
-    the two ORM queries (token with user, then role assignments) it replaces. The user comes
-    with `username` and `is_active` loaded; any other field loads on first use.
+    the two ORM queries (token with user, then role assignments) it replaces. The token is
+    found by the digest of its secret (unique, so indexed); the user comes with `username` and
+    `is_active` loaded; any other field loads on first use.
 
-    A known token's answer is remembered for API_CACHE_SECONDS (common.caching): a deleted
-    token, a deactivated user or a changed role takes effect within that time.
+    A valid token's answer is remembered for API_CACHE_SECONDS (common.caching): a revoked or
+    expired token, a deactivated user or a changed role takes effect within that time.
     """
-    alias = router.db_for_read(Token)
-    rows = _token_owner_rows(alias, key)
+    alias = router.db_for_read(ApiToken)
+    digest = digest_of(key)
+    rows = _token_owner_rows(alias, digest, now)
     if not rows:
         return None
-    user_id, username, is_active = rows[0][:3]
+    token_id, user_id, username, is_active = rows[0][:4]
     user = loaded(User, USER_FIELDS, (user_id, username, bool(is_active)), alias)
-    token = loaded(Token, TOKEN_FIELDS, (key, user_id), alias)
+    token = loaded(ApiToken, TOKEN_FIELDS, (token_id, user_id), alias)
     token.user = user
     assignments = tuple(
         (role, department_id, unit_id)
@@ -132,39 +137,57 @@ def get_token_owner(*, key: str) -> tuple[Token, Scope] | None:
     return token, _scope_of_token(assignments)
 
 
+def token_refusal(*, key: str, now: dt.datetime) -> str:
+    """Why get_token_owner found no valid token for this key, in the user's language."""
+    token = ApiToken.objects.filter(digest=digest_of(key)).first()
+    if token is None:
+        return _("Invalid token.")
+    if token.revoked_at is not None:
+        return _("The token has been revoked.")
+    if token.expires_at <= now:
+        return _("The token has expired.")
+    return _("Invalid token.")
+
+
 @lru_cache(maxsize=1024)
 def _scope_of_token(assignments: tuple[Assignment, ...]) -> Scope:
     """A Scope is frozen: every request with the same assignments can share one."""
     return scope_from_assignments(assignments)
 
 
-def _token_owner_rows(alias: str, key: str) -> Rows:
+def _token_owner_rows(alias: str, digest: str, now: dt.datetime) -> Rows:
     def load() -> Rows:
-        with connections[alias].cursor() as cursor:
-            cursor.execute(_token_owner_sql(alias), [key])
+        connection = connections[alias]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _token_owner_sql(alias), [digest, connection.ops.adapt_datetimefield_value(now)]
+            )
             return [tuple(row) for row in cursor.fetchall()]
 
-    return remembered_rows("token-owner", key, load)
+    return remembered_rows("token-owner", digest, load)
 
 
 @cache
 def _token_owner_sql(alias: str) -> str:
     quote = connections[alias].ops.quote_name
 
-    def column(model: type[Token | User | RoleAssignment], name: str) -> str:
+    def column(model: type[ApiToken | User | RoleAssignment], name: str) -> str:
         return f"{quote(model._meta.db_table)}.{quote(column_of(model, name))}"
 
-    # Identifiers come from the models' metadata, quoted; the key is a parameter.
+    # Identifiers come from the models' metadata, quoted; the digest and time are parameters.
     return (
-        f"SELECT {column(User, 'id')}, {column(User, 'username')}, {column(User, 'is_active')}, "  # noqa: S608
+        f"SELECT {column(ApiToken, 'id')}, "  # noqa: S608
+        f"{column(User, 'id')}, {column(User, 'username')}, {column(User, 'is_active')}, "
         f"{column(RoleAssignment, 'role')}, {column(RoleAssignment, 'department')}, "
         f"{column(RoleAssignment, 'unit')} "
-        f"FROM {quote(Token._meta.db_table)} "
+        f"FROM {quote(ApiToken._meta.db_table)} "
         f"INNER JOIN {quote(User._meta.db_table)} "
-        f"ON {column(User, 'id')} = {column(Token, 'user')} "
+        f"ON {column(User, 'id')} = {column(ApiToken, 'user')} "
         f"LEFT OUTER JOIN {quote(RoleAssignment._meta.db_table)} "
         f"ON {column(RoleAssignment, 'user')} = {column(User, 'id')} "
-        f"WHERE {column(Token, 'key')} = %s "
+        f"WHERE {column(ApiToken, 'digest')} = %s "
+        f"AND {column(ApiToken, 'revoked_at')} IS NULL "
+        f"AND {column(ApiToken, 'expires_at')} > %s "
         f"ORDER BY {column(RoleAssignment, 'id')}"
     )
 
@@ -178,6 +201,22 @@ def staff_of_department(*, department_id: int | None, user_ids: Collection[int])
         .values_list("user_id", flat=True)
         .distinct()
     )
+
+
+def list_api_tokens(*, owner: User | None) -> QuerySet[ApiToken]:
+    """API tokens, newest first: those of `owner`, or every user's when None."""
+    tokens = ApiToken.objects.select_related("user").order_by("-created_at", "-pk")
+    return tokens if owner is None else tokens.filter(user_id=owner.pk)
+
+
+def api_token_owner_shown(*, user: User, scope: Scope) -> User | None:
+    """Whose tokens the user may see and revoke: their own; an administrator, everyone's."""
+    return None if Role.ADMIN in scope.roles else user
+
+
+def get_api_token(*, token_id: int, owner: User | None) -> ApiToken | None:
+    """The token with this id, if it is `owner`'s (any user's when None)."""
+    return list_api_tokens(owner=owner).filter(pk=token_id).first()
 
 
 def list_departments() -> list[Department]:

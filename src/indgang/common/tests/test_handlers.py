@@ -10,11 +10,12 @@ from wsgiref.util import setup_testing_defaults
 import pytest
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
 
 from indgang.common.handlers import get_application, is_token_api_request
 from indgang.conftest import CPR_A, Staff
 from indgang.contacts.models import Contact
+from indgang.organisation.services import issue_api_token
 
 
 def _call(
@@ -58,13 +59,15 @@ def _post_contact(
     staff: Staff, cpr: str, *, keyword: str = "Token", **headers: str
 ) -> tuple[str, dict[str, list[str]], bytes]:
     """A phone contact for `cpr`, registered through the application with a front-desk token."""
-    token, _created = Token.objects.get_or_create(user=staff.frontline)
+    secret = issue_api_token(
+        user=staff.frontline, name="test", expires_in_days=None, now=timezone.now()
+    ).secret
     contact = {"channel": "phone", "received_at": "2026-11-30T09:15:00+01:00", "summary": "Varme"}
     return _call(
         "POST",
         "/api/v1/contacts/",
         body=json.dumps({**contact, "cpr": cpr}).encode(),
-        HTTP_AUTHORIZATION=f"{keyword} {token.key}",
+        HTTP_AUTHORIZATION=f"{keyword} {secret}",
         **headers,
     )
 

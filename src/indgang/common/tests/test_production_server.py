@@ -16,12 +16,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
 
 from indgang.common.tests.test_serve import free_port
 from indgang.common.tests.workers import database_url
 from indgang.conftest import CPR_A, Staff
 from indgang.contacts.models import Contact
+from indgang.organisation.services import issue_api_token
 from indgang.parties.selectors import find_citizen
 
 WORKERS = 2
@@ -106,8 +107,10 @@ def _answers(port: int) -> bool:
 def test_production_server_registers_contacts_and_refuses_bad_input_in_danish(
     production_server: int, staff: Staff
 ) -> None:
-    token, _created = Token.objects.get_or_create(user=staff.frontline)
-    headers = {"Authorization": f"Token {token.key}", "Content-Type": "application/json"}
+    secret = issue_api_token(
+        user=staff.frontline, name="test", expires_in_days=None, now=timezone.now()
+    ).secret
+    headers = {"Authorization": f"Token {secret}", "Content-Type": "application/json"}
     contact = {"channel": "phone", "received_at": "2026-11-30T09:15:00+01:00", "summary": "Varme"}
     # One keep-alive connection for all three requests, as an integrator's client keeps one;
     # closed before the server stops, as granian waits for open connections when it stops.

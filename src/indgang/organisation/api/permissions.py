@@ -1,36 +1,47 @@
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authentication import TokenAuthentication
-from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
+from indgang.organisation.models import ApiToken
 from indgang.organisation.requests import SCOPE_ATTRIBUTE, remember_scope
-from indgang.organisation.selectors import Scope, get_scope, get_token_owner
+from indgang.organisation.selectors import Scope, get_scope, get_token_owner, token_refusal
 
 
 class ScopedTokenAuthentication(TokenAuthentication):
-    """DRF's token authentication, finding the user and their scope in one query.
+    """Indgang's hashed, expiring API tokens, finding the user and their scope in one query.
 
-    Same header, same answers and messages as TokenAuthentication; the scope found with the
-    user is kept on the request, so IsStaff needs no query of its own.
+    The header and answers of DRF's TokenAuthentication (`Authorization: Token <secret>`); a
+    revoked or expired token is refused with its own message. The scope found with the user is
+    kept on the request, so IsStaff needs no query of its own.
     """
 
-    def authenticate(self, request: Request) -> tuple[User, Token] | None:
+    model = ApiToken
+
+    def authenticate(self, request: Request) -> tuple[User, ApiToken] | None:
         self._scope: Scope | None = None
         result = super().authenticate(request)
         if result is not None and self._scope is not None:
             remember_scope(request, self._scope)
         return result
 
-    def authenticate_credentials(self, key: str) -> tuple[User, Token]:
-        found = get_token_owner(key=key)
+    def authenticate_credentials(self, key: str) -> tuple[User, ApiToken]:
+        now = timezone.now()
+        found = get_token_owner(key=key, now=now)
         if found is None or not found[0].user.is_active:
-            # Refused: DRF's own check gives the answer, with DRF's own (translated) message.
-            user, token = super().authenticate_credentials(key)
-            return user, token
+            # Refused: unknown, revoked or expired, or its user deactivated.
+            message = (
+                token_refusal(key=key, now=now)
+                if found is None
+                else gettext("User inactive or deleted.")
+            )
+            raise AuthenticationFailed(message)
         token, self._scope = found
         return token.user, token
 
