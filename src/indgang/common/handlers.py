@@ -35,6 +35,10 @@ BROWSER_ONLY_MIDDLEWARE = frozenset(
         "django.contrib.auth.middleware.AuthenticationMiddleware",
         "django.contrib.messages.middleware.MessageMiddleware",
         "django.middleware.clickjacking.XFrameOptionsMiddleware",
+        "csp.middleware.CSPMiddleware",
+        "indgang.signin.middleware.SessionTimeoutMiddleware",
+        "indgang.signin.middleware.SecondFactorMiddleware",
+        "axes.middleware.AxesMiddleware",
     }
 )
 LOCALE_MIDDLEWARE = "django.middleware.locale.LocaleMiddleware"
