@@ -74,11 +74,32 @@ def is_token_client_locked_out(*, request: HttpRequest) -> bool:
         return False
     if time.monotonic() < recheck_at:
         return True
-    if AxesProxyHandler.is_locked(request, {"username": API_TOKEN_USERNAME}):
+    if AxesProxyHandler.is_locked(token_attempt(request), {"username": API_TOKEN_USERNAME}):
         remember_locked_token_client(address=address)
         return True
     _locked_token_clients.pop(address, None)
     return False
+
+
+# What django-axes may see of a token request: who sent it, not what was asked. Axes stores a
+# failed attempt's query string and form fields, and an API request's may hold a CPR number.
+TOKEN_ATTEMPT_META = (
+    "REMOTE_ADDR",
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_USER_AGENT",
+    "HTTP_ACCEPT",
+    "PATH_INFO",
+)
+
+
+def token_attempt(request: HttpRequest) -> HttpRequest:
+    """The request as django-axes is to record a token failure: address, agent and path only."""
+    attempt = HttpRequest()
+    attempt.META = {name: request.META[name] for name in TOKEN_ATTEMPT_META if name in request.META}
+    attempt.method = request.method
+    attempt.path = request.path
+    attempt.path_info = request.path_info
+    return attempt
 
 
 def remember_locked_token_client(*, address: str) -> None:

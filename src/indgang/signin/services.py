@@ -27,6 +27,7 @@ from indgang.signin.selectors import (
     get_confirmed_device,
     remember_locked_token_client,
     second_factor_required,
+    token_attempt,
 )
 
 ENROLMENT_DEVICE_NAME = "Indgang"
@@ -117,10 +118,11 @@ def _verified(*, request: HttpRequest, device: TOTPDevice) -> None:
 
 def note_token_failure(*, request: HttpRequest) -> bool:
     """Count an unknown API token against the client's address; whether it is now locked out."""
+    attempt = token_attempt(request)
     AxesProxyHandler.user_login_failed(
-        sender=note_token_failure, credentials={"username": API_TOKEN_USERNAME}, request=request
+        sender=note_token_failure, credentials={"username": API_TOKEN_USERNAME}, request=attempt
     )
-    if getattr(request, "axes_locked_out", False):
+    if getattr(attempt, "axes_locked_out", False):
         remember_locked_token_client(address=client_address(request))
         return True
     return False

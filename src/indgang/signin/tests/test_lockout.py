@@ -93,7 +93,11 @@ def test_unknown_api_tokens_lock_the_address_out_even_for_a_good_token(
     guesser.credentials(HTTP_AUTHORIZATION=f"Token {UNKNOWN_TOKEN}")
     good = api_for(staff.frontline)
 
-    statuses = [guesser.post("/api/v1/contacts/", CONTACT, format="json") for _ in range(3)]
+    # Form-encoded, with a CPR number in the query and the body: neither is recorded.
+    statuses = [
+        guesser.post("/api/v1/contacts/?cpr=0101901234", {**CONTACT, "cpr": "0101901234"})
+        for _ in range(3)
+    ]
 
     assert [r.status_code for r in statuses] == [401, 401, 429]
     assert statuses[0].json() == {"detail": "Ugyldigt token."}
@@ -110,6 +114,11 @@ def test_unknown_api_tokens_lock_the_address_out_even_for_a_good_token(
         API_TOKEN_USERNAME,
         "10.0.0.9",
         3,
+    )
+    assert (attempt.path_info, attempt.get_data.strip("-\n"), attempt.post_data.strip("-\n")) == (
+        "/api/v1/contacts/",
+        "",
+        "",
     )
 
 

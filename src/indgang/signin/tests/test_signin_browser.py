@@ -110,3 +110,18 @@ def test_a_manager_enrols_totp_and_is_let_in_only_with_the_right_code(
         expect(page.locator("html")).to_have_attribute("lang", "en", timeout=TIMEOUT_MS)
         assert violations == []
 
+
+@pytest.mark.browser
+def test_the_api_documentation_runs_under_the_csp(
+    live_server: LiveServer, transactional_db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with chromium() as browser:
+        page = browser.new_page()
+        violations = csp_violations(page)
+        page.goto(f"{live_server.url}/api/docs/")
+
+        expect(page.locator(".swagger-ui .info .title")).to_contain_text(
+            "Indgang API", timeout=TIMEOUT_MS
+        )
+        assert violations == []
