@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from base64 import b32encode
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -48,16 +49,10 @@ def second_factor(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     if get_confirmed_device(user=user) is None:
         return redirect(_with_next(reverse("second-factor-enrol"), _next(request)))
-    form = CodeForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid() and verify_second_factor(
-            request=request, user=user, code=form.cleaned_data["code"]
-        ):
-            return redirect(_next(request))
-        _refuse(form)
-    status = WRONG_CODE if form.errors else 200
-    return render(
-        request, "signin/second_factor.html", {"form": form, "next": _next(request)}, status=status
+    return _code_page(
+        request,
+        template="signin/second_factor.html",
+        accept=lambda code: verify_second_factor(request=request, user=user, code=code),
     )
 
 
@@ -72,22 +67,14 @@ def enrol(request: HttpRequest) -> HttpResponse:
     if get_confirmed_device(user=user) is not None:
         return redirect(_with_next(reverse("second-factor"), _next(request)))
     device = start_enrolment(user=user)
-    form = CodeForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid() and confirm_enrolment(
-            request=request, user=user, code=form.cleaned_data["code"]
-        ):
-            return redirect(_next(request))
-        _refuse(form)
     secret = b32encode(device.bin_key).decode()
-    context = {
-        "form": form,
-        "next": _next(request),
-        "qr_code": _svg(device.config_url),
-        "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
-    }
-    status = WRONG_CODE if form.errors else 200
-    return render(request, "signin/enrol.html", context, status=status)
+    return _code_page(
+        request,
+        template="signin/enrol.html",
+        accept=lambda code: confirm_enrolment(request=request, user=user, code=code),
+        qr_code=_svg(device.config_url),
+        secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+    )
 
 
 def locked_out(
@@ -105,9 +92,18 @@ def locked_out(
     return render(request, "signin/locked_out.html", context, status=429)
 
 
-def _refuse(form: CodeForm) -> None:
-    if not form.errors:
-        form.add_error("code", _("The code is wrong or too old. Try the app's current code."))
+def _code_page(
+    request: HttpRequest, *, template: str, accept: Callable[[str], bool], **context: Any
+) -> HttpResponse:
+    """A page asking for a code: on to `next` once `accept` takes it, else 400 and a message."""
+    form = CodeForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid() and accept(form.cleaned_data["code"]):
+            return redirect(_next(request))
+        if not form.errors:
+            form.add_error("code", _("The code is wrong or too old. Try the app's current code."))
+    context.update(form=form, next=_next(request))
+    return render(request, template, context, status=WRONG_CODE if form.errors else 200)
 
 
 def _next(request: HttpRequest) -> str:

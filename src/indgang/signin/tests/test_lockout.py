@@ -168,3 +168,18 @@ def test_a_good_token_costs_no_query_for_the_lockout(
     # The token with its owner and roles, and the (empty) page: as before the lockout.
     with django_assert_num_queries(2):
         assert api.get("/api/v1/contacts/").status_code == 200
+
+
+def test_behind_trusted_proxies_the_address_is_the_one_the_first_proxy_saw(
+    staff: Staff, settings: Settings
+) -> None:
+    settings.TRUSTED_PROXIES = 1
+    settings.LOGIN_FAILURE_LIMIT = 1
+    # The client forges a first address; the proxy appends the one it saw.
+    proxied = Client(REMOTE_ADDR="10.1.1.1", HTTP_X_FORWARDED_FOR="192.0.2.1, 198.51.100.7")
+
+    assert _log_in(proxied, "byg", "wrong")[0] == 429
+
+    assert AccessAttempt.objects.get().ip_address == "198.51.100.7"
+    other = Client(REMOTE_ADDR="10.1.1.1", HTTP_X_FORWARDED_FOR="198.51.100.8")
+    assert _log_in(other, "byg", PASSWORD)[0] == 302

@@ -38,6 +38,13 @@ def _logged_in(username: str) -> Client:
     return client
 
 
+def assert_sent_to_login(client: Client, message: str) -> None:
+    response = client.get(PAGE, follow=True)
+    assert response.redirect_chain == [(f"/login/?next={PAGE}", 302)]
+    assert SESSION_KEY not in client.session
+    assert message in response.content.decode()
+
+
 def test_an_idle_session_ends_and_the_login_page_says_why(
     staff: Staff, settings: Settings, clock: Clock
 ) -> None:
@@ -49,13 +56,8 @@ def test_an_idle_session_ends_and_the_login_page_says_why(
     assert client.get(PAGE).status_code == 200
 
     clock.advance(minutes=31)
-    response = client.get(PAGE, follow=True)
 
-    assert response.redirect_chain == [(f"/login/?next={PAGE}", 302)]
-    assert SESSION_KEY not in client.session
-    assert "Du er logget ud, fordi du ikke har været aktiv i et stykke tid." in (
-        response.content.decode()
-    )
+    assert_sent_to_login(client, "Du er logget ud, fordi du ikke har været aktiv i et stykke tid.")
 
 
 def test_a_session_in_use_ends_after_its_absolute_lifetime(
@@ -68,12 +70,8 @@ def test_a_session_in_use_ends_after_its_absolute_lifetime(
         assert client.get(PAGE).status_code == 200
 
     clock.advance(minutes=4)  # 61 minutes after login, 4 after the last request
-    response = client.get(PAGE, follow=True)
 
-    assert response.redirect_chain == [(f"/login/?next={PAGE}", 302)]
-    assert "Du er logget ud, fordi din session var for gammel. Log ind igen." in (
-        response.content.decode()
-    )
+    assert_sent_to_login(client, "Du er logget ud, fordi din session var for gammel. Log ind igen.")
 
 
 def test_an_idle_session_no_longer_reaches_the_api(
