@@ -5,9 +5,10 @@ from __future__ import annotations
 import importlib
 
 from django.test import Client, override_settings
+from rest_framework.authtoken.models import Token
 
 from indgang.common.tests.test_handlers import _call
-from indgang.conftest import ApiFor, Staff
+from indgang.conftest import Staff
 
 POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -38,9 +39,7 @@ def test_the_login_page_and_an_api_answer_by_session_are_not_stored(staff: Staff
     assert client.get("/api/v1/contacts/")["Cache-Control"] == "no-store"
 
 
-def test_token_api_answers_are_not_stored(staff: Staff, api_for: ApiFor) -> None:
-    from rest_framework.authtoken.models import Token
-
+def test_token_api_answers_are_not_stored(staff: Staff) -> None:
     token, _ = Token.objects.get_or_create(user=staff.caseworker)
 
     status, headers, _body = _call(
