@@ -2,10 +2,12 @@
 
 An integration that sends a token has no session, no CSRF cookie, no messages and is never
 shown in a frame; the middleware for those (and for static files) cost every API request about
-3 % of its instructions (callgrind) without doing anything. Requests under /api/ that carry a
-token get the same settings.MIDDLEWARE without them: the security headers, the language of the
-messages and the common checks stay. Everything else (the staff UI, the API docs, API calls with a
-browser's session) goes through the full list.
+3 % of its instructions (callgrind) without doing anything. Nor does it need the page-only
+parts of sign-in (a CSP, the session limits, the second factor, django-axes' lockout page); the
+`Cache-Control: no-store` stays, and a locked-out token gets its answer from the API itself.
+Requests under /api/ that carry a token get the same settings.MIDDLEWARE without them: the
+security headers, the language of the messages and the common checks stay. Everything else (the
+staff UI, the API docs, API calls with a browser's session) goes through the full list.
 
 The language comes from ApiLanguageMiddleware in place of Django's LocaleMiddleware: the same
 choice (cookie, Accept-Language, LANGUAGE_CODE) and the same Vary and Content-Language headers,
@@ -35,6 +37,10 @@ BROWSER_ONLY_MIDDLEWARE = frozenset(
         "django.contrib.auth.middleware.AuthenticationMiddleware",
         "django.contrib.messages.middleware.MessageMiddleware",
         "django.middleware.clickjacking.XFrameOptionsMiddleware",
+        "csp.middleware.CSPMiddleware",
+        "indgang.signin.middleware.SessionTimeoutMiddleware",
+        "indgang.signin.middleware.SecondFactorMiddleware",
+        "axes.middleware.AxesMiddleware",
     }
 )
 LOCALE_MIDDLEWARE = "django.middleware.locale.LocaleMiddleware"

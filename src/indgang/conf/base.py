@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -90,10 +91,15 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "indgang.common",
     "indgang.organisation",
+    "indgang.signin",
     "indgang.catalogue",
     "indgang.parties",
     "indgang.contacts",
@@ -110,13 +116,21 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise: static files never reach it; every other answer is not to be stored.
+    "indgang.signin.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: an ended session says why on the login page.
+    "indgang.signin.middleware.SessionTimeoutMiddleware",
+    "indgang.signin.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a login refused during a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "indgang.urls"
@@ -146,12 +160,101 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "front-desk"
 LOGOUT_REDIRECT_URL = "login"
-
 AUTHENTICATION_BACKENDS = [
+    # First, as django-axes asks: refuses a locked-out user name and address before the password
+    # is checked.
+    "indgang.signin.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     # Answers only the callback of the staff provider (STAFF_OIDC), and only when it is set up.
     "indgang.organisation.sso.StaffOidcBackend",
 ]
+
+# Sign-in: lockout after failed logins and API token guessing (django-axes), sessions.
+LOGIN_FAILURE_LIMIT = int(
+    config(
+        "INDGANG_LOGIN_FAILURE_LIMIT",
+        "10",
+        help=(
+            "Failed logins with one user name from one address before both are locked out "
+            "(the login page and the admin)."
+        ),
+    )
+)
+API_TOKEN_FAILURE_LIMIT = int(
+    config(
+        "INDGANG_API_TOKEN_FAILURE_LIMIT",
+        "20",
+        help=(
+            "Refused API tokens (unknown, expired or revoked) sent from one address before the "
+            "address is locked out."
+        ),
+    )
+)
+LOCKOUT_MINUTES = int(
+    config(
+        "INDGANG_LOCKOUT_MINUTES",
+        "30",
+        help=(
+            "How long a lockout lasts, in minutes (0: until an administrator lifts it "
+            "with `indgang axes_reset`)."
+        ),
+    )
+)
+TRUSTED_PROXIES = int(
+    config(
+        "INDGANG_TRUSTED_PROXIES",
+        "0",
+        help=(
+            "Reverse proxies in front of Indgang that append the client's address to "
+            "X-Forwarded-For; lockouts count by that address (0: the connection's address)."
+        ),
+    )
+)
+AXES_FAILURE_LIMIT = "indgang.signin.selectors.failure_limit"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = timedelta(minutes=LOCKOUT_MINUTES) if LOCKOUT_MINUTES else None
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "indgang.signin.selectors.client_address"
+AXES_LOCKOUT_CALLABLE = "indgang.signin.views.locked_out"
+# Axes logs each failure with the user name and address at WARNING; the lockout itself is enough.
+AXES_VERBOSE = False
+
+SESSION_IDLE_MINUTES = int(
+    config(
+        "INDGANG_SESSION_IDLE_MINUTES",
+        "30",
+        help="Minutes without a request after which a staff session ends.",
+    )
+)
+SESSION_HOURS = int(
+    config(
+        "INDGANG_SESSION_HOURS",
+        "10",
+        help="Hours after login after which a staff session ends, however active.",
+    )
+)
+SESSION_COOKIE_AGE = SESSION_HOURS * 3600
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+OTP_TOTP_ISSUER = "Indgang"
+
+# No inline scripts or styles anywhere: scripts and styles come from our own static files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
 # Staff single sign-on by OpenID Connect (organisation.sso, common.oidc); off without an issuer.
 STAFF_OIDC = {
     "name": config(
@@ -462,5 +565,9 @@ LOGGING: dict[str, Any] = {
     },
     # Django's default config gives the `django` logger a console handler of its own; without
     # this, every server line would print twice (once there, once at the root).
-    "loggers": {"django": {"handlers": [], "propagate": True}},
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        # django-axes tells each failed login at INFO; its warnings (lockouts) are enough.
+        "axes": {"level": "WARNING"},
+    },
 }
