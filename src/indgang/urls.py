@@ -46,4 +46,5 @@ urlpatterns = [
     path("", include("indgang.triage.urls")),
     path("", include("indgang.deadlines.urls")),
     path("", include("indgang.journal.urls")),
+    path("", include("indgang.organisation.urls")),
 ]
