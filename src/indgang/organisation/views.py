@@ -21,16 +21,11 @@ from django.views.decorators.http import require_POST
 from indgang.organisation.constants import ChangeVia, Role
 from indgang.organisation.decorators import role_admin_view
 from indgang.organisation.forms import ActiveForm, AssignRoleForm
+from indgang.organisation.requests import acting_user
 from indgang.organisation.selectors import get_staff_member, list_role_changes, list_staff
 from indgang.organisation.services import assign_role, remove_role, set_user_active
 
 STAFF_PAGE_SIZE = 100
-
-
-def _acting(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - role_admin_view admitted a signed-in user
-    return user
 
 
 @role_admin_view
@@ -94,7 +89,7 @@ def add_role(request: HttpRequest, user_id: int) -> HttpResponse:
             role=Role(data["role"]),
             department=data["department"],
             unit=data["unit"],
-            by=_acting(request),
+            by=acting_user(request),
             via=ChangeVia.SCREEN,
             now=timezone.now(),
         )
@@ -115,7 +110,7 @@ def remove_role_view(request: HttpRequest, user_id: int, assignment_id: int) -> 
         request,
         member,
         lambda: remove_role(
-            assignment=assignment, by=_acting(request), via=ChangeVia.SCREEN, now=timezone.now()
+            assignment=assignment, by=acting_user(request), via=ChangeVia.SCREEN, now=timezone.now()
         ),
         _("The role is removed."),
     )
@@ -132,7 +127,7 @@ def set_active(request: HttpRequest, user_id: int) -> HttpResponse:
         request,
         member,
         lambda: set_user_active(
-            user=member, active=active, by=_acting(request), now=timezone.now()
+            user=member, active=active, by=acting_user(request), now=timezone.now()
         ),
         _("The user is reactivated.") if active else _("The user is deactivated."),
     )

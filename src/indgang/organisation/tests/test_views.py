@@ -6,9 +6,13 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
 from indgang.conftest import PASSWORD, Org, Staff
+from indgang.organisation.constants import ChangeVia, Role
 from indgang.organisation.models import RoleAssignment, RoleChange
+from indgang.organisation.services import assign_role
 
 Assignments = list[tuple[str, str, int, int | None]]
 
@@ -233,3 +237,29 @@ def test_nobody_deactivates_themselves_and_only_superusers_deactivate_superusers
     ]
     assert list(User.objects.filter(is_active=False)) == []
     assert RoleChange.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_staff_list_costs_the_same_queries_however_many_staff_it_shows(
+    staff: Staff, org: Org, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    client = client_for(staff.admin)
+    url = reverse("staff-list")
+    # session, user, the scope, the count, the page of users, their roles
+    with django_assert_num_queries(6):
+        client.get(url)
+    for number in range(20):
+        assign_role(
+            user=User.objects.create_user(f"ekstra{number}"),
+            role=Role.CASEWORKER,
+            department=org.benefits_dept,
+            unit=org.benefits_unit,
+            by=None,
+            via=ChangeVia.IMPORT,
+            now=timezone.now(),
+        )
+
+    with django_assert_num_queries(6):
+        page = client.get(url)
+
+    assert page.content.decode().count("Sagsbehandler (FAF/Ydelser)") == 21
