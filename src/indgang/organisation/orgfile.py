@@ -187,6 +187,9 @@ class _Reader:
         except yaml.YAMLError as error:
             self.problem(1, _("This is not valid YAML (%(problem)s).") % {"problem": error})
             return None
+        if document is None:
+            self.problem(1, _("The file is empty."))
+            return None
         top = self.mapping(document, 1, ("municipality", "departments", "staff"))
         if top is None:
             return None

@@ -305,6 +305,23 @@ def test_broken_yaml_is_reported_at_its_line(tmp_path: Path) -> None:
     assert organisation() == EMPTY
 
 
+@pytest.mark.django_db
+def test_an_empty_file_or_one_that_is_not_a_mapping_is_refused(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("# nothing yet\n", encoding="utf-8")
+    listing = tmp_path / "list.yaml"
+    listing.write_text("- BS\n- BM\n", encoding="utf-8")
+
+    assert refused(empty) == (
+        "Organisationen blev ikke indlæst, og intet er ændret (1 fejl).",
+        ["Linje 1: Filen er tom."],
+    )
+    assert refused(listing)[1] == [
+        "Linje 1: Her forventes felter (municipality, departments, staff)."
+    ]
+    assert organisation() == EMPTY
+
+
 CSV_HEADER = (
     "municipality_code,municipality_name,department,department_name,unit,frontline,"
     "username,name,email,role\n"
