@@ -379,3 +379,12 @@ def test_a_csv_file_with_other_columns_or_another_encoding_is_refused(tmp_path: 
         "Linje 1: Filen skal ende på .yaml, .yml eller .csv, ikke '.xlsx'."
     ]
     assert organisation() == EMPTY
+
+
+@pytest.mark.django_db
+def test_a_missing_file_is_refused_in_danish(tmp_path: Path) -> None:
+    error, problems = refused(tmp_path / "mangler.yaml")
+
+    assert error == "Filen kan ikke læses: No such file or directory"
+    assert problems == []
+    assert organisation() == EMPTY
