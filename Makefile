@@ -1,25 +1,50 @@
 # Two commands on a fresh machine: `make demo` and `make test`.
-PYTHON ?= python3.11
+# The newest of Python 3.13, 3.12 and 3.11 that runs here (Debian 13's python3 is 3.13).
+SUPPORTED_PYTHON := import sys; sys.exit(not (3, 11) <= sys.version_info[:2] < (3, 14))
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(firstword $(foreach candidate,python3.13 python3.12 python3.11 python3,\
+  $(if $(shell $(candidate) -c '$(SUPPORTED_PYTHON)' >/dev/null 2>&1 && echo yes),$(candidate))))
+endif
 VENV := .venv
 BIN := $(VENV)/bin
+# uv computes the lock files; the version is pinned so that every `make lock` resolves alike.
+UV_VERSION := 0.13.8
+LOCK := --universal --python-version 3.11 --generate-hashes --quiet \
+  --custom-compile-command "make lock"
 KLE_FILE ?= ../shared/data/kle/KLE-Emneplan_Version2-0_2015-08-01.xml
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install dev demo serve test lint typecheck unit browser-deps clamd-deps messages docs clean
+.PHONY: install dev demo serve test lint typecheck unit browser-deps clamd-deps messages docs clean lock lock-check
 
-install: $(VENV)/.installed  ## Create .venv with indgang installed
+install: $(VENV)/.installed  ## Create .venv with indgang installed, its dependencies from the lock
 
-$(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+$(VENV)/.created:  # an existing .venv keeps its interpreter
+	@test -x $(BIN)/python || test -n "$(PYTHON)" || \
+	  { echo "Python 3.11, 3.12 or 3.13 is needed (python3.13, python3.12, python3.11 or python3)" >&2; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e .
 	touch $@
 
-$(VENV)/.dev-installed: $(VENV)/.installed
-	$(BIN)/pip install -q -e '.[dev]'
+$(VENV)/.installed: $(VENV)/.created pyproject.toml requirements/base.txt
+	$(BIN)/pip install -q -r requirements/base.txt
+	$(BIN)/pip install -q --no-deps -e .
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed requirements/dev.txt
+	$(BIN)/pip install -q -r requirements/dev.txt
+	$(BIN)/pip install -q --no-deps -e .
 	touch $@
 
 dev: $(VENV)/.dev-installed
+
+lock: $(VENV)/.created  ## Recompute requirements/*.txt from pyproject.toml (Python 3.11-3.13, hashes)
+	$(BIN)/pip install -q "uv==$(UV_VERSION)"
+	$(BIN)/uv pip compile pyproject.toml $(LOCK) -o requirements/base.txt
+	$(BIN)/uv pip compile pyproject.toml --extra dev $(LOCK) -o requirements/dev.txt
+	$(BIN)/python requirements/lockstamp.py stamp
+
+lock-check:  ## Fail when pyproject.toml's dependencies changed without `make lock`
+	$(or $(wildcard $(BIN)/python),$(PYTHON)) requirements/lockstamp.py check
 
 demo: install  ## Migrate the embedded database, load demo data, serve and run periodic tasks
 	mkdir -p var
@@ -28,14 +53,14 @@ demo: install  ## Migrate the embedded database, load demo data, serve and run p
 	@echo "Indgang kører på http://$(HOST)/  (stop med Ctrl-C)"
 	$(BIN)/indgang serve $(HOST)
 
-test: lint typecheck unit  ## Everything: format, lint, types, migrations, tests (browser included)
+test: lock-check lint typecheck unit  ## Everything: lock, format, lint, types, migrations, tests (browser included)
 
 lint: dev
-	$(BIN)/ruff format --check src benchmarks
-	$(BIN)/ruff check src benchmarks
+	$(BIN)/ruff format --check src benchmarks requirements
+	$(BIN)/ruff check src benchmarks requirements
 
 typecheck: dev
-	$(BIN)/mypy src benchmarks
+	$(BIN)/mypy src benchmarks requirements
 
 unit: dev browser-deps clamd-deps
 	mkdir -p var  # the migration check reads the embedded database's history

@@ -508,6 +508,7 @@ class Server:
             f"--blocking-threads={config.threads}",
             "--http=1",
             "--runtime-mode=st",
+            "--respawn-failed-workers",
             "--no-ws",
             "--log-level=warning",
             "indgang.wsgi:application",

@@ -1,13 +1,20 @@
 """The organisation in Django's admin: the municipality's departments, units and staff roles.
 
-Plain reference data without rules beyond its constraints, so the admin edits it directly.
+Departments and units are plain reference data without rules beyond their constraints, so the
+admin edits them directly. Role assignments and their history are shown read only.
 """
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import TypeVar
 
-from indgang.organisation.models import Department, Municipality, RoleAssignment, Unit
+from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
+
+from indgang.organisation.models import Department, Municipality, RoleAssignment, RoleChange, Unit
+
+M = TypeVar("M", bound=Model)
 
 
 @admin.register(Municipality)
@@ -34,9 +41,30 @@ class UnitAdmin(admin.ModelAdmin[Unit]):
     search_fields = ["name"]
 
 
+class ReadOnlyAdmin(admin.ModelAdmin[M]):
+    """Shown, never changed here: these rows change only through services that record it."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: M | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: M | None = None) -> bool:
+        return False
+
+
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(admin.ModelAdmin[RoleAssignment]):
+class RoleAssignmentAdmin(ReadOnlyAdmin[RoleAssignment]):
+    """Roles change on the roles screen (/organisation/staff/) or by the import."""
+
     list_display = ["user", "role", "department", "unit"]
     list_filter = ["role", "department"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
-    autocomplete_fields = ["user", "department", "unit"]
+
+
+@admin.register(RoleChange)
+class RoleChangeAdmin(ReadOnlyAdmin[RoleChange]):
+    list_display = ["at", "user", "action", "role", "department", "unit", "by", "via"]
+    list_filter = ["action", "via"]
+    search_fields = ["user__username"]

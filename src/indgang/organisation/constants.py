@@ -7,3 +7,17 @@ class Role(models.TextChoices):
     CASEWORKER = "caseworker", _("Caseworker")
     MANAGER = "manager", _("Manager")
     ADMIN = "admin", _("Administrator")
+
+
+class RoleChangeAction(models.TextChoices):
+    """What an administrator or the organisation import changed about a staff user."""
+
+    ASSIGNED = "assigned", _("Role assigned")
+    REMOVED = "removed", _("Role removed")
+    DEACTIVATED = "deactivated", _("User deactivated")
+    REACTIVATED = "reactivated", _("User reactivated")
+
+
+class ChangeVia(models.TextChoices):
+    SCREEN = "screen", _("Roles screen")
+    IMPORT = "import", _("indgang import-organisation")

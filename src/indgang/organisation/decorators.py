@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
 
 from indgang.organisation.requests import remember_scope
-from indgang.organisation.selectors import get_scope
+from indgang.organisation.selectors import get_scope, may_manage_roles
 
 View = Callable[..., HttpResponseBase]
 
@@ -22,6 +22,21 @@ def staff_view(view: View) -> View:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         scope = get_scope(user=request.user)
         if not scope.is_staff:
+            raise PermissionDenied
+        remember_scope(request, scope)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def role_admin_view(view: View) -> View:
+    """The roles screens: administrators and superusers only."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        scope = get_scope(user=request.user)
+        if not may_manage_roles(user=request.user, scope=scope):
             raise PermissionDenied
         remember_scope(request, scope)
         return view(request, *args, **kwargs)

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from indgang.organisation.constants import Role
+from indgang.organisation.constants import ChangeVia, Role, RoleChangeAction
 
 
 class Municipality(models.Model):
@@ -119,3 +119,40 @@ def digest_of(secret: str) -> str:
     """The stored form of a token's secret. The secret is 256 random bits, so a plain hash is
     as hard to reverse as an HMAC, and it survives a change of the secret key."""
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class RoleChange(models.Model):
+    """One change to a staff user's roles or active state: who made it and when.
+
+    `by` is empty for changes made by `indgang import-organisation` (`via` says so). The role,
+    department and unit are copied as text, so the history still reads after they are gone.
+    """
+
+    at = models.DateTimeField(_("time"), db_index=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    via = models.CharField(_("via"), max_length=10, choices=ChangeVia.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="role_changes",
+        verbose_name=_("user"),
+    )
+    action = models.CharField(_("what"), max_length=20, choices=RoleChangeAction.choices)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    department = models.CharField(_("department"), max_length=150, blank=True)
+    unit = models.CharField(_("unit"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("role change")
+        verbose_name_plural = _("role changes")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action}"

@@ -9,14 +9,21 @@ from functools import cache, lru_cache
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import connections, router
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from indgang.common.caching import Rows, remembered_rows
 from indgang.common.compiled import loaded
 from indgang.common.rows import column as column_of
 from indgang.organisation.constants import Role
-from indgang.organisation.models import ApiToken, Department, RoleAssignment, Unit, digest_of
+from indgang.organisation.models import (
+    ApiToken,
+    Department,
+    RoleAssignment,
+    RoleChange,
+    Unit,
+    digest_of,
+)
 
 Assignment = tuple[str, int, int | None]  # role, department id, unit id
 
@@ -251,3 +258,42 @@ def unit_managers(*, unit_ids: Collection[int]) -> dict[int, list[User]]:
     return {
         unit_id: sorted(users.values(), key=lambda u: u.pk) for unit_id, users in managers.items()
     }
+
+
+def may_manage_roles(*, user: AbstractBaseUser | AnonymousUser, scope: Scope | None = None) -> bool:
+    """Administrators, and superusers (technical administration: they manage who may do what,
+    and still see no citizen's data, having no role themselves). `scope`: the user's, if known."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    return Role.ADMIN in (scope or get_scope(user=user)).roles
+
+
+def list_staff(*, query: str = "") -> QuerySet[User]:
+    """Every user, with their role assignments, by username; `query` matches username or name."""
+    users = User.objects.prefetch_related(
+        Prefetch(
+            "role_assignments",
+            queryset=RoleAssignment.objects.select_related("department", "unit").order_by(
+                "department__name", "role"
+            ),
+        )
+    ).order_by("username")
+    for word in query.split():
+        users = users.filter(
+            Q(username__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+        )
+    return users
+
+
+def get_staff_member(*, user_id: int) -> User:
+    """One user with their role assignments; raises User.DoesNotExist."""
+    return list_staff().get(pk=user_id)
+
+
+def list_role_changes(*, user_id: int, limit: int = 100) -> list[RoleChange]:
+    """The newest changes to one user's roles and active state, newest first."""
+    return list(RoleChange.objects.filter(user_id=user_id).select_related("by")[:limit])

@@ -9,9 +9,11 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -41,9 +43,16 @@ def _production_environment(var_dir: Path) -> dict[str, str]:
     }
 
 
+@dataclass(frozen=True)
+class RunningServer:
+    port: int
+    process: subprocess.Popen[bytes]
+    log: Path
+
+
 @pytest.fixture
-def production_server(tmp_path: Path) -> Iterator[int]:
-    """granian on a free port of this machine, as README.md runs it; the port."""
+def production_server(tmp_path: Path) -> Iterator[RunningServer]:
+    """granian on a free port of this machine, as README.md runs it."""
     port = free_port()
     environment = _production_environment(tmp_path)
     log = tmp_path / "server.log"
@@ -60,7 +69,7 @@ def production_server(tmp_path: Path) -> Iterator[int]:
             "--runtime-mode",
             "st",
         ),
-        *("--no-ws", "indgang.wsgi:application"),
+        *("--respawn-failed-workers", "--no-ws", "indgang.wsgi:application"),
     ]
     with log.open("wb") as output:
         # A session of its own, so that its workers go with it if it has to be killed.
@@ -79,7 +88,7 @@ def production_server(tmp_path: Path) -> Iterator[int]:
             assert server.poll() is None, log.read_text(encoding="utf-8")
             assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
             time.sleep(0.2)
-        yield port
+        yield RunningServer(port, server, log)
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -105,7 +114,7 @@ def _answers(port: int) -> bool:
 
 @pytest.mark.django_db(transaction=True)
 def test_production_server_registers_contacts_and_refuses_bad_input_in_danish(
-    production_server: int, staff: Staff
+    production_server: RunningServer, staff: Staff
 ) -> None:
     secret = issue_api_token(
         user=staff.frontline, name="test", expires_in_days=None, now=timezone.now()
@@ -115,7 +124,7 @@ def test_production_server_registers_contacts_and_refuses_bad_input_in_danish(
     # One keep-alive connection for all three requests, as an integrator's client keeps one;
     # closed before the server stops, as granian waits for open connections when it stops.
     with closing(
-        http.client.HTTPConnection("127.0.0.1", production_server, timeout=30)
+        http.client.HTTPConnection("127.0.0.1", production_server.port, timeout=30)
     ) as connection:
         connection.request("GET", "/health/")
         health = connection.getresponse()
@@ -141,6 +150,118 @@ def test_production_server_registers_contacts_and_refuses_bad_input_in_danish(
     assert list(Contact.objects.values_list("pk", "party_id", "summary")) == [
         (body["id"], citizen.pk, "Varme")
     ]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One contact POST during the load: when it was sent, and the status and id, if any."""
+
+    sent_at: float
+    status: int | None
+    contact_id: int | None
+
+
+def _post_contacts(port: int, token: str, stop: threading.Event, answers: list[Answer]) -> None:
+    """Register contacts one after another until told to stop; a failed request is noted and
+    the next one goes out on a new connection."""
+    headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+    body = json.dumps(
+        {"channel": "phone", "received_at": "2026-11-30T09:15:00+01:00", "summary": "Varme"}
+    )
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    while not stop.is_set():
+        sent_at = time.monotonic()
+        try:
+            connection.request("POST", "/api/v1/contacts/", body, headers)
+            response = connection.getresponse()
+            answer = json.loads(response.read())
+        except (OSError, http.client.HTTPException):
+            answers.append(Answer(sent_at, None, None))
+            connection.close()
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            continue
+        contact_id = answer["id"] if response.status == 201 else None
+        answers.append(Answer(sent_at, response.status, contact_id))
+    connection.close()
+
+
+def _worker_pids(log: Path) -> list[int]:
+    """The workers granian has spawned so far, in order, as its log names them."""
+    text = log.read_text(encoding="utf-8")
+    return [
+        int(pid)
+        for pid in re.findall(r"^\[INFO\] Spawning worker-\d+ with PID: (\d+)$", text, re.M)
+    ]
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float, log: Path) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
+        time.sleep(0.1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_production_server_survives_a_killed_worker_and_keeps_every_accepted_contact(
+    production_server: RunningServer, staff: Staff
+) -> None:
+    secret = issue_api_token(
+        user=staff.frontline, name="test", expires_in_days=None, now=timezone.now()
+    ).secret
+    answers: list[Answer] = []  # list.append is atomic: the posting threads share it
+    stop = threading.Event()
+    posters = [
+        threading.Thread(
+            target=_post_contacts, args=(production_server.port, secret, stop, answers)
+        )
+        for _ in range(4)
+    ]
+    for poster in posters:
+        poster.start()
+    try:
+        _wait_for(lambda: _accepted(answers) >= 20, 60, production_server.log)
+        victim = _worker_pids(production_server.log)[0]
+        os.kill(victim, signal.SIGKILL)
+        killed_at = time.monotonic()
+        _wait_for(
+            lambda: (
+                len(_worker_pids(production_server.log)) == WORKERS + 1
+                and _workers_started(production_server.log) == WORKERS + 1
+            ),
+            60,
+            production_server.log,
+        )
+        respawned_at = time.monotonic()
+        _wait_for(
+            lambda: sum(a.status == 201 and a.sent_at > respawned_at for a in answers) >= 20,
+            60,
+            production_server.log,
+        )
+    finally:
+        stop.set()
+        for poster in posters:
+            poster.join(timeout=30)
+
+    assert production_server.process.poll() is None, production_server.log.read_text("utf-8")
+    newcomer = _worker_pids(production_server.log)[-1]
+    assert newcomer != victim
+    assert Path(f"/proc/{newcomer}").exists()
+    # Everything sent once the new worker was up was registered.
+    assert {a.status for a in answers if a.sent_at > respawned_at} == {201}
+    # Every 201 is a stored contact; a request the kill cut off may have been stored too, but
+    # nothing beyond those.
+    accepted = [a.contact_id for a in answers if a.status == 201]
+    cut_off = [a for a in answers if a.status is None]
+    assert all(a.sent_at < respawned_at and a.sent_at > killed_at - 10 for a in cut_off)
+    assert {a.status for a in answers} <= {201, None}
+    stored = set(Contact.objects.values_list("pk", flat=True))
+    assert len(accepted) == len(set(accepted))
+    assert set(accepted) <= stored
+    assert len(stored) - len(accepted) <= len(cut_off)
+
+
+def _accepted(answers: list[Answer]) -> int:
+    return sum(answer.status == 201 for answer in answers)
 
 
 def test_a_worker_imports_every_view_before_its_first_request(tmp_path: Path) -> None:
