@@ -3,5 +3,5 @@ from django.urls import URLPattern, URLResolver, path
 from indgang.journal import views
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("threads/<int:thread_id>/documents/", views.thread_documents, name="thread-documents"),
+    path("threads/<id:thread_id>/documents/", views.thread_documents, name="thread-documents"),
 ]

@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from indgang.catalogue.models import KleEntry, Task
+from indgang.common.forms import BoundedDateField
+from indgang.common.inputs import parse_id
 from indgang.knowledge.constants import Audience
 from indgang.knowledge.models import Article, Guide
 from indgang.knowledge.services import ArticleData, GuideData, Link
@@ -34,7 +36,7 @@ class ArticleForm(forms.Form):
     owner_unit = forms.ModelChoiceField(
         label=_("Owner unit"), queryset=Unit.objects.select_related("department")
     )
-    review_on = forms.DateField(
+    review_on = BoundedDateField(
         label=_("Review by"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     links = forms.CharField(
@@ -116,10 +118,10 @@ class GuideForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    received_from = forms.DateField(
+    received_from = BoundedDateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    received_to = forms.DateField(
+    received_to = BoundedDateField(
         label=_("To (inclusive)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
@@ -133,10 +135,11 @@ class KnowledgeUsedField(forms.CharField):
             return None
         kind, _colon, number = text.partition(":")
         found: Article | Guide | None = None
-        if number.isdigit() and kind == "article":
-            found = Article.objects.filter(pk=int(number)).first()
-        elif number.isdigit() and kind == "guide":
-            found = Guide.objects.filter(pk=int(number)).first()
+        pk = parse_id(number)
+        if pk is not None and kind == "article":
+            found = Article.objects.filter(pk=pk).first()
+        elif pk is not None and kind == "guide":
+            found = Guide.objects.filter(pk=pk).first()
         if found is None:
             raise forms.ValidationError(
                 _("The article or guide you marked no longer exists. Search again.")

@@ -1,0 +1,64 @@
+"""The API's parsers: DRF's, with every string cleaned by `common.inputs.clean_text`.
+
+JSON is read by orjson, which refuses nesting deeper than 1,024 levels with an error where
+Python's json recursed until the process ran out of stack (a 500). In a module of its own, as
+DRF reads DEFAULT_PARSER_CLASSES when rest_framework.views is first imported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import IO, Any
+
+import orjson
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, parsers
+
+from indgang.common.inputs import clean_data, clean_query_dict
+
+NOT_JSON = _("The body is not valid JSON (in UTF-8, nested at most 1,024 levels deep).")
+
+
+def _cleaned(parse: Any) -> Any:
+    try:
+        return parse()
+    except DjangoValidationError as error:
+        raise exceptions.ParseError(error.messages[0]) from error
+
+
+class JSONParser(parsers.JSONParser):
+    def parse(
+        self,
+        stream: IO[Any],
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> Any:
+        try:
+            data = orjson.loads(stream.read())
+        except orjson.JSONDecodeError as error:
+            raise exceptions.ParseError(NOT_JSON) from error
+        return _cleaned(lambda: clean_data(data))
+
+
+class FormParser(parsers.FormParser):
+    def parse(
+        self,
+        stream: IO[Any],
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> Any:
+        data = super().parse(stream, media_type, parser_context)
+        return _cleaned(lambda: clean_query_dict(data))
+
+
+class MultiPartParser(parsers.MultiPartParser):
+    def parse(
+        self,
+        stream: IO[Any],
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> parsers.DataAndFiles[Any, Any]:
+        parsed = super().parse(stream, media_type, parser_context)
+        data = _cleaned(lambda: clean_query_dict(parsed.data))
+        return parsers.DataAndFiles(data, parsed.files)

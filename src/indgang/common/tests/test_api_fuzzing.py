@@ -1,0 +1,69 @@
+"""Schemathesis against the production server: every operation of the schema, with all its
+checks, on the demo's data, as an administrator's token.
+
+A bounded run with a fixed seed: the same requests each time, about a minute per database.
+The server's log must hold no personal data: no database error's details, no summary.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from rest_framework.authtoken.models import Token
+
+from indgang.common.tests.test_production_server import production_server
+from indgang.conftest import KLE_FULL
+from indgang.demo.services import load_demo
+
+__all__ = ["production_server"]  # the fixture, shared with the production server's own test
+
+CONFIG = Path(__file__).with_name("schemathesis.toml")
+EXAMPLES_PER_OPERATION = 10
+SEED = 18
+
+
+@pytest.fixture
+def server(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    """The production server, without the debug pages the test settings' environment asks
+    for (they would answer an unknown URL with HTML)."""
+    monkeypatch.setenv("INDGANG_DEBUG", "false")
+    # Whatever the server or Schemathesis write in their working directory stays in the test's.
+    monkeypatch.chdir(request.getfixturevalue("tmp_path"))
+    port: int = request.getfixturevalue("production_server")
+    return port
+
+
+@pytest.mark.django_db(transaction=True)
+def test_schemathesis_finds_nothing_against_the_production_server(
+    server: int, tmp_path: Path
+) -> None:
+    load_demo(kle_path=KLE_FULL, progress=lambda line: None)
+    token, _created = Token.objects.get_or_create(user=User.objects.get(username="admin"))
+    command = [
+        str(Path(sys.executable).with_name("schemathesis")),
+        *("--config-file", str(CONFIG)),
+        "run",
+        f"http://127.0.0.1:{server}/api/schema/?format=json",
+        *("--header", f"Authorization: Token {token.key}"),
+        *("--checks", "all"),
+        *("--max-examples", str(EXAMPLES_PER_OPERATION)),
+        *("--seed", str(SEED)),
+        *("--workers", "1"),
+        *("--generation-database", "none"),
+        "--no-color",
+    ]
+    run = subprocess.run(  # noqa: S603 (the project's own test tool)
+        command,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout[-20_000:] + run.stderr[-5_000:]
+    log = (tmp_path / "server.log").read_text(encoding="utf-8")
+    assert "Failing row contains" not in log
+    assert "Traceback" not in log, log[-10_000:]
