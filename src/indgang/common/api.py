@@ -42,30 +42,31 @@ def _page_size(request: Request, default: int | None) -> int | None:
     return int(given)
 
 
-class Pagination(pagination.PageNumberPagination):
-    page_size_query_param = "page_size"
-    max_page_size = MAX_PAGE_SIZE
+class BoundedPageSize:
+    """`?page_size=` refused outside 1 to MAX_PAGE_SIZE (DRF quietly uses its default), and the
+    bounds in the schema."""
+
+    page_size_query_param: str | None = "page_size"
+    max_page_size: int | None = MAX_PAGE_SIZE
+    page_size: int | None
 
     def get_page_size(self, request: Request) -> int | None:
         return _page_size(request, self.page_size)
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
-        return _bounded(super().get_schema_operation_parameters(view))
+        parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)  # type: ignore[misc]
+        return _bounded(parameters)
 
 
-class NewestFirstPagination(pagination.CursorPagination):
+class Pagination(BoundedPageSize, pagination.PageNumberPagination):
+    pass
+
+
+class NewestFirstPagination(BoundedPageSize, pagination.CursorPagination):
     """Newest first by a position in the list, not a page number: for registers that grow by
     millions of rows, where counting them for every page would cost more than the page."""
 
     ordering = ("-received_at", "-id")
-    page_size_query_param = "page_size"
-    max_page_size = MAX_PAGE_SIZE
-
-    def get_page_size(self, request: Request) -> int | None:
-        return _page_size(request, self.page_size)
-
-    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
-        return _bounded(super().get_schema_operation_parameters(view))
 
 
 def _bounded(parameters: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -120,24 +121,25 @@ class AwareDateTimeField(serializers.DateTimeField):
         return super().enforce_timezone(value)
 
     def to_internal_value(self, value: Any) -> dt.datetime:
-        parsed = super().to_internal_value(value)
-        try:
-            check_time_range(parsed)
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(error.messages, code="out_of_range") from error
-        return parsed
+        return _in_range(super().to_internal_value(value))
 
 
 class BoundedDateField(serializers.DateField):
     """DRF's DateField that refuses a date outside common.inputs' range."""
 
     def to_internal_value(self, value: Any) -> dt.date:
-        parsed = super().to_internal_value(value)
-        try:
-            check_time_range(parsed)
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(error.messages, code="out_of_range") from error
-        return parsed
+        return _in_range(super().to_internal_value(value))
+
+
+TimeT = TypeVar("TimeT", dt.datetime, dt.date)
+
+
+def _in_range(value: TimeT) -> TimeT:
+    try:
+        check_time_range(value)
+    except DjangoValidationError as error:
+        raise serializers.ValidationError(error.messages, code="out_of_range") from error
+    return value
 
 
 FieldT = TypeVar("FieldT", bound=serializers.Field[Any, Any, Any, Any])

@@ -54,9 +54,7 @@ ASCII_DIGITS = re.compile(r"[0-9]{1,18}")
 def clean_text(value: str) -> str:
     """The text without invisible characters at either end; ValidationError if it holds a
     control character."""
-    if CONTROL_CHARACTERS.search(value):
-        raise ValidationError(CONTROL_MESSAGE, code="control_character")
-    return value.strip(INVISIBLE)
+    return _checked(value).strip(INVISIBLE)
 
 
 def clean_data(data: Any) -> Any:
@@ -71,12 +69,22 @@ def clean_data(data: Any) -> Any:
 
 
 def clean_query_dict(data: QueryDict) -> Any:
-    """An immutable copy of a query string or form post with every name and value cleaned."""
+    """An immutable copy of a query string or form post with every name and value cleaned; a
+    password is only checked, as its spaces are part of it."""
     cleaned = QueryDict(mutable=True)
     for key, values in data.lists():
-        cleaned.setlist(clean_text(key), [clean_text(value) for value in values])
+        if "password" in key:
+            cleaned.setlist(key, [_checked(value) for value in values])
+        else:
+            cleaned.setlist(clean_text(key), [clean_text(value) for value in values])
     cleaned._mutable = False
     return cleaned
+
+
+def _checked(value: str) -> str:
+    if CONTROL_CHARACTERS.search(value):
+        raise ValidationError(CONTROL_MESSAGE, code="control_character")
+    return value
 
 
 def parse_id(text: str | None) -> int | None:

@@ -7,7 +7,6 @@ DRF reads DEFAULT_PARSER_CLASSES when rest_framework.views is first imported.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import IO, Any
 
 import orjson
@@ -28,12 +27,7 @@ def _cleaned(parse: Any) -> Any:
 
 
 class JSONParser(parsers.JSONParser):
-    def parse(
-        self,
-        stream: IO[Any],
-        media_type: str | None = None,
-        parser_context: Mapping[str, Any] | None = None,
-    ) -> Any:
+    def parse(self, stream: IO[Any], *args: Any, **kwargs: Any) -> Any:
         try:
             data = orjson.loads(stream.read())
         except orjson.JSONDecodeError as error:
@@ -42,23 +36,12 @@ class JSONParser(parsers.JSONParser):
 
 
 class FormParser(parsers.FormParser):
-    def parse(
-        self,
-        stream: IO[Any],
-        media_type: str | None = None,
-        parser_context: Mapping[str, Any] | None = None,
-    ) -> Any:
-        data = super().parse(stream, media_type, parser_context)
+    def parse(self, *args: Any, **kwargs: Any) -> Any:
+        data = super().parse(*args, **kwargs)
         return _cleaned(lambda: clean_query_dict(data))
 
 
 class MultiPartParser(parsers.MultiPartParser):
-    def parse(
-        self,
-        stream: IO[Any],
-        media_type: str | None = None,
-        parser_context: Mapping[str, Any] | None = None,
-    ) -> parsers.DataAndFiles[Any, Any]:
-        parsed = super().parse(stream, media_type, parser_context)
-        data = _cleaned(lambda: clean_query_dict(parsed.data))
-        return parsers.DataAndFiles(data, parsed.files)
+    def parse(self, *args: Any, **kwargs: Any) -> parsers.DataAndFiles[Any, Any]:
+        parsed = super().parse(*args, **kwargs)
+        return parsers.DataAndFiles(_cleaned(lambda: clean_query_dict(parsed.data)), parsed.files)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indgang.catalogue.models import KleEntry, Task
 from indgang.common.forms import BoundedDateField
-from indgang.common.inputs import parse_id
+from indgang.common.inputs import INT32_MAX, parse_id
 from indgang.knowledge.constants import Audience
 from indgang.knowledge.models import Article, Guide
 from indgang.knowledge.services import ArticleData, GuideData, Link
@@ -56,7 +56,9 @@ class ArticleForm(forms.Form):
         required=False,
         help_text=_("KLE numbers separated by spaces, e.g. 02.34.02 09.13.01"),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, max_value=INT32_MAX
+    )
 
     def clean_kle_topics(self) -> list[KleEntry]:
         numbers = self.cleaned_data["kle_topics"].replace(",", " ").split()
@@ -104,7 +106,9 @@ class GuideForm(forms.Form):
         queryset=Unit.objects.select_related("department"),
         required=False,
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, max_value=INT32_MAX
+    )
 
     def guide_data(self) -> GuideData:
         data: dict[str, Any] = self.cleaned_data

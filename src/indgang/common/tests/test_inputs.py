@@ -16,6 +16,7 @@ from django.test import Client
 from indgang.common.logs import NoPersonalData
 from indgang.conftest import ApiFor, RegisterContact, Staff
 from indgang.contacts.models import Contact, Thread
+from indgang.contacts.tests.test_api import body as contact
 from indgang.deadlines.models import Deadline
 from indgang.parties.models import Party
 
@@ -24,15 +25,6 @@ NOT_BLANK = "Dette felt må ikke være tomt."
 DATE_RANGE = "Angiv en dato mellem 1900 og 2099."
 CONTROL = "Teksten indeholder et kontroltegn (fx NUL), og det er ikke tilladt."
 WITH_ZONE = "Angiv tidspunktet i ISO 8601 med tidszone, fx 2026-03-02T09:15:00+01:00."
-
-
-def contact(**fields: Any) -> dict[str, Any]:
-    return {
-        "channel": "phone",
-        "received_at": "2026-03-02T09:15:00+01:00",
-        "summary": "Spørger om byggetilladelse til carport",
-        **fields,
-    }
 
 
 def stored() -> tuple[int, int, int, int]:
@@ -276,3 +268,14 @@ def test_query_parameters_of_the_database_logger_are_left_out() -> None:
     assert record.getMessage() == (
         "(0.002) a query on default; SQL and parameters left out of the log"
     )
+
+
+def test_a_password_keeps_its_spaces(staff: Staff) -> None:
+    staff.frontline.set_password(" kode med mellemrum ")
+    staff.frontline.save()
+
+    response = Client().post(
+        "/login/", {"username": staff.frontline.username, "password": " kode med mellemrum "}
+    )
+
+    assert (response.status_code, response["Location"]) == (302, "/")
