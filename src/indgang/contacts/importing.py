@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from indgang.catalogue.constants import KleLevel
 from indgang.catalogue.models import KleEntry, Task
-from indgang.common.inputs import parse_id
+from indgang.common.inputs import clean_text, parse_id
 from indgang.contacts.constants import Channel, Direction, Outcome
 from indgang.contacts.services import NewContact
 from indgang.organisation.models import Unit
@@ -67,7 +67,7 @@ def _row(
     topics: dict[str, KleEntry],
     units: dict[str, Unit],
 ) -> NewContact:
-    value = {key: (row.get(key) or "").strip() for key in COLUMNS}
+    value = {key: clean_text(row.get(key) or "") for key in COLUMNS}
     errors: list[str] = []
 
     def choice(key: str, allowed: Iterable[str]) -> str:
