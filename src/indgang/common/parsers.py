@@ -41,7 +41,13 @@ class FormParser(parsers.FormParser):
         return _cleaned(lambda: clean_query_dict(data))
 
 
+NOT_MULTIPART = _("The body is not a valid multipart form.")
+
+
 class MultiPartParser(parsers.MultiPartParser):
     def parse(self, *args: Any, **kwargs: Any) -> parsers.DataAndFiles[Any, Any]:
-        parsed = super().parse(*args, **kwargs)
+        try:
+            parsed = super().parse(*args, **kwargs)
+        except exceptions.ParseError as error:  # DRF's message is English, with Django's reason
+            raise exceptions.ParseError(NOT_MULTIPART) from error
         return parsers.DataAndFiles(_cleaned(lambda: clean_query_dict(parsed.data)), parsed.files)
