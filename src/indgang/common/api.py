@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from indgang.common.errors import CONFLICT
-from indgang.common.inputs import ID_MAX, check_time_range
+from indgang.common.inputs import ID_MAX, check_time_range, strip_invisible
 from indgang.common.views import too_large_message
 
 MAX_PAGE_SIZE = 500
@@ -94,13 +94,17 @@ def id_field(**kwargs: Any) -> serializers.IntegerField:
 
 class Text(serializers.CharField):
     """DRF's CharField for text a client writes: a JSON string, not a number or a boolean that
-    DRF would turn into one (the schema says string). The text itself has been cleaned by the
-    parser (common.inputs.clean_text)."""
+    DRF would turn into one (the schema says string), without invisible characters at its ends,
+    so that one of nothing but zero-width spaces is blank. (The parser has refused control
+    characters.)"""
 
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
             self.fail("invalid")
-        return super().to_internal_value(data)
+        text = strip_invisible(super().to_internal_value(data))
+        if not text and not self.allow_blank:
+            self.fail("blank")
+        return text
 
 
 NAIVE_MESSAGE = _("Give the time in ISO 8601 with time zone, e.g. 2026-03-02T09:15:00+01:00.")

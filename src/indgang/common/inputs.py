@@ -4,10 +4,14 @@ The API's parsers (`common.parsers`), the forms' fields (`common.forms`), the se
 fields (`common.api`) and `InputMiddleware` (query strings, form posts, body size) all apply
 these, so no field has to remember them:
 
-- Text may not hold NUL or other control characters (tab, line feed and carriage return
-  excepted): PostgreSQL refuses NUL, and the others are never typed. Invisible characters at
-  either end (white space, zero-width spaces, the byte-order mark, direction marks) are removed,
-  so that a text of nothing but them is blank, and a required field refuses it.
+- Text holds no NUL or other control characters (tab, line feed and carriage return excepted):
+  PostgreSQL refuses NUL, and the others are never typed. The API refuses them (400) wherever
+  they are, so that a field's pattern or choices see what was sent; a browser's form post and
+  query string lose them, as a user who pasted a word processor's vertical tab should not lose
+  the form for it. Invisible characters at either end of a text (white space, zero-width spaces,
+  the byte-order mark, direction marks) are removed, so that a text of nothing but them is
+  blank, and a required field refuses it: by the API's text field (`common.api.Text`), and by
+  InputMiddleware for the browser.
 - A whole number stored in an `integer` column fits its 32 bits; an id fits 63.
 - A time is between 1900 and 2100: none of the register's dates lies outside, and before
   1890 zoneinfo gives Copenhagen its local mean time (+00:50:20), which no client reads.
@@ -47,44 +51,59 @@ INVISIBLE = (
     + "\u115f\u1160\u3164\uffa0\u2800"
 )
 
-CONTROL_MESSAGE = _("The text holds a control character (such as NUL), which is not allowed.")
 ASCII_DIGITS = re.compile(r"[0-9]{1,18}")
 
 
+CONTROL_MESSAGE = _("The text holds a control character (such as NUL), which is not allowed.")
+
+
+def checked_text(value: str) -> str:
+    """The text as it is; a ValidationError if it holds a control character."""
+    if CONTROL_CHARACTERS.search(value):
+        raise ValidationError(CONTROL_MESSAGE, code="control_character")
+    return value
+
+
+def strip_invisible(value: str) -> str:
+    return value.strip(INVISIBLE)
+
+
 def clean_text(value: str) -> str:
-    """The text without invisible characters at either end; ValidationError if it holds a
-    control character."""
-    return _checked(value).strip(INVISIBLE)
+    """The text without control characters, and without invisible characters at either end."""
+    return strip_invisible(CONTROL_CHARACTERS.sub("", value))
 
 
-def clean_data(data: Any) -> Any:
-    """Parsed JSON with every string (key or value) cleaned by clean_text."""
+def check_data(data: Any) -> Any:
+    """Parsed JSON as it is, once no string in it (key or value) holds a control character."""
     if isinstance(data, str):
-        return clean_text(data)
-    if isinstance(data, dict):
-        return {clean_text(key): clean_data(value) for key, value in data.items()}
-    if isinstance(data, list):
-        return [clean_data(item) for item in data]
+        checked_text(data)
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            checked_text(key)
+            check_data(value)
+    elif isinstance(data, list):
+        for item in data:
+            check_data(item)
+    return data
+
+
+def check_query_dict(data: QueryDict) -> QueryDict:
+    for key, values in data.lists():
+        checked_text(key)
+        for value in values:
+            checked_text(value)
     return data
 
 
 def clean_query_dict(data: QueryDict) -> Any:
-    """An immutable copy of a query string or form post with every name and value cleaned; a
-    password is only checked, as its spaces are part of it."""
+    """An immutable copy of a browser's query string or form post, every name and value cleaned;
+    a password is left as it is typed (its spaces are part of it)."""
     cleaned = QueryDict(mutable=True)
     for key, values in data.lists():
-        if "password" in key:
-            cleaned.setlist(key, [_checked(value) for value in values])
-        else:
-            cleaned.setlist(clean_text(key), [clean_text(value) for value in values])
+        texts = values if "password" in key else [clean_text(value) for value in values]
+        cleaned.setlist(clean_text(key), texts)
     cleaned._mutable = False
     return cleaned
-
-
-def _checked(value: str) -> str:
-    if CONTROL_CHARACTERS.search(value):
-        raise ValidationError(CONTROL_MESSAGE, code="control_character")
-    return value
 
 
 def parse_id(text: str | None) -> int | None:
@@ -113,9 +132,9 @@ def check_time_range(value: dt.datetime | dt.date) -> None:
 
 
 class InputMiddleware:
-    """Refuse a body larger than settings.MAX_REQUEST_BYTES (413) and control characters in
-    the query string or a posted form (400); strip invisible characters at the ends of their
-    values. JSON and the API's form bodies are cleaned by the API's parsers."""
+    """Refuse a body larger than settings.MAX_REQUEST_BYTES (413). Under /api/, refuse a
+    control character in the query string (400; the parsers check the body); elsewhere, clean
+    the query string and a form post (clean_text)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
@@ -128,14 +147,16 @@ class InputMiddleware:
             length = 0
         if length > self.limit and not _is_multipart(request):
             return body_too_large(request)
-        if request.META.get("QUERY_STRING") or _is_urlencoded(request):
+        if is_api(request):
             try:
-                if request.META.get("QUERY_STRING"):
-                    request.GET = clean_query_dict(request.GET)
-                if _is_urlencoded(request) and not is_api(request):
-                    request.POST = clean_query_dict(request.POST)
+                check_query_dict(request.GET)
             except ValidationError:
                 return refusal(request, status=400, message=str(CONTROL_MESSAGE))
+        else:
+            if request.META.get("QUERY_STRING"):
+                request.GET = clean_query_dict(request.GET)
+            if _is_urlencoded(request):
+                request.POST = clean_query_dict(request.POST)
         return self.get_response(request)
 
 

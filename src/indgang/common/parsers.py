@@ -1,4 +1,5 @@
-"""The API's parsers: DRF's, with every string cleaned by `common.inputs.clean_text`.
+"""The API's parsers: DRF's, refusing a control character in any string of the body
+(`common.inputs.checked_text`).
 
 JSON is read by orjson, which refuses nesting deeper than 1,024 levels with an error where
 Python's json recursed until the process ran out of stack (a 500). In a module of its own, as
@@ -14,14 +15,14 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, parsers
 
-from indgang.common.inputs import clean_data, clean_query_dict
+from indgang.common.inputs import check_data, check_query_dict
 
 NOT_JSON = _("The body is not valid JSON (in UTF-8, nested at most 1,024 levels deep).")
 
 
-def _cleaned(parse: Any) -> Any:
+def _checked(check: Any) -> Any:
     try:
-        return parse()
+        return check()
     except DjangoValidationError as error:
         raise exceptions.ParseError(error.messages[0]) from error
 
@@ -32,13 +33,13 @@ class JSONParser(parsers.JSONParser):
             data = orjson.loads(stream.read())
         except orjson.JSONDecodeError as error:
             raise exceptions.ParseError(NOT_JSON) from error
-        return _cleaned(lambda: clean_data(data))
+        return _checked(lambda: check_data(data))
 
 
 class FormParser(parsers.FormParser):
     def parse(self, *args: Any, **kwargs: Any) -> Any:
         data = super().parse(*args, **kwargs)
-        return _cleaned(lambda: clean_query_dict(data))
+        return _checked(lambda: check_query_dict(data))
 
 
 NOT_MULTIPART = _("The body is not a valid multipart form.")
@@ -50,4 +51,5 @@ class MultiPartParser(parsers.MultiPartParser):
             parsed = super().parse(*args, **kwargs)
         except exceptions.ParseError as error:  # DRF's message is English, with Django's reason
             raise exceptions.ParseError(NOT_MULTIPART) from error
-        return parsers.DataAndFiles(_cleaned(lambda: clean_query_dict(parsed.data)), parsed.files)
+        _checked(lambda: check_query_dict(parsed.data))
+        return parsed

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -66,26 +67,39 @@ def test_out_of_range_or_blank_input_is_refused_in_danish_and_nothing_is_stored(
     assert stored() == before
 
 
-def test_a_nul_byte_in_a_kle_number_is_refused_in_danish(api_for: ApiFor, staff: Staff) -> None:
+@pytest.mark.parametrize(
+    "fields", [{"kle_topic": "13.03\u000020"}, {"summary": "Varme\u000b i stuen"}]
+)
+def test_a_control_character_is_refused_in_danish(
+    api_for: ApiFor, staff: Staff, fields: dict[str, Any]
+) -> None:
     before = stored()
 
-    response = api_for(staff.frontline).post(
-        CONTACTS, contact(kle_topic="13.03\u000020"), format="json"
-    )
+    response = api_for(staff.frontline).post(CONTACTS, contact(**fields), format="json")
 
     assert (response.status_code, response.json()) == (400, {"detail": CONTROL})
     assert stored() == before
+
+
+def test_a_control_character_in_the_api_query_string_is_refused_in_danish(
+    api_for: ApiFor, staff: Staff
+) -> None:
+    response = api_for(staff.frontline).get(f"{CONTACTS}?channel=phone%00")
+
+    assert (response.status_code, response.json()) == (400, {"detail": CONTROL})
 
 
 def test_text_is_stored_without_invisible_characters_at_its_ends(
     api_for: ApiFor, staff: Staff
 ) -> None:
     response = api_for(staff.frontline).post(
-        CONTACTS, contact(summary="\ufeff\u200bVarme i\u200bstuen \u200b"), format="json"
+        CONTACTS,
+        contact(summary="\ufeff\u200bVarme i\u200bstuen\nRing \u200b"),
+        format="json",
     )
 
     assert response.status_code == 201
-    assert Contact.objects.get().summary == "Varme i\u200bstuen"
+    assert Contact.objects.get().summary == "Varme i\u200bstuen\nRing"
 
 
 def test_json_nested_100000_deep_is_refused_in_danish(api_for: ApiFor, staff: Staff) -> None:
@@ -191,14 +205,42 @@ def test_a_superscript_two_as_party_on_the_html_list_is_ignored_not_a_500(
     assert "Spørger om fjernvarme" in contacts.content.decode()
 
 
-def test_a_control_character_in_a_query_string_is_a_400_page(staff: Staff) -> None:
+def test_control_characters_in_a_browser_query_or_form_are_removed(
+    staff: Staff, register: RegisterContact
+) -> None:
+    register(summary="Ringede om varme")
+    register(summary="Skrev om affald", channel="email")
     client = Client(HTTP_ACCEPT_LANGUAGE="da")
     client.force_login(staff.frontline)
 
-    response = client.get("/contacts/?channel=phone%00")
+    before = stored()
 
-    assert response.status_code == 400
-    assert CONTROL in response.content.decode()
+    listed = client.get("/contacts/?channel=phone%00")
+    blank = client.post(
+        "/",
+        {"channel": "phone", "summary": "\u200b\u000b\ufeff", "outcome": "forwarded"},
+    )
+    pasted = client.post(  # as a browser posts a form: urlencoded
+        "/",
+        urlencode(
+            {
+                "channel": "phone",
+                "summary": "Varme\u000b i stuen\u200b",
+                "outcome": "resolved_at_first_contact",
+            }
+        ),
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    assert listed.status_code == 200
+    page = listed.content.decode()
+    assert "Ringede om varme" in page
+    assert "Skrev om affald" not in page
+    assert blank.status_code == 400
+    assert "Skriv et kort resumé af henvendelsen." in blank.content.decode()
+    assert pasted.status_code == 302
+    assert stored()[0] == before[0] + 1
+    assert Contact.objects.latest("pk").summary == "Varme i stuen"
 
 
 def test_a_completed_deadline_completed_again_is_a_409(
