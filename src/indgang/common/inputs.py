@@ -13,7 +13,7 @@ these, so no field has to remember them:
   blank, and a required field refuses it: by the API's text field (`common.api.Text`), and by
   InputMiddleware for the browser.
 - A whole number stored in an `integer` column fits its 32 bits; an id fits 63.
-- A time is between 1900 and 2100: none of the register's dates lies outside, and before
+- A time lies from 1900 to 2099: none of the register's dates lies outside, and before
   1890 zoneinfo gives Copenhagen its local mean time (+00:50:20), which no client reads.
 """
 
@@ -149,7 +149,8 @@ class InputMiddleware:
             return body_too_large(request)
         if is_api(request):
             try:
-                check_query_dict(request.GET)
+                if request.META.get("QUERY_STRING"):
+                    check_query_dict(request.GET)
             except ValidationError:
                 return refusal(request, status=400, message=str(CONTROL_MESSAGE))
         else:
