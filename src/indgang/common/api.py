@@ -1,5 +1,5 @@
-"""Shared API plumbing: pagination, serializer fields made cheaply, and turning service
-ValidationErrors into 400 responses."""
+"""Shared API plumbing: pagination, serializer fields made cheaply, the fields that keep
+common.inputs' rules, and the exception handler (a service's ValidationError is a 400 or 409)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from indgang.common.errors import CONFLICT
-from indgang.common.inputs import ID_MAX, check_time_range, strip_invisible
+from indgang.common.inputs import ID_MAX, check_time_range, parse_id, strip_invisible
 from indgang.common.views import too_large_message
 
 MAX_PAGE_SIZE = 500
@@ -35,11 +35,12 @@ def _page_size(request: Request, default: int | None) -> int | None:
     given = request.query_params.get("page_size")
     if given is None:
         return default
-    if not (given.isascii() and given.isdigit() and 1 <= int(given) <= MAX_PAGE_SIZE):
+    size = parse_id(given)
+    if size is None or not 1 <= size <= MAX_PAGE_SIZE:
         raise exceptions.ValidationError(
             {"page_size": [PAGE_SIZE_MESSAGE % {"most": MAX_PAGE_SIZE}]}
         )
-    return int(given)
+    return size
 
 
 class BoundedPageSize:

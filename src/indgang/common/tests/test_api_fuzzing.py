@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
-from rest_framework.authtoken.models import Token
 
 from indgang.common.tests.test_production_server import production_server
-from indgang.conftest import KLE_FULL
+from indgang.conftest import KLE_FULL, ApiFor
 from indgang.demo.services import load_demo
 
 __all__ = ["production_server"]  # the fixture, shared with the production server's own test
@@ -41,16 +40,18 @@ def server(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> i
 
 @pytest.mark.django_db(transaction=True)
 def test_schemathesis_finds_nothing_against_the_production_server(
-    server: int, tmp_path: Path
+    server: int, api_for: ApiFor, tmp_path: Path
 ) -> None:
     load_demo(kle_path=KLE_FULL, progress=lambda line: None)
-    token, _created = Token.objects.get_or_create(user=User.objects.get(username="admin"))
+    # The Authorization header the project's API client fixture sends, whatever its scheme.
+    client = api_for(User.objects.get(username="admin"))
+    authorization: str = vars(client)["_credentials"]["HTTP_AUTHORIZATION"]
     command = [
         str(Path(sys.executable).with_name("schemathesis")),
         *("--config-file", str(CONFIG)),
         "run",
         f"http://127.0.0.1:{server}/api/schema/?format=json",
-        *("--header", f"Authorization: Token {token.key}"),
+        *("--header", f"Authorization: {authorization}"),
         *("--checks", "all"),
         *("--max-examples", str(EXAMPLES_PER_OPERATION)),
         *("--seed", str(SEED)),

@@ -164,6 +164,7 @@ def test_a_deadline_starting_in_year_9990_is_refused_in_danish(
         "/api/v1/contacts/?party=99999999999999999999",
         "/api/v1/deadlines/?unit=-170929300287036545495046553600",
         "/api/v1/contacts/?received_to=9466-07-22T12:44:31Z",
+        "/api/v1/catalogue/tasks/?page_size=" + "9" * 5000,
     ],
 )
 def test_numbers_and_times_out_of_range_in_a_query_are_400_not_500(
@@ -177,6 +178,7 @@ def test_numbers_and_times_out_of_range_in_a_query_are_400_not_500(
         "Tjek at værdien er mindre end eller lig med 9223372036854775807.",
         "Tjek at værdien er større end eller lig med 1.",
         DATE_RANGE,
+        "page_size er et helt tal fra 1 til 500.",
     }
 
 
