@@ -60,7 +60,17 @@ class BoundedPageSize:
 
 
 class Pagination(BoundedPageSize, pagination.PageNumberPagination):
-    pass
+    def get_page_number(self, request: Request, paginator: Any) -> int:
+        """`?page=` as a number from 1, or the first page: `?page=` (empty) and `?page=last`,
+        which DRF takes, are not the integer the schema says (404, as for a page past the
+        last)."""
+        given = request.query_params.get(self.page_query_param)
+        if given is None:
+            return 1
+        number = parse_id(given)
+        if number is None:
+            raise exceptions.NotFound(self.invalid_page_message)
+        return number
 
 
 class NewestFirstPagination(BoundedPageSize, pagination.CursorPagination):

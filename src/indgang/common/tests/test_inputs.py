@@ -323,3 +323,12 @@ def test_a_password_keeps_its_spaces(staff: Staff) -> None:
     )
 
     assert (response.status_code, response["Location"]) == (302, "/")
+
+
+@pytest.mark.parametrize("page", ["", "last", "0", "²"])
+def test_a_page_that_is_not_a_number_from_1_is_a_404(
+    api_for: ApiFor, staff: Staff, page: str
+) -> None:
+    response = api_for(staff.manager).get(f"/api/v1/kle/topics/?page={page}")
+
+    assert (response.status_code, response.json()) == (404, {"detail": "Ugyldig side"})
