@@ -8,6 +8,7 @@ The server's log must hold no personal data: no database error's details, no sum
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -68,6 +69,10 @@ def test_schemathesis_finds_nothing_against_the_production_server(
         check=False,
     )
     assert run.returncode == 0, run.stdout[-20_000:] + run.stderr[-5_000:]
+    selected = re.search(r"Selected: (\d+)/(\d+)", run.stdout)
+    tested = re.search(r"Tested: (\d+)", run.stdout)
+    assert selected is not None and tested is not None, run.stdout[-5_000:]
+    assert int(tested[1]) == int(selected[1]) == int(selected[2]) > 30, run.stdout[-5_000:]
     log = (tmp_path / "server.log").read_text(encoding="utf-8")
     assert "Failing row contains" not in log
     assert "Traceback" not in log, log[-10_000:]
