@@ -1,5 +1,5 @@
 """Schemathesis against the production server: every operation of the schema, with all its
-checks, on the demo's data, as an administrator's token.
+checks, on the demo's data, as an administrator and as the front line.
 
 A bounded run with a fixed seed: the same requests each time, about a minute per database.
 The server's log must hold no personal data: no database error's details, no summary.
@@ -40,12 +40,13 @@ def server(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> i
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("username", ["admin", "skranke"])  # sees all; routes, content withheld
 def test_schemathesis_finds_nothing_against_the_production_server(
-    server: int, api_for: ApiFor, tmp_path: Path
+    server: int, api_for: ApiFor, tmp_path: Path, username: str
 ) -> None:
     load_demo(kle_path=KLE_FULL, progress=lambda line: None)
     # The Authorization header the project's API client fixture sends, whatever its scheme.
-    client = api_for(User.objects.get(username="admin"))
+    client = api_for(User.objects.get(username=username))
     authorization: str = vars(client)["_credentials"]["HTTP_AUTHORIZATION"]
     command = [
         str(Path(sys.executable).with_name("schemathesis")),
