@@ -1,15 +1,19 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
 from indgang.catalogue.api.views import KleTopicViewSet, TaskViewSet
+from indgang.common.inputs import IdConverter
 from indgang.common.views import health
 from indgang.contacts.api.views import ContactViewSet
 from indgang.parties.api.views import PartyViewSet
+
+# `<id:…>` in every app's URLs; registered before their modules are included below.
+register_converter(IdConverter, "id")
 
 admin.site.site_header = admin.site.site_title = _("Indgang administration")
 
@@ -51,3 +55,9 @@ urlpatterns = [
     path("", include("indgang.journal.urls")),
     path("", include("indgang.organisation.urls")),
 ]
+
+# Django's own error answers: JSON under /api/, as DRF's; a page elsewhere (common.views).
+handler400 = "indgang.common.views.bad_request"
+handler403 = "indgang.common.views.permission_denied"
+handler404 = "indgang.common.views.not_found"
+handler500 = "indgang.common.views.server_error"

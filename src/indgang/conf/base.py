@@ -122,6 +122,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "indgang.common.inputs.InputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -422,6 +423,17 @@ CLAMAV_TIMEOUT_SECONDS = float(
 # what goes beyond is counted, not kept, so the service can refuse it by its real size.
 FILE_UPLOAD_HANDLERS = ["indgang.common.uploads.BoundedMemoryUploadHandler"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+MAX_REQUEST_BYTES = int(
+    config(
+        "INDGANG_MAX_REQUEST_BYTES",
+        "1048576",
+        help=(
+            "Largest request body taken, in bytes (file uploads excepted); a larger one is "
+            "refused with 413."
+        ),
+    )
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -429,7 +441,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["indgang.organisation.api.permissions.IsStaff"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "indgang.common.schema.AutoSchema",
+    "DEFAULT_PARSER_CLASSES": [
+        "indgang.common.parsers.JSONParser",
+        "indgang.common.parsers.FormParser",
+        "indgang.common.parsers.MultiPartParser",
+    ],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "indgang.common.negotiation.ContentNegotiation",
     "DEFAULT_PAGINATION_CLASS": "indgang.common.api.Pagination",
     "DEFAULT_RENDERER_CLASSES": ["indgang.common.renderers.JSONRenderer"],
@@ -447,6 +464,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Several apps name a field "kind" or "direction" with different choices.
+    # `<id:…>` (common.inputs.IdConverter): at most 18 digits.
+    "PATH_CONVERTER_OVERRIDES": {
+        "id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999}
+    },
+    # Every operation documents the errors it answers with (common.schema).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "indgang.common.schema.document_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "DeadlineKindEnum": "indgang.deadlines.constants.DeadlineKind",
         "JournalKindEnum": "indgang.journal.constants.JournalKind",
@@ -558,7 +584,10 @@ DEFAULT_FROM_EMAIL = config(
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No personal data in a log line: the database's error details and request bodies are cut
+    # from every record (common.logs).
+    "filters": {"no_personal_data": {"()": "indgang.common.logs.NoPersonalData"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_personal_data"]}},
     "root": {
         "handlers": ["console"],
         "level": config("INDGANG_LOG_LEVEL", "INFO", help="Log level."),

@@ -30,3 +30,8 @@ class Outcome(models.TextChoices):
 # Received-at may run a little ahead of the server clock on a caller's machine.
 CLOCK_SKEW_SECONDS = 300
 SUBJECT_LENGTH = 120
+
+
+# A contact lasts at most a day: a longer duration is a typing error (and a larger number would
+# not fit the column).
+MAX_DURATION_SECONDS = 24 * 60 * 60

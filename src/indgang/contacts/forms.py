@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from indgang.catalogue.models import Task
+from indgang.common.forms import BoundedDateTimeField
 from indgang.contacts.constants import Channel, Outcome
 from indgang.contacts.models import Thread
 from indgang.knowledge.forms import KnowledgeUsedField
@@ -42,7 +43,7 @@ class FrontDeskContactForm(forms.Form):
         queryset=Unit.objects.select_related("department"),
         required=False,
     )
-    received_at = forms.DateTimeField(
+    received_at = BoundedDateTimeField(
         label=_("Received"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from indgang.catalogue.constants import KleLevel
 from indgang.catalogue.models import KleEntry, Task
+from indgang.common.inputs import clean_text, parse_id
 from indgang.contacts.constants import Channel, Direction, Outcome
 from indgang.contacts.services import NewContact
 from indgang.organisation.models import Unit
@@ -66,7 +67,7 @@ def _row(
     topics: dict[str, KleEntry],
     units: dict[str, Unit],
 ) -> NewContact:
-    value = {key: (row.get(key) or "").strip() for key in COLUMNS}
+    value = {key: clean_text(row.get(key) or "") for key in COLUMNS}
     errors: list[str] = []
 
     def choice(key: str, allowed: Iterable[str]) -> str:
@@ -87,7 +88,7 @@ def _row(
     if not channel:
         errors.append(_("channel is required"))
     duration = value["duration_seconds"]
-    if duration and not duration.isdigit():
+    if duration and parse_id(duration) is None:
         errors.append(_("duration_seconds must be a whole number of seconds"))
     if errors or received_at is None:
         raise ValidationError(errors)

@@ -13,9 +13,11 @@ from django.db import connections, router, transaction
 from django.utils.translation import gettext as _
 
 from indgang.catalogue.models import KleEntry, Task
+from indgang.common.inputs import EARLIEST, INVISIBLE
 from indgang.common.rows import insert, insert_from, saved, values
 from indgang.contacts.constants import (
     CLOCK_SKEW_SECONDS,
+    MAX_DURATION_SECONDS,
     SUBJECT_LENGTH,
     Channel,
     Direction,
@@ -67,7 +69,17 @@ def validate_new_contact(contact: NewContact, *, now: dt.datetime) -> NewContact
     cleaned: dict[str, str | None] = {"cpr": None, "cvr": None}
     if contact.received_at > now + dt.timedelta(seconds=CLOCK_SKEW_SECONDS):
         errors["received_at"] = _("The time received cannot be in the future.")
-    if not contact.summary.strip():
+    elif contact.received_at < EARLIEST:
+        errors["received_at"] = _("The time received cannot be before %(year)s.") % {
+            "year": EARLIEST.year
+        }
+    if contact.duration_seconds is not None and not (
+        0 <= contact.duration_seconds <= MAX_DURATION_SECONDS
+    ):
+        errors["duration_seconds"] = _("A contact lasts from 0 to %(most)s seconds.") % {
+            "most": MAX_DURATION_SECONDS
+        }
+    if not contact.summary.strip(INVISIBLE):
         errors["summary"] = _("Write a short summary of the contact.")
     if contact.task is not None and not contact.task.is_active:
         errors["task"] = _("The task %(task)s is no longer in use.") % {"task": contact.task.title}

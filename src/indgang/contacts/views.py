@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from indgang.audit.constants import AccessAction, Purpose, Via
 from indgang.audit.services import log_access, log_reads
+from indgang.common.inputs import parse_id
 from indgang.common.paging import CappedPaginator
 from indgang.contacts.constants import Channel, Outcome
 from indgang.contacts.forms import FrontDeskContactForm
@@ -149,12 +150,12 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     scope = request_scope(request)
     filters = {
         "channel": request.GET.get("channel", "") if request.GET.get("channel") in Channel else "",
-        "party": request.GET.get("party", "") if request.GET.get("party", "").isdigit() else "",
+        "party": request.GET.get("party", "") if parse_id(request.GET.get("party")) else "",
     }
     contacts = list_contacts_for(
         scope=scope,
         channel=filters["channel"] or None,
-        party_id=int(filters["party"]) if filters["party"] else None,
+        party_id=parse_id(filters["party"]),
     )
     page = CappedPaginator(contacts, 50).get_page(request.GET.get("page"))
     log_reads(

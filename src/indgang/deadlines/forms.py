@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from indgang.common.forms import BoundedDateTimeField
 from indgang.deadlines.constants import DeadlineKind, StopEvent
 
 LOCAL_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -12,7 +13,7 @@ class StartForm(forms.Form):
     """A promise made on a contact: the rule for its kind gives the due date unless one is set."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=DeadlineKind.choices)
-    due_at = forms.DateTimeField(label=_("Due (optional)"), widget=LOCAL_DATETIME, required=False)
+    due_at = BoundedDateTimeField(label=_("Due (optional)"), widget=LOCAL_DATETIME, required=False)
     length = forms.IntegerField(
         label=_("Length in days (optional)"), min_value=1, max_value=3650, required=False
     )
@@ -23,7 +24,7 @@ class ReasonForm(forms.Form):
 
 
 class ExtendForm(forms.Form):
-    due_at = forms.DateTimeField(label=_("New due date"), widget=LOCAL_DATETIME)
+    due_at = BoundedDateTimeField(label=_("New due date"), widget=LOCAL_DATETIME)
     reason = forms.CharField(label=_("Reason"), max_length=2000, required=False)
 
 
@@ -31,7 +32,7 @@ class NoticeForm(forms.Form):
     reason = forms.CharField(
         label=_("Why the deadline cannot be met"), max_length=2000, required=False
     )
-    expected_at = forms.DateTimeField(label=_("Answer expected"), widget=LOCAL_DATETIME)
+    expected_at = BoundedDateTimeField(label=_("Answer expected"), widget=LOCAL_DATETIME)
 
 
 class CompleteForm(forms.Form):

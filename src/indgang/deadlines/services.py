@@ -23,6 +23,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from indgang.common.errors import CONFLICT
 from indgang.common.workdays import (
     WorkCalendar,
     add_working_days,
@@ -149,7 +150,9 @@ def _municipality_of(department_id: int | None) -> int | None:
 
 def _require(condition: bool, field: str, message: str) -> None:
     if not condition:
-        raise ValidationError({field: message})
+        # The deadline's status decides, not the input: a conflict (409 from the API).
+        code = CONFLICT if field == "status" else None
+        raise ValidationError({field: ValidationError(message, code=code)})
 
 
 @transaction.atomic

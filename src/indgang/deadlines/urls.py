@@ -6,14 +6,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("deadlines/", views.my_deadlines, name="my-deadlines"),
     path("deadlines/notifications/read/", views.read_notifications, name="read-notifications"),
     path("deadlines/overdue/", views.overdue, name="overdue-deadlines"),
-    path("deadlines/<int:deadline_id>/", views.deadline_detail, name="deadline-detail"),
+    path("deadlines/<id:deadline_id>/", views.deadline_detail, name="deadline-detail"),
     path(
-        "contacts/<int:contact_id>/deadlines/",
+        "contacts/<id:contact_id>/deadlines/",
         views.start_contact_deadline,
         name="start-contact-deadline",
     ),
     path(
-        "deadlines/<int:deadline_id>/<slug:verb>/",
+        "deadlines/<id:deadline_id>/<slug:verb>/",
         views.deadline_action,
         name="deadline-action",
     ),

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from indgang.audit.constants import AccessAction, Purpose, Via
 from indgang.audit.services import log_reads
+from indgang.common.inputs import parse_id
 from indgang.contacts.models import Contact
 from indgang.deadlines.constants import DeadlineKind, StopEvent
 from indgang.deadlines.forms import CompleteForm, ExtendForm, NoticeForm, ReasonForm, StartForm
@@ -95,7 +96,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     managed = managed_unit_ids(user=user)
     unit = request.GET.get("unit", "")
-    unit_id = int(unit) if unit.isdigit() else (managed[0] if len(managed) == 1 else None)
+    unit_id = parse_id(unit) or (managed[0] if len(managed) == 1 else None)
     kind = request.GET.get("kind", "")
     deadlines = list_deadlines_for(
         scope=scope,

@@ -35,3 +35,6 @@ GUIDE_FIELDS = (
 
 # The straksafklaring report's default period: the last 30 days, today included.
 REPORT_DAYS = 30
+
+# An article's answer is read aloud on the phone: 20,000 characters is ten pages.
+MAX_ANSWER_LENGTH = 20_000

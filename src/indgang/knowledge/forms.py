@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from indgang.catalogue.models import KleEntry, Task
+from indgang.common.forms import BoundedDateField
+from indgang.common.inputs import INT32_MAX, parse_id
 from indgang.knowledge.constants import Audience
 from indgang.knowledge.models import Article, Guide
 from indgang.knowledge.services import ArticleData, GuideData, Link
@@ -34,7 +36,7 @@ class ArticleForm(forms.Form):
     owner_unit = forms.ModelChoiceField(
         label=_("Owner unit"), queryset=Unit.objects.select_related("department")
     )
-    review_on = forms.DateField(
+    review_on = BoundedDateField(
         label=_("Review by"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     links = forms.CharField(
@@ -54,7 +56,9 @@ class ArticleForm(forms.Form):
         required=False,
         help_text=_("KLE numbers separated by spaces, e.g. 02.34.02 09.13.01"),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, max_value=INT32_MAX
+    )
 
     def clean_kle_topics(self) -> list[KleEntry]:
         numbers = self.cleaned_data["kle_topics"].replace(",", " ").split()
@@ -102,7 +106,9 @@ class GuideForm(forms.Form):
         queryset=Unit.objects.select_related("department"),
         required=False,
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, max_value=INT32_MAX
+    )
 
     def guide_data(self) -> GuideData:
         data: dict[str, Any] = self.cleaned_data
@@ -116,10 +122,10 @@ class GuideForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    received_from = forms.DateField(
+    received_from = BoundedDateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    received_to = forms.DateField(
+    received_to = BoundedDateField(
         label=_("To (inclusive)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
@@ -133,10 +139,11 @@ class KnowledgeUsedField(forms.CharField):
             return None
         kind, _colon, number = text.partition(":")
         found: Article | Guide | None = None
-        if number.isdigit() and kind == "article":
-            found = Article.objects.filter(pk=int(number)).first()
-        elif number.isdigit() and kind == "guide":
-            found = Guide.objects.filter(pk=int(number)).first()
+        pk = parse_id(number)
+        if pk is not None and kind == "article":
+            found = Article.objects.filter(pk=pk).first()
+        elif pk is not None and kind == "guide":
+            found = Guide.objects.filter(pk=pk).first()
         if found is None:
             raise forms.ValidationError(
                 _("The article or guide you marked no longer exists. Search again.")

@@ -18,6 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from indgang.catalogue.models import KleEntry, Task
+from indgang.common.errors import CONFLICT
 from indgang.contacts.models import Contact
 from indgang.knowledge.constants import ARTICLE_FIELDS, GUIDE_FIELDS, Audience
 from indgang.knowledge.models import Article, Guide, KnowledgeUse, Revision, StaleFlag
@@ -168,7 +169,8 @@ def update_article(
                 "Someone else saved version %(version)d of the article while you edited it. "
                 "Reload it and make your change again."
             )
-            % {"version": current.version}
+            % {"version": current.version},
+            code=CONFLICT,
         )
     before = _article_values(current)
     _apply(current, data)
@@ -230,7 +232,8 @@ def save_guide(
                 "Someone else saved version %(version)d of the guide while you edited it. "
                 "Reload it and make your change again."
             )
-            % {"version": guide.version}
+            % {"version": guide.version},
+            code=CONFLICT,
         )
     before = _guide_values(guide) if guide is not None else {}
     if guide is None:

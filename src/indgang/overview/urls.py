@@ -3,6 +3,6 @@ from django.urls import path
 from indgang.overview import views
 
 urlpatterns = [
-    path("parties/<int:party_id>/", views.party_overview, name="party-overview"),
-    path("parties/<int:party_id>/access-log/", views.party_access_log, name="party-access-log"),
+    path("parties/<id:party_id>/", views.party_overview, name="party-overview"),
+    path("parties/<id:party_id>/access-log/", views.party_access_log, name="party-access-log"),
 ]

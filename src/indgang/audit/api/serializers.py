@@ -6,7 +6,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 
 from indgang.audit.constants import Purpose
-from indgang.common.api import DeclaredFieldsShallow
+from indgang.common.api import DeclaredFieldsShallow, query_of
 
 
 class PurposeSerializer(DeclaredFieldsShallow, serializers.Serializer[Any]):
@@ -16,6 +16,6 @@ class PurposeSerializer(DeclaredFieldsShallow, serializers.Serializer[Any]):
 
 
 def purpose_of(request: Request) -> Purpose:
-    incoming = PurposeSerializer(data=request.query_params)
+    incoming = PurposeSerializer(data=query_of(request))
     incoming.is_valid(raise_exception=True)
     return Purpose(incoming.validated_data["purpose"])

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from indgang.catalogue.constants import KleLevel
 from indgang.catalogue.models import KleEntry, Task
+from indgang.common.api import id_field
 from indgang.organisation.models import Department
 
 
@@ -39,8 +40,10 @@ class KleEntrySerializer(serializers.ModelSerializer[KleEntry]):
 class KleFilterSerializer(serializers.Serializer[Any]):
     level = serializers.ChoiceField(choices=KleLevel.choices, default=KleLevel.TOPIC)
     active = serializers.BooleanField(required=False, allow_null=True, default=None)
-    number = serializers.RegexField(r"^\d{2}(\.\d{0,2}){0,2}$", required=False, default="")
-    q = serializers.CharField(required=False, default="")
+    number = serializers.RegexField(
+        r"^(\d{2}(\.\d{0,2}){0,2})?$", required=False, allow_blank=True, default=""
+    )
+    q = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
 
 
 class TaskSerializer(serializers.ModelSerializer[Task]):
@@ -70,5 +73,5 @@ class TaskSerializer(serializers.ModelSerializer[Task]):
 
 
 class TaskFilterSerializer(serializers.Serializer[Any]):
-    q = serializers.CharField(required=False, default="")
-    department = serializers.IntegerField(required=False)
+    q = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    department = id_field(required=False)

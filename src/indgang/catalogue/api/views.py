@@ -15,6 +15,7 @@ from indgang.catalogue.api.serializers import (
 )
 from indgang.catalogue.models import KleEntry, Task
 from indgang.catalogue.selectors import list_kle_entries, list_tasks
+from indgang.common.api import query_of
 
 
 @extend_schema(tags=["catalogue"])
@@ -24,7 +25,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     serializer_class = TaskSerializer
 
     def get_queryset(self) -> Any:
-        filters = TaskFilterSerializer(data=self.request.query_params)
+        filters = TaskFilterSerializer(data=query_of(self.request))
         filters.is_valid(raise_exception=True)
         return list_tasks(
             text=filters.validated_data["q"],
@@ -49,7 +50,7 @@ class KleTopicViewSet(
     def get_queryset(self) -> Any:
         if self.action == "retrieve":
             return KleEntry.objects.select_related("parent")
-        filters = KleFilterSerializer(data=self.request.query_params)
+        filters = KleFilterSerializer(data=query_of(self.request))
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
         return list_kle_entries(

@@ -15,8 +15,8 @@ from rest_framework.settings import api_settings
 
 from indgang.catalogue.constants import KleLevel
 from indgang.catalogue.models import KleEntry, Task
-from indgang.common.api import shallow_fields
-from indgang.contacts.constants import Channel, Direction, Outcome
+from indgang.common.api import AwareDateTimeField, Text, shallow_fields
+from indgang.contacts.constants import MAX_DURATION_SECONDS, Channel, Direction, Outcome
 from indgang.contacts.models import Contact, Thread
 from indgang.contacts.selectors import (
     HANDLED_BY_USERNAME,
@@ -65,14 +65,8 @@ class ContactCreateSerializer(serializers.Serializer[Any]):
 
     channel = serializers.ChoiceField(choices=Channel.choices)
     direction = serializers.ChoiceField(choices=Direction.choices, default=Direction.INBOUND)
-    received_at = serializers.DateTimeField(
-        error_messages={
-            "invalid": _(
-                "Give the time in ISO 8601 with time zone, e.g. 2026-03-02T09:15:00+01:00."
-            )
-        }
-    )
-    summary = serializers.CharField(max_length=10_000)
+    received_at = AwareDateTimeField()
+    summary = Text(max_length=10_000)
     party = serializers.PrimaryKeyRelatedField(
         queryset=Party.objects.all(),
         required=False,
@@ -81,11 +75,9 @@ class ContactCreateSerializer(serializers.Serializer[Any]):
     )
     # Checked with python-stdnum once, by register_contact: its Danish message comes back under
     # the same key. Checking here too cost a registration 2 % of its instructions.
-    cpr = serializers.CharField(required=False, write_only=True, help_text="CPR number.")
-    cvr = serializers.CharField(required=False, write_only=True, help_text="CVR number.")
-    name = serializers.CharField(
-        required=False, write_only=True, max_length=200, help_text="Name of a new party."
-    )
+    cpr = Text(required=False, write_only=True, help_text="CPR number.")
+    cvr = Text(required=False, write_only=True, help_text="CVR number.")
+    name = Text(required=False, write_only=True, max_length=200, help_text="Name of a new party.")
     task = TaskField(
         queryset=Task.objects.all(),
         required=False,
@@ -112,7 +104,9 @@ class ContactCreateSerializer(serializers.Serializer[Any]):
         allow_null=True,
         error_messages={"does_not_exist": _("Thread {pk_value} does not exist.")},
     )
-    duration_seconds = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    duration_seconds = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=MAX_DURATION_SECONDS
+    )
 
     def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         """Shallow copies of the declared fields; when validating a body, only of those it
@@ -247,6 +241,7 @@ def _related(contact: Contact, annotation: str, relation: str, attribute: str) -
 _DATETIME_FIELD = serializers.DateTimeField(read_only=True)
 # Until 1972 some zones' UTC offsets had seconds (Africa/Monrovia's -00:44:30 was the last).
 SECONDS_IN_OFFSETS_UNTIL = 1973
+MINUTE = dt.timedelta(minutes=1)
 
 
 def represent_datetime(value: dt.datetime | None, zone: dt.tzinfo | None = None) -> str | None:
@@ -264,10 +259,11 @@ def represent_datetime(value: dt.datetime | None, zone: dt.tzinfo | None = None)
         except OverflowError:
             pass  # DRF's own field reports it
         else:
-            if local.year >= SECONDS_IN_OFFSETS_UNTIL:
-                return orjson.dumps(local, option=orjson.OPT_UTC_Z)[1:-1].decode()
-            text = local.isoformat()  # keeps an offset's seconds, which orjson rounds
-            return text[:-6] + "Z" if text.endswith("+00:00") else text
+            if local.year < SECONDS_IN_OFFSETS_UNTIL and (local.utcoffset() or MINUTE) % MINUTE:
+                # A local mean time (Copenhagen's +00:50:20 before 1894), which RFC 3339 and
+                # its clients cannot write: the time in UTC instead.
+                local = value.astimezone(dt.UTC)
+            return orjson.dumps(local, option=orjson.OPT_UTC_Z)[1:-1].decode()
     return _DATETIME_FIELD.to_representation(value)
 
 

@@ -11,7 +11,14 @@ from rest_framework.response import Response
 from indgang.audit.api.serializers import PurposeSerializer, purpose_of
 from indgang.audit.constants import AccessAction, Via
 from indgang.audit.services import log_reads
-from indgang.common.api import DeclaredFieldsShallow, NewestFirstPagination
+from indgang.common.api import (
+    AwareDateTimeField,
+    DeclaredFieldsShallow,
+    NewestFirstPagination,
+    id_field,
+    query_of,
+)
+from indgang.common.inputs import IdConverter
 from indgang.contacts.api.serializers import (
     ContactCreateSerializer,
     ContactSerializer,
@@ -25,10 +32,10 @@ from indgang.organisation.requests import acting_user, request_scope
 
 
 class ContactFilterSerializer(DeclaredFieldsShallow, serializers.Serializer[Any]):
-    party = serializers.IntegerField(required=False)
+    party = id_field(required=False)
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
-    received_from = serializers.DateTimeField(required=False)
-    received_to = serializers.DateTimeField(required=False)
+    received_from = AwareDateTimeField(required=False)
+    received_to = AwareDateTimeField(required=False)
 
 
 @extend_schema(tags=["contacts"])
@@ -42,13 +49,13 @@ class ContactViewSet(
 
     serializer_class = ContactSerializer
     pagination_class = NewestFirstPagination
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = IdConverter.regex
 
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Contact.objects.none()
         # List and detail share one permission path.
-        filters = ContactFilterSerializer(data=self.request.query_params)
+        filters = ContactFilterSerializer(data=query_of(self.request))
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
         return with_api_fields(

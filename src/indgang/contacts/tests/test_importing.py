@@ -17,6 +17,14 @@ HEADER = (
 )
 
 
+def refused(path: Path, *lines: str) -> list[str]:
+    """The lines of the import's refusal of a file of HEADER and `lines`."""
+    path.write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
+    with pytest.raises(CommandError) as error:
+        call_command("import-contacts", str(path), "--user", "front")
+    return str(error.value).splitlines()
+
+
 def test_import_registers_every_line(
     tmp_path: Path,
     staff: Staff,
@@ -69,18 +77,13 @@ def test_import_registers_every_line(
 def test_one_bad_line_imports_nothing_and_every_problem_is_named(
     tmp_path: Path, staff: Staff
 ) -> None:
-    path = tmp_path / "contacts.csv"
-    path.write_text(
-        f"{HEADER}\n"
-        "phone,in,2026-03-02T09:15+01:00,God linje,0101901234,,,,,,\n"
-        "fax,in,2026-03-02 09:15,Dårlig linje,3213901234,,,99.99.99,,,x\n",
-        encoding="utf-8",
+    problems = refused(
+        tmp_path / "contacts.csv",
+        "phone,in,2026-03-02T09:15+01:00,God linje,0101901234,,,,,,",
+        "fax,in,2026-03-02 09:15,Dårlig linje,3213901234,,,99.99.99,,,x",
     )
 
-    with pytest.raises(CommandError) as error:
-        call_command("import-contacts", str(path), "--user", "front")
-
-    assert str(error.value).splitlines() == [
+    assert problems == [
         "Intet blev indlæst:",
         "Linje 3: ukendt channel 'fax'",
         "Linje 3: ukendt kle_topic '99.99.99'",
@@ -127,3 +130,30 @@ def test_imported_contacts_without_a_task_are_triaged_once_the_import_commits(
     )
     assert triaged == {"email", "letter"}
     assert Contact.objects.filter(awaiting_triage=True).count() == 0
+
+
+def test_an_ancient_time_or_a_huge_duration_imports_nothing(tmp_path: Path, staff: Staff) -> None:
+    problems = refused(
+        tmp_path / "contacts.csv",
+        "phone,in,2026-03-02T09:15+01:00,Varme\x00 i stuen,,,,,,,",
+        "phone,in,0002-03-02T09:15+01:00,Varme,,,,,,,",
+        "phone,in,2026-03-02T09:15+01:00,Varme,,,,,,,4294967296",
+    )
+
+    assert problems == [
+        "Intet blev indlæst:",
+        "Række 2: Modtagelsestidspunktet kan ikke ligge før 1900.",
+        "Række 3: En henvendelse varer fra 0 til 86400 sekunder.",
+    ]
+    assert (Contact.objects.count(), Party.objects.count()) == (0, 0)
+
+
+def test_a_nul_byte_is_removed_from_an_imported_summary(tmp_path: Path, staff: Staff) -> None:
+    path = tmp_path / "contacts.csv"
+    path.write_text(
+        f"{HEADER}\nphone,in,2026-03-02T09:15+01:00,Varme\x00 i stuen,,,,,,,\n", encoding="utf-8"
+    )
+
+    call_command("import-contacts", str(path), "--user", "front")
+
+    assert Contact.objects.get().summary == "Varme i stuen"

@@ -6,13 +6,10 @@ from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from indgang.common.api import AwareDateTimeField, Text, id_field
 from indgang.contacts.models import Contact
 from indgang.deadlines.constants import DeadlineKind, StopEvent
 from indgang.deadlines.models import Deadline, DeadlineChange, DeadlineNotice, Notification
-
-DATETIME_ERRORS: dict[str, Any] = {
-    "invalid": _("Give the time in ISO 8601 with time zone, e.g. 2026-03-02T09:15:00+01:00.")
-}
 
 
 class DeadlineSerializer(serializers.ModelSerializer[Deadline]):
@@ -80,8 +77,8 @@ class DeadlineCreateSerializer(serializers.Serializer[Any]):
         error_messages={"does_not_exist": _("Contact {pk_value} does not exist.")},
     )
     kind = serializers.ChoiceField(choices=DeadlineKind.choices)
-    started_at = serializers.DateTimeField(required=False, error_messages=DATETIME_ERRORS)
-    due_at = serializers.DateTimeField(required=False, error_messages=DATETIME_ERRORS)
+    started_at = AwareDateTimeField(required=False)
+    due_at = AwareDateTimeField(required=False)
     length = serializers.IntegerField(required=False, min_value=1, max_value=3650)
     owner = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True),
@@ -91,16 +88,16 @@ class DeadlineCreateSerializer(serializers.Serializer[Any]):
 
 
 class ReasonSerializer(serializers.Serializer[Any]):
-    reason = serializers.CharField(max_length=2000)
+    reason = Text(max_length=2000)
 
 
 class ResumeSerializer(serializers.Serializer[Any]):
-    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    reason = Text(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class ExtendSerializer(serializers.Serializer[Any]):
-    due_at = serializers.DateTimeField(error_messages=DATETIME_ERRORS)
-    reason = serializers.CharField(max_length=2000)
+    due_at = AwareDateTimeField()
+    reason = Text(max_length=2000)
 
 
 class CompleteSerializer(serializers.Serializer[Any]):
@@ -108,15 +105,15 @@ class CompleteSerializer(serializers.Serializer[Any]):
 
 
 class NoticeSerializer(serializers.Serializer[Any]):
-    reason = serializers.CharField(max_length=2000)
-    expected_at = serializers.DateTimeField(error_messages=DATETIME_ERRORS)
+    reason = Text(max_length=2000)
+    expected_at = AwareDateTimeField()
 
 
 class DeadlineFilterSerializer(serializers.Serializer[Any]):
-    contact = serializers.IntegerField(required=False)
-    thread = serializers.IntegerField(required=False)
-    owner = serializers.IntegerField(required=False)
-    unit = serializers.IntegerField(required=False)
+    contact = id_field(required=False)
+    thread = id_field(required=False)
+    owner = id_field(required=False)
+    unit = id_field(required=False)
     kind = serializers.ChoiceField(choices=DeadlineKind.choices, required=False)
     status = serializers.ChoiceField(choices=["open", "suspended", "completed"], required=False)
     mine = serializers.BooleanField(required=False, default=False)

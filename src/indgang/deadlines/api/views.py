@@ -13,6 +13,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
+from indgang.common.api import query_of
+from indgang.common.inputs import IdConverter
 from indgang.contacts.models import Contact
 from indgang.deadlines.api.serializers import (
     CompleteSerializer,
@@ -69,12 +71,12 @@ class DeadlineViewSet(
     """Deadlines on contacts and threads, most urgent first; list and detail share one path."""
 
     serializer_class = DeadlineSerializer
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = IdConverter.regex
 
     def get_queryset(self) -> QuerySet[Deadline]:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Deadline.objects.none()
-        filters = DeadlineFilterSerializer(data=self.request.query_params)
+        filters = DeadlineFilterSerializer(data=query_of(self.request))
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
         user = acting_user(self.request)
@@ -210,7 +212,7 @@ class DeadlineViewSet(
     @action(detail=False, methods=["get"])
     def overdue(self, request: Request) -> Response:
         """Open deadlines past their due date, most overdue first; filter by unit, owner, kind."""
-        filters = DeadlineFilterSerializer(data=request.query_params)
+        filters = DeadlineFilterSerializer(data=query_of(request))
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
         user = acting_user(request)

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from indgang.common.api import BoundedDateField, Text, id_field
 from indgang.journal.constants import DocumentDirection
 from indgang.journal.models import Document, JournalEntry
 
@@ -59,12 +60,12 @@ class DocumentSerializer(serializers.ModelSerializer[Document]):
 
 class DocumentCreateSerializer(serializers.Serializer[Any]):
     direction = serializers.ChoiceField(choices=DocumentDirection.choices)
-    title = serializers.CharField(max_length=300)
-    dated = serializers.DateField()
+    title = Text(max_length=300)
+    dated = BoundedDateField()
     file = serializers.FileField(required=False)
 
 
 class ThreadJournalSerializer(serializers.Serializer[Any]):
-    thread = serializers.IntegerField()
+    thread = id_field()
     journal = JournalEntrySerializer(allow_null=True)
     documents = DocumentSerializer(many=True)

@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from indgang.catalogue.models import KleEntry, Task
-from indgang.knowledge.constants import Audience
+from indgang.common.api import BoundedDateField, Text
+from indgang.common.inputs import INT32_MAX
+from indgang.knowledge.constants import MAX_ANSWER_LENGTH, Audience
 from indgang.knowledge.models import Article, Guide, KnowledgeUse, Revision
 from indgang.knowledge.services import ArticleData, GuideData, Link
 from indgang.organisation.models import Unit
@@ -15,7 +17,7 @@ from indgang.organisation.models import Unit
 
 def _links_field(**kwargs: Any) -> serializers.ListField:
     return serializers.ListField(
-        child=serializers.DictField(child=serializers.CharField(max_length=1000)),
+        child=serializers.DictField(child=Text(max_length=1000)),
         help_text=_('Forms and self-service: [{"label": "…", "url": "https://…"}].'),
         **kwargs,
     )
@@ -53,14 +55,14 @@ class ArticleSerializer(serializers.ModelSerializer[Article]):
 
 
 class ArticleWriteSerializer(serializers.Serializer[Any]):
-    title = serializers.CharField(max_length=300)
-    answer = serializers.CharField()
+    title = Text(max_length=300)
+    answer = Text(max_length=MAX_ANSWER_LENGTH)
     audience = serializers.ChoiceField(choices=Audience.choices, default=Audience.STAFF)
     owner_unit = serializers.PrimaryKeyRelatedField(
         queryset=Unit.objects.select_related("department"),
         error_messages={"does_not_exist": _("Unit {pk_value} does not exist.")},
     )
-    review_on = serializers.DateField()
+    review_on = BoundedDateField()
     links = _links_field(required=False)
     tasks = serializers.PrimaryKeyRelatedField(
         many=True,
@@ -77,6 +79,8 @@ class ArticleWriteSerializer(serializers.Serializer[Any]):
     )
     version = serializers.IntegerField(
         required=False,
+        min_value=0,
+        max_value=INT32_MAX,
         help_text=_("The version you edited; a change saved meanwhile by someone else is refused."),
     )
 
@@ -121,18 +125,24 @@ class GuideSerializer(serializers.ModelSerializer[Guide]):
         ]
 
 
+def _guide_part() -> Text:
+    return Text(required=False, allow_blank=True, default="", max_length=MAX_ANSWER_LENGTH)
+
+
 class GuideWriteSerializer(serializers.Serializer[Any]):
-    what_to_ask = serializers.CharField(required=False, allow_blank=True, default="")
-    what_to_bring = serializers.CharField(required=False, allow_blank=True, default="")
-    self_service = serializers.CharField(required=False, allow_blank=True, default="")
-    when_to_forward = serializers.CharField(required=False, allow_blank=True, default="")
+    what_to_ask = _guide_part()
+    what_to_bring = _guide_part()
+    self_service = _guide_part()
+    when_to_forward = Text(
+        required=False, allow_blank=True, default="", max_length=MAX_ANSWER_LENGTH
+    )
     forward_to = serializers.PrimaryKeyRelatedField(
         queryset=Unit.objects.all(),
         required=False,
         allow_null=True,
         error_messages={"does_not_exist": _("Unit {pk_value} does not exist.")},
     )
-    version = serializers.IntegerField(required=False)
+    version = serializers.IntegerField(required=False, min_value=0, max_value=INT32_MAX)
 
     def guide_data(self) -> GuideData:
         data = self.validated_data
@@ -169,10 +179,10 @@ class KnowledgeUseSerializer(serializers.ModelSerializer[KnowledgeUse]):
 
 
 class ReportFilterSerializer(serializers.Serializer[Any]):
-    received_from = serializers.DateField(
+    received_from = BoundedDateField(
         required=False, help_text=_("First day (default: 30 days ago).")
     )
-    received_to = serializers.DateField(
+    received_to = BoundedDateField(
         required=False, help_text=_("Last day, inclusive (default: today).")
     )
 

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from indgang.catalogue.models import Task
+from indgang.common.api import NotFound, query_of
 from indgang.common.workdays import day_range
 from indgang.contacts.selectors import visible_contacts
 from indgang.knowledge.api.serializers import (
@@ -62,7 +63,7 @@ class ArticleViewSet(
     serializer_class = ArticleSerializer
 
     def get_queryset(self) -> Any:
-        filters = ArticleFilterSerializer(data=self.request.query_params)
+        filters = ArticleFilterSerializer(data=query_of(self.request))
         filters.is_valid(raise_exception=True)
         if filters.validated_data["stale"]:
             articles = list_stale_articles(
@@ -104,7 +105,7 @@ class ArticleViewSet(
         return Response(ArticleSerializer(article).data)
 
     @extend_schema(responses=RevisionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request: Request, pk: str) -> Response:
         """Who changed which fields when, with the previous values; newest first."""
         article = self.get_object()
@@ -118,7 +119,7 @@ class GuideView(APIView):
         task = get_object_or_404(Task, pk=task_id)
         guide = get_guide_for_task(task_id=task.pk)
         if guide is None:
-            return Response(status=status.HTTP_404_NOT_FOUND)
+            raise NotFound
         return Response(GuideSerializer(guide).data)
 
     @extend_schema(tags=["knowledge"], request=GuideWriteSerializer, responses=GuideSerializer)
@@ -143,7 +144,7 @@ class GuideHistoryView(APIView):
     def get(self, request: Request, task_id: int) -> Response:
         guide = get_guide_for_task(task_id=task_id)
         if guide is None:
-            return Response(status=status.HTTP_404_NOT_FOUND)
+            raise NotFound
         return Response(RevisionSerializer(list_revisions(guide=guide), many=True).data)
 
 
@@ -174,7 +175,7 @@ class ReportView(APIView):
     )
     def get(self, request: Request) -> Response:
         """Resolution at first contact per task, and the share where the knowledge base helped."""
-        filters = ReportFilterSerializer(data=request.query_params)
+        filters = ReportFilterSerializer(data=query_of(request))
         filters.is_valid(raise_exception=True)
         today = timezone.localdate()
         start: dt.date = filters.validated_data.get(

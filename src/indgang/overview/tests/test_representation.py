@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
 import pytest
@@ -142,4 +143,18 @@ def test_datetimes_as_drf_writes_them(value: dt.datetime | None, zone: str) -> N
     field = serializers.DateTimeField()
     with timezone.override(zone):
         expected = None if value is None else field.to_representation(value)
+        if expected is not None and re.search(r"[+-]\d\d:\d\d:\d\d$", expected):
+            # A local mean time (Nuuk's -03:26:40 until 1916) is written in UTC instead.
+            assert value is not None
+            expected = value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
         assert represent_datetime(value) == expected
+
+
+def test_local_mean_time_is_never_written() -> None:
+    with timezone.override("Europe/Copenhagen"):
+        assert represent_datetime(dt.datetime(1850, 6, 1, 12, tzinfo=dt.UTC)) == (
+            "1850-06-01T12:00:00Z"
+        )
+        assert represent_datetime(dt.datetime(1901, 6, 1, 12, tzinfo=dt.UTC)) == (
+            "1901-06-01T13:00:00+01:00"
+        )

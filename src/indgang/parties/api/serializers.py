@@ -4,14 +4,15 @@ from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from indgang.common.api import FieldsBuiltOnce
+from indgang.common.api import FieldsBuiltOnce, Text
 from indgang.parties.identifiers import InvalidIdentifierError, clean_cpr, clean_cvr
 from indgang.parties.models import Party
 
 
-class IdentifierField(serializers.CharField):
+class IdentifierField(Text):
     """A CPR or CVR number as given, checked and cleaned once: its digits, or a Danish error."""
 
     def __init__(self, *, clean: Callable[[str], str], **kwargs: Any) -> None:
@@ -50,3 +51,11 @@ class PartyLookupSerializer(serializers.Serializer[Any]):
         if bool(attrs.get("cpr")) == bool(attrs.get("cvr")):
             raise serializers.ValidationError(_("Give exactly one of cpr or cvr."))
         return attrs
+
+
+@extend_schema_serializer(many=False)  # one object, though the look-up is the list action
+class PartyLookupResultSerializer(serializers.Serializer[Any]):
+    """What a look-up answers: the party found, or none (for the schema)."""
+
+    count = serializers.IntegerField(min_value=0, max_value=1)
+    results = PartySerializer(many=True)

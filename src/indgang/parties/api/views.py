@@ -10,12 +10,17 @@ from rest_framework.response import Response
 from indgang.audit.api.serializers import PurposeSerializer, purpose_of
 from indgang.audit.constants import AccessAction, Via
 from indgang.audit.services import log_access
-from indgang.common.api import Pagination
+from indgang.common.api import Pagination, query_of
+from indgang.common.inputs import IdConverter
 from indgang.organisation.requests import acting_user, request_scope
 from indgang.organisation.selectors import Scope
 from indgang.overview.api.serializers import AccessLogEntrySerializer, PartyOverviewSerializer
 from indgang.overview.selectors import get_party_overview, read_access_log_for
-from indgang.parties.api.serializers import PartyLookupSerializer, PartySerializer
+from indgang.parties.api.serializers import (
+    PartyLookupResultSerializer,
+    PartyLookupSerializer,
+    PartySerializer,
+)
 from indgang.parties.models import Party
 from indgang.parties.selectors import find_citizen, find_company
 
@@ -27,12 +32,15 @@ class PartyViewSet(viewsets.GenericViewSet[Party]):
     serializer_class = PartySerializer
     queryset = Party.objects.all()
     pagination_class = None  # An exact look-up finds one party or none.
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = IdConverter.regex
 
-    @extend_schema(parameters=[PartyLookupSerializer, PurposeSerializer])
+    @extend_schema(
+        parameters=[PartyLookupSerializer, PurposeSerializer],
+        responses=PartyLookupResultSerializer,
+    )
     def list(self, request: Request) -> Response:
         """Look up one party by exact `cpr` or `cvr`; an empty list when unknown."""
-        incoming = PartyLookupSerializer(data=request.query_params)
+        incoming = PartyLookupSerializer(data=query_of(request))
         incoming.is_valid(raise_exception=True)
         cpr, cvr = incoming.validated_data.get("cpr"), incoming.validated_data.get("cvr")
         party = find_citizen(cpr=cpr) if cpr else find_company(cvr=cvr or "")
@@ -85,7 +93,7 @@ class PartyViewSet(viewsets.GenericViewSet[Party]):
             ),
         }
     )
-    @action(detail=True, methods=["get"], url_path="access-log")
+    @action(detail=True, methods=["get"], url_path="access-log", pagination_class=Pagination)
     def access_log(self, request: Request, pk: str) -> Response:
         """Who read this party's personal data, when, what and why (managers and administrators)."""
         _party, entries = read_access_log_for(

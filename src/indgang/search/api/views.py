@@ -5,6 +5,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from indgang.common.api import query_of
 from indgang.search.api.serializers import SearchQuerySerializer, SearchResponseSerializer
 from indgang.search.constants import SearchAudience
 from indgang.search.selectors import search_with_corrections
@@ -22,7 +23,7 @@ class SearchView(APIView):
         Stemming, compound words and one-letter typos are handled. With `audience=public`
         only public articles come back.
         """
-        query = SearchQuerySerializer(data=request.query_params)
+        query = SearchQuerySerializer(data=query_of(request))
         query.is_valid(raise_exception=True)
         data = query.validated_data
         audience = SearchAudience.PUBLIC if data.get("audience") == SearchAudience.PUBLIC else None

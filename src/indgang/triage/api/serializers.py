@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from indgang.catalogue.constants import KleLevel
 from indgang.catalogue.models import KleEntry, Task
+from indgang.common.api import Text
 from indgang.contacts.constants import Channel
 from indgang.organisation.models import Unit
 from indgang.parties.constants import PartyKind
@@ -24,7 +25,7 @@ class PartyKindField(serializers.ChoiceField):
 
 
 class SuggestRequestSerializer(serializers.Serializer[Any]):
-    text = serializers.CharField(
+    text = Text(
         max_length=10_000,
         error_messages={
             "required": _("Write the text to suggest tasks for."),
