@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 
-from indgang.common.tests.test_production_server import production_server
+from indgang.common.tests.test_production_server import RunningServer, production_server
 from indgang.conftest import KLE_FULL, ApiFor
 from indgang.demo.services import load_demo
 
@@ -33,10 +33,13 @@ def server(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> i
     """The production server, without the debug pages the test settings' environment asks
     for (they would answer an unknown URL with HTML)."""
     monkeypatch.setenv("INDGANG_DEBUG", "false")
+    # Schemathesis' authentication checks send wrong tokens on purpose: they must not lock out
+    # the address every later request comes from.
+    monkeypatch.setenv("INDGANG_API_TOKEN_FAILURE_LIMIT", "1000000")
     # Whatever the server or Schemathesis write in their working directory stays in the test's.
     monkeypatch.chdir(request.getfixturevalue("tmp_path"))
-    port: int = request.getfixturevalue("production_server")
-    return port
+    running: RunningServer = request.getfixturevalue("production_server")
+    return running.port
 
 
 @pytest.mark.django_db(transaction=True)
