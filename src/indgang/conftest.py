@@ -167,14 +167,18 @@ def register(staff: Staff) -> RegisterContact:
 ApiFor = Callable[[User], APIClient]
 
 
+def token_secret(user: User) -> str:
+    """The secret of a new API token of the user's, valid for the default time."""
+    return issue_api_token(user=user, name="test", expires_in_days=None, now=timezone.now()).secret
+
+
 @pytest.fixture
 def api_for() -> ApiFor:
     """An API client that authenticates as the user with a token, as integrators do."""
 
     def _api_for(user: User) -> APIClient:
         client = APIClient()
-        issued = issue_api_token(user=user, name="test", expires_in_days=None, now=timezone.now())
-        client.credentials(HTTP_AUTHORIZATION=f"Token {issued.secret}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token_secret(user)}")
         return client
 
     return _api_for

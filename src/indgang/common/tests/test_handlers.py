@@ -10,12 +10,10 @@ from wsgiref.util import setup_testing_defaults
 import pytest
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
-from django.utils import timezone
 
 from indgang.common.handlers import get_application, is_token_api_request
-from indgang.conftest import CPR_A, Staff
+from indgang.conftest import CPR_A, Staff, token_secret
 from indgang.contacts.models import Contact
-from indgang.organisation.services import issue_api_token
 
 
 def _call(
@@ -59,9 +57,7 @@ def _post_contact(
     staff: Staff, cpr: str, *, keyword: str = "Token", **headers: str
 ) -> tuple[str, dict[str, list[str]], bytes]:
     """A phone contact for `cpr`, registered through the application with a front-desk token."""
-    secret = issue_api_token(
-        user=staff.frontline, name="test", expires_in_days=None, now=timezone.now()
-    ).secret
+    secret = token_secret(staff.frontline)
     contact = {"channel": "phone", "received_at": "2026-11-30T09:15:00+01:00", "summary": "Varme"}
     return _call(
         "POST",

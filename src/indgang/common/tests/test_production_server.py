@@ -18,13 +18,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
 
 from indgang.common.tests.test_serve import free_port
 from indgang.common.tests.workers import database_url
-from indgang.conftest import CPR_A, Staff
+from indgang.conftest import CPR_A, Staff, token_secret
 from indgang.contacts.models import Contact
-from indgang.organisation.services import issue_api_token
 from indgang.parties.selectors import find_citizen
 
 WORKERS = 2
@@ -116,9 +114,7 @@ def _answers(port: int) -> bool:
 def test_production_server_registers_contacts_and_refuses_bad_input_in_danish(
     production_server: RunningServer, staff: Staff
 ) -> None:
-    secret = issue_api_token(
-        user=staff.frontline, name="test", expires_in_days=None, now=timezone.now()
-    ).secret
+    secret = token_secret(staff.frontline)
     headers = {"Authorization": f"Token {secret}", "Content-Type": "application/json"}
     contact = {"channel": "phone", "received_at": "2026-11-30T09:15:00+01:00", "summary": "Varme"}
     # One keep-alive connection for all three requests, as an integrator's client keeps one;
@@ -205,9 +201,7 @@ def _wait_for(condition: Callable[[], bool], seconds: float, log: Path) -> None:
 def test_production_server_survives_a_killed_worker_and_keeps_every_accepted_contact(
     production_server: RunningServer, staff: Staff
 ) -> None:
-    secret = issue_api_token(
-        user=staff.frontline, name="test", expires_in_days=None, now=timezone.now()
-    ).secret
+    secret = token_secret(staff.frontline)
     answers: list[Answer] = []  # list.append is atomic: the posting threads share it
     stop = threading.Event()
     posters = [
