@@ -54,9 +54,11 @@ def body_too_large(request: HttpRequest) -> HttpResponseBase:
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponseBase:
+    """handler403: the refusal's own reason where it gives one (a 360 without a reason, say)."""
+    reason = str(exception)
     if is_api(request):
-        return refusal(request, status=403, message=str(_("You may not do this.")))
-    return render(request, "403.html", status=403)
+        return refusal(request, status=403, message=reason or str(_("You may not do this.")))
+    return render(request, "403.html", {"exception": reason}, status=403)
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponseBase:
