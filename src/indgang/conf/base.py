@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "indgang.triage",
     "indgang.deadlines",
     "indgang.journal",
+    "indgang.cases",
     "indgang.demo",
 ]
 
