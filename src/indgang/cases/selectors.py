@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from indgang.cases.clock import Clock, Period, servicemal_clock
@@ -24,7 +24,11 @@ def visible_cases(*, scope: Scope) -> QuerySet[Case]:
 
 
 def list_cases_for(*, scope: Scope, party_id: int | None = None) -> QuerySet[Case]:
-    cases = visible_cases(scope=scope).select_related("category", "kle_topic")
+    cases = (
+        visible_cases(scope=scope)
+        .select_related("category", "kle_topic")
+        .prefetch_related(Prefetch("events", CaseEvent.objects.select_related("by")))
+    )
     if party_id is not None:
         cases = cases.filter(party_id=party_id)
     return cases.order_by("-received_at", "-pk")
@@ -32,7 +36,7 @@ def list_cases_for(*, scope: Scope, party_id: int | None = None) -> QuerySet[Cas
 
 def get_case_for(*, scope: Scope, case_id: int) -> Case:
     """The case if the scope may see it; Case.DoesNotExist (404) otherwise, as for a missing one."""
-    return list_cases_for(scope=scope).select_related("party").get(pk=case_id)
+    return list_cases_for(scope=scope).get(pk=case_id)
 
 
 def get_case_to_change(*, scope: Scope, case_id: int) -> Case:
@@ -62,14 +66,26 @@ def waiting_periods(events: list[CaseEvent]) -> list[Period]:
     return periods
 
 
-def waiting_counts_in(area: str) -> bool:
-    """Whether days waiting for the applicant count on the clock in this area (default: no)."""
-    setting = AreaSettings.objects.filter(area=area).first()
-    return setting.waiting_counts if setting is not None else False
+def areas_where_waiting_counts() -> frozenset[str]:
+    """The areas whose clocks count the days waiting for the applicant (default: none)."""
+    return frozenset(
+        AreaSettings.objects.filter(waiting_counts=True).values_list("area", flat=True)
+    )
 
 
-def clock_of(*, case: Case, events: list[CaseEvent], today: dt.date) -> Clock | None:
-    """The case's servicemål clock on `today`; None for a case without a category."""
+def clock_of(
+    *,
+    case: Case,
+    events: list[CaseEvent],
+    today: dt.date,
+    waiting_counts: frozenset[str] | None = None,
+) -> Clock | None:
+    """The case's servicemål clock on `today`; None for a case without a category.
+
+    `waiting_counts`: areas_where_waiting_counts(), when the caller has it (a list reads it once).
+    """
+    if waiting_counts is None:
+        waiting_counts = areas_where_waiting_counts()
     category: ServiceTargetCategory | None = case.category
     if category is None:
         return None
@@ -81,9 +97,10 @@ def clock_of(*, case: Case, events: list[CaseEvent], today: dt.date) -> Clock | 
         today=today,
         target_days=category.target_days,
         waiting=waiting_periods(events),
-        waiting_counts=waiting_counts_in(case.area),
+        waiting_counts=case.area in waiting_counts,
     )
 
 
 def events_of(case: Case) -> list[CaseEvent]:
-    return list(case.events.select_related("by").order_by("at", "pk"))
+    """The case's timeline in order (as prefetched by list_cases_for, else read now)."""
+    return sorted(case.events.all(), key=lambda event: (event.at, event.pk))

@@ -205,7 +205,7 @@ def take_action(
             )
         step = CaseAction(action)
         if step in DECIDING and outcome not in DecisionOutcome.values:
-            raise ValidationError({"outcome": _("Choose the decision's outcome.")})
+            raise ValidationError({"decision": _("Choose the decision's outcome.")})
         _check_four_eyes(case=case, action=step, by=by)
         when = _when(case=case, scope=scope, at=at, now=now)
         source = case.state
