@@ -14,6 +14,7 @@ from indgang.cases.constants import (
     CaseEventKind,
     CaseState,
     DecisionOutcome,
+    ServiceNeedType,
 )
 from indgang.cases.lifecycle import allowed_actions
 from indgang.cases.models import Case, CaseEvent, ServiceTargetCategory
@@ -53,6 +54,11 @@ class CaseActionSerializer(serializers.Serializer[Any]):
     decision = serializers.ChoiceField(
         choices=DecisionOutcome.choices, required=False, help_text="The decision's outcome."
     )
+
+
+class ServiceNeedSerializer(serializers.Serializer[Any]):
+    service_need_type = serializers.ChoiceField(choices=ServiceNeedType.choices)
+    reason = Text(max_length=2_000)
 
 
 class ClockSerializer(serializers.Serializer[Any]):

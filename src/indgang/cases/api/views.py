@@ -17,10 +17,16 @@ from indgang.cases.api.serializers import (
     CaseActionSerializer,
     CaseCreateSerializer,
     CaseSerializer,
+    ServiceNeedSerializer,
 )
 from indgang.cases.models import Case
 from indgang.cases.selectors import areas_where_waiting_counts, get_case_for, list_cases_for
-from indgang.cases.services import NewApplication, receive_application, take_action
+from indgang.cases.services import (
+    NewApplication,
+    change_service_need_type,
+    receive_application,
+    take_action,
+)
 from indgang.common.api import NewestFirstPagination
 from indgang.common.inputs import IdConverter
 from indgang.organisation.requests import acting_user, request_scope
@@ -120,6 +126,23 @@ class CaseViewSet(
             at=data.get("at"),
             note=data.get("note", ""),
             outcome=data.get("decision", ""),
+        )
+        return self._answer(case, status.HTTP_200_OK)
+
+    @extend_schema(request=ServiceNeedSerializer, responses={200: CaseSerializer})
+    @action(detail=True, methods=["post"], url_path="service-need")
+    def service_need(self, request: Request, pk: str) -> Response:
+        """Change the case's service-need type, saying why; every change is kept."""
+        incoming = ServiceNeedSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        case = change_service_need_type(
+            case_id=int(pk),
+            to_type=data["service_need_type"],
+            reason=data["reason"],
+            by=acting_user(request),
+            scope=request_scope(request),
+            now=timezone.now(),
         )
         return self._answer(case, status.HTTP_200_OK)
 

@@ -187,3 +187,31 @@ def test_deciding_needs_the_decision(
     )
     assert body["clock"]["days_used"] == 0
     assert body["events"][-1]["data"] == {"outcome": "permit"}
+
+
+def test_service_need_type_changes_with_a_reason(
+    api_for: ApiFor, staff: Staff, receive: Receive
+) -> None:
+    case = receive()
+    url = f"{URL}{case.pk}/service-need/"
+    client = api_for(staff.caseworker)
+    response = client.post(url, {"service_need_type": "princip", "reason": " "}, format="json")
+    assert response.status_code == 400
+    assert "reason" in response.json()
+    assert Case.objects.get(pk=case.pk).service_need_type == ""
+    response = client.post(
+        url, {"service_need_type": "princip", "reason": "Naboer gør indsigelse"}, format="json"
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["service_need_type"] == "princip"
+    assert body["events"][-1]["kind"] == "service_need_changed"
+    assert body["events"][-1]["data"] == {"from": "", "to": "princip"}
+    response = client.post(url, {"service_need_type": "princip", "reason": "Igen"}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"service_need_type": ["Sagen har allerede den sagstype."]}
+    other = api_for(staff.other_caseworker).post(
+        url, {"service_need_type": "obs", "reason": "Ulovligt byggeri"}, format="json"
+    )
+    assert other.status_code == 404
+    assert Case.objects.get(pk=case.pk).service_need_changes.count() == 1
