@@ -154,9 +154,10 @@ def _when(*, case: Case, scope: Scope, at: dt.datetime | None, now: dt.datetime)
 
 
 def _check_four_eyes(*, case: Case, action: CaseAction, by: User) -> None:
-    if action != CaseAction.DECIDE:
+    """Princip and obs cases are decided only from review; nobody decides what they submitted."""
+    if action not in DECIDING:
         return
-    if case.state == CaseState.ASSESSMENT and case.service_need_type in REVIEW_REQUIRED:
+    if case.state != CaseState.REVIEW and case.service_need_type in REVIEW_REQUIRED:
         raise _refuse(
             _("A %(type)s case must be reviewed by a second caseworker before the decision.")
             % {"type": ServiceNeedType(case.service_need_type).label}

@@ -97,7 +97,10 @@ def test_princip_and_obs_need_a_second_caseworker(
     events = CaseEvent.objects.count()
     with pytest.raises(ValidationError) as refused:
         act(case, "decide", now=day(20), outcome="refusal")
-    assert "second caseworker" in refused.value.messages[0] or "anden" in refused.value.messages[0]
+    assert refused.value.messages == [
+        f"En {service_need_type.capitalize()}-sag skal kvalitetssikres af en anden "
+        "sagsbehandler før afgørelsen."
+    ]
     act(case, "submit_for_review", now=day(20))
     with pytest.raises(ValidationError):
         act(case, "decide", now=day(21), outcome="refusal")
@@ -108,6 +111,21 @@ def test_princip_and_obs_need_a_second_caseworker(
     clock = clock_of(case=case, events=events_of(case), today=day(22).date())
     assert clock is not None
     assert (clock.days_used, clock.days_left) == (20, 40)
+
+
+def test_no_immediate_decision_without_review_for_princip(
+    receive: Receive, act: Act, staff: Staff
+) -> None:
+    case = receive(received_at=day(0))
+    act(case, "start_screening", now=day(1))
+    set_type(case, "princip", staff.caseworker, 1, reason="Uenig i lokalplanens fortolkning")
+    with pytest.raises(ValidationError) as refused:
+        act(case, "decide_immediately", now=day(2), outcome="permit")
+    assert refused.value.messages == [
+        "En Princip-sag skal kvalitetssikres af en anden sagsbehandler før afgørelsen."
+    ]
+    stored = Case.objects.get(pk=case.pk)
+    assert (stored.state, stored.decided_at, stored.fully_informed_at) == ("screening", None, None)
 
 
 def test_illegal_transition_changes_nothing(receive: Receive, act: Act) -> None:
