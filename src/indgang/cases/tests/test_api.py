@@ -215,3 +215,12 @@ def test_service_need_type_changes_with_a_reason(
     )
     assert other.status_code == 404
     assert Case.objects.get(pk=case.pk).service_need_changes.count() == 1
+
+
+def test_a_case_is_a_reason_to_open_the_partys_360(
+    api_for: ApiFor, staff: Staff, receive: Receive
+) -> None:
+    case = receive(cpr=CPR_A)
+    overview = f"/api/v1/parties/{case.party_id}/overview/"
+    assert api_for(staff.caseworker).get(overview).status_code == 200
+    assert api_for(staff.other_caseworker).get(overview).status_code == 403
