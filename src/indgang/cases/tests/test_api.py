@@ -6,6 +6,8 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from indgang.audit.models import AccessLogEntry
@@ -224,3 +226,47 @@ def test_a_case_is_a_reason_to_open_the_partys_360(
     overview = f"/api/v1/parties/{case.party_id}/overview/"
     assert api_for(staff.caseworker).get(overview).status_code == 200
     assert api_for(staff.other_caseworker).get(overview).status_code == 403
+
+
+def test_administrator_migrates_history_with_at(
+    api_for: ApiFor, staff: Staff, receive: Receive
+) -> None:
+    def noon(days_ago: int) -> dt.datetime:
+        """Local noon, days ago: whole calendar days apart whatever the daylight saving."""
+        day = timezone.localdate() - dt.timedelta(days=days_ago)
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+
+    case = receive(received_at=noon(30))
+    url = f"{URL}{case.pk}/actions/"
+    client = api_for(staff.admin)
+    for action, days in (("start_screening", 29), ("mark_fully_informed", 20)):
+        at = noon(days).isoformat()
+        assert client.post(url, {"action": action, "at": at}, format="json").status_code == 200
+    response = client.post(url, {"action": "start_hearing", "at": noon(25).isoformat()})
+    assert response.status_code == 400
+    assert list(response.json()) == ["at"]
+    future = (timezone.now() + dt.timedelta(hours=1)).isoformat()
+    response = client.post(url, {"action": "start_hearing", "at": future}, format="json")
+    assert response.json() == {"at": ["En handling kan ikke dateres i fremtiden."]}
+    body = client.get(f"{URL}{case.pk}/").json()
+    assert body["state"] == "fully_informed"
+    assert body["fully_informed_at"] == noon(20).isoformat()
+    assert (body["clock"]["days_used"], body["clock"]["days_left"]) == (20, 20)
+    assert body["clock"]["due_date"] == (timezone.localdate() + dt.timedelta(days=20)).isoformat()
+
+
+def test_the_list_reads_a_constant_number_of_statements(
+    api_for: ApiFor, staff: Staff, receive: Receive
+) -> None:
+    client = api_for(staff.caseworker)
+    receive()
+
+    def statements() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(URL).status_code == 200
+        return len(queries)
+
+    one = statements()
+    for _ in range(4):
+        receive()
+    assert statements() == one
