@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
+from indgang.cases.api.views import CaseViewSet
 from indgang.catalogue.api.views import KleTopicViewSet, TaskViewSet
 from indgang.common.inputs import IdConverter
 from indgang.common.views import health
@@ -22,6 +23,7 @@ router.register("contacts", ContactViewSet, basename="contact")
 router.register("catalogue/tasks", TaskViewSet, basename="task")
 router.register("kle/topics", KleTopicViewSet, basename="kle-topic")
 router.register("parties", PartyViewSet, basename="party")
+router.register("cases", CaseViewSet, basename="case")
 
 urlpatterns = [
     path("api/v1/", include(router.urls)),

@@ -9,6 +9,8 @@ class AccessAction(models.TextChoices):
     VIEWED_CONTACT = "viewed_contact", _("Viewed a contact")
     VIEWED_ACCESS_LOG = "viewed_access_log", _("Viewed the access log")
     OPENED_DOCUMENT = "opened_document", _("Opened a journal document")
+    LISTED_CASES = "listed_cases", _("Saw cases in a list")
+    VIEWED_CASE = "viewed_case", _("Viewed a case")
 
 
 class Purpose(models.TextChoices):

@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "indgang.triage",
     "indgang.deadlines",
     "indgang.journal",
+    "indgang.cases",
     "indgang.demo",
 ]
 
@@ -478,6 +479,9 @@ SPECTACULAR_SETTINGS = {
         "JournalKindEnum": "indgang.journal.constants.JournalKind",
         "DocumentDirectionEnum": "indgang.journal.constants.DocumentDirection",
         "ContactDirectionEnum": "indgang.contacts.constants.Direction",
+        "CaseActionEnum": "indgang.cases.constants.CaseAction",
+        "CaseStateEnum": "indgang.cases.constants.CaseState",
+        "DecisionOutcomeEnum": "indgang.cases.constants.DecisionOutcome",
     },
 }
 

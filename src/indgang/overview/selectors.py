@@ -17,6 +17,7 @@ from indgang.audit.constants import AccessAction, Purpose, Via
 from indgang.audit.models import AccessLogEntry
 from indgang.audit.selectors import lookups_since, read_access_log
 from indgang.audit.services import log_access
+from indgang.cases.selectors import party_cases_in
 from indgang.common.compiled import loaded, rows_of
 from indgang.contacts.models import Contact, Thread
 from indgang.contacts.selectors import (
@@ -43,13 +44,14 @@ LOOKUP_REASON = dt.timedelta(hours=1)
 
 def records_in_departments(*, party_id: int, department_ids: frozenset[int]) -> list[QuerySet[Any]]:
     """What shows that these departments have dealt with the party: each queryset finds such
-    records. Cases and bookings add theirs here, and every check below follows."""
+    records. Bookings add theirs here, and every check below follows."""
     if not department_ids:
         return []
     return [
         party_contacts_in(party_id=party_id, department_ids=department_ids),
         party_threads_in(party_id=party_id, department_ids=department_ids),
         party_deadlines_in(party_id=party_id, department_ids=department_ids),
+        party_cases_in(party_id=party_id, department_ids=department_ids),
     ]
 
 

@@ -17,8 +17,10 @@ REGISTERED = sorted(
 )
 
 
-def test_the_admin_edits_the_organisation_and_the_deadline_reference_data() -> None:
+def test_the_admin_edits_the_organisation_and_the_reference_data() -> None:
     assert [model._meta.label for model in REGISTERED] == [
+        "cases.AreaSettings",
+        "cases.ServiceTargetCategory",
         "deadlines.DeadlineRule",
         "deadlines.MunicipalCalendar",
         "organisation.Department",

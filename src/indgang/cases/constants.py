@@ -1,0 +1,86 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseKind(models.TextChoices):
+    APPLICATION = "application", _("Application")
+    INSPECTION = "inspection", _("Inspection")
+    ENFORCEMENT = "enforcement", _("Enforcement case")
+
+
+class Area(models.TextChoices):
+    BUILDING = "building", _("Building")
+    ENVIRONMENT = "environment", _("Environment")
+    LIVESTOCK = "livestock", _("Livestock")
+
+
+class ServiceNeedType(models.TextChoices):
+    """KL's four service-need case types (the PIXI book)."""
+
+    KLAR_PARAT = "klar_parat", _("Ready (klar-parat)")
+    VEJLEDNING = "vejledning", _("Guidance (vejledning)")
+    PRINCIP = "princip", _("Principle (princip)")
+    OBS = "obs", _("Watch (obs)")
+
+
+# The types whose decision needs a review by a second caseworker or manager (four eyes).
+REVIEW_REQUIRED = frozenset({ServiceNeedType.PRINCIP, ServiceNeedType.OBS})
+
+
+class CaseState(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    SCREENING = "screening", _("Screening")
+    DEFICIENCY_LETTER_SENT = "deficiency_letter_sent", _("Deficiency letter sent")
+    FULLY_INFORMED = "fully_informed", _("Fully informed")
+    HEARING = "hearing", _("Hearing")
+    ASSESSMENT = "assessment", _("Assessment")
+    AWAITING_INFORMATION = "awaiting_information", _("Awaiting information from the applicant")
+    REVIEW = "review", _("Review")
+    DECIDED = "decided", _("Decided")
+    CLOSED = "closed", _("Closed")
+    REOPENED = "reopened", _("Reopened on appeal")
+
+
+class CaseAction(models.TextChoices):
+    START_SCREENING = "start_screening", _("Start screening")
+    SEND_DEFICIENCY_LETTER = "send_deficiency_letter", _("Send deficiency letter")
+    RECEIVE_ANSWER = "receive_answer", _("Register the applicant's answer")
+    MARK_FULLY_INFORMED = "mark_fully_informed", _("Mark as fully informed")
+    DECIDE_IMMEDIATELY = "decide_immediately", _("Decide immediately")
+    START_HEARING = "start_hearing", _("Start hearing")
+    START_ASSESSMENT = "start_assessment", _("Start assessment")
+    REQUEST_INFORMATION = "request_information", _("Ask the applicant for information")
+    RECEIVE_INFORMATION = "receive_information", _("Register the information received")
+    SUBMIT_FOR_REVIEW = "submit_for_review", _("Submit for review")
+    RETURN_TO_ASSESSMENT = "return_to_assessment", _("Return to assessment")
+    DECIDE = "decide", _("Decide")
+    CLOSE = "close", _("Close")
+    REOPEN = "reopen", _("Reopen on appeal")
+
+
+class DecisionOutcome(models.TextChoices):
+    PERMIT = "permit", _("Permit")
+    PERMIT_WITH_CONDITIONS = "permit_with_conditions", _("Permit with conditions")
+    REFUSAL = "refusal", _("Refusal")
+    LEGALISATION_BY_APPLICATION = "legalisation_by_application", _("Legalisation by application")
+    PHYSICAL_LEGALISATION = "physical_legalisation", _("Physical legalisation")
+    POLICE_REPORT = "police_report", _("Police report")
+    COMPLAINT_UNFOUNDED = "complaint_unfounded", _("Complaint rejected as unfounded")
+
+
+class CaseEventKind(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    TRANSITION = "transition", _("State changed")
+    SERVICE_NEED_CHANGED = "service_need_changed", _("Service-need type changed")
+
+
+class CasePartyRole(models.TextChoices):
+    ADVISER = "adviser", _("Adviser (rådgiver)")
+    CO_APPLICANT = "co_applicant", _("Co-applicant")
+    NEIGHBOUR = "neighbour", _("Neighbour")
+    OWNER = "owner", _("Owner")
+
+
+# A case's receipt may run a little ahead of the server clock on a portal's machine.
+CLOCK_SKEW_SECONDS = 300
+MAX_ATTACHMENTS = 200
