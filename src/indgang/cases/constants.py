@@ -81,6 +81,4 @@ class CasePartyRole(models.TextChoices):
     OWNER = "owner", _("Owner")
 
 
-# A case's receipt may run a little ahead of the server clock on a portal's machine.
-CLOCK_SKEW_SECONDS = 300
 MAX_ATTACHMENTS = 200

@@ -11,7 +11,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from indgang.cases.constants import (
-    CLOCK_SKEW_SECONDS,
     REVIEW_REQUIRED,
     CaseAction,
     CaseEventKind,
@@ -24,8 +23,9 @@ from indgang.cases.lifecycle import DECIDING, allowed_actions, target_of
 from indgang.cases.models import Case, CaseEvent, ServiceNeedChange, ServiceTargetCategory
 from indgang.cases.selectors import get_case_to_change
 from indgang.catalogue.models import KleEntry
+from indgang.catalogue.selectors import retired_topic_refusal
 from indgang.common.errors import CONFLICT
-from indgang.common.inputs import EARLIEST, INVISIBLE
+from indgang.common.inputs import INVISIBLE, received_time_refusal
 from indgang.organisation.models import Unit
 from indgang.organisation.selectors import Scope
 from indgang.parties.identifiers import InvalidIdentifierError, clean_cpr, clean_cvr
@@ -58,12 +58,8 @@ def receive_application(
     A ValidationError with a Danish message per field for anything wrong; nothing is stored then.
     """
     errors: dict[str, str] = {}
-    if new.received_at > now + dt.timedelta(seconds=CLOCK_SKEW_SECONDS):
-        errors["received_at"] = _("The time received cannot be in the future.")
-    elif new.received_at < EARLIEST:
-        errors["received_at"] = _("The time received cannot be before %(year)s.") % {
-            "year": EARLIEST.year
-        }
+    if refusal := received_time_refusal(new.received_at, now=now):
+        errors["received_at"] = refusal
     category = ServiceTargetCategory.objects.filter(code=new.category_code).first()
     if category is None or not category.active:
         errors["category"] = _("There is no service target category %(code)s in use.") % {
@@ -84,11 +80,8 @@ def receive_application(
         cvr = clean_cvr(new.cvr) if new.cvr else None
     except InvalidIdentifierError as error:
         errors["cvr"] = str(error)
-    if new.kle_topic is not None and new.kle_topic.retired_on is not None:
-        errors["kle_topic"] = _("KLE topic %(number)s was retired on %(date)s.") % {
-            "number": new.kle_topic.number,
-            "date": new.kle_topic.retired_on.isoformat(),
-        }
+    if refusal := retired_topic_refusal(new.kle_topic):
+        errors["kle_topic"] = refusal
     department_id = new.unit.department_id if new.unit else scope.home_department_id
     if department_id is None or not scope.sees_in_full(department_id):
         errors["unit"] = _("Choose a unit in a department you work in.")

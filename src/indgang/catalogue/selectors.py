@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from indgang.catalogue.constants import KleLevel
 from indgang.catalogue.models import KleEntry, Task
@@ -44,3 +45,13 @@ def list_kle_entries(
     for word in text.split():
         entries = entries.filter(title__icontains=word)
     return entries.order_by("number")
+
+
+def retired_topic_refusal(topic: KleEntry | None) -> str | None:
+    """Why a contact, a routing or a case cannot be given this KLE topic; None if it can."""
+    if topic is None or topic.retired_on is None:
+        return None
+    return _("KLE topic %(number)s was retired on %(date)s.") % {
+        "number": topic.number,
+        "date": topic.retired_on.isoformat(),
+    }

@@ -37,6 +37,8 @@ INT32_MAX = 2**31 - 1  # PostgreSQL's integer
 ID_MAX = 2**63 - 1  # PostgreSQL's bigint, the ids' type
 EARLIEST = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
 LATEST = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
+# A receive time may run a little ahead of the server clock on the sender's machine.
+CLOCK_SKEW_SECONDS = 300
 
 # C0 controls but tab, line feed and carriage return; DEL; C1 controls; lone surrogates.
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -112,6 +114,15 @@ def parse_id(text: str | None) -> int | None:
     if text is None or not ASCII_DIGITS.fullmatch(text):
         return None
     return int(text)
+
+
+def received_time_refusal(received_at: dt.datetime, *, now: dt.datetime) -> str | None:
+    """Why a contact or an application cannot have been received then; None if it can."""
+    if received_at > now + dt.timedelta(seconds=CLOCK_SKEW_SECONDS):
+        return str(_("The time received cannot be in the future."))
+    if received_at < EARLIEST:
+        return str(_("The time received cannot be before %(year)s.") % {"year": EARLIEST.year})
+    return None
 
 
 def check_time_range(value: dt.datetime | dt.date) -> None:

@@ -27,8 +27,6 @@ class Outcome(models.TextChoices):
     CALLBACK_PROMISED = "callback_promised", _("Call-back promised")
 
 
-# Received-at may run a little ahead of the server clock on a caller's machine.
-CLOCK_SKEW_SECONDS = 300
 SUBJECT_LENGTH = 120
 
 

@@ -13,10 +13,10 @@ from django.db import connections, router, transaction
 from django.utils.translation import gettext as _
 
 from indgang.catalogue.models import KleEntry, Task
-from indgang.common.inputs import EARLIEST, INVISIBLE
+from indgang.catalogue.selectors import retired_topic_refusal
+from indgang.common.inputs import INVISIBLE, received_time_refusal
 from indgang.common.rows import insert, insert_from, saved, values
 from indgang.contacts.constants import (
-    CLOCK_SKEW_SECONDS,
     MAX_DURATION_SECONDS,
     SUBJECT_LENGTH,
     Channel,
@@ -67,12 +67,8 @@ def validate_new_contact(contact: NewContact, *, now: dt.datetime) -> NewContact
     Danish message per field for rules beyond the format."""
     errors: dict[str, str] = {}
     cleaned: dict[str, str | None] = {"cpr": None, "cvr": None}
-    if contact.received_at > now + dt.timedelta(seconds=CLOCK_SKEW_SECONDS):
-        errors["received_at"] = _("The time received cannot be in the future.")
-    elif contact.received_at < EARLIEST:
-        errors["received_at"] = _("The time received cannot be before %(year)s.") % {
-            "year": EARLIEST.year
-        }
+    if refusal := received_time_refusal(contact.received_at, now=now):
+        errors["received_at"] = refusal
     if contact.duration_seconds is not None and not (
         0 <= contact.duration_seconds <= MAX_DURATION_SECONDS
     ):
@@ -83,11 +79,8 @@ def validate_new_contact(contact: NewContact, *, now: dt.datetime) -> NewContact
         errors["summary"] = _("Write a short summary of the contact.")
     if contact.task is not None and not contact.task.is_active:
         errors["task"] = _("The task %(task)s is no longer in use.") % {"task": contact.task.title}
-    if contact.kle_topic is not None and contact.kle_topic.retired_on is not None:
-        errors["kle_topic"] = _("KLE topic %(number)s was retired on %(date)s.") % {
-            "number": contact.kle_topic.number,
-            "date": contact.kle_topic.retired_on.isoformat(),
-        }
+    if refusal := retired_topic_refusal(contact.kle_topic):
+        errors["kle_topic"] = refusal
     for field, value, clean in (("cpr", contact.cpr, clean_cpr), ("cvr", contact.cvr, clean_cvr)):
         try:
             if value:

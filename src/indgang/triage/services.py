@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from indgang.catalogue.constants import KleLevel
 from indgang.catalogue.models import KleEntry, Task
+from indgang.catalogue.selectors import retired_topic_refusal
 from indgang.common.rows import insert_many
 from indgang.contacts.constants import Outcome
 from indgang.contacts.models import Contact, Thread
@@ -174,11 +175,8 @@ def _validate_route(*, task: Task, kle_topic: KleEntry | None) -> None:
         errors["task"] = _("The task %(task)s is no longer in use.") % {"task": task.title}
     if kle_topic is not None and kle_topic.level != KleLevel.TOPIC:
         errors["kle_topic"] = _("%(number)s is not a KLE topic.") % {"number": kle_topic.number}
-    elif kle_topic is not None and kle_topic.retired_on is not None:
-        errors["kle_topic"] = _("KLE topic %(number)s was retired on %(date)s.") % {
-            "number": kle_topic.number,
-            "date": kle_topic.retired_on.isoformat(),
-        }
+    elif refusal := retired_topic_refusal(kle_topic):
+        errors["kle_topic"] = refusal
     if errors:
         raise ValidationError(errors)
 
