@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.defaults import server_error as server_error_page
 
 BODY_TOO_LARGE = _("The request is too large: at most %(limit)s bytes.")
 
@@ -71,6 +72,4 @@ def server_error(request: HttpRequest) -> HttpResponseBase:
     """handler500: JSON for the API; Django's plain page elsewhere (no template that could fail)."""
     if is_api(request):
         return JsonResponse({"detail": str(_("Something went wrong on the server."))}, status=500)
-    from django.views.defaults import server_error as page
-
-    return page(request)
+    return server_error_page(request)

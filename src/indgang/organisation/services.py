@@ -7,7 +7,6 @@ import secrets
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -167,7 +166,7 @@ def _record(
     action: RoleChangeAction,
     by: User | None,
     via: ChangeVia,
-    now: datetime,
+    now: dt.datetime,
     assignment: RoleAssignment | None = None,
 ) -> None:
     RoleChange.objects.create(
@@ -191,7 +190,7 @@ def assign_role(
     unit: Unit | None,
     by: User | None,
     via: ChangeVia,
-    now: datetime,
+    now: dt.datetime,
 ) -> RoleAssignment:
     """Give a staff user a role in a department, optionally in one unit of it; recorded."""
     if unit is not None and unit.department_id != department.pk:
@@ -215,7 +214,7 @@ def assign_role(
 
 @transaction.atomic
 def remove_role(
-    *, assignment: RoleAssignment, by: User | None, via: ChangeVia, now: datetime
+    *, assignment: RoleAssignment, by: User | None, via: ChangeVia, now: dt.datetime
 ) -> None:
     """Take a role from a staff user; recorded. Nobody removes their own administrator role,
     so an administration always keeps someone who can undo a mistake."""
@@ -235,7 +234,7 @@ def remove_role(
 
 
 @transaction.atomic
-def set_user_active(*, user: User, active: bool, by: User, now: datetime) -> None:
+def set_user_active(*, user: User, active: bool, by: User, now: dt.datetime) -> None:
     """Deactivate a staff user (they can no longer sign in or use their API token, and keep
     their history) or reactivate them; recorded. Superusers are changed only by superusers."""
     if user.pk == by.pk:
@@ -272,7 +271,7 @@ class ImportReport:
 
 @transaction.atomic
 def import_organisation(
-    *, records: OrganisationRecords, now: datetime, progress: Callable[[str], None]
+    *, records: OrganisationRecords, now: dt.datetime, progress: Callable[[str], None]
 ) -> ImportReport:
     """Bring the organisation to what the file says, in one transaction.
 
