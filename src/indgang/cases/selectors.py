@@ -8,7 +8,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from indgang.cases.clock import Clock, Period, servicemal_clock
-from indgang.cases.constants import CaseEventKind
+from indgang.cases.constants import CaseEventKind, CaseKind
 from indgang.cases.lifecycle import WAITING_ENDS, WAITING_STARTS
 from indgang.cases.models import AreaSettings, Case, CaseEvent, ServiceTargetCategory
 from indgang.organisation.selectors import Scope
@@ -26,8 +26,12 @@ def visible_cases(*, scope: Scope) -> QuerySet[Case]:
 def list_cases_for(*, scope: Scope, party_id: int | None = None) -> QuerySet[Case]:
     cases = (
         visible_cases(scope=scope)
-        .select_related("category", "kle_topic")
-        .prefetch_related(Prefetch("events", CaseEvent.objects.select_related("by")))
+        .select_related("category", "kle_topic", "inspection", "origin_indskaerpelse")
+        .prefetch_related(
+            Prefetch("events", CaseEvent.objects.select_related("by")),
+            "indskaerpelser",
+            "inspection__staff_present",
+        )
     )
     if party_id is not None:
         cases = cases.filter(party_id=party_id)
@@ -80,14 +84,15 @@ def clock_of(
     today: dt.date,
     waiting_counts: frozenset[str] | None = None,
 ) -> Clock | None:
-    """The case's servicemål clock on `today`; None for a case without a category.
+    """The case's servicemål clock on `today`; None for a case without a category, and for
+    inspections and enforcement cases: the servicemål is for applications only.
 
     `waiting_counts`: areas_where_waiting_counts(), when the caller has it (a list reads it once).
     """
     if waiting_counts is None:
         waiting_counts = areas_where_waiting_counts()
     category: ServiceTargetCategory | None = case.category
-    if category is None:
+    if category is None or case.kind != CaseKind.APPLICATION:
         return None
     return servicemal_clock(
         fully_informed=timezone.localdate(case.fully_informed_at)
