@@ -227,7 +227,10 @@ def _check_outcome(*, case: Case, outcome: str) -> None:
     if outcome not in outcomes:
         raise ValidationError(
             {
-                "decision": _("%(kind)s cannot end in %(outcome)s; choose one of: %(allowed)s.")
+                "decision": _(
+                    'The decision "%(outcome)s" does not fit a case of this kind (%(kind)s); '
+                    "choose one of: %(allowed)s."
+                )
                 % {
                     "kind": CaseKind(case.kind).label,
                     "outcome": DecisionOutcome(outcome).label,
@@ -283,7 +286,12 @@ def _inspection_step(
         inspection.save(update_fields=["notice_method", "agenda"])
         return {"notice_method": facts.notice_method, "agenda": facts.agenda}
     if step == CaseAction.RECORD_VISIT:
-        staff = list(User.objects.filter(pk__in=facts.staff_ids, is_active=True, is_staff=True))
+        # Staff: active users with a role in the organisation.
+        staff = list(
+            User.objects.filter(
+                pk__in=facts.staff_ids, is_active=True, role_assignments__isnull=False
+            ).distinct()
+        )
         if len(staff) != len(set(facts.staff_ids)):
             raise ValidationError({"staff_present": _("Name only active staff members.")})
         required = 2 if case.service_need_type in TWO_STAFF_REQUIRED else 1
