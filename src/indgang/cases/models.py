@@ -224,8 +224,3 @@ class Indskaerpelse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.deadline}"
-
-    @property
-    def is_open(self) -> bool:
-        """Neither remedied nor handed on to an enforcement case."""
-        return self.remedied_at is None and self.enforcement_case_id is None

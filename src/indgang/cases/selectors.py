@@ -1,4 +1,5 @@
-"""Reads: cases through one permission path, and each case's servicemål clock."""
+"""Reads: cases through one permission path, each case's servicemål clock, and the day an inspection
+report is due."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from indgang.cases.clock import Clock, Period, servicemal_clock
-from indgang.cases.constants import CaseEventKind, CaseKind
+from indgang.cases.constants import DEFAULT_REPORT_WORKING_DAYS, CaseEventKind, CaseKind
 from indgang.cases.lifecycle import WAITING_ENDS, WAITING_STARTS
 from indgang.cases.models import AreaSettings, Case, CaseEvent, ServiceTargetCategory
+from indgang.common.workdays import add_working_days
+from indgang.deadlines.selectors import calendar_for
+from indgang.organisation.models import Department
 from indgang.organisation.selectors import Scope
 
 
@@ -109,3 +113,17 @@ def clock_of(
 def events_of(case: Case) -> list[CaseEvent]:
     """The case's timeline in order (as prefetched by list_cases_for, else read now)."""
     return sorted(case.events.all(), key=lambda event: (event.at, event.pk))
+
+
+def report_due_date(*, visited_at: dt.datetime, department_id: int, area: str) -> dt.date:
+    """The day the inspection report is due: the area's working days after the visit, on the
+    calendar of the department's municipality."""
+    area_settings = AreaSettings.objects.filter(area=area).first()
+    days = area_settings.report_working_days if area_settings else DEFAULT_REPORT_WORKING_DAYS
+    calendar = calendar_for(
+        municipality_id=Department.objects.values_list("municipality_id", flat=True).get(
+            pk=department_id
+        )
+    )
+    due = add_working_days(visited_at, days, calendar=calendar)
+    return due.astimezone(calendar.time_zone).date()

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from indgang.cases.constants import (
     APPLICATION_OUTCOMES,
-    DEFAULT_REPORT_WORKING_DAYS,
     ENFORCEMENT_OUTCOMES,
     REVIEW_REQUIRED,
     TWO_STAFF_REQUIRED,
@@ -30,7 +29,6 @@ from indgang.cases.constants import (
 )
 from indgang.cases.lifecycle import DECIDING, allowed_actions, target_of
 from indgang.cases.models import (
-    AreaSettings,
     Case,
     CaseEvent,
     Indskaerpelse,
@@ -38,14 +36,12 @@ from indgang.cases.models import (
     ServiceNeedChange,
     ServiceTargetCategory,
 )
-from indgang.cases.selectors import get_case_to_change
+from indgang.cases.selectors import get_case_to_change, report_due_date
 from indgang.catalogue.models import KleEntry
 from indgang.catalogue.selectors import retired_topic_refusal
 from indgang.common.errors import CONFLICT
 from indgang.common.inputs import INVISIBLE, received_time_refusal
-from indgang.common.workdays import add_working_days
-from indgang.deadlines.selectors import calendar_for
-from indgang.organisation.models import Department, Unit
+from indgang.organisation.models import Unit
 from indgang.organisation.selectors import Scope
 from indgang.parties.identifiers import InvalidIdentifierError, clean_cpr, clean_cvr
 from indgang.parties.models import Party
@@ -248,20 +244,6 @@ def _check_outcome(*, case: Case, outcome: str) -> None:
         raise _refuse(
             _("The decision goes against the party: hold the hearing (partshøring) first.")
         )
-
-
-def report_due_date(*, visited_at: dt.datetime, department_id: int, area: str) -> dt.date:
-    """The day the inspection report is due: the area's working days after the visit, on the
-    calendar of the department's municipality."""
-    area_settings = AreaSettings.objects.filter(area=area).first()
-    days = area_settings.report_working_days if area_settings else DEFAULT_REPORT_WORKING_DAYS
-    calendar = calendar_for(
-        municipality_id=Department.objects.values_list("municipality_id", flat=True).get(
-            pk=department_id
-        )
-    )
-    due = add_working_days(visited_at, days, calendar=calendar)
-    return due.astimezone(calendar.time_zone).date()
 
 
 def _open_indskaerpelser(case: Case) -> int:
