@@ -1,4 +1,5 @@
-"""Reads: cases through one permission path, and each case's servicemål clock."""
+"""Reads: cases through one permission path, each case's servicemål clock, and the day an inspection
+report is due."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from indgang.cases.clock import Clock, Period, servicemal_clock
-from indgang.cases.constants import CaseEventKind
+from indgang.cases.constants import DEFAULT_REPORT_WORKING_DAYS, CaseEventKind, CaseKind
 from indgang.cases.lifecycle import WAITING_ENDS, WAITING_STARTS
 from indgang.cases.models import AreaSettings, Case, CaseEvent, ServiceTargetCategory
+from indgang.common.workdays import add_working_days
+from indgang.deadlines.selectors import calendar_for
+from indgang.organisation.models import Department
 from indgang.organisation.selectors import Scope
 
 
@@ -26,8 +30,12 @@ def visible_cases(*, scope: Scope) -> QuerySet[Case]:
 def list_cases_for(*, scope: Scope, party_id: int | None = None) -> QuerySet[Case]:
     cases = (
         visible_cases(scope=scope)
-        .select_related("category", "kle_topic")
-        .prefetch_related(Prefetch("events", CaseEvent.objects.select_related("by")))
+        .select_related("category", "kle_topic", "inspection", "origin_indskaerpelse")
+        .prefetch_related(
+            Prefetch("events", CaseEvent.objects.select_related("by")),
+            "indskaerpelser",
+            "inspection__staff_present",
+        )
     )
     if party_id is not None:
         cases = cases.filter(party_id=party_id)
@@ -80,14 +88,15 @@ def clock_of(
     today: dt.date,
     waiting_counts: frozenset[str] | None = None,
 ) -> Clock | None:
-    """The case's servicemål clock on `today`; None for a case without a category.
+    """The case's servicemål clock on `today`; None for a case without a category, and for
+    inspections and enforcement cases: the servicemål is for applications only.
 
     `waiting_counts`: areas_where_waiting_counts(), when the caller has it (a list reads it once).
     """
     if waiting_counts is None:
         waiting_counts = areas_where_waiting_counts()
     category: ServiceTargetCategory | None = case.category
-    if category is None:
+    if category is None or case.kind != CaseKind.APPLICATION:
         return None
     return servicemal_clock(
         fully_informed=timezone.localdate(case.fully_informed_at)
@@ -104,3 +113,17 @@ def clock_of(
 def events_of(case: Case) -> list[CaseEvent]:
     """The case's timeline in order (as prefetched by list_cases_for, else read now)."""
     return sorted(case.events.all(), key=lambda event: (event.at, event.pk))
+
+
+def report_due_date(*, visited_at: dt.datetime, department_id: int, area: str) -> dt.date:
+    """The day the inspection report is due: the area's working days after the visit, on the
+    calendar of the department's municipality."""
+    area_settings = AreaSettings.objects.filter(area=area).first()
+    days = area_settings.report_working_days if area_settings else DEFAULT_REPORT_WORKING_DAYS
+    calendar = calendar_for(
+        municipality_id=Department.objects.values_list("municipality_id", flat=True).get(
+            pk=department_id
+        )
+    )
+    due = add_working_days(visited_at, days, calendar=calendar)
+    return due.astimezone(calendar.time_zone).date()

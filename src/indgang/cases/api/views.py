@@ -9,6 +9,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import Serializer
 
 from indgang.audit.api.serializers import PurposeSerializer, purpose_of
 from indgang.audit.constants import AccessAction, Via
@@ -17,19 +18,34 @@ from indgang.cases.api.serializers import (
     CaseActionSerializer,
     CaseCreateSerializer,
     CaseSerializer,
+    ComplaintCreateSerializer,
+    FollowUpSerializer,
+    IndskaerpelseCreateSerializer,
+    InspectionCreateSerializer,
     ServiceNeedSerializer,
 )
 from indgang.cases.models import Case
 from indgang.cases.selectors import areas_where_waiting_counts, get_case_for, list_cases_for
 from indgang.cases.services import (
+    InspectionStep,
     NewApplication,
+    NewCaseSubject,
     change_service_need_type,
+    follow_up_indskaerpelse,
+    give_indskaerpelse,
+    mark_remedied,
+    plan_inspection,
     receive_application,
+    receive_complaint,
+    start_enforcement,
     take_action,
 )
 from indgang.common.api import NewestFirstPagination
 from indgang.common.inputs import IdConverter
 from indgang.organisation.requests import acting_user, request_scope
+
+# An indskærpelse of the case, by its id.
+INDSKAERPELSE = r"indskaerpelser/(?P<indskaerpelse_id>" + IdConverter.regex + ")"
 
 
 @extend_schema(tags=["cases"])
@@ -126,6 +142,11 @@ class CaseViewSet(
             at=data.get("at"),
             note=data.get("note", ""),
             outcome=data.get("decision", ""),
+            inspection=InspectionStep(
+                notice_method=data.get("notice_method", ""),
+                agenda=data.get("agenda", ""),
+                staff_ids=tuple(data.get("staff_present", ())),
+            ),
         )
         return self._answer(case, status.HTTP_200_OK)
 
@@ -146,7 +167,115 @@ class CaseViewSet(
         )
         return self._answer(case, status.HTTP_200_OK)
 
+    @extend_schema(request=InspectionCreateSerializer, responses={201: CaseSerializer})
+    @action(detail=False, methods=["post"])
+    def inspections(self, request: Request) -> Response:
+        """Plan an inspection: 201 with the new case in `planned`; 400 per field, nothing stored."""
+        data = self._valid(InspectionCreateSerializer, request)
+        case = plan_inspection(
+            subject=_subject(data),
+            planned_for=data["planned_for"],
+            by=acting_user(request),
+            scope=request_scope(request),
+            now=timezone.now(),
+        )
+        return self._answer(case, status.HTTP_201_CREATED)
+
+    @extend_schema(request=ComplaintCreateSerializer, responses={201: CaseSerializer})
+    @action(detail=False, methods=["post"])
+    def complaints(self, request: Request) -> Response:
+        """Receive a complaint as an enforcement case: 201; 400 per field, nothing stored."""
+        data = self._valid(ComplaintCreateSerializer, request)
+        case = receive_complaint(
+            subject=_subject(data),
+            complaint=data["complaint"],
+            received_at=data["received_at"],
+            by=acting_user(request),
+            scope=request_scope(request),
+            now=timezone.now(),
+        )
+        return self._answer(case, status.HTTP_201_CREATED)
+
+    @extend_schema(request=IndskaerpelseCreateSerializer, responses={201: CaseSerializer})
+    @action(detail=True, methods=["post"])
+    def indskaerpelser(self, request: Request, pk: str) -> Response:
+        """Give an indskærpelse at the inspection; 409 outside the visit-to-close states."""
+        data = self._valid(IndskaerpelseCreateSerializer, request)
+        given = give_indskaerpelse(
+            case_id=int(pk),
+            cause=data["cause"],
+            requirement=data["requirement"],
+            deadline=data["deadline"],
+            by=acting_user(request),
+            scope=request_scope(request),
+            now=timezone.now(),
+        )
+        return self._answer(given.case, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: CaseSerializer})
+    @action(detail=True, methods=["post"], url_path=INDSKAERPELSE + "/remedied")
+    def remedied(self, request: Request, pk: str, indskaerpelse_id: str) -> Response:
+        """Mark the indskærpelse remedied; 409 if it is not open."""
+        given = mark_remedied(
+            case_id=int(pk),
+            indskaerpelse_id=int(indskaerpelse_id),
+            by=acting_user(request),
+            scope=request_scope(request),
+            now=timezone.now(),
+        )
+        return self._answer(given.case, status.HTTP_200_OK)
+
+    @extend_schema(request=FollowUpSerializer, responses={200: CaseSerializer})
+    @action(detail=True, methods=["post"], url_path=INDSKAERPELSE + "/follow-up")
+    def follow_up(self, request: Request, pk: str, indskaerpelse_id: str) -> Response:
+        """Note the follow-up of an open indskærpelse."""
+        data = self._valid(FollowUpSerializer, request)
+        given = follow_up_indskaerpelse(
+            case_id=int(pk),
+            indskaerpelse_id=int(indskaerpelse_id),
+            note=data["note"],
+            by=acting_user(request),
+            scope=request_scope(request),
+            now=timezone.now(),
+        )
+        return self._answer(given.case, status.HTTP_200_OK)
+
+    @extend_schema(request=None, responses={201: CaseSerializer})
+    @action(detail=True, methods=["post"], url_path=INDSKAERPELSE + "/enforcement")
+    def enforcement(self, request: Request, pk: str, indskaerpelse_id: str) -> Response:
+        """Start an enforcement case from an indskærpelse not remedied by its deadline: 201 with
+        the new case; 409 if remedied, already enforced or not yet due."""
+        case = start_enforcement(
+            case_id=int(pk),
+            indskaerpelse_id=int(indskaerpelse_id),
+            by=acting_user(request),
+            scope=request_scope(request),
+            now=timezone.now(),
+        )
+        return self._answer(case, status.HTTP_201_CREATED)
+
+    @staticmethod
+    def _valid(serializer: type[Serializer[Any]], request: Request) -> dict[str, Any]:
+        incoming = serializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        return dict(incoming.validated_data)
+
     def _answer(self, case: Case, code: int) -> Response:
         """The case as the detail shows it, read again through the permission path."""
         fresh = get_case_for(scope=request_scope(self.request), case_id=case.pk)
         return Response(self.get_serializer(fresh).data, status=code)
+
+
+def _subject(data: dict[str, Any]) -> NewCaseSubject:
+    """The party and place of a new case, from CaseSubjectSerializer's fields."""
+    return NewCaseSubject(
+        area=data["area"],
+        cpr=data.get("cpr"),
+        cvr=data.get("cvr"),
+        party_name=data.get("name", ""),
+        property_address=data["property_address"],
+        cadastral_number=data.get("cadastral_number", ""),
+        property_number=data.get("property_number", ""),
+        kle_topic=data.get("kle_topic"),
+        unit=data.get("unit"),
+    )
