@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
@@ -16,17 +15,11 @@ from indgang.cases.constants import CasePartyRole
 from indgang.cases.models import Case, CaseEvent, CaseParty, ServiceNeedChange
 from indgang.cases.services import change_service_need_type
 from indgang.cases.tests.conftest import Act, Receive
-from indgang.conftest import CPR_B, Staff
+from indgang.conftest import CPR_B, Staff, staff_client
 from indgang.organisation.selectors import get_scope
 from indgang.parties.services import get_or_create_citizen
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user: User) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="da")
-    client.force_login(user)
-    return client
 
 
 def set_type(case: Case, to_type: str, by: User, reason: str = "Nabo gør indsigelse") -> None:
@@ -42,7 +35,7 @@ def set_type(case: Case, to_type: str, by: User, reason: str = "Nabo gør indsig
 
 def post(user: User, case: Case, what: str, **data: Any) -> list[str]:
     """Post a form of the case screen; the messages the user sees next."""
-    response = client_for(user).post(f"/cases/{case.pk}/{what}/", data, follow=True)
+    response = staff_client(user).post(f"/cases/{case.pk}/{what}/", data, follow=True)
     assert response.redirect_chain == [(f"/cases/{case.pk}/", 302)]
     return [str(message) for message in response.context["messages"]]
 
@@ -65,7 +58,7 @@ def test_case_screen_shows_the_case_and_logs_the_applicants_data_as_read(
     act(case, "start_screening")
     act(case, "mark_fully_informed")
 
-    response = client_for(staff.caseworker).get(f"/cases/{case.pk}/")
+    response = staff_client(staff.caseworker).get(f"/cases/{case.pk}/")
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -93,7 +86,7 @@ def test_another_departments_case_is_a_404_and_nothing_is_logged_or_changed(
 ) -> None:
     case = receive()
     before = state_of(case)
-    outsider = client_for(staff.other_caseworker)
+    outsider = staff_client(staff.other_caseworker)
 
     assert outsider.get(f"/cases/{case.pk}/").status_code == 404
     assert (
@@ -106,7 +99,7 @@ def test_another_departments_case_is_a_404_and_nothing_is_logged_or_changed(
         ).status_code
         == 404
     )
-    assert client_for(staff.caseworker).get("/cases/999999/").status_code == 404
+    assert staff_client(staff.caseworker).get("/cases/999999/").status_code == 404
     assert state_of(case) == before
     assert AccessLogEntry.objects.count() == 0
 
@@ -144,7 +137,7 @@ def test_a_princip_case_shows_the_four_eyes_rule_and_refuses_a_decision_without_
         act(case, step)
     before = state_of(case)
 
-    page = client_for(staff.caseworker).get(f"/cases/{case.pk}/").content.decode()
+    page = staff_client(staff.caseworker).get(f"/cases/{case.pk}/").content.decode()
     refused = post(staff.caseworker, case, "actions", action="decide", decision="permit")
 
     assert 'id="four-eyes"' in page
@@ -188,7 +181,7 @@ def test_the_screen_reads_a_constant_number_of_statements(
     django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     case = receive()
-    client = client_for(staff.caseworker)
+    client = staff_client(staff.caseworker)
     client.get(f"/cases/{case.pk}/")  # the session and the scope warmed up alike
     # session, user, scope (roles), the case, its events, caseworkers, other parties, type
     # changes, the areas whose waiting counts, the access-log row

@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
@@ -14,7 +13,7 @@ from indgang.audit.models import AccessLogEntry
 from indgang.cases.constants import CasePartyRole
 from indgang.cases.models import Case, CaseParty
 from indgang.cases.services import NewApplication, receive_application
-from indgang.conftest import CPR_A, CPR_B, ApiFor, Org, RegisterContact, Staff
+from indgang.conftest import CPR_A, CPR_B, ApiFor, Org, RegisterContact, Staff, staff_client
 from indgang.organisation.selectors import get_scope
 from indgang.overview.selectors import has_reason
 from indgang.parties.models import Party
@@ -50,9 +49,7 @@ def application(staff: Staff, org: Org, *, adviser: Party | None = None, days_ag
 
 
 def page_for(user: User, party_id: int) -> str:
-    client = Client(HTTP_ACCEPT_LANGUAGE="da")
-    client.force_login(user)
-    response = client.get(f"/parties/{party_id}/")
+    response = staff_client(user).get(f"/parties/{party_id}/")
     assert response.status_code == 200
     return response.content.decode()
 
