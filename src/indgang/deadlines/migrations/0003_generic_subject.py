@@ -31,12 +31,13 @@ class Migration(migrations.Migration):
             name="subject_id",
             field=models.PositiveBigIntegerField(null=True, verbose_name="subject"),
         ),
+        # Dropped before the copy, so that a reverse migration copies back before restoring it.
+        migrations.RemoveConstraint(model_name="deadline", name="deadline_has_one_subject"),
         copy_to_subject(
             "deadlines",
             "Deadline",
             {"contact": ("contacts", "contact"), "thread": ("contacts", "thread")},
         ),
-        migrations.RemoveConstraint(model_name="deadline", name="deadline_has_one_subject"),
         migrations.RemoveField(model_name="deadline", name="contact"),
         migrations.RemoveField(model_name="deadline", name="thread"),
         migrations.AlterField(

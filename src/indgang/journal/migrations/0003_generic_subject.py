@@ -41,6 +41,28 @@ class Migration(migrations.Migration):
     operations = [
         *subject_fields("journalentry", null=True),
         *subject_fields("document", null=True),
+        # The thread may be empty while the rows move, so that a reverse migration can re-add
+        # the column before copying the threads back.
+        migrations.AlterField(
+            model_name="journalentry",
+            name="thread",
+            field=models.OneToOneField(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="journal_entry",
+                to="contacts.thread",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="document",
+            name="thread",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="documents",
+                to="contacts.thread",
+            ),
+        ),
         copy_to_subject("journal", "JournalEntry", THREAD),
         copy_to_subject("journal", "Document", THREAD),
         migrations.RemoveIndex(model_name="document", name="journal_doc_thread__d28186_idx"),
