@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from indgang.common.errors import CONFLICT
-from indgang.common.subjects import facts_of, subject_of
+from indgang.common.subjects import facts_of, name_of, subject_of
 from indgang.common.workdays import (
     WorkCalendar,
     add_working_days,
@@ -35,6 +35,7 @@ from indgang.deadlines.constants import (
     AKTINDSIGT_WORKING_DAYS,
     CALLBACK_REMINDER_LEAD_HOURS,
     CALLBACK_WORKING_DAYS,
+    CASE_KINDS,
     HEARING_CALENDAR_DAYS,
     INSPECTION_REPORT_WORKING_DAYS,
     JOURNALISED_KINDS,
@@ -197,12 +198,17 @@ def start_deadline(
 ) -> Deadline:
     """Start a clock on a subject (a contact, a thread, a case), by the rule for its kind.
 
-    The caller has authorised the subject. The due instant is given, or follows from `length`
-    or the rule's length. Aktindsigt, complaints and inquiries also journalise the subject
-    (a contact's thread) with its KLE topic. The owner must hold a role in the subject's
-    department; without one given, the subject's handler owns it, else the user starting it,
-    whoever of them works there (else nobody).
+    The caller has authorised the subject; the kinds of CASE_KINDS run only on cases. The due
+    instant is given, or follows from `length` or the rule's length. Aktindsigt, complaints
+    and inquiries also journalise the subject (a contact's thread) with its KLE topic. The
+    owner must hold a role in the subject's department; without one given, the subject's
+    handler owns it, else the user starting it, whoever of them works there (else nobody).
     """
+    _require(
+        kind not in CASE_KINDS or name_of(subject) == "case",
+        "kind",
+        _("%(kind)s runs on a case.") % {"kind": DeadlineKind(kind).label},
+    )
     facts = facts_of(subject)
     municipality_id = _municipality_of(facts.department_id)
     rule = rule_for(kind=kind, municipality_id=municipality_id, task_id=facts.task_id)
