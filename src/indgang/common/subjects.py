@@ -164,6 +164,7 @@ def facts_of(subject: models.Model) -> SubjectFacts:
 
 
 def name_of(subject: models.Model) -> str:
+    """The name the subject's model is registered under ("contact", "case", …)."""
     return _registered_model(type(subject)).name
 
 
