@@ -58,6 +58,7 @@ test: lock-check lint typecheck unit  ## Everything: lock, format, lint, types, 
 lint: dev
 	$(BIN)/ruff format --check src benchmarks requirements
 	$(BIN)/ruff check src benchmarks requirements
+	$(BIN)/lint-imports
 
 typecheck: dev
 	$(BIN)/mypy src benchmarks requirements

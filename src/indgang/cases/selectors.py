@@ -42,6 +42,12 @@ def visible_cases(*, scope: Scope) -> QuerySet[Case]:
     return cases
 
 
+def is_case_redacted(*, scope: Scope, case: Case) -> bool:
+    """Whether a list elsewhere (a deadline, a document) must withhold this case: the scope
+    would not find it in `visible_cases`."""
+    return not scope.sees_in_full(case.department_id)
+
+
 def list_cases_for(*, scope: Scope, party_id: int | None = None) -> QuerySet[Case]:
     cases = (
         visible_cases(scope=scope)

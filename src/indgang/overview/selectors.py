@@ -29,7 +29,7 @@ from indgang.contacts.selectors import (
     party_threads_in,
     with_api_fields,
 )
-from indgang.deadlines.selectors import party_deadlines_in
+from indgang.deadlines.selectors import deadlines_on
 from indgang.organisation.selectors import Scope
 from indgang.parties.models import Party
 from indgang.parties.selectors import get_party
@@ -53,7 +53,13 @@ def records_in_departments(*, party_id: int, department_ids: frozenset[int]) -> 
     return [
         party_contacts_in(party_id=party_id, department_ids=department_ids),
         party_threads_in(party_id=party_id, department_ids=department_ids),
-        party_deadlines_in(party_id=party_id, department_ids=department_ids),
+        deadlines_on(
+            subjects={
+                Contact: Contact.objects.filter(party_id=party_id).values("pk"),
+                Thread: Thread.objects.filter(party_id=party_id).values("pk"),
+            },
+            department_ids=department_ids,
+        ),
         party_cases_in(party_id=party_id, department_ids=department_ids),
         party_case_roles_in(party_id=party_id, department_ids=department_ids),
     ]
@@ -180,7 +186,7 @@ def get_party_overview(
         channel_counts[contact.channel] = channel_counts.get(contact.channel, 0) + 1
     log_access(
         user=user,
-        party=party,
+        party_id=party.pk,
         action=AccessAction.VIEWED_OVERVIEW,
         purpose=purpose,
         via=via,

@@ -127,7 +127,7 @@ def test_a_deadline_of_the_department_on_the_partys_thread_is_a_reason(
 
     deadline = start_deadline(
         kind=DeadlineKind.INQUIRY,
-        thread=benefits_citizen.thread,
+        subject=benefits_citizen.thread,
         by=staff.other_caseworker,
         now=timezone.now(),
         length=10,
