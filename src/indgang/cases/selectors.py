@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from indgang.cases.clock import Clock, Period, servicemal_clock
-from indgang.cases.constants import CaseEventKind
+from indgang.cases.constants import CaseEventKind, CasePartyRole
 from indgang.cases.lifecycle import WAITING_ENDS, WAITING_STARTS
-from indgang.cases.models import AreaSettings, Case, CaseEvent, ServiceTargetCategory
+from indgang.cases.models import (
+    AreaSettings,
+    Case,
+    CaseChecklistItem,
+    CaseEvent,
+    CaseParty,
+    HearingReply,
+    ServiceTargetCategory,
+)
+from indgang.cases.suggestion import Facts
 from indgang.organisation.selectors import Scope
 
 
@@ -37,6 +46,22 @@ def list_cases_for(*, scope: Scope, party_id: int | None = None) -> QuerySet[Cas
 def get_case_for(*, scope: Scope, case_id: int) -> Case:
     """The case if the scope may see it; Case.DoesNotExist (404) otherwise, as for a missing one."""
     return list_cases_for(scope=scope).get(pk=case_id)
+
+
+def get_case_detail_for(*, scope: Scope, case_id: int) -> Case:
+    """The case with what its screen shows beside the timeline, in a constant number of
+    statements; Case.DoesNotExist as get_case_for."""
+    return (
+        list_cases_for(scope=scope)
+        .prefetch_related(
+            Prefetch("checklist", CaseChecklistItem.objects.select_related("done_by")),
+            "deficiency_items",
+            "hearings__parties",
+            "hearings__replies",
+            "other_parties",
+        )
+        .get(pk=case_id)
+    )
 
 
 def get_case_to_change(*, scope: Scope, case_id: int) -> Case:
@@ -104,3 +129,35 @@ def clock_of(
 def events_of(case: Case) -> list[CaseEvent]:
     """The case's timeline in order (as prefetched by list_cases_for, else read now)."""
     return sorted(case.events.all(), key=lambda event: (event.at, event.pk))
+
+
+def suggestion_facts(*, case: Case) -> Facts:
+    """The facts the service-need suggestion reads, in a constant number of statements.
+
+    The applicant's and the advisers' earlier cases are counted in every department: only their
+    types are read, to judge how such a party's cases tend to run.
+    """
+    earlier = Case.objects.filter(received_at__lt=case.received_at).exclude(service_need_type="")
+    advisers = CaseParty.objects.filter(case=case, role=CasePartyRole.ADVISER).values("party_id")
+    deficiencies = case.deficiency_items.count()
+    return Facts(
+        kind=case.kind,
+        arrived_fully_informed=(
+            False if deficiencies else (True if case.fully_informed_at is not None else None)
+        ),
+        applicant_earlier_types=list(
+            earlier.filter(party_id=case.party_id).values_list("service_need_type", flat=True)
+        ),
+        adviser_earlier_types=list(
+            earlier.filter(
+                other_parties__role=CasePartyRole.ADVISER,
+                other_parties__party_id__in=Subquery(advisers),
+            )
+            .order_by()
+            .distinct()
+            .values_list("service_need_type", flat=True)
+        ),
+        objections=HearingReply.objects.filter(hearing__case=case, objects_to=True).count(),
+        # The inspections' indskærpelser are counted here once their model exists.
+        indskaerpelser=0,
+    )
