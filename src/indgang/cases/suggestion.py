@@ -21,6 +21,11 @@ T = ServiceNeedType
 DEMAND = (T.KLAR_PARAT, T.VEJLEDNING, T.PRINCIP, T.OBS)
 
 
+def term(kind: ServiceNeedType) -> str:
+    """The method's own Danish term for the type (klar-parat, vejledning, princip, obs)."""
+    return kind.value.replace("_", "-")
+
+
 @dataclass(frozen=True)
 class Facts:
     kind: str
@@ -52,7 +57,7 @@ def _earlier(types: Sequence[str], *, whose: str) -> list[tuple[ServiceNeedType,
                         "%(whose)s has %(count)d earlier %(type)s cases.",
                         counts[kind],
                     )
-                    % {"whose": whose, "count": counts[kind], "type": kind.label},
+                    % {"whose": whose, "count": counts[kind], "type": term(kind)},
                 )
             ]
     if counts[T.KLAR_PARAT]:
