@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -59,7 +60,7 @@ def test_vejledning_with_deficiency_letter_and_hearing(
     case = receive(received_at=day(0))
     act(case, "start_screening", now=day(1))
     set_type(case, "vejledning", staff.caseworker, 1, reason="Førstegangsansøger")
-    writer = {"by": staff.caseworker, "scope": get_scope(user=staff.caseworker)}
+    writer: dict[str, Any] = {"by": staff.caseworker, "scope": get_scope(user=staff.caseworker)}
     send_deficiency_letter(
         case_id=case.pk, items=["Snittegning"], reply_by=day(20).date(), now=day(2), **writer
     )
