@@ -299,6 +299,7 @@ class CaseContact(models.Model):
     class Meta:
         verbose_name = _("contact on a case")
         verbose_name_plural = _("contacts on cases")
+        ordering = ["linked_at", "pk"]
         constraints = [models.UniqueConstraint(fields=["case", "contact"], name="case_contact")]
 
     def __str__(self) -> str:

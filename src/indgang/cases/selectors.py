@@ -59,6 +59,7 @@ def get_case_detail_for(*, scope: Scope, case_id: int) -> Case:
             "hearings__parties",
             "hearings__replies",
             "other_parties",
+            "contact_links",
         )
         .get(pk=case_id)
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -67,6 +67,9 @@ class NewApplication:
     kle_topic: KleEntry | None = None
     unit: Unit | None = None
     attachments: list[str] = field(default_factory=list)
+    # The contact the case grows out of: linked to the case, its party the applicant unless a
+    # CPR or CVR number is given.
+    contact_id: int | None = None
 
 
 def receive_application(
@@ -88,8 +91,14 @@ def receive_application(
         errors["category"] = _("The category %(code)s does not belong to that area.") % {
             "code": new.category_code
         }
+    contact = None
+    if new.contact_id is not None:
+        contact = visible_contacts(scope=scope).filter(pk=new.contact_id).first()
+        if contact is None:
+            errors["contact"] = _("There is no such contact that you may see.")
+    applicant = contact.party if contact and not (new.cpr or new.cvr) else None
     cpr = cvr = None
-    if bool(new.cpr) == bool(new.cvr):
+    if bool(new.cpr) == bool(new.cvr) and applicant is None:
         errors["cpr"] = _("Give the applicant's CPR number or CVR number (one of them).")
     try:
         cpr = clean_cpr(new.cpr) if new.cpr else None
@@ -110,7 +119,7 @@ def receive_application(
         raise ValidationError(errors)
     assert department_id is not None  # noqa: S101 - checked above
     with transaction.atomic():
-        party = (
+        party = applicant or (
             get_or_create_citizen(cpr=cpr, name=new.party_name)
             if cpr
             else get_or_create_company(cvr=cvr or "", name=new.party_name)
@@ -129,7 +138,12 @@ def receive_application(
             state=CaseState.RECEIVED,
             received_at=new.received_at,
             attachments=list(new.attachments),
+            contact=contact,
         )
+        if contact is not None:
+            CaseContact.objects.create(
+                case=case, contact=contact, linked_at=now, linked_by=received_by
+            )
         CaseEvent.objects.create(
             case=case,
             kind=CaseEventKind.RECEIVED,
@@ -140,6 +154,16 @@ def receive_application(
             recorded_at=now,
         )
     return case
+
+
+def create_case_from_contact(
+    *, contact_id: int, new: NewApplication, received_by: User, scope: Scope, now: dt.datetime
+) -> Case:
+    """Turn a contact into an application case, linked to it; the contact's party applies
+    unless the application names the applicant by CPR or CVR number."""
+    return receive_application(
+        new=replace(new, contact_id=contact_id), received_by=received_by, scope=scope, now=now
+    )
 
 
 def _refuse(message: str) -> ValidationError:

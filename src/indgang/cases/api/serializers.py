@@ -57,6 +57,10 @@ class CaseCreateSerializer(serializers.Serializer[Any]):
     attachments = serializers.ListField(
         child=Text(max_length=200), required=False, max_length=MAX_ATTACHMENTS
     )
+    contact = id_field(
+        required=False,
+        help_text="The contact the case grows out of; its party applies if no CPR or CVR is given.",
+    )
 
 
 class CaseActionSerializer(serializers.Serializer[Any]):
@@ -223,6 +227,10 @@ class CasePartyCreateSerializer(serializers.Serializer[Any]):
     role = serializers.ChoiceField(choices=CasePartyRole.choices)
 
 
+class ContactLinkSerializer(serializers.Serializer[Any]):
+    contact = id_field()
+
+
 class CasePartyRemoveSerializer(serializers.Serializer[Any]):
     case_party = id_field(help_text="The id of the party's role on the case.")
 
@@ -277,7 +285,10 @@ class SuggestionSerializer(serializers.Serializer[Any]):
 
 class CaseDetailSerializer(CaseSerializer):
     """One case as its screen needs it: the list's fields, the suggested service-need type and
-    why, the checklist, the missing items, the hearings and the other parties."""
+    why, the checklist, the missing items, the hearings, the other parties and the linked
+    contacts."""
+
+    contacts = serializers.SerializerMethodField()
 
     suggested_service_need = serializers.SerializerMethodField()
     checklist = ChecklistItemSerializer(many=True, read_only=True)
@@ -293,8 +304,13 @@ class CaseDetailSerializer(CaseSerializer):
             "deficiency_items",
             "hearings",
             "other_parties",
+            "contacts",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_contacts(self, case: Case) -> list[int]:
+        return [link.contact_id for link in case.contact_links.all()]
 
     @extend_schema_field(SuggestionSerializer)
     def get_suggested_service_need(self, case: Case) -> dict[str, Any]:

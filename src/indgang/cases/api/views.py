@@ -23,6 +23,7 @@ from indgang.cases.api.serializers import (
     CasePartyRemoveSerializer,
     CaseSerializer,
     ChecklistTickSerializer,
+    ContactLinkSerializer,
     DeficiencyAnswerSerializer,
     DeficiencyLetterSerializer,
     DeficiencyWaiverSerializer,
@@ -40,6 +41,7 @@ from indgang.cases.services import (
     NewApplication,
     add_case_party,
     change_service_need_type,
+    link_contact,
     receive_application,
     receive_deficiency_answer,
     record_hearing_reply,
@@ -126,6 +128,7 @@ class CaseViewSet(
                 kle_topic=data.get("kle_topic"),
                 unit=data.get("unit"),
                 attachments=data.get("attachments", []),
+                contact_id=data.get("contact"),
             ),
             received_by=acting_user(request),
             scope=request_scope(request),
@@ -286,6 +289,14 @@ class CaseViewSet(
             case_id=int(pk), case_party_id=data["case_party"], **self._writer(request)
         )
         return self._answer(case.pk)
+
+    @extend_schema(request=ContactLinkSerializer, responses={200: CaseDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def contacts(self, request: Request, pk: str) -> Response:
+        """Link a contact you may see to the case."""
+        data = _valid(ContactLinkSerializer, request)
+        link_contact(case_id=int(pk), contact_id=data["contact"], **self._writer(request))
+        return self._answer(int(pk))
 
 
 def _valid(serializer: type[serializers.Serializer[Any]], request: Request) -> dict[str, Any]:

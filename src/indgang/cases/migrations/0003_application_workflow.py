@@ -142,6 +142,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'contact on a case',
                 'verbose_name_plural': 'contacts on cases',
+                'ordering': ['linked_at', 'pk'],
                 'constraints': [models.UniqueConstraint(fields=('case', 'contact'), name='case_contact')],
             },
         ),

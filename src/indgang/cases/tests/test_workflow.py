@@ -23,8 +23,10 @@ from indgang.cases.models import (
 )
 from indgang.cases.selectors import suggestion_facts
 from indgang.cases.services import (
+    NewApplication,
     add_case_party,
     change_service_need_type,
+    create_case_from_contact,
     link_contact,
     receive_deficiency_answer,
     record_hearing_reply,
@@ -36,7 +38,7 @@ from indgang.cases.services import (
 )
 from indgang.cases.suggestion import Facts
 from indgang.cases.tests.conftest import Act, Receive
-from indgang.conftest import CPR_B, CVR_A, RegisterContact, Staff
+from indgang.conftest import CPR_B, CVR_A, Org, RegisterContact, Staff
 from indgang.organisation.selectors import get_scope
 from indgang.parties.services import get_or_create_citizen, get_or_create_company
 
@@ -355,3 +357,47 @@ def test_the_generic_action_refuses_actions_with_their_own_service(
         "action": ["Brug /cases/{id}/deficiency-letter/ til den handling."]
     }
     assert Case.objects.get(pk=case.pk).state == "screening"
+
+
+def test_a_contact_becomes_a_case_with_its_party_as_applicant(
+    staff: Staff, org: Org, register: RegisterContact
+) -> None:
+    contact = register(staff.caseworker, cpr=CPR_B, summary="Vil bygge carport")
+    case = create_case_from_contact(
+        contact_id=contact.pk,
+        new=NewApplication(
+            area="building",
+            category_code="building-simple",
+            received_at=day(0),
+            unit=org.building_unit,
+        ),
+        received_by=staff.caseworker,
+        scope=get_scope(user=staff.caseworker),
+        now=day(0),
+    )
+    assert (case.party_id, case.contact_id) == (contact.party_id, contact.pk)
+    assert list(case.contact_links.values_list("contact", flat=True)) == [contact.pk]
+
+
+def test_a_contact_out_of_sight_does_not_become_a_case(
+    staff: Staff, org: Org, register: RegisterContact
+) -> None:
+    contact = register(staff.other_caseworker, cpr=CPR_B)
+    with pytest.raises(ValidationError) as refused:
+        create_case_from_contact(
+            contact_id=contact.pk,
+            new=NewApplication(
+                area="building",
+                category_code="building-simple",
+                received_at=day(0),
+                unit=org.building_unit,
+            ),
+            received_by=staff.caseworker,
+            scope=get_scope(user=staff.caseworker),
+            now=day(0),
+        )
+    assert refused.value.message_dict == {
+        "contact": ["Der er ingen sådan henvendelse, som du må se."],
+        "cpr": ["Angiv ansøgerens CPR-nummer eller CVR-nummer (ét af dem)."],
+    }
+    assert not Case.objects.exists()

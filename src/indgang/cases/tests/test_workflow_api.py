@@ -14,7 +14,7 @@ from django.utils import timezone
 from indgang.cases.models import Case, CaseParty, DeficiencyItem, Hearing
 from indgang.cases.services import change_service_need_type
 from indgang.cases.tests.conftest import Act, Receive
-from indgang.conftest import CPR_B, CVR_A, ApiFor, Staff
+from indgang.conftest import CPR_B, CVR_A, ApiFor, RegisterContact, Staff
 from indgang.organisation.selectors import get_scope
 from indgang.parties.services import get_or_create_citizen, get_or_create_company
 
@@ -221,3 +221,26 @@ def test_another_departments_case_is_404_for_every_workflow_endpoint(
     )
     assert response.status_code == 404
     assert Case.objects.get(pk=case.pk).state == "screening"
+
+
+def test_contacts_link_to_a_case_and_intake_takes_one(
+    api_for: ApiFor, staff: Staff, receive: Receive, register: RegisterContact
+) -> None:
+    case = receive()
+    first = register(staff.caseworker, cpr=CPR_B)
+    client = api_for(staff.caseworker)
+    response = client.post(url(case, "contacts/"), {"contact": first.pk})
+    assert (response.status_code, response.json()["contacts"]) == (200, [first.pk])
+    response = client.post(url(case, "contacts/"), {"contact": first.pk})
+    assert response.status_code == 409
+    assert response.json() == {"non_field_errors": ["Henvendelsen er allerede knyttet til sagen."]}
+    body = {
+        "area": "building",
+        "category": "building-simple",
+        "received_at": timezone.now().isoformat(),
+        "property_address": "Byvej 2, 9999 Testby",
+        "contact": first.pk,
+    }
+    response = client.post("/api/v1/cases/", body, format="json")
+    assert response.status_code == 201, response.json()
+    assert (response.json()["party"], response.json()["contacts"]) == (first.party_id, [first.pk])
