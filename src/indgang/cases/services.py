@@ -273,7 +273,7 @@ def _move(
     return when
 
 
-def _check_decision(*, case: Case, outcome: str, conditions: str) -> None:
+def _check_decision(*, outcome: str, conditions: str) -> None:
     errors: dict[str, str] = {}
     if outcome not in DecisionOutcome.values:
         errors["decision"] = _("Choose the decision's outcome.")
@@ -314,7 +314,7 @@ def take_action(
             )
         data: dict[str, Any] = {}
         if step in DECIDING and target_of(state=case.state, action=step) is not None:
-            _check_decision(case=case, outcome=outcome, conditions=conditions)
+            _check_decision(outcome=outcome, conditions=conditions)
             case.decision = outcome
             case.decision_conditions = conditions
             case.complaint_guidance = (
