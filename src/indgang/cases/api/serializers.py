@@ -278,7 +278,7 @@ class CasePartySerializer(serializers.ModelSerializer[CaseParty]):
         read_only_fields = fields
 
 
-class SuggestionSerializer(serializers.Serializer[Any]):
+class ServiceNeedSuggestionSerializer(serializers.Serializer[Any]):
     type = serializers.ChoiceField(choices=ServiceNeedType.choices)
     reasons = serializers.ListField(child=serializers.CharField())
 
@@ -312,7 +312,7 @@ class CaseDetailSerializer(CaseSerializer):
     def get_contacts(self, case: Case) -> list[int]:
         return [link.contact_id for link in case.contact_links.all()]
 
-    @extend_schema_field(SuggestionSerializer)
+    @extend_schema_field(ServiceNeedSuggestionSerializer)
     def get_suggested_service_need(self, case: Case) -> dict[str, Any]:
         suggestion = suggest_service_need(suggestion_facts(case=case))
         return {"type": str(suggestion.type), "reasons": suggestion.reasons}
