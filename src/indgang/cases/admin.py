@@ -1,9 +1,9 @@
 """Servicemål categories, the areas' settings, the checklists and the complaint guidance in
 Django's admin.
 
-Both are reference data read when a clock is shown; they carry no rules beyond their
-constraints, so the admin edits them directly. A changed target applies to every case of the
-category at once: the clock is computed on each read, not stored.
+All are reference data read when a clock or an inspection report's due date is computed; they
+carry no rules beyond their constraints, so the admin edits them directly. A changed target
+applies to every case of the category at once: the clock is computed on each read, not stored.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ class ServiceTargetCategoryAdmin(admin.ModelAdmin[ServiceTargetCategory]):
 
 @admin.register(AreaSettings)
 class AreaSettingsAdmin(admin.ModelAdmin[AreaSettings]):
-    list_display = ["area", "waiting_counts"]
+    list_display = ["area", "waiting_counts", "report_working_days"]
 
 
 @admin.register(ChecklistTemplateItem)

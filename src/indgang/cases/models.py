@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from indgang.cases.constants import (
+    DEFAULT_REPORT_WORKING_DAYS,
     Area,
     CaseEventKind,
     CaseKind,
@@ -10,6 +11,7 @@ from indgang.cases.constants import (
     CaseState,
     DecisionOutcome,
     HearingKind,
+    NoticeMethod,
     ServiceNeedType,
 )
 from indgang.catalogue.models import KleEntry
@@ -37,10 +39,15 @@ class ServiceTargetCategory(models.Model):
 
 
 class AreaSettings(models.Model):
-    """Per area: whether days waiting for the applicant count on the servicemål clock."""
+    """Per area: whether days waiting for the applicant count on the servicemål clock, and the
+    working days from an inspection visit to its report."""
 
     area = models.CharField(_("area"), max_length=12, choices=Area.choices, unique=True)
     waiting_counts = models.BooleanField(_("days waiting for the applicant count"), default=False)
+    report_working_days = models.PositiveSmallIntegerField(
+        _("working days from an inspection visit to its report"),
+        default=DEFAULT_REPORT_WORKING_DAYS,
+    )
 
     class Meta:
         verbose_name = _("area settings")
@@ -304,3 +311,59 @@ class CaseContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} ← {self.contact_id}"
+
+
+class Inspection(models.Model):
+    """An inspection case's own facts: the notice, the visit with the staff present, the report."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="inspection")
+    planned_for = models.DateField(_("planned for"))
+    notice_method = models.CharField(
+        _("notice"), max_length=8, choices=NoticeMethod.choices, blank=True
+    )
+    agenda = models.TextField(_("agenda"), blank=True)
+    staff_present = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("staff present")
+    )
+    visited_at = models.DateTimeField(_("visited"), null=True, blank=True)
+    report_due = models.DateField(_("report due"), null=True, blank=True)
+    report_sent_at = models.DateTimeField(_("report sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.planned_for}"
+
+
+class Indskaerpelse(models.Model):
+    """An indskærpelse given at an inspection: its cause, what is required and by when."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="indskaerpelser")
+    cause = models.TextField(_("cause"))
+    requirement = models.TextField(_("requirement"))
+    deadline = models.DateField(_("remediation deadline"))
+    given_at = models.DateTimeField(_("given"))
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    remedied_at = models.DateTimeField(_("remedied"), null=True, blank=True)
+    follow_up_note = models.TextField(_("follow-up note"), blank=True)
+    # The enforcement case it started; the case reads it back as `origin_indskaerpelse`.
+    enforcement_case = models.OneToOneField(
+        Case,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="origin_indskaerpelse",
+        verbose_name=_("enforcement case"),
+    )
+
+    class Meta:
+        verbose_name = _("indskærpelse")
+        verbose_name_plural = _("indskærpelser")
+        ordering = ["given_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.deadline}"

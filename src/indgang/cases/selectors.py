@@ -1,14 +1,21 @@
-"""Reads: cases through one permission path, and each case's servicemål clock."""
+"""Reads: cases through one permission path, each case's servicemål clock, and the day an inspection
+report is due."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from django.db.models import Prefetch, QuerySet, Subquery
+from django.db.models import F, Func, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from indgang.cases.clock import Clock, Period, servicemal_clock
-from indgang.cases.constants import CaseEventKind, CasePartyRole
+from indgang.cases.constants import (
+    DEFAULT_REPORT_WORKING_DAYS,
+    CaseEventKind,
+    CaseKind,
+    CasePartyRole,
+)
 from indgang.cases.lifecycle import WAITING_ENDS, WAITING_STARTS
 from indgang.cases.models import (
     AreaSettings,
@@ -16,10 +23,15 @@ from indgang.cases.models import (
     CaseChecklistItem,
     CaseEvent,
     CaseParty,
+    DeficiencyItem,
     HearingReply,
+    Indskaerpelse,
     ServiceTargetCategory,
 )
 from indgang.cases.suggestion import Facts
+from indgang.common.workdays import add_working_days
+from indgang.deadlines.selectors import calendar_for
+from indgang.organisation.models import Department
 from indgang.organisation.selectors import Scope
 
 
@@ -35,8 +47,12 @@ def visible_cases(*, scope: Scope) -> QuerySet[Case]:
 def list_cases_for(*, scope: Scope, party_id: int | None = None) -> QuerySet[Case]:
     cases = (
         visible_cases(scope=scope)
-        .select_related("category", "kle_topic")
-        .prefetch_related(Prefetch("events", CaseEvent.objects.select_related("by")))
+        .select_related("category", "kle_topic", "inspection", "origin_indskaerpelse")
+        .prefetch_related(
+            Prefetch("events", CaseEvent.objects.select_related("by")),
+            "indskaerpelser",
+            "inspection__staff_present",
+        )
     )
     if party_id is not None:
         cases = cases.filter(party_id=party_id)
@@ -106,14 +122,15 @@ def clock_of(
     today: dt.date,
     waiting_counts: frozenset[str] | None = None,
 ) -> Clock | None:
-    """The case's servicemål clock on `today`; None for a case without a category.
+    """The case's servicemål clock on `today`; None for a case without a category, and for
+    inspections and enforcement cases: the servicemål is for applications only.
 
     `waiting_counts`: areas_where_waiting_counts(), when the caller has it (a list reads it once).
     """
     if waiting_counts is None:
         waiting_counts = areas_where_waiting_counts()
     category: ServiceTargetCategory | None = case.category
-    if category is None:
+    if category is None or case.kind != CaseKind.APPLICATION:
         return None
     return servicemal_clock(
         fully_informed=timezone.localdate(case.fully_informed_at)
@@ -140,11 +157,28 @@ def suggestion_facts(*, case: Case) -> Facts:
     """
     earlier = Case.objects.filter(received_at__lt=case.received_at).exclude(service_need_type="")
     advisers = CaseParty.objects.filter(case=case, role=CasePartyRole.ADVISER).values("party_id")
-    deficiencies = case.deficiency_items.count()
+    counts = (
+        Case.objects.filter(pk=case.pk)
+        .values(
+            deficiencies=_count(DeficiencyItem.objects.filter(case_id=case.pk)),
+            objections=_count(
+                HearingReply.objects.filter(hearing__case_id=case.pk, objects_to=True)
+            ),
+            # The party's indskærpelser given before this case came in, at any inspection.
+            earlier_indskaerpelser=_count(
+                Indskaerpelse.objects.filter(
+                    case__party_id=case.party_id, given_at__lt=case.received_at
+                )
+            ),
+        )
+        .get()
+    )
     return Facts(
         kind=case.kind,
         arrived_fully_informed=(
-            False if deficiencies else (True if case.fully_informed_at is not None else None)
+            False
+            if counts["deficiencies"]
+            else (True if case.fully_informed_at is not None else None)
         ),
         applicant_earlier_types=list(
             earlier.filter(party_id=case.party_id).values_list("service_need_type", flat=True)
@@ -158,7 +192,25 @@ def suggestion_facts(*, case: Case) -> Facts:
             .distinct()
             .values_list("service_need_type", flat=True)
         ),
-        objections=HearingReply.objects.filter(hearing__case=case, objects_to=True).count(),
-        # The inspections' indskærpelser are counted here once their model exists.
-        indskaerpelser=0,
+        objections=counts["objections"],
+        indskaerpelser=counts["earlier_indskaerpelser"],
     )
+
+
+def _count(rows: QuerySet[Any]) -> Subquery:
+    """A subquery counting the rows, so that several counts are read in one statement."""
+    return Subquery(rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"))
+
+
+def report_due_date(*, visited_at: dt.datetime, department_id: int, area: str) -> dt.date:
+    """The day the inspection report is due: the area's working days after the visit, on the
+    calendar of the department's municipality."""
+    area_settings = AreaSettings.objects.filter(area=area).first()
+    days = area_settings.report_working_days if area_settings else DEFAULT_REPORT_WORKING_DAYS
+    calendar = calendar_for(
+        municipality_id=Department.objects.values_list("municipality_id", flat=True).get(
+            pk=department_id
+        )
+    )
+    due = add_working_days(visited_at, days, calendar=calendar)
+    return due.astimezone(calendar.time_zone).date()

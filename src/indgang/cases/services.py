@@ -1,4 +1,5 @@
-"""Writes: receive an application, move it through the state machine, change its type."""
+"""Writes: open a case (application, inspection, complaint), move it through its kind's state
+machine, change its type, and the workflow's steps around it."""
 
 from __future__ import annotations
 
@@ -13,7 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indgang.cases.constants import (
+    APPLICATION_OUTCOMES,
+    ENFORCEMENT_OUTCOMES,
     REVIEW_REQUIRED,
+    TWO_STAFF_REQUIRED,
+    WITHOUT_HEARING,
+    Area,
     CaseAction,
     CaseEventKind,
     CaseKind,
@@ -21,6 +27,7 @@ from indgang.cases.constants import (
     CaseState,
     DecisionOutcome,
     HearingKind,
+    NoticeMethod,
     ServiceNeedType,
 )
 from indgang.cases.lifecycle import DECIDING, allowed_actions, target_of
@@ -35,10 +42,12 @@ from indgang.cases.models import (
     DeficiencyItem,
     Hearing,
     HearingReply,
+    Indskaerpelse,
+    Inspection,
     ServiceNeedChange,
     ServiceTargetCategory,
 )
-from indgang.cases.selectors import get_case_to_change
+from indgang.cases.selectors import get_case_to_change, report_due_date
 from indgang.catalogue.models import KleEntry
 from indgang.catalogue.selectors import retired_topic_refusal
 from indgang.common.errors import CONFLICT
@@ -52,12 +61,10 @@ from indgang.parties.services import get_or_create_citizen, get_or_create_compan
 
 
 @dataclass(frozen=True)
-class NewApplication:
-    """An application as the portal delivers it."""
+class NewCaseSubject:
+    """Whom and where a new case is about: the party, the property or site, topic and unit."""
 
     area: str
-    category_code: str
-    received_at: dt.datetime
     cpr: str | None = None
     cvr: str | None = None
     party_name: str = ""
@@ -66,10 +73,116 @@ class NewApplication:
     property_number: str = ""
     kle_topic: KleEntry | None = None
     unit: Unit | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewApplication(NewCaseSubject):
+    """An application as the portal delivers it: its subject, category, time and attachments."""
+
+    category_code: str
+    received_at: dt.datetime
     attachments: list[str] = field(default_factory=list)
     # The contact the case grows out of: linked to the case, its party the applicant unless a
     # CPR or CVR number is given.
     contact_id: int | None = None
+
+
+def _check_party_and_place(
+    *,
+    cpr: str | None,
+    cvr: str | None,
+    kle_topic: KleEntry | None,
+    unit: Unit | None,
+    scope: Scope,
+    errors: dict[str, str],
+    party_known: bool = False,
+) -> tuple[str | None, str | None, int | None]:
+    """Check the party's number, the topic and the unit of a new case into `errors`; return the
+    cleaned CPR and CVR numbers and the department the case belongs to. A party known already
+    (a contact's) needs no number."""
+    cleaned_cpr = cleaned_cvr = None
+    if bool(cpr) == bool(cvr) and not party_known:
+        errors["cpr"] = _("Give the applicant's CPR number or CVR number (one of them).")
+    try:
+        cleaned_cpr = clean_cpr(cpr) if cpr else None
+    except InvalidIdentifierError as error:
+        errors["cpr"] = str(error)
+    try:
+        cleaned_cvr = clean_cvr(cvr) if cvr else None
+    except InvalidIdentifierError as error:
+        errors["cvr"] = str(error)
+    if refusal := retired_topic_refusal(kle_topic):
+        errors["kle_topic"] = refusal
+    department_id = unit.department_id if unit else scope.home_department_id
+    if department_id is None or not scope.sees_in_full(department_id):
+        errors["unit"] = _("Choose a unit in a department you work in.")
+    return cleaned_cpr, cleaned_cvr, department_id
+
+
+def _party(*, cpr: str | None, cvr: str | None, name: str) -> Party:
+    """The citizen or company of a new case, created if new."""
+    if cpr:
+        return get_or_create_citizen(cpr=cpr, name=name)
+    return get_or_create_company(cvr=cvr or "", name=name)
+
+
+def _open_case(
+    *,
+    subject: NewCaseSubject,
+    kind: CaseKind,
+    state: CaseState,
+    received_at: dt.datetime,
+    by: User,
+    scope: Scope,
+    now: dt.datetime,
+    errors: dict[str, str],
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    party: Party | None = None,
+    **fields: Any,
+) -> Case:
+    """Check the subject into `errors`, refuse them all at once, else create the case (with the
+    kind's own `fields`) and its first event, in the caller's transaction. `party`: the party
+    known already, so that the subject needs no CPR or CVR number."""
+    if subject.area not in Area.values:
+        errors["area"] = _("Choose building, environment or livestock.")
+    cpr, cvr, department_id = _check_party_and_place(
+        cpr=subject.cpr,
+        cvr=subject.cvr,
+        kle_topic=subject.kle_topic,
+        unit=subject.unit,
+        scope=scope,
+        errors=errors,
+        party_known=party is not None,
+    )
+    if errors:
+        raise ValidationError(errors)
+    assert department_id is not None  # noqa: S101 - checked above
+    case = Case.objects.create(
+        kind=kind,
+        area=subject.area,
+        party=party or _party(cpr=cpr, cvr=cvr, name=subject.party_name),
+        property_address=subject.property_address,
+        cadastral_number=subject.cadastral_number,
+        property_number=subject.property_number,
+        kle_topic=subject.kle_topic,
+        department_id=department_id,
+        unit_id=subject.unit.pk if subject.unit else scope.home_unit_id,
+        state=state,
+        received_at=received_at,
+        **fields,
+    )
+    CaseEvent.objects.create(
+        case=case,
+        kind=CaseEventKind.RECEIVED,
+        to_state=state,
+        at=received_at,
+        by=by,
+        note=note,
+        data=data or {},
+        recorded_at=now,
+    )
+    return case
 
 
 def receive_application(
@@ -96,47 +209,21 @@ def receive_application(
         contact = visible_contacts(scope=scope).filter(pk=new.contact_id).first()
         if contact is None:
             errors["contact"] = _("There is no such contact that you may see.")
-    applicant = contact.party if contact and not (new.cpr or new.cvr) else None
-    cpr = cvr = None
-    if bool(new.cpr) == bool(new.cvr) and applicant is None:
-        errors["cpr"] = _("Give the applicant's CPR number or CVR number (one of them).")
-    try:
-        cpr = clean_cpr(new.cpr) if new.cpr else None
-    except InvalidIdentifierError as error:
-        errors["cpr"] = str(error)
-    try:
-        cvr = clean_cvr(new.cvr) if new.cvr else None
-    except InvalidIdentifierError as error:
-        errors["cvr"] = str(error)
-    if refusal := retired_topic_refusal(new.kle_topic):
-        errors["kle_topic"] = refusal
-    department_id = new.unit.department_id if new.unit else scope.home_department_id
-    if department_id is None or not scope.sees_in_full(department_id):
-        errors["unit"] = _("Choose a unit in a department you work in.")
     if any(not title.strip(INVISIBLE) for title in new.attachments):
         errors["attachments"] = _("Every attachment needs a title.")
-    if errors:
-        raise ValidationError(errors)
-    assert department_id is not None  # noqa: S101 - checked above
     with transaction.atomic():
-        party = applicant or (
-            get_or_create_citizen(cpr=cpr, name=new.party_name)
-            if cpr
-            else get_or_create_company(cvr=cvr or "", name=new.party_name)
-        )
-        case = Case.objects.create(
+        case = _open_case(
+            subject=new,
             kind=CaseKind.APPLICATION,
-            area=new.area,
-            party=party,
-            property_address=new.property_address,
-            cadastral_number=new.cadastral_number,
-            property_number=new.property_number,
-            kle_topic=new.kle_topic,
-            category=category,
-            department_id=department_id,
-            unit_id=new.unit.pk if new.unit else scope.home_unit_id,
             state=CaseState.RECEIVED,
             received_at=new.received_at,
+            by=received_by,
+            scope=scope,
+            now=now,
+            errors=errors,
+            data={"attachments": list(new.attachments)},
+            party=contact.party if contact and not (new.cpr or new.cvr) else None,
+            category=category,
             attachments=list(new.attachments),
             contact=contact,
         )
@@ -144,15 +231,6 @@ def receive_application(
             CaseContact.objects.create(
                 case=case, contact=contact, linked_at=now, linked_by=received_by
             )
-        CaseEvent.objects.create(
-            case=case,
-            kind=CaseEventKind.RECEIVED,
-            to_state=CaseState.RECEIVED,
-            at=new.received_at,
-            by=received_by,
-            data={"attachments": list(new.attachments)},
-            recorded_at=now,
-        )
     return case
 
 
@@ -191,7 +269,7 @@ def _when(*, case: Case, scope: Scope, at: dt.datetime | None, now: dt.datetime)
 
 def _check_four_eyes(*, case: Case, action: CaseAction, by: User) -> None:
     """Princip and obs cases are decided only from review; nobody decides what they submitted."""
-    if action not in DECIDING:
+    if action not in DECIDING or case.kind != CaseKind.APPLICATION:
         return
     if case.state != CaseState.REVIEW and case.service_need_type in REVIEW_REQUIRED:
         raise _refuse(
@@ -212,6 +290,119 @@ def _check_four_eyes(*, case: Case, action: CaseAction, by: User) -> None:
 
 
 # Actions with their own service (and endpoint), because they carry more than a note.
+@dataclass(frozen=True)
+class InspectionStep:
+    """The facts an inspection's step records: how notice was given, and who was at the visit."""
+
+    notice_method: str = ""
+    agenda: str = ""
+    staff_ids: tuple[int, ...] = ()
+
+
+NO_INSPECTION_STEP = InspectionStep()
+
+
+def _check_outcome(*, case: Case, outcome: str) -> None:
+    """An application ends in a permit or refusal, an enforcement case in one of its own four; an
+    enforcement decision against the party comes after a hearing (forvaltningsloven § 19)."""
+    outcomes = ENFORCEMENT_OUTCOMES if case.kind == CaseKind.ENFORCEMENT else APPLICATION_OUTCOMES
+    if outcome not in outcomes:
+        raise ValidationError(
+            {
+                "decision": _(
+                    'The decision "%(outcome)s" does not fit a case of this kind (%(kind)s); '
+                    "choose one of: %(allowed)s."
+                )
+                % {
+                    "kind": CaseKind(case.kind).label,
+                    "outcome": DecisionOutcome(outcome).label,
+                    "allowed": ", ".join(
+                        str(each.label) for each in DecisionOutcome if each in outcomes
+                    ),
+                }
+            }
+        )
+    if (
+        case.kind == CaseKind.ENFORCEMENT
+        and case.state == CaseState.ASSESSMENT
+        and outcome not in WITHOUT_HEARING
+    ):
+        raise _refuse(
+            _("The decision goes against the party: hold the hearing (partshøring) first.")
+        )
+
+
+def _open_indskaerpelser(case: Case) -> int:
+    return case.indskaerpelser.filter(remedied_at=None, enforcement_case=None).count()
+
+
+def _inspection_step(
+    *, case: Case, step: CaseAction, when: dt.datetime, facts: InspectionStep
+) -> dict[str, Any]:
+    """Check and record what an inspection's step needs; return the event's data."""
+    inspection = case.inspection
+    if step == CaseAction.GIVE_NOTICE:
+        errors: dict[str, str] = {}
+        if facts.notice_method not in NoticeMethod.values:
+            errors["notice_method"] = _("Say how the party was told: by phone or by letter.")
+        elif facts.notice_method == NoticeMethod.LETTER and not facts.agenda.strip(INVISIBLE):
+            errors["agenda"] = _("A warning letter must give the agenda of the inspection.")
+        if errors:
+            raise ValidationError(errors)
+        inspection.notice_method = facts.notice_method
+        inspection.agenda = facts.agenda
+        inspection.save(update_fields=["notice_method", "agenda"])
+        return {"notice_method": facts.notice_method, "agenda": facts.agenda}
+    if step == CaseAction.RECORD_VISIT:
+        # Staff: active users with a role in the organisation.
+        staff = list(
+            User.objects.filter(
+                pk__in=facts.staff_ids, is_active=True, role_assignments__isnull=False
+            ).distinct()
+        )
+        if len(staff) != len(set(facts.staff_ids)):
+            raise ValidationError({"staff_present": _("Name only active staff members.")})
+        required = 2 if case.service_need_type in TWO_STAFF_REQUIRED else 1
+        if len(staff) < required:
+            raise ValidationError(
+                {
+                    "staff_present": _(
+                        "A %(type)s inspection needs two staff at the visit; you named %(count)s."
+                    )
+                    % {"type": ServiceNeedType(case.service_need_type).label, "count": len(staff)}
+                    if required == 2
+                    else _("Name the staff present at the visit.")
+                }
+            )
+        inspection.visited_at = when
+        inspection.report_due = report_due_date(
+            visited_at=when, department_id=case.department_id, area=case.area
+        )
+        inspection.save(update_fields=["visited_at", "report_due"])
+        inspection.staff_present.set(staff)
+        return {
+            "staff_present": sorted(user.username for user in staff),
+            "report_due": inspection.report_due.isoformat(),
+        }
+    if step == CaseAction.SEND_REPORT:
+        inspection.report_sent_at = when
+        inspection.save(update_fields=["report_sent_at"])
+        assert inspection.report_due is not None  # noqa: S101 - set at the visit
+        return {"on_time": timezone.localdate(when) <= inspection.report_due}
+    open_count = _open_indskaerpelser(case)
+    if step == CaseAction.START_FOLLOW_UP and open_count == 0:
+        raise _refuse(_("There is no open indskærpelse to follow up."))
+    if step == CaseAction.CLOSE and open_count:
+        raise _refuse(
+            _(
+                "Indskærpelser still open: %(count)s. Mark them remedied or start an "
+                "enforcement case first."
+            )
+            % {"count": open_count}
+        )
+    return {}
+
+
 OWN_SERVICE: dict[CaseAction, str] = {
     CaseAction.SEND_DEFICIENCY_LETTER: "deficiency-letter",
     CaseAction.RECEIVE_ANSWER: "deficiency-answer",
@@ -229,20 +420,24 @@ def _move(
     at: dt.datetime | None,
     note: str = "",
     data: dict[str, Any] | None = None,
+    inspection: InspectionStep = NO_INSPECTION_STEP,
 ) -> dt.datetime:
-    """Move the locked case by one action of the table and write its event; return its time.
+    """Move the locked case by one action of its kind's table and write its event; return its
+    time. An inspection's step records its own facts (`inspection`) as the event's data.
 
     Refuse (409) an action the state does not allow, naming the state and what it allows.
     """
-    target = target_of(state=case.state, action=step)
+    target = target_of(state=case.state, action=step, kind=case.kind)
     if target is None:
-        allowed = ", ".join(str(each.label) for each in allowed_actions(case.state))
+        allowed = ", ".join(str(each.label) for each in allowed_actions(case.state, case.kind))
         raise _refuse(
             _('The case is "%(state)s"; from there you may: %(allowed)s.')
             % {"state": CaseState(case.state).label, "allowed": allowed or _("nothing")}
         )
     _check_four_eyes(case=case, action=step, by=by)
     when = _when(case=case, scope=scope, at=at, now=now)
+    if case.kind == CaseKind.INSPECTION:
+        data = _inspection_step(case=case, step=step, when=when, facts=inspection)
     source = case.state
     case.state = target
     if step == CaseAction.MARK_FULLY_INFORMED:
@@ -251,7 +446,8 @@ def _move(
         # The servicemål measures the first decision; a decision after an appeal is not on it.
         if case.decided_at is None:
             case.decided_at = when
-            if case.fully_informed_at is None:  # an immediate decision: complete as it came
+            # An immediate decision: the application was complete as it came.
+            if case.fully_informed_at is None and case.kind == CaseKind.APPLICATION:
                 case.fully_informed_at = when
     elif step == CaseAction.CLOSE:
         case.closed_at = when
@@ -273,14 +469,14 @@ def _move(
     return when
 
 
-def _check_decision(*, outcome: str, conditions: str) -> None:
-    errors: dict[str, str] = {}
+def _check_decision(*, case: Case, outcome: str, conditions: str) -> None:
+    """The outcome must fit the case's kind (and an enforcement decision its hearing); a permit
+    with conditions must state them."""
     if outcome not in DecisionOutcome.values:
-        errors["decision"] = _("Choose the decision's outcome.")
+        raise ValidationError({"decision": _("Choose the decision's outcome.")})
+    _check_outcome(case=case, outcome=outcome)
     if outcome == DecisionOutcome.PERMIT_WITH_CONDITIONS and not conditions.strip(INVISIBLE):
-        errors["conditions"] = _("Write the conditions of the permit.")
-    if errors:
-        raise ValidationError(errors)
+        raise ValidationError({"conditions": _("Write the conditions of the permit.")})
 
 
 def take_action(
@@ -294,18 +490,21 @@ def take_action(
     note: str = "",
     outcome: str = "",
     conditions: str = "",
+    inspection: InspectionStep = NO_INSPECTION_STEP,
 ) -> Case:
-    """Move the case by one action of the state machine (lifecycle.TRANSITIONS).
+    """Move the case by one action of its kind's state machine (lifecycle.TABLES).
 
-    In one transaction: check the table, the four-eyes rule and the time, write the event and
-    the case's times. Anything else is refused with a Danish message naming the current state
-    and the allowed actions (409); nothing changes. A decision records its outcome, its
-    conditions and the area's complaint guidance as it reads that day.
+    In one transaction: check the table, the four-eyes rule, an inspection step's facts and the
+    time, write the event and the case's times. Anything else is refused with a Danish message
+    naming the current state and the allowed actions (409); nothing changes. A decision records
+    its outcome, its conditions and the area's complaint guidance as it reads that day.
     """
     step = CaseAction(action)
     with transaction.atomic():
         case = get_case_to_change(scope=scope, case_id=case_id)
-        if step in OWN_SERVICE:
+        # An enforcement case's partshøring is one step of its table; an application's hearing
+        # names its parties and reply-by date, so it has its own service.
+        if step in OWN_SERVICE and case.kind == CaseKind.APPLICATION:
             raise ValidationError(
                 {
                     "action": _("Use /cases/{id}/%(endpoint)s/ for that action.")
@@ -313,8 +512,8 @@ def take_action(
                 }
             )
         data: dict[str, Any] = {}
-        if step in DECIDING and target_of(state=case.state, action=step) is not None:
-            _check_decision(outcome=outcome, conditions=conditions)
+        if step in DECIDING and target_of(state=case.state, action=step, kind=case.kind):
+            _check_decision(case=case, outcome=outcome, conditions=conditions)
             case.decision = outcome
             case.decision_conditions = conditions
             case.complaint_guidance = (
@@ -326,7 +525,17 @@ def take_action(
             data = {"outcome": outcome, "conditions": conditions}
         if step == CaseAction.MARK_FULLY_INFORMED:
             _check_all_answered(case)
-        _move(case=case, step=step, by=by, scope=scope, now=now, at=at, note=note, data=data)
+        _move(
+            case=case,
+            step=step,
+            by=by,
+            scope=scope,
+            now=now,
+            at=at,
+            note=note,
+            data=data,
+            inspection=inspection,
+        )
     return case
 
 
@@ -727,3 +936,233 @@ def link_contact(
             data={"contact": contact_id},
         )
     return link
+
+
+@transaction.atomic
+def plan_inspection(
+    *, subject: NewCaseSubject, planned_for: dt.date, by: User, scope: Scope, now: dt.datetime
+) -> Case:
+    """Plan an inspection (tilsyn) of the party's property or site, as a case in `planned`.
+
+    A ValidationError with a Danish message per field for anything wrong; nothing is stored then.
+    """
+    errors: dict[str, str] = {}
+    if planned_for < timezone.localdate(now):
+        errors["planned_for"] = _("An inspection cannot be planned for a day that has passed.")
+    case = _open_case(
+        subject=subject,
+        kind=CaseKind.INSPECTION,
+        state=CaseState.PLANNED,
+        received_at=now,
+        by=by,
+        scope=scope,
+        now=now,
+        errors=errors,
+        data={"planned_for": planned_for.isoformat()},
+    )
+    Inspection.objects.create(case=case, planned_for=planned_for)
+    return case
+
+
+@transaction.atomic
+def receive_complaint(
+    *,
+    subject: NewCaseSubject,
+    complaint: str,
+    received_at: dt.datetime,
+    by: User,
+    scope: Scope,
+    now: dt.datetime,
+) -> Case:
+    """Receive a complaint (klagesag) about the party as an enforcement case in `received`.
+
+    A ValidationError with a Danish message per field for anything wrong; nothing is stored then.
+    """
+    errors: dict[str, str] = {}
+    if refusal := received_time_refusal(received_at, now=now):
+        errors["received_at"] = refusal
+    if not complaint.strip(INVISIBLE):
+        errors["complaint"] = _("Say what the complaint is about.")
+    return _open_case(
+        subject=subject,
+        kind=CaseKind.ENFORCEMENT,
+        state=CaseState.RECEIVED,
+        received_at=received_at,
+        by=by,
+        scope=scope,
+        now=now,
+        errors=errors,
+        note=complaint,
+        data={"origin": "complaint"},
+    )
+
+
+GIVING_STATES = frozenset({CaseState.VISITED, CaseState.REPORT_SENT, CaseState.FOLLOW_UP})
+
+
+@transaction.atomic
+def give_indskaerpelse(
+    *,
+    case_id: int,
+    cause: str,
+    requirement: str,
+    deadline: dt.date,
+    by: User,
+    scope: Scope,
+    now: dt.datetime,
+) -> Indskaerpelse:
+    """Give an indskærpelse at an inspection: its cause, what is required, and by when."""
+    errors: dict[str, str] = {}
+    if not cause.strip(INVISIBLE):
+        errors["cause"] = _("State the cause of the indskærpelse.")
+    if not requirement.strip(INVISIBLE):
+        errors["requirement"] = _("Say what the party must do.")
+    if deadline <= timezone.localdate(now):
+        errors["deadline"] = _("The remediation deadline must be after today.")
+    if errors:
+        raise ValidationError(errors)
+    case = get_case_to_change(scope=scope, case_id=case_id)
+    if case.kind != CaseKind.INSPECTION:
+        raise _refuse(_("Indskærpelser are given at inspections only."))
+    if case.state not in GIVING_STATES:
+        raise _refuse(
+            _(
+                'The inspection is "%(state)s"; indskærpelser are given from the visit until '
+                "it closes."
+            )
+            % {"state": CaseState(case.state).label}
+        )
+    given = Indskaerpelse.objects.create(
+        case=case,
+        cause=cause,
+        requirement=requirement,
+        deadline=deadline,
+        given_at=now,
+        given_by=by,
+    )
+    _note_event(
+        case=case,
+        kind=CaseEventKind.INDSKAERPELSE_GIVEN,
+        by=by,
+        scope=scope,
+        now=now,
+        note=cause,
+        data={"indskaerpelse": given.pk, "deadline": deadline.isoformat()},
+    )
+    return given
+
+
+def _open_indskaerpelse(
+    *, scope: Scope, case_id: int, indskaerpelse_id: int
+) -> tuple[Case, Indskaerpelse]:
+    """The inspection, locked, and its indskærpelse; refused (409) unless the indskærpelse is
+    still open."""
+    case = get_case_to_change(scope=scope, case_id=case_id)
+    given = case.indskaerpelser.get(pk=indskaerpelse_id)
+    if given.remedied_at is not None:
+        raise _refuse(
+            _("The indskærpelse was remedied on %(date)s.")
+            % {"date": timezone.localdate(given.remedied_at).isoformat()}
+        )
+    if given.enforcement_case_id is not None:
+        raise _refuse(
+            _("The indskærpelse has gone on to enforcement case %(id)s.")
+            % {"id": given.enforcement_case_id}
+        )
+    return case, given
+
+
+@transaction.atomic
+def mark_remedied(
+    *, case_id: int, indskaerpelse_id: int, by: User, scope: Scope, now: dt.datetime
+) -> Indskaerpelse:
+    """Record that the party has remedied what the indskærpelse required."""
+    case, given = _open_indskaerpelse(
+        scope=scope, case_id=case_id, indskaerpelse_id=indskaerpelse_id
+    )
+    given.remedied_at = now
+    given.save(update_fields=["remedied_at"])
+    _note_event(
+        case=case,
+        kind=CaseEventKind.INDSKAERPELSE_REMEDIED,
+        by=by,
+        scope=scope,
+        now=now,
+        data={"indskaerpelse": given.pk},
+    )
+    return given
+
+
+@transaction.atomic
+def follow_up_indskaerpelse(
+    *, case_id: int, indskaerpelse_id: int, note: str, by: User, scope: Scope, now: dt.datetime
+) -> Indskaerpelse:
+    """Note the follow-up of an open indskærpelse; each note stays on the timeline."""
+    if not note.strip(INVISIBLE):
+        raise ValidationError({"note": _("Write what the follow-up found.")})
+    case, given = _open_indskaerpelse(
+        scope=scope, case_id=case_id, indskaerpelse_id=indskaerpelse_id
+    )
+    given.follow_up_note = note
+    given.save(update_fields=["follow_up_note"])
+    _note_event(
+        case=case,
+        kind=CaseEventKind.INDSKAERPELSE_FOLLOW_UP,
+        by=by,
+        scope=scope,
+        now=now,
+        note=note,
+        data={"indskaerpelse": given.pk},
+    )
+    return given
+
+
+@transaction.atomic
+def start_enforcement(
+    *, case_id: int, indskaerpelse_id: int, by: User, scope: Scope, now: dt.datetime
+) -> Case:
+    """Start an enforcement case (lovliggørelse) from an indskærpelse not remedied in time: same
+    party, property, area and department, linked both ways."""
+    inspection, given = _open_indskaerpelse(
+        scope=scope, case_id=case_id, indskaerpelse_id=indskaerpelse_id
+    )
+    if timezone.localdate(now) <= given.deadline:
+        raise _refuse(
+            _("The remediation deadline (%(date)s) has not passed yet.")
+            % {"date": given.deadline.isoformat()}
+        )
+    case = Case.objects.create(
+        kind=CaseKind.ENFORCEMENT,
+        area=inspection.area,
+        party_id=inspection.party_id,
+        property_address=inspection.property_address,
+        cadastral_number=inspection.cadastral_number,
+        property_number=inspection.property_number,
+        kle_topic_id=inspection.kle_topic_id,
+        department_id=inspection.department_id,
+        unit_id=inspection.unit_id,
+        state=CaseState.RECEIVED,
+        received_at=now,
+    )
+    case.caseworkers.set(inspection.caseworkers.all())
+    CaseEvent.objects.create(
+        case=case,
+        kind=CaseEventKind.RECEIVED,
+        to_state=CaseState.RECEIVED,
+        at=now,
+        by=by,
+        note=given.cause,
+        data={"origin": "indskaerpelse", "indskaerpelse": given.pk, "inspection": inspection.pk},
+        recorded_at=now,
+    )
+    given.enforcement_case = case
+    given.save(update_fields=["enforcement_case"])
+    _note_event(
+        case=inspection,
+        kind=CaseEventKind.ENFORCEMENT_STARTED,
+        by=by,
+        scope=scope,
+        now=now,
+        data={"indskaerpelse": given.pk, "enforcement_case": case.pk},
+    )
+    return case

@@ -11,6 +11,7 @@ from indgang.cases.constants import (
     MAX_ATTACHMENTS,
     MAX_DEFICIENCY_ITEMS,
     MAX_HEARING_PARTIES,
+    MAX_STAFF_PRESENT,
     Area,
     CaseAction,
     CaseEventKind,
@@ -18,6 +19,7 @@ from indgang.cases.constants import (
     CaseState,
     DecisionOutcome,
     HearingKind,
+    NoticeMethod,
     ServiceNeedType,
 )
 from indgang.cases.lifecycle import allowed_actions
@@ -29,6 +31,8 @@ from indgang.cases.models import (
     DeficiencyItem,
     Hearing,
     HearingReply,
+    Indskaerpelse,
+    Inspection,
     ServiceTargetCategory,
 )
 from indgang.cases.selectors import clock_of, events_of, suggestion_facts
@@ -38,12 +42,10 @@ from indgang.common.api import AwareDateTimeField, BoundedDateField, Text, id_fi
 from indgang.contacts.api.serializers import ContactCreateSerializer
 
 
-class CaseCreateSerializer(serializers.Serializer[Any]):
-    """An application as the building and environment portal delivers it."""
+class CaseSubjectSerializer(serializers.Serializer[Any]):
+    """Whom and where a new case is about: the party, the property or site, topic and unit."""
 
     area = serializers.ChoiceField(choices=Area.choices)
-    category = Text(max_length=40, help_text="Service target category code, e.g. building-housing.")
-    received_at = AwareDateTimeField()
     cpr = Text(required=False, write_only=True, help_text="The applicant's CPR number.")
     cvr = Text(required=False, write_only=True, help_text="The applicant's CVR number.")
     name = Text(required=False, max_length=200, help_text="The applicant's name, if new.")
@@ -54,6 +56,13 @@ class CaseCreateSerializer(serializers.Serializer[Any]):
     # the service).
     kle_topic = deepcopy(ContactCreateSerializer._declared_fields["kle_topic"])
     unit = deepcopy(ContactCreateSerializer._declared_fields["unit"])
+
+
+class CaseCreateSerializer(CaseSubjectSerializer):
+    """An application as the building and environment portal delivers it."""
+
+    category = Text(max_length=40, help_text="Service target category code, e.g. building-housing.")
+    received_at = AwareDateTimeField()
     attachments = serializers.ListField(
         child=Text(max_length=200), required=False, max_length=MAX_ATTACHMENTS
     )
@@ -77,6 +86,21 @@ class CaseActionSerializer(serializers.Serializer[Any]):
         allow_blank=True,
         max_length=10_000,
         help_text="The permit's conditions (required for a permit with conditions).",
+    )
+    notice_method = serializers.ChoiceField(
+        choices=NoticeMethod.choices, required=False, help_text="give_notice: phone or letter."
+    )
+    agenda = Text(
+        required=False,
+        allow_blank=True,
+        max_length=10_000,
+        help_text="give_notice by letter: the inspection's agenda.",
+    )
+    staff_present = serializers.ListField(
+        child=id_field(),
+        required=False,
+        max_length=MAX_STAFF_PRESENT,
+        help_text="record_visit: the ids of the staff at the visit.",
     )
 
 
@@ -107,6 +131,46 @@ class CaseEventSerializer(serializers.ModelSerializer[CaseEvent]):
         read_only_fields = fields
 
 
+class IndskaerpelseSerializer(serializers.ModelSerializer[Indskaerpelse]):
+    class Meta:
+        model = Indskaerpelse
+        fields = [
+            "id",
+            "cause",
+            "requirement",
+            "deadline",
+            "given_at",
+            "remedied_at",
+            "follow_up_note",
+            "enforcement_case",
+        ]
+        read_only_fields = fields
+
+
+class InspectionSerializer(serializers.ModelSerializer[Inspection]):
+    staff_present: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", many=True, read_only=True
+    )
+
+    class Meta:
+        model = Inspection
+        fields = [
+            "planned_for",
+            "notice_method",
+            "agenda",
+            "staff_present",
+            "visited_at",
+            "report_due",
+            "report_sent_at",
+        ]
+        read_only_fields = fields
+
+
+class OriginSerializer(serializers.Serializer[Any]):
+    inspection = serializers.IntegerField()
+    indskaerpelse = serializers.IntegerField()
+
+
 class CaseSerializer(serializers.ModelSerializer[Case]):
     """A case with its servicemål clock, the actions allowed next and its timeline."""
 
@@ -117,9 +181,16 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
         slug_field="code", read_only=True
     )
     state = serializers.ChoiceField(choices=CaseState.choices, read_only=True)
-    clock = serializers.SerializerMethodField()
+    clock = serializers.SerializerMethodField(
+        help_text="The servicemål clock: applications only, null for inspections and enforcement."
+    )
     allowed_actions = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
+    inspection = serializers.SerializerMethodField()
+    indskaerpelser = serializers.SerializerMethodField()
+    origin = serializers.SerializerMethodField(
+        help_text="For an enforcement case started from an indskærpelse: where it came from."
+    )
 
     class Meta:
         model = Case
@@ -149,6 +220,9 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
             "clock",
             "allowed_actions",
             "events",
+            "inspection",
+            "indskaerpelser",
+            "origin",
         ]
         read_only_fields = fields
 
@@ -164,11 +238,50 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(CaseAction.choices)))
     def get_allowed_actions(self, case: Case) -> list[str]:
-        return [str(action) for action in allowed_actions(case.state)]
+        return [str(action) for action in allowed_actions(case.state, case.kind)]
 
     @extend_schema_field(CaseEventSerializer(many=True))
     def get_events(self, case: Case) -> list[Any]:
         return list(CaseEventSerializer(events_of(case), many=True).data)
+
+    @extend_schema_field(InspectionSerializer(allow_null=True))
+    def get_inspection(self, case: Case) -> dict[str, Any] | None:
+        inspection = getattr(case, "inspection", None)  # only inspection cases have one
+        return None if inspection is None else InspectionSerializer(inspection).data
+
+    @extend_schema_field(IndskaerpelseSerializer(many=True))
+    def get_indskaerpelser(self, case: Case) -> list[Any]:
+        return list(IndskaerpelseSerializer(case.indskaerpelser.all(), many=True).data)
+
+    @extend_schema_field(OriginSerializer(allow_null=True))
+    def get_origin(self, case: Case) -> dict[str, int] | None:
+        origin = getattr(case, "origin_indskaerpelse", None)
+        if origin is None:
+            return None
+        return {"inspection": origin.case_id, "indskaerpelse": origin.pk}
+
+
+class InspectionCreateSerializer(CaseSubjectSerializer):
+    """An inspection (tilsyn) to plan."""
+
+    planned_for = BoundedDateField()
+
+
+class ComplaintCreateSerializer(CaseSubjectSerializer):
+    """A complaint (klagesag) about the party, received directly: an enforcement case."""
+
+    received_at = AwareDateTimeField()
+    complaint = Text(max_length=10_000, help_text="What the complaint is about.")
+
+
+class IndskaerpelseCreateSerializer(serializers.Serializer[Any]):
+    cause = Text(max_length=5_000, help_text="Why: the rule the party does not keep.")
+    requirement = Text(max_length=5_000, help_text="What the party must do.")
+    deadline = BoundedDateField(help_text="The remediation deadline.")
+
+
+class FollowUpSerializer(serializers.Serializer[Any]):
+    note = Text(max_length=10_000)
 
 
 AT_HELP = "When it happened (administrators only, to migrate history)."

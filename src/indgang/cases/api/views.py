@@ -23,12 +23,16 @@ from indgang.cases.api.serializers import (
     CasePartyRemoveSerializer,
     CaseSerializer,
     ChecklistTickSerializer,
+    ComplaintCreateSerializer,
     ContactLinkSerializer,
     DeficiencyAnswerSerializer,
     DeficiencyLetterSerializer,
     DeficiencyWaiverSerializer,
+    FollowUpSerializer,
     HearingCreateSerializer,
     HearingReplyCreateSerializer,
+    IndskaerpelseCreateSerializer,
+    InspectionCreateSerializer,
     ServiceNeedSerializer,
 )
 from indgang.cases.models import Case
@@ -38,15 +42,23 @@ from indgang.cases.selectors import (
     list_cases_for,
 )
 from indgang.cases.services import (
+    InspectionStep,
     NewApplication,
+    NewCaseSubject,
     add_case_party,
     change_service_need_type,
+    follow_up_indskaerpelse,
+    give_indskaerpelse,
     link_contact,
+    mark_remedied,
+    plan_inspection,
     receive_application,
+    receive_complaint,
     receive_deficiency_answer,
     record_hearing_reply,
     remove_case_party,
     send_deficiency_letter,
+    start_enforcement,
     start_hearing,
     take_action,
     tick_checklist_item,
@@ -55,6 +67,9 @@ from indgang.cases.services import (
 from indgang.common.api import NewestFirstPagination
 from indgang.common.inputs import IdConverter
 from indgang.organisation.requests import acting_user, request_scope
+
+# An indskærpelse of the case, by its id.
+INDSKAERPELSE = r"indskaerpelser/(?P<indskaerpelse_id>" + IdConverter.regex + ")"
 
 
 @extend_schema(tags=["cases"])
@@ -111,22 +126,12 @@ class CaseViewSet(
     @extend_schema(request=CaseCreateSerializer, responses={201: CaseDetailSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Receive an application: 201 with the new case; 400 per field, nothing stored."""
-        incoming = CaseCreateSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        data = incoming.validated_data
+        data = _valid(CaseCreateSerializer, request)
         case = receive_application(
             new=NewApplication(
-                area=data["area"],
+                **_subject(data),
                 category_code=data["category"],
                 received_at=data["received_at"],
-                cpr=data.get("cpr"),
-                cvr=data.get("cvr"),
-                party_name=data.get("name", ""),
-                property_address=data["property_address"],
-                cadastral_number=data.get("cadastral_number", ""),
-                property_number=data.get("property_number", ""),
-                kle_topic=data.get("kle_topic"),
-                unit=data.get("unit"),
                 attachments=data.get("attachments", []),
                 contact_id=data.get("contact"),
             ),
@@ -140,9 +145,7 @@ class CaseViewSet(
     @action(detail=True, methods=["post"])
     def actions(self, request: Request, pk: str) -> Response:
         """Take one step of the state machine; 409 with the Danish refusal if not allowed."""
-        incoming = CaseActionSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        data = incoming.validated_data
+        data = _valid(CaseActionSerializer, request)
         case = take_action(
             case_id=int(pk),
             action=data["action"],
@@ -153,6 +156,11 @@ class CaseViewSet(
             note=data.get("note", ""),
             outcome=data.get("decision", ""),
             conditions=data.get("conditions", ""),
+            inspection=InspectionStep(
+                notice_method=data.get("notice_method", ""),
+                agenda=data.get("agenda", ""),
+                staff_ids=tuple(data.get("staff_present", ())),
+            ),
         )
         return self._answer(case.pk)
 
@@ -160,9 +168,7 @@ class CaseViewSet(
     @action(detail=True, methods=["post"], url_path="service-need")
     def service_need(self, request: Request, pk: str) -> Response:
         """Change the case's service-need type, saying why; every change is kept."""
-        incoming = ServiceNeedSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        data = incoming.validated_data
+        data = _valid(ServiceNeedSerializer, request)
         case = change_service_need_type(
             case_id=int(pk),
             to_type=data["service_need_type"],
@@ -298,9 +304,99 @@ class CaseViewSet(
         link_contact(case_id=int(pk), contact_id=data["contact"], **self._writer(request))
         return self._answer(int(pk))
 
+    @extend_schema(request=InspectionCreateSerializer, responses={201: CaseDetailSerializer})
+    @action(detail=False, methods=["post"])
+    def inspections(self, request: Request) -> Response:
+        """Plan an inspection: 201 with the new case in `planned`; 400 per field, nothing stored."""
+        data = _valid(InspectionCreateSerializer, request)
+        case = plan_inspection(
+            subject=NewCaseSubject(**_subject(data)),
+            planned_for=data["planned_for"],
+            **self._writer(request),
+        )
+        return self._answer(case.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(request=ComplaintCreateSerializer, responses={201: CaseDetailSerializer})
+    @action(detail=False, methods=["post"])
+    def complaints(self, request: Request) -> Response:
+        """Receive a complaint as an enforcement case: 201; 400 per field, nothing stored."""
+        data = _valid(ComplaintCreateSerializer, request)
+        case = receive_complaint(
+            subject=NewCaseSubject(**_subject(data)),
+            complaint=data["complaint"],
+            received_at=data["received_at"],
+            **self._writer(request),
+        )
+        return self._answer(case.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(request=IndskaerpelseCreateSerializer, responses={201: CaseDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def indskaerpelser(self, request: Request, pk: str) -> Response:
+        """Give an indskærpelse at the inspection; 409 outside the visit-to-close states."""
+        data = _valid(IndskaerpelseCreateSerializer, request)
+        given = give_indskaerpelse(
+            case_id=int(pk),
+            cause=data["cause"],
+            requirement=data["requirement"],
+            deadline=data["deadline"],
+            **self._writer(request),
+        )
+        return self._answer(given.case_id, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: CaseDetailSerializer})
+    @action(detail=True, methods=["post"], url_path=INDSKAERPELSE + "/remedied")
+    def remedied(self, request: Request, pk: str, indskaerpelse_id: str) -> Response:
+        """Mark the indskærpelse remedied; 409 if it is not open."""
+        given = mark_remedied(
+            case_id=int(pk),
+            indskaerpelse_id=int(indskaerpelse_id),
+            **self._writer(request),
+        )
+        return self._answer(given.case_id)
+
+    @extend_schema(request=FollowUpSerializer, responses={200: CaseDetailSerializer})
+    @action(detail=True, methods=["post"], url_path=INDSKAERPELSE + "/follow-up")
+    def follow_up(self, request: Request, pk: str, indskaerpelse_id: str) -> Response:
+        """Note the follow-up of an open indskærpelse."""
+        data = _valid(FollowUpSerializer, request)
+        given = follow_up_indskaerpelse(
+            case_id=int(pk),
+            indskaerpelse_id=int(indskaerpelse_id),
+            note=data["note"],
+            **self._writer(request),
+        )
+        return self._answer(given.case_id)
+
+    @extend_schema(request=None, responses={201: CaseDetailSerializer})
+    @action(detail=True, methods=["post"], url_path=INDSKAERPELSE + "/enforcement")
+    def enforcement(self, request: Request, pk: str, indskaerpelse_id: str) -> Response:
+        """Start an enforcement case from an indskærpelse not remedied by its deadline: 201 with
+        the new case; 409 if remedied, already enforced or not yet due."""
+        case = start_enforcement(
+            case_id=int(pk),
+            indskaerpelse_id=int(indskaerpelse_id),
+            **self._writer(request),
+        )
+        return self._answer(case.pk, status.HTTP_201_CREATED)
+
 
 def _valid(serializer: type[serializers.Serializer[Any]], request: Request) -> dict[str, Any]:
     """The request body, checked; a 400 with a message per field otherwise."""
     incoming = serializer(data=request.data)
     incoming.is_valid(raise_exception=True)
     return dict(incoming.validated_data)
+
+
+def _subject(data: dict[str, Any]) -> dict[str, Any]:
+    """The fields of NewCaseSubject (which NewApplication extends), from CaseSubjectSerializer's."""
+    return {
+        "area": data["area"],
+        "cpr": data.get("cpr"),
+        "cvr": data.get("cvr"),
+        "party_name": data.get("name", ""),
+        "property_address": data["property_address"],
+        "cadastral_number": data.get("cadastral_number", ""),
+        "property_number": data.get("property_number", ""),
+        "kle_topic": data.get("kle_topic"),
+        "unit": data.get("unit"),
+    }

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0002_default_categories'),
+        ('cases', '0003_inspections_indskaerpelser'),
         ('contacts', '0004_fewer_indexes'),
         ('parties', '0002_unique_constraints'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='caseevent',
             name='kind',
-            field=models.CharField(choices=[('received', 'Received'), ('transition', 'State changed'), ('service_need_changed', 'Service-need type changed'), ('checklist_ticked', 'Checklist item done'), ('checklist_unticked', 'Checklist item undone'), ('deficiency_waived', 'Missing item waived'), ('hearing_reply', 'Hearing reply received'), ('party_added', 'Party added'), ('party_removed', 'Party removed'), ('contact_linked', 'Contact linked')], max_length=24, verbose_name='kind'),
+            field=models.CharField(choices=[('received', 'Received'), ('transition', 'State changed'), ('service_need_changed', 'Service-need type changed'), ('checklist_ticked', 'Checklist item done'), ('checklist_unticked', 'Checklist item undone'), ('deficiency_waived', 'Missing item waived'), ('hearing_reply', 'Hearing reply received'), ('party_added', 'Party added'), ('party_removed', 'Party removed'), ('contact_linked', 'Contact linked'), ('indskaerpelse_given', 'Indskærpelse given'), ('indskaerpelse_remedied', 'Indskærpelse remedied'), ('indskaerpelse_follow_up', 'Indskærpelse followed up'), ('enforcement_started', 'Enforcement case started')], max_length=24, verbose_name='kind'),
         ),
         migrations.CreateModel(
             name='CaseChecklistItem',

@@ -73,6 +73,6 @@ def add_defaults(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0003_application_workflow")]
+    dependencies = [("cases", "0004_application_workflow")]
 
     operations = [migrations.RunPython(add_defaults, migrations.RunPython.noop)]
