@@ -56,6 +56,7 @@ urlpatterns = [
     path("", include("indgang.deadlines.urls")),
     path("", include("indgang.journal.urls")),
     path("", include("indgang.organisation.urls")),
+    path("", include("indgang.cases.urls")),
 ]
 
 # Django's own error answers: JSON under /api/, as DRF's; a page elsewhere (common.views).

@@ -4,19 +4,34 @@ report is due."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Func, Prefetch, QuerySet, Subquery
+from django.db.models import Case as SqlCase
+from django.db.models import (
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from indgang.cases.clock import Clock, Period, servicemal_clock
 from indgang.cases.constants import (
     DEFAULT_REPORT_WORKING_DAYS,
+    REVIEW_REQUIRED,
+    CaseAction,
     CaseEventKind,
     CaseKind,
     CasePartyRole,
 )
-from indgang.cases.lifecycle import WAITING_ENDS, WAITING_STARTS
+from indgang.cases.lifecycle import WAITING_ENDS, WAITING_STARTS, allowed_actions
 from indgang.cases.models import (
     AreaSettings,
     Case,
@@ -26,6 +41,7 @@ from indgang.cases.models import (
     DeficiencyItem,
     HearingReply,
     Indskaerpelse,
+    ServiceNeedChange,
     ServiceTargetCategory,
 )
 from indgang.cases.suggestion import Facts
@@ -89,6 +105,67 @@ def get_case_to_change(*, scope: Scope, case_id: int) -> Case:
 def party_cases_in(*, party_id: int, department_ids: frozenset[int]) -> QuerySet[Case]:
     """The party's cases in these departments (the index on party leads)."""
     return Case.objects.filter(party_id=party_id, department_id__in=department_ids)
+
+
+def party_case_roles_in(*, party_id: int, department_ids: frozenset[int]) -> QuerySet[CaseParty]:
+    """The party's roles (adviser, neighbour ...) on cases in these departments."""
+    return CaseParty.objects.filter(party_id=party_id, case__department_id__in=department_ids)
+
+
+def list_party_cases_for(*, scope: Scope, party_id: int, limit: int) -> list[Case]:
+    """The newest `limit` cases the scope sees on which the party is the applicant or has a
+    role (CaseParty), in one query; each has `party_role`: its CasePartyRole, "" as applicant.
+    """
+    roles = CaseParty.objects.filter(case_id=OuterRef("pk"), party_id=party_id)
+    cases = (
+        visible_cases(scope=scope)
+        .filter(Q(party_id=party_id) | Q(Exists(roles)))
+        .annotate(
+            party_role=SqlCase(
+                When(party_id=party_id, then=Value("")),
+                default=Subquery(roles.order_by("role").values("role")[:1]),
+            )
+        )
+        .order_by("-received_at", "-pk")
+    )
+    return list(cases[:limit])
+
+
+@dataclass(frozen=True)
+class CaseScreen:
+    """What the caseworker's case screen shows of one case."""
+
+    case: Case
+    events: list[CaseEvent]
+    clock: Clock | None
+    allowed: list[CaseAction]
+
+    @property
+    def review_required(self) -> bool:
+        """Whether the type needs four eyes: a second caseworker decides, from review."""
+        return self.case.service_need_type in REVIEW_REQUIRED
+
+
+def get_case_screen(*, scope: Scope, case_id: int, today: dt.date) -> CaseScreen:
+    """The case with everything its screen shows, in a constant number of statements, if the
+    scope may see it (the permission path of get_case_for); Case.DoesNotExist otherwise."""
+    case = (
+        list_cases_for(scope=scope)
+        .select_related("party", "unit__department", "department")
+        .prefetch_related(
+            "caseworkers",
+            Prefetch("other_parties", CaseParty.objects.select_related("party")),
+            Prefetch("service_need_changes", ServiceNeedChange.objects.select_related("by")),
+        )
+        .get(pk=case_id)
+    )
+    events = events_of(case)
+    return CaseScreen(
+        case=case,
+        events=events,
+        clock=clock_of(case=case, events=events, today=today),
+        allowed=allowed_actions(case.state, case.kind),
+    )
 
 
 def waiting_periods(events: list[CaseEvent]) -> list[Period]:

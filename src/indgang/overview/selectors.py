@@ -17,7 +17,8 @@ from indgang.audit.constants import AccessAction, Purpose, Via
 from indgang.audit.models import AccessLogEntry
 from indgang.audit.selectors import lookups_since, read_access_log
 from indgang.audit.services import log_access
-from indgang.cases.selectors import party_cases_in
+from indgang.cases.models import Case
+from indgang.cases.selectors import list_party_cases_for, party_case_roles_in, party_cases_in
 from indgang.common.compiled import loaded, rows_of
 from indgang.contacts.models import Contact, Thread
 from indgang.contacts.selectors import (
@@ -36,6 +37,8 @@ from indgang.parties.selectors import get_party
 # The newest contacts the 360 shows (a screenful, grouped in threads); the contact register pages
 # through all of a party's contacts (`?party=`).
 OVERVIEW_CONTACT_LIMIT = 50
+# The newest cases the 360 shows, as applicant or in another role (adviser, neighbour ...).
+OVERVIEW_CASE_LIMIT = 50
 
 
 # A look-up by exact CPR or CVR lets its user open that party's 360 for this long afterwards.
@@ -52,6 +55,7 @@ def records_in_departments(*, party_id: int, department_ids: frozenset[int]) -> 
         party_threads_in(party_id=party_id, department_ids=department_ids),
         party_deadlines_in(party_id=party_id, department_ids=department_ids),
         party_cases_in(party_id=party_id, department_ids=department_ids),
+        party_case_roles_in(party_id=party_id, department_ids=department_ids),
     ]
 
 
@@ -125,6 +129,8 @@ class PartyOverview:
     contact_count: int
     channel_counts: dict[str, int]
     truncated: bool
+    # The newest cases the scope sees with the party on them, each with its `party_role`.
+    cases: list[Case]
 
 
 def get_party_overview(
@@ -137,7 +143,7 @@ def get_party_overview(
     now: dt.datetime,
     for_api: bool = False,
 ) -> PartyOverview:
-    """Return the party's threads and contacts that the scope may see, and log the read.
+    """Return the party's threads, contacts and cases that the scope may see; log the read.
 
     `for_api` loads only what the API shows of each contact (no task, unit or party rows).
     Raises Party.DoesNotExist for an unknown party, and PermissionDenied when the user has no
@@ -150,9 +156,11 @@ def get_party_overview(
     else:
         visible = list_contacts_for(scope=scope, party_id=party_id)
         contacts = list(visible.select_related("thread")[: OVERVIEW_CONTACT_LIMIT + 1])
+    cases = list_party_cases_for(scope=scope, party_id=party_id, limit=OVERVIEW_CASE_LIMIT)
     if not (
         scope.sees_all
         or any(_shows_reason(user=user, scope=scope, contact=c) for c in contacts)
+        or cases  # a case the scope sees is one its departments handle
         or has_reason(user=user, scope=scope, party_id=party_id, now=now)
     ):
         raise PermissionDenied(
@@ -177,7 +185,7 @@ def get_party_overview(
         purpose=purpose,
         via=via,
         at=now,
-        detail=f"contacts={len(contacts)} threads={len(threads)}",
+        detail=f"contacts={len(contacts)} threads={len(threads)} cases={len(cases)}",
     )
     return PartyOverview(
         party=party,
@@ -185,6 +193,7 @@ def get_party_overview(
         contact_count=len(contacts),
         channel_counts=channel_counts,
         truncated=truncated,
+        cases=cases,
     )
 
 
