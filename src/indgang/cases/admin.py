@@ -1,6 +1,7 @@
-"""Servicemål categories and the areas' settings in Django's admin.
+"""Servicemål categories, the areas' settings, the checklists and the complaint guidance in
+Django's admin.
 
-Both are reference data read when a clock or an inspection report's due date is computed; they
+All are reference data read when a clock or an inspection report's due date is computed; they
 carry no rules beyond their constraints, so the admin edits them directly. A changed target
 applies to every case of the category at once: the clock is computed on each read, not stored.
 """
@@ -9,7 +10,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from indgang.cases.models import AreaSettings, ServiceTargetCategory
+from indgang.cases.models import (
+    AreaSettings,
+    ChecklistTemplateItem,
+    ComplaintGuidance,
+    ServiceTargetCategory,
+)
 
 
 @admin.register(ServiceTargetCategory)
@@ -21,3 +27,18 @@ class ServiceTargetCategoryAdmin(admin.ModelAdmin[ServiceTargetCategory]):
 @admin.register(AreaSettings)
 class AreaSettingsAdmin(admin.ModelAdmin[AreaSettings]):
     list_display = ["area", "waiting_counts", "report_working_days"]
+
+
+@admin.register(ChecklistTemplateItem)
+class ChecklistTemplateItemAdmin(admin.ModelAdmin[ChecklistTemplateItem]):
+    """A changed tip reaches the cases whose type is set after the change; a case keeps the
+    text it was given."""
+
+    list_display = ["text", "service_need_type", "case_kind", "position", "active"]
+    list_filter = ["service_need_type", "case_kind", "active"]
+    list_editable = ["position", "active"]
+
+
+@admin.register(ComplaintGuidance)
+class ComplaintGuidanceAdmin(admin.ModelAdmin[ComplaintGuidance]):
+    list_display = ["area"]

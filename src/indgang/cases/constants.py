@@ -101,6 +101,13 @@ class CaseEventKind(models.TextChoices):
     RECEIVED = "received", _("Received")
     TRANSITION = "transition", _("State changed")
     SERVICE_NEED_CHANGED = "service_need_changed", _("Service-need type changed")
+    CHECKLIST_TICKED = "checklist_ticked", _("Checklist item done")
+    CHECKLIST_UNTICKED = "checklist_unticked", _("Checklist item undone")
+    DEFICIENCY_WAIVED = "deficiency_waived", _("Missing item waived")
+    HEARING_REPLY = "hearing_reply", _("Hearing reply received")
+    PARTY_ADDED = "party_added", _("Party added")
+    PARTY_REMOVED = "party_removed", _("Party removed")
+    CONTACT_LINKED = "contact_linked", _("Contact linked")
     INDSKAERPELSE_GIVEN = "indskaerpelse_given", _("Indskærpelse given")
     INDSKAERPELSE_REMEDIED = "indskaerpelse_remedied", _("Indskærpelse remedied")
     INDSKAERPELSE_FOLLOW_UP = "indskaerpelse_follow_up", _("Indskærpelse followed up")
@@ -114,7 +121,14 @@ class CasePartyRole(models.TextChoices):
     OWNER = "owner", _("Owner")
 
 
+class HearingKind(models.TextChoices):
+    PARTY = "party", _("Hearing of the parties (partshøring)")
+    NEIGHBOUR = "neighbour", _("Neighbour hearing (nabohøring)")
+
+
 MAX_ATTACHMENTS = 200
+MAX_DEFICIENCY_ITEMS = 50
+MAX_HEARING_PARTIES = 200
 
 
 class NoticeMethod(models.TextChoices):

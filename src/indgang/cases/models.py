@@ -10,6 +10,7 @@ from indgang.cases.constants import (
     CasePartyRole,
     CaseState,
     DecisionOutcome,
+    HearingKind,
     NoticeMethod,
     ServiceNeedType,
 )
@@ -95,6 +96,9 @@ class Case(models.Model):
         Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
+    deficiency_reply_by = models.DateField(_("applicant to reply by"), null=True, blank=True)
+    decision_conditions = models.TextField(_("conditions"), blank=True)
+    complaint_guidance = models.TextField(_("complaint guidance"), blank=True)
 
     class Meta:
         verbose_name = _("case")
@@ -168,6 +172,145 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"
+
+
+class ChecklistTemplateItem(models.Model):
+    """One tip of the PIXI book for a service-need type: data an administrator edits."""
+
+    service_need_type = models.CharField(
+        _("service-need type"), max_length=12, choices=ServiceNeedType.choices
+    )
+    case_kind = models.CharField(
+        _("case kind"),
+        max_length=12,
+        choices=CaseKind.choices,
+        blank=True,
+        help_text=_("Empty: every kind of case."),
+    )
+    text = models.CharField(_("text"), max_length=500)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("checklist template item")
+        verbose_name_plural = _("checklist template items")
+        ordering = ["service_need_type", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class CaseChecklistItem(models.Model):
+    """A checklist item on one case, its text copied from the template when the type was set."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="checklist")
+    template = models.ForeignKey(
+        ChecklistTemplateItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    service_need_type = models.CharField(max_length=12, choices=ServiceNeedType.choices)
+    text = models.CharField(_("text"), max_length=500)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class DeficiencyItem(models.Model):
+    """One thing a deficiency letter says is missing, and whether the applicant answered it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deficiency_items")
+    text = models.CharField(_("what is missing"), max_length=1000)
+    requested_at = models.DateTimeField(_("requested"))
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answer_note = models.TextField(_("answer note"), blank=True)
+    waived_reason = models.TextField(_("reason for waiving"), blank=True)
+
+    class Meta:
+        verbose_name = _("missing item")
+        verbose_name_plural = _("missing items")
+        ordering = ["requested_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Hearing(models.Model):
+    """A partshøring or nabohøring: the parties heard and the date they may reply by."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="hearings")
+    kind = models.CharField(_("kind"), max_length=12, choices=HearingKind.choices)
+    started_at = models.DateTimeField(_("started"))
+    reply_by = models.DateField(_("reply by"))
+    parties = models.ManyToManyField(Party, related_name="hearings", verbose_name=_("parties"))
+
+    class Meta:
+        verbose_name = _("hearing")
+        verbose_name_plural = _("hearings")
+        ordering = ["started_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.started_at:%Y-%m-%d}"
+
+
+class HearingReply(models.Model):
+    """A heard party's reply; an objection feeds the service-need suggestion."""
+
+    hearing = models.ForeignKey(Hearing, on_delete=models.CASCADE, related_name="replies")
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="+")
+    received_at = models.DateTimeField(_("received"))
+    objects_to = models.BooleanField(_("objects"))
+    summary = models.TextField(_("summary"))
+
+    class Meta:
+        verbose_name = _("hearing reply")
+        verbose_name_plural = _("hearing replies")
+        ordering = ["received_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.party_id} {self.received_at:%Y-%m-%d}"
+
+
+class ComplaintGuidance(models.Model):
+    """The complaint guidance (klagevejledning) printed with every decision in an area."""
+
+    area = models.CharField(_("area"), max_length=12, choices=Area.choices, unique=True)
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("complaint guidance")
+        verbose_name_plural = _("complaint guidance")
+
+    def __str__(self) -> str:
+        return self.get_area_display()
+
+
+class CaseContact(models.Model):
+    """A contact linked to a case; many contacts per case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="contact_links")
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="case_links")
+    linked_at = models.DateTimeField(_("linked"))
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("contact on a case")
+        verbose_name_plural = _("contacts on cases")
+        ordering = ["linked_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["case", "contact"], name="case_contact")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} ← {self.contact_id}"
 
 
 class Inspection(models.Model):

@@ -5,9 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Case as SqlCase
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from indgang.cases.clock import Clock, Period, servicemal_clock
@@ -17,16 +29,22 @@ from indgang.cases.constants import (
     CaseAction,
     CaseEventKind,
     CaseKind,
+    CasePartyRole,
 )
 from indgang.cases.lifecycle import WAITING_ENDS, WAITING_STARTS, allowed_actions
 from indgang.cases.models import (
     AreaSettings,
     Case,
+    CaseChecklistItem,
     CaseEvent,
     CaseParty,
+    DeficiencyItem,
+    HearingReply,
+    Indskaerpelse,
     ServiceNeedChange,
     ServiceTargetCategory,
 )
+from indgang.cases.suggestion import Facts
 from indgang.common.workdays import add_working_days
 from indgang.deadlines.selectors import calendar_for
 from indgang.organisation.models import Department
@@ -66,6 +84,23 @@ def list_cases_for(*, scope: Scope, party_id: int | None = None) -> QuerySet[Cas
 def get_case_for(*, scope: Scope, case_id: int) -> Case:
     """The case if the scope may see it; Case.DoesNotExist (404) otherwise, as for a missing one."""
     return list_cases_for(scope=scope).get(pk=case_id)
+
+
+def get_case_detail_for(*, scope: Scope, case_id: int) -> Case:
+    """The case with what its screen shows beside the timeline, in a constant number of
+    statements; Case.DoesNotExist as get_case_for."""
+    return (
+        list_cases_for(scope=scope)
+        .prefetch_related(
+            Prefetch("checklist", CaseChecklistItem.objects.select_related("done_by")),
+            "deficiency_items",
+            "hearings__parties",
+            "hearings__replies",
+            "other_parties",
+            "contact_links",
+        )
+        .get(pk=case_id)
+    )
 
 
 def get_case_to_change(*, scope: Scope, case_id: int) -> Case:
@@ -195,6 +230,59 @@ def clock_of(
 def events_of(case: Case) -> list[CaseEvent]:
     """The case's timeline in order (as prefetched by list_cases_for, else read now)."""
     return sorted(case.events.all(), key=lambda event: (event.at, event.pk))
+
+
+def suggestion_facts(*, case: Case) -> Facts:
+    """The facts the service-need suggestion reads, in a constant number of statements.
+
+    The applicant's and the advisers' earlier cases are counted in every department: only their
+    types are read, to judge how such a party's cases tend to run.
+    """
+    earlier = Case.objects.filter(received_at__lt=case.received_at).exclude(service_need_type="")
+    advisers = CaseParty.objects.filter(case=case, role=CasePartyRole.ADVISER).values("party_id")
+    counts = (
+        Case.objects.filter(pk=case.pk)
+        .values(
+            deficiencies=_count(DeficiencyItem.objects.filter(case_id=case.pk)),
+            objections=_count(
+                HearingReply.objects.filter(hearing__case_id=case.pk, objects_to=True)
+            ),
+            # The party's indskærpelser given before this case came in, at any inspection.
+            earlier_indskaerpelser=_count(
+                Indskaerpelse.objects.filter(
+                    case__party_id=case.party_id, given_at__lt=case.received_at
+                )
+            ),
+        )
+        .get()
+    )
+    return Facts(
+        kind=case.kind,
+        arrived_fully_informed=(
+            False
+            if counts["deficiencies"]
+            else (True if case.fully_informed_at is not None else None)
+        ),
+        applicant_earlier_types=list(
+            earlier.filter(party_id=case.party_id).values_list("service_need_type", flat=True)
+        ),
+        adviser_earlier_types=list(
+            earlier.filter(
+                other_parties__role=CasePartyRole.ADVISER,
+                other_parties__party_id__in=Subquery(advisers),
+            )
+            .order_by()
+            .distinct()
+            .values_list("service_need_type", flat=True)
+        ),
+        objections=counts["objections"],
+        indskaerpelser=counts["earlier_indskaerpelser"],
+    )
+
+
+def _count(rows: QuerySet[Any]) -> Subquery:
+    """A subquery counting the rows, so that several counts are read in one statement."""
+    return Subquery(rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"))
 
 
 def report_due_date(*, visited_at: dt.datetime, department_id: int, area: str) -> dt.date:

@@ -482,6 +482,9 @@ SPECTACULAR_SETTINGS = {
         "CaseActionEnum": "indgang.cases.constants.CaseAction",
         "CaseStateEnum": "indgang.cases.constants.CaseState",
         "DecisionOutcomeEnum": "indgang.cases.constants.DecisionOutcome",
+        "ServiceNeedTypeEnum": "indgang.cases.constants.ServiceNeedType",
+        "HearingKindEnum": "indgang.cases.constants.HearingKind",
+        "CaseKindEnum": "indgang.cases.constants.CaseKind",
     },
 }
 

@@ -9,24 +9,34 @@ from rest_framework import serializers
 
 from indgang.cases.constants import (
     MAX_ATTACHMENTS,
+    MAX_DEFICIENCY_ITEMS,
+    MAX_HEARING_PARTIES,
     MAX_STAFF_PRESENT,
     Area,
     CaseAction,
     CaseEventKind,
+    CasePartyRole,
     CaseState,
     DecisionOutcome,
+    HearingKind,
     NoticeMethod,
     ServiceNeedType,
 )
 from indgang.cases.lifecycle import allowed_actions
 from indgang.cases.models import (
     Case,
+    CaseChecklistItem,
     CaseEvent,
+    CaseParty,
+    DeficiencyItem,
+    Hearing,
+    HearingReply,
     Indskaerpelse,
     Inspection,
     ServiceTargetCategory,
 )
-from indgang.cases.selectors import clock_of, events_of
+from indgang.cases.selectors import clock_of, events_of, suggestion_facts
+from indgang.cases.suggestion import suggest_service_need
 from indgang.catalogue.models import KleEntry
 from indgang.common.api import AwareDateTimeField, BoundedDateField, Text, id_field
 from indgang.contacts.api.serializers import ContactCreateSerializer
@@ -56,6 +66,10 @@ class CaseCreateSerializer(CaseSubjectSerializer):
     attachments = serializers.ListField(
         child=Text(max_length=200), required=False, max_length=MAX_ATTACHMENTS
     )
+    contact = id_field(
+        required=False,
+        help_text="The contact the case grows out of; its party applies if no CPR or CVR is given.",
+    )
 
 
 class CaseActionSerializer(serializers.Serializer[Any]):
@@ -66,6 +80,12 @@ class CaseActionSerializer(serializers.Serializer[Any]):
     note = Text(required=False, allow_blank=True, max_length=10_000)
     decision = serializers.ChoiceField(
         choices=DecisionOutcome.choices, required=False, help_text="The decision's outcome."
+    )
+    conditions = Text(
+        required=False,
+        allow_blank=True,
+        max_length=10_000,
+        help_text="The permit's conditions (required for a permit with conditions).",
     )
     notice_method = serializers.ChoiceField(
         choices=NoticeMethod.choices, required=False, help_text="give_notice: phone or letter."
@@ -194,6 +214,9 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
             "decided_at",
             "closed_at",
             "attachments",
+            "deficiency_reply_by",
+            "decision_conditions",
+            "complaint_guidance",
             "clock",
             "allowed_actions",
             "events",
@@ -259,3 +282,150 @@ class IndskaerpelseCreateSerializer(serializers.Serializer[Any]):
 
 class FollowUpSerializer(serializers.Serializer[Any]):
     note = Text(max_length=10_000)
+
+
+AT_HELP = "When it happened (administrators only, to migrate history)."
+
+
+class ChecklistTickSerializer(serializers.Serializer[Any]):
+    item = id_field()
+    done = serializers.BooleanField()
+
+
+class DeficiencyLetterSerializer(serializers.Serializer[Any]):
+    items = serializers.ListField(
+        child=Text(max_length=1000), min_length=1, max_length=MAX_DEFICIENCY_ITEMS
+    )
+    reply_by = BoundedDateField(help_text="The date the applicant is to answer by.")
+    at = AwareDateTimeField(required=False, help_text=AT_HELP)
+    note = Text(required=False, allow_blank=True, max_length=10_000)
+
+
+class AnsweredItemSerializer(serializers.Serializer[Any]):
+    item = id_field()
+    note = Text(required=False, allow_blank=True, max_length=10_000)
+
+
+class DeficiencyAnswerSerializer(serializers.Serializer[Any]):
+    answered = serializers.ListField(
+        child=AnsweredItemSerializer(), max_length=MAX_DEFICIENCY_ITEMS
+    )
+    at = AwareDateTimeField(required=False, help_text=AT_HELP)
+    note = Text(required=False, allow_blank=True, max_length=10_000)
+
+
+class DeficiencyWaiverSerializer(serializers.Serializer[Any]):
+    item = id_field()
+    reason = Text(max_length=2_000)
+
+
+class HearingCreateSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=HearingKind.choices)
+    reply_by = BoundedDateField()
+    parties = serializers.ListField(child=id_field(), min_length=1, max_length=MAX_HEARING_PARTIES)
+    at = AwareDateTimeField(required=False, help_text=AT_HELP)
+    note = Text(required=False, allow_blank=True, max_length=10_000)
+
+
+class HearingReplyCreateSerializer(serializers.Serializer[Any]):
+    hearing = id_field()
+    party = id_field()
+    received_at = AwareDateTimeField()
+    objects = serializers.BooleanField(help_text="Whether the party objects.")
+    summary = Text(max_length=10_000)
+
+
+class CasePartyCreateSerializer(serializers.Serializer[Any]):
+    party = id_field()
+    role = serializers.ChoiceField(choices=CasePartyRole.choices)
+
+
+class ContactLinkSerializer(serializers.Serializer[Any]):
+    contact = id_field()
+
+
+class CasePartyRemoveSerializer(serializers.Serializer[Any]):
+    case_party = id_field(help_text="The id of the party's role on the case.")
+
+
+class ChecklistItemSerializer(serializers.ModelSerializer[CaseChecklistItem]):
+    done_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+
+    class Meta:
+        model = CaseChecklistItem
+        fields = ["id", "service_need_type", "text", "done_at", "done_by"]
+        read_only_fields = fields
+
+
+class DeficiencyItemSerializer(serializers.ModelSerializer[DeficiencyItem]):
+    class Meta:
+        model = DeficiencyItem
+        fields = ["id", "text", "requested_at", "answered_at", "answer_note", "waived_reason"]
+        read_only_fields = fields
+
+
+class HearingReplySerializer(serializers.ModelSerializer[HearingReply]):
+    objects = serializers.BooleanField(source="objects_to", read_only=True)
+
+    class Meta:
+        model = HearingReply
+        fields = ["id", "party", "received_at", "objects", "summary"]
+        read_only_fields = fields
+
+
+class HearingSerializer(serializers.ModelSerializer[Hearing]):
+    replies = HearingReplySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Hearing
+        fields = ["id", "kind", "started_at", "reply_by", "parties", "replies"]
+        read_only_fields = fields
+
+
+class CasePartySerializer(serializers.ModelSerializer[CaseParty]):
+    class Meta:
+        model = CaseParty
+        fields = ["id", "party", "role"]
+        read_only_fields = fields
+
+
+class ServiceNeedSuggestionSerializer(serializers.Serializer[Any]):
+    type = serializers.ChoiceField(choices=ServiceNeedType.choices)
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class CaseDetailSerializer(CaseSerializer):
+    """One case as its screen needs it: the list's fields, the suggested service-need type and
+    why, the checklist, the missing items, the hearings, the other parties and the linked
+    contacts."""
+
+    contacts = serializers.SerializerMethodField()
+
+    suggested_service_need = serializers.SerializerMethodField()
+    checklist = ChecklistItemSerializer(many=True, read_only=True)
+    deficiency_items = DeficiencyItemSerializer(many=True, read_only=True)
+    hearings = HearingSerializer(many=True, read_only=True)
+    other_parties = CasePartySerializer(many=True, read_only=True)
+
+    class Meta(CaseSerializer.Meta):
+        fields = [
+            *CaseSerializer.Meta.fields,
+            "suggested_service_need",
+            "checklist",
+            "deficiency_items",
+            "hearings",
+            "other_parties",
+            "contacts",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_contacts(self, case: Case) -> list[int]:
+        return [link.contact_id for link in case.contact_links.all()]
+
+    @extend_schema_field(ServiceNeedSuggestionSerializer)
+    def get_suggested_service_need(self, case: Case) -> dict[str, Any]:
+        suggestion = suggest_service_need(suggestion_facts(case=case))
+        return {"type": str(suggestion.type), "reasons": suggestion.reasons}

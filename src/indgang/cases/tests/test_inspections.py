@@ -10,10 +10,10 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
-from indgang.cases.constants import CaseKind
+from indgang.cases.constants import CaseKind, ServiceNeedType
 from indgang.cases.lifecycle import allowed_actions
 from indgang.cases.models import AreaSettings, Case, CaseEvent, Indskaerpelse, Inspection
-from indgang.cases.selectors import clock_of, events_of
+from indgang.cases.selectors import clock_of, events_of, suggestion_facts
 from indgang.cases.services import (
     InspectionStep,
     NewCaseSubject,
@@ -25,9 +25,10 @@ from indgang.cases.services import (
     receive_complaint,
     start_enforcement,
 )
+from indgang.cases.suggestion import Suggestion, suggest_service_need
 from indgang.cases.tests.conftest import Act, Receive
 from indgang.common.errors import CONFLICT
-from indgang.conftest import CPR_A, Org, Staff
+from indgang.conftest import CPR_A, CPR_B, Org, Staff
 from indgang.organisation.selectors import get_scope
 
 pytestmark = pytest.mark.django_db
@@ -523,3 +524,26 @@ def test_new_inspection_and_complaint_refuse_bad_input_and_store_nothing(
         "unit": ["Vælg en enhed i en forvaltning, du arbejder i."],
     }
     assert Case.objects.count() == before
+
+
+def test_the_partys_earlier_indskaerpelser_feed_an_applications_suggestion(
+    plan: Plan, act: Act, staff: Staff, receive: Receive, django_assert_num_queries: Any
+) -> None:
+    """Only the party's indskærpelser given before the application came in count, at any
+    inspection; another party's do not; the facts take three statements however many there are."""
+    inspection = visit(plan(), act, staff.caseworker)
+    give(inspection, staff.caseworker, 3)
+    give(inspection, staff.caseworker, 4)
+    give(visit(plan(cpr=CPR_B), act, staff.caseworker), staff.caseworker, 4)
+    application = receive(received_at=day(10))
+    give(inspection, staff.caseworker, 12, deadline=30)
+    with django_assert_num_queries(3):
+        facts = suggestion_facts(case=application)
+    assert facts.indskaerpelser == 2
+    assert suggest_service_need(facts) == Suggestion(
+        type=ServiceNeedType.OBS, reasons=["2 tidligere indskærpelser."]
+    )
+    other = receive(received_at=day(10), cpr=CPR_B)
+    assert suggest_service_need(suggestion_facts(case=other)) == Suggestion(
+        type=ServiceNeedType.VEJLEDNING, reasons=["Én tidligere indskærpelse."]
+    )
