@@ -10,8 +10,9 @@ import re
 
 LONG_WORD_LETTERS = 6
 WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
-# A sentence ends at . ! ? or : followed by a space or the end, or at a line break.
-SENTENCE_END = re.compile(r"[.!?:]+(?=\s|$)|\n\s*\n|\n")
+# A sentence ends at . ! ? or : before the end or a capital letter, or at a line break; so the
+# period of a Danish date ("16. marts") or an abbreviation ("f.eks. at") ends none.
+SENTENCE_END = re.compile(r"[.!?:]+(?:\s*$|\s+(?=[A-ZÆØÅÄÖÉÜ]))|\n")
 
 
 def lix(text: str) -> float:

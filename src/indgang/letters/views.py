@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -137,4 +138,4 @@ def _limit() -> float:
 def _lix_warning(lix: float) -> str:
     return _(
         "The text's LIX is %(lix)s, above the limit of %(limit)s: use shorter sentences and words."
-    ) % {"lix": f"{lix:.1f}", "limit": f"{_limit():g}"}
+    ) % {"lix": number_format(lix, decimal_pos=1), "limit": f"{_limit():g}"}

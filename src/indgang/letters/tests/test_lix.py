@@ -20,8 +20,12 @@ from indgang.letters.lix import lix
         ("Kære Mette\nTak for brevet", 2.5),
         # Numbers are not words: 3 words, 1 sentence.
         ("Der er 40 dage.", 3.0),
-        # A colon ends a sentence: 5 words, 2 sentences, "tegning" long: 2.5 + 20.
-        ("Send os dette: en tegning.", 22.5),
+        # A colon before a capital ends a sentence: 5 words, 2 sentences, "tegning" long.
+        ("Send os dette: En tegning.", 22.5),
+        # ...before a small letter it does not: 5 words, 1 sentence: 5 + 20.
+        ("Send os dette: en tegning.", 25.0),
+        # A date's period ends no sentence: "Svar senest marts", 3 words, none long.
+        ("Svar senest 16. marts 2026.", 3.0),
         # Exactly six letters is not long: "sagen" 5, "skrive" 6; 3 words, 1 sentence.
         ("Skrive om sagen?", 3.0),
         ("", 0.0),
