@@ -41,7 +41,8 @@ def variables_of(kind: str) -> tuple[str, ...]:
 
 def check_template(*, kind: str, title: str, body: str) -> None:
     """Refuse a title or body that does not compile, uses a tag beyond if/for or a variable the
-    kind does not declare: ValidationError with a Danish message per field."""
+    kind does not declare, or fails on the example data: ValidationError with a Danish message
+    per field."""
     errors: dict[str, str] = {}
     allowed = set(variables_of(kind))
     for field, source in (("title", title), ("body", body)):
@@ -53,6 +54,13 @@ def check_template(*, kind: str, title: str, body: str) -> None:
         refusal = _refusal(nodes, allowed)
         if refusal:
             errors[field] = refusal
+            continue
+        try:
+            render_source(source, example_context(kind))
+        except Exception as error:  # a filter may fail on real data: try it on the examples
+            errors[field] = _("The template fails on the example data: %(error)s") % {
+                "error": error
+            }
     if errors:
         raise ValidationError(errors)
 

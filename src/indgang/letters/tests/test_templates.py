@@ -103,6 +103,12 @@ def test_editing_adds_a_version_with_its_lix_and_keeps_the_old_one(staff: Staff)
         ),
         (
             "Kvittering",
+            "{{ service_target_days|divisibleby:0 }}",
+            "body",
+            "Skabelonen fejler med eksempeldata: integer modulo by zero",
+        ),
+        (
+            "Kvittering",
             "{% include 'letters/letter.html' %}",
             "body",
             "Kun tekst, variabler, {% if %} og {% for %} må bruges; ikke include",

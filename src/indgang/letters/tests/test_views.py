@@ -18,9 +18,7 @@ HARD = "<p>Kære {{ recipient_name }}</p><p>Kommunen behandler ansøgningen hurt
 
 def versions() -> list[tuple[str, int, str]]:
     return list(
-        LetterTemplateVersion.objects.order_by("pk").values_list(
-            "template__kind", "number", "body"
-        )
+        LetterTemplateVersion.objects.order_by("pk").values_list("template__kind", "number", "body")
     )
 
 
@@ -76,7 +74,8 @@ def test_the_preview_renders_the_text_with_example_data_and_its_lix(staff: Staff
     answer = client.post(url, {"title": "Sag {{ case_number }}", "body": body})
     page = answer.content.decode()
     assert "<h2>Sag 2026-000123</h2>" in page
-    assert "<p>Send En tegning af facaden og Et situationsplan med mål senest 16. marts.</p>" in page
+    sentence = "Send En tegning af facaden og Et situationsplan med mål senest 16. marts."
+    assert f"<p>{sentence}</p>" in page
     # 12 words, 1 sentence, 3 long (tegning, facaden, situationsplan): 12 + 25.
     assert "<p>LIX: 37,0</p>" in page
     assert versions() == before
@@ -105,9 +104,7 @@ def test_the_api_lists_each_kind_s_current_version_with_its_lix(
 
 
 @pytest.mark.django_db
-def test_an_administrator_creates_a_version_through_the_api(
-    staff: Staff, api_for: ApiFor
-) -> None:
+def test_an_administrator_creates_a_version_through_the_api(staff: Staff, api_for: ApiFor) -> None:
     url = f"/api/v1/letter-templates/{LetterKind.RECEIPT}/versions/"
     answer = api_for(staff.admin).post(url, {"title": "Kvittering", "body": HARD}, format="json")
     assert answer.status_code == 201
@@ -140,8 +137,6 @@ def test_the_api_refuses_others_a_bad_template_and_an_unknown_kind(
     missing = admin.post(url, {"title": ""}, format="json", HTTP_ACCEPT_LANGUAGE="da")
     assert missing.status_code == 400
     assert sorted(missing.json()) == ["body", "title"]
-    unknown = admin.post(
-        "/api/v1/letter-templates/nonsense/versions/", body, format="json"
-    )
+    unknown = admin.post("/api/v1/letter-templates/nonsense/versions/", body, format="json")
     assert unknown.status_code == 404
     assert versions() == before
