@@ -1,8 +1,8 @@
 """The ways a letter leaves: a small registry of transports, enabled by LETTERS_TRANSPORTS.
 
-Each transport takes the message and the letter's PDF and either delivers it or raises
-`DeliveryError`. Writing under the message's UUID makes a repeated delivery overwrite, not
-duplicate, the file transport's and Digital Post's output.
+Each transport takes the message and the letter's PDF and delivers it or raises; the outbox
+records whatever it raised and tries again. Writing under the message's UUID makes a repeated
+delivery overwrite, not duplicate, the file transport's and Digital Post's output.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ ElementTree.register_namespace("grd", GRD)
 
 
 class DeliveryError(Exception):
-    """The transport could not deliver the message; the outbox records it and tries again."""
+    """The message cannot be delivered as it stands (no address, no identifier)."""
 
 
 Deliver = Callable[[OutgoingMessage, bytes], None]
@@ -78,10 +78,7 @@ def deliver_by_email(message: OutgoingMessage, pdf: bytes) -> None:
         to=[address],
     )
     email.attach(f"{letter.title}.pdf", pdf, "application/pdf")
-    try:
-        email.send()
-    except OSError as error:
-        raise DeliveryError(str(error)) from error
+    email.send()
 
 
 def deliver_by_digital_post(message: OutgoingMessage, pdf: bytes) -> None:
@@ -152,13 +149,10 @@ def _spool(name: str) -> Path:
 
 def _write(path: Path, content: bytes) -> None:
     """Write whole or not at all: the collector never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_bytes(content)
-        os.replace(partial, path)
-    except OSError as error:
-        raise DeliveryError(str(error)) from error
+    partial.write_bytes(content)
+    os.replace(partial, path)
 
 
 REGISTRY: dict[str, Deliver] = {

@@ -321,3 +321,22 @@ def test_a_retry_after_the_fault_is_mended_sends_once(
         2,
         message.sent_at,
     )
+
+
+@pytest.mark.django_db
+def test_e_mail_to_a_party_without_an_address_is_recorded_as_a_failed_attempt(
+    staff: Staff, company: Party
+) -> None:
+    letter = compose_letter(
+        kind=LetterKind.RECEIPT,
+        subject=company,
+        recipient=company,
+        context=example_context(LetterKind.RECEIPT),
+        by=staff.caseworker,
+        now=NOW,
+    )
+    queued = send_letter(letter=letter, transport="email", now=NOW)
+    message = deliver_message(message_id=queued.pk, now=NOW)
+    assert (message.status, message.attempts, message.sent_at) == (MessageStatus.QUEUED, 1, None)
+    assert message.last_error == "Modtageren har ingen e-mailadresse."
+    assert mail.outbox == []
