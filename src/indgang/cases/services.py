@@ -4,9 +4,11 @@ machine, change its type, and the workflow's steps around it."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -53,6 +55,12 @@ from indgang.catalogue.selectors import retired_topic_refusal
 from indgang.common.errors import CONFLICT
 from indgang.common.inputs import INVISIBLE, received_time_refusal
 from indgang.contacts.selectors import visible_contacts
+from indgang.journal.constants import DocumentDirection, JournalKind
+from indgang.journal.services import add_document, journalise
+from indgang.letters.constants import LetterKind, Transport
+from indgang.letters.models import Letter
+from indgang.letters.selectors import read_letter_pdf
+from indgang.letters.services import compose_letter, send_letter
 from indgang.organisation.models import Unit
 from indgang.organisation.selectors import Scope
 from indgang.parties.identifiers import InvalidIdentifierError, clean_cpr, clean_cvr
@@ -182,7 +190,62 @@ def _open_case(
         data=data or {},
         recorded_at=now,
     )
+    journalise(subject=case, kle_topic=case.kle_topic, kind=JournalKind.CASE, by=by, now=now)
     return case
+
+
+def issue_case_letter(
+    *,
+    case: Case,
+    kind: LetterKind,
+    recipient: Party,
+    context: Mapping[str, object],
+    by: User,
+    now: dt.datetime,
+) -> Letter:
+    """Write one of the case's letters from its template, file the PDF in the case's journal and
+    queue it for the recipient by the configured transport (Digital Post by default).
+
+    `context` holds the kind's own variables; the case number, recipient, address, caseworker
+    and date every letter carries are filled in here.
+    """
+    entry = journalise(
+        subject=case, kle_topic=case.kle_topic, kind=JournalKind.CASE, by=by, now=now
+    )
+    today = timezone.localdate(now)
+    letter = compose_letter(
+        kind=kind,
+        subject=case,
+        recipient=recipient,
+        context={
+            "case_number": entry.number,
+            "recipient_name": recipient.name,
+            "address": recipient.address or case.property_address,
+            "caseworker_name": by.get_full_name() or by.username,
+            "letter_date": today,
+            **context,
+        },
+        by=by,
+        now=now,
+    )
+    add_document(
+        subject=case,
+        direction=DocumentDirection.SENT,
+        title=letter.title,
+        dated=today,
+        content=read_letter_pdf(letter=letter),
+        filename=f"{entry.number}-{kind}-{letter.pk}.pdf",
+        by=by,
+        now=now,
+    )
+    transport = settings.CASES_LETTER_TRANSPORT
+    send_letter(
+        letter=letter,
+        transport=transport,
+        address=recipient.email if transport == Transport.EMAIL else "",
+        now=now,
+    )
+    return letter
 
 
 def receive_application(

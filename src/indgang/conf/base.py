@@ -618,6 +618,14 @@ LETTERS_TRANSPORTS = config_list(
     "file,email,digital_post",
     help="The ways letters may be sent, among file, email and digital_post.",
 )
+CASES_LETTER_TRANSPORT = config(
+    "INDGANG_CASES_LETTER_TRANSPORT",
+    "digital_post",
+    help=(
+        "How a case's letters go out: digital_post (the national mailbox, as MeMo), email "
+        "(to the party's e-mail address) or file (for a print service)."
+    ),
+)
 LETTERS_SPOOL_DIR = Path(
     config(
         "INDGANG_LETTERS_SPOOL_DIR",
