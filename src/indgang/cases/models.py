@@ -88,6 +88,14 @@ class Case(models.Model):
         Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
+    pre_meeting_on = models.DateField(_("pre-application meeting held"), null=True, blank=True)
+    # The servicemål clock kept as clock.sort_key gives it, written by services.take_action in
+    # the action's transaction, so that work lists sort and reports count in the database.
+    clock_due_on = models.DateField(_("due date (clock running)"), null=True, editable=False)
+    clock_stopped_on = models.DateField(_("clock stopped"), null=True, editable=False)
+    clock_days_used = models.PositiveIntegerField(
+        _("days used at the decision"), null=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("case")
@@ -96,6 +104,8 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["department", "-received_at", "-id"]),
             models.Index(fields=["party", "-received_at", "-id"]),
+            models.Index(fields=["unit", "state"]),
+            models.Index(fields=["department", "decided_at"]),
         ]
 
     def __str__(self) -> str:

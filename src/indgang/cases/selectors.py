@@ -7,7 +7,7 @@ import datetime as dt
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from indgang.cases.clock import Clock, Period, servicemal_clock
+from indgang.cases.clock import Clock, Period, SortKey, servicemal_clock, sort_key
 from indgang.cases.constants import CaseEventKind
 from indgang.cases.lifecycle import WAITING_ENDS, WAITING_STARTS
 from indgang.cases.models import AreaSettings, Case, CaseEvent, ServiceTargetCategory
@@ -99,6 +99,24 @@ def clock_of(
         waiting=waiting_periods(events),
         waiting_counts=case.area in waiting_counts,
     )
+
+
+def clock_key_of(*, case: Case, events: list[CaseEvent]) -> SortKey:
+    """The case's clock.sort_key from its events in order (no category: no clock, no key)."""
+    category: ServiceTargetCategory | None = case.category
+    if category is None:
+        return SortKey(None, None, None)
+    return sort_key(
+        fully_informed=_local(case.fully_informed_at),
+        decided=_local(case.decided_at),
+        target_days=category.target_days,
+        waiting=waiting_periods(events),
+        waiting_counts=AreaSettings.objects.filter(area=case.area, waiting_counts=True).exists(),
+    )
+
+
+def _local(moment: dt.datetime | None) -> dt.date | None:
+    return timezone.localdate(moment) if moment else None
 
 
 def events_of(case: Case) -> list[CaseEvent]:

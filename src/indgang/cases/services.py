@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indgang.cases.constants import (
@@ -21,7 +22,7 @@ from indgang.cases.constants import (
 )
 from indgang.cases.lifecycle import DECIDING, allowed_actions, target_of
 from indgang.cases.models import Case, CaseEvent, ServiceNeedChange, ServiceTargetCategory
-from indgang.cases.selectors import get_case_to_change
+from indgang.cases.selectors import clock_key_of, get_case_to_change
 from indgang.catalogue.models import KleEntry
 from indgang.catalogue.selectors import retired_topic_refusal
 from indgang.common.errors import CONFLICT
@@ -230,6 +231,33 @@ def take_action(
             data={"outcome": outcome} if step in DECIDING else {},
             recorded_at=now,
         )
+        keep_clock_key(case=case)
+    return case
+
+
+def keep_clock_key(*, case: Case) -> None:
+    """Store the case's clock.sort_key from its events (call inside the change's transaction)."""
+    key = clock_key_of(case=case, events=list(case.events.order_by("at", "pk")))
+    case.clock_due_on, case.clock_stopped_on, case.clock_days_used = (
+        key.due_on,
+        key.stopped_on,
+        key.days_used,
+    )
+    case.save(update_fields=["clock_due_on", "clock_stopped_on", "clock_days_used"])
+
+
+def set_pre_meeting(
+    *, case_id: int, held_on: dt.date | None, scope: Scope, now: dt.datetime
+) -> Case:
+    """Record the day of the pre-application meeting (None: there was none)."""
+    if held_on is not None and held_on > timezone.localdate(now):
+        raise ValidationError(
+            {"pre_meeting_on": _("A pre-application meeting cannot be dated in the future.")}
+        )
+    with transaction.atomic():
+        case = get_case_to_change(scope=scope, case_id=case_id)
+        case.pre_meeting_on = held_on
+        case.save(update_fields=["pre_meeting_on"])
     return case
 
 

@@ -1,0 +1,178 @@
+"""Work lists by the servicemål clock, "my cases", and the servicemål report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from indgang.cases.models import Case
+from indgang.cases.reports import ReportRow, list_work_for, servicemal_report
+from indgang.cases.tests.conftest import Act, Receive
+from indgang.conftest import Org, Staff
+from indgang.organisation.selectors import get_scope
+
+pytestmark = pytest.mark.django_db
+
+START = dt.date(2026, 3, 2)
+
+
+def day(number: int) -> dt.datetime:
+    """Noon, local time, `number` days after START: the same local date in any zone."""
+    return timezone.make_aware(dt.datetime.combine(START + dt.timedelta(days=number), dt.time(12)))
+
+
+def date(number: int) -> dt.date:
+    return START + dt.timedelta(days=number)
+
+
+def stored_key(case: Case) -> tuple[Any, ...]:
+    case.refresh_from_db()
+    return case.clock_due_on, case.clock_stopped_on, case.clock_days_used
+
+
+def test_every_action_keeps_the_clock_key(receive: Receive, act: Act) -> None:
+    case = receive(received_at=day(0))  # single-family houses: 40 days
+    act(case, "start_screening", now=day(1))
+    assert stored_key(case) == (None, None, None)
+    act(case, "mark_fully_informed", now=day(2))
+    assert stored_key(case) == (date(42), None, None)
+    act(case, "start_assessment", now=day(3))
+    act(case, "request_information", now=day(10))
+    # Waiting does not count in building (the default): the clock stands at 32 days left.
+    assert stored_key(case) == (date(42), date(10), None)
+    act(case, "receive_information", now=day(15))
+    assert stored_key(case) == (date(47), None, None)
+    act(case, "decide", now=day(30), outcome="permit")
+    assert stored_key(case) == (date(47), date(30), 23)
+
+
+def test_a_refused_action_leaves_the_key(receive: Receive, act: Act) -> None:
+    case = receive(received_at=day(0))
+    act(case, "start_screening", now=day(1))
+    act(case, "mark_fully_informed", now=day(2))
+    with pytest.raises(Exception, match="Sagen har status"):
+        act(case, "receive_answer", now=day(3))
+    assert stored_key(case) == (date(42), None, None)
+
+
+def walk_to_assessment(act: Act, case: Case, informed: int) -> Case:
+    act(case, "start_screening", now=day(informed))
+    act(case, "mark_fully_informed", now=day(informed))
+    return act(case, "start_assessment", now=day(informed))
+
+
+def test_the_work_list_puts_the_most_urgent_first(
+    receive: Receive, act: Act, staff: Staff, org: Org
+) -> None:
+    late = walk_to_assessment(act, receive(received_at=day(0)), informed=1)  # due day 41
+    early = walk_to_assessment(act, receive(received_at=day(0)), informed=5)  # due day 45
+    waiting = walk_to_assessment(act, receive(received_at=day(0)), informed=2)  # due day 42
+    act(waiting, "request_information", now=day(12))  # stands at 30 days left
+    new_old = receive(received_at=day(1))
+    new_new = receive(received_at=day(3))
+    decided = walk_to_assessment(act, receive(received_at=day(0)), informed=1)
+    act(decided, "decide", now=day(9), outcome="permit")
+    scope = get_scope(user=staff.caseworker)
+    rows = list(list_work_for(scope=scope, today=date(20)))
+    assert [(case.pk, case.days_left) for case in rows] == [
+        (late.pk, dt.timedelta(days=21)),
+        (early.pk, dt.timedelta(days=25)),
+        (waiting.pk, dt.timedelta(days=30)),
+        (new_old.pk, None),
+        (new_new.pk, None),
+    ]
+    # Forty days on the clock has run out for the others; the waiting case still has 30.
+    later = list(list_work_for(scope=scope, today=date(80)))
+    assert [case.pk for case in later][:3] == [late.pk, early.pk, waiting.pk]
+    assert [case.days_left.days for case in later[:3]] == [-39, -35, 30]
+    assert list(list_work_for(scope=scope, today=date(20), unit_id=org.benefits_unit.pk)) == []
+    assert list(list_work_for(scope=get_scope(user=staff.other_caseworker), today=date(20))) == []
+
+
+def test_my_cases_are_the_cases_i_work_on(receive: Receive, act: Act, staff: Staff) -> None:
+    mine = receive(received_at=day(0))
+    receive(received_at=day(0))
+    mine.caseworkers.add(staff.caseworker)
+    scope = get_scope(user=staff.caseworker)
+    rows = list_work_for(scope=scope, today=date(1), caseworker=staff.caseworker)
+    assert [case.pk for case in rows] == [mine.pk]
+    assert list(list_work_for(scope=scope, today=date(1), caseworker=staff.manager)) == []
+
+
+def made(receive: Receive, **fields: Any) -> Case:
+    """A case with its stored clock set by hand (test_clock_key proves how it is kept)."""
+    category = fields.pop("category", "building-single-family")
+    case = receive(received_at=day(0), category_code=category)
+    Case.objects.filter(pk=case.pk).update(fully_informed_at=day(1), **fields)
+    return case
+
+
+def decided(days_used: int, on: int = 60, **fields: Any) -> dict[str, Any]:
+    return {"decided_at": day(on), "clock_days_used": days_used, "state": "decided", **fields}
+
+
+@pytest.fixture
+def hand_made(receive: Receive) -> None:
+    made(receive, **decided(30, service_need_type="klar_parat", pre_meeting_on=date(-10)))
+    made(receive, **decided(50, service_need_type="klar_parat"))
+    made(receive, **decided(20, service_need_type="princip"))
+    made(receive, **decided(10, on=200, service_need_type="princip"))  # outside the period
+    made(receive, service_need_type="princip", clock_due_on=date(80))  # over on day 90
+    made(receive, clock_due_on=date(50), clock_stopped_on=date(51))  # stands over target
+    made(receive, clock_due_on=date(95))  # open, within target
+    made(receive, category="building-housing", **decided(61, service_need_type="obs"))
+    made(receive, category="building-housing", pre_meeting_on=date(-5), **decided(59, on=40))
+
+
+def rows(table: list[ReportRow]) -> list[tuple[Any, ...]]:
+    return [
+        (row.key, row.decided, row.on_target, row.median_days, row.open_over_target)
+        for row in table
+    ]
+
+
+def report(staff_user: Any, **fields: Any) -> Any:
+    return servicemal_report(
+        scope=get_scope(user=staff_user),
+        decided_from=date(30),
+        decided_to=date(60),
+        today=date(90),
+        **fields,
+    )
+
+
+@pytest.mark.usefixtures("hand_made")
+def test_the_servicemal_report_counts_exactly(staff: Staff, org: Org) -> None:
+    result = report(staff.caseworker)
+    assert rows(result.by_category) == [
+        ("building-housing", 2, 1, 60.0, 0),
+        ("building-single-family", 3, 2, 30.0, 2),
+    ]
+    assert [row.label for row in result.by_category] == ["Etageboliger", "Enfamiliehuse"]
+    assert rows(result.by_service_need_type) == [
+        ("", 1, 1, 59.0, 1),
+        ("klar_parat", 2, 1, 40.0, 0),
+        ("obs", 1, 0, 61.0, 0),
+        ("princip", 1, 1, 20.0, 1),
+    ]
+    assert rows(result.by_pre_meeting) == [
+        ("with", 2, 2, 44.5, 0),
+        ("without", 3, 1, 50.0, 2),
+    ]
+    assert result.by_category[1].share_on_target == pytest.approx(2 / 3)
+    assert rows(report(staff.caseworker, unit_id=org.benefits_unit.pk).by_category) == []
+    assert rows(report(staff.other_caseworker).by_category) == []
+
+
+@pytest.mark.usefixtures("hand_made")
+def test_the_report_reads_a_fixed_number_of_statements(
+    staff: Staff, receive: Receive, django_assert_num_queries: Any
+) -> None:
+    scope = get_scope(user=staff.caseworker)
+    for _ in range(5):
+        made(receive, **decided(44, service_need_type="vejledning"))
+    with django_assert_num_queries(7):
+        servicemal_report(scope=scope, decided_from=date(30), decided_to=date(60), today=date(90))
