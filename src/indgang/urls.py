@@ -32,6 +32,7 @@ urlpatterns = [
     path("api/v1/", include("indgang.triage.api.urls")),
     path("api/v1/", include("indgang.deadlines.api.urls")),
     path("api/v1/", include("indgang.journal.api.urls")),
+    path("api/v1/", include("indgang.cases.api.urls")),
     # Integrators read the documentation before they have a token.
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
     path(
@@ -56,6 +57,7 @@ urlpatterns = [
     path("", include("indgang.deadlines.urls")),
     path("", include("indgang.journal.urls")),
     path("", include("indgang.organisation.urls")),
+    path("", include("indgang.cases.urls")),
 ]
 
 # Django's own error answers: JSON under /api/, as DRF's; a page elsewhere (common.views).

@@ -8,6 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from django.contrib.auth.models import User
 from django.db import models
@@ -22,7 +23,7 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.expressions import Combinable
+from django.db.models.expressions import CombinedExpression, Expression
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,13 +31,14 @@ from django.utils.translation import gettext as _
 from indgang.cases.constants import CaseState, ServiceNeedType
 from indgang.cases.models import Case, ServiceTargetCategory
 from indgang.cases.selectors import visible_cases
+from indgang.organisation.models import Unit
 from indgang.organisation.selectors import Scope
 
 # A case stays on the work list until it is decided, and comes back when reopened on appeal.
 OFF_THE_WORK_LIST = (CaseState.DECIDED, CaseState.CLOSED)
 
 
-def days_left_on(today: dt.date) -> ExpressionWrapper:
+def days_left_on(today: dt.date) -> ExpressionWrapper[CombinedExpression]:
     """Days left on the clock on `today`, as clock.SortKey gives them (NULL: not started)."""
     return ExpressionWrapper(
         F("clock_due_on") - Coalesce("clock_stopped_on", Value(today, output_field=DateField())),
@@ -68,6 +70,12 @@ def list_work_for(
     )
 
 
+def days_left_of(case: Case) -> int | None:
+    """The days left that list_work_for annotated the case with; None: the clock has not started."""
+    left: dt.timedelta | None = getattr(case, "days_left", None)
+    return None if left is None else left.days
+
+
 @dataclass(frozen=True)
 class ReportRow:
     key: str
@@ -94,7 +102,7 @@ class ServiceTargetReport:
 
 @dataclass(frozen=True)
 class _Dimension:
-    group: Combinable
+    group: F | Expression
     label: Callable[[str], str]
 
 
@@ -178,7 +186,7 @@ def _table(
     ]
 
 
-def _medians(cases: QuerySet[Case], *, group: Combinable) -> dict[str, float]:
+def _medians(cases: QuerySet[Case], *, group: F | Expression) -> dict[str, float]:
     """The exact median of days used per group, on PostgreSQL and SQLite alike: number the
     cases within each group by days used and read only the middle one or two."""
     numbered = cases.annotate(
@@ -188,5 +196,11 @@ def _medians(cases: QuerySet[Case], *, group: Combinable) -> dict[str, float]:
     ).filter(position__gte=(F("size") + 1) / 2, position__lte=(F("size") + 2) / 2)
     middles: dict[str, list[int]] = defaultdict(list)
     for key, days in numbered.values_list("group", "clock_days_used"):
-        middles[key].append(days)
+        middles[key].append(cast(int, days))  # decided cases: never NULL
     return {key: sum(days) / len(days) for key, days in middles.items()}
+
+
+def work_list_units(*, scope: Scope) -> QuerySet[Unit]:
+    """The units whose work lists the scope may open: those of the departments it sees."""
+    units = Unit.objects.select_related("department").order_by("department__name", "name")
+    return units if scope.sees_all else units.filter(department_id__in=scope.department_ids)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from indgang.cases.clock import Period, servicemal_clock, sort_key
 from indgang.cases.constants import CaseState
 from indgang.cases.models import Case
-from indgang.cases.reports import list_work_for
+from indgang.cases.reports import days_left_of, list_work_for
 from indgang.cases.tests.conftest import Receive
 from indgang.conftest import Staff
 from indgang.organisation.selectors import get_scope
@@ -134,7 +134,7 @@ def test_the_database_orders_the_work_list_as_the_clock_does(
         ),
     )
     work = list_work_for(scope=get_scope(user=staff.caseworker), today=today)
-    assert [case.pk for case in work] == [case.pk for case, _ in expected]
-    assert [case.days_left.days if case.days_left is not None else None for case in work] == [
-        story.clock_days_left(today) if story.fully_informed else None for _, story in expected
+    assert [(case.pk, days_left_of(case)) for case in work] == [
+        (case.pk, story.clock_days_left(today) if story.fully_informed else None)
+        for case, story in expected
     ]
