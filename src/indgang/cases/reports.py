@@ -5,14 +5,14 @@ so they sort and count in the database and never read a case's events."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
 from django.contrib.auth.models import User
-from django.db import models
 from django.db.models import (
+    BooleanField,
     Count,
     DateField,
     DurationField,
@@ -21,10 +21,9 @@ from django.db.models import (
     Q,
     QuerySet,
     Value,
-    Window,
 )
-from django.db.models.expressions import CombinedExpression, Expression
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.expressions import CombinedExpression
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -100,10 +99,8 @@ class ServiceTargetReport:
     by_pre_meeting: list[ReportRow]
 
 
-@dataclass(frozen=True)
-class _Dimension:
-    group: F | Expression
-    label: Callable[[str], str]
+# The finest grouping the report reads: category id, service-need type, pre-meeting held.
+Cell = tuple[int, str, bool]
 
 
 def _pre_meeting_label(key: str) -> str:
@@ -124,80 +121,115 @@ def servicemal_report(
 ) -> ServiceTargetReport:
     """Per category, per service-need type and with vs without a pre-application meeting:
     cases decided in the period (local dates, both included), the share on target and the
-    median days used; and the open cases over target on `today`. Two statements a table."""
+    exact median of days used; and the open cases over target on `today`.
+
+    The database groups the cases by category, type, meeting and days used (three statements
+    in all); the three tables and their medians are summed from those counts, so the median
+    is exact and the same on PostgreSQL and SQLite.
+    """
     start, end = (
         timezone.make_aware(dt.datetime.combine(day, dt.time()))
         for day in (decided_from, decided_to + dt.timedelta(days=1))
     )
-    cases = visible_cases(scope=scope).filter(category__isnull=False)
+    cases = (
+        visible_cases(scope=scope)
+        .filter(category__isnull=False)
+        .annotate(met=ExpressionWrapper(Q(pre_meeting_on__isnull=False), BooleanField()))
+    )
     if unit_id is not None:
         cases = cases.filter(unit_id=unit_id)
-    decided = Q(decided_at__gte=start, decided_at__lt=end, clock_days_used__isnull=False)
     over_target = Q(decided_at__isnull=True, clock_due_on__isnull=False) & (
         Q(clock_stopped_on__isnull=True, clock_due_on__lt=today)
         | Q(clock_stopped_on__gt=F("clock_due_on"))
     )
-    names = dict(ServiceTargetCategory.objects.values_list("code", "name"))
-    dimensions = [
-        _Dimension(F("category__code"), lambda code: names.get(code, code)),
-        _Dimension(F("service_need_type"), _service_need_label),
-        _Dimension(
-            models.Case(
-                models.When(pre_meeting_on__isnull=False, then=Value("with")),
-                default=Value("without"),
-            ),
-            _pre_meeting_label,
+    decided = (
+        cases.filter(decided_at__gte=start, decided_at__lt=end, clock_days_used__isnull=False)
+        .values_list("category_id", "service_need_type", "met", "clock_days_used")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    over = (
+        cases.filter(over_target)
+        .values_list("category_id", "service_need_type", "met")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    categories = {
+        pk: (code, name, target)
+        for pk, code, name, target in ServiceTargetCategory.objects.values_list(
+            "pk", "code", "name", "target_days"
+        )
+    }
+    histogram: dict[Cell, dict[int, int]] = defaultdict(dict)
+    for category_id, service_need_type, met, days, count in decided:
+        histogram[category_id, service_need_type, met][cast(int, days)] = count
+    over_counts = {(c, t, m): count for c, t, m, count in over}
+    dimensions: list[tuple[Callable[[Cell], str], Callable[[str], str]]] = [
+        (lambda cell: categories[cell[0]][0], lambda code: _category_name(categories, code)),
+        (lambda cell: cell[1], _service_need_label),
+        (lambda cell: "with" if cell[2] else "without", _pre_meeting_label),
+    ]
+    targets = {pk: target for pk, (_code, _name, target) in categories.items()}
+    return ServiceTargetReport(
+        decided_from,
+        decided_to,
+        unit_id,
+        *(
+            _table(histogram, over_counts, targets=targets, key_of=key_of, label=label)
+            for key_of, label in dimensions
         ),
-    ]
-    tables = [
-        _table(cases, dimension=dimension, decided=decided, over_target=over_target)
-        for dimension in dimensions
-    ]
-    return ServiceTargetReport(decided_from, decided_to, unit_id, *tables)
+    )
+
+
+def _category_name(categories: dict[int, tuple[str, str, int]], code: str) -> str:
+    return next(name for each, name, _target in categories.values() if each == code)
 
 
 def _table(
-    cases: QuerySet[Case], *, dimension: _Dimension, decided: Q, over_target: Q
+    histogram: dict[Cell, dict[int, int]],
+    over: dict[Cell, int],
+    *,
+    targets: dict[int, int],
+    key_of: Callable[[Cell], str],
+    label: Callable[[str], str],
 ) -> list[ReportRow]:
-    counts = (
-        cases.filter(decided | over_target)
-        .annotate(group=dimension.group)
-        .values("group")
-        .annotate(
-            decided=Count("pk", filter=decided),
-            on_target=Count(
-                "pk", filter=decided & Q(clock_days_used__lte=F("category__target_days"))
-            ),
-            over=Count("pk", filter=over_target),
-        )
-        .order_by("group")
-    )
-    medians = _medians(cases.filter(decided), group=dimension.group)
+    """One table: the cells summed by `key_of`, in the order of their keys."""
+    days: dict[str, Counter[int]] = defaultdict(Counter)
+    on_target: Counter[str] = Counter()
+    over_target: Counter[str] = Counter()
+    for cell, counts in histogram.items():
+        key = key_of(cell)
+        days[key].update(counts)
+        on_target[key] += sum(n for used, n in counts.items() if used <= targets[cell[0]])
+    for cell, count in over.items():
+        over_target[key_of(cell)] += count
     return [
         ReportRow(
-            key=row["group"],
-            label=dimension.label(row["group"]),
-            decided=row["decided"],
-            on_target=row["on_target"],
-            median_days=medians.get(row["group"]),
-            open_over_target=row["over"],
+            key=key,
+            label=label(key),
+            decided=days[key].total(),
+            on_target=on_target[key],
+            median_days=median_of(days[key]),
+            open_over_target=over_target[key],
         )
-        for row in counts
+        for key in sorted(set(days) | set(over_target))
     ]
 
 
-def _medians(cases: QuerySet[Case], *, group: F | Expression) -> dict[str, float]:
-    """The exact median of days used per group, on PostgreSQL and SQLite alike: number the
-    cases within each group by days used and read only the middle one or two."""
-    numbered = cases.annotate(
-        group=group,
-        position=Window(RowNumber(), partition_by=[group], order_by=F("clock_days_used").asc()),
-        size=Window(Count("pk"), partition_by=[group]),
-    ).filter(position__gte=(F("size") + 1) / 2, position__lte=(F("size") + 2) / 2)
-    middles: dict[str, list[int]] = defaultdict(list)
-    for key, days in numbered.values_list("group", "clock_days_used"):
-        middles[key].append(cast(int, days))  # decided cases: never NULL
-    return {key: sum(days) / len(days) for key, days in middles.items()}
+def median_of(counts: Counter[int]) -> float | None:
+    """The exact median of a multiset given as value -> how many times (None when empty)."""
+    size = counts.total()
+    if not size:
+        return None
+    middle = {(size + 1) // 2, (size + 2) // 2}  # 1-based positions: one, or the two middle
+    found: list[int] = []
+    seen = 0
+    for value in sorted(counts):
+        first, seen = seen + 1, seen + counts[value]
+        found += [value for position in sorted(middle) if first <= position <= seen]
+        if seen >= max(middle):
+            break
+    return sum(found) / len(found)
 
 
 def work_list_units(*, scope: Scope) -> QuerySet[Unit]:
