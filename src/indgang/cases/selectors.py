@@ -101,17 +101,24 @@ def clock_of(
     )
 
 
-def clock_key_of(*, case: Case, events: list[CaseEvent]) -> SortKey:
-    """The case's clock.sort_key from its events in order (no category: no clock, no key)."""
+def clock_key_of(
+    *, case: Case, events: list[CaseEvent], waiting_counts: frozenset[str] | None = None
+) -> SortKey:
+    """The case's clock.sort_key from its events in order (no category: no clock, no key).
+
+    `waiting_counts`: areas_where_waiting_counts(), when the caller has it.
+    """
     category: ServiceTargetCategory | None = case.category
     if category is None:
         return SortKey(None, None, None)
+    if waiting_counts is None:
+        waiting_counts = areas_where_waiting_counts()
     return sort_key(
         fully_informed=_local(case.fully_informed_at),
         decided=_local(case.decided_at),
         target_days=category.target_days,
         waiting=waiting_periods(events),
-        waiting_counts=AreaSettings.objects.filter(area=case.area, waiting_counts=True).exists(),
+        waiting_counts=case.area in waiting_counts,
     )
 
 

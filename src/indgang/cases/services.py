@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from indgang.cases.clock import SortKey
 from indgang.cases.constants import (
     REVIEW_REQUIRED,
     CaseAction,
@@ -22,7 +23,7 @@ from indgang.cases.constants import (
 )
 from indgang.cases.lifecycle import DECIDING, allowed_actions, target_of
 from indgang.cases.models import Case, CaseEvent, ServiceNeedChange, ServiceTargetCategory
-from indgang.cases.selectors import clock_key_of, get_case_to_change
+from indgang.cases.selectors import areas_where_waiting_counts, clock_key_of, get_case_to_change
 from indgang.catalogue.models import KleEntry
 from indgang.catalogue.selectors import retired_topic_refusal
 from indgang.common.errors import CONFLICT
@@ -235,15 +236,49 @@ def take_action(
     return case
 
 
-def keep_clock_key(*, case: Case) -> None:
-    """Store the case's clock.sort_key from its events (call inside the change's transaction)."""
-    key = clock_key_of(case=case, events=list(case.events.order_by("at", "pk")))
+CLOCK_KEY_FIELDS = ["clock_due_on", "clock_stopped_on", "clock_days_used"]
+
+
+def _set_clock_key(case: Case, key: SortKey) -> None:
     case.clock_due_on, case.clock_stopped_on, case.clock_days_used = (
         key.due_on,
         key.stopped_on,
         key.days_used,
     )
-    case.save(update_fields=["clock_due_on", "clock_stopped_on", "clock_days_used"])
+
+
+def keep_clock_key(*, case: Case) -> None:
+    """Store the case's clock.sort_key from its events (call inside the change's transaction)."""
+    _set_clock_key(case, clock_key_of(case=case, events=list(case.events.order_by("at", "pk"))))
+    case.save(update_fields=CLOCK_KEY_FIELDS)
+
+
+def refresh_clock_keys(*, area: str | None = None, category_id: int | None = None) -> int:
+    """Store the clock key again for the cases of an area or a category whose target or
+    waiting rule an administrator changed; the number of cases refreshed."""
+    cases = Case.objects.filter(category__isnull=False)
+    if area is not None:
+        cases = cases.filter(area=area)
+    if category_id is not None:
+        cases = cases.filter(category_id=category_id)
+    waiting_counts = areas_where_waiting_counts()
+    refreshed = 0
+    with transaction.atomic():
+        chunk = (
+            cases.select_related("category")
+            .prefetch_related("events")
+            .select_for_update(of=("self",))
+        )
+        changed = []
+        for case in chunk.iterator(chunk_size=2000):
+            events = sorted(case.events.all(), key=lambda event: (event.at, event.pk))
+            _set_clock_key(
+                case, clock_key_of(case=case, events=events, waiting_counts=waiting_counts)
+            )
+            changed.append(case)
+            refreshed += 1
+        Case.objects.bulk_update(changed, CLOCK_KEY_FIELDS, batch_size=2000)
+    return refreshed
 
 
 def set_pre_meeting(

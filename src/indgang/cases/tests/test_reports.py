@@ -12,7 +12,7 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indgang.cases.models import Case
+from indgang.cases.models import AreaSettings, Case, ServiceTargetCategory
 from indgang.cases.reports import (
     ReportRow,
     days_left_of,
@@ -20,6 +20,7 @@ from indgang.cases.reports import (
     median_of,
     servicemal_report,
 )
+from indgang.cases.services import refresh_clock_keys
 from indgang.cases.tests.conftest import Act, Receive
 from indgang.conftest import Org, Staff
 from indgang.organisation.selectors import get_scope
@@ -192,3 +193,28 @@ def test_the_report_reads_a_fixed_number_of_statements(
         made(receive, **decided(44, service_need_type="vejledning"))
     with django_assert_num_queries(3):
         servicemal_report(scope=scope, decided_from=date(30), decided_to=date(60), today=date(90))
+
+
+def test_a_changed_rule_stores_the_keys_again(
+    receive: Receive, act: Act, administrator: Any
+) -> None:
+    case = receive(received_at=day(0))
+    act(case, "start_screening", now=day(1))
+    act(case, "mark_fully_informed", now=day(2))
+    act(case, "start_assessment", now=day(3))
+    act(case, "request_information", now=day(10))
+    assert stored_key(case) == (date(42), date(10), None)
+    settings = AreaSettings.objects.get(area="building")
+    assert not settings.waiting_counts
+    response = administrator.post(
+        f"/admin/cases/areasettings/{settings.pk}/change/",
+        {"area": "building", "waiting_counts": "on"},
+    )
+    assert response.status_code == 302
+    # Waiting counts now: the clock runs on through the request for information.
+    assert stored_key(case) == (date(42), None, None)
+    category = ServiceTargetCategory.objects.get(code="building-single-family")
+    category.target_days = 50
+    category.save()
+    assert refresh_clock_keys(category_id=category.pk) == 1
+    assert stored_key(case) == (date(52), None, None)
