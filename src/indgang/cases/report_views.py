@@ -67,8 +67,14 @@ def my_cases(request: HttpRequest) -> HttpResponse:
 
 
 class ReportForm(forms.Form):
-    decided_from = forms.DateField(label=gettext_lazy("Decided from"))
-    decided_to = forms.DateField(label=gettext_lazy("Decided to"))
+    decided_from = forms.DateField(
+        label=gettext_lazy("Decided from"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    decided_to = forms.DateField(
+        label=gettext_lazy("Decided to"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(
         queryset=None, required=False, label=gettext_lazy("Unit"), empty_label=gettext_lazy("All")
     )
