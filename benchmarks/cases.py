@@ -17,7 +17,8 @@ Usage::
 
 The data: 20 building units, 100,000 applications (10,000 with --quick) received over two years
 by 2,000 companies, inserted with bulk inserts, each with its events (receipt, screening, fully
-informed, assessment; a third waited for information; 60 % decided, of those a tenth closed)
+informed, assessment; a third waited for information; nearly all cases older than five months
+decided, of the younger 60 %; a tenth of the decided closed)
 and the servicemål key that services.keep_clock_key keeps. PostgreSQL: ``indgang_bench_cases``,
 dropped and created each run; SQLite: ``var/bench/cases.sqlite3``.
 
@@ -178,6 +179,8 @@ def insert_cases(
         for _ in range(min(BATCH, count - first)):
             category = rng.choice(categories)
             received = start + dt.timedelta(days=rng.randint(0, 720))
+            # Most cases older than five months are decided; the young ones often not yet.
+            settled = 0.97 if (today - received).days > 150 else 0.6
             plan: list[tuple[str, str, str, int]] = [
                 (CaseAction.START_SCREENING, CaseState.RECEIVED, CaseState.SCREENING, 1),
                 (
@@ -202,7 +205,7 @@ def insert_cases(
                         _stay(rng),
                     )
                 )
-                if rng.random() < 0.7:
+                if rng.random() < settled:
                     plan.append(
                         (
                             CaseAction.RECEIVE_INFORMATION,
@@ -211,7 +214,7 @@ def insert_cases(
                             _stay(rng),
                         )
                     )
-            if plan[-1][2] == CaseState.ASSESSMENT and rng.random() < 0.6:
+            if plan[-1][2] == CaseState.ASSESSMENT and rng.random() < settled:
                 plan.append((CaseAction.DECIDE, CaseState.ASSESSMENT, CaseState.DECIDED, 20))
                 if rng.random() < 0.1:
                     plan.append((CaseAction.CLOSE, CaseState.DECIDED, CaseState.CLOSED, 2))

@@ -72,5 +72,9 @@ class Migration(migrations.Migration):
             model_name='case',
             index=models.Index(fields=['department', 'decided_at'], name='cases_case_departm_c1e34b_idx'),
         ),
+        migrations.AddIndex(
+            model_name='case',
+            index=models.Index(condition=models.Q(('decided_at__isnull', True)), fields=['department', 'clock_due_on'], name='case_open_clock'),
+        ),
         migrations.RunPython(store_clock_keys, migrations.RunPython.noop),
     ]
