@@ -387,10 +387,11 @@ def prepare(token: str, units: list[int]) -> dict[str, Any]:
     Case.objects.filter(pk__in=Case.objects.filter(state="assessment").values("pk")[:3]).update(
         unit=small
     )
-    # The caseworker works on every 40th open case.
+    # The caseworker works on every 40th open case, and on the small unit's.
     open_cases = Case.objects.exclude(state__in=["decided", "closed"]).values_list("pk", flat=True)
+    mine = {*list(open_cases)[::40], *Case.objects.filter(unit=small).values_list("pk", flat=True)}
     Case.caseworkers.through.objects.bulk_create(
-        Case.caseworkers.through(case_id=pk, user_id=user.pk) for pk in list(open_cases)[::40]
+        Case.caseworkers.through(case_id=pk, user_id=user.pk) for pk in mine
     )
     lengths = Case.objects.annotate(n=Count("events")).order_by("n", "pk")
     return {
