@@ -14,7 +14,7 @@ LOCK := --universal --python-version 3.11 --generate-hashes --quiet \
 KLE_FILE ?= ../shared/data/kle/KLE-Emneplan_Version2-0_2015-08-01.xml
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install dev demo serve test lint typecheck unit browser-deps clamd-deps messages docs clean lock lock-check
+.PHONY: install dev demo serve test lint typecheck unit browser-deps clamd-deps pdf-deps messages docs clean lock lock-check
 
 install: $(VENV)/.installed  ## Create .venv with indgang installed, its dependencies from the lock
 
@@ -46,7 +46,7 @@ lock: $(VENV)/.created  ## Recompute requirements/*.txt from pyproject.toml (Pyt
 lock-check:  ## Fail when pyproject.toml's dependencies changed without `make lock`
 	$(or $(wildcard $(BIN)/python),$(PYTHON)) requirements/lockstamp.py check
 
-demo: install  ## Migrate the embedded database, load demo data, serve and run periodic tasks
+demo: install pdf-deps  ## Migrate the embedded database, load demo data, serve and run periodic tasks
 	mkdir -p var
 	$(BIN)/indgang migrate --noinput -v0
 	$(BIN)/indgang load-demo --kle $(KLE_FILE)
@@ -58,11 +58,12 @@ test: lock-check lint typecheck unit  ## Everything: lock, format, lint, types, 
 lint: dev
 	$(BIN)/ruff format --check src benchmarks requirements
 	$(BIN)/ruff check src benchmarks requirements
+	$(BIN)/lint-imports
 
 typecheck: dev
 	$(BIN)/mypy src benchmarks requirements
 
-unit: dev browser-deps clamd-deps
+unit: dev browser-deps clamd-deps pdf-deps
 	mkdir -p var  # the migration check reads the embedded database's history
 	$(BIN)/indgang makemigrations --check --dry-run -v0
 	$(BIN)/pytest
@@ -76,6 +77,12 @@ clamd-deps:  ## The virus-scan tests run ClamAV's daemon (with a signature datab
 	@command -v clamd >/dev/null || test -x /usr/sbin/clamd || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clamav-daemon >/dev/null; \
 	  else echo "Installer Debians clamd: sudo apt-get install clamav-daemon" >&2; exit 1; fi; }
+
+pdf-deps:  ## Letters' PDFs are drawn by WeasyPrint, with Debian's Pango and a font
+	@{ ldconfig -p | grep -q 'libpango-1.0.so' && ldconfig -p | grep -q 'libpangoft2-1.0.so' \
+	  && test -d /usr/share/fonts/truetype/dejavu; } || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null; \
+	  else echo "Installer Debians Pango og DejaVu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core" >&2; exit 1; fi; }
 
 messages: dev  ## Refresh the Danish catalogue after changing user-facing text
 	cd src/indgang && ../../$(BIN)/indgang makemessages -l da --no-location --no-obsolete

@@ -145,6 +145,7 @@ def run_one(*, database: str, count: int) -> dict[str, Any]:
 def populate(*, count: int, now: dt.datetime) -> int:
     """Insert the organisation, then `count` threads and deadlines set-based; return how many
     reminders are due at `now`."""
+    from django.contrib.contenttypes.models import ContentType
     from django.db import connection, transaction
 
     from indgang.contacts.models import Thread
@@ -214,10 +215,10 @@ def populate(*, count: int, now: dt.datetime) -> int:
         n = len(owners)
         sql = f"""
             INSERT INTO {deadline_table} (
-                rule_id, kind, contact_id, thread_id, department_id, unit_id, owner_id,
+                rule_id, kind, subject_type_id, subject_id, department_id, unit_id, owner_id,
                 started_at, due_at, remind_at, status, stopped_by, created_at
             )
-            SELECT %s, %s, NULL, t.id, %s,
+            SELECT %s, %s, %s, t.id, %s,
                 CASE (t.id % {n}) {unit_cases} END,
                 CASE (t.id % {n}) {owner_cases} END,
                 %s,
@@ -231,6 +232,7 @@ def populate(*, count: int, now: dt.datetime) -> int:
             [
                 rule.pk,
                 DeadlineKind.INQUIRY,
+                ContentType.objects.get_for_model(Thread).pk,
                 department.pk,
                 prep(now - dt.timedelta(days=3)),
                 prep(breached_due),

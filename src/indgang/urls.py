@@ -33,6 +33,7 @@ urlpatterns = [
     path("api/v1/", include("indgang.deadlines.api.urls")),
     path("api/v1/", include("indgang.journal.api.urls")),
     path("api/v1/", include("indgang.cases.api.urls")),
+    path("api/v1/", include("indgang.letters.api.urls")),
     # Integrators read the documentation before they have a token.
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
     path(
@@ -56,6 +57,7 @@ urlpatterns = [
     path("", include("indgang.triage.urls")),
     path("", include("indgang.deadlines.urls")),
     path("", include("indgang.journal.urls")),
+    path("", include("indgang.letters.urls")),
     path("", include("indgang.organisation.urls")),
     path("", include("indgang.cases.urls")),
 ]

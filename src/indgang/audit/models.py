@@ -3,11 +3,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from indgang.audit.constants import AccessAction, Purpose, Via
+from indgang.common.subjects import OptionalSubjectReference
 from indgang.parties.models import Party
 
 
-class AccessLogEntry(models.Model):
-    """One read of a party's personal data: who, when, what and why. Never holds a CPR."""
+class AccessLogEntry(OptionalSubjectReference):
+    """One read of a party's personal data: who, when, what and why, and on which subject
+    (a contact, a case) when the read was of one. Never holds a CPR."""
 
     at = models.DateTimeField(_("time"), db_index=True)
     user = models.ForeignKey(
@@ -25,7 +27,12 @@ class AccessLogEntry(models.Model):
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log")
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["party", "-at"])]
+        indexes = [
+            models.Index(fields=["party", "-at"]),
+            models.Index(
+                fields=["subject_type", "subject_id", "-at"], name="audit_log_subject_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action}"

@@ -28,7 +28,7 @@ def read_access_log(
     party = Party.objects.get(pk=party_id)
     log_access(
         user=user,
-        party=party,
+        party_id=party.pk,
         action=AccessAction.VIEWED_ACCESS_LOG,
         purpose=Purpose.SUPERVISION,
         via=via,

@@ -39,6 +39,11 @@ class CaseState(models.TextChoices):
     DECIDED = "decided", _("Decided")
     CLOSED = "closed", _("Closed")
     REOPENED = "reopened", _("Reopened on appeal")
+    PLANNED = "planned", _("Planned")
+    NOTICE_GIVEN = "notice_given", _("Notice given")
+    VISITED = "visited", _("Visited")
+    REPORT_SENT = "report_sent", _("Report sent")
+    FOLLOW_UP = "follow_up", _("Follow-up")
 
 
 class CaseAction(models.TextChoices):
@@ -56,6 +61,10 @@ class CaseAction(models.TextChoices):
     DECIDE = "decide", _("Decide")
     CLOSE = "close", _("Close")
     REOPEN = "reopen", _("Reopen on appeal")
+    GIVE_NOTICE = "give_notice", _("Give notice of the inspection")
+    RECORD_VISIT = "record_visit", _("Record the visit")
+    SEND_REPORT = "send_report", _("Send the inspection report")
+    START_FOLLOW_UP = "start_follow_up", _("Start follow-up")
 
 
 class DecisionOutcome(models.TextChoices):
@@ -68,10 +77,41 @@ class DecisionOutcome(models.TextChoices):
     COMPLAINT_UNFOUNDED = "complaint_unfounded", _("Complaint rejected as unfounded")
 
 
+APPLICATION_OUTCOMES = frozenset(
+    {
+        DecisionOutcome.PERMIT,
+        DecisionOutcome.PERMIT_WITH_CONDITIONS,
+        DecisionOutcome.REFUSAL,
+    }
+)
+ENFORCEMENT_OUTCOMES = frozenset(
+    {
+        DecisionOutcome.LEGALISATION_BY_APPLICATION,
+        DecisionOutcome.PHYSICAL_LEGALISATION,
+        DecisionOutcome.POLICE_REPORT,
+        DecisionOutcome.COMPLAINT_UNFOUNDED,
+    }
+)
+# The only enforcement outcome that goes against nobody, and so needs no partshøring first
+# (forvaltningsloven § 19).
+WITHOUT_HEARING = frozenset({DecisionOutcome.COMPLAINT_UNFOUNDED})
+
+
 class CaseEventKind(models.TextChoices):
     RECEIVED = "received", _("Received")
     TRANSITION = "transition", _("State changed")
     SERVICE_NEED_CHANGED = "service_need_changed", _("Service-need type changed")
+    CHECKLIST_TICKED = "checklist_ticked", _("Checklist item done")
+    CHECKLIST_UNTICKED = "checklist_unticked", _("Checklist item undone")
+    DEFICIENCY_WAIVED = "deficiency_waived", _("Missing item waived")
+    HEARING_REPLY = "hearing_reply", _("Hearing reply received")
+    PARTY_ADDED = "party_added", _("Party added")
+    PARTY_REMOVED = "party_removed", _("Party removed")
+    CONTACT_LINKED = "contact_linked", _("Contact linked")
+    INDSKAERPELSE_GIVEN = "indskaerpelse_given", _("Indskærpelse given")
+    INDSKAERPELSE_REMEDIED = "indskaerpelse_remedied", _("Indskærpelse remedied")
+    INDSKAERPELSE_FOLLOW_UP = "indskaerpelse_follow_up", _("Indskærpelse followed up")
+    ENFORCEMENT_STARTED = "enforcement_started", _("Enforcement case started")
 
 
 class CasePartyRole(models.TextChoices):
@@ -81,4 +121,25 @@ class CasePartyRole(models.TextChoices):
     OWNER = "owner", _("Owner")
 
 
+class HearingKind(models.TextChoices):
+    PARTY = "party", _("Hearing of the parties (partshøring)")
+    NEIGHBOUR = "neighbour", _("Neighbour hearing (nabohøring)")
+
+
 MAX_ATTACHMENTS = 200
+MAX_DEFICIENCY_ITEMS = 50
+MAX_HEARING_PARTIES = 200
+
+
+class NoticeMethod(models.TextChoices):
+    """How the party was told of an inspection (the PIXI book: call, or an individual letter)."""
+
+    PHONE = "phone", _("By phone")
+    LETTER = "letter", _("Individual warning letter with the agenda")
+
+
+# The types whose inspection visit needs two staff present (the PIXI book's princip and obs tips).
+TWO_STAFF_REQUIRED = frozenset({ServiceNeedType.PRINCIP, ServiceNeedType.OBS})
+# Working days from the visit to the report, unless the area's settings say otherwise.
+DEFAULT_REPORT_WORKING_DAYS = 10
+MAX_STAFF_PRESENT = 20

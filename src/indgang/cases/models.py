@@ -3,12 +3,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from indgang.cases.constants import (
+    DEFAULT_REPORT_WORKING_DAYS,
     Area,
     CaseEventKind,
     CaseKind,
     CasePartyRole,
     CaseState,
     DecisionOutcome,
+    HearingKind,
+    NoticeMethod,
     ServiceNeedType,
 )
 from indgang.catalogue.models import KleEntry
@@ -36,10 +39,15 @@ class ServiceTargetCategory(models.Model):
 
 
 class AreaSettings(models.Model):
-    """Per area: whether days waiting for the applicant count on the servicemål clock."""
+    """Per area: whether days waiting for the applicant count on the servicemål clock, and the
+    working days from an inspection visit to its report."""
 
     area = models.CharField(_("area"), max_length=12, choices=Area.choices, unique=True)
     waiting_counts = models.BooleanField(_("days waiting for the applicant count"), default=False)
+    report_working_days = models.PositiveSmallIntegerField(
+        _("working days from an inspection visit to its report"),
+        default=DEFAULT_REPORT_WORKING_DAYS,
+    )
 
     class Meta:
         verbose_name = _("area settings")
@@ -89,13 +97,17 @@ class Case(models.Model):
     )
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
     pre_meeting_on = models.DateField(_("pre-application meeting held"), null=True, blank=True)
-    # The servicemål clock kept as clock.sort_key gives it, written by services.take_action in
-    # the action's transaction, so that work lists sort and reports count in the database.
+    # The servicemål clock kept as clock.sort_key gives it, written by services._move (every
+    # step of every kind) in the step's transaction, so that work lists sort and reports count
+    # in the database. Null for cases without a category: inspections and enforcement.
     clock_due_on = models.DateField(_("due date (clock running)"), null=True, editable=False)
     clock_stopped_on = models.DateField(_("clock stopped"), null=True, editable=False)
     clock_days_used = models.PositiveIntegerField(
         _("days used at the decision"), null=True, editable=False
     )
+    deficiency_reply_by = models.DateField(_("applicant to reply by"), null=True, blank=True)
+    decision_conditions = models.TextField(_("conditions"), blank=True)
+    complaint_guidance = models.TextField(_("complaint guidance"), blank=True)
 
     class Meta:
         verbose_name = _("case")
@@ -177,3 +189,198 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"
+
+
+class ChecklistTemplateItem(models.Model):
+    """One tip of the PIXI book for a service-need type: data an administrator edits."""
+
+    service_need_type = models.CharField(
+        _("service-need type"), max_length=12, choices=ServiceNeedType.choices
+    )
+    case_kind = models.CharField(
+        _("case kind"),
+        max_length=12,
+        choices=CaseKind.choices,
+        blank=True,
+        help_text=_("Empty: every kind of case."),
+    )
+    text = models.CharField(_("text"), max_length=500)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("checklist template item")
+        verbose_name_plural = _("checklist template items")
+        ordering = ["service_need_type", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class CaseChecklistItem(models.Model):
+    """A checklist item on one case, its text copied from the template when the type was set."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="checklist")
+    template = models.ForeignKey(
+        ChecklistTemplateItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    service_need_type = models.CharField(max_length=12, choices=ServiceNeedType.choices)
+    text = models.CharField(_("text"), max_length=500)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class DeficiencyItem(models.Model):
+    """One thing a deficiency letter says is missing, and whether the applicant answered it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deficiency_items")
+    text = models.CharField(_("what is missing"), max_length=1000)
+    requested_at = models.DateTimeField(_("requested"))
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answer_note = models.TextField(_("answer note"), blank=True)
+    waived_reason = models.TextField(_("reason for waiving"), blank=True)
+
+    class Meta:
+        verbose_name = _("missing item")
+        verbose_name_plural = _("missing items")
+        ordering = ["requested_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Hearing(models.Model):
+    """A partshøring or nabohøring: the parties heard and the date they may reply by."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="hearings")
+    kind = models.CharField(_("kind"), max_length=12, choices=HearingKind.choices)
+    started_at = models.DateTimeField(_("started"))
+    reply_by = models.DateField(_("reply by"))
+    parties = models.ManyToManyField(Party, related_name="hearings", verbose_name=_("parties"))
+
+    class Meta:
+        verbose_name = _("hearing")
+        verbose_name_plural = _("hearings")
+        ordering = ["started_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.started_at:%Y-%m-%d}"
+
+
+class HearingReply(models.Model):
+    """A heard party's reply; an objection feeds the service-need suggestion."""
+
+    hearing = models.ForeignKey(Hearing, on_delete=models.CASCADE, related_name="replies")
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="+")
+    received_at = models.DateTimeField(_("received"))
+    objects_to = models.BooleanField(_("objects"))
+    summary = models.TextField(_("summary"))
+
+    class Meta:
+        verbose_name = _("hearing reply")
+        verbose_name_plural = _("hearing replies")
+        ordering = ["received_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.party_id} {self.received_at:%Y-%m-%d}"
+
+
+class ComplaintGuidance(models.Model):
+    """The complaint guidance (klagevejledning) printed with every decision in an area."""
+
+    area = models.CharField(_("area"), max_length=12, choices=Area.choices, unique=True)
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("complaint guidance")
+        verbose_name_plural = _("complaint guidance")
+
+    def __str__(self) -> str:
+        return self.get_area_display()
+
+
+class CaseContact(models.Model):
+    """A contact linked to a case; many contacts per case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="contact_links")
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="case_links")
+    linked_at = models.DateTimeField(_("linked"))
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("contact on a case")
+        verbose_name_plural = _("contacts on cases")
+        ordering = ["linked_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["case", "contact"], name="case_contact")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} ← {self.contact_id}"
+
+
+class Inspection(models.Model):
+    """An inspection case's own facts: the notice, the visit with the staff present, the report."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="inspection")
+    planned_for = models.DateField(_("planned for"))
+    notice_method = models.CharField(
+        _("notice"), max_length=8, choices=NoticeMethod.choices, blank=True
+    )
+    agenda = models.TextField(_("agenda"), blank=True)
+    staff_present = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("staff present")
+    )
+    visited_at = models.DateTimeField(_("visited"), null=True, blank=True)
+    report_due = models.DateField(_("report due"), null=True, blank=True)
+    report_sent_at = models.DateTimeField(_("report sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.planned_for}"
+
+
+class Indskaerpelse(models.Model):
+    """An indskærpelse given at an inspection: its cause, what is required and by when."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="indskaerpelser")
+    cause = models.TextField(_("cause"))
+    requirement = models.TextField(_("requirement"))
+    deadline = models.DateField(_("remediation deadline"))
+    given_at = models.DateTimeField(_("given"))
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    remedied_at = models.DateTimeField(_("remedied"), null=True, blank=True)
+    follow_up_note = models.TextField(_("follow-up note"), blank=True)
+    # The enforcement case it started; the case reads it back as `origin_indskaerpelse`.
+    enforcement_case = models.OneToOneField(
+        Case,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="origin_indskaerpelse",
+        verbose_name=_("enforcement case"),
+    )
+
+    class Meta:
+        verbose_name = _("indskærpelse")
+        verbose_name_plural = _("indskærpelser")
+        ordering = ["given_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.deadline}"

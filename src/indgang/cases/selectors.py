@@ -1,16 +1,53 @@
-"""Reads: cases through one permission path, and each case's servicemål clock."""
+"""Reads: cases through one permission path, each case's servicemål clock, and the day an inspection
+report is due."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case as SqlCase
+from django.db.models import (
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from indgang.cases.clock import Clock, Period, SortKey, servicemal_clock, sort_key
-from indgang.cases.constants import CaseEventKind
-from indgang.cases.lifecycle import WAITING_ENDS, WAITING_STARTS
-from indgang.cases.models import AreaSettings, Case, CaseEvent, ServiceTargetCategory
+from indgang.cases.constants import (
+    DEFAULT_REPORT_WORKING_DAYS,
+    REVIEW_REQUIRED,
+    CaseAction,
+    CaseEventKind,
+    CaseKind,
+    CasePartyRole,
+)
+from indgang.cases.lifecycle import WAITING_ENDS, WAITING_STARTS, allowed_actions
+from indgang.cases.models import (
+    AreaSettings,
+    Case,
+    CaseChecklistItem,
+    CaseEvent,
+    CaseParty,
+    DeficiencyItem,
+    HearingReply,
+    Indskaerpelse,
+    ServiceNeedChange,
+    ServiceTargetCategory,
+)
+from indgang.cases.suggestion import Facts
+from indgang.common.workdays import add_working_days
+from indgang.deadlines.selectors import calendar_for
+from indgang.organisation.models import Department
 from indgang.organisation.selectors import Scope
 
 
@@ -23,11 +60,21 @@ def visible_cases(*, scope: Scope) -> QuerySet[Case]:
     return cases
 
 
+def is_case_redacted(*, scope: Scope, case: Case) -> bool:
+    """Whether a list elsewhere (a deadline, a document) must withhold this case: the scope
+    would not find it in `visible_cases`."""
+    return not scope.sees_in_full(case.department_id)
+
+
 def list_cases_for(*, scope: Scope, party_id: int | None = None) -> QuerySet[Case]:
     cases = (
         visible_cases(scope=scope)
-        .select_related("category", "kle_topic")
-        .prefetch_related(Prefetch("events", CaseEvent.objects.select_related("by")))
+        .select_related("category", "kle_topic", "inspection", "origin_indskaerpelse")
+        .prefetch_related(
+            Prefetch("events", CaseEvent.objects.select_related("by")),
+            "indskaerpelser",
+            "inspection__staff_present",
+        )
     )
     if party_id is not None:
         cases = cases.filter(party_id=party_id)
@@ -39,6 +86,23 @@ def get_case_for(*, scope: Scope, case_id: int) -> Case:
     return list_cases_for(scope=scope).get(pk=case_id)
 
 
+def get_case_detail_for(*, scope: Scope, case_id: int) -> Case:
+    """The case with what its screen shows beside the timeline, in a constant number of
+    statements; Case.DoesNotExist as get_case_for."""
+    return (
+        list_cases_for(scope=scope)
+        .prefetch_related(
+            Prefetch("checklist", CaseChecklistItem.objects.select_related("done_by")),
+            "deficiency_items",
+            "hearings__parties",
+            "hearings__replies",
+            "other_parties",
+            "contact_links",
+        )
+        .get(pk=case_id)
+    )
+
+
 def get_case_to_change(*, scope: Scope, case_id: int) -> Case:
     """The case, locked for the rest of the transaction, if the scope may see it."""
     return visible_cases(scope=scope).select_for_update().get(pk=case_id)
@@ -47,6 +111,67 @@ def get_case_to_change(*, scope: Scope, case_id: int) -> Case:
 def party_cases_in(*, party_id: int, department_ids: frozenset[int]) -> QuerySet[Case]:
     """The party's cases in these departments (the index on party leads)."""
     return Case.objects.filter(party_id=party_id, department_id__in=department_ids)
+
+
+def party_case_roles_in(*, party_id: int, department_ids: frozenset[int]) -> QuerySet[CaseParty]:
+    """The party's roles (adviser, neighbour ...) on cases in these departments."""
+    return CaseParty.objects.filter(party_id=party_id, case__department_id__in=department_ids)
+
+
+def list_party_cases_for(*, scope: Scope, party_id: int, limit: int) -> list[Case]:
+    """The newest `limit` cases the scope sees on which the party is the applicant or has a
+    role (CaseParty), in one query; each has `party_role`: its CasePartyRole, "" as applicant.
+    """
+    roles = CaseParty.objects.filter(case_id=OuterRef("pk"), party_id=party_id)
+    cases = (
+        visible_cases(scope=scope)
+        .filter(Q(party_id=party_id) | Q(Exists(roles)))
+        .annotate(
+            party_role=SqlCase(
+                When(party_id=party_id, then=Value("")),
+                default=Subquery(roles.order_by("role").values("role")[:1]),
+            )
+        )
+        .order_by("-received_at", "-pk")
+    )
+    return list(cases[:limit])
+
+
+@dataclass(frozen=True)
+class CaseScreen:
+    """What the caseworker's case screen shows of one case."""
+
+    case: Case
+    events: list[CaseEvent]
+    clock: Clock | None
+    allowed: list[CaseAction]
+
+    @property
+    def review_required(self) -> bool:
+        """Whether the type needs four eyes: a second caseworker decides, from review."""
+        return self.case.service_need_type in REVIEW_REQUIRED
+
+
+def get_case_screen(*, scope: Scope, case_id: int, today: dt.date) -> CaseScreen:
+    """The case with everything its screen shows, in a constant number of statements, if the
+    scope may see it (the permission path of get_case_for); Case.DoesNotExist otherwise."""
+    case = (
+        list_cases_for(scope=scope)
+        .select_related("party", "unit__department", "department")
+        .prefetch_related(
+            "caseworkers",
+            Prefetch("other_parties", CaseParty.objects.select_related("party")),
+            Prefetch("service_need_changes", ServiceNeedChange.objects.select_related("by")),
+        )
+        .get(pk=case_id)
+    )
+    events = events_of(case)
+    return CaseScreen(
+        case=case,
+        events=events,
+        clock=clock_of(case=case, events=events, today=today),
+        allowed=allowed_actions(case.state, case.kind),
+    )
 
 
 def waiting_periods(events: list[CaseEvent]) -> list[Period]:
@@ -80,14 +205,15 @@ def clock_of(
     today: dt.date,
     waiting_counts: frozenset[str] | None = None,
 ) -> Clock | None:
-    """The case's servicemål clock on `today`; None for a case without a category.
+    """The case's servicemål clock on `today`; None for a case without a category, and for
+    inspections and enforcement cases: the servicemål is for applications only.
 
     `waiting_counts`: areas_where_waiting_counts(), when the caller has it (a list reads it once).
     """
     if waiting_counts is None:
         waiting_counts = areas_where_waiting_counts()
     category: ServiceTargetCategory | None = case.category
-    if category is None:
+    if category is None or case.kind != CaseKind.APPLICATION:
         return None
     return servicemal_clock(
         fully_informed=timezone.localdate(case.fully_informed_at)
@@ -129,3 +255,70 @@ def _local(moment: dt.datetime | None) -> dt.date | None:
 def events_of(case: Case) -> list[CaseEvent]:
     """The case's timeline in order (as prefetched by list_cases_for, else read now)."""
     return sorted(case.events.all(), key=lambda event: (event.at, event.pk))
+
+
+def suggestion_facts(*, case: Case) -> Facts:
+    """The facts the service-need suggestion reads, in a constant number of statements.
+
+    The applicant's and the advisers' earlier cases are counted in every department: only their
+    types are read, to judge how such a party's cases tend to run.
+    """
+    earlier = Case.objects.filter(received_at__lt=case.received_at).exclude(service_need_type="")
+    advisers = CaseParty.objects.filter(case=case, role=CasePartyRole.ADVISER).values("party_id")
+    counts = (
+        Case.objects.filter(pk=case.pk)
+        .values(
+            deficiencies=_count(DeficiencyItem.objects.filter(case_id=case.pk)),
+            objections=_count(
+                HearingReply.objects.filter(hearing__case_id=case.pk, objects_to=True)
+            ),
+            # The party's indskærpelser given before this case came in, at any inspection.
+            earlier_indskaerpelser=_count(
+                Indskaerpelse.objects.filter(
+                    case__party_id=case.party_id, given_at__lt=case.received_at
+                )
+            ),
+        )
+        .get()
+    )
+    return Facts(
+        kind=case.kind,
+        arrived_fully_informed=(
+            False
+            if counts["deficiencies"]
+            else (True if case.fully_informed_at is not None else None)
+        ),
+        applicant_earlier_types=list(
+            earlier.filter(party_id=case.party_id).values_list("service_need_type", flat=True)
+        ),
+        adviser_earlier_types=list(
+            earlier.filter(
+                other_parties__role=CasePartyRole.ADVISER,
+                other_parties__party_id__in=Subquery(advisers),
+            )
+            .order_by()
+            .distinct()
+            .values_list("service_need_type", flat=True)
+        ),
+        objections=counts["objections"],
+        indskaerpelser=counts["earlier_indskaerpelser"],
+    )
+
+
+def _count(rows: QuerySet[Any]) -> Subquery:
+    """A subquery counting the rows, so that several counts are read in one statement."""
+    return Subquery(rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"))
+
+
+def report_due_date(*, visited_at: dt.datetime, department_id: int, area: str) -> dt.date:
+    """The day the inspection report is due: the area's working days after the visit, on the
+    calendar of the department's municipality."""
+    area_settings = AreaSettings.objects.filter(area=area).first()
+    days = area_settings.report_working_days if area_settings else DEFAULT_REPORT_WORKING_DAYS
+    calendar = calendar_for(
+        municipality_id=Department.objects.values_list("municipality_id", flat=True).get(
+            pk=department_id
+        )
+    )
+    due = add_working_days(visited_at, days, calendar=calendar)
+    return due.astimezone(calendar.time_zone).date()

@@ -1,10 +1,14 @@
-"""Writes: receive an application, move it through the state machine, change its type."""
+"""Writes: open a case (application, inspection, complaint), move it through its kind's state
+machine, change its type, and the workflow's steps around it."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,34 +17,68 @@ from django.utils.translation import gettext as _
 
 from indgang.cases.clock import SortKey
 from indgang.cases.constants import (
+    APPLICATION_OUTCOMES,
+    ENFORCEMENT_OUTCOMES,
     REVIEW_REQUIRED,
+    TWO_STAFF_REQUIRED,
+    WITHOUT_HEARING,
+    Area,
     CaseAction,
     CaseEventKind,
     CaseKind,
+    CasePartyRole,
     CaseState,
     DecisionOutcome,
+    HearingKind,
+    NoticeMethod,
     ServiceNeedType,
 )
 from indgang.cases.lifecycle import DECIDING, allowed_actions, target_of
-from indgang.cases.models import Case, CaseEvent, ServiceNeedChange, ServiceTargetCategory
-from indgang.cases.selectors import areas_where_waiting_counts, clock_key_of, get_case_to_change
+from indgang.cases.models import (
+    Case,
+    CaseChecklistItem,
+    CaseContact,
+    CaseEvent,
+    CaseParty,
+    ChecklistTemplateItem,
+    ComplaintGuidance,
+    DeficiencyItem,
+    Hearing,
+    HearingReply,
+    Indskaerpelse,
+    Inspection,
+    ServiceNeedChange,
+    ServiceTargetCategory,
+)
+from indgang.cases.selectors import (
+    areas_where_waiting_counts,
+    clock_key_of,
+    get_case_to_change,
+    report_due_date,
+)
 from indgang.catalogue.models import KleEntry
 from indgang.catalogue.selectors import retired_topic_refusal
 from indgang.common.errors import CONFLICT
 from indgang.common.inputs import INVISIBLE, received_time_refusal
+from indgang.contacts.selectors import visible_contacts
+from indgang.journal.constants import DocumentDirection, JournalKind
+from indgang.journal.services import add_document, journalise
+from indgang.letters.constants import LetterKind, Transport
+from indgang.letters.models import Letter
+from indgang.letters.selectors import read_letter_pdf
+from indgang.letters.services import compose_letter, send_letter
 from indgang.organisation.models import Unit
 from indgang.organisation.selectors import Scope
 from indgang.parties.identifiers import InvalidIdentifierError, clean_cpr, clean_cvr
+from indgang.parties.models import Party
 from indgang.parties.services import get_or_create_citizen, get_or_create_company
 
 
 @dataclass(frozen=True)
-class NewApplication:
-    """An application as the portal delivers it."""
+class NewCaseSubject:
+    """Whom and where a new case is about: the party, the property or site, topic and unit."""
 
     area: str
-    category_code: str
-    received_at: dt.datetime
     cpr: str | None = None
     cvr: str | None = None
     party_name: str = ""
@@ -49,7 +87,171 @@ class NewApplication:
     property_number: str = ""
     kle_topic: KleEntry | None = None
     unit: Unit | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewApplication(NewCaseSubject):
+    """An application as the portal delivers it: its subject, category, time and attachments."""
+
+    category_code: str
+    received_at: dt.datetime
     attachments: list[str] = field(default_factory=list)
+    # The contact the case grows out of: linked to the case, its party the applicant unless a
+    # CPR or CVR number is given.
+    contact_id: int | None = None
+
+
+def _check_party_and_place(
+    *,
+    cpr: str | None,
+    cvr: str | None,
+    kle_topic: KleEntry | None,
+    unit: Unit | None,
+    scope: Scope,
+    errors: dict[str, str],
+    party_known: bool = False,
+) -> tuple[str | None, str | None, int | None]:
+    """Check the party's number, the topic and the unit of a new case into `errors`; return the
+    cleaned CPR and CVR numbers and the department the case belongs to. A party known already
+    (a contact's) needs no number."""
+    cleaned_cpr = cleaned_cvr = None
+    if bool(cpr) == bool(cvr) and not party_known:
+        errors["cpr"] = _("Give the applicant's CPR number or CVR number (one of them).")
+    try:
+        cleaned_cpr = clean_cpr(cpr) if cpr else None
+    except InvalidIdentifierError as error:
+        errors["cpr"] = str(error)
+    try:
+        cleaned_cvr = clean_cvr(cvr) if cvr else None
+    except InvalidIdentifierError as error:
+        errors["cvr"] = str(error)
+    if refusal := retired_topic_refusal(kle_topic):
+        errors["kle_topic"] = refusal
+    department_id = unit.department_id if unit else scope.home_department_id
+    if department_id is None or not scope.sees_in_full(department_id):
+        errors["unit"] = _("Choose a unit in a department you work in.")
+    return cleaned_cpr, cleaned_cvr, department_id
+
+
+def _party(*, cpr: str | None, cvr: str | None, name: str) -> Party:
+    """The citizen or company of a new case, created if new."""
+    if cpr:
+        return get_or_create_citizen(cpr=cpr, name=name)
+    return get_or_create_company(cvr=cvr or "", name=name)
+
+
+def _open_case(
+    *,
+    subject: NewCaseSubject,
+    kind: CaseKind,
+    state: CaseState,
+    received_at: dt.datetime,
+    by: User,
+    scope: Scope,
+    now: dt.datetime,
+    errors: dict[str, str],
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    party: Party | None = None,
+    **fields: Any,
+) -> Case:
+    """Check the subject into `errors`, refuse them all at once, else create the case (with the
+    kind's own `fields`) and its first event, in the caller's transaction. `party`: the party
+    known already, so that the subject needs no CPR or CVR number."""
+    if subject.area not in Area.values:
+        errors["area"] = _("Choose building, environment or livestock.")
+    cpr, cvr, department_id = _check_party_and_place(
+        cpr=subject.cpr,
+        cvr=subject.cvr,
+        kle_topic=subject.kle_topic,
+        unit=subject.unit,
+        scope=scope,
+        errors=errors,
+        party_known=party is not None,
+    )
+    if errors:
+        raise ValidationError(errors)
+    assert department_id is not None  # noqa: S101 - checked above
+    case = Case.objects.create(
+        kind=kind,
+        area=subject.area,
+        party=party or _party(cpr=cpr, cvr=cvr, name=subject.party_name),
+        property_address=subject.property_address,
+        cadastral_number=subject.cadastral_number,
+        property_number=subject.property_number,
+        kle_topic=subject.kle_topic,
+        department_id=department_id,
+        unit_id=subject.unit.pk if subject.unit else scope.home_unit_id,
+        state=state,
+        received_at=received_at,
+        **fields,
+    )
+    CaseEvent.objects.create(
+        case=case,
+        kind=CaseEventKind.RECEIVED,
+        to_state=state,
+        at=received_at,
+        by=by,
+        note=note,
+        data=data or {},
+        recorded_at=now,
+    )
+    journalise(subject=case, kle_topic=case.kle_topic, kind=JournalKind.CASE, by=by, now=now)
+    return case
+
+
+def issue_case_letter(
+    *,
+    case: Case,
+    kind: LetterKind,
+    recipient: Party,
+    context: Mapping[str, object],
+    by: User,
+    now: dt.datetime,
+) -> Letter:
+    """Write one of the case's letters from its template, file the PDF in the case's journal and
+    queue it for the recipient by the configured transport (Digital Post by default).
+
+    `context` holds the kind's own variables; the case number, recipient, address, caseworker
+    and date every letter carries are filled in here.
+    """
+    entry = journalise(
+        subject=case, kle_topic=case.kle_topic, kind=JournalKind.CASE, by=by, now=now
+    )
+    today = timezone.localdate(now)
+    letter = compose_letter(
+        kind=kind,
+        subject=case,
+        recipient=recipient,
+        context={
+            "case_number": entry.number,
+            "recipient_name": recipient.name,
+            "address": recipient.address or case.property_address,
+            "caseworker_name": by.get_full_name() or by.username,
+            "letter_date": today,
+            **context,
+        },
+        by=by,
+        now=now,
+    )
+    add_document(
+        subject=case,
+        direction=DocumentDirection.SENT,
+        title=letter.title,
+        dated=today,
+        content=read_letter_pdf(letter=letter),
+        filename=f"{entry.number}-{kind}-{letter.pk}.pdf",
+        by=by,
+        now=now,
+    )
+    transport = settings.CASES_LETTER_TRANSPORT
+    send_letter(
+        letter=letter,
+        transport=transport,
+        address=recipient.email if transport == Transport.EMAIL else "",
+        now=now,
+    )
+    return letter
 
 
 def receive_application(
@@ -71,58 +273,44 @@ def receive_application(
         errors["category"] = _("The category %(code)s does not belong to that area.") % {
             "code": new.category_code
         }
-    cpr = cvr = None
-    if bool(new.cpr) == bool(new.cvr):
-        errors["cpr"] = _("Give the applicant's CPR number or CVR number (one of them).")
-    try:
-        cpr = clean_cpr(new.cpr) if new.cpr else None
-    except InvalidIdentifierError as error:
-        errors["cpr"] = str(error)
-    try:
-        cvr = clean_cvr(new.cvr) if new.cvr else None
-    except InvalidIdentifierError as error:
-        errors["cvr"] = str(error)
-    if refusal := retired_topic_refusal(new.kle_topic):
-        errors["kle_topic"] = refusal
-    department_id = new.unit.department_id if new.unit else scope.home_department_id
-    if department_id is None or not scope.sees_in_full(department_id):
-        errors["unit"] = _("Choose a unit in a department you work in.")
+    contact = None
+    if new.contact_id is not None:
+        contact = visible_contacts(scope=scope).filter(pk=new.contact_id).first()
+        if contact is None:
+            errors["contact"] = _("There is no such contact that you may see.")
     if any(not title.strip(INVISIBLE) for title in new.attachments):
         errors["attachments"] = _("Every attachment needs a title.")
-    if errors:
-        raise ValidationError(errors)
-    assert department_id is not None  # noqa: S101 - checked above
     with transaction.atomic():
-        party = (
-            get_or_create_citizen(cpr=cpr, name=new.party_name)
-            if cpr
-            else get_or_create_company(cvr=cvr or "", name=new.party_name)
-        )
-        case = Case.objects.create(
+        case = _open_case(
+            subject=new,
             kind=CaseKind.APPLICATION,
-            area=new.area,
-            party=party,
-            property_address=new.property_address,
-            cadastral_number=new.cadastral_number,
-            property_number=new.property_number,
-            kle_topic=new.kle_topic,
-            category=category,
-            department_id=department_id,
-            unit_id=new.unit.pk if new.unit else scope.home_unit_id,
             state=CaseState.RECEIVED,
             received_at=new.received_at,
-            attachments=list(new.attachments),
-        )
-        CaseEvent.objects.create(
-            case=case,
-            kind=CaseEventKind.RECEIVED,
-            to_state=CaseState.RECEIVED,
-            at=new.received_at,
             by=received_by,
+            scope=scope,
+            now=now,
+            errors=errors,
             data={"attachments": list(new.attachments)},
-            recorded_at=now,
+            party=contact.party if contact and not (new.cpr or new.cvr) else None,
+            category=category,
+            attachments=list(new.attachments),
+            contact=contact,
         )
+        if contact is not None:
+            CaseContact.objects.create(
+                case=case, contact=contact, linked_at=now, linked_by=received_by
+            )
     return case
+
+
+def create_case_from_contact(
+    *, contact_id: int, new: NewApplication, received_by: User, scope: Scope, now: dt.datetime
+) -> Case:
+    """Turn a contact into an application case, linked to it; the contact's party applies
+    unless the application names the applicant by CPR or CVR number."""
+    return receive_application(
+        new=replace(new, contact_id=contact_id), received_by=received_by, scope=scope, now=now
+    )
 
 
 def _refuse(message: str) -> ValidationError:
@@ -150,7 +338,7 @@ def _when(*, case: Case, scope: Scope, at: dt.datetime | None, now: dt.datetime)
 
 def _check_four_eyes(*, case: Case, action: CaseAction, by: User) -> None:
     """Princip and obs cases are decided only from review; nobody decides what they submitted."""
-    if action not in DECIDING:
+    if action not in DECIDING or case.kind != CaseKind.APPLICATION:
         return
     if case.state != CaseState.REVIEW and case.service_need_type in REVIEW_REQUIRED:
         raise _refuse(
@@ -170,6 +358,200 @@ def _check_four_eyes(*, case: Case, action: CaseAction, by: User) -> None:
             )
 
 
+# Actions with their own service (and endpoint), because they carry more than a note.
+@dataclass(frozen=True)
+class InspectionStep:
+    """The facts an inspection's step records: how notice was given, and who was at the visit."""
+
+    notice_method: str = ""
+    agenda: str = ""
+    staff_ids: tuple[int, ...] = ()
+
+
+NO_INSPECTION_STEP = InspectionStep()
+
+
+def _check_outcome(*, case: Case, outcome: str) -> None:
+    """An application ends in a permit or refusal, an enforcement case in one of its own four; an
+    enforcement decision against the party comes after a hearing (forvaltningsloven § 19)."""
+    outcomes = ENFORCEMENT_OUTCOMES if case.kind == CaseKind.ENFORCEMENT else APPLICATION_OUTCOMES
+    if outcome not in outcomes:
+        raise ValidationError(
+            {
+                "decision": _(
+                    'The decision "%(outcome)s" does not fit a case of this kind (%(kind)s); '
+                    "choose one of: %(allowed)s."
+                )
+                % {
+                    "kind": CaseKind(case.kind).label,
+                    "outcome": DecisionOutcome(outcome).label,
+                    "allowed": ", ".join(
+                        str(each.label) for each in DecisionOutcome if each in outcomes
+                    ),
+                }
+            }
+        )
+    if (
+        case.kind == CaseKind.ENFORCEMENT
+        and case.state == CaseState.ASSESSMENT
+        and outcome not in WITHOUT_HEARING
+    ):
+        raise _refuse(
+            _("The decision goes against the party: hold the hearing (partshøring) first.")
+        )
+
+
+def _open_indskaerpelser(case: Case) -> int:
+    return case.indskaerpelser.filter(remedied_at=None, enforcement_case=None).count()
+
+
+def _inspection_step(
+    *, case: Case, step: CaseAction, when: dt.datetime, facts: InspectionStep
+) -> dict[str, Any]:
+    """Check and record what an inspection's step needs; return the event's data."""
+    inspection = case.inspection
+    if step == CaseAction.GIVE_NOTICE:
+        errors: dict[str, str] = {}
+        if facts.notice_method not in NoticeMethod.values:
+            errors["notice_method"] = _("Say how the party was told: by phone or by letter.")
+        elif facts.notice_method == NoticeMethod.LETTER and not facts.agenda.strip(INVISIBLE):
+            errors["agenda"] = _("A warning letter must give the agenda of the inspection.")
+        if errors:
+            raise ValidationError(errors)
+        inspection.notice_method = facts.notice_method
+        inspection.agenda = facts.agenda
+        inspection.save(update_fields=["notice_method", "agenda"])
+        return {"notice_method": facts.notice_method, "agenda": facts.agenda}
+    if step == CaseAction.RECORD_VISIT:
+        # Staff: active users with a role in the organisation.
+        staff = list(
+            User.objects.filter(
+                pk__in=facts.staff_ids, is_active=True, role_assignments__isnull=False
+            ).distinct()
+        )
+        if len(staff) != len(set(facts.staff_ids)):
+            raise ValidationError({"staff_present": _("Name only active staff members.")})
+        required = 2 if case.service_need_type in TWO_STAFF_REQUIRED else 1
+        if len(staff) < required:
+            raise ValidationError(
+                {
+                    "staff_present": _(
+                        "A %(type)s inspection needs two staff at the visit; you named %(count)s."
+                    )
+                    % {"type": ServiceNeedType(case.service_need_type).label, "count": len(staff)}
+                    if required == 2
+                    else _("Name the staff present at the visit.")
+                }
+            )
+        inspection.visited_at = when
+        inspection.report_due = report_due_date(
+            visited_at=when, department_id=case.department_id, area=case.area
+        )
+        inspection.save(update_fields=["visited_at", "report_due"])
+        inspection.staff_present.set(staff)
+        return {
+            "staff_present": sorted(user.username for user in staff),
+            "report_due": inspection.report_due.isoformat(),
+        }
+    if step == CaseAction.SEND_REPORT:
+        inspection.report_sent_at = when
+        inspection.save(update_fields=["report_sent_at"])
+        assert inspection.report_due is not None  # noqa: S101 - set at the visit
+        return {"on_time": timezone.localdate(when) <= inspection.report_due}
+    open_count = _open_indskaerpelser(case)
+    if step == CaseAction.START_FOLLOW_UP and open_count == 0:
+        raise _refuse(_("There is no open indskærpelse to follow up."))
+    if step == CaseAction.CLOSE and open_count:
+        raise _refuse(
+            _(
+                "Indskærpelser still open: %(count)s. Mark them remedied or start an "
+                "enforcement case first."
+            )
+            % {"count": open_count}
+        )
+    return {}
+
+
+OWN_SERVICE: dict[CaseAction, str] = {
+    CaseAction.SEND_DEFICIENCY_LETTER: "deficiency-letter",
+    CaseAction.RECEIVE_ANSWER: "deficiency-answer",
+    CaseAction.START_HEARING: "hearings",
+}
+
+
+def _move(
+    *,
+    case: Case,
+    step: CaseAction,
+    by: User,
+    scope: Scope,
+    now: dt.datetime,
+    at: dt.datetime | None,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    inspection: InspectionStep = NO_INSPECTION_STEP,
+) -> dt.datetime:
+    """Move the locked case by one action of its kind's table, write its event and keep its
+    clock key; return its time. An inspection's step records its own facts (`inspection`) as
+    the event's data.
+
+    Refuse (409) an action the state does not allow, naming the state and what it allows.
+    """
+    target = target_of(state=case.state, action=step, kind=case.kind)
+    if target is None:
+        allowed = ", ".join(str(each.label) for each in allowed_actions(case.state, case.kind))
+        raise _refuse(
+            _('The case is "%(state)s"; from there you may: %(allowed)s.')
+            % {"state": CaseState(case.state).label, "allowed": allowed or _("nothing")}
+        )
+    _check_four_eyes(case=case, action=step, by=by)
+    when = _when(case=case, scope=scope, at=at, now=now)
+    if case.kind == CaseKind.INSPECTION:
+        data = _inspection_step(case=case, step=step, when=when, facts=inspection)
+    source = case.state
+    case.state = target
+    if step == CaseAction.MARK_FULLY_INFORMED:
+        case.fully_informed_at = when
+    elif step in DECIDING:
+        # The servicemål measures the first decision; a decision after an appeal is not on it.
+        if case.decided_at is None:
+            case.decided_at = when
+            # An immediate decision: the application was complete as it came.
+            if case.fully_informed_at is None and case.kind == CaseKind.APPLICATION:
+                case.fully_informed_at = when
+    elif step == CaseAction.CLOSE:
+        case.closed_at = when
+    elif step == CaseAction.REOPEN:
+        case.closed_at = None
+    case.save()
+    CaseEvent.objects.create(
+        case=case,
+        kind=CaseEventKind.TRANSITION,
+        action=step,
+        from_state=source,
+        to_state=target,
+        at=when,
+        by=by,
+        note=note,
+        data=data or {},
+        recorded_at=now,
+    )
+    # Every step that writes a case's times or events passes here (take_action, the deficiency
+    # letter and answer, hearings), so the work list and the report never read a stale clock.
+    keep_clock_key(case=case)
+    return when
+
+
+def _check_decision(*, case: Case, outcome: str, conditions: str) -> None:
+    """The outcome must fit the case's kind (and an enforcement decision its hearing); a permit
+    with conditions must state them."""
+    if outcome not in DecisionOutcome.values:
+        raise ValidationError({"decision": _("Choose the decision's outcome.")})
+    _check_outcome(case=case, outcome=outcome)
+    if outcome == DecisionOutcome.PERMIT_WITH_CONDITIONS and not conditions.strip(INVISIBLE):
+        raise ValidationError({"conditions": _("Write the conditions of the permit.")})
+
+
 def take_action(
     *,
     case_id: int,
@@ -180,59 +562,53 @@ def take_action(
     at: dt.datetime | None = None,
     note: str = "",
     outcome: str = "",
+    conditions: str = "",
+    inspection: InspectionStep = NO_INSPECTION_STEP,
 ) -> Case:
-    """Move the case by one action of the state machine (lifecycle.TRANSITIONS).
+    """Move the case by one action of its kind's state machine (lifecycle.TABLES).
 
-    In one transaction: check the table, the four-eyes rule and the time, write the event and
-    the case's times. Anything else is refused with a Danish message naming the current state
-    and the allowed actions (409); nothing changes.
+    In one transaction: check the table, the four-eyes rule, an inspection step's facts and the
+    time, write the event and the case's times. Anything else is refused with a Danish message
+    naming the current state and the allowed actions (409); nothing changes. A decision records
+    its outcome, its conditions and the area's complaint guidance as it reads that day.
     """
+    step = CaseAction(action)
     with transaction.atomic():
         case = get_case_to_change(scope=scope, case_id=case_id)
-        target = target_of(state=case.state, action=action)
-        if target is None:
-            allowed = ", ".join(str(each.label) for each in allowed_actions(case.state))
-            raise _refuse(
-                _('The case is "%(state)s"; from there you may: %(allowed)s.')
-                % {
-                    "state": CaseState(case.state).label,
-                    "allowed": allowed or _("nothing"),
+        # An enforcement case's partshøring is one step of its table; an application's hearing
+        # names its parties and reply-by date, so it has its own service.
+        if step in OWN_SERVICE and case.kind == CaseKind.APPLICATION:
+            raise ValidationError(
+                {
+                    "action": _("Use /cases/{id}/%(endpoint)s/ for that action.")
+                    % {"endpoint": OWN_SERVICE[step]}
                 }
             )
-        step = CaseAction(action)
-        if step in DECIDING and outcome not in DecisionOutcome.values:
-            raise ValidationError({"decision": _("Choose the decision's outcome.")})
-        _check_four_eyes(case=case, action=step, by=by)
-        when = _when(case=case, scope=scope, at=at, now=now)
-        source = case.state
-        case.state = target
-        if step == CaseAction.MARK_FULLY_INFORMED:
-            case.fully_informed_at = when
-        elif step in DECIDING:
-            # The servicemål measures the first decision; a decision after an appeal is not on it.
-            if case.decided_at is None:
-                case.decided_at = when
-                if case.fully_informed_at is None:  # an immediate decision: complete as it came
-                    case.fully_informed_at = when
+        data: dict[str, Any] = {}
+        if step in DECIDING and target_of(state=case.state, action=step, kind=case.kind):
+            _check_decision(case=case, outcome=outcome, conditions=conditions)
             case.decision = outcome
-        elif step == CaseAction.CLOSE:
-            case.closed_at = when
-        elif step == CaseAction.REOPEN:
-            case.closed_at = None
-        case.save()
-        CaseEvent.objects.create(
+            case.decision_conditions = conditions
+            case.complaint_guidance = (
+                ComplaintGuidance.objects.filter(area=case.area)
+                .values_list("text", flat=True)
+                .first()
+                or ""
+            )
+            data = {"outcome": outcome, "conditions": conditions}
+        if step == CaseAction.MARK_FULLY_INFORMED:
+            _check_all_answered(case)
+        _move(
             case=case,
-            kind=CaseEventKind.TRANSITION,
-            action=step,
-            from_state=source,
-            to_state=target,
-            at=when,
+            step=step,
             by=by,
+            scope=scope,
+            now=now,
+            at=at,
             note=note,
-            data={"outcome": outcome} if step in DECIDING else {},
-            recorded_at=now,
+            data=data,
+            inspection=inspection,
         )
-        keep_clock_key(case=case)
     return case
 
 
@@ -248,7 +624,11 @@ def _set_clock_key(case: Case, key: SortKey) -> None:
 
 
 def keep_clock_key(*, case: Case) -> None:
-    """Store the case's clock.sort_key from its events (call inside the change's transaction)."""
+    """Store the case's clock.sort_key from its events (call inside the change's transaction).
+
+    A case without a servicemål category (an inspection, an enforcement case) keeps a null key:
+    it has no clock, so the work list puts it after the clocked cases, by received time.
+    """
     _set_clock_key(case, clock_key_of(case=case, events=list(case.events.order_by("at", "pk"))))
     case.save(update_fields=CLOCK_KEY_FIELDS)
 
@@ -321,15 +701,605 @@ def change_service_need_type(
             by=by,
             at=now,
         )
-        CaseEvent.objects.create(
+        _note_event(
             case=case,
             kind=CaseEventKind.SERVICE_NEED_CHANGED,
-            at=max(now, case.events.order_by("-at").values_list("at", flat=True).first() or now),
             by=by,
+            scope=scope,
+            now=now,
             note=reason,
             data={"from": case.service_need_type, "to": to_type},
-            recorded_at=now,
         )
         case.service_need_type = to_type
         case.save(update_fields=["service_need_type"])
+        _bring_checklist(case)
+    return case
+
+
+def _note_event(
+    *,
+    case: Case,
+    kind: CaseEventKind,
+    by: User,
+    scope: Scope,
+    now: dt.datetime,
+    note: str = "",
+    data: dict[str, Any],
+) -> None:
+    """Write an event that changes no state, at now (or after the case's last event)."""
+    CaseEvent.objects.create(
+        case=case,
+        kind=kind,
+        at=_when(case=case, scope=scope, at=None, now=now),
+        by=by,
+        note=note,
+        data=data,
+        recorded_at=now,
+    )
+
+
+def _bring_checklist(case: Case) -> None:
+    """Give the case its type's checklist: drop the old type's open items, keep ticked ones."""
+    case.checklist.filter(done_at__isnull=True).exclude(
+        service_need_type=case.service_need_type
+    ).delete()
+    present = set(case.checklist.values_list("template_id", flat=True))
+    templates = ChecklistTemplateItem.objects.filter(
+        service_need_type=case.service_need_type, active=True, case_kind__in=["", case.kind]
+    ).exclude(pk__in=[pk for pk in present if pk is not None])
+    CaseChecklistItem.objects.bulk_create(
+        CaseChecklistItem(
+            case=case,
+            template=template,
+            service_need_type=template.service_need_type,
+            text=template.text,
+            position=template.position,
+        )
+        for template in templates
+    )
+
+
+def tick_checklist_item(
+    *, case_id: int, item_id: int, done: bool, by: User, scope: Scope, now: dt.datetime
+) -> CaseChecklistItem:
+    """Mark a checklist item done (or not done again); refuse a change that changes nothing."""
+    with transaction.atomic():
+        case = get_case_to_change(scope=scope, case_id=case_id)
+        item = case.checklist.filter(pk=item_id).first()
+        if item is None:
+            raise ValidationError({"item": _("The case has no such checklist item.")})
+        if (item.done_at is not None) == done:
+            raise _refuse(
+                _("The item is already done.") if done else _("The item is not done yet.")
+            )
+        item.done_at, item.done_by = (now, by) if done else (None, None)
+        item.save(update_fields=["done_at", "done_by"])
+        _note_event(
+            case=case,
+            kind=CaseEventKind.CHECKLIST_TICKED if done else CaseEventKind.CHECKLIST_UNTICKED,
+            by=by,
+            now=now,
+            scope=scope,
+            note=item.text,
+            data={"item": item.pk},
+        )
+    return item
+
+
+def send_deficiency_letter(
+    *,
+    case_id: int,
+    items: list[str],
+    reply_by: dt.date,
+    by: User,
+    scope: Scope,
+    now: dt.datetime,
+    at: dt.datetime | None = None,
+    note: str = "",
+) -> Case:
+    """Send the applicant a deficiency letter listing exactly what is missing, with a reply-by
+    date; the servicemål clock waits for the applicant from then."""
+    errors: dict[str, str] = {}
+    texts = [text.strip(INVISIBLE) for text in items]
+    if not texts or not all(texts):
+        errors["items"] = _("List at least one missing item, each with a text.")
+    if reply_by <= timezone.localdate(at or now):
+        errors["reply_by"] = _("The applicant's reply-by date must be after the letter's date.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        case = get_case_to_change(scope=scope, case_id=case_id)
+        when = _move(
+            case=case,
+            step=CaseAction.SEND_DEFICIENCY_LETTER,
+            by=by,
+            scope=scope,
+            now=now,
+            at=at,
+            note=note,
+            data={"items": texts, "reply_by": reply_by.isoformat()},
+        )
+        DeficiencyItem.objects.bulk_create(
+            DeficiencyItem(case=case, text=text, requested_at=when) for text in texts
+        )
+        case.deficiency_reply_by = reply_by
+        case.save(update_fields=["deficiency_reply_by"])
+    return case
+
+
+def receive_deficiency_answer(
+    *,
+    case_id: int,
+    answered: dict[int, str],
+    by: User,
+    scope: Scope,
+    now: dt.datetime,
+    at: dt.datetime | None = None,
+    note: str = "",
+) -> Case:
+    """Register the applicant's answer: `answered` maps each item answered to a note on it.
+
+    Items not in it stay open; the case goes back to screening either way.
+    """
+    with transaction.atomic():
+        case = get_case_to_change(scope=scope, case_id=case_id)
+        open_items = {
+            item.pk: item for item in case.deficiency_items.filter(answered_at__isnull=True)
+        }
+        if unknown := sorted(set(answered) - set(open_items)):
+            raise ValidationError(
+                {
+                    "answered": _("These are not open missing items on the case: %(ids)s.")
+                    % {"ids": ", ".join(map(str, unknown))}
+                }
+            )
+        when = _move(
+            case=case,
+            step=CaseAction.RECEIVE_ANSWER,
+            by=by,
+            scope=scope,
+            now=now,
+            at=at,
+            note=note,
+            data={"answered": sorted(answered)},
+        )
+        for pk, answer_note in answered.items():
+            open_items[pk].answered_at = when
+            open_items[pk].answer_note = answer_note
+        DeficiencyItem.objects.bulk_update(
+            [open_items[pk] for pk in answered], ["answered_at", "answer_note"]
+        )
+        case.deficiency_reply_by = None
+        case.save(update_fields=["deficiency_reply_by"])
+    return case
+
+
+def waive_deficiency_item(
+    *, case_id: int, item_id: int, reason: str, by: User, scope: Scope, now: dt.datetime
+) -> DeficiencyItem:
+    """Let the case go on without an unanswered item, saying why."""
+    if not reason.strip(INVISIBLE):
+        raise ValidationError({"reason": _("Say why the item is no longer needed.")})
+    with transaction.atomic():
+        case = get_case_to_change(scope=scope, case_id=case_id)
+        item = case.deficiency_items.filter(pk=item_id).first()
+        if item is None:
+            raise ValidationError({"item": _("The case has no such missing item.")})
+        if item.answered_at is not None or item.waived_reason:
+            raise _refuse(_("The item is answered or waived already."))
+        item.waived_reason = reason
+        item.save(update_fields=["waived_reason"])
+        _note_event(
+            case=case,
+            kind=CaseEventKind.DEFICIENCY_WAIVED,
+            by=by,
+            now=now,
+            scope=scope,
+            note=reason,
+            data={"item": item.pk},
+        )
+    return item
+
+
+def _check_all_answered(case: Case) -> None:
+    """Refuse to mark the case fully informed while a missing item is neither answered nor
+    waived."""
+    unanswered = list(
+        case.deficiency_items.filter(answered_at__isnull=True, waived_reason="").values_list(
+            "text", flat=True
+        )
+    )
+    if unanswered:
+        raise _refuse(
+            _("The application still lacks: %(items)s. Wait for the answer or waive the item.")
+            % {"items": "; ".join(unanswered)}
+        )
+
+
+def start_hearing(
+    *,
+    case_id: int,
+    kind: str,
+    reply_by: dt.date,
+    party_ids: list[int],
+    by: User,
+    scope: Scope,
+    now: dt.datetime,
+    at: dt.datetime | None = None,
+    note: str = "",
+) -> Hearing:
+    """Start a partshøring or nabohøring of these parties, who may reply by `reply_by`."""
+    errors: dict[str, str] = {}
+    if kind not in HearingKind.values:
+        errors["kind"] = _("Choose the kind of hearing.")
+    if reply_by <= timezone.localdate(at or now):
+        errors["reply_by"] = _("The reply-by date must be after the hearing starts.")
+    parties = list(Party.objects.filter(pk__in=set(party_ids)))
+    if not party_ids or len(parties) != len(set(party_ids)):
+        errors["parties"] = _("Name at least one party to hear, each one known.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        case = get_case_to_change(scope=scope, case_id=case_id)
+        when = _move(
+            case=case,
+            step=CaseAction.START_HEARING,
+            by=by,
+            scope=scope,
+            now=now,
+            at=at,
+            note=note,
+            data={"kind": kind, "reply_by": reply_by.isoformat(), "parties": sorted(party_ids)},
+        )
+        hearing = Hearing.objects.create(case=case, kind=kind, started_at=when, reply_by=reply_by)
+        hearing.parties.set(parties)
+    return hearing
+
+
+def record_hearing_reply(
+    *,
+    case_id: int,
+    hearing_id: int,
+    party_id: int,
+    received_at: dt.datetime,
+    objects_to: bool,
+    summary: str,
+    by: User,
+    scope: Scope,
+    now: dt.datetime,
+) -> HearingReply:
+    """Record a heard party's reply; an objection counts towards a princip suggestion."""
+    errors: dict[str, str] = {}
+    if refusal := received_time_refusal(received_at, now=now):
+        errors["received_at"] = refusal
+    if not summary.strip(INVISIBLE):
+        errors["summary"] = _("Summarise the reply.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        case = get_case_to_change(scope=scope, case_id=case_id)
+        hearing = case.hearings.filter(pk=hearing_id).first()
+        if hearing is None:
+            raise ValidationError({"hearing": _("The case has no such hearing.")})
+        if not hearing.parties.filter(pk=party_id).exists():
+            raise ValidationError({"party": _("That party was not heard in this hearing.")})
+        if received_at < hearing.started_at:
+            raise ValidationError(
+                {"received_at": _("A reply cannot arrive before the hearing started.")}
+            )
+        reply = HearingReply.objects.create(
+            hearing=hearing,
+            party_id=party_id,
+            received_at=received_at,
+            objects_to=objects_to,
+            summary=summary,
+        )
+        _note_event(
+            case=case,
+            kind=CaseEventKind.HEARING_REPLY,
+            by=by,
+            now=now,
+            scope=scope,
+            note=summary,
+            data={"hearing": hearing.pk, "party": party_id, "objects": objects_to},
+        )
+    return reply
+
+
+def add_case_party(
+    *, case_id: int, party_id: int, role: str, by: User, scope: Scope, now: dt.datetime
+) -> CaseParty:
+    """Give a party a role on the case (an adviser acting for the applicant, say)."""
+    if role not in CasePartyRole.values:
+        raise ValidationError({"role": _("Choose the party's role on the case.")})
+    with transaction.atomic():
+        case = get_case_to_change(scope=scope, case_id=case_id)
+        if not Party.objects.filter(pk=party_id).exists():
+            raise ValidationError({"party": _("There is no such party.")})
+        if case.other_parties.filter(party_id=party_id, role=role).exists():
+            raise _refuse(_("The party already has that role on the case."))
+        link = CaseParty.objects.create(case=case, party_id=party_id, role=role)
+        _note_event(
+            case=case,
+            kind=CaseEventKind.PARTY_ADDED,
+            by=by,
+            scope=scope,
+            now=now,
+            data={"party": party_id, "role": role},
+        )
+    return link
+
+
+def remove_case_party(
+    *, case_id: int, case_party_id: int, by: User, scope: Scope, now: dt.datetime
+) -> Case:
+    """Take a party's role on the case away; the event keeps who had it."""
+    with transaction.atomic():
+        case = get_case_to_change(scope=scope, case_id=case_id)
+        link = case.other_parties.filter(pk=case_party_id).first()
+        if link is None:
+            raise ValidationError({"case_party": _("The case has no such party.")})
+        link.delete()
+        _note_event(
+            case=case,
+            kind=CaseEventKind.PARTY_REMOVED,
+            by=by,
+            scope=scope,
+            now=now,
+            data={"party": link.party_id, "role": link.role},
+        )
+    return case
+
+
+def link_contact(
+    *, case_id: int, contact_id: int, by: User, scope: Scope, now: dt.datetime
+) -> CaseContact:
+    """Link a contact the user may see to the case (many contacts per case)."""
+    with transaction.atomic():
+        case = get_case_to_change(scope=scope, case_id=case_id)
+        if not visible_contacts(scope=scope).filter(pk=contact_id).exists():
+            raise ValidationError({"contact": _("There is no such contact that you may see.")})
+        if case.contact_links.filter(contact_id=contact_id).exists():
+            raise _refuse(_("The contact is linked to the case already."))
+        link = CaseContact.objects.create(
+            case=case, contact_id=contact_id, linked_at=now, linked_by=by
+        )
+        _note_event(
+            case=case,
+            kind=CaseEventKind.CONTACT_LINKED,
+            by=by,
+            scope=scope,
+            now=now,
+            data={"contact": contact_id},
+        )
+    return link
+
+
+@transaction.atomic
+def plan_inspection(
+    *, subject: NewCaseSubject, planned_for: dt.date, by: User, scope: Scope, now: dt.datetime
+) -> Case:
+    """Plan an inspection (tilsyn) of the party's property or site, as a case in `planned`.
+
+    A ValidationError with a Danish message per field for anything wrong; nothing is stored then.
+    """
+    errors: dict[str, str] = {}
+    if planned_for < timezone.localdate(now):
+        errors["planned_for"] = _("An inspection cannot be planned for a day that has passed.")
+    case = _open_case(
+        subject=subject,
+        kind=CaseKind.INSPECTION,
+        state=CaseState.PLANNED,
+        received_at=now,
+        by=by,
+        scope=scope,
+        now=now,
+        errors=errors,
+        data={"planned_for": planned_for.isoformat()},
+    )
+    Inspection.objects.create(case=case, planned_for=planned_for)
+    return case
+
+
+@transaction.atomic
+def receive_complaint(
+    *,
+    subject: NewCaseSubject,
+    complaint: str,
+    received_at: dt.datetime,
+    by: User,
+    scope: Scope,
+    now: dt.datetime,
+) -> Case:
+    """Receive a complaint (klagesag) about the party as an enforcement case in `received`.
+
+    A ValidationError with a Danish message per field for anything wrong; nothing is stored then.
+    """
+    errors: dict[str, str] = {}
+    if refusal := received_time_refusal(received_at, now=now):
+        errors["received_at"] = refusal
+    if not complaint.strip(INVISIBLE):
+        errors["complaint"] = _("Say what the complaint is about.")
+    return _open_case(
+        subject=subject,
+        kind=CaseKind.ENFORCEMENT,
+        state=CaseState.RECEIVED,
+        received_at=received_at,
+        by=by,
+        scope=scope,
+        now=now,
+        errors=errors,
+        note=complaint,
+        data={"origin": "complaint"},
+    )
+
+
+GIVING_STATES = frozenset({CaseState.VISITED, CaseState.REPORT_SENT, CaseState.FOLLOW_UP})
+
+
+@transaction.atomic
+def give_indskaerpelse(
+    *,
+    case_id: int,
+    cause: str,
+    requirement: str,
+    deadline: dt.date,
+    by: User,
+    scope: Scope,
+    now: dt.datetime,
+) -> Indskaerpelse:
+    """Give an indskærpelse at an inspection: its cause, what is required, and by when."""
+    errors: dict[str, str] = {}
+    if not cause.strip(INVISIBLE):
+        errors["cause"] = _("State the cause of the indskærpelse.")
+    if not requirement.strip(INVISIBLE):
+        errors["requirement"] = _("Say what the party must do.")
+    if deadline <= timezone.localdate(now):
+        errors["deadline"] = _("The remediation deadline must be after today.")
+    if errors:
+        raise ValidationError(errors)
+    case = get_case_to_change(scope=scope, case_id=case_id)
+    if case.kind != CaseKind.INSPECTION:
+        raise _refuse(_("Indskærpelser are given at inspections only."))
+    if case.state not in GIVING_STATES:
+        raise _refuse(
+            _(
+                'The inspection is "%(state)s"; indskærpelser are given from the visit until '
+                "it closes."
+            )
+            % {"state": CaseState(case.state).label}
+        )
+    given = Indskaerpelse.objects.create(
+        case=case,
+        cause=cause,
+        requirement=requirement,
+        deadline=deadline,
+        given_at=now,
+        given_by=by,
+    )
+    _note_event(
+        case=case,
+        kind=CaseEventKind.INDSKAERPELSE_GIVEN,
+        by=by,
+        scope=scope,
+        now=now,
+        note=cause,
+        data={"indskaerpelse": given.pk, "deadline": deadline.isoformat()},
+    )
+    return given
+
+
+def _open_indskaerpelse(
+    *, scope: Scope, case_id: int, indskaerpelse_id: int
+) -> tuple[Case, Indskaerpelse]:
+    """The inspection, locked, and its indskærpelse; refused (409) unless the indskærpelse is
+    still open."""
+    case = get_case_to_change(scope=scope, case_id=case_id)
+    given = case.indskaerpelser.get(pk=indskaerpelse_id)
+    if given.remedied_at is not None:
+        raise _refuse(
+            _("The indskærpelse was remedied on %(date)s.")
+            % {"date": timezone.localdate(given.remedied_at).isoformat()}
+        )
+    if given.enforcement_case_id is not None:
+        raise _refuse(
+            _("The indskærpelse has gone on to enforcement case %(id)s.")
+            % {"id": given.enforcement_case_id}
+        )
+    return case, given
+
+
+@transaction.atomic
+def mark_remedied(
+    *, case_id: int, indskaerpelse_id: int, by: User, scope: Scope, now: dt.datetime
+) -> Indskaerpelse:
+    """Record that the party has remedied what the indskærpelse required."""
+    case, given = _open_indskaerpelse(
+        scope=scope, case_id=case_id, indskaerpelse_id=indskaerpelse_id
+    )
+    given.remedied_at = now
+    given.save(update_fields=["remedied_at"])
+    _note_event(
+        case=case,
+        kind=CaseEventKind.INDSKAERPELSE_REMEDIED,
+        by=by,
+        scope=scope,
+        now=now,
+        data={"indskaerpelse": given.pk},
+    )
+    return given
+
+
+@transaction.atomic
+def follow_up_indskaerpelse(
+    *, case_id: int, indskaerpelse_id: int, note: str, by: User, scope: Scope, now: dt.datetime
+) -> Indskaerpelse:
+    """Note the follow-up of an open indskærpelse; each note stays on the timeline."""
+    if not note.strip(INVISIBLE):
+        raise ValidationError({"note": _("Write what the follow-up found.")})
+    case, given = _open_indskaerpelse(
+        scope=scope, case_id=case_id, indskaerpelse_id=indskaerpelse_id
+    )
+    given.follow_up_note = note
+    given.save(update_fields=["follow_up_note"])
+    _note_event(
+        case=case,
+        kind=CaseEventKind.INDSKAERPELSE_FOLLOW_UP,
+        by=by,
+        scope=scope,
+        now=now,
+        note=note,
+        data={"indskaerpelse": given.pk},
+    )
+    return given
+
+
+@transaction.atomic
+def start_enforcement(
+    *, case_id: int, indskaerpelse_id: int, by: User, scope: Scope, now: dt.datetime
+) -> Case:
+    """Start an enforcement case (lovliggørelse) from an indskærpelse not remedied in time: same
+    party, property, area and department, linked both ways."""
+    inspection, given = _open_indskaerpelse(
+        scope=scope, case_id=case_id, indskaerpelse_id=indskaerpelse_id
+    )
+    if timezone.localdate(now) <= given.deadline:
+        raise _refuse(
+            _("The remediation deadline (%(date)s) has not passed yet.")
+            % {"date": given.deadline.isoformat()}
+        )
+    case = Case.objects.create(
+        kind=CaseKind.ENFORCEMENT,
+        area=inspection.area,
+        party_id=inspection.party_id,
+        property_address=inspection.property_address,
+        cadastral_number=inspection.cadastral_number,
+        property_number=inspection.property_number,
+        kle_topic_id=inspection.kle_topic_id,
+        department_id=inspection.department_id,
+        unit_id=inspection.unit_id,
+        state=CaseState.RECEIVED,
+        received_at=now,
+    )
+    case.caseworkers.set(inspection.caseworkers.all())
+    CaseEvent.objects.create(
+        case=case,
+        kind=CaseEventKind.RECEIVED,
+        to_state=CaseState.RECEIVED,
+        at=now,
+        by=by,
+        note=given.cause,
+        data={"origin": "indskaerpelse", "indskaerpelse": given.pk, "inspection": inspection.pk},
+        recorded_at=now,
+    )
+    given.enforcement_case = case
+    given.save(update_fields=["enforcement_case"])
+    _note_event(
+        case=inspection,
+        kind=CaseEventKind.ENFORCEMENT_STARTED,
+        by=by,
+        scope=scope,
+        now=now,
+        data={"indskaerpelse": given.pk, "enforcement_case": case.pk},
+    )
     return case

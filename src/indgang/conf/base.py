@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "indgang.deadlines",
     "indgang.journal",
     "indgang.cases",
+    "indgang.letters",
     "indgang.demo",
 ]
 
@@ -482,6 +483,9 @@ SPECTACULAR_SETTINGS = {
         "CaseActionEnum": "indgang.cases.constants.CaseAction",
         "CaseStateEnum": "indgang.cases.constants.CaseState",
         "DecisionOutcomeEnum": "indgang.cases.constants.DecisionOutcome",
+        "ServiceNeedTypeEnum": "indgang.cases.constants.ServiceNeedType",
+        "HearingKindEnum": "indgang.cases.constants.HearingKind",
+        "CaseKindEnum": "indgang.cases.constants.CaseKind",
     },
 }
 
@@ -585,6 +589,55 @@ DEFAULT_FROM_EMAIL = config(
     help="Sender address of reminders and digests.",
 )
 
+# Letters: the letterhead, the plain-language limit and the transports of the outbox.
+LETTERS_SENDER_NAME = config(
+    "INDGANG_LETTERS_SENDER_NAME", "Kommunen", help="The municipality's name in the letterhead."
+)
+LETTERS_SENDER_ADDRESS = config(
+    "INDGANG_LETTERS_SENDER_ADDRESS", "", help="The postal address in the letterhead."
+)
+LETTERS_SENDER_CONTACT = config(
+    "INDGANG_LETTERS_SENDER_CONTACT",
+    "",
+    help="Phone and e-mail in the letterhead, where recipients ask about a letter.",
+)
+LETTERS_SENDER_CVR = config(
+    "INDGANG_LETTERS_SENDER_CVR",
+    "00000000",
+    help="The municipality's CVR number: the letterhead and the Digital Post sender (MeMo).",
+)
+LETTERS_LIX_LIMIT = float(
+    config(
+        "INDGANG_LETTERS_LIX_LIMIT",
+        "40",
+        help="The template editor warns when a letter's LIX readability score is above this.",
+    )
+)
+LETTERS_TRANSPORTS = config_list(
+    "INDGANG_LETTERS_TRANSPORTS",
+    "file,email,digital_post",
+    help="The ways letters may be sent, among file, email and digital_post.",
+)
+CASES_LETTER_TRANSPORT = config(
+    "INDGANG_CASES_LETTER_TRANSPORT",
+    "digital_post",
+    help=(
+        "How a case's letters go out: digital_post (the national mailbox, as MeMo), email "
+        "(to the party's e-mail address) or file (for a print service)."
+    ),
+)
+LETTERS_SPOOL_DIR = Path(
+    config(
+        "INDGANG_LETTERS_SPOOL_DIR",
+        str(VAR_DIR / "letters"),
+        help=(
+            "Folder where the file transport and the Digital Post transport (MeMo XML) write "
+            "outgoing letters, for the print service or the Digital Post gateway to collect."
+        ),
+        shown_default="$INDGANG_VAR_DIR/letters",
+    )
+).resolve()
+
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -602,5 +655,8 @@ LOGGING: dict[str, Any] = {
         "django": {"handlers": [], "propagate": True},
         # django-axes tells each failed login at INFO; its warnings (lockouts) are enough.
         "axes": {"level": "WARNING"},
+        # WeasyPrint and the font subsetter it drives tell every step of each PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -167,3 +167,21 @@ def party_threads_in(*, party_id: int, department_ids: frozenset[int]) -> QueryS
 def party_contacts_registered_by(*, party_id: int, user_id: int) -> QuerySet[Contact]:
     """The party's contacts this user registered, wherever they were forwarded to."""
     return Contact.objects.filter(party_id=party_id, registered_by_id=user_id)
+
+
+def get_contact_in_full(*, scope: Scope, contact_id: int) -> Contact:
+    """The contact, if the scope sees it in full: the front line routes other departments'
+    contacts, but the promises and documents on them are kept there. Contact.DoesNotExist
+    otherwise, as for a contact that does not exist."""
+    contact = visible_contacts(scope=scope).select_related("party").get(pk=contact_id)
+    if not scope.sees_in_full(contact.department_id):
+        raise Contact.DoesNotExist
+    return contact
+
+
+def get_thread_in_full(*, scope: Scope, thread_id: int) -> Thread:
+    """A thread in a department the scope sees in full; Thread.DoesNotExist otherwise."""
+    threads = visible_threads(scope=scope)
+    if not scope.sees_all:
+        threads = threads.filter(department_id__in=scope.department_ids)
+    return threads.select_related("party").get(pk=thread_id)

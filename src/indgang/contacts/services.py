@@ -194,7 +194,7 @@ def _register_in_steps(
         )
     insert(contact)
     if contact.outcome == Outcome.CALLBACK_PROMISED:
-        start_deadline(kind=DeadlineKind.CALLBACK, contact=contact, by=registered_by, now=now)
+        start_deadline(subject=contact, kind=DeadlineKind.CALLBACK, by=registered_by, now=now)
     return contact
 
 

@@ -125,7 +125,7 @@ def _look_up(request: HttpRequest, typed: str) -> dict[str, Any]:
     if party is not None:
         log_access(
             user=acting_user(request),
-            party=party,
+            party_id=party.pk,
             action=AccessAction.LOOKED_UP,
             purpose=Purpose.CONTACT,
             via=Via.UI,

@@ -6,6 +6,10 @@ from django.utils.translation import gettext_lazy as _
 AKTINDSIGT_WORKING_DAYS = 7
 # Albertslund's channel strategy (source 002): phone messages are called back within a working day.
 CALLBACK_WORKING_DAYS = 1
+# Cases (KL's PIXI book): a neighbour or party hearing runs 14 calendar days by default, and the
+# inspection report goes out within 10 working days of the visit; municipalities may change both.
+HEARING_CALENDAR_DAYS = 14
+INSPECTION_REPORT_WORKING_DAYS = 10
 
 # How long before the due date the owner is reminded, by default, in hours.
 DEFAULT_REMINDER_LEAD_HOURS = 24
@@ -21,7 +25,26 @@ class DeadlineKind(models.TextChoices):
     COMPLAINT = "complaint", _("Complaint")
     INQUIRY = "inquiry", _("Inquiry")
     PARTSHOERING = "partshoering", _("Party hearing")
+    DEFICIENCY_REPLY = "deficiency_reply", _("Applicant's reply to a deficiency letter")
+    HEARING_REPLY = "hearing_reply", _("Hearing reply (neighbour or party hearing)")
+    REMEDIATION = "remediation", _("Remediation of an enforcement notice")
+    INSPECTION_REPORT = "inspection_report", _("Inspection report")
 
+
+# The kinds that run on a case; the others run on a contact or thread.
+CASE_KINDS = frozenset(
+    {
+        DeadlineKind.DEFICIENCY_REPLY,
+        DeadlineKind.HEARING_REPLY,
+        DeadlineKind.REMEDIATION,
+        DeadlineKind.INSPECTION_REPORT,
+    }
+)
+
+# The kinds a contact's deadline may be of (the 360's form).
+CONTACT_KIND_CHOICES = [
+    (value, label) for value, label in DeadlineKind.choices if value not in CASE_KINDS
+]
 
 # Kinds whose thread gets a journal number (source 001, KOMLIS: journaling).
 JOURNALISED_KINDS = frozenset(
@@ -46,6 +69,8 @@ class StopEvent(models.TextChoices):
     DECISION_SENT = "decision_sent", _("A decision was sent")
     PARTY_RESPONDED = "party_responded", _("The party responded, or the deadline ran out")
     WITHDRAWN = "withdrawn", _("The request was withdrawn")
+    REMEDIED = "remedied", _("The condition was remedied")
+    REPORT_SENT = "report_sent", _("The inspection report was sent")
 
 
 class DeadlineStatus(models.TextChoices):

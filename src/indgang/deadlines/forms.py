@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from indgang.common.forms import BoundedDateTimeField
-from indgang.deadlines.constants import DeadlineKind, StopEvent
+from indgang.deadlines.constants import CONTACT_KIND_CHOICES, StopEvent
 
 LOCAL_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -12,7 +12,7 @@ LOCAL_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%
 class StartForm(forms.Form):
     """A promise made on a contact: the rule for its kind gives the due date unless one is set."""
 
-    kind = forms.ChoiceField(label=_("Kind"), choices=DeadlineKind.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=CONTACT_KIND_CHOICES)
     due_at = BoundedDateTimeField(label=_("Due (optional)"), widget=LOCAL_DATETIME, required=False)
     length = forms.IntegerField(
         label=_("Length in days (optional)"), min_value=1, max_value=3650, required=False

@@ -8,8 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from indgang.catalogue.models import Task
+from indgang.common.subjects import SubjectReference
 from indgang.common.workdays import DEFAULT_CLOSING_DAYS, DEFAULT_OPENING_HOURS, ClosingDay
-from indgang.contacts.models import Contact, Thread
 from indgang.deadlines.constants import (
     DEFAULT_REMINDER_LEAD_HOURS,
     ChangeAction,
@@ -150,20 +150,11 @@ class DeadlineRule(models.Model):
         return self.get_kind_display()
 
 
-class Deadline(models.Model):
-    """One clock on a contact or a thread (and, later, a case): due at an instant, or breached.
-
-    Exactly one subject is set; a case subject will be one more nullable foreign key.
-    """
+class Deadline(SubjectReference):
+    """One clock on a subject (a contact, a thread, a case): due at an instant, or breached."""
 
     rule = models.ForeignKey(DeadlineRule, on_delete=models.PROTECT, related_name="deadlines")
     kind = models.CharField(_("kind"), max_length=20, choices=DeadlineKind.choices)
-    contact = models.ForeignKey(
-        Contact, on_delete=models.CASCADE, null=True, blank=True, related_name="deadlines"
-    )
-    thread = models.ForeignKey(
-        Thread, on_delete=models.CASCADE, null=True, blank=True, related_name="deadlines"
-    )
     # Copied from the subject, so permission filters and overdue lists need no join.
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -196,14 +187,10 @@ class Deadline(models.Model):
         verbose_name = _("deadline")
         verbose_name_plural = _("deadlines")
         ordering = ["due_at", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(contact__isnull=False, thread__isnull=True)
-                | Q(contact__isnull=True, thread__isnull=False),
-                name="deadline_has_one_subject",
-            )
-        ]
         indexes = [
+            models.Index(
+                fields=["subject_type", "subject_id", "status"], name="deadlines_d_subject_idx"
+            ),
             models.Index(fields=["status", "remind_at"]),
             models.Index(fields=["status", "due_at"]),
             models.Index(fields=["owner", "status", "due_at"]),

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.db import models
+from django.db.models import Case, Count, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
+from indgang.common.subjects import (
+    SubjectView,
+    describe_subjects,
+    for_subjects,
+    registered,
+    subject_of,
+)
 from indgang.common.workdays import DEFAULT_CALENDAR, ClosingDay, WorkCalendar
-from indgang.contacts.models import Contact, Thread
-from indgang.contacts.selectors import is_redacted, is_thread_redacted, visible_contacts
 from indgang.deadlines.constants import DeadlineKind, DeadlineStatus
 from indgang.deadlines.models import Deadline, MunicipalCalendar, Notification
 from indgang.organisation.selectors import Scope
@@ -42,21 +50,11 @@ def calendar_for(*, municipality_id: int | None) -> WorkCalendar:
     )
 
 
-def get_contact_for_new_deadline(*, scope: Scope, contact_id: int) -> Contact:
-    """The contact, if the scope may start a clock on it: one it sees in full (the front line
-    routes other departments' contacts, but their promises are kept there). Raises
-    Contact.DoesNotExist otherwise, as for a contact that does not exist."""
-    contact = visible_contacts(scope=scope).get(pk=contact_id)
-    if not scope.sees_in_full(contact.department_id):
-        raise Contact.DoesNotExist
-    return contact
-
-
 def visible_deadlines(*, scope: Scope, user: User) -> QuerySet[Deadline]:
     """Deadlines kept in the departments the scope sees in full (a deadline keeps the department
     of its subject when it started: a promise stays with who made it). Owning one elsewhere
-    shows nothing; what a deadline shows of its contact or thread follows the contact rule
-    (`is_subject_redacted`).
+    shows nothing; what a deadline shows of its subject follows the subject's own rule
+    (`deadline_rows`).
 
     `user` is kept so callers need not change when the rule grows per user.
     """
@@ -66,18 +64,25 @@ def visible_deadlines(*, scope: Scope, user: User) -> QuerySet[Deadline]:
     return deadlines
 
 
-def is_subject_redacted(*, scope: Scope, deadline: Deadline) -> bool:
-    """Whether the deadline's contact or thread is one the scope may not read (it moved to
-    another department since): then its summary, subject and party are withheld."""
-    if deadline.contact is not None:
-        return is_redacted(scope=scope, contact=deadline.contact)
-    assert deadline.thread is not None  # noqa: S101 - a deadline has one subject
-    return is_thread_redacted(scope=scope, thread=deadline.thread)
+@dataclass(frozen=True)
+class DeadlineRow:
+    deadline: Deadline
+    subject: SubjectView | None
+
+    @property
+    def redacted(self) -> bool:
+        """Whether the subject is withheld from the scope (gone, or another department's)."""
+        return self.subject is None or self.subject.redacted
 
 
-def deadline_rows(*, scope: Scope, deadlines: Iterable[Deadline]) -> list[tuple[Deadline, bool]]:
-    """Each deadline with whether its subject is withheld from the scope."""
-    return [(d, is_subject_redacted(scope=scope, deadline=d)) for d in deadlines]
+def deadline_rows(*, scope: Scope, deadlines: Iterable[Deadline]) -> list[DeadlineRow]:
+    """Each deadline with its subject as the scope may see it (one query per subject type)."""
+    deadlines = list(deadlines)
+    views = describe_subjects(scope=scope, references=deadlines)
+    return [
+        DeadlineRow(deadline, views.get((deadline.subject_type_id, deadline.subject_id)))
+        for deadline in deadlines
+    ]
 
 
 def may_change_deadline(*, scope: Scope, user: User, deadline: Deadline) -> bool:
@@ -106,20 +111,31 @@ def get_deadline_to_change(*, scope: Scope, user: User, deadline_id: int) -> Dea
     return deadline
 
 
-def party_deadlines_in(*, party_id: int, department_ids: frozenset[int]) -> QuerySet[Deadline]:
-    """Deadlines in these departments on the party's contacts or threads."""
-    return Deadline.objects.filter(department_id__in=department_ids).filter(
-        Q(contact__in=Contact.objects.filter(party_id=party_id).values("pk"))
-        | Q(thread__in=Thread.objects.filter(party_id=party_id).values("pk"))
-    )
+def deadlines_on(
+    *,
+    subjects: dict[type[models.Model], QuerySet[Any]],
+    department_ids: frozenset[int],
+) -> QuerySet[Deadline]:
+    """Deadlines in these departments on any of these subjects (a subquery of their ids per
+    model), e.g. a party's contacts and threads for the 360."""
+    on_any = models.Q(pk__in=[])
+    for model, ids in subjects.items():
+        on_any |= models.Q(
+            subject_type=ContentType.objects.get_for_model(model), subject_id__in=ids
+        )
+    return Deadline.objects.filter(on_any, department_id__in=department_ids)
+
+
+def deadlines_of(*, subject: models.Model) -> QuerySet[Deadline]:
+    """The subject's deadlines, most urgent first (the caller has authorised the subject)."""
+    return _by_urgency(Deadline.objects.filter(**subject_of(subject)).select_related("owner"))
 
 
 def list_deadlines_for(
     *,
     scope: Scope,
     user: User,
-    contact_id: int | None = None,
-    thread_id: int | None = None,
+    subjects: Sequence[tuple[str, int]] = (),
     owner_id: int | None = None,
     unit_id: int | None = None,
     kind: str | None = None,
@@ -129,15 +145,14 @@ def list_deadlines_for(
 ) -> QuerySet[Deadline]:
     """Deadlines the user may see, most urgent first: open by due date, then suspended, then done.
 
+    `subjects`: only deadlines on each of these subjects, by registered name and id.
     `overdue_at`: only open deadlines due before that instant.
     """
     deadlines = visible_deadlines(scope=scope, user=user).select_related(
-        "contact__party", "thread__party", "unit__department", "owner", "rule"
+        "unit__department", "owner", "rule"
     )
-    if contact_id is not None:
-        deadlines = deadlines.filter(contact_id=contact_id)
-    if thread_id is not None:
-        deadlines = deadlines.filter(thread_id=thread_id)
+    for name, subject_id in subjects:
+        deadlines = deadlines.filter(**for_subjects(registered(name).model, [subject_id]))
     if owner_id is not None:
         deadlines = deadlines.filter(owner_id=owner_id)
     if unit_id is not None:
@@ -150,6 +165,11 @@ def list_deadlines_for(
         deadlines = deadlines.filter(status__in=OPEN_STATUSES)
     if overdue_at is not None:
         deadlines = deadlines.filter(status=DeadlineStatus.OPEN, due_at__lt=overdue_at)
+    return _by_urgency(deadlines)
+
+
+def _by_urgency(deadlines: QuerySet[Deadline]) -> QuerySet[Deadline]:
+    """Open by due date, then suspended, then done."""
     return deadlines.alias(
         urgency=Case(
             When(status=DeadlineStatus.OPEN, then=Value(0)),
@@ -207,23 +227,23 @@ def _unit_label(row: dict[str, object]) -> str:
 
 def list_notifications_for(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:
     notifications = Notification.objects.filter(user_id=user.pk).select_related(
-        "reminder__deadline__contact", "reminder__deadline__thread"
+        "reminder__deadline"
     )
     if unread_only:
         notifications = notifications.filter(read_at__isnull=True)
     return notifications
 
 
-def deadlines_by_contact(
-    *, scope: Scope, user: User, contact_ids: list[int]
+def open_deadlines_of(
+    *, scope: Scope, user: User, model: type[models.Model], ids: list[int]
 ) -> dict[int, list[Deadline]]:
-    """Open and suspended deadlines of the given contacts, for the 360 (one query)."""
+    """Open and suspended deadlines the user sees on these subjects of one model, by subject
+    id, for the 360 (one query)."""
     found: dict[int, list[Deadline]] = {}
     for deadline in (
         visible_deadlines(scope=scope, user=user)
-        .filter(contact_id__in=contact_ids, status__in=OPEN_STATUSES)
+        .filter(**for_subjects(model, ids), status__in=OPEN_STATUSES)
         .order_by("due_at")
     ):
-        assert deadline.contact_id is not None  # noqa: S101 - filtered on it
-        found.setdefault(deadline.contact_id, []).append(deadline)
+        found.setdefault(deadline.subject_id, []).append(deadline)
     return found

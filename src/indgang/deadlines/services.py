@@ -17,24 +17,27 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Count, Max, Min, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from indgang.common.errors import CONFLICT
+from indgang.common.subjects import facts_of, name_of, subject_of
 from indgang.common.workdays import (
     WorkCalendar,
     add_working_days,
     count_working_days,
     next_working_day,
 )
-from indgang.contacts.models import Contact, Thread
 from indgang.deadlines.constants import (
     AKTINDSIGT_WORKING_DAYS,
     CALLBACK_REMINDER_LEAD_HOURS,
     CALLBACK_WORKING_DAYS,
+    CASE_KINDS,
+    HEARING_CALENDAR_DAYS,
+    INSPECTION_REPORT_WORKING_DAYS,
     JOURNALISED_KINDS,
     SWEEP_CHUNK_SIZE,
     ChangeAction,
@@ -55,7 +58,7 @@ from indgang.deadlines.models import (
     Reminder,
 )
 from indgang.deadlines.selectors import calendar_for
-from indgang.journal.services import journalise_thread
+from indgang.journal.services import journalise
 from indgang.organisation.constants import Role
 from indgang.organisation.models import Department, RoleAssignment
 from indgang.organisation.selectors import managed_unit_ids, staff_of_department
@@ -74,6 +77,32 @@ DEFAULT_RULES: dict[DeadlineKind, dict[str, object]] = {
         "starts_on": StartEvent.RECEIVED,
         "stops_on": StopEvent.DECISION_SENT,
         "legal_basis": "Offentlighedsloven § 36, stk. 2",
+    },
+    # Cases (KL's PIXI book): the caseworker sets the reply date in the deficiency letter and
+    # the timetable of an indskærpelse, so those have no default length.
+    DeadlineKind.DEFICIENCY_REPLY: {
+        "length": None,
+        "day_count": DayCount.CALENDAR,
+        "starts_on": StartEvent.REGISTERED,
+        "stops_on": StopEvent.PARTY_RESPONDED,
+    },
+    DeadlineKind.HEARING_REPLY: {
+        "length": HEARING_CALENDAR_DAYS,
+        "day_count": DayCount.CALENDAR,
+        "starts_on": StartEvent.REGISTERED,
+        "stops_on": StopEvent.PARTY_RESPONDED,
+        "legal_basis": "Forvaltningsloven § 19 (partshøring); nabohøring",
+    },
+    DeadlineKind.REMEDIATION: {
+        "length": None,
+        "day_count": DayCount.CALENDAR,
+        "starts_on": StartEvent.REGISTERED,
+        "stops_on": StopEvent.REMEDIED,
+    },
+    DeadlineKind.INSPECTION_REPORT: {
+        "length": INSPECTION_REPORT_WORKING_DAYS,
+        "starts_on": StartEvent.REGISTERED,
+        "stops_on": StopEvent.REPORT_SENT,
     },
     # The municipality sets these per task (a rule with a task); until then, per deadline.
     DeadlineKind.COMPLAINT: {"length": None, "stops_on": StopEvent.ANSWERED},
@@ -158,41 +187,35 @@ def _require(condition: bool, field: str, message: str) -> None:
 @transaction.atomic
 def start_deadline(
     *,
+    subject: models.Model,
     kind: DeadlineKind,
     by: User,
     now: dt.datetime,
-    contact: Contact | None = None,
-    thread: Thread | None = None,
     started_at: dt.datetime | None = None,
     due_at: dt.datetime | None = None,
     length: int | None = None,
     owner: User | None = None,
 ) -> Deadline:
-    """Start a clock on a contact or a thread, by the rule for its kind.
+    """Start a clock on a subject (a contact, a thread, a case), by the rule for its kind.
 
-    The due instant is given, or follows from `length` or the rule's length. Aktindsigt,
-    complaints and inquiries also journalise the thread (journal number and KLE topic).
-    The owner must hold a role in the subject's department; without one given, the contact's
+    The caller has authorised the subject; the kinds of CASE_KINDS run only on cases. The due
+    instant is given, or follows from `length` or the rule's length. Aktindsigt, complaints
+    and inquiries also journalise the subject (a contact's thread) with its KLE topic. The
+    owner must hold a role in the subject's department; without one given, the subject's
     handler owns it, else the user starting it, whoever of them works there (else nobody).
     """
-    if (contact is None) == (thread is None):
-        raise ValidationError(_("A deadline belongs to one contact or one thread."))
-    department_id = contact.department_id if contact else thread.department_id  # type: ignore[union-attr]
-    unit_id = contact.unit_id if contact else None
-    task_id = contact.task_id if contact else None
-    municipality_id = _municipality_of(department_id)
-    rule = rule_for(kind=kind, municipality_id=municipality_id, task_id=task_id)
-    calendar = calendar_for(municipality_id=municipality_id)
-    if started_at is None:
-        if rule.starts_on == StartEvent.RECEIVED:
-            started_at = contact.received_at if contact else thread.created_at  # type: ignore[union-attr]
-        elif rule.starts_on == StartEvent.REGISTERED:
-            started_at = now
     _require(
-        started_at is not None,
-        "started_at",
-        _("Give the time the deadline starts."),
+        kind not in CASE_KINDS or name_of(subject) == "case",
+        "kind",
+        _("%(kind)s runs on a case.") % {"kind": DeadlineKind(kind).label},
     )
+    facts = facts_of(subject)
+    municipality_id = _municipality_of(facts.department_id)
+    rule = rule_for(kind=kind, municipality_id=municipality_id, task_id=facts.task_id)
+    calendar = calendar_for(municipality_id=municipality_id)
+    if started_at is None and rule.starts_on != StartEvent.GIVEN:
+        started_at = facts.received_at if rule.starts_on == StartEvent.RECEIVED else now
+    _require(started_at is not None, "started_at", _("Give the time the deadline starts."))
     assert started_at is not None  # noqa: S101 - narrowed by the check above
     if length is not None:
         _require(length > 0, "length", _("The length must be at least one day."))
@@ -210,17 +233,14 @@ def start_deadline(
         )
     _require(due_at > started_at, "due_at", _("The due date must be after the start."))
     owner = _owner_in_department(
-        department_id=department_id,
-        given=owner,
-        candidates=[contact.handled_by if contact and contact.handled_by_id else None, by],
+        department_id=facts.department_id, given=owner, candidates=[facts.handler, by]
     )
     deadline = Deadline.objects.create(
         rule=rule,
         kind=kind,
-        contact=contact,
-        thread=thread,
-        department_id=department_id,
-        unit_id=unit_id,
+        **subject_of(subject),
+        department_id=facts.department_id,
+        unit_id=facts.unit_id,
         owner=owner,
         started_at=started_at,
         due_at=due_at,
@@ -230,10 +250,10 @@ def start_deadline(
         deadline=deadline, at=now, action=ChangeAction.STARTED, new_due_at=due_at, by=by
     )
     if kind in JOURNALISED_KINDS:
-        journalise_thread(
-            thread=contact.thread if contact else thread,  # type: ignore[arg-type]
+        journalise(
+            subject=facts.journalised,
             kind=kind,
-            kle_topic=contact.kle_topic if contact else None,
+            kle_topic=facts.kle_topic,
             by=by,
             now=now,
         )
@@ -251,7 +271,7 @@ def _owner_in_department(
         _require(
             given.pk in staff,
             "owner",
-            _("The owner must work in the department of the contact or thread."),
+            _("The owner must work in the department of the deadline's subject."),
         )
         return given
     return next((user for user in users if user.pk in staff), None)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,17 +13,16 @@ from django.views.decorators.http import require_POST
 from indgang.audit.constants import AccessAction, Purpose, Via
 from indgang.audit.services import log_reads
 from indgang.common.inputs import parse_id
-from indgang.contacts.models import Contact
+from indgang.common.subjects import facts_of, get_subject_for
 from indgang.deadlines.constants import DeadlineKind, StopEvent
 from indgang.deadlines.forms import CompleteForm, ExtendForm, NoticeForm, ReasonForm, StartForm
 from indgang.deadlines.models import Deadline
 from indgang.deadlines.selectors import (
+    DeadlineRow,
     count_overdue,
     deadline_rows,
-    get_contact_for_new_deadline,
     get_deadline_for,
     get_deadline_to_change,
-    is_subject_redacted,
     list_deadlines_for,
     list_notifications_for,
     may_change_deadline,
@@ -42,16 +41,12 @@ from indgang.organisation.requests import acting_user, request_scope
 from indgang.organisation.selectors import managed_unit_ids
 
 
-def _party_ids(rows: list[tuple[Deadline, bool]]) -> list[int | None]:
+def _party_ids(rows: list[DeadlineRow]) -> list[int | None]:
     """The parties shown: none of a deadline whose subject is withheld."""
-    return [
-        (deadline.contact.party_id if deadline.contact else deadline.thread.party_id)  # type: ignore[union-attr]
-        for deadline, redacted in rows
-        if not redacted
-    ]
+    return [row.subject.party_id for row in rows if row.subject and not row.redacted]
 
 
-def _log_list(request: HttpRequest, rows: list[tuple[Deadline, bool]]) -> None:
+def _log_list(request: HttpRequest, rows: list[DeadlineRow]) -> None:
     log_reads(
         user=acting_user(request),
         party_ids=_party_ids(rows),
@@ -135,10 +130,10 @@ def _get(request: HttpRequest, deadline_id: int) -> Deadline:
 @staff_view
 def deadline_detail(request: HttpRequest, deadline_id: int) -> HttpResponse:
     deadline = _get(request, deadline_id)
-    redacted = is_subject_redacted(scope=request_scope(request), deadline=deadline)
+    (row,) = deadline_rows(scope=request_scope(request), deadlines=[deadline])
     log_reads(
         user=acting_user(request),
-        party_ids=_party_ids([(deadline, redacted)]),
+        party_ids=_party_ids([row]),
         action=AccessAction.VIEWED_CONTACT,
         purpose=Purpose.CASEWORK,
         via=Via.UI,
@@ -149,7 +144,7 @@ def deadline_detail(request: HttpRequest, deadline_id: int) -> HttpResponse:
         "deadlines/deadline_detail.html",
         {
             "deadline": deadline,
-            "redacted": redacted,
+            "row": row,
             "may_change": may_change_deadline(
                 scope=request_scope(request), user=acting_user(request), deadline=deadline
             ),
@@ -223,16 +218,16 @@ def deadline_action(request: HttpRequest, deadline_id: int, verb: str) -> HttpRe
 def start_contact_deadline(request: HttpRequest, contact_id: int) -> HttpResponse:
     """Start a deadline on a contact from its 360: a call-back, aktindsigt or complaint."""
     try:
-        contact = get_contact_for_new_deadline(scope=request_scope(request), contact_id=contact_id)
-    except Contact.DoesNotExist:
+        contact = get_subject_for(scope=request_scope(request), name="contact", pk=contact_id)
+    except ObjectDoesNotExist:
         raise Http404 from None
     form = StartForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
             deadline = start_deadline(
+                subject=contact,
                 kind=DeadlineKind(data["kind"]),
-                contact=contact,
                 by=acting_user(request),
                 now=timezone.now(),
                 due_at=data["due_at"],
@@ -246,9 +241,10 @@ def start_contact_deadline(request: HttpRequest, contact_id: int) -> HttpRespons
             return redirect("deadline-detail", deadline_id=deadline.pk)
     else:
         _report(request, form)
-    if contact.party_id is None:
+    party_id = facts_of(contact).party_id
+    if party_id is None:
         return redirect("contact-list")
-    return redirect("party-overview", party_id=contact.party_id)
+    return redirect("party-overview", party_id=party_id)
 
 
 def _report(request: HttpRequest, form: forms.Form) -> None:

@@ -20,7 +20,7 @@ from indgang.catalogue.services import import_kle, import_task_catalogue
 from indgang.contacts.constants import Channel, Outcome
 from indgang.contacts.models import Contact, Thread
 from indgang.contacts.services import NewContact, register_contact
-from indgang.deadlines.demo import load_deadlines_demo
+from indgang.demo.deadlines import load_deadlines_demo
 from indgang.knowledge.demo import load_knowledge_demo
 from indgang.organisation.constants import Role
 from indgang.organisation.models import Department, Unit

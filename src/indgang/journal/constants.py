@@ -11,6 +11,8 @@ class JournalKind(models.TextChoices):
     AKTINDSIGT = "aktindsigt", _("Access to documents")
     COMPLAINT = "complaint", _("Complaint")
     INQUIRY = "inquiry", _("Inquiry")
+    # A building, environment or livestock case: journalised when it is opened.
+    CASE = "case", _("Case")
 
 
 class DocumentDirection(models.TextChoices):

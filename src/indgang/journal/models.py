@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from indgang.catalogue.models import KleEntry
-from indgang.contacts.models import Thread
+from indgang.common.subjects import SubjectReference
 from indgang.journal.constants import DocumentDirection, JournalKind
 
 
@@ -21,10 +21,9 @@ class JournalSequence(models.Model):
         return f"{self.year}: {self.last_number}"
 
 
-class JournalEntry(models.Model):
-    """A thread taken into the journal: its number and KLE topic."""
+class JournalEntry(SubjectReference):
+    """A subject (a thread, a case) taken into the journal: its number and KLE topic."""
 
-    thread = models.OneToOneField(Thread, on_delete=models.PROTECT, related_name="journal_entry")
     number = models.CharField(_("journal number"), max_length=20, unique=True)
     year = models.PositiveIntegerField(_("year"))
     sequence = models.PositiveIntegerField(_("sequence"))
@@ -42,20 +41,23 @@ class JournalEntry(models.Model):
         verbose_name_plural = _("journal entries")
         ordering = ["-year", "-sequence"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "sequence"], name="journal_sequence_unique")
+            models.UniqueConstraint(fields=["year", "sequence"], name="journal_sequence_unique"),
+            models.UniqueConstraint(
+                fields=["subject_type", "subject_id"], name="journal_entry_one_per_subject"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.number
 
 
-class Document(models.Model):
-    """A document received or sent in a thread; the file is optional (metadata may suffice).
+class Document(SubjectReference):
+    """A document received or sent on a subject (a thread, a case); the file is optional
+    (metadata may suffice).
 
     `filename` is the uploaded name made safe, `content_type` the type its content showed.
     """
 
-    thread = models.ForeignKey(Thread, on_delete=models.PROTECT, related_name="documents")
     direction = models.CharField(_("direction"), max_length=10, choices=DocumentDirection.choices)
     title = models.CharField(_("title"), max_length=300)
     dated = models.DateField(_("date"))
@@ -73,7 +75,11 @@ class Document(models.Model):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         ordering = ["dated", "pk"]
-        indexes = [models.Index(fields=["thread", "dated"])]
+        indexes = [
+            models.Index(
+                fields=["subject_type", "subject_id", "dated"], name="journal_doc_subject_idx"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -1,4 +1,5 @@
-"""Reads: journal entries and documents of the threads a user may see."""
+"""Reads: journal entries and documents of subjects (threads, cases). The subject's owning app
+authorises it, through the subject registry."""
 
 from __future__ import annotations
 
@@ -8,33 +9,34 @@ from dataclasses import dataclass
 from itertools import chain
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.files.storage import default_storage
+from django.db import models
 from django.db.models import QuerySet
 
 from indgang.audit.constants import AccessAction, Purpose, Via
 from indgang.audit.services import log_reads
 from indgang.common.filecrypt import decrypt
-from indgang.contacts.models import Thread
-from indgang.contacts.selectors import visible_threads
+from indgang.common.subjects import (
+    facts_of,
+    for_subjects,
+    get_subject_for,
+    name_of_reference,
+    subject_of,
+)
 from indgang.journal.models import Document, JournalEntry
 from indgang.organisation.selectors import Scope
 
 
-def get_thread_for(*, scope: Scope, thread_id: int) -> Thread:
-    """A thread in a department the scope sees in full; DoesNotExist otherwise."""
-    threads = visible_threads(scope=scope)
-    if not scope.sees_all:
-        threads = threads.filter(department_id__in=scope.department_ids)
-    return threads.select_related("party", "journal_entry__kle_topic").get(pk=thread_id)
-
-
 def get_document_for(*, scope: Scope, document_id: int) -> Document:
-    """A document with a file on a thread the scope may read (`get_thread_for`'s rule);
+    """A document with a file on a subject the scope may read (the subject's own rule);
     Document.DoesNotExist otherwise."""
     document = Document.objects.exclude(file="").get(pk=document_id)
     try:
-        document.thread = get_thread_for(scope=scope, thread_id=document.thread_id)
-    except Thread.DoesNotExist as error:
+        document.subject = get_subject_for(
+            scope=scope, name=name_of_reference(document), pk=document.subject_id
+        )
+    except ObjectDoesNotExist as error:
         raise Document.DoesNotExist from error
     return document
 
@@ -56,45 +58,45 @@ def _decrypted(name: str) -> Iterator[bytes]:
 
 
 @dataclass(frozen=True)
-class ThreadJournal:
-    thread: Thread
+class SubjectJournal:
+    subject: models.Model
     entry: JournalEntry | None
     documents: QuerySet[Document]
 
 
-def read_journal(*, user: User, thread: Thread, via: Via, now: dt.datetime) -> ThreadJournal:
-    """The journal of a thread found by `get_thread_for`, its read logged: the page and the
-    API both read it here."""
+def read_journal(
+    *, user: User, subject: models.Model, via: Via, now: dt.datetime
+) -> SubjectJournal:
+    """The journal of a subject the caller has authorised, its read logged: the pages and the
+    API all read it here."""
+    facts = facts_of(subject)
     log_reads(
         user=user,
-        party_ids=[thread.party_id],
+        party_ids=[facts.party_id],
         action=AccessAction.VIEWED_CONTACT,
         purpose=Purpose.CASEWORK,
         via=via,
         at=now,
     )
-    return ThreadJournal(
-        thread=thread,
-        entry=getattr(thread, "journal_entry", None),
-        documents=list_documents(thread=thread),
+    return SubjectJournal(
+        subject=subject,
+        entry=JournalEntry.objects.filter(**subject_of(subject))
+        .select_related("kle_topic")
+        .first(),
+        documents=list_documents(subject=subject),
     )
 
 
-def list_documents(*, thread: Thread) -> QuerySet[Document]:
-    return Document.objects.filter(thread=thread).select_related("registered_by")
+def list_documents(*, subject: models.Model) -> QuerySet[Document]:
+    """The subject's documents, oldest first (the caller has authorised the subject)."""
+    return Document.objects.filter(**subject_of(subject)).select_related("registered_by")
 
 
-def journal_entries_by_thread(*, thread_ids: list[int]) -> dict[int, JournalEntry]:
+def journal_entries_of(*, model: type[models.Model], ids: list[int]) -> dict[int, JournalEntry]:
+    """The journal entries of these subjects of one model, by subject id (one query)."""
     return {
-        entry.thread_id: entry
-        for entry in JournalEntry.objects.filter(thread_id__in=thread_ids).select_related(
+        entry.subject_id: entry
+        for entry in JournalEntry.objects.filter(**for_subjects(model, ids)).select_related(
             "kle_topic"
         )
     }
-
-
-def documents_by_thread(*, thread_ids: list[int]) -> dict[int, list[Document]]:
-    found: dict[int, list[Document]] = {}
-    for document in Document.objects.filter(thread_id__in=thread_ids).order_by("dated", "pk"):
-        found.setdefault(document.thread_id, []).append(document)
-    return found

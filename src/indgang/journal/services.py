@@ -1,4 +1,5 @@
-"""Writes: journal numbers for matters, and the documents received and sent on a thread."""
+"""Writes: journal numbers for subjects (threads, cases), and the documents received and sent
+on them. The caller has authorised the subject."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.db import models, transaction
 from django.db.models import F
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -25,10 +26,10 @@ from indgang.audit.services import log_access
 from indgang.catalogue.models import KleEntry
 from indgang.common.filecrypt import encrypt
 from indgang.common.filetypes import describe, detect_type, safe_name
+from indgang.common.subjects import facts_of, subject_of
 from indgang.common.uploads import OversizedUpload
 from indgang.common.virusscan import ScannerUnavailableError, get_scanner
 from indgang.common.workdays import COPENHAGEN
-from indgang.contacts.models import Thread
 from indgang.journal.constants import SEQUENCE_DIGITS, DocumentDirection, JournalKind
 from indgang.journal.models import Document, JournalEntry, JournalSequence
 from indgang.journal.selectors import get_document_for, read_document
@@ -50,22 +51,22 @@ def next_journal_number(*, year: int) -> tuple[int, str]:
 
 
 @transaction.atomic
-def journalise_thread(
+def journalise(
     *,
-    thread: Thread,
-    kind: str,
+    subject: models.Model,
     kle_topic: KleEntry | None,
+    kind: str,
     by: User,
     now: dt.datetime,
 ) -> JournalEntry:
-    """Give the thread a journal number and KLE topic; a journalised thread keeps its number."""
-    existing = JournalEntry.objects.filter(thread=thread).first()
+    """Give the subject a journal number and KLE topic; a journalised subject keeps its number."""
+    existing = JournalEntry.objects.filter(**subject_of(subject)).first()
     if existing is not None:
         return existing
     year = now.astimezone(COPENHAGEN).year
     sequence, number = next_journal_number(year=year)
     return JournalEntry.objects.create(
-        thread=thread,
+        **subject_of(subject),
         number=number,
         year=year,
         sequence=sequence,
@@ -76,10 +77,34 @@ def journalise_thread(
     )
 
 
-@transaction.atomic
 def add_document(
     *,
-    thread: Thread,
+    subject: models.Model,
+    direction: DocumentDirection,
+    title: str,
+    dated: dt.date,
+    content: bytes | None,
+    filename: str,
+    by: User,
+    now: dt.datetime,
+) -> Document:
+    """List a document made in Indgang (a letter's PDF) on the subject; its content, if any, is
+    checked and encrypted as an upload is."""
+    return upload_document(
+        subject=subject,
+        direction=direction,
+        title=title,
+        dated=dated,
+        file=None if content is None else SimpleUploadedFile(filename, content),
+        by=by,
+        now=now,
+    )
+
+
+@transaction.atomic
+def upload_document(
+    *,
+    subject: models.Model,
     direction: DocumentDirection,
     title: str,
     dated: dt.date,
@@ -87,7 +112,7 @@ def add_document(
     now: dt.datetime,
     file: UploadedFile | None = None,
 ) -> Document:
-    """List a document received or sent on the thread, with its file checked and encrypted.
+    """List a document received or sent on the subject, with its file checked and encrypted.
 
     A file is refused, and nothing stored, when it is too large, when its content is not of an
     allowed type (whatever its name says), or when the virus scanner finds something or does
@@ -101,7 +126,7 @@ def add_document(
     if errors:
         raise ValidationError(errors)
     document = Document(
-        thread=thread,
+        **subject_of(subject),
         direction=direction,
         title=title.strip(),
         dated=dated,
@@ -190,14 +215,17 @@ class OpenedDocument:
 def open_document(
     *, scope: Scope, user: User, document_id: int, via: Via, now: dt.datetime
 ) -> OpenedDocument:
-    """A document's file, decrypted as it is read, for a user who may see its thread; the read
-    is logged against the thread's party. Document.DoesNotExist when there is no such file or
-    the user may not see it."""
+    """A document's file, decrypted as it is read, for a user who may read its subject; the
+    read is logged against the subject and its party. Document.DoesNotExist when there is no
+    such file or the user may not read its subject."""
     document = get_document_for(scope=scope, document_id=document_id)
-    if document.thread.party is not None:
+    assert document.subject is not None  # noqa: S101 - get_document_for found it
+    party_id = facts_of(document.subject).party_id
+    if party_id is not None:
         log_access(
             user=user,
-            party=document.thread.party,
+            party_id=party_id,
+            subject=document.subject,
             action=AccessAction.OPENED_DOCUMENT,
             purpose=Purpose.CASEWORK,
             via=via,

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from rest_framework.request import Request
 
 from indgang.audit.constants import Via
-from indgang.contacts.models import Thread
+from indgang.common.subjects import get_subject_for
 from indgang.journal.constants import DocumentDirection
 from indgang.journal.forms import DocumentForm
 from indgang.journal.models import Document
-from indgang.journal.selectors import get_thread_for, read_journal
-from indgang.journal.services import add_document, open_document
+from indgang.journal.selectors import read_journal
+from indgang.journal.services import open_document, upload_document
 from indgang.organisation.decorators import staff_view
 from indgang.organisation.requests import acting_user, request_scope
 
@@ -24,15 +24,15 @@ from indgang.organisation.requests import acting_user, request_scope
 def thread_documents(request: HttpRequest, thread_id: int) -> HttpResponse:
     """The thread's journal number and KLE topic, and the documents received and sent."""
     try:
-        thread = get_thread_for(scope=request_scope(request), thread_id=thread_id)
-    except Thread.DoesNotExist as error:
+        thread = get_subject_for(scope=request_scope(request), name="thread", pk=thread_id)
+    except ObjectDoesNotExist as error:
         raise Http404 from error
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            add_document(
-                thread=thread,
+            upload_document(
+                subject=thread,
                 direction=DocumentDirection(data["direction"]),
                 title=data["title"],
                 dated=data["dated"],
@@ -46,7 +46,9 @@ def thread_documents(request: HttpRequest, thread_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The document is listed on the thread."))
             return redirect("thread-documents", thread_id=thread.pk)
-    journal = read_journal(user=acting_user(request), thread=thread, via=Via.UI, now=timezone.now())
+    journal = read_journal(
+        user=acting_user(request), subject=thread, via=Via.UI, now=timezone.now()
+    )
     return render(
         request,
         "journal/thread_documents.html",

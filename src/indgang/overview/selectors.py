@@ -17,7 +17,8 @@ from indgang.audit.constants import AccessAction, Purpose, Via
 from indgang.audit.models import AccessLogEntry
 from indgang.audit.selectors import lookups_since, read_access_log
 from indgang.audit.services import log_access
-from indgang.cases.selectors import party_cases_in
+from indgang.cases.models import Case
+from indgang.cases.selectors import list_party_cases_for, party_case_roles_in, party_cases_in
 from indgang.common.compiled import loaded, rows_of
 from indgang.contacts.models import Contact, Thread
 from indgang.contacts.selectors import (
@@ -28,7 +29,7 @@ from indgang.contacts.selectors import (
     party_threads_in,
     with_api_fields,
 )
-from indgang.deadlines.selectors import party_deadlines_in
+from indgang.deadlines.selectors import deadlines_on
 from indgang.organisation.selectors import Scope
 from indgang.parties.models import Party
 from indgang.parties.selectors import get_party
@@ -36,6 +37,8 @@ from indgang.parties.selectors import get_party
 # The newest contacts the 360 shows (a screenful, grouped in threads); the contact register pages
 # through all of a party's contacts (`?party=`).
 OVERVIEW_CONTACT_LIMIT = 50
+# The newest cases the 360 shows, as applicant or in another role (adviser, neighbour ...).
+OVERVIEW_CASE_LIMIT = 50
 
 
 # A look-up by exact CPR or CVR lets its user open that party's 360 for this long afterwards.
@@ -50,8 +53,15 @@ def records_in_departments(*, party_id: int, department_ids: frozenset[int]) -> 
     return [
         party_contacts_in(party_id=party_id, department_ids=department_ids),
         party_threads_in(party_id=party_id, department_ids=department_ids),
-        party_deadlines_in(party_id=party_id, department_ids=department_ids),
+        deadlines_on(
+            subjects={
+                Contact: Contact.objects.filter(party_id=party_id).values("pk"),
+                Thread: Thread.objects.filter(party_id=party_id).values("pk"),
+            },
+            department_ids=department_ids,
+        ),
         party_cases_in(party_id=party_id, department_ids=department_ids),
+        party_case_roles_in(party_id=party_id, department_ids=department_ids),
     ]
 
 
@@ -125,6 +135,8 @@ class PartyOverview:
     contact_count: int
     channel_counts: dict[str, int]
     truncated: bool
+    # The newest cases the scope sees with the party on them, each with its `party_role`.
+    cases: list[Case]
 
 
 def get_party_overview(
@@ -137,7 +149,7 @@ def get_party_overview(
     now: dt.datetime,
     for_api: bool = False,
 ) -> PartyOverview:
-    """Return the party's threads and contacts that the scope may see, and log the read.
+    """Return the party's threads, contacts and cases that the scope may see; log the read.
 
     `for_api` loads only what the API shows of each contact (no task, unit or party rows).
     Raises Party.DoesNotExist for an unknown party, and PermissionDenied when the user has no
@@ -150,9 +162,11 @@ def get_party_overview(
     else:
         visible = list_contacts_for(scope=scope, party_id=party_id)
         contacts = list(visible.select_related("thread")[: OVERVIEW_CONTACT_LIMIT + 1])
+    cases = list_party_cases_for(scope=scope, party_id=party_id, limit=OVERVIEW_CASE_LIMIT)
     if not (
         scope.sees_all
         or any(_shows_reason(user=user, scope=scope, contact=c) for c in contacts)
+        or cases  # a case the scope sees is one its departments handle
         or has_reason(user=user, scope=scope, party_id=party_id, now=now)
     ):
         raise PermissionDenied(
@@ -172,12 +186,12 @@ def get_party_overview(
         channel_counts[contact.channel] = channel_counts.get(contact.channel, 0) + 1
     log_access(
         user=user,
-        party=party,
+        party_id=party.pk,
         action=AccessAction.VIEWED_OVERVIEW,
         purpose=purpose,
         via=via,
         at=now,
-        detail=f"contacts={len(contacts)} threads={len(threads)}",
+        detail=f"contacts={len(contacts)} threads={len(threads)} cases={len(cases)}",
     )
     return PartyOverview(
         party=party,
@@ -185,6 +199,7 @@ def get_party_overview(
         contact_count=len(contacts),
         channel_counts=channel_counts,
         truncated=truncated,
+        cases=cases,
     )
 
 

@@ -6,10 +6,11 @@ from django.utils import timezone
 
 from indgang.audit.constants import Purpose, Via
 from indgang.contacts.constants import Channel
+from indgang.contacts.models import Contact, Thread
 from indgang.contacts.selectors import is_redacted
-from indgang.deadlines.constants import DeadlineKind
-from indgang.deadlines.selectors import deadlines_by_contact
-from indgang.journal.selectors import journal_entries_by_thread
+from indgang.deadlines.constants import CONTACT_KIND_CHOICES
+from indgang.deadlines.selectors import open_deadlines_of
+from indgang.journal.selectors import journal_entries_of
 from indgang.organisation.decorators import staff_view
 from indgang.organisation.requests import acting_user, request_scope
 from indgang.overview.selectors import get_party_overview, read_access_log_for
@@ -45,16 +46,18 @@ def party_overview(request: HttpRequest, party_id: int) -> HttpResponse:
                 (Channel(code).label, count) for code, count in overview.channel_counts.items()
             ],
             "may_read_access_log": scope.may_read_access_log,
-            "deadlines": deadlines_by_contact(
+            "deadlines": open_deadlines_of(
                 scope=scope,
                 user=acting_user(request),
-                contact_ids=[c.pk for view in overview.threads for c in view.contacts],
+                model=Contact,
+                ids=[c.pk for view in overview.threads for c in view.contacts],
             ),
-            "journal": journal_entries_by_thread(
-                thread_ids=[view.thread.pk for view in overview.threads if view.subject_visible]
+            "journal": journal_entries_of(
+                model=Thread,
+                ids=[view.thread.pk for view in overview.threads if view.subject_visible],
             ),
             "now": timezone.now(),
-            "deadline_kinds": DeadlineKind.choices,
+            "deadline_kinds": CONTACT_KIND_CHOICES,
         },
     )
 

@@ -10,28 +10,44 @@ from rest_framework import serializers
 
 from indgang.cases.constants import (
     MAX_ATTACHMENTS,
+    MAX_DEFICIENCY_ITEMS,
+    MAX_HEARING_PARTIES,
+    MAX_STAFF_PRESENT,
     Area,
     CaseAction,
     CaseEventKind,
+    CasePartyRole,
     CaseState,
     DecisionOutcome,
+    HearingKind,
+    NoticeMethod,
     ServiceNeedType,
 )
 from indgang.cases.lifecycle import allowed_actions
-from indgang.cases.models import Case, CaseEvent, ServiceTargetCategory
+from indgang.cases.models import (
+    Case,
+    CaseChecklistItem,
+    CaseEvent,
+    CaseParty,
+    DeficiencyItem,
+    Hearing,
+    HearingReply,
+    Indskaerpelse,
+    Inspection,
+    ServiceTargetCategory,
+)
 from indgang.cases.reports import days_left_of
-from indgang.cases.selectors import clock_of, events_of
+from indgang.cases.selectors import clock_of, events_of, suggestion_facts
+from indgang.cases.suggestion import suggest_service_need
 from indgang.catalogue.models import KleEntry
 from indgang.common.api import AwareDateTimeField, BoundedDateField, Text, id_field
 from indgang.contacts.api.serializers import ContactCreateSerializer
 
 
-class CaseCreateSerializer(serializers.Serializer[Any]):
-    """An application as the building and environment portal delivers it."""
+class CaseSubjectSerializer(serializers.Serializer[Any]):
+    """Whom and where a new case is about: the party, the property or site, topic and unit."""
 
     area = serializers.ChoiceField(choices=Area.choices)
-    category = Text(max_length=40, help_text="Service target category code, e.g. building-housing.")
-    received_at = AwareDateTimeField()
     cpr = Text(required=False, write_only=True, help_text="The applicant's CPR number.")
     cvr = Text(required=False, write_only=True, help_text="The applicant's CVR number.")
     name = Text(required=False, max_length=200, help_text="The applicant's name, if new.")
@@ -42,8 +58,19 @@ class CaseCreateSerializer(serializers.Serializer[Any]):
     # the service).
     kle_topic = deepcopy(ContactCreateSerializer._declared_fields["kle_topic"])
     unit = deepcopy(ContactCreateSerializer._declared_fields["unit"])
+
+
+class CaseCreateSerializer(CaseSubjectSerializer):
+    """An application as the building and environment portal delivers it."""
+
+    category = Text(max_length=40, help_text="Service target category code, e.g. building-housing.")
+    received_at = AwareDateTimeField()
     attachments = serializers.ListField(
         child=Text(max_length=200), required=False, max_length=MAX_ATTACHMENTS
+    )
+    contact = id_field(
+        required=False,
+        help_text="The contact the case grows out of; its party applies if no CPR or CVR is given.",
     )
 
 
@@ -55,6 +82,27 @@ class CaseActionSerializer(serializers.Serializer[Any]):
     note = Text(required=False, allow_blank=True, max_length=10_000)
     decision = serializers.ChoiceField(
         choices=DecisionOutcome.choices, required=False, help_text="The decision's outcome."
+    )
+    conditions = Text(
+        required=False,
+        allow_blank=True,
+        max_length=10_000,
+        help_text="The permit's conditions (required for a permit with conditions).",
+    )
+    notice_method = serializers.ChoiceField(
+        choices=NoticeMethod.choices, required=False, help_text="give_notice: phone or letter."
+    )
+    agenda = Text(
+        required=False,
+        allow_blank=True,
+        max_length=10_000,
+        help_text="give_notice by letter: the inspection's agenda.",
+    )
+    staff_present = serializers.ListField(
+        child=id_field(),
+        required=False,
+        max_length=MAX_STAFF_PRESENT,
+        help_text="record_visit: the ids of the staff at the visit.",
     )
 
 
@@ -85,6 +133,46 @@ class CaseEventSerializer(serializers.ModelSerializer[CaseEvent]):
         read_only_fields = fields
 
 
+class IndskaerpelseSerializer(serializers.ModelSerializer[Indskaerpelse]):
+    class Meta:
+        model = Indskaerpelse
+        fields = [
+            "id",
+            "cause",
+            "requirement",
+            "deadline",
+            "given_at",
+            "remedied_at",
+            "follow_up_note",
+            "enforcement_case",
+        ]
+        read_only_fields = fields
+
+
+class InspectionSerializer(serializers.ModelSerializer[Inspection]):
+    staff_present: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", many=True, read_only=True
+    )
+
+    class Meta:
+        model = Inspection
+        fields = [
+            "planned_for",
+            "notice_method",
+            "agenda",
+            "staff_present",
+            "visited_at",
+            "report_due",
+            "report_sent_at",
+        ]
+        read_only_fields = fields
+
+
+class OriginSerializer(serializers.Serializer[Any]):
+    inspection = serializers.IntegerField()
+    indskaerpelse = serializers.IntegerField()
+
+
 class CaseSerializer(serializers.ModelSerializer[Case]):
     """A case with its servicemål clock, the actions allowed next and its timeline."""
 
@@ -95,9 +183,16 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
         slug_field="code", read_only=True
     )
     state = serializers.ChoiceField(choices=CaseState.choices, read_only=True)
-    clock = serializers.SerializerMethodField()
+    clock = serializers.SerializerMethodField(
+        help_text="The servicemål clock: applications only, null for inspections and enforcement."
+    )
     allowed_actions = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
+    inspection = serializers.SerializerMethodField()
+    indskaerpelser = serializers.SerializerMethodField()
+    origin = serializers.SerializerMethodField(
+        help_text="For an enforcement case started from an indskærpelse: where it came from."
+    )
 
     class Meta:
         model = Case
@@ -122,9 +217,15 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
             "closed_at",
             "attachments",
             "pre_meeting_on",
+            "deficiency_reply_by",
+            "decision_conditions",
+            "complaint_guidance",
             "clock",
             "allowed_actions",
             "events",
+            "inspection",
+            "indskaerpelser",
+            "origin",
         ]
         read_only_fields = fields
 
@@ -140,11 +241,197 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(CaseAction.choices)))
     def get_allowed_actions(self, case: Case) -> list[str]:
-        return [str(action) for action in allowed_actions(case.state)]
+        return [str(action) for action in allowed_actions(case.state, case.kind)]
 
     @extend_schema_field(CaseEventSerializer(many=True))
     def get_events(self, case: Case) -> list[Any]:
         return list(CaseEventSerializer(events_of(case), many=True).data)
+
+    @extend_schema_field(InspectionSerializer(allow_null=True))
+    def get_inspection(self, case: Case) -> dict[str, Any] | None:
+        inspection = getattr(case, "inspection", None)  # only inspection cases have one
+        return None if inspection is None else InspectionSerializer(inspection).data
+
+    @extend_schema_field(IndskaerpelseSerializer(many=True))
+    def get_indskaerpelser(self, case: Case) -> list[Any]:
+        return list(IndskaerpelseSerializer(case.indskaerpelser.all(), many=True).data)
+
+    @extend_schema_field(OriginSerializer(allow_null=True))
+    def get_origin(self, case: Case) -> dict[str, int] | None:
+        origin = getattr(case, "origin_indskaerpelse", None)
+        if origin is None:
+            return None
+        return {"inspection": origin.case_id, "indskaerpelse": origin.pk}
+
+
+class InspectionCreateSerializer(CaseSubjectSerializer):
+    """An inspection (tilsyn) to plan."""
+
+    planned_for = BoundedDateField()
+
+
+class ComplaintCreateSerializer(CaseSubjectSerializer):
+    """A complaint (klagesag) about the party, received directly: an enforcement case."""
+
+    received_at = AwareDateTimeField()
+    complaint = Text(max_length=10_000, help_text="What the complaint is about.")
+
+
+class IndskaerpelseCreateSerializer(serializers.Serializer[Any]):
+    cause = Text(max_length=5_000, help_text="Why: the rule the party does not keep.")
+    requirement = Text(max_length=5_000, help_text="What the party must do.")
+    deadline = BoundedDateField(help_text="The remediation deadline.")
+
+
+class FollowUpSerializer(serializers.Serializer[Any]):
+    note = Text(max_length=10_000)
+
+
+AT_HELP = "When it happened (administrators only, to migrate history)."
+
+
+class ChecklistTickSerializer(serializers.Serializer[Any]):
+    item = id_field()
+    done = serializers.BooleanField()
+
+
+class DeficiencyLetterSerializer(serializers.Serializer[Any]):
+    items = serializers.ListField(
+        child=Text(max_length=1000), min_length=1, max_length=MAX_DEFICIENCY_ITEMS
+    )
+    reply_by = BoundedDateField(help_text="The date the applicant is to answer by.")
+    at = AwareDateTimeField(required=False, help_text=AT_HELP)
+    note = Text(required=False, allow_blank=True, max_length=10_000)
+
+
+class AnsweredItemSerializer(serializers.Serializer[Any]):
+    item = id_field()
+    note = Text(required=False, allow_blank=True, max_length=10_000)
+
+
+class DeficiencyAnswerSerializer(serializers.Serializer[Any]):
+    answered = serializers.ListField(
+        child=AnsweredItemSerializer(), max_length=MAX_DEFICIENCY_ITEMS
+    )
+    at = AwareDateTimeField(required=False, help_text=AT_HELP)
+    note = Text(required=False, allow_blank=True, max_length=10_000)
+
+
+class DeficiencyWaiverSerializer(serializers.Serializer[Any]):
+    item = id_field()
+    reason = Text(max_length=2_000)
+
+
+class HearingCreateSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=HearingKind.choices)
+    reply_by = BoundedDateField()
+    parties = serializers.ListField(child=id_field(), min_length=1, max_length=MAX_HEARING_PARTIES)
+    at = AwareDateTimeField(required=False, help_text=AT_HELP)
+    note = Text(required=False, allow_blank=True, max_length=10_000)
+
+
+class HearingReplyCreateSerializer(serializers.Serializer[Any]):
+    hearing = id_field()
+    party = id_field()
+    received_at = AwareDateTimeField()
+    objects = serializers.BooleanField(help_text="Whether the party objects.")
+    summary = Text(max_length=10_000)
+
+
+class CasePartyCreateSerializer(serializers.Serializer[Any]):
+    party = id_field()
+    role = serializers.ChoiceField(choices=CasePartyRole.choices)
+
+
+class ContactLinkSerializer(serializers.Serializer[Any]):
+    contact = id_field()
+
+
+class CasePartyRemoveSerializer(serializers.Serializer[Any]):
+    case_party = id_field(help_text="The id of the party's role on the case.")
+
+
+class ChecklistItemSerializer(serializers.ModelSerializer[CaseChecklistItem]):
+    done_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+
+    class Meta:
+        model = CaseChecklistItem
+        fields = ["id", "service_need_type", "text", "done_at", "done_by"]
+        read_only_fields = fields
+
+
+class DeficiencyItemSerializer(serializers.ModelSerializer[DeficiencyItem]):
+    class Meta:
+        model = DeficiencyItem
+        fields = ["id", "text", "requested_at", "answered_at", "answer_note", "waived_reason"]
+        read_only_fields = fields
+
+
+class HearingReplySerializer(serializers.ModelSerializer[HearingReply]):
+    objects = serializers.BooleanField(source="objects_to", read_only=True)
+
+    class Meta:
+        model = HearingReply
+        fields = ["id", "party", "received_at", "objects", "summary"]
+        read_only_fields = fields
+
+
+class HearingSerializer(serializers.ModelSerializer[Hearing]):
+    replies = HearingReplySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Hearing
+        fields = ["id", "kind", "started_at", "reply_by", "parties", "replies"]
+        read_only_fields = fields
+
+
+class CasePartySerializer(serializers.ModelSerializer[CaseParty]):
+    class Meta:
+        model = CaseParty
+        fields = ["id", "party", "role"]
+        read_only_fields = fields
+
+
+class ServiceNeedSuggestionSerializer(serializers.Serializer[Any]):
+    type = serializers.ChoiceField(choices=ServiceNeedType.choices)
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class CaseDetailSerializer(CaseSerializer):
+    """One case as its screen needs it: the list's fields, the suggested service-need type and
+    why, the checklist, the missing items, the hearings, the other parties and the linked
+    contacts."""
+
+    contacts = serializers.SerializerMethodField()
+
+    suggested_service_need = serializers.SerializerMethodField()
+    checklist = ChecklistItemSerializer(many=True, read_only=True)
+    deficiency_items = DeficiencyItemSerializer(many=True, read_only=True)
+    hearings = HearingSerializer(many=True, read_only=True)
+    other_parties = CasePartySerializer(many=True, read_only=True)
+
+    class Meta(CaseSerializer.Meta):
+        fields = [
+            *CaseSerializer.Meta.fields,
+            "suggested_service_need",
+            "checklist",
+            "deficiency_items",
+            "hearings",
+            "other_parties",
+            "contacts",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_contacts(self, case: Case) -> list[int]:
+        return [link.contact_id for link in case.contact_links.all()]
+
+    @extend_schema_field(ServiceNeedSuggestionSerializer)
+    def get_suggested_service_need(self, case: Case) -> dict[str, Any]:
+        suggestion = suggest_service_need(suggestion_facts(case=case))
+        return {"type": str(suggestion.type), "reasons": suggestion.reasons}
 
 
 class PreMeetingSerializer(serializers.Serializer[Any]):

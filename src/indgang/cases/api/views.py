@@ -4,9 +4,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, mixins, status, viewsets
+from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,7 +19,21 @@ from indgang.audit.services import log_reads
 from indgang.cases.api.serializers import (
     CaseActionSerializer,
     CaseCreateSerializer,
+    CaseDetailSerializer,
+    CasePartyCreateSerializer,
+    CasePartyRemoveSerializer,
     CaseSerializer,
+    ChecklistTickSerializer,
+    ComplaintCreateSerializer,
+    ContactLinkSerializer,
+    DeficiencyAnswerSerializer,
+    DeficiencyLetterSerializer,
+    DeficiencyWaiverSerializer,
+    FollowUpSerializer,
+    HearingCreateSerializer,
+    HearingReplyCreateSerializer,
+    IndskaerpelseCreateSerializer,
+    InspectionCreateSerializer,
     PreMeetingSerializer,
     ReportFilterSerializer,
     ServiceNeedSerializer,
@@ -27,17 +43,41 @@ from indgang.cases.api.serializers import (
 )
 from indgang.cases.models import Case
 from indgang.cases.reports import list_work_for, servicemal_report
-from indgang.cases.selectors import areas_where_waiting_counts, get_case_for, list_cases_for
+from indgang.cases.selectors import (
+    areas_where_waiting_counts,
+    get_case_detail_for,
+    list_cases_for,
+)
 from indgang.cases.services import (
+    InspectionStep,
     NewApplication,
+    NewCaseSubject,
+    add_case_party,
     change_service_need_type,
+    follow_up_indskaerpelse,
+    give_indskaerpelse,
+    link_contact,
+    mark_remedied,
+    plan_inspection,
     receive_application,
+    receive_complaint,
+    receive_deficiency_answer,
+    record_hearing_reply,
+    remove_case_party,
+    send_deficiency_letter,
     set_pre_meeting,
+    start_enforcement,
+    start_hearing,
     take_action,
+    tick_checklist_item,
+    waive_deficiency_item,
 )
 from indgang.common.api import NewestFirstPagination, Pagination, query_of
 from indgang.common.inputs import IdConverter
 from indgang.organisation.requests import acting_user, request_scope
+
+# An indskærpelse of the case, by its id.
+INDSKAERPELSE = r"indskaerpelser/(?P<indskaerpelse_id>" + IdConverter.regex + ")"
 
 
 @extend_schema(tags=["cases"])
@@ -83,48 +123,37 @@ class CaseViewSet(
         self._log(request, page, AccessAction.LISTED_CASES)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    @extend_schema(parameters=[PurposeSerializer])
+    @extend_schema(parameters=[PurposeSerializer], responses={200: CaseDetailSerializer})
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """One case with its clock and timeline; the read is written to the access log."""
         purpose_of(request)
-        case = get_case_for(scope=request_scope(request), case_id=int(kwargs["pk"]))
+        case = get_case_detail_for(scope=request_scope(request), case_id=int(kwargs["pk"]))
         self._log(request, [case], AccessAction.VIEWED_CASE)
-        return Response(self.get_serializer(case).data)
+        return Response(CaseDetailSerializer(case, context=self.get_serializer_context()).data)
 
-    @extend_schema(request=CaseCreateSerializer, responses={201: CaseSerializer})
+    @extend_schema(request=CaseCreateSerializer, responses={201: CaseDetailSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Receive an application: 201 with the new case; 400 per field, nothing stored."""
-        incoming = CaseCreateSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        data = incoming.validated_data
+        data = _valid(CaseCreateSerializer, request)
         case = receive_application(
             new=NewApplication(
-                area=data["area"],
+                **_subject(data),
                 category_code=data["category"],
                 received_at=data["received_at"],
-                cpr=data.get("cpr"),
-                cvr=data.get("cvr"),
-                party_name=data.get("name", ""),
-                property_address=data["property_address"],
-                cadastral_number=data.get("cadastral_number", ""),
-                property_number=data.get("property_number", ""),
-                kle_topic=data.get("kle_topic"),
-                unit=data.get("unit"),
                 attachments=data.get("attachments", []),
+                contact_id=data.get("contact"),
             ),
             received_by=acting_user(request),
             scope=request_scope(request),
             now=timezone.now(),
         )
-        return self._answer(case, status.HTTP_201_CREATED)
+        return self._answer(case.pk, status.HTTP_201_CREATED)
 
-    @extend_schema(request=CaseActionSerializer, responses={200: CaseSerializer})
+    @extend_schema(request=CaseActionSerializer, responses={200: CaseDetailSerializer})
     @action(detail=True, methods=["post"])
     def actions(self, request: Request, pk: str) -> Response:
         """Take one step of the state machine; 409 with the Danish refusal if not allowed."""
-        incoming = CaseActionSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        data = incoming.validated_data
+        data = _valid(CaseActionSerializer, request)
         case = take_action(
             case_id=int(pk),
             action=data["action"],
@@ -134,16 +163,20 @@ class CaseViewSet(
             at=data.get("at"),
             note=data.get("note", ""),
             outcome=data.get("decision", ""),
+            conditions=data.get("conditions", ""),
+            inspection=InspectionStep(
+                notice_method=data.get("notice_method", ""),
+                agenda=data.get("agenda", ""),
+                staff_ids=tuple(data.get("staff_present", ())),
+            ),
         )
-        return self._answer(case, status.HTTP_200_OK)
+        return self._answer(case.pk)
 
-    @extend_schema(request=ServiceNeedSerializer, responses={200: CaseSerializer})
+    @extend_schema(request=ServiceNeedSerializer, responses={200: CaseDetailSerializer})
     @action(detail=True, methods=["post"], url_path="service-need")
     def service_need(self, request: Request, pk: str) -> Response:
         """Change the case's service-need type, saying why; every change is kept."""
-        incoming = ServiceNeedSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        data = incoming.validated_data
+        data = _valid(ServiceNeedSerializer, request)
         case = change_service_need_type(
             case_id=int(pk),
             to_type=data["service_need_type"],
@@ -152,26 +185,242 @@ class CaseViewSet(
             scope=request_scope(request),
             now=timezone.now(),
         )
-        return self._answer(case, status.HTTP_200_OK)
+        return self._answer(case.pk)
 
-    @extend_schema(request=PreMeetingSerializer, responses={200: CaseSerializer})
+    @extend_schema(request=PreMeetingSerializer, responses={200: CaseDetailSerializer})
     @action(detail=True, methods=["post"], url_path="pre-meeting")
     def pre_meeting(self, request: Request, pk: str) -> Response:
         """Record the day of the pre-application meeting (null: none), for the report."""
-        incoming = PreMeetingSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
+        data = _valid(PreMeetingSerializer, request)
         case = set_pre_meeting(
             case_id=int(pk),
-            held_on=incoming.validated_data["pre_meeting_on"],
+            held_on=data["pre_meeting_on"],
             scope=request_scope(request),
             now=timezone.now(),
         )
-        return self._answer(case, status.HTTP_200_OK)
+        return self._answer(case.pk)
 
-    def _answer(self, case: Case, code: int) -> Response:
+    def _answer(self, case_id: int, code: int = status.HTTP_200_OK) -> Response:
         """The case as the detail shows it, read again through the permission path."""
-        fresh = get_case_for(scope=request_scope(self.request), case_id=case.pk)
-        return Response(self.get_serializer(fresh).data, status=code)
+        fresh = get_case_detail_for(scope=request_scope(self.request), case_id=case_id)
+        return Response(
+            CaseDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code
+        )
+
+    def _writer(self, request: Request) -> dict[str, Any]:
+        """The arguments every write takes: who, in which scope, and when."""
+        return {"by": acting_user(request), "scope": request_scope(request), "now": timezone.now()}
+
+    @extend_schema(request=ChecklistTickSerializer, responses={200: CaseDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def checklist(self, request: Request, pk: str) -> Response:
+        """Mark a checklist item done, or not done again."""
+        data = _valid(ChecklistTickSerializer, request)
+        tick_checklist_item(
+            case_id=int(pk), item_id=data["item"], done=data["done"], **self._writer(request)
+        )
+        return self._answer(int(pk))
+
+    @extend_schema(request=DeficiencyLetterSerializer, responses={200: CaseDetailSerializer})
+    @action(detail=True, methods=["post"], url_path="deficiency-letter")
+    def deficiency_letter(self, request: Request, pk: str) -> Response:
+        """Send the deficiency letter: what is missing, and the date to answer by."""
+        data = _valid(DeficiencyLetterSerializer, request)
+        case = send_deficiency_letter(
+            case_id=int(pk),
+            items=data["items"],
+            reply_by=data["reply_by"],
+            at=data.get("at"),
+            note=data.get("note", ""),
+            **self._writer(request),
+        )
+        return self._answer(case.pk)
+
+    @extend_schema(request=DeficiencyAnswerSerializer, responses={200: CaseDetailSerializer})
+    @action(detail=True, methods=["post"], url_path="deficiency-answer")
+    def deficiency_answer(self, request: Request, pk: str) -> Response:
+        """Register the applicant's answer and the missing items it answers."""
+        data = _valid(DeficiencyAnswerSerializer, request)
+        answered: dict[int, str] = {}
+        for each in data["answered"]:
+            if each["item"] in answered:
+                raise ValidationError({"answered": [_("Each item may be answered once.")]})
+            answered[each["item"]] = each.get("note", "")
+        case = receive_deficiency_answer(
+            case_id=int(pk),
+            answered=answered,
+            at=data.get("at"),
+            note=data.get("note", ""),
+            **self._writer(request),
+        )
+        return self._answer(case.pk)
+
+    @extend_schema(request=DeficiencyWaiverSerializer, responses={200: CaseDetailSerializer})
+    @action(detail=True, methods=["post"], url_path="deficiency-waiver")
+    def deficiency_waiver(self, request: Request, pk: str) -> Response:
+        """Go on without a missing item, saying why."""
+        data = _valid(DeficiencyWaiverSerializer, request)
+        waive_deficiency_item(
+            case_id=int(pk), item_id=data["item"], reason=data["reason"], **self._writer(request)
+        )
+        return self._answer(int(pk))
+
+    @extend_schema(request=HearingCreateSerializer, responses={200: CaseDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def hearings(self, request: Request, pk: str) -> Response:
+        """Start a partshøring or nabohøring of the named parties."""
+        data = _valid(HearingCreateSerializer, request)
+        start_hearing(
+            case_id=int(pk),
+            kind=data["kind"],
+            reply_by=data["reply_by"],
+            party_ids=data["parties"],
+            at=data.get("at"),
+            note=data.get("note", ""),
+            **self._writer(request),
+        )
+        return self._answer(int(pk))
+
+    @extend_schema(request=HearingReplyCreateSerializer, responses={200: CaseDetailSerializer})
+    @action(detail=True, methods=["post"], url_path="hearing-replies")
+    def hearing_replies(self, request: Request, pk: str) -> Response:
+        """Record a heard party's reply and whether it objects."""
+        data = _valid(HearingReplyCreateSerializer, request)
+        record_hearing_reply(
+            case_id=int(pk),
+            hearing_id=data["hearing"],
+            party_id=data["party"],
+            received_at=data["received_at"],
+            objects_to=data["objects"],
+            summary=data["summary"],
+            **self._writer(request),
+        )
+        return self._answer(int(pk))
+
+    @extend_schema(request=CasePartyCreateSerializer, responses={200: CaseDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def parties(self, request: Request, pk: str) -> Response:
+        """Give a party a role on the case (an adviser, a co-applicant ...)."""
+        data = _valid(CasePartyCreateSerializer, request)
+        add_case_party(
+            case_id=int(pk), party_id=data["party"], role=data["role"], **self._writer(request)
+        )
+        return self._answer(int(pk))
+
+    @extend_schema(request=CasePartyRemoveSerializer, responses={200: CaseDetailSerializer})
+    @action(detail=True, methods=["post"], url_path="parties/remove")
+    def remove_party(self, request: Request, pk: str) -> Response:
+        """Take a party's role on the case away."""
+        data = _valid(CasePartyRemoveSerializer, request)
+        case = remove_case_party(
+            case_id=int(pk), case_party_id=data["case_party"], **self._writer(request)
+        )
+        return self._answer(case.pk)
+
+    @extend_schema(request=ContactLinkSerializer, responses={200: CaseDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def contacts(self, request: Request, pk: str) -> Response:
+        """Link a contact you may see to the case."""
+        data = _valid(ContactLinkSerializer, request)
+        link_contact(case_id=int(pk), contact_id=data["contact"], **self._writer(request))
+        return self._answer(int(pk))
+
+    @extend_schema(request=InspectionCreateSerializer, responses={201: CaseDetailSerializer})
+    @action(detail=False, methods=["post"])
+    def inspections(self, request: Request) -> Response:
+        """Plan an inspection: 201 with the new case in `planned`; 400 per field, nothing stored."""
+        data = _valid(InspectionCreateSerializer, request)
+        case = plan_inspection(
+            subject=NewCaseSubject(**_subject(data)),
+            planned_for=data["planned_for"],
+            **self._writer(request),
+        )
+        return self._answer(case.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(request=ComplaintCreateSerializer, responses={201: CaseDetailSerializer})
+    @action(detail=False, methods=["post"])
+    def complaints(self, request: Request) -> Response:
+        """Receive a complaint as an enforcement case: 201; 400 per field, nothing stored."""
+        data = _valid(ComplaintCreateSerializer, request)
+        case = receive_complaint(
+            subject=NewCaseSubject(**_subject(data)),
+            complaint=data["complaint"],
+            received_at=data["received_at"],
+            **self._writer(request),
+        )
+        return self._answer(case.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(request=IndskaerpelseCreateSerializer, responses={201: CaseDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def indskaerpelser(self, request: Request, pk: str) -> Response:
+        """Give an indskærpelse at the inspection; 409 outside the visit-to-close states."""
+        data = _valid(IndskaerpelseCreateSerializer, request)
+        given = give_indskaerpelse(
+            case_id=int(pk),
+            cause=data["cause"],
+            requirement=data["requirement"],
+            deadline=data["deadline"],
+            **self._writer(request),
+        )
+        return self._answer(given.case_id, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: CaseDetailSerializer})
+    @action(detail=True, methods=["post"], url_path=INDSKAERPELSE + "/remedied")
+    def remedied(self, request: Request, pk: str, indskaerpelse_id: str) -> Response:
+        """Mark the indskærpelse remedied; 409 if it is not open."""
+        given = mark_remedied(
+            case_id=int(pk),
+            indskaerpelse_id=int(indskaerpelse_id),
+            **self._writer(request),
+        )
+        return self._answer(given.case_id)
+
+    @extend_schema(request=FollowUpSerializer, responses={200: CaseDetailSerializer})
+    @action(detail=True, methods=["post"], url_path=INDSKAERPELSE + "/follow-up")
+    def follow_up(self, request: Request, pk: str, indskaerpelse_id: str) -> Response:
+        """Note the follow-up of an open indskærpelse."""
+        data = _valid(FollowUpSerializer, request)
+        given = follow_up_indskaerpelse(
+            case_id=int(pk),
+            indskaerpelse_id=int(indskaerpelse_id),
+            note=data["note"],
+            **self._writer(request),
+        )
+        return self._answer(given.case_id)
+
+    @extend_schema(request=None, responses={201: CaseDetailSerializer})
+    @action(detail=True, methods=["post"], url_path=INDSKAERPELSE + "/enforcement")
+    def enforcement(self, request: Request, pk: str, indskaerpelse_id: str) -> Response:
+        """Start an enforcement case from an indskærpelse not remedied by its deadline: 201 with
+        the new case; 409 if remedied, already enforced or not yet due."""
+        case = start_enforcement(
+            case_id=int(pk),
+            indskaerpelse_id=int(indskaerpelse_id),
+            **self._writer(request),
+        )
+        return self._answer(case.pk, status.HTTP_201_CREATED)
+
+
+def _valid(serializer: type[serializers.Serializer[Any]], request: Request) -> dict[str, Any]:
+    """The request body, checked; a 400 with a message per field otherwise."""
+    incoming = serializer(data=request.data)
+    incoming.is_valid(raise_exception=True)
+    return dict(incoming.validated_data)
+
+
+def _subject(data: dict[str, Any]) -> dict[str, Any]:
+    """The fields of NewCaseSubject (which NewApplication extends), from CaseSubjectSerializer's."""
+    return {
+        "area": data["area"],
+        "cpr": data.get("cpr"),
+        "cvr": data.get("cvr"),
+        "party_name": data.get("name", ""),
+        "property_address": data["property_address"],
+        "cadastral_number": data.get("cadastral_number", ""),
+        "property_number": data.get("property_number", ""),
+        "kle_topic": data.get("kle_topic"),
+        "unit": data.get("unit"),
+    }
 
 
 @extend_schema(tags=["cases"], parameters=[WorkListFilterSerializer])

@@ -188,7 +188,11 @@ def test_deciding_needs_the_decision(
         ["close", "reopen"],
     )
     assert body["clock"]["days_used"] == 0
-    assert body["events"][-1]["data"] == {"outcome": "permit"}
+    assert body["events"][-1]["data"] == {"outcome": "permit", "conditions": ""}
+    # The area's complaint guidance as it read on the day of the decision.
+    assert body["complaint_guidance"].startswith(
+        "Du kan klage over afgørelsens retlige forhold til Byggeklageenheden."
+    )
 
 
 def test_service_need_type_changes_with_a_reason(
@@ -242,11 +246,11 @@ def test_administrator_migrates_history_with_at(
     for action, days in (("start_screening", 29), ("mark_fully_informed", 20)):
         at = noon(days).isoformat()
         assert client.post(url, {"action": action, "at": at}, format="json").status_code == 200
-    response = client.post(url, {"action": "start_hearing", "at": noon(25).isoformat()})
+    response = client.post(url, {"action": "start_assessment", "at": noon(25).isoformat()})
     assert response.status_code == 400
     assert list(response.json()) == ["at"]
     future = (timezone.now() + dt.timedelta(hours=1)).isoformat()
-    response = client.post(url, {"action": "start_hearing", "at": future}, format="json")
+    response = client.post(url, {"action": "start_assessment", "at": future}, format="json")
     assert response.json() == {"at": ["En handling kan ikke dateres i fremtiden."]}
     body = client.get(f"{URL}{case.pk}/").json()
     assert body["state"] == "fully_informed"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -12,7 +13,12 @@ from django.utils import timezone
 from indgang.cases.constants import CaseState
 from indgang.cases.models import Case, CaseEvent, ServiceNeedChange
 from indgang.cases.selectors import clock_of, events_of
-from indgang.cases.services import change_service_need_type
+from indgang.cases.services import (
+    change_service_need_type,
+    receive_deficiency_answer,
+    send_deficiency_letter,
+    start_hearing,
+)
 from indgang.cases.tests.conftest import Act, Receive
 from indgang.conftest import Staff
 from indgang.organisation.selectors import get_scope
@@ -54,12 +60,25 @@ def test_vejledning_with_deficiency_letter_and_hearing(
     case = receive(received_at=day(0))
     act(case, "start_screening", now=day(1))
     set_type(case, "vejledning", staff.caseworker, 1, reason="Førstegangsansøger")
-    act(case, "send_deficiency_letter", now=day(2), note="Mangler snittegning")
-    act(case, "receive_answer", now=day(12))
+    writer: dict[str, Any] = {"by": staff.caseworker, "scope": get_scope(user=staff.caseworker)}
+    send_deficiency_letter(
+        case_id=case.pk, items=["Snittegning"], reply_by=day(20).date(), now=day(2), **writer
+    )
+    item = case.deficiency_items.get()
+    receive_deficiency_answer(case_id=case.pk, answered={item.pk: ""}, now=day(12), **writer)
     act(case, "mark_fully_informed", now=day(13))
-    act(case, "start_hearing", now=day(14))
+    start_hearing(
+        case_id=case.pk,
+        kind="neighbour",
+        reply_by=day(27).date(),
+        party_ids=[case.party_id],
+        now=day(14),
+        **writer,
+    )
     act(case, "start_assessment", now=day(28))
-    case = act(case, "decide", now=day(50), outcome="permit_with_conditions")
+    case = act(
+        case, "decide", now=day(50), outcome="permit_with_conditions", conditions="Skure males grå."
+    )
     case = act(case, "close", now=day(51))
     assert states(case) == [
         "received",

@@ -4,18 +4,28 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from indgang.common.api import AwareDateTimeField, Text, id_field
-from indgang.contacts.models import Contact
+from indgang.common.subjects import name_of_reference
 from indgang.deadlines.constants import DeadlineKind, StopEvent
 from indgang.deadlines.models import Deadline, DeadlineChange, DeadlineNotice, Notification
+
+
+def _subject_id(name: str) -> serializers.SerializerMethodField:
+    return serializers.SerializerMethodField(
+        help_text=f"The {name} the deadline runs on; null when it runs on another subject."
+    )
 
 
 class DeadlineSerializer(serializers.ModelSerializer[Deadline]):
     owner: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         slug_field="username", read_only=True
     )
+    contact = _subject_id("contact")
+    thread = _subject_id("thread")
+    case = _subject_id("case")
 
     class Meta:
         model = Deadline
@@ -25,6 +35,7 @@ class DeadlineSerializer(serializers.ModelSerializer[Deadline]):
             "status",
             "contact",
             "thread",
+            "case",
             "department",
             "unit",
             "owner",
@@ -36,6 +47,21 @@ class DeadlineSerializer(serializers.ModelSerializer[Deadline]):
             "stopped_by",
         ]
         read_only_fields = fields
+
+    def _id_if(self, deadline: Deadline, name: str) -> int | None:
+        return deadline.subject_id if name_of_reference(deadline) == name else None
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_contact(self, deadline: Deadline) -> int | None:
+        return self._id_if(deadline, "contact")
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_thread(self, deadline: Deadline) -> int | None:
+        return self._id_if(deadline, "thread")
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_case(self, deadline: Deadline) -> int | None:
+        return self._id_if(deadline, "case")
 
 
 class DeadlineChangeSerializer(serializers.ModelSerializer[DeadlineChange]):
@@ -71,11 +97,19 @@ class DeadlineDetailSerializer(DeadlineSerializer):
         read_only_fields = fields
 
 
+# The subjects a deadline may be started on through the API, and the message for one that does
+# not exist or that the caller may not reach.
+NEW_DEADLINE_SUBJECTS = {
+    "contact": _("Contact {pk_value} does not exist."),
+    "case": _("Case {pk_value} does not exist."),
+}
+
+
 class DeadlineCreateSerializer(serializers.Serializer[Any]):
-    contact = serializers.PrimaryKeyRelatedField(
-        queryset=Contact.objects.all(),
-        error_messages={"does_not_exist": _("Contact {pk_value} does not exist.")},
-    )
+    """Give exactly one of `contact` and `case`."""
+
+    contact = id_field(required=False, help_text="A contact you see in full.")
+    case = id_field(required=False, help_text="A case of your departments.")
     kind = serializers.ChoiceField(choices=DeadlineKind.choices)
     started_at = AwareDateTimeField(required=False)
     due_at = AwareDateTimeField(required=False)
@@ -85,6 +119,14 @@ class DeadlineCreateSerializer(serializers.Serializer[Any]):
         required=False,
         error_messages={"does_not_exist": _("User {pk_value} does not exist.")},
     )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        given = [name for name in NEW_DEADLINE_SUBJECTS if name in attrs]
+        if len(given) != 1:
+            raise serializers.ValidationError(
+                {"contact": _("Give the contact or the case the deadline runs on (one of them).")}
+            )
+        return attrs
 
 
 class ReasonSerializer(serializers.Serializer[Any]):
@@ -112,6 +154,7 @@ class NoticeSerializer(serializers.Serializer[Any]):
 class DeadlineFilterSerializer(serializers.Serializer[Any]):
     contact = id_field(required=False)
     thread = id_field(required=False)
+    case = id_field(required=False)
     owner = id_field(required=False)
     unit = id_field(required=False)
     kind = serializers.ChoiceField(choices=DeadlineKind.choices, required=False)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -15,8 +15,9 @@ from rest_framework.views import APIView
 
 from indgang.common.api import query_of
 from indgang.common.inputs import IdConverter
-from indgang.contacts.models import Contact
+from indgang.common.subjects import get_subject_for
 from indgang.deadlines.api.serializers import (
+    NEW_DEADLINE_SUBJECTS,
     CompleteSerializer,
     DeadlineCreateSerializer,
     DeadlineDetailSerializer,
@@ -34,7 +35,6 @@ from indgang.deadlines.constants import DeadlineKind, StopEvent
 from indgang.deadlines.models import Deadline
 from indgang.deadlines.selectors import (
     count_overdue,
-    get_contact_for_new_deadline,
     get_deadline_to_change,
     list_deadlines_for,
     list_notifications_for,
@@ -68,7 +68,8 @@ class DeadlineViewSet(
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet[Deadline],
 ):
-    """Deadlines on contacts and threads, most urgent first; list and detail share one path."""
+    """Deadlines on contacts, threads and cases, most urgent first; list and detail share one
+    path."""
 
     serializer_class = DeadlineSerializer
     lookup_value_regex = IdConverter.regex
@@ -83,8 +84,7 @@ class DeadlineViewSet(
         deadlines = list_deadlines_for(
             scope=request_scope(self.request),
             user=user,
-            contact_id=data.get("contact"),
-            thread_id=data.get("thread"),
+            subjects=[(name, data[name]) for name in ("contact", "thread", "case") if name in data],
             owner_id=user.pk if data.get("mine") else data.get("owner"),
             unit_id=data.get("unit"),
             kind=data.get("kind"),
@@ -105,24 +105,18 @@ class DeadlineViewSet(
 
     @extend_schema(request=DeadlineCreateSerializer, responses={201: DeadlineDetailSerializer})
     def create(self, request: Request) -> Response:
-        """Start a deadline on a contact you may see in full."""
+        """Start a deadline on a contact you see in full, or on a case of your departments."""
         data = _valid(DeadlineCreateSerializer, request)
+        (name,) = (name for name in NEW_DEADLINE_SUBJECTS if name in data)
         try:
-            contact = get_contact_for_new_deadline(
-                scope=request_scope(request), contact_id=data["contact"].pk
-            )
-        except Contact.DoesNotExist:
+            subject = get_subject_for(scope=request_scope(request), name=name, pk=data[name])
+        except ObjectDoesNotExist:
             raise ValidationError(
-                {
-                    "contact": DeadlineCreateSerializer()
-                    .fields["contact"]
-                    .error_messages["does_not_exist"]
-                    .format(pk_value=data["contact"].pk)
-                }
+                {name: str(NEW_DEADLINE_SUBJECTS[name]).format(pk_value=data[name])}
             ) from None
         deadline = start_deadline(
+            subject=subject,
             kind=DeadlineKind(data["kind"]),
-            contact=contact,
             by=acting_user(request),
             now=timezone.now(),
             started_at=data.get("started_at"),

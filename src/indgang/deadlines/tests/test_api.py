@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from indgang.common.subjects import subject_of
 from indgang.common.workdays import COPENHAGEN
 from indgang.conftest import ApiFor, RegisterContact, Staff
 from indgang.contacts.constants import Outcome
@@ -27,7 +28,7 @@ def _danish(settings: Any) -> None:
 @pytest.fixture
 def callback(register: RegisterContact) -> Deadline:
     contact = register(received_at=WEDNESDAY_AFTERNOON, outcome=Outcome.CALLBACK_PROMISED)
-    return Deadline.objects.get(contact=contact)
+    return Deadline.objects.get(**subject_of(contact))
 
 
 def test_list_shows_deadlines_in_your_departments_most_urgent_first(
@@ -41,14 +42,15 @@ def test_list_shows_deadlines_in_your_departments_most_urgent_first(
 
     assert [row["id"] for row in body["results"]] == [
         callback.pk,
-        Deadline.objects.get(contact=later).pk,
+        Deadline.objects.get(**subject_of(later)).pk,
     ]
     assert body["results"][0] | {"id": 0} == {
         "id": 0,
         "kind": "callback",
         "status": "open",
-        "contact": callback.contact_id,
+        "contact": callback.subject_id,
         "thread": None,
+        "case": None,
         "department": callback.department_id,
         "unit": callback.unit_id,
         "owner": "front",

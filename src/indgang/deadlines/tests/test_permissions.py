@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from indgang.audit.models import AccessLogEntry
 from indgang.catalogue.models import Task
+from indgang.common.subjects import subject_of
 from indgang.conftest import CPR_A, PASSWORD, ApiFor, Org, RegisterContact, Staff, staff_client
 from indgang.contacts.constants import Outcome
 from indgang.contacts.models import Contact
@@ -42,7 +43,7 @@ def test_a_deadline_owner_from_another_department_is_refused_and_nothing_is_stor
 
     assert (response.status_code, response.json()) == (
         400,
-        {"owner": ["Ejeren skal arbejde i henvendelsens eller forløbets forvaltning."]},
+        {"owner": ["Ejeren skal arbejde i den forvaltning, fristen hører under."]},
     )
     assert (Deadline.objects.count(), DeadlineChange.objects.count()) == (0, 0)
 
@@ -76,10 +77,10 @@ def test_the_default_owner_is_whoever_works_in_the_department(
     now = timezone.now()
 
     by_frontline = start_deadline(
-        kind=DeadlineKind.CALLBACK, contact=forwarded, by=staff.frontline, now=now
+        kind=DeadlineKind.CALLBACK, subject=forwarded, by=staff.frontline, now=now
     )
     by_benefits = start_deadline(
-        kind=DeadlineKind.CALLBACK, contact=forwarded, by=staff.other_caseworker, now=now
+        kind=DeadlineKind.CALLBACK, subject=forwarded, by=staff.other_caseworker, now=now
     )
 
     assert (by_frontline.owner, by_benefits.owner) == (None, staff.other_caseworker)
@@ -95,7 +96,7 @@ def test_owning_a_deadline_on_another_departments_contact_shows_nothing_of_it(
     )
     deadline = start_deadline(
         kind=DeadlineKind.CALLBACK,
-        contact=contact,
+        subject=contact,
         by=staff.other_caseworker,
         now=timezone.now(),
         started_at=timezone.now() - dt.timedelta(days=2),
@@ -118,7 +119,7 @@ def test_owning_a_deadline_on_another_departments_contact_shows_nothing_of_it(
 def callback_in_building(staff: Staff, building_contact: Contact) -> Deadline:
     return start_deadline(
         kind=DeadlineKind.CALLBACK,
-        contact=building_contact,
+        subject=building_contact,
         by=staff.caseworker,
         now=timezone.now(),
     )
@@ -202,7 +203,7 @@ def test_a_call_back_routed_to_another_department_stays_with_the_front_line_with
         summary="Boligstøtte til ny lejlighed",
         outcome=Outcome.CALLBACK_PROMISED,
     )
-    deadline = Deadline.objects.get(contact=contact)
+    deadline = Deadline.objects.get(**subject_of(contact))
     assert deadline.owner == staff.frontline
     record_routing(
         contact=contact, task=tasks["groundwater"], decided_by=staff.frontline, now=timezone.now()

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from indgang.catalogue.models import KleEntry, Task
+from indgang.common.subjects import subject_of
 from indgang.common.workdays import COPENHAGEN, ClosingDay
 from indgang.conftest import Org, RegisterContact, Staff
 from indgang.contacts.constants import Outcome
@@ -84,7 +85,7 @@ def test_callback_promised_on_friday_afternoon_is_due_monday(
 ) -> None:
     contact = register(received_at=FRIDAY_AFTERNOON, outcome=Outcome.CALLBACK_PROMISED)
 
-    deadline = Deadline.objects.get(contact=contact)
+    deadline = Deadline.objects.get(**subject_of(contact))
     assert deadline.kind == DeadlineKind.CALLBACK
     assert deadline.due_at == cph(2026, 11, 23, 15, 40)
     assert deadline.remind_at == cph(2026, 11, 23, 13, 40)
@@ -109,11 +110,11 @@ def test_aktindsigt_skips_easter_and_journalises_the_thread(
     contact = contact_on(register, staff, cph(2026, 4, 1, 9), kle_topic=topic)
 
     deadline = start_deadline(
-        kind=DeadlineKind.AKTINDSIGT, contact=contact, by=staff.caseworker, now=cph(2026, 4, 1, 10)
+        kind=DeadlineKind.AKTINDSIGT, subject=contact, by=staff.caseworker, now=cph(2026, 4, 1, 10)
     )
 
     assert deadline.due_at == cph(2026, 4, 15, 9)
-    entry = JournalEntry.objects.get(thread=contact.thread)
+    entry = JournalEntry.objects.get(**subject_of(contact.thread))
     assert (entry.number, entry.kind, entry.kle_topic) == ("2026-000001", "aktindsigt", topic)
 
 
@@ -125,12 +126,12 @@ def test_journal_numbers_follow_each_other_within_a_year_and_restart_next_year(
         contact = contact_on(register, staff, received)
         start_deadline(
             kind=DeadlineKind.COMPLAINT,
-            contact=contact,
+            subject=contact,
             by=staff.caseworker,
             now=received,
             length=10,
         )
-        numbers.append(JournalEntry.objects.get(thread=contact.thread).number)
+        numbers.append(JournalEntry.objects.get(**subject_of(contact.thread)).number)
 
     assert numbers == ["2025-000001", "2025-000002", "2026-000001"]
 
@@ -141,7 +142,7 @@ def test_a_thread_keeps_its_journal_number_for_a_second_deadline(
     contact = contact_on(register, staff, cph(2026, 3, 2, 9))
     for kind in (DeadlineKind.AKTINDSIGT, DeadlineKind.INQUIRY):
         start_deadline(
-            kind=kind, contact=contact, by=staff.caseworker, now=cph(2026, 3, 2, 9), length=5
+            kind=kind, subject=contact, by=staff.caseworker, now=cph(2026, 3, 2, 9), length=5
         )
 
     assert list(JournalEntry.objects.values_list("number", flat=True)) == ["2026-000001"]
@@ -155,7 +156,7 @@ def test_a_kind_without_a_fixed_length_needs_a_due_date_and_nothing_is_stored(
     with pytest.raises(ValidationError) as error:
         start_deadline(
             kind=DeadlineKind.PARTSHOERING,
-            contact=contact,
+            subject=contact,
             by=staff.caseworker,
             now=cph(2026, 3, 2, 9),
         )
@@ -174,7 +175,7 @@ def test_partshoering_runs_to_the_date_the_caseworker_gives(
 
     deadline = start_deadline(
         kind=DeadlineKind.PARTSHOERING,
-        contact=contact,
+        subject=contact,
         by=staff.caseworker,
         now=cph(2026, 3, 3, 11),
         due_at=cph(2026, 3, 17, 12),
@@ -218,7 +219,7 @@ def test_calendar_day_rule_moves_off_a_closed_day(
     contact = contact_on(register, staff, cph(2026, 11, 19, 10), task=tasks["heating"])
 
     deadline = start_deadline(
-        kind=DeadlineKind.INQUIRY, contact=contact, by=staff.caseworker, now=cph(2026, 11, 19, 10)
+        kind=DeadlineKind.INQUIRY, subject=contact, by=staff.caseworker, now=cph(2026, 11, 19, 10)
     )
 
     assert deadline.due_at == cph(2026, 11, 23, 10)  # Sunday the 22nd moves to Monday
@@ -235,7 +236,7 @@ def test_the_municipal_calendar_closes_its_extra_days(
 
     contact = register(received_at=FRIDAY_AFTERNOON, outcome=Outcome.CALLBACK_PROMISED)
 
-    assert Deadline.objects.get(contact=contact).due_at == cph(2026, 11, 24, 15, 40)
+    assert Deadline.objects.get(**subject_of(contact)).due_at == cph(2026, 11, 24, 15, 40)
 
 
 def test_suspension_moves_due_date_by_paused_working_days(
@@ -243,7 +244,7 @@ def test_suspension_moves_due_date_by_paused_working_days(
 ) -> None:
     contact = contact_on(register, staff, cph(2026, 4, 1, 9))
     deadline = start_deadline(
-        kind=DeadlineKind.AKTINDSIGT, contact=contact, by=staff.caseworker, now=cph(2026, 4, 1, 9)
+        kind=DeadlineKind.AKTINDSIGT, subject=contact, by=staff.caseworker, now=cph(2026, 4, 1, 9)
     )
 
     suspend_deadline(
@@ -267,7 +268,7 @@ def test_resuming_a_running_deadline_is_refused_and_changes_nothing(
     register: RegisterContact, staff: Staff
 ) -> None:
     contact = register(received_at=FRIDAY_AFTERNOON, outcome=Outcome.CALLBACK_PROMISED)
-    deadline = Deadline.objects.get(contact=contact)
+    deadline = Deadline.objects.get(**subject_of(contact))
 
     with pytest.raises(ValidationError) as error:
         resume_deadline(deadline=deadline, by=staff.frontline, now=FRIDAY_AFTERNOON)
@@ -278,7 +279,7 @@ def test_resuming_a_running_deadline_is_refused_and_changes_nothing(
 
 def test_extension_needs_a_reason_and_a_later_date(register: RegisterContact, staff: Staff) -> None:
     contact = register(received_at=FRIDAY_AFTERNOON, outcome=Outcome.CALLBACK_PROMISED)
-    deadline = Deadline.objects.get(contact=contact)
+    deadline = Deadline.objects.get(**subject_of(contact))
 
     with pytest.raises(ValidationError) as error:
         extend_deadline(
@@ -322,7 +323,7 @@ def test_aktindsigt_notice_records_why_and_when_and_moves_the_due_date(
 ) -> None:
     contact = contact_on(register, staff, cph(2026, 4, 1, 9))
     deadline = start_deadline(
-        kind=DeadlineKind.AKTINDSIGT, contact=contact, by=staff.caseworker, now=cph(2026, 4, 1, 9)
+        kind=DeadlineKind.AKTINDSIGT, subject=contact, by=staff.caseworker, now=cph(2026, 4, 1, 9)
     )
 
     notice = record_notice(
@@ -345,7 +346,7 @@ def test_aktindsigt_notice_records_why_and_when_and_moves_the_due_date(
 
 def test_completing_stops_the_clock_once(register: RegisterContact, staff: Staff) -> None:
     contact = register(received_at=FRIDAY_AFTERNOON, outcome=Outcome.CALLBACK_PROMISED)
-    deadline = Deadline.objects.get(contact=contact)
+    deadline = Deadline.objects.get(**subject_of(contact))
 
     done = complete_deadline(deadline=deadline, by=staff.frontline, now=cph(2026, 11, 23, 9))
 
@@ -364,7 +365,7 @@ def test_sweep_reminds_the_owner_before_and_the_unit_manager_on_breach_once(
     register: RegisterContact, emails: Staff
 ) -> None:
     contact = register(received_at=FRIDAY_AFTERNOON, outcome=Outcome.CALLBACK_PROMISED)
-    deadline = Deadline.objects.get(contact=contact)
+    deadline = Deadline.objects.get(**subject_of(contact))
 
     assert sweep(now=cph(2026, 11, 23, 13)) == NOTHING
     report = sweep(now=cph(2026, 11, 23, 14))
@@ -397,7 +398,7 @@ def test_an_extended_deadline_is_reminded_again_for_its_new_due_date(
     register: RegisterContact, staff: Staff
 ) -> None:
     contact = register(received_at=FRIDAY_AFTERNOON, outcome=Outcome.CALLBACK_PROMISED)
-    deadline = Deadline.objects.get(contact=contact)
+    deadline = Deadline.objects.get(**subject_of(contact))
     sweep(now=cph(2026, 11, 23, 14))
     extend_deadline(
         deadline=deadline,
@@ -418,13 +419,15 @@ def test_suspended_and_completed_deadlines_are_not_reminded(
     first = register(received_at=FRIDAY_AFTERNOON, outcome=Outcome.CALLBACK_PROMISED)
     second = register(received_at=FRIDAY_AFTERNOON, outcome=Outcome.CALLBACK_PROMISED)
     suspend_deadline(
-        deadline=Deadline.objects.get(contact=first),
+        deadline=Deadline.objects.get(**subject_of(first)),
         by=staff.frontline,
         now=FRIDAY_AFTERNOON,
         reason="Venter",
     )
     complete_deadline(
-        deadline=Deadline.objects.get(contact=second), by=staff.frontline, now=FRIDAY_AFTERNOON
+        deadline=Deadline.objects.get(**subject_of(second)),
+        by=staff.frontline,
+        now=FRIDAY_AFTERNOON,
     )
 
     assert sweep(now=cph(2026, 11, 30, 9)) == NOTHING
@@ -473,7 +476,7 @@ def test_the_digest_counts_the_next_working_day_by_the_municipalitys_calendar(
     contact = register(received_at=cph(2026, 11, 16, 9))
     start_deadline(
         kind=DeadlineKind.CALLBACK,
-        contact=contact,
+        subject=contact,
         by=emails.frontline,
         now=cph(2026, 11, 16, 9),
         due_at=cph(2026, 11, 18, 10),  # Wednesday: the next working day after a closed Tuesday

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from indgang.common.subjects import subject_of
 from indgang.common.tests.workers import CeleryWorkers
 from indgang.conftest import Org, Staff
 from indgang.contacts.models import Thread
@@ -38,7 +39,7 @@ def insert_open_deadlines(*, org: Org, staff: Staff, now: dt.datetime) -> int:
             Deadline(
                 rule=rule,
                 kind=DeadlineKind.INQUIRY,
-                thread=thread,
+                **subject_of(thread),
                 department=org.frontline_dept,
                 unit=org.contact_centre,
                 owner=staff.frontline,

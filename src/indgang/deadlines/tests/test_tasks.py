@@ -32,6 +32,6 @@ def test_sweep_task_fans_out_chunks_that_remind_once_however_often_it_runs(
     tasks.sweep.run()
 
     assert timezone.now() > received
-    assert sorted(Reminder.objects.values_list("deadline__contact_id", "kind")) == [
+    assert sorted(Reminder.objects.values_list("deadline__subject_id", "kind")) == [
         (contact.pk, ReminderKind.BREACHED) for contact in contacts
     ]

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from indgang.audit.models import AccessLogEntry
+from indgang.common.subjects import subject_of
 from indgang.common.workdays import COPENHAGEN
 from indgang.conftest import CPR_A, PASSWORD, Org, RegisterContact, Staff
 from indgang.contacts.constants import Outcome
@@ -34,7 +35,7 @@ def overdue_callback(register: RegisterContact) -> Deadline:
     contact = register(
         received_at=WEDNESDAY, outcome=Outcome.CALLBACK_PROMISED, cpr=CPR_A, party_name="Anna"
     )
-    return Deadline.objects.get(contact=contact)
+    return Deadline.objects.get(**subject_of(contact))
 
 
 def test_my_deadlines_lists_mine_most_urgent_first_with_reminders(
@@ -52,12 +53,12 @@ def test_my_deadlines_lists_mine_most_urgent_first_with_reminders(
     assert "<h1>Mine frister</h1>" in html
     table = html[html.index('<table class="deadlines">') :]
     assert table.index(f"/deadlines/{overdue_callback.pk}/") < table.index(
-        f"/deadlines/{Deadline.objects.get(contact=later).pk}/"
+        f"/deadlines/{Deadline.objects.get(**subject_of(later)).pk}/"
     )
     assert "Påmindelser" in html
     assert "overskredet" in html
-    assert overdue_callback.contact is not None
-    party_id = overdue_callback.contact.party_id
+    assert overdue_callback.subject is not None
+    party_id = overdue_callback.subject.party_id
     assert party_id is not None
     assert AccessLogEntry.objects.filter(user=staff.frontline, party_id=party_id).count() == 1
 
@@ -124,7 +125,7 @@ def test_suspend_resume_and_complete_from_the_deadline_page(
 
 
 def test_the_360_shows_a_contacts_open_deadline(staff: Staff, overdue_callback: Deadline) -> None:
-    party_id = overdue_callback.contact.party_id  # type: ignore[union-attr]
+    party_id = overdue_callback.subject.party_id  # type: ignore[union-attr]
 
     html = client_for(staff.frontline).get(f"/parties/{party_id}/").content.decode()
 
@@ -144,7 +145,7 @@ def test_staff_start_an_aktindsigt_on_a_contact_from_its_360(
 
     response = client.post(f"/contacts/{contact.pk}/deadlines/", {"kind": "aktindsigt"})
 
-    deadline = Deadline.objects.get(contact=contact)
+    deadline = Deadline.objects.get(**subject_of(contact))
     assert response["Location"] == f"/deadlines/{deadline.pk}/"
     # Seven working days from Wednesday 18 November 15:40: Friday 27 November.
     assert deadline.due_at.astimezone(COPENHAGEN) == WEDNESDAY + dt.timedelta(days=9)

@@ -12,14 +12,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from indgang.audit.constants import Via
+from indgang.common.subjects import get_subject_for
 from indgang.journal.api.serializers import (
     DocumentCreateSerializer,
     DocumentSerializer,
     ThreadJournalSerializer,
 )
 from indgang.journal.constants import DocumentDirection
-from indgang.journal.selectors import get_thread_for, read_journal
-from indgang.journal.services import add_document
+from indgang.journal.selectors import read_journal
+from indgang.journal.services import upload_document
 from indgang.journal.views import download
 from indgang.organisation.requests import acting_user, request_scope
 
@@ -32,9 +33,9 @@ class ThreadJournalView(APIView):
 
     @extend_schema(responses=ThreadJournalSerializer)
     def get(self, request: Request, thread_id: int) -> Response:
-        thread = get_thread_for(scope=request_scope(request), thread_id=thread_id)
+        thread = get_subject_for(scope=request_scope(request), name="thread", pk=thread_id)
         journal = read_journal(
-            user=acting_user(request), thread=thread, via=Via.API, now=timezone.now()
+            user=acting_user(request), subject=thread, via=Via.API, now=timezone.now()
         )
         body = {"thread": thread.pk, "journal": journal.entry, "documents": journal.documents}
         return Response(ThreadJournalSerializer(body, context={"request": request}).data)
@@ -58,12 +59,12 @@ class ThreadJournalView(APIView):
 
         The file is checked by its content, scanned for viruses when a scanner is configured,
         and stored encrypted; `file` in the answer is where it is downloaded."""
-        thread = get_thread_for(scope=request_scope(request), thread_id=thread_id)
+        thread = get_subject_for(scope=request_scope(request), name="thread", pk=thread_id)
         incoming = DocumentCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        document = add_document(
-            thread=thread,
+        document = upload_document(
+            subject=thread,
             direction=DocumentDirection(data["direction"]),
             title=data["title"],
             dated=data["dated"],

@@ -27,7 +27,7 @@ from indgang.conftest import CPR_A, PASSWORD, ApiFor, RegisterContact, Staff
 from indgang.contacts.models import Contact
 from indgang.journal.constants import DocumentDirection
 from indgang.journal.models import Document
-from indgang.journal.services import add_document, open_document
+from indgang.journal.services import open_document, upload_document
 from indgang.organisation.selectors import get_scope
 
 ALLOWED = (
@@ -126,8 +126,8 @@ def post_api(api: Any, contact: Contact, name: str, content: bytes) -> Any:
 
 def add(contact: Contact, by: Any, file: SimpleUploadedFile | None = None) -> Document:
     """A document listed on the contact's thread through the service, dated today."""
-    return add_document(
-        thread=contact.thread,
+    return upload_document(
+        subject=contact.thread,
         direction=DocumentDirection.RECEIVED,
         title="Bilag",
         dated=timezone.localdate(),

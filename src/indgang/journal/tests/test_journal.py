@@ -14,7 +14,7 @@ from indgang.common.workdays import COPENHAGEN
 from indgang.conftest import PASSWORD, ApiFor, RegisterContact, Staff
 from indgang.journal.constants import DocumentDirection, JournalKind
 from indgang.journal.models import Document, JournalEntry
-from indgang.journal.services import add_document, journalise_thread, next_journal_number
+from indgang.journal.services import journalise, next_journal_number, upload_document
 
 NOW = dt.datetime(2026, 11, 20, 10, tzinfo=COPENHAGEN)
 
@@ -29,23 +29,23 @@ def test_documents_are_listed_on_the_thread_in_date_order(
     register: RegisterContact, staff: Staff, api_for: ApiFor
 ) -> None:
     contact = register(by=staff.caseworker, received_at=NOW)
-    journalise_thread(
-        thread=contact.thread,
+    journalise(
+        subject=contact.thread,
         kind=JournalKind.AKTINDSIGT,
         kle_topic=None,
         by=staff.caseworker,
         now=NOW,
     )
-    add_document(
-        thread=contact.thread,
+    upload_document(
+        subject=contact.thread,
         direction=DocumentDirection.SENT,
         title="Afgørelse om aktindsigt",
         dated=dt.date(2026, 11, 19),
         by=staff.caseworker,
         now=NOW,
     )
-    add_document(
-        thread=contact.thread,
+    upload_document(
+        subject=contact.thread,
         direction=DocumentDirection.RECEIVED,
         title="Anmodning om aktindsigt",
         dated=dt.date(2026, 11, 18),
@@ -80,8 +80,8 @@ def test_a_document_needs_a_title_and_a_date_not_in_the_future(
     contact = register(by=staff.caseworker, received_at=NOW)
 
     with pytest.raises(ValidationError) as error:
-        add_document(
-            thread=contact.thread,
+        upload_document(
+            subject=contact.thread,
             direction=DocumentDirection.RECEIVED,
             title=" ",
             dated=dt.date(2026, 11, 21),

@@ -75,7 +75,7 @@ def _hold(register: RegisterContact, by: User, cpr: str, side: str, tasks: dict[
     assert any(row["words"] for row in queued.suggested)  # the explanation to be withheld
     deadline = start_deadline(
         kind=DeadlineKind.CALLBACK,
-        contact=contact,
+        subject=contact,
         by=by,
         now=now,
         started_at=now - dt.timedelta(days=2),

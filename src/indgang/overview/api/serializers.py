@@ -6,6 +6,8 @@ from django.contrib.auth.models import User
 from rest_framework import serializers
 
 from indgang.audit.models import AccessLogEntry
+from indgang.cases.constants import CasePartyRole
+from indgang.cases.models import Case
 from indgang.contacts.api.serializers import ContactSerializer, represent_datetime
 from indgang.overview.selectors import PartyOverview, ThreadView
 from indgang.parties.api.serializers import PartySerializer
@@ -37,6 +39,35 @@ class ThreadViewSerializer(serializers.Serializer[Any]):
     _contacts: ContactSerializer | None = None
 
 
+class PartyCaseSerializer(serializers.ModelSerializer[Case]):
+    """A case in the party's 360: what it is, where it stands and the party's role on it."""
+
+    role = serializers.ChoiceField(
+        source="party_role",
+        choices=CasePartyRole.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="The party's role on the case; empty for the applicant.",
+    )
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "kind",
+            "area",
+            "state",
+            "service_need_type",
+            "decision",
+            "department",
+            "unit",
+            "received_at",
+            "decided_at",
+            "role",
+        ]
+        read_only_fields = fields
+
+
 class PartyOverviewSerializer(serializers.Serializer[Any]):
     party = PartySerializer()
     contact_count = serializers.IntegerField()
@@ -48,12 +79,14 @@ class PartyOverviewSerializer(serializers.Serializer[Any]):
         )
     )
     threads = ThreadViewSerializer(many=True)
+    cases = PartyCaseSerializer(many=True)
 
     def to_representation(self, instance: PartyOverview) -> dict[str, Any]:
         """The declared fields' values, built directly: a busy citizen's 360 has hundreds of
         contacts, and the generic path spent most of the request in DRF's field machinery.
         """
         threads = ThreadViewSerializer(context=self.context)
+        cases = PartyCaseSerializer(context=self.context)
         return {
             "party": PartySerializer(context=self.context).to_representation(instance.party),
             "contact_count": int(instance.contact_count),
@@ -63,6 +96,7 @@ class PartyOverviewSerializer(serializers.Serializer[Any]):
             },
             "truncated": bool(instance.truncated),
             "threads": [threads.to_representation(view) for view in instance.threads],
+            "cases": [cases.to_representation(case) for case in instance.cases],
         }
 
 

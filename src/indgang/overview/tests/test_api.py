@@ -54,7 +54,7 @@ def test_overview_records_the_purpose_given(
         "viewed_overview",
         "routing",
         "api",
-        "contacts=1 threads=1",
+        "contacts=1 threads=1 cases=0",
     )
 
 

@@ -127,7 +127,7 @@ def test_a_deadline_of_the_department_on_the_partys_thread_is_a_reason(
 
     deadline = start_deadline(
         kind=DeadlineKind.INQUIRY,
-        thread=benefits_citizen.thread,
+        subject=benefits_citizen.thread,
         by=staff.other_caseworker,
         now=timezone.now(),
         length=10,
@@ -149,11 +149,11 @@ def test_the_reason_costs_no_statement_when_a_contact_read_is_one_and_one_when_n
     api = api_for(staff.caseworker)
     api.get("/api/v1/parties/", {"cpr": CPR_A})  # a look-up: the reason for the other citizen
 
-    # token with scope, the party, its contacts (compiled), the access-log row
-    with django_assert_num_queries(4):
+    # token with scope, the party, its contacts (compiled), its cases, the access-log row
+    with django_assert_num_queries(5):
         assert api.get(f"/api/v1/parties/{own.party_id}/overview/").status_code == 200
     # no contact the caseworker sees: one EXISTS query finds the look-up
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = api.get(f"/api/v1/parties/{benefits_citizen.party_id}/overview/")
         assert response.status_code == 200
 

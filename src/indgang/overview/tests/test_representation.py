@@ -31,7 +31,6 @@ from indgang.organisation.requests import remember_scope
 from indgang.organisation.selectors import get_scope
 from indgang.overview.api.serializers import PartyOverviewSerializer, ThreadViewSerializer
 from indgang.overview.selectors import get_party_overview
-from indgang.parties.models import Party
 
 
 def _context(user: User) -> dict[str, Any]:
@@ -100,7 +99,7 @@ def test_overview_as_the_generic_path_writes_it(
         # Looked up by number first: the reason to read a 360 outside one's departments.
         log_access(
             user=user,
-            party=Party.objects.get(pk=party_id),
+            party_id=party_id,
             action=AccessAction.LOOKED_UP,
             purpose=Purpose.CONTACT,
             via=Via.API,

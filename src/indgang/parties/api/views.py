@@ -48,7 +48,7 @@ class PartyViewSet(viewsets.GenericViewSet[Party]):
             return Response({"count": 0, "results": []})
         log_access(
             user=acting_user(request),
-            party=party,
+            party_id=party.pk,
             action=AccessAction.LOOKED_UP,
             purpose=purpose_of(request),
             via=Via.API,

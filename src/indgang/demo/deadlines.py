@@ -18,7 +18,7 @@ from indgang.deadlines.services import (
     suspend_deadline,
 )
 from indgang.journal.constants import DocumentDirection
-from indgang.journal.services import add_document
+from indgang.journal.services import upload_document
 
 # Call-backs promised in the last days stay open; older ones were made (but a few were missed).
 OPEN_CALLBACK_DAYS = 3
@@ -54,15 +54,15 @@ def load_deadlines_demo(*, now: dt.datetime, progress: Callable[[str], None]) ->
     for number, contact in enumerate(contacts):
         kind = [DeadlineKind.AKTINDSIGT, DeadlineKind.COMPLAINT, DeadlineKind.INQUIRY][number % 3]
         deadline = start_deadline(
+            subject=contact,
             kind=kind,
-            contact=contact,
             by=caseworker,
             owner=caseworker,
             now=contact.received_at,
             length=None if kind == DeadlineKind.AKTINDSIGT else 10 + number,
         )
-        add_document(
-            thread=contact.thread,
+        upload_document(
+            subject=contact.thread,
             direction=DocumentDirection.RECEIVED,
             title=str(deadline.get_kind_display()),
             dated=contact.received_at.date(),

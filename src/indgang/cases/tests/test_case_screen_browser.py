@@ -1,0 +1,128 @@
+"""The case screen in a real browser: change the type with a reason, then walk an application
+from screening to a decision and read what the page shows.
+
+Drives Debian's chromium through Playwright against pytest-django's live server (the front
+desk's test has the set-up). Elements are found by id, name and value, never by label text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib import import_module
+
+import pytest
+from django.apps import apps
+from django.utils import formats, timezone, translation
+from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from indgang.audit.constants import AccessAction
+from indgang.audit.models import AccessLogEntry
+from indgang.cases.models import Case, ServiceNeedChange
+from indgang.cases.tests.conftest import Receive
+from indgang.conftest import Staff
+from indgang.contacts.tests.test_front_desk_browser import (
+    SCREENSHOTS,
+    TIMEOUT_MS,
+    chromium,
+    log_in,
+)
+
+REASON = "Komplet ansøgning fra erfaren rådgiver"
+
+
+@pytest.fixture
+def categories(transactional_db: None) -> None:
+    """The servicemål categories as their migration seeds them: a transactional test that ran
+    before this one has flushed them."""
+    import_module("indgang.cases.migrations.0002_default_categories").add_defaults(apps, None)
+
+
+def act(page: Page, action: str, *, state: str) -> None:
+    """Press the step's button and wait for the case to show the state it leads to."""
+    page.locator(f"#action-{action}").click()
+    expect(page.locator("#case-state")).to_have_attribute("data-state", state)
+    expect(page.locator(".messages")).to_have_text("Gemt.")
+
+
+@pytest.mark.browser
+def test_a_caseworker_types_and_decides_an_application_on_the_case_screen(
+    live_server: LiveServer,
+    transactional_db: None,
+    categories: None,
+    monkeypatch: pytest.MonkeyPatch,
+    staff: Staff,
+    receive: Receive,
+) -> None:
+    # Playwright's sync API keeps an event loop on this thread; the ORM must still run here.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    case = receive(received_at=timezone.now() - dt.timedelta(days=3))
+    with translation.override("da"):
+        due = formats.date_format(timezone.localdate() + dt.timedelta(days=40), "SHORT_DATE_FORMAT")
+
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="da-DK")
+        page.set_default_timeout(TIMEOUT_MS)
+        log_in(page, base_url=live_server.url, username=staff.caseworker.username)
+        page.goto(f"{live_server.url}/cases/{case.pk}/")
+
+        expect(page.locator("#case-state")).to_have_text("Modtaget")
+        expect(page.locator("#clock-not-started")).to_be_visible()
+        expect(page.locator("#next-steps button")).to_have_count(1)
+
+        page.locator("#id_service_need_type").select_option("klar_parat")
+        page.locator("#id_reason").fill(REASON)
+        page.locator("#change-type").click()
+        expect(page.locator("#case-type")).to_have_text("Klar-parat")
+        expect(page.locator("#type-history tbody tr")).to_have_count(1)
+        expect(page.locator("#type-history tbody tr")).to_contain_text(REASON)
+
+        act(page, "start_screening", state="screening")
+        act(page, "mark_fully_informed", state="fully_informed")
+        expect(page.locator("#clock-used")).to_have_text("0")
+        expect(page.locator("#clock-left")).to_have_text("40")
+        expect(page.locator("#clock-due")).to_have_text(due)
+        expect(page.locator("#clock-on-target")).to_have_attribute("data-on-target", "true")
+        expect(page.locator("#clock-waiting")).to_have_text("0")
+        act(page, "start_assessment", state="assessment")
+        expect(page.locator("#four-eyes")).to_have_count(0)  # klar-parat: no second pair
+
+        page.locator("#decision-decide").select_option("permit")
+        page.locator("#note-decide").fill("Tilladelse uden vilkår")
+        act(page, "decide", state="decided")
+        expect(page.locator("#case-decision")).to_have_text("Tilladelse")
+        expect(page.locator("#clock-used")).to_have_text("0")
+        rows = page.locator("#timeline tbody tr")
+        expect(rows).to_have_count(6)
+        assert [row.get_attribute("data-action") for row in rows.all()] == [
+            "",
+            "",
+            "start_screening",
+            "mark_fully_informed",
+            "start_assessment",
+            "decide",
+        ]
+        expect(rows.nth(5)).to_contain_text("Vurdering → Afgjort (Tilladelse)")
+        expect(rows.nth(5)).to_contain_text("Tilladelse uden vilkår")
+        expect(page.locator("#action-close")).to_be_visible()
+
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "case_screen.png"), full_page=True)
+
+    case = Case.objects.get(pk=case.pk)
+    assert (case.state, case.service_need_type, case.decision) == (
+        "decided",
+        "klar_parat",
+        "permit",
+    )
+    assert case.decided_at is not None and case.fully_informed_at is not None
+    assert list(ServiceNeedChange.objects.values_list("from_type", "to_type", "reason")) == [
+        ("", "klar_parat", REASON)
+    ]
+    # Every reading of the screen (the first and one after each of the five changes) is logged.
+    assert (
+        AccessLogEntry.objects.filter(
+            party_id=case.party_id, user=staff.caseworker, action=AccessAction.VIEWED_CASE
+        ).count()
+        == 6
+    )

@@ -1,0 +1,222 @@
+"""The caseworker's case screen: what it shows, one permission path, refusals change nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
+
+from indgang.audit.models import AccessLogEntry
+from indgang.cases.constants import CasePartyRole
+from indgang.cases.models import Case, CaseEvent, CaseParty, ServiceNeedChange
+from indgang.cases.services import (
+    change_service_need_type,
+    receive_deficiency_answer,
+    send_deficiency_letter,
+)
+from indgang.cases.tests.conftest import Act, Receive
+from indgang.conftest import CPR_B, Staff, staff_client
+from indgang.organisation.selectors import get_scope
+from indgang.parties.services import get_or_create_citizen
+
+pytestmark = pytest.mark.django_db
+
+
+def set_type(case: Case, to_type: str, by: User, reason: str = "Nabo gør indsigelse") -> None:
+    change_service_need_type(
+        case_id=case.pk,
+        to_type=to_type,
+        reason=reason,
+        by=by,
+        scope=get_scope(user=by),
+        now=timezone.now(),
+    )
+
+
+def post(user: User, case: Case, what: str, **data: Any) -> list[str]:
+    """Post a form of the case screen; the messages the user sees next."""
+    response = staff_client(user).post(f"/cases/{case.pk}/{what}/", data, follow=True)
+    assert response.redirect_chain == [(f"/cases/{case.pk}/", 302)]
+    return [str(message) for message in response.context["messages"]]
+
+
+def state_of(case: Case) -> tuple[str, str, int, int]:
+    case.refresh_from_db()
+    return (
+        case.state,
+        case.service_need_type,
+        CaseEvent.objects.filter(case=case).count(),
+        ServiceNeedChange.objects.filter(case=case).count(),
+    )
+
+
+def test_case_screen_shows_the_case_and_logs_the_applicants_data_as_read(
+    receive: Receive, act: Act, staff: Staff
+) -> None:
+    case = receive(attachments=["Situationsplan"])
+    set_type(case, "klar_parat", staff.caseworker, reason="Fyldestgørende ansøgning")
+    act(case, "start_screening")
+    act(case, "mark_fully_informed")
+
+    response = staff_client(staff.caseworker).get(f"/cases/{case.pk}/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-state="fully_informed">Fyldestgørende oplyst<' in html
+    assert 'data-type="klar_parat">Klar-parat<' in html
+    assert "Fyldestgørende ansøgning" in html  # the reason in the type's history
+    assert "Situationsplan" in html
+    assert 'id="clock-used">0<' in html and 'id="clock-left">40<' in html
+    assert 'id="action-start_assessment"' in html and 'id="action-start_hearing"' in html
+    assert 'id="action-decide"' not in html
+    assert re.findall(r'<tr data-kind="(\w+)" data-action="(\w*)">', html) == [
+        ("received", ""),
+        ("service_need_changed", ""),
+        ("transition", "start_screening"),
+        ("transition", "mark_fully_informed"),
+    ]
+    assert "Mark as fully informed" not in html and "Screening → Fyldestgørende oplyst" in html
+    assert list(AccessLogEntry.objects.values_list("party_id", "action", "purpose", "via")) == [
+        (case.party_id, "viewed_case", "casework", "ui")
+    ]
+
+
+def test_another_departments_case_is_a_404_and_nothing_is_logged_or_changed(
+    receive: Receive, staff: Staff
+) -> None:
+    case = receive()
+    before = state_of(case)
+    outsider = staff_client(staff.other_caseworker)
+
+    assert outsider.get(f"/cases/{case.pk}/").status_code == 404
+    assert (
+        outsider.post(f"/cases/{case.pk}/actions/", {"action": "start_screening"}).status_code
+        == 404
+    )
+    assert (
+        outsider.post(
+            f"/cases/{case.pk}/service-need/", {"service_need_type": "obs", "reason": "x"}
+        ).status_code
+        == 404
+    )
+    assert staff_client(staff.caseworker).get("/cases/999999/").status_code == 404
+    assert state_of(case) == before
+    assert AccessLogEntry.objects.count() == 0
+
+
+def test_an_action_the_state_does_not_allow_is_refused_in_danish_and_changes_nothing(
+    receive: Receive, staff: Staff
+) -> None:
+    case = receive()
+    before = state_of(case)
+
+    shown = post(staff.caseworker, case, "actions", action="decide", decision="permit")
+
+    assert shown == ['Sagen har status "Modtaget"; herfra kan du: Start screening.']
+    assert state_of(case) == before
+
+
+def test_a_decision_asks_for_its_outcome(receive: Receive, act: Act, staff: Staff) -> None:
+    case = receive()
+    for step in ("start_screening", "mark_fully_informed", "start_assessment"):
+        act(case, step)
+    before = state_of(case)
+
+    shown = post(staff.caseworker, case, "actions", action="decide", decision="")
+
+    assert shown == ["Vælg afgørelsens udfald."]
+    assert state_of(case) == before
+
+
+def test_a_princip_case_shows_the_four_eyes_rule_and_refuses_a_decision_without_review(
+    receive: Receive, act: Act, staff: Staff, second_caseworker: User
+) -> None:
+    case = receive()
+    set_type(case, "princip", staff.caseworker)
+    for step in ("start_screening", "mark_fully_informed", "start_assessment"):
+        act(case, step)
+    before = state_of(case)
+
+    page = staff_client(staff.caseworker).get(f"/cases/{case.pk}/").content.decode()
+    refused = post(staff.caseworker, case, "actions", action="decide", decision="permit")
+
+    assert 'id="four-eyes"' in page
+    assert refused == [
+        "En Princip-sag skal kvalitetssikres af en anden sagsbehandler før afgørelsen."
+    ]
+    assert state_of(case) == before
+    act(case, "submit_for_review")
+    in_review = state_of(case)
+    own = post(staff.caseworker, case, "actions", action="decide", decision="permit")
+    assert own == [
+        "Afgørelsen kræver en anden sagsbehandler: du sendte selv sagen til kvalitetssikring."
+    ]
+    assert state_of(case) == in_review
+    assert post(second_caseworker, case, "actions", action="decide", decision="permit") == ["Gemt."]
+    assert state_of(case)[0] == "decided"
+
+
+def test_the_type_changes_only_with_a_reason(receive: Receive, staff: Staff) -> None:
+    case = receive()
+    before = state_of(case)
+
+    blank = post(staff.caseworker, case, "service-need", service_need_type="obs", reason="")
+    unknown = post(staff.caseworker, case, "service-need", service_need_type="x", reason="Fordi")
+    assert blank == ["Dette felt er påkrævet."]
+    assert unknown == [
+        "Marker en gyldig valgmulighed. x er ikke en af de tilgængelige valgmuligheder."
+    ]
+    assert state_of(case) == before
+
+    done = post(staff.caseworker, case, "service-need", service_need_type="obs", reason="Klager")
+    assert done == ["Gemt."]
+    assert state_of(case) == ("received", "obs", before[2] + 1, 1)
+
+
+def test_the_screen_reads_a_constant_number_of_statements(
+    receive: Receive,
+    act: Act,
+    staff: Staff,
+    second_caseworker: User,
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    case = receive()
+    client = staff_client(staff.caseworker)
+    client.get(f"/cases/{case.pk}/")  # the session and the scope warmed up alike
+    # session, user, scope (roles), the case, its events, caseworkers, other parties, type
+    # changes, the areas whose waiting counts, the access-log row
+    with django_assert_num_queries(11):
+        assert client.get(f"/cases/{case.pk}/").status_code == 200
+
+    for number, name in enumerate(["Rådgiver A", "Rådgiver B"]):
+        adviser = get_or_create_citizen(cpr=CPR_B if number else "1111111118", name=name)
+        CaseParty.objects.create(case=case, party=adviser, role=CasePartyRole.ADVISER)
+    case.caseworkers.add(staff.caseworker, second_caseworker)
+    set_type(case, "vejledning", staff.caseworker)
+    set_type(case, "princip", staff.caseworker)
+    act(case, "start_screening")
+    # The deficiency letter and its answer have their own services (they carry the items).
+    scope = get_scope(user=staff.caseworker)
+    send_deficiency_letter(
+        case_id=case.pk,
+        items=["Snittegning"],
+        reply_by=timezone.localdate() + dt.timedelta(days=14),
+        by=staff.caseworker,
+        scope=scope,
+        now=timezone.now(),
+    )
+    receive_deficiency_answer(
+        case_id=case.pk,
+        answered={case.deficiency_items.get().pk: "Modtaget"},
+        by=staff.caseworker,
+        scope=scope,
+        now=timezone.now(),
+    )
+    with django_assert_num_queries(11):
+        page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert page.count('data-kind="') == 6 and "Rådgiver B" in page
