@@ -8,6 +8,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
@@ -20,10 +21,20 @@ from indgang.cases.reports import (
     median_of,
     servicemal_report,
 )
-from indgang.cases.services import refresh_clock_keys
+from indgang.cases.services import (
+    InspectionStep,
+    NewCaseSubject,
+    plan_inspection,
+    receive_complaint,
+    receive_deficiency_answer,
+    refresh_clock_keys,
+    send_deficiency_letter,
+    start_hearing,
+)
 from indgang.cases.tests.conftest import Act, Receive
-from indgang.conftest import Org, Staff
+from indgang.conftest import CPR_A, CPR_B, Org, Staff
 from indgang.organisation.selectors import get_scope
+from indgang.parties.services import get_or_create_citizen
 
 pytestmark = pytest.mark.django_db
 
@@ -71,9 +82,91 @@ def test_a_refused_action_leaves_the_key(receive: Receive, act: Act) -> None:
     case = receive(received_at=day(0))
     act(case, "start_screening", now=day(1))
     act(case, "mark_fully_informed", now=day(2))
-    with pytest.raises(Exception, match="Sagen har status"):
-        act(case, "receive_answer", now=day(3))
+    with pytest.raises(ValidationError, match="Sagen har status"):
+        act(case, "decide", now=day(3), outcome="permit")
     assert stored_key(case) == (date(42), None, None)
+
+
+def stale(case: Case) -> None:
+    """Spoil the stored key, so that the next step shows it stores the key afresh."""
+    Case.objects.filter(pk=case.pk).update(
+        clock_due_on=date(999), clock_stopped_on=date(999), clock_days_used=999
+    )
+
+
+def test_the_workflow_steps_keep_the_clock_key(receive: Receive, act: Act, staff: Staff) -> None:
+    writer: dict[str, Any] = {"by": staff.caseworker, "scope": get_scope(user=staff.caseworker)}
+    case = act(receive(received_at=day(0)), "start_screening", now=day(1))
+    stale(case)
+    case = send_deficiency_letter(
+        case_id=case.pk, items=["Snittegning"], reply_by=date(16), now=day(2), **writer
+    )
+    # Waiting before fully informed is never on the clock: it has not started.
+    assert stored_key(case) == (None, None, None)
+    stale(case)
+    (item,) = case.deficiency_items.all()
+    receive_deficiency_answer(case_id=case.pk, answered={item.pk: "Modtaget"}, now=day(5), **writer)
+    assert stored_key(case) == (None, None, None)
+    act(case, "mark_fully_informed", now=day(6))
+    stale(case)
+    neighbour = get_or_create_citizen(cpr=CPR_B, name="Nabo Nielsen")
+    start_hearing(
+        case_id=case.pk,
+        kind="neighbour",
+        reply_by=date(20),
+        party_ids=[neighbour.pk],
+        now=day(7),
+        **writer,
+    )
+    assert stored_key(case) == (date(46), None, None)
+    act(case, "start_assessment", now=day(21))
+    act(
+        case,
+        "decide",
+        now=day(30),
+        outcome="permit_with_conditions",
+        conditions="Taget skal være sort.",
+    )
+    assert stored_key(case) == (date(46), date(30), 24)
+
+
+def test_inspections_and_enforcement_have_no_key_and_follow_the_clocked_cases(
+    receive: Receive, act: Act, staff: Staff, org: Org
+) -> None:
+    scope = get_scope(user=staff.caseworker)
+    subject = NewCaseSubject(
+        area="building",
+        cpr=CPR_A,
+        property_address="Markvej 3, 9999 Testby",
+        unit=org.building_unit,
+    )
+    clocked = walk_to_assessment(act, receive(received_at=day(3)), informed=4)
+    new_application = receive(received_at=day(2))
+    inspection = plan_inspection(
+        subject=subject,
+        planned_for=date(5),
+        by=staff.caseworker,
+        scope=scope,
+        now=day(1),
+    )
+    act(inspection, "give_notice", now=day(2), inspection=InspectionStep(notice_method="phone"))
+    complaint = receive_complaint(
+        subject=subject,
+        complaint="Skuret står i skel.",
+        received_at=day(0),
+        by=staff.caseworker,
+        scope=scope,
+        now=day(0),
+    )
+    act(complaint, "start_assessment", now=day(3))
+    assert stored_key(inspection) == stored_key(complaint) == (None, None, None)
+    rows = [(case.pk, days_left_of(case)) for case in list_work_for(scope=scope, today=date(10))]
+    assert rows == [
+        (clocked.pk, 34),
+        (complaint.pk, None),
+        (inspection.pk, None),
+        (new_application.pk, None),
+    ]
 
 
 def walk_to_assessment(act: Act, case: Case, informed: int) -> Case:
@@ -208,7 +301,11 @@ def test_a_changed_rule_stores_the_keys_again(
     assert not settings.waiting_counts
     response = administrator.post(
         f"/admin/cases/areasettings/{settings.pk}/change/",
-        {"area": "building", "waiting_counts": "on"},
+        {
+            "area": "building",
+            "waiting_counts": "on",
+            "report_working_days": settings.report_working_days,
+        },
     )
     assert response.status_code == 302
     # Waiting counts now: the clock runs on through the request for information.
