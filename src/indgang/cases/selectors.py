@@ -22,7 +22,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from indgang.cases.clock import Clock, Period, servicemal_clock
+from indgang.cases.clock import Clock, Period, SortKey, servicemal_clock, sort_key
 from indgang.cases.constants import (
     DEFAULT_REPORT_WORKING_DAYS,
     REVIEW_REQUIRED,
@@ -225,6 +225,31 @@ def clock_of(
         waiting=waiting_periods(events),
         waiting_counts=case.area in waiting_counts,
     )
+
+
+def clock_key_of(
+    *, case: Case, events: list[CaseEvent], waiting_counts: frozenset[str] | None = None
+) -> SortKey:
+    """The case's clock.sort_key from its events in order (no category: no clock, no key).
+
+    `waiting_counts`: areas_where_waiting_counts(), when the caller has it.
+    """
+    category: ServiceTargetCategory | None = case.category
+    if category is None:
+        return SortKey(None, None, None)
+    if waiting_counts is None:
+        waiting_counts = areas_where_waiting_counts()
+    return sort_key(
+        fully_informed=_local(case.fully_informed_at),
+        decided=_local(case.decided_at),
+        target_days=category.target_days,
+        waiting=waiting_periods(events),
+        waiting_counts=case.area in waiting_counts,
+    )
+
+
+def _local(moment: dt.datetime | None) -> dt.date | None:
+    return timezone.localdate(moment) if moment else None
 
 
 def events_of(case: Case) -> list[CaseEvent]:
