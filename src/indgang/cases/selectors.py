@@ -98,6 +98,7 @@ def get_case_detail_for(*, scope: Scope, case_id: int) -> Case:
             "hearings__replies",
             "other_parties",
             "contact_links",
+            "caseworkers",
         )
         .get(pk=case_id)
     )

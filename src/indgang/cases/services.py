@@ -68,7 +68,7 @@ from indgang.letters.models import Letter
 from indgang.letters.selectors import read_letter_pdf
 from indgang.letters.services import compose_letter, send_letter
 from indgang.organisation.models import Unit
-from indgang.organisation.selectors import Scope
+from indgang.organisation.selectors import Scope, staff_of_department
 from indgang.parties.identifiers import InvalidIdentifierError, clean_cpr, clean_cvr
 from indgang.parties.models import Party
 from indgang.parties.services import get_or_create_citizen, get_or_create_company
@@ -1302,4 +1302,39 @@ def start_enforcement(
         now=now,
         data={"indskaerpelse": given.pk, "enforcement_case": case.pk},
     )
+    return case
+
+
+def assign_caseworkers(
+    *, case_id: int, user_ids: list[int], by: User, scope: Scope, now: dt.datetime
+) -> Case:
+    """Make these staff members the case's responsible caseworkers (its "my cases" and its
+    reminders follow them); each must hold a role in the case's department."""
+    wanted = set(user_ids)
+    if not wanted:
+        raise ValidationError({"caseworkers": _("Name at least one caseworker.")})
+    with transaction.atomic():
+        case = get_case_to_change(scope=scope, case_id=case_id)
+        outsiders = wanted - staff_of_department(department_id=case.department_id, user_ids=wanted)
+        if outsiders:
+            raise ValidationError(
+                {
+                    "caseworkers": _(
+                        "Only staff of the case's department can be its caseworkers; "
+                        "these are not: %(ids)s."
+                    )
+                    % {"ids": ", ".join(str(pk) for pk in sorted(outsiders))}
+                }
+            )
+        if set(case.caseworkers.values_list("pk", flat=True)) == wanted:
+            raise _refuse(_("Those are the case's caseworkers already."))
+        case.caseworkers.set(wanted)
+        _note_event(
+            case=case,
+            kind=CaseEventKind.CASEWORKERS_ASSIGNED,
+            by=by,
+            scope=scope,
+            now=now,
+            data={"caseworkers": sorted(wanted)},
+        )
     return case

@@ -347,6 +347,12 @@ class ContactLinkSerializer(serializers.Serializer[Any]):
     contact = id_field()
 
 
+class CaseworkersSerializer(serializers.Serializer[Any]):
+    caseworkers = serializers.ListField(
+        child=id_field(), min_length=1, max_length=20, help_text="The staff members' user ids."
+    )
+
+
 class CasePartyRemoveSerializer(serializers.Serializer[Any]):
     case_party = id_field(help_text="The id of the party's role on the case.")
 
@@ -411,10 +417,14 @@ class CaseDetailSerializer(CaseSerializer):
     deficiency_items = DeficiencyItemSerializer(many=True, read_only=True)
     hearings = HearingSerializer(many=True, read_only=True)
     other_parties = CasePartySerializer(many=True, read_only=True)
+    caseworkers: serializers.PrimaryKeyRelatedField[User] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
 
     class Meta(CaseSerializer.Meta):
         fields = [
             *CaseSerializer.Meta.fields,
+            "caseworkers",
             "suggested_service_need",
             "checklist",
             "deficiency_items",

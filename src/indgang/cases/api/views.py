@@ -23,6 +23,7 @@ from indgang.cases.api.serializers import (
     CasePartyCreateSerializer,
     CasePartyRemoveSerializer,
     CaseSerializer,
+    CaseworkersSerializer,
     ChecklistTickSerializer,
     ComplaintCreateSerializer,
     ContactLinkSerializer,
@@ -53,6 +54,7 @@ from indgang.cases.services import (
     NewApplication,
     NewCaseSubject,
     add_case_party,
+    assign_caseworkers,
     change_service_need_type,
     follow_up_indskaerpelse,
     give_indskaerpelse,
@@ -305,6 +307,14 @@ class CaseViewSet(
         add_case_party(
             case_id=int(pk), party_id=data["party"], role=data["role"], **self._writer(request)
         )
+        return self._answer(int(pk))
+
+    @extend_schema(request=CaseworkersSerializer, responses={200: CaseDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def caseworkers(self, request: Request, pk: str) -> Response:
+        """Name the case's responsible caseworkers (staff of its department)."""
+        data = _valid(CaseworkersSerializer, request)
+        assign_caseworkers(case_id=int(pk), user_ids=data["caseworkers"], **self._writer(request))
         return self._answer(int(pk))
 
     @extend_schema(request=CasePartyRemoveSerializer, responses={200: CaseDetailSerializer})
