@@ -298,39 +298,22 @@ def give_indskaerpelse(request: HttpRequest, case_id: int) -> HttpResponse:
 def indskaerpelse_step(request: HttpRequest, case_id: int, step: str) -> HttpResponse:
     """Mark an indskærpelse remedied, follow it up, or start an enforcement case from it (then
     show the new case)."""
-    form = IndskaerpelseStepForm(request.POST)
-    if step == "remedied":
-        return _submit(
-            request,
-            case_id,
-            form,
-            step,
-            lambda data: services.mark_remedied(
-                case_id=case_id, indskaerpelse_id=data["indskaerpelse"], **_actor(request)
-            ),
-        )
-    if step == "follow-up":
-        return _submit(
-            request,
-            case_id,
-            form,
-            step,
-            lambda data: services.follow_up_indskaerpelse(
-                case_id=case_id,
-                indskaerpelse_id=data["indskaerpelse"],
-                note=data["note"],
-                **_actor(request),
-            ),
-        )
+
+    def take(data: dict[str, Any]) -> object:
+        given = {"case_id": case_id, "indskaerpelse_id": data["indskaerpelse"], **_actor(request)}
+        if step == "follow-up":
+            return services.follow_up_indskaerpelse(note=data["note"], **given)
+        if step == "remedied":
+            return services.mark_remedied(**given)
+        return services.start_enforcement(**given)
+
     return _submit(
         request,
         case_id,
-        form,
+        IndskaerpelseStepForm(request.POST),
         step,
-        lambda data: services.start_enforcement(
-            case_id=case_id, indskaerpelse_id=data["indskaerpelse"], **_actor(request)
-        ),
-        goto=lambda case: int(case.pk),
+        take,
+        goto=(lambda case: int(case.pk)) if step == "enforcement" else None,
     )
 
 

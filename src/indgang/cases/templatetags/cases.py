@@ -36,7 +36,8 @@ def field_error(context: template.Context, form: str, field: str) -> str:
     """The refusal's messages about one field of one form, by the field (its id is what the
     field's aria-describedby names)."""
     tag = f"for-{form}-{field}"
-    texts = [str(message) for message in context.get("messages") or () if tag in message.tags.split()]
+    shown = context.get("messages") or ()
+    texts = [str(message) for message in shown if tag in message.tags.split()]
     if not texts:
         return ""
     return format_html(

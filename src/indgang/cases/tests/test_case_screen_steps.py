@@ -30,6 +30,7 @@ from indgang.deadlines.constants import DeadlineKind
 from indgang.deadlines.services import start_deadline
 from indgang.journal.constants import DocumentDirection
 from indgang.journal.services import add_document, journalise
+from indgang.journal.tests.test_documents import tiny_pdf
 from indgang.letters.constants import LetterKind
 from indgang.letters.rendering import example_context
 from indgang.letters.services import compose_letter, send_letter
@@ -552,3 +553,33 @@ def test_an_inspection_goes_from_notice_to_an_enforcement_case_on_the_screen(
     assert (
         f'id="enforcement-case-{overdue.pk}">Lovliggørelsessag {enforcement.pk}<' in inspection_page
     )
+
+
+def test_a_document_downloads_through_the_journal_only_for_those_who_see_the_case(
+    receive: Receive, staff: Staff
+) -> None:
+    case = receive()
+    document = add_document(
+        subject=case,
+        direction=DocumentDirection.RECEIVED,
+        title="Facadetegning",
+        dated=timezone.localdate(),
+        content=tiny_pdf(),
+        filename="facade.pdf",
+        by=staff.caseworker,
+        now=timezone.now(),
+    )
+    page = staff_client(staff.caseworker).get(f"/cases/{case.pk}/").content.decode()
+    AccessLogEntry.objects.all().delete()  # the screen's own read
+    url = f"/documents/{document.pk}/content/"
+    assert f'<a href="{url}" download>Facadetegning</a>' in page
+
+    assert staff_client(staff.other_caseworker).get(url).status_code == 404
+    assert AccessLogEntry.objects.count() == 0
+    response = staff_client(staff.caseworker).get(url)
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == tiny_pdf()  # type: ignore[attr-defined]
+    assert list(AccessLogEntry.objects.values_list("party_id", "action", "user")) == [
+        (case.party_id, "opened_document", staff.caseworker.pk)
+    ]
