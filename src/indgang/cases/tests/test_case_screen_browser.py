@@ -38,10 +38,13 @@ REASON = "Komplet ansøgning fra erfaren rådgiver"
 
 
 @pytest.fixture
-def categories(transactional_db: None) -> None:
-    """The servicemål categories as their migration seeds them: a transactional test that ran
-    before this one has flushed them."""
+def seed_data(transactional_db: None) -> None:
+    """The servicemål categories, checklists and complaint guidance as their migrations seed
+    them: a transactional test that ran before this one has flushed them."""
     import_module("indgang.cases.migrations.0002_default_categories").add_defaults(apps, None)
+    import_module("indgang.cases.migrations.0005_checklists_and_complaint_guidance").add_defaults(
+        apps, None
+    )
 
 
 def act(page: Page, action: str, *, state: str) -> None:
@@ -55,7 +58,7 @@ def act(page: Page, action: str, *, state: str) -> None:
 def test_a_caseworker_types_and_decides_an_application_on_the_case_screen(
     live_server: LiveServer,
     transactional_db: None,
-    categories: None,
+    seed_data: None,
     monkeypatch: pytest.MonkeyPatch,
     staff: Staff,
     receive: Receive,
@@ -144,7 +147,7 @@ def saved(page: Page, *, state: str) -> None:
 def test_a_klar_parat_application_drifts_to_princip_and_is_decided_after_review(
     live_server: LiveServer,
     transactional_db: None,
-    categories: None,
+    seed_data: None,
     monkeypatch: pytest.MonkeyPatch,
     staff: Staff,
     second_caseworker: User,

@@ -583,3 +583,49 @@ def test_a_document_downloads_through_the_journal_only_for_those_who_see_the_cas
     assert list(AccessLogEntry.objects.values_list("party_id", "action", "user")) == [
         (case.party_id, "opened_document", staff.caseworker.pk)
     ]
+
+
+@pytest.mark.parametrize(
+    "what",
+    [
+        "checklist",
+        "deficiency-letter",
+        "deficiency-answer",
+        "deficiency-waiver",
+        "hearings",
+        "hearing-replies",
+        "indskaerpelser",
+        "indskaerpelser/remedied",
+        "indskaerpelser/follow-up",
+        "indskaerpelser/enforcement",
+    ],
+)
+def test_another_departments_case_is_a_404_for_every_step(
+    receive: Receive, act: Act, staff: Staff, what: str
+) -> None:
+    case = receive()
+    act(case, "start_screening")
+    before = snapshot(case)
+    data = {
+        "item": "1",
+        "done": "on",
+        "items": "Snit",
+        "reply_by": IN_TWO_WEEKS,
+        "reason": "Fordi",
+        "kind": "neighbour",
+        "parties": [str(case.party_id)],
+        "hearing": "1",
+        "party": str(case.party_id),
+        "received_at": just_now(),
+        "summary": "Ok",
+        "cause": "Utæt",
+        "requirement": "Tæt",
+        "deadline": IN_TWO_WEEKS,
+        "indskaerpelse": "1",
+        "note": "Set",
+    }
+
+    response = staff_client(staff.other_caseworker).post(f"/cases/{case.pk}/{what}/", data)
+
+    assert response.status_code == 404
+    assert snapshot(case) == before
