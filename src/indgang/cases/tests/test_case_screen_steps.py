@@ -16,6 +16,7 @@ from indgang.audit.models import AccessLogEntry
 from indgang.cases.constants import CasePartyRole
 from indgang.cases.models import Case, CaseEvent, CaseParty, DeficiencyItem, Indskaerpelse
 from indgang.cases.services import (
+    InspectionStep,
     NewCaseSubject,
     change_service_need_type,
     give_indskaerpelse,
@@ -23,6 +24,7 @@ from indgang.cases.services import (
     record_hearing_reply,
     send_deficiency_letter,
     start_hearing,
+    take_action,
 )
 from indgang.cases.tests.conftest import Act, Receive
 from indgang.conftest import CPR_A, CPR_B, Org, Staff, staff_client
@@ -629,3 +631,55 @@ def test_another_departments_case_is_a_404_for_every_step(
 
     assert response.status_code == 404
     assert snapshot(case) == before
+
+
+def test_an_inspections_screen_reads_a_constant_number_of_statements(
+    staff: Staff,
+    org: Org,
+    second_caseworker: User,
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    case = plan_past(staff, org, "obs")
+    worker = staff.caseworker
+    scope = get_scope(user=worker)
+    take_action(
+        case_id=case.pk,
+        action="give_notice",
+        by=worker,
+        scope=scope,
+        now=timezone.now(),
+        inspection=InspectionStep(notice_method="phone"),
+    )
+    take_action(
+        case_id=case.pk,
+        action="record_visit",
+        by=worker,
+        scope=scope,
+        now=timezone.now(),
+        inspection=InspectionStep(staff_ids=(worker.pk, second_caseworker.pk)),
+    )
+    client = staff_client(worker)
+    client.get(f"/cases/{case.pk}/")
+
+    def give(count: int) -> None:
+        for number in range(count):
+            give_indskaerpelse(
+                case_id=case.pk,
+                cause=f"Årsag {number}",
+                requirement="Ret op",
+                deadline=timezone.localdate() + dt.timedelta(days=7),
+                by=worker,
+                scope=scope,
+                now=timezone.now(),
+            )
+
+    give(1)
+    # the application's 21, the staff at the visit, and the department's staff to name there
+    with django_assert_num_queries(23):
+        few = client.get(f"/cases/{case.pk}/").content.decode()
+    give(4)
+    with django_assert_num_queries(23):
+        many = client.get(f"/cases/{case.pk}/").content.decode()
+
+    assert few.count('class="indskaerpelse"') == 1 and many.count('class="indskaerpelse"') == 5
+    assert 'id="inspection-visited">' in many and "Byg To" in many
