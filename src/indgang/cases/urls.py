@@ -12,4 +12,37 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("cases/<id:case_id>/", views.case_detail, name="detail"),
     path("cases/<id:case_id>/actions/", views.case_action, name="action"),
     path("cases/<id:case_id>/service-need/", views.change_service_need, name="service-need"),
+    path("cases/<id:case_id>/checklist/", views.tick_checklist, name="checklist"),
+    path(
+        "cases/<id:case_id>/deficiency-letter/",
+        views.deficiency_letter,
+        name="deficiency-letter",
+    ),
+    path(
+        "cases/<id:case_id>/deficiency-answer/",
+        views.deficiency_answer,
+        name="deficiency-answer",
+    ),
+    path(
+        "cases/<id:case_id>/deficiency-waiver/",
+        views.deficiency_waiver,
+        name="deficiency-waiver",
+    ),
+    path("cases/<id:case_id>/hearings/", views.hearing, name="hearing"),
+    path("cases/<id:case_id>/hearing-replies/", views.hearing_reply, name="hearing-reply"),
+    path(
+        "cases/<id:case_id>/indskaerpelser/",
+        views.give_indskaerpelse,
+        name="indskaerpelse",
+    ),
+    *(
+        path(
+            f"cases/<id:case_id>/indskaerpelser/{step}/",
+            views.indskaerpelse_step,
+            {"step": step},
+            name=f"indskaerpelse-{step}",
+        )
+        for step in ("remedied", "follow-up", "enforcement")
+    ),
+    path("cases/<id:case_id>/letters/<id:letter_id>/pdf/", views.letter_pdf, name="letter-pdf"),
 ]
