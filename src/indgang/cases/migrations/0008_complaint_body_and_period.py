@@ -17,7 +17,7 @@ def add_bodies(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0005_checklists_and_complaint_guidance")]
+    dependencies = [("cases", "0007_caseworkers_assigned")]
 
     operations = [
         migrations.AddField(
