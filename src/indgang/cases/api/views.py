@@ -181,7 +181,7 @@ class CaseViewSet(
         parameters=[PurposeSerializer],
         responses={200: CaseLetterSerializer(many=True), 404: NOT_FOUND},
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def letters(self, request: Request, pk: str) -> Response:
         """The letters written on the case, newest first; the read is written to the access log."""
         purpose_of(request)

@@ -9,10 +9,8 @@ desk's test has the set-up). Elements are found by id, name and value, never by 
 from __future__ import annotations
 
 import datetime as dt
-from importlib import import_module
 
 import pytest
-from django.apps import apps
 from django.contrib.auth.models import User
 from django.utils import formats, timezone, translation
 from playwright.sync_api import Page, expect
@@ -35,18 +33,6 @@ from indgang.organisation.selectors import get_scope
 from indgang.parties.services import get_or_create_citizen
 
 REASON = "Komplet ansøgning fra erfaren rådgiver"
-
-
-@pytest.fixture
-def seed_data(transactional_db: None) -> None:
-    """The servicemål categories, checklists, complaint guidance and letter templates as their
-    migrations seed them: a transactional test that ran before this one has flushed them."""
-    import_module("indgang.cases.migrations.0002_default_categories").add_defaults(apps, None)
-    import_module("indgang.cases.migrations.0005_checklists_and_complaint_guidance").add_defaults(
-        apps, None
-    )
-    import_module("indgang.cases.migrations.0008_complaint_body_and_period").add_bodies(apps, None)
-    import_module("indgang.letters.migrations.0002_default_templates").load_defaults(apps, None)
 
 
 def act(page: Page, action: str, *, state: str) -> None:

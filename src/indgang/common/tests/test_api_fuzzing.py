@@ -45,7 +45,7 @@ def server(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> i
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("username", ["admin", "skranke"])  # sees all; routes, content withheld
 def test_schemathesis_finds_nothing_against_the_production_server(
-    server: int, api_for: ApiFor, tmp_path: Path, username: str
+    server: int, api_for: ApiFor, tmp_path: Path, username: str, seed_data: None
 ) -> None:
     load_demo(kle_path=KLE_FULL, progress=lambda line: None)
     # The Authorization header the project's API client fixture sends, whatever its scheme.
