@@ -1109,7 +1109,10 @@ def record_hearing_reply(
         )
         heard = set(hearing.parties.values_list("pk", flat=True))
         if heard <= set(hearing.replies.values_list("party_id", flat=True)):
-            _stop_reply_deadlines(case=case, kind=DeadlineKind.HEARING_REPLY, by=by, when=now)
+            # Stopped when the last reply arrived, which may be before it was registered.
+            _stop_reply_deadlines(
+                case=case, kind=DeadlineKind.HEARING_REPLY, by=by, when=received_at
+            )
     return reply
 
 
