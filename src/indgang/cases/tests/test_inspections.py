@@ -40,6 +40,7 @@ def day(n: int) -> dt.datetime:
 
 
 Plan = Callable[..., Case]
+REPORT = InspectionStep(next_steps="Vi følger op på indskærpelserne.")
 
 
 @pytest.fixture
@@ -162,7 +163,7 @@ def test_princip_inspection_from_plan_to_closed(
     assert inspection.report_due == dt.date(2026, 1, 22)
     assert set(inspection.staff_present.all()) == {staff.caseworker, second_caseworker}
     given = give(case, staff.caseworker, n=3)
-    case = act(case, "send_report", now=day(10))
+    case = act(case, "send_report", now=day(10), inspection=REPORT)
     assert Inspection.objects.get(case=case).report_sent_at == day(10)
     act(case, "start_follow_up", now=day(11))
     follow_up_indskaerpelse(
@@ -208,7 +209,12 @@ def test_princip_inspection_from_plan_to_closed(
         "transition",
     ]
     report = next(event for event in events_of(case) if event.action == "send_report")
-    assert report.data == {"on_time": True}
+    assert report.data == {
+        "on_time": True,
+        "findings": [],
+        "next_steps": "Vi følger op på indskærpelserne.",
+        "letter": report.data["letter"],
+    }
     assert clock_of(case=case, events=events_of(case), today=day(30).date()) is None
 
 
@@ -285,7 +291,7 @@ def test_notice_needs_a_method_and_a_letter_its_agenda(plan: Plan, act: Act) -> 
 
 def test_illegal_inspection_step_names_state_and_allowed(plan: Plan, act: Act) -> None:
     case = plan()
-    refusal = refused(lambda: act(case, "send_report", now=day(1)), case)
+    refusal = refused(lambda: act(case, "send_report", now=day(1), inspection=REPORT), case)
     assert refusal.code == CONFLICT
     assert refusal.messages == ['Sagen har status "Planlagt"; herfra kan du: Varsl tilsynet.']
     # The application's actions are not the inspection's.
@@ -295,7 +301,7 @@ def test_illegal_inspection_step_names_state_and_allowed(plan: Plan, act: Act) -
 
 def test_close_refused_while_an_indskaerpelse_is_open(plan: Plan, act: Act, staff: Staff) -> None:
     case = visit(plan(), act, staff.caseworker)
-    act(case, "send_report", now=day(4))
+    act(case, "send_report", now=day(4), inspection=REPORT)
     no_open = refused(lambda: act(case, "start_follow_up", now=day(4)), case)
     assert no_open.code == CONFLICT
     assert no_open.messages == ["Der er ingen åben indskærpelse at følge op på."]
@@ -345,7 +351,7 @@ def test_unremedied_indskaerpelse_starts_an_enforcement_case_decided_and_closed(
     inspection = visit(plan(), act, staff.caseworker)
     inspection.caseworkers.set([staff.caseworker, second_caseworker])
     given = give(inspection, staff.caseworker, n=3, deadline=20)
-    act(inspection, "send_report", now=day(5))
+    act(inspection, "send_report", now=day(5), inspection=REPORT)
     act(inspection, "start_follow_up", now=day(6))
     scope = get_scope(user=staff.caseworker)
 
