@@ -29,6 +29,7 @@ from indgang.cases.suggestion import Suggestion, suggest_service_need
 from indgang.cases.tests.conftest import Act, Receive
 from indgang.common.errors import CONFLICT
 from indgang.conftest import CPR_A, CPR_B, Org, Staff
+from indgang.letters.models import Letter
 from indgang.organisation.selectors import get_scope
 
 pytestmark = pytest.mark.django_db
@@ -213,9 +214,25 @@ def test_princip_inspection_from_plan_to_closed(
         "on_time": True,
         "findings": [],
         "next_steps": "Vi følger op på indskærpelserne.",
-        "letter": report.data["letter"],
+        "letter": Letter.objects.get(kind="inspection_report").pk,
     }
     assert clock_of(case=case, events=events_of(case), today=day(30).date()) is None
+
+
+def test_notice_by_phone_writes_no_letter_and_the_visit_starts_the_report_deadline(
+    plan: Plan, act: Act, staff: Staff
+) -> None:
+    case = visit(plan(), act, staff.caseworker)
+    assert not Letter.objects.exists()
+    deadline = Inspection.objects.get(case=case).report_deadline
+    assert deadline is not None
+    # Thursday 8 January, 13:00 in Copenhagen, + 10 working days.
+    assert (deadline.kind, deadline.status, deadline.started_at, deadline.due_at) == (
+        "inspection_report",
+        "open",
+        day(3),
+        day(17),
+    )
 
 
 def test_report_due_follows_the_areas_setting(plan: Plan, act: Act, staff: Staff) -> None:
