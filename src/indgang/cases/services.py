@@ -1288,10 +1288,14 @@ def start_enforcement(
     inspection, given = _open_indskaerpelse(
         scope=scope, case_id=case_id, indskaerpelse_id=indskaerpelse_id
     )
-    if timezone.localdate(now) <= given.deadline:
+    # The deadline engine's due time decides, so that an extended deadline is waited for.
+    deadline: Deadline | None = given.remediation_deadline
+    due_at = deadline.due_at if deadline is not None else _end_of(given.deadline)
+    if now < due_at:
+        last_day = timezone.localdate(due_at - dt.timedelta(microseconds=1))
         raise _refuse(
             _("The remediation deadline (%(date)s) has not passed yet.")
-            % {"date": given.deadline.isoformat()}
+            % {"date": last_day.isoformat()}
         )
     case = Case.objects.create(
         kind=CaseKind.ENFORCEMENT,

@@ -29,6 +29,7 @@ from indgang.cases.suggestion import Suggestion, suggest_service_need
 from indgang.cases.tests.conftest import Act, Receive
 from indgang.common.errors import CONFLICT
 from indgang.conftest import CPR_A, CPR_B, Org, Staff
+from indgang.deadlines.services import extend_deadline
 from indgang.letters.models import Letter
 from indgang.organisation.selectors import get_scope
 
@@ -360,6 +361,41 @@ def test_indskaerpelse_refusals_change_nothing(
     application = receive()
     on_application = refused(lambda: give(application, staff.caseworker, n=3), application)
     assert on_application.messages == ["Indskærpelser gives kun ved tilsyn."]
+
+
+def test_enforcement_waits_for_an_extended_remediation_deadline(
+    plan: Plan, act: Act, staff: Staff
+) -> None:
+    inspection = visit(plan(), act, staff.caseworker)
+    given = give(inspection, staff.caseworker, n=3, deadline=20)
+    assert given.remediation_deadline is not None
+    extend_deadline(
+        deadline=given.remediation_deadline,
+        due_at=day(25),
+        by=staff.caseworker,
+        now=day(10),
+        reason="Ejeren venter på en entreprenør.",
+    )
+
+    def enforce(n: int) -> Case:
+        return start_enforcement(
+            case_id=inspection.pk,
+            indskaerpelse_id=given.pk,
+            by=staff.caseworker,
+            scope=get_scope(user=staff.caseworker),
+            now=day(n),
+        )
+
+    too_early = refused(lambda: enforce(22), inspection)
+    assert too_early.messages == [
+        "Fristen for lovliggørelse (2026-01-30) er ikke overskredet endnu."
+    ]
+    assert enforce(25).kind == "enforcement"
+    given.remediation_deadline.refresh_from_db()
+    assert (given.remediation_deadline.status, given.remediation_deadline.stopped_by) == (
+        "completed",
+        "enforcement",
+    )
 
 
 def test_unremedied_indskaerpelse_starts_an_enforcement_case_decided_and_closed(
