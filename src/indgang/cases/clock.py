@@ -65,3 +65,54 @@ def servicemal_clock(
         days_waiting=waited,
         days_paused=paused,
     )
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """What the database needs to order cases by days left without reading their events.
+
+    While the clock runs, days left = (due_on - today); while it stands (decided, or waiting for
+    the applicant where waiting does not count), days left = (due_on - stopped_on), fixed.
+    """
+
+    due_on: dt.date | None  # None: the clock has not started
+    stopped_on: dt.date | None  # None: the clock runs
+    days_used: int | None  # set once decided: what the servicemål report measures
+
+
+def sort_key(
+    *,
+    fully_informed: dt.date | None,
+    decided: dt.date | None,
+    target_days: int,
+    waiting: Sequence[Period] = (),
+    waiting_counts: bool = True,
+) -> SortKey:
+    """The key that gives servicemal_clock's days_left on any day from the case's last event on.
+
+    Days left fall by one a day while the clock runs, so they are a fixed date minus today;
+    the date is read off the clock on the day it was last changed.
+    """
+    if fully_informed is None:
+        return SortKey(None, None, None)
+    open_waiting = [start for start, until in waiting if until is None]
+    stopped_on: dt.date | None = decided
+    if stopped_on is None and open_waiting and not waiting_counts:
+        stopped_on = max(open_waiting[-1], fully_informed)
+    last_change = max(
+        [fully_informed, *(day for period in waiting for day in period if day is not None)]
+    )
+    reference = stopped_on or last_change
+    clock = servicemal_clock(
+        fully_informed=fully_informed,
+        decided=decided,
+        today=reference,
+        target_days=target_days,
+        waiting=waiting,
+        waiting_counts=waiting_counts,
+    )
+    return SortKey(
+        due_on=reference + dt.timedelta(days=clock.days_left),
+        stopped_on=stopped_on,
+        days_used=clock.days_used if decided is not None else None,
+    )

@@ -112,6 +112,7 @@ class CaseEventKind(models.TextChoices):
     INDSKAERPELSE_REMEDIED = "indskaerpelse_remedied", _("Indskærpelse remedied")
     INDSKAERPELSE_FOLLOW_UP = "indskaerpelse_follow_up", _("Indskærpelse followed up")
     ENFORCEMENT_STARTED = "enforcement_started", _("Enforcement case started")
+    CASEWORKERS_ASSIGNED = "caseworkers_assigned", _("Caseworkers assigned")
 
 
 class CasePartyRole(models.TextChoices):

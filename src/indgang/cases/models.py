@@ -97,6 +97,15 @@ class Case(models.Model):
         Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
+    pre_meeting_on = models.DateField(_("pre-application meeting held"), null=True, blank=True)
+    # The servicemål clock kept as clock.sort_key gives it, written by services._move (every
+    # step of every kind) in the step's transaction, so that work lists sort and reports count
+    # in the database. Null for cases without a category: inspections and enforcement.
+    clock_due_on = models.DateField(_("due date (clock running)"), null=True, editable=False)
+    clock_stopped_on = models.DateField(_("clock stopped"), null=True, editable=False)
+    clock_days_used = models.PositiveIntegerField(
+        _("days used at the decision"), null=True, editable=False
+    )
     deficiency_reply_by = models.DateField(_("applicant to reply by"), null=True, blank=True)
     decision_conditions = models.TextField(_("conditions"), blank=True)
     complaint_guidance = models.TextField(_("complaint guidance"), blank=True)
@@ -108,6 +117,14 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["department", "-received_at", "-id"]),
             models.Index(fields=["party", "-received_at", "-id"]),
+            models.Index(fields=["unit", "state"]),
+            models.Index(fields=["department", "decided_at"]),
+            # The open cases, a small share of all: the report's "over target" count.
+            models.Index(
+                fields=["department", "clock_due_on"],
+                condition=models.Q(decided_at__isnull=True),
+                name="case_open_clock",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import Case as SqlCase
 from django.db.models import (
     Exists,
@@ -22,14 +23,17 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from indgang.cases.clock import Clock, Period, servicemal_clock
+from indgang.cases.clock import Clock, Period, SortKey, servicemal_clock, sort_key
 from indgang.cases.constants import (
+    APPLICATION_OUTCOMES,
     DEFAULT_REPORT_WORKING_DAYS,
+    ENFORCEMENT_OUTCOMES,
     REVIEW_REQUIRED,
     CaseAction,
     CaseEventKind,
     CaseKind,
     CasePartyRole,
+    DecisionOutcome,
 )
 from indgang.cases.lifecycle import WAITING_ENDS, WAITING_STARTS, allowed_actions
 from indgang.cases.models import (
@@ -39,14 +43,20 @@ from indgang.cases.models import (
     CaseEvent,
     CaseParty,
     DeficiencyItem,
+    Hearing,
     HearingReply,
     Indskaerpelse,
     ServiceNeedChange,
     ServiceTargetCategory,
 )
-from indgang.cases.suggestion import Facts
+from indgang.cases.suggestion import Facts, Suggestion, suggest_service_need
 from indgang.common.workdays import add_working_days
-from indgang.deadlines.selectors import calendar_for
+from indgang.deadlines.models import Deadline
+from indgang.deadlines.selectors import calendar_for, deadlines_of
+from indgang.journal.models import Document, JournalEntry
+from indgang.journal.selectors import journal_entries_of, list_documents
+from indgang.letters.models import Letter, OutgoingMessage
+from indgang.letters.selectors import letters_for_subject
 from indgang.organisation.models import Department
 from indgang.organisation.selectors import Scope
 
@@ -98,6 +108,7 @@ def get_case_detail_for(*, scope: Scope, case_id: int) -> Case:
             "hearings__replies",
             "other_parties",
             "contact_links",
+            "caseworkers",
         )
         .get(pk=case_id)
     )
@@ -145,11 +156,38 @@ class CaseScreen:
     events: list[CaseEvent]
     clock: Clock | None
     allowed: list[CaseAction]
+    suggestion: Suggestion
+    checklist: list[CaseChecklistItem]
+    deficiency_items: list[DeficiencyItem]
+    hearings: list[Hearing]
+    # Those who may be named at an inspection's visit: the department's active staff.
+    staff: list[User]
+    journal_entry: JournalEntry | None
+    letters: list[Letter]
+    documents: list[Document]
+    deadlines: list[Deadline]
 
     @property
     def review_required(self) -> bool:
         """Whether the type needs four eyes: a second caseworker decides, from review."""
         return self.case.service_need_type in REVIEW_REQUIRED
+
+    @property
+    def outcomes(self) -> list[DecisionOutcome]:
+        """The outcomes a decision on a case of this kind may have."""
+        allowed = (
+            ENFORCEMENT_OUTCOMES if self.case.kind == CaseKind.ENFORCEMENT else APPLICATION_OUTCOMES
+        )
+        return [outcome for outcome in DecisionOutcome if outcome in allowed]
+
+    @property
+    def open_deficiency_items(self) -> list[DeficiencyItem]:
+        """The missing items neither answered nor waived."""
+        return [
+            item
+            for item in self.deficiency_items
+            if item.answered_at is None and not item.waived_reason
+        ]
 
 
 def get_case_screen(*, scope: Scope, case_id: int, today: dt.date) -> CaseScreen:
@@ -162,6 +200,14 @@ def get_case_screen(*, scope: Scope, case_id: int, today: dt.date) -> CaseScreen
             "caseworkers",
             Prefetch("other_parties", CaseParty.objects.select_related("party")),
             Prefetch("service_need_changes", ServiceNeedChange.objects.select_related("by")),
+            Prefetch("checklist", CaseChecklistItem.objects.select_related("done_by")),
+            "deficiency_items",
+            Prefetch(
+                "hearings",
+                Hearing.objects.prefetch_related(
+                    "parties", Prefetch("replies", HearingReply.objects.select_related("party"))
+                ),
+            ),
         )
         .get(pk=case_id)
     )
@@ -171,6 +217,25 @@ def get_case_screen(*, scope: Scope, case_id: int, today: dt.date) -> CaseScreen
         events=events,
         clock=clock_of(case=case, events=events, today=today),
         allowed=allowed_actions(case.state, case.kind),
+        suggestion=suggest_service_need(suggestion_facts(case=case)),
+        checklist=list(case.checklist.all()),
+        deficiency_items=list(case.deficiency_items.all()),
+        hearings=list(case.hearings.all()),
+        staff=list(
+            User.objects.filter(is_active=True, role_assignments__department_id=case.department_id)
+            .distinct()
+            .order_by("first_name", "last_name", "username")
+        )
+        if case.kind == CaseKind.INSPECTION
+        else [],
+        journal_entry=journal_entries_of(model=Case, ids=[case.pk]).get(case.pk),
+        letters=list(
+            letters_for_subject(subject=case).prefetch_related(
+                Prefetch("messages", OutgoingMessage.objects.order_by("queued_at", "pk"))
+            )
+        ),
+        documents=list(list_documents(subject=case)),
+        deadlines=list(deadlines_of(subject=case)),
     )
 
 
@@ -225,6 +290,31 @@ def clock_of(
         waiting=waiting_periods(events),
         waiting_counts=case.area in waiting_counts,
     )
+
+
+def clock_key_of(
+    *, case: Case, events: list[CaseEvent], waiting_counts: frozenset[str] | None = None
+) -> SortKey:
+    """The case's clock.sort_key from its events in order (no category: no clock, no key).
+
+    `waiting_counts`: areas_where_waiting_counts(), when the caller has it.
+    """
+    category: ServiceTargetCategory | None = case.category
+    if category is None:
+        return SortKey(None, None, None)
+    if waiting_counts is None:
+        waiting_counts = areas_where_waiting_counts()
+    return sort_key(
+        fully_informed=_local(case.fully_informed_at),
+        decided=_local(case.decided_at),
+        target_days=category.target_days,
+        waiting=waiting_periods(events),
+        waiting_counts=case.area in waiting_counts,
+    )
+
+
+def _local(moment: dt.datetime | None) -> dt.date | None:
+    return timezone.localdate(moment) if moment else None
 
 
 def events_of(case: Case) -> list[CaseEvent]:

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from indgang.cases.clock import SortKey
 from indgang.cases.constants import (
     APPLICATION_OUTCOMES,
     ENFORCEMENT_OUTCOMES,
@@ -49,7 +50,12 @@ from indgang.cases.models import (
     ServiceNeedChange,
     ServiceTargetCategory,
 )
-from indgang.cases.selectors import get_case_to_change, report_due_at
+from indgang.cases.selectors import (
+    areas_where_waiting_counts,
+    clock_key_of,
+    get_case_to_change,
+    report_due_at,
+)
 from indgang.catalogue.models import KleEntry
 from indgang.catalogue.selectors import retired_topic_refusal
 from indgang.common.errors import CONFLICT
@@ -65,7 +71,7 @@ from indgang.letters.models import Letter
 from indgang.letters.selectors import read_letter_pdf
 from indgang.letters.services import compose_letter, send_letter
 from indgang.organisation.models import Unit
-from indgang.organisation.selectors import Scope
+from indgang.organisation.selectors import Scope, staff_of_department
 from indgang.parties.identifiers import InvalidIdentifierError, clean_cpr, clean_cvr
 from indgang.parties.models import Party
 from indgang.parties.services import get_or_create_citizen, get_or_create_company
@@ -547,8 +553,9 @@ def _move(
     data: dict[str, Any] | None = None,
     inspection: InspectionStep = NO_INSPECTION_STEP,
 ) -> dt.datetime:
-    """Move the locked case by one action of its kind's table and write its event; return its
-    time. An inspection's step records its own facts (`inspection`) as the event's data.
+    """Move the locked case by one action of its kind's table, write its event and keep its
+    clock key; return its time. An inspection's step records its own facts (`inspection`) as
+    the event's data.
 
     Refuse (409) an action the state does not allow, naming the state and what it allows.
     """
@@ -591,6 +598,9 @@ def _move(
         data=data or {},
         recorded_at=now,
     )
+    # Every step that writes a case's times or events passes here (take_action, the deficiency
+    # letter and answer, hearings), so the work list and the report never read a stale clock.
+    keep_clock_key(case=case)
     return when
 
 
@@ -661,6 +671,70 @@ def take_action(
             data=data,
             inspection=inspection,
         )
+    return case
+
+
+CLOCK_KEY_FIELDS = ["clock_due_on", "clock_stopped_on", "clock_days_used"]
+
+
+def _set_clock_key(case: Case, key: SortKey) -> None:
+    case.clock_due_on, case.clock_stopped_on, case.clock_days_used = (
+        key.due_on,
+        key.stopped_on,
+        key.days_used,
+    )
+
+
+def keep_clock_key(*, case: Case) -> None:
+    """Store the case's clock.sort_key from its events (call inside the change's transaction).
+
+    A case without a servicemål category (an inspection, an enforcement case) keeps a null key:
+    it has no clock, so the work list puts it after the clocked cases, by received time.
+    """
+    _set_clock_key(case, clock_key_of(case=case, events=list(case.events.order_by("at", "pk"))))
+    case.save(update_fields=CLOCK_KEY_FIELDS)
+
+
+def refresh_clock_keys(*, area: str | None = None, category_id: int | None = None) -> int:
+    """Store the clock key again for the cases of an area or a category whose target or
+    waiting rule an administrator changed; the number of cases refreshed."""
+    cases = Case.objects.filter(category__isnull=False)
+    if area is not None:
+        cases = cases.filter(area=area)
+    if category_id is not None:
+        cases = cases.filter(category_id=category_id)
+    waiting_counts = areas_where_waiting_counts()
+    refreshed = 0
+    with transaction.atomic():
+        chunk = (
+            cases.select_related("category")
+            .prefetch_related("events")
+            .select_for_update(of=("self",))
+        )
+        changed = []
+        for case in chunk.iterator(chunk_size=2000):
+            events = sorted(case.events.all(), key=lambda event: (event.at, event.pk))
+            _set_clock_key(
+                case, clock_key_of(case=case, events=events, waiting_counts=waiting_counts)
+            )
+            changed.append(case)
+            refreshed += 1
+        Case.objects.bulk_update(changed, CLOCK_KEY_FIELDS, batch_size=2000)
+    return refreshed
+
+
+def set_pre_meeting(
+    *, case_id: int, held_on: dt.date | None, scope: Scope, now: dt.datetime
+) -> Case:
+    """Record the day of the pre-application meeting (None: there was none)."""
+    if held_on is not None and held_on > timezone.localdate(now):
+        raise ValidationError(
+            {"pre_meeting_on": _("A pre-application meeting cannot be dated in the future.")}
+        )
+    with transaction.atomic():
+        case = get_case_to_change(scope=scope, case_id=case_id)
+        case.pre_meeting_on = held_on
+        case.save(update_fields=["pre_meeting_on"])
     return case
 
 
@@ -1332,4 +1406,39 @@ def start_enforcement(
         now=now,
         data={"indskaerpelse": given.pk, "enforcement_case": case.pk},
     )
+    return case
+
+
+def assign_caseworkers(
+    *, case_id: int, user_ids: list[int], by: User, scope: Scope, now: dt.datetime
+) -> Case:
+    """Make these staff members the case's responsible caseworkers (its "my cases" and its
+    reminders follow them); each must hold a role in the case's department."""
+    wanted = set(user_ids)
+    if not wanted:
+        raise ValidationError({"caseworkers": _("Name at least one caseworker.")})
+    with transaction.atomic():
+        case = get_case_to_change(scope=scope, case_id=case_id)
+        outsiders = wanted - staff_of_department(department_id=case.department_id, user_ids=wanted)
+        if outsiders:
+            raise ValidationError(
+                {
+                    "caseworkers": _(
+                        "Only staff of the case's department can be its caseworkers; "
+                        "these are not: %(ids)s."
+                    )
+                    % {"ids": ", ".join(str(pk) for pk in sorted(outsiders))}
+                }
+            )
+        if set(case.caseworkers.values_list("pk", flat=True)) == wanted:
+            raise _refuse(_("Those are the case's caseworkers already."))
+        case.caseworkers.set(wanted)
+        _note_event(
+            case=case,
+            kind=CaseEventKind.CASEWORKERS_ASSIGNED,
+            by=by,
+            scope=scope,
+            now=now,
+            data={"caseworkers": sorted(wanted)},
+        )
     return case

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -10,17 +11,36 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from indgang.audit.constants import AccessAction, Purpose, Via
 from indgang.audit.services import log_reads
-from indgang.cases.constants import DecisionOutcome, ServiceNeedType
-from indgang.cases.forms import CaseActionForm, ServiceNeedForm
+from indgang.cases import services
+from indgang.cases.constants import (
+    CaseKind,
+    HearingKind,
+    NoticeMethod,
+    ServiceNeedType,
+)
+from indgang.cases.forms import (
+    CaseActionForm,
+    ChecklistForm,
+    DeficiencyAnswerForm,
+    DeficiencyLetterForm,
+    HearingForm,
+    HearingReplyForm,
+    IndskaerpelseForm,
+    IndskaerpelseStepForm,
+    ServiceNeedForm,
+    WaiverForm,
+)
 from indgang.cases.lifecycle import DECIDING
-from indgang.cases.models import Case
-from indgang.cases.selectors import get_case_screen
-from indgang.cases.services import change_service_need_type, take_action
+from indgang.cases.models import Case, Indskaerpelse
+from indgang.cases.selectors import get_case_for, get_case_screen
+from indgang.letters.models import Letter
+from indgang.letters.selectors import letters_for_subject, read_letter_pdf
 from indgang.organisation.decorators import staff_view
 from indgang.organisation.requests import acting_user, request_scope
 
@@ -49,32 +69,58 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "screen": screen,
             "case": screen.case,
             "deciding": DECIDING,
-            "outcomes": DecisionOutcome.choices,
+            "own_service": services.OWN_SERVICE if screen.case.kind == CaseKind.APPLICATION else {},
             "service_need_types": ServiceNeedType.choices,
+            "hearing_kinds": HearingKind.choices,
+            "notice_methods": NoticeMethod.choices,
+            "today": timezone.localdate(),
         },
     )
 
 
+Step = Callable[[dict[str, Any]], object]
+
+
+def _actor(request: HttpRequest) -> dict[str, Any]:
+    """Who acts, with what scope, and when: every service's last three arguments."""
+    return {"by": acting_user(request), "scope": request_scope(request), "now": timezone.now()}
+
+
+def _refused(request: HttpRequest, name: str, errors: Mapping[str, Iterable[object]]) -> None:
+    """Show each message; one about a field is tagged so the screen also shows it by the field."""
+    for field, texts in errors.items():
+        for text in texts:
+            messages.error(request, str(text), extra_tags=f"for-{name}-{field}")
+
+
 def _submit(
-    request: HttpRequest, case_id: int, form: forms.Form, service: Callable[[forms.Form], Case]
+    request: HttpRequest,
+    case_id: int,
+    form: forms.Form,
+    name: str,
+    step: Step,
+    *,
+    goto: Callable[[Any], int] | None = None,
 ) -> HttpResponse:
-    """Validate the form and call the service; a refusal shows its Danish message(s) on the
-    case screen, and the service has changed nothing."""
+    """Validate the form `name` and take the step through its service; a refusal shows its
+    Danish message(s) on the case screen, by the field they are about, and the service has
+    changed nothing. `goto` names the case to show next (else this one)."""
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        _refused(request, name, form.errors)
         return redirect("cases:detail", case_id=case_id)
     try:
-        service(form)
-    except Case.DoesNotExist as error:
+        result = step(form.cleaned_data)
+    except (Case.DoesNotExist, Indskaerpelse.DoesNotExist) as error:
         raise Http404 from error
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Saved."))
-    return redirect("cases:detail", case_id=case_id)
+        _refused(
+            request,
+            name,
+            error.message_dict if hasattr(error, "error_dict") else {"": error.messages},
+        )
+        return redirect("cases:detail", case_id=case_id)
+    messages.success(request, _("Saved."))
+    return redirect("cases:detail", case_id=goto(result) if goto else case_id)
 
 
 @staff_view
@@ -85,14 +131,19 @@ def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
         request,
         case_id,
         CaseActionForm(request.POST),
-        lambda form: take_action(
+        "action",
+        lambda data: services.take_action(
             case_id=case_id,
-            action=form.cleaned_data["action"],
-            by=acting_user(request),
-            scope=request_scope(request),
-            now=timezone.now(),
-            note=form.cleaned_data["note"],
-            outcome=form.cleaned_data["decision"],
+            action=data["action"],
+            note=data["note"],
+            outcome=data["decision"],
+            conditions=data["conditions"],
+            inspection=services.InspectionStep(
+                notice_method=data["notice_method"],
+                agenda=data["agenda"],
+                staff_ids=tuple(data["staff_present"]),
+            ),
+            **_actor(request),
         ),
     )
 
@@ -105,12 +156,189 @@ def change_service_need(request: HttpRequest, case_id: int) -> HttpResponse:
         request,
         case_id,
         ServiceNeedForm(request.POST),
-        lambda form: change_service_need_type(
+        "type",
+        lambda data: services.change_service_need_type(
             case_id=case_id,
-            to_type=form.cleaned_data["service_need_type"],
-            reason=form.cleaned_data["reason"],
-            by=acting_user(request),
-            scope=request_scope(request),
-            now=timezone.now(),
+            to_type=data["service_need_type"],
+            reason=data["reason"],
+            **_actor(request),
         ),
     )
+
+
+@staff_view
+@require_POST
+def tick_checklist(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Tick a checklist item done, or untick it."""
+    return _submit(
+        request,
+        case_id,
+        ChecklistForm(request.POST),
+        "checklist",
+        lambda data: services.tick_checklist_item(
+            case_id=case_id, item_id=data["item"], done=data["done"], **_actor(request)
+        ),
+    )
+
+
+@staff_view
+@require_POST
+def deficiency_letter(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Send the deficiency letter: the missing items, one a line, and the reply-by date."""
+    return _submit(
+        request,
+        case_id,
+        DeficiencyLetterForm(request.POST),
+        "deficiency",
+        lambda data: services.send_deficiency_letter(
+            case_id=case_id,
+            items=data["items"],
+            reply_by=data["reply_by"],
+            note=data["note"],
+            **_actor(request),
+        ),
+    )
+
+
+@staff_view
+@require_POST
+def deficiency_answer(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Register the applicant's answer and which missing items it covers."""
+    return _submit(
+        request,
+        case_id,
+        DeficiencyAnswerForm(request.POST),
+        "answer",
+        lambda data: services.receive_deficiency_answer(
+            case_id=case_id,
+            answered=dict.fromkeys(data["answered"], ""),
+            note=data["note"],
+            **_actor(request),
+        ),
+    )
+
+
+@staff_view
+@require_POST
+def deficiency_waiver(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Let the case go on without a missing item, with the reason."""
+    return _submit(
+        request,
+        case_id,
+        WaiverForm(request.POST),
+        "waiver",
+        lambda data: services.waive_deficiency_item(
+            case_id=case_id, item_id=data["item"], reason=data["reason"], **_actor(request)
+        ),
+    )
+
+
+@staff_view
+@require_POST
+def hearing(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Start a partshøring or nabohøring of the parties chosen."""
+    return _submit(
+        request,
+        case_id,
+        HearingForm(request.POST),
+        "hearing",
+        lambda data: services.start_hearing(
+            case_id=case_id,
+            kind=data["kind"],
+            reply_by=data["reply_by"],
+            party_ids=data["parties"],
+            note=data["note"],
+            **_actor(request),
+        ),
+    )
+
+
+@staff_view
+@require_POST
+def hearing_reply(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Record a heard party's reply: whether it objects, and its summary."""
+    return _submit(
+        request,
+        case_id,
+        HearingReplyForm(request.POST),
+        "reply",
+        lambda data: services.record_hearing_reply(
+            case_id=case_id,
+            hearing_id=data["hearing"],
+            party_id=data["party"],
+            received_at=data["received_at"],
+            objects_to=data["objects_to"],
+            summary=data["summary"],
+            **_actor(request),
+        ),
+    )
+
+
+@staff_view
+@require_POST
+def give_indskaerpelse(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Give an indskærpelse at the inspection: cause, requirement and deadline."""
+    return _submit(
+        request,
+        case_id,
+        IndskaerpelseForm(request.POST),
+        "indskaerpelse",
+        lambda data: services.give_indskaerpelse(
+            case_id=case_id,
+            cause=data["cause"],
+            requirement=data["requirement"],
+            deadline=data["deadline"],
+            **_actor(request),
+        ),
+    )
+
+
+@staff_view
+@require_POST
+def indskaerpelse_step(request: HttpRequest, case_id: int, step: str) -> HttpResponse:
+    """Mark an indskærpelse remedied, follow it up, or start an enforcement case from it (then
+    show the new case)."""
+
+    def take(data: dict[str, Any]) -> object:
+        given = {"case_id": case_id, "indskaerpelse_id": data["indskaerpelse"], **_actor(request)}
+        if step == "follow-up":
+            return services.follow_up_indskaerpelse(note=data["note"], **given)
+        if step == "remedied":
+            return services.mark_remedied(**given)
+        return services.start_enforcement(**given)
+
+    return _submit(
+        request,
+        case_id,
+        IndskaerpelseStepForm(request.POST),
+        step,
+        take,
+        goto=(lambda case: int(case.pk)) if step == "enforcement" else None,
+    )
+
+
+@staff_view
+def letter_pdf(request: HttpRequest, case_id: int, letter_id: int) -> HttpResponse:
+    """A letter of the case as a PDF download, for staff who may see the case; the read of the
+    recipient's data is logged."""
+    try:
+        case = get_case_for(scope=request_scope(request), case_id=case_id)
+        letter = letters_for_subject(subject=case).get(pk=letter_id)
+    except (Case.DoesNotExist, Letter.DoesNotExist) as error:
+        raise Http404 from error
+    content = read_letter_pdf(letter=letter)
+    log_reads(
+        user=acting_user(request),
+        party_ids=[letter.recipient_id],
+        action=AccessAction.OPENED_DOCUMENT,
+        purpose=Purpose.CASEWORK,
+        via=Via.UI,
+        at=timezone.now(),
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        content_disposition_header(True, f"{letter.title[:80] or letter.pk}.pdf") or "attachment"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response

@@ -13,14 +13,15 @@ from pathlib import Path
 from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from stdnum.dk import cpr as stdnum_cpr
 
 from indgang.catalogue.models import Task
 from indgang.catalogue.services import import_kle, import_task_catalogue
 from indgang.contacts.constants import Channel, Outcome
 from indgang.contacts.models import Contact, Thread
 from indgang.contacts.services import NewContact, register_contact
+from indgang.demo.cases import load_cases_demo
 from indgang.demo.deadlines import load_deadlines_demo
+from indgang.demo.people import fictitious_cpr, person_name
 from indgang.knowledge.demo import load_knowledge_demo
 from indgang.organisation.constants import Role
 from indgang.organisation.models import Department, Unit
@@ -76,35 +77,6 @@ CHANNEL_WEIGHTS = {
     Channel.CHAT: 2,
     Channel.SMS: 1,
 }
-FIRST_NAMES = [
-    "Anna",
-    "Mads",
-    "Sofie",
-    "Peter",
-    "Ida",
-    "Jens",
-    "Freja",
-    "Mikkel",
-    "Karen",
-    "Ahmed",
-    "Emma",
-    "Lars",
-    "Fatima",
-    "Niels",
-    "Maja",
-]
-LAST_NAMES = [
-    "Hansen",
-    "Nielsen",
-    "Jensen",
-    "Pedersen",
-    "Andersen",
-    "Christensen",
-    "Larsen",
-    "Sørensen",
-    "Rasmussen",
-    "Yilmaz",
-]
 COMPANIES = [
     ("Nørrebro Tømrer ApS", "13585490"),
     ("Valby Grill I/S", "29604010"),
@@ -165,6 +137,13 @@ def load_demo(*, kle_path: Path, progress: Progress, now: dt.datetime | None = N
         _invent_contacts(registrar=users[0], now=now)
     progress(_("Contacts: %(count)d") % {"count": Contact.objects.count()})
     load_deadlines_demo(now=now, progress=progress)
+    load_cases_demo(
+        caseworker=users[1],
+        manager=users[2],
+        unit=units["BTF", "Byggesager"],
+        now=now,
+        progress=progress,
+    )
     seed_triage(registrar=users[0], progress=progress, now=now)
     load_knowledge_demo(editor=users[-1], now=now, progress=progress)
     return users
@@ -184,7 +163,7 @@ def _invent_contacts(*, registrar: User, now: dt.datetime) -> None:
     rng = random.Random(2026)  # noqa: S311 - reproducible demo data, not security
     scope = get_scope(user=registrar)
     tasks = list(Task.objects.select_related("unit").prefetch_related("kle_topics"))
-    parties = [("cpr", _fictitious_cpr(rng), _person_name(rng)) for _ in range(60)]
+    parties = [("cpr", fictitious_cpr(rng), person_name(rng)) for _ in range(60)]
     parties += [("cvr", cvr, name) for name, cvr in COMPANIES]
     channels, weights = list(CHANNEL_WEIGHTS), list(CHANNEL_WEIGHTS.values())
     threads: dict[str, list[Thread]] = {}
@@ -229,18 +208,6 @@ def _invent_contacts(*, registrar: User, now: dt.datetime) -> None:
             )
         if thread is None:
             threads.setdefault(number, []).append(contact.thread)
-
-
-def _fictitious_cpr(rng: random.Random) -> str:
-    while True:
-        born = dt.date(1940, 1, 1) + dt.timedelta(days=rng.randint(0, 24000))
-        candidate = f"{born:%d%m%y}{rng.randint(0, 9999):04d}"
-        if stdnum_cpr.is_valid(candidate):
-            return candidate
-
-
-def _person_name(rng: random.Random) -> str:
-    return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
 
 
 def _office_time(rng: random.Random, now: dt.datetime) -> dt.datetime:

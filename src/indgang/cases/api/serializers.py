@@ -4,6 +4,7 @@ from copy import deepcopy
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -36,6 +37,7 @@ from indgang.cases.models import (
     Inspection,
     ServiceTargetCategory,
 )
+from indgang.cases.reports import days_left_of
 from indgang.cases.selectors import clock_of, events_of, suggestion_facts
 from indgang.cases.suggestion import suggest_service_need
 from indgang.catalogue.models import KleEntry
@@ -227,6 +229,7 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
             "decided_at",
             "closed_at",
             "attachments",
+            "pre_meeting_on",
             "deficiency_reply_by",
             "decision_conditions",
             "complaint_guidance",
@@ -357,6 +360,12 @@ class ContactLinkSerializer(serializers.Serializer[Any]):
     contact = id_field()
 
 
+class CaseworkersSerializer(serializers.Serializer[Any]):
+    caseworkers = serializers.ListField(
+        child=id_field(), min_length=1, max_length=20, help_text="The staff members' user ids."
+    )
+
+
 class CasePartyRemoveSerializer(serializers.Serializer[Any]):
     case_party = id_field(help_text="The id of the party's role on the case.")
 
@@ -421,10 +430,14 @@ class CaseDetailSerializer(CaseSerializer):
     deficiency_items = DeficiencyItemSerializer(many=True, read_only=True)
     hearings = HearingSerializer(many=True, read_only=True)
     other_parties = CasePartySerializer(many=True, read_only=True)
+    caseworkers: serializers.PrimaryKeyRelatedField[User] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
 
     class Meta(CaseSerializer.Meta):
         fields = [
             *CaseSerializer.Meta.fields,
+            "caseworkers",
             "suggested_service_need",
             "checklist",
             "deficiency_items",
@@ -442,3 +455,89 @@ class CaseDetailSerializer(CaseSerializer):
     def get_suggested_service_need(self, case: Case) -> dict[str, Any]:
         suggestion = suggest_service_need(suggestion_facts(case=case))
         return {"type": str(suggestion.type), "reasons": suggestion.reasons}
+
+
+class PreMeetingSerializer(serializers.Serializer[Any]):
+    pre_meeting_on = BoundedDateField(
+        allow_null=True, help_text="The day of the pre-application meeting; null: none was held."
+    )
+
+
+class WorkListFilterSerializer(serializers.Serializer[Any]):
+    unit = id_field(required=False, help_text="One unit's work list.")
+    mine = serializers.BooleanField(
+        required=False, default=False, help_text="Only the cases you are a caseworker on."
+    )
+
+
+class WorkListRowSerializer(serializers.ModelSerializer[Case]):
+    """One open case on a work list, with the days left on its servicemål clock."""
+
+    category: serializers.SlugRelatedField[ServiceTargetCategory] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    state = serializers.ChoiceField(choices=CaseState.choices, read_only=True)
+    days_left = serializers.SerializerMethodField(
+        help_text="Days left on the clock today; null until the case is fully informed."
+    )
+    clock_running = serializers.SerializerMethodField(
+        help_text="False while the clock stands (waiting for the applicant, or decided)."
+    )
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "kind",
+            "area",
+            "property_address",
+            "category",
+            "unit",
+            "state",
+            "service_need_type",
+            "received_at",
+            "fully_informed_at",
+            "days_left",
+            "clock_running",
+        ]
+        read_only_fields = fields
+
+    def get_days_left(self, case: Case) -> int | None:
+        return days_left_of(case)
+
+    def get_clock_running(self, case: Case) -> bool:
+        return case.clock_due_on is not None and case.clock_stopped_on is None
+
+
+class ReportFilterSerializer(serializers.Serializer[Any]):
+    decided_from = BoundedDateField(help_text="First day of the period (decisions on it count).")
+    decided_to = BoundedDateField(help_text="Last day of the period (decisions on it count).")
+    unit = id_field(required=False, help_text="Only this unit's cases.")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["decided_from"] > attrs["decided_to"]:
+            raise serializers.ValidationError(
+                {"decided_to": _("The period must end on or after the day it starts.")}
+            )
+        return attrs
+
+
+class ReportRowSerializer(serializers.Serializer[Any]):
+    key = serializers.CharField(
+        help_text="The group: category code, service-need type, with/without."
+    )
+    name = serializers.CharField(source="label")
+    decided = serializers.IntegerField()
+    on_target = serializers.IntegerField()
+    share_on_target = serializers.FloatField(allow_null=True)
+    median_days = serializers.FloatField(allow_null=True)
+    open_over_target = serializers.IntegerField()
+
+
+class ServiceTargetReportSerializer(serializers.Serializer[Any]):
+    decided_from = serializers.DateField()
+    decided_to = serializers.DateField()
+    unit = serializers.IntegerField(source="unit_id", allow_null=True)
+    by_category = ReportRowSerializer(many=True)
+    by_service_need_type = ReportRowSerializer(many=True)
+    by_pre_meeting = ReportRowSerializer(many=True)

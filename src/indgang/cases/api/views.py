@@ -6,11 +6,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from indgang.audit.api.serializers import PurposeSerializer, purpose_of
 from indgang.audit.constants import AccessAction, Via
@@ -22,6 +23,7 @@ from indgang.cases.api.serializers import (
     CasePartyCreateSerializer,
     CasePartyRemoveSerializer,
     CaseSerializer,
+    CaseworkersSerializer,
     ChecklistTickSerializer,
     ComplaintCreateSerializer,
     ContactLinkSerializer,
@@ -33,9 +35,15 @@ from indgang.cases.api.serializers import (
     HearingReplyCreateSerializer,
     IndskaerpelseCreateSerializer,
     InspectionCreateSerializer,
+    PreMeetingSerializer,
+    ReportFilterSerializer,
     ServiceNeedSerializer,
+    ServiceTargetReportSerializer,
+    WorkListFilterSerializer,
+    WorkListRowSerializer,
 )
 from indgang.cases.models import Case
+from indgang.cases.reports import list_work_for, servicemal_report
 from indgang.cases.selectors import (
     areas_where_waiting_counts,
     get_case_detail_for,
@@ -46,6 +54,7 @@ from indgang.cases.services import (
     NewApplication,
     NewCaseSubject,
     add_case_party,
+    assign_caseworkers,
     change_service_need_type,
     follow_up_indskaerpelse,
     give_indskaerpelse,
@@ -58,13 +67,14 @@ from indgang.cases.services import (
     record_hearing_reply,
     remove_case_party,
     send_deficiency_letter,
+    set_pre_meeting,
     start_enforcement,
     start_hearing,
     take_action,
     tick_checklist_item,
     waive_deficiency_item,
 )
-from indgang.common.api import NewestFirstPagination
+from indgang.common.api import NewestFirstPagination, Pagination, query_of
 from indgang.common.inputs import IdConverter
 from indgang.organisation.requests import acting_user, request_scope
 
@@ -181,6 +191,19 @@ class CaseViewSet(
         )
         return self._answer(case.pk)
 
+    @extend_schema(request=PreMeetingSerializer, responses={200: CaseDetailSerializer})
+    @action(detail=True, methods=["post"], url_path="pre-meeting")
+    def pre_meeting(self, request: Request, pk: str) -> Response:
+        """Record the day of the pre-application meeting (null: none), for the report."""
+        data = _valid(PreMeetingSerializer, request)
+        case = set_pre_meeting(
+            case_id=int(pk),
+            held_on=data["pre_meeting_on"],
+            scope=request_scope(request),
+            now=timezone.now(),
+        )
+        return self._answer(case.pk)
+
     def _answer(self, case_id: int, code: int = status.HTTP_200_OK) -> Response:
         """The case as the detail shows it, read again through the permission path."""
         fresh = get_case_detail_for(scope=request_scope(self.request), case_id=case_id)
@@ -286,6 +309,14 @@ class CaseViewSet(
         add_case_party(
             case_id=int(pk), party_id=data["party"], role=data["role"], **self._writer(request)
         )
+        return self._answer(int(pk))
+
+    @extend_schema(request=CaseworkersSerializer, responses={200: CaseDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def caseworkers(self, request: Request, pk: str) -> Response:
+        """Name the case's responsible caseworkers (staff of its department)."""
+        data = _valid(CaseworkersSerializer, request)
+        assign_caseworkers(case_id=int(pk), user_ids=data["caseworkers"], **self._writer(request))
         return self._answer(int(pk))
 
     @extend_schema(request=CasePartyRemoveSerializer, responses={200: CaseDetailSerializer})
@@ -402,3 +433,46 @@ def _subject(data: dict[str, Any]) -> dict[str, Any]:
         "kle_topic": data.get("kle_topic"),
         "unit": data.get("unit"),
     }
+
+
+@extend_schema(tags=["cases"], parameters=[WorkListFilterSerializer])
+class WorkListView(generics.ListAPIView[Case]):
+    """Open cases, most urgent first by days left on the servicemål clock; then the cases
+    whose clock has not started, by received time. `unit` for a unit's list, `mine` for yours."""
+
+    serializer_class = WorkListRowSerializer
+    pagination_class = Pagination
+
+    def get_queryset(self) -> QuerySet[Case]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return Case.objects.none()
+        filters = WorkListFilterSerializer(data=query_of(self.request))
+        filters.is_valid(raise_exception=True)
+        return list_work_for(
+            scope=request_scope(self.request),
+            today=timezone.localdate(),
+            unit_id=filters.validated_data.get("unit"),
+            caseworker=acting_user(self.request) if filters.validated_data["mine"] else None,
+        )
+
+
+class ServiceTargetReportView(APIView):
+    """The servicemål report for a period of decisions, optionally for one unit."""
+
+    @extend_schema(
+        tags=["cases"],
+        parameters=[ReportFilterSerializer],
+        responses={200: ServiceTargetReportSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        filters = ReportFilterSerializer(data=query_of(request))
+        filters.is_valid(raise_exception=True)
+        data = filters.validated_data
+        report = servicemal_report(
+            scope=request_scope(request),
+            decided_from=data["decided_from"],
+            decided_to=data["decided_to"],
+            today=timezone.localdate(),
+            unit_id=data.get("unit"),
+        )
+        return Response(ServiceTargetReportSerializer(report).data)

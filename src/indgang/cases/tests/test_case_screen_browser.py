@@ -1,5 +1,6 @@
 """The case screen in a real browser: change the type with a reason, then walk an application
-from screening to a decision and read what the page shows.
+from screening to a decision and read what the page shows; then walk one through a deficiency
+letter and a neighbour hearing to princip, review and a decision with conditions.
 
 Drives Debian's chromium through Playwright against pytest-django's live server (the front
 desk's test has the set-up). Elements are found by id, name and value, never by label text.
@@ -12,30 +13,38 @@ from importlib import import_module
 
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import User
 from django.utils import formats, timezone, translation
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from indgang.audit.constants import AccessAction
 from indgang.audit.models import AccessLogEntry
+from indgang.cases.constants import CasePartyRole
 from indgang.cases.models import Case, ServiceNeedChange
+from indgang.cases.services import add_case_party
 from indgang.cases.tests.conftest import Receive
-from indgang.conftest import Staff
+from indgang.conftest import CPR_B, Staff
 from indgang.contacts.tests.test_front_desk_browser import (
     SCREENSHOTS,
     TIMEOUT_MS,
     chromium,
     log_in,
 )
+from indgang.organisation.selectors import get_scope
+from indgang.parties.services import get_or_create_citizen
 
 REASON = "Komplet ansøgning fra erfaren rådgiver"
 
 
 @pytest.fixture
-def categories(transactional_db: None) -> None:
-    """The servicemål categories as their migration seeds them: a transactional test that ran
-    before this one has flushed them."""
+def seed_data(transactional_db: None) -> None:
+    """The servicemål categories, checklists and complaint guidance as their migrations seed
+    them: a transactional test that ran before this one has flushed them."""
     import_module("indgang.cases.migrations.0002_default_categories").add_defaults(apps, None)
+    import_module("indgang.cases.migrations.0005_checklists_and_complaint_guidance").add_defaults(
+        apps, None
+    )
 
 
 def act(page: Page, action: str, *, state: str) -> None:
@@ -49,7 +58,7 @@ def act(page: Page, action: str, *, state: str) -> None:
 def test_a_caseworker_types_and_decides_an_application_on_the_case_screen(
     live_server: LiveServer,
     transactional_db: None,
-    categories: None,
+    seed_data: None,
     monkeypatch: pytest.MonkeyPatch,
     staff: Staff,
     receive: Receive,
@@ -126,3 +135,127 @@ def test_a_caseworker_types_and_decides_an_application_on_the_case_screen(
         ).count()
         == 6
     )
+
+
+def saved(page: Page, *, state: str) -> None:
+    """Wait for the swapped page to show the state and the saved message."""
+    expect(page.locator("#case-state")).to_have_attribute("data-state", state)
+    expect(page.locator(".messages")).to_have_text("Gemt.")
+
+
+@pytest.mark.browser
+def test_a_klar_parat_application_drifts_to_princip_and_is_decided_after_review(
+    live_server: LiveServer,
+    transactional_db: None,
+    seed_data: None,
+    monkeypatch: pytest.MonkeyPatch,
+    staff: Staff,
+    second_caseworker: User,
+    receive: Receive,
+) -> None:
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    case = receive(received_at=timezone.now() - dt.timedelta(days=3))
+    neighbour = get_or_create_citizen(cpr=CPR_B, name="Nina Nabo")
+    add_case_party(
+        case_id=case.pk,
+        party_id=neighbour.pk,
+        role=CasePartyRole.NEIGHBOUR,
+        by=staff.caseworker,
+        scope=get_scope(user=staff.caseworker),
+        now=timezone.now(),
+    )
+    in_two_weeks = (timezone.localdate() + dt.timedelta(days=14)).isoformat()
+    url = f"{live_server.url}/cases/{case.pk}/"
+
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="da-DK")
+        page.set_default_timeout(TIMEOUT_MS)
+        log_in(page, base_url=live_server.url, username=staff.caseworker.username)
+        page.goto(url)
+
+        page.locator("#id_service_need_type").select_option("klar_parat")
+        page.locator("#id_reason").fill(REASON)
+        page.locator("#change-type").click()
+        expect(page.locator("#case-type")).to_have_attribute("data-type", "klar_parat")
+        act(page, "start_screening", state="screening")
+
+        # The checklist ticks on a click of its box, through htmx.
+        first_item = page.locator("#checklist li").first
+        first_item.locator("input[type=checkbox]").check()
+        expect(page.locator("#checklist li").first).to_have_attribute("data-done", "true")
+
+        page.locator("#deficiency-items-input").fill("Snittegning\nSituationsplan")
+        page.locator("#deficiency-reply-by-input").fill(in_two_weeks)
+        page.locator("#action-send_deficiency_letter").click()
+        saved(page, state="deficiency_letter_sent")
+        items = page.locator("#deficiency-items tbody tr")
+        expect(items).to_have_count(2)
+        expect(items.nth(0)).to_have_attribute("data-status", "open")
+        expect(page.locator("#clock-not-started")).to_be_visible()
+
+        for answered in page.locator("#deficiency-answer input[name=answered]").all():
+            answered.check()
+        page.locator("#action-receive_answer").click()
+        saved(page, state="screening")
+        expect(page.locator("#deficiency-items tbody tr[data-status=answered]")).to_have_count(2)
+
+        act(page, "mark_fully_informed", state="fully_informed")
+        expect(page.locator("#clock-used")).to_have_text("0")
+
+        page.locator("#hearing-kind").select_option("neighbour")
+        page.locator("#hearing-reply-by").fill(in_two_weeks)
+        page.locator(f"#hearings input[name=parties][value='{neighbour.pk}']").check()
+        page.locator("#action-start_hearing").click()
+        saved(page, state="hearing")
+        hearing = page.locator("#hearings .hearing")
+        expect(hearing).to_have_attribute("data-kind", "neighbour")
+        expect(hearing).to_contain_text("Nina Nabo")
+        expect(page.locator("#type-suggestion")).to_have_attribute("data-type", "vejledning")
+
+        received = timezone.localtime() + dt.timedelta(seconds=60)
+        hearing.locator("select[name=party]").select_option(str(neighbour.pk))
+        hearing.locator("input[name=received_at]").fill(received.strftime("%Y-%m-%dT%H:%M:%S"))
+        hearing.locator("input[name=objects_to]").check()
+        hearing.locator("textarea[name=summary]").fill("Huset skygger for min have")
+        hearing.locator("button[type=submit]").click()
+        saved(page, state="hearing")
+        expect(page.locator("#hearings .replies li[data-objects=true]")).to_contain_text(
+            "Huset skygger for min have"
+        )
+        expect(page.locator("#type-suggestion")).to_have_attribute("data-type", "princip")
+        expect(page.locator("#suggestion-reasons")).to_be_visible()
+
+        page.locator("#suggestion-reason").fill("Naboen gør indsigelse")
+        page.locator("#use-suggestion").click()
+        expect(page.locator("#case-type")).to_have_attribute("data-type", "princip")
+        expect(page.locator("#four-eyes")).to_be_visible()
+        expect(page.locator("#type-history tbody tr")).to_have_count(2)
+
+        act(page, "start_assessment", state="assessment")
+        act(page, "submit_for_review", state="review")
+
+        reviewer = browser.new_page(viewport={"width": 1280, "height": 900}, locale="da-DK")
+        reviewer.set_default_timeout(TIMEOUT_MS)
+        log_in(reviewer, base_url=live_server.url, username=second_caseworker.username)
+        reviewer.goto(url)
+        expect(reviewer.locator("#decision-decide option")).to_have_count(4)
+        reviewer.locator("#decision-decide").select_option("permit_with_conditions")
+        reviewer.locator("#conditions-decide").fill("Skyggediagram før byggestart")
+        reviewer.locator("#action-decide").click()
+        saved(reviewer, state="decided")
+        expect(reviewer.locator("#case-decision")).to_have_text("Tilladelse med vilkår")
+        expect(reviewer.locator("#decision-conditions")).to_have_text(
+            "Skyggediagram før byggestart"
+        )
+        reviewer.screenshot(path=str(SCREENSHOTS / "case_screen_workflow.png"), full_page=True)
+
+    case = Case.objects.get(pk=case.pk)
+    assert (case.state, case.service_need_type, case.decision, case.decision_conditions) == (
+        "decided",
+        "princip",
+        "permit_with_conditions",
+        "Skyggediagram før byggestart",
+    )
+    assert list(case.events.filter(action="decide").values_list("by__username", flat=True)) == [
+        second_caseworker.username
+    ]

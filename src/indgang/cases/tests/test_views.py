@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
-from pytest_django import DjangoAssertNumQueries
 
 from indgang.audit.models import AccessLogEntry
-from indgang.cases.constants import CasePartyRole
-from indgang.cases.models import Case, CaseEvent, CaseParty, ServiceNeedChange
+from indgang.cases.models import Case, CaseEvent, ServiceNeedChange
 from indgang.cases.services import (
     change_service_need_type,
-    receive_deficiency_answer,
-    send_deficiency_letter,
 )
 from indgang.cases.tests.conftest import Act, Receive
-from indgang.conftest import CPR_B, Staff, staff_client
+from indgang.conftest import Staff, staff_client
 from indgang.organisation.selectors import get_scope
-from indgang.parties.services import get_or_create_citizen
 
 pytestmark = pytest.mark.django_db
 
@@ -176,47 +170,3 @@ def test_the_type_changes_only_with_a_reason(receive: Receive, staff: Staff) -> 
     done = post(staff.caseworker, case, "service-need", service_need_type="obs", reason="Klager")
     assert done == ["Gemt."]
     assert state_of(case) == ("received", "obs", before[2] + 1, 1)
-
-
-def test_the_screen_reads_a_constant_number_of_statements(
-    receive: Receive,
-    act: Act,
-    staff: Staff,
-    second_caseworker: User,
-    django_assert_num_queries: DjangoAssertNumQueries,
-) -> None:
-    case = receive()
-    client = staff_client(staff.caseworker)
-    client.get(f"/cases/{case.pk}/")  # the session and the scope warmed up alike
-    # session, user, scope (roles), the case, its events, caseworkers, other parties, type
-    # changes, the areas whose waiting counts, the access-log row
-    with django_assert_num_queries(11):
-        assert client.get(f"/cases/{case.pk}/").status_code == 200
-
-    for number, name in enumerate(["Rådgiver A", "Rådgiver B"]):
-        adviser = get_or_create_citizen(cpr=CPR_B if number else "1111111118", name=name)
-        CaseParty.objects.create(case=case, party=adviser, role=CasePartyRole.ADVISER)
-    case.caseworkers.add(staff.caseworker, second_caseworker)
-    set_type(case, "vejledning", staff.caseworker)
-    set_type(case, "princip", staff.caseworker)
-    act(case, "start_screening")
-    # The deficiency letter and its answer have their own services (they carry the items).
-    scope = get_scope(user=staff.caseworker)
-    send_deficiency_letter(
-        case_id=case.pk,
-        items=["Snittegning"],
-        reply_by=timezone.localdate() + dt.timedelta(days=14),
-        by=staff.caseworker,
-        scope=scope,
-        now=timezone.now(),
-    )
-    receive_deficiency_answer(
-        case_id=case.pk,
-        answered={case.deficiency_items.get().pk: "Modtaget"},
-        by=staff.caseworker,
-        scope=scope,
-        now=timezone.now(),
-    )
-    with django_assert_num_queries(11):
-        page = client.get(f"/cases/{case.pk}/").content.decode()
-    assert page.count('data-kind="') == 6 and "Rådgiver B" in page

@@ -20,6 +20,8 @@ REGISTERED = sorted(
 def test_the_admin_edits_the_organisation_and_the_reference_data() -> None:
     assert [model._meta.label for model in REGISTERED] == [
         "cases.AreaSettings",
+        "cases.ChecklistTemplateItem",
+        "cases.ComplaintGuidance",
         "cases.ServiceTargetCategory",
         "deadlines.DeadlineRule",
         "deadlines.MunicipalCalendar",

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0005_checklists_and_complaint_guidance'),
+        ('cases', '0007_caseworkers_assigned'),
         ('deadlines', '0005_stop_on_enforcement'),
     ]
 
