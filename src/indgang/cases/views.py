@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from indgang.audit.constants import AccessAction, Purpose, Via
-from indgang.audit.services import log_reads
+from indgang.audit.services import log_access
 from indgang.cases import services
 from indgang.cases.constants import (
     CaseKind,
@@ -54,13 +54,14 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         )
     except Case.DoesNotExist as error:
         raise Http404 from error
-    log_reads(
+    log_access(
         user=acting_user(request),
-        party_ids=[screen.case.party_id],
+        party_id=screen.case.party_id,
         action=AccessAction.VIEWED_CASE,
         purpose=Purpose.CASEWORK,
         via=Via.UI,
         at=timezone.now(),
+        subject=screen.case,
     )
     return render(
         request,
@@ -329,13 +330,15 @@ def letter_pdf(request: HttpRequest, case_id: int, letter_id: int) -> HttpRespon
     except (Case.DoesNotExist, Letter.DoesNotExist) as error:
         raise Http404 from error
     content = read_letter_pdf(letter=letter)
-    log_reads(
+    log_access(
         user=acting_user(request),
-        party_ids=[letter.recipient_id],
+        party_id=letter.recipient_id,
         action=AccessAction.OPENED_DOCUMENT,
         purpose=Purpose.CASEWORK,
         via=Via.UI,
         at=timezone.now(),
+        detail=f"letter={letter.pk}",
+        subject=case,
     )
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = (

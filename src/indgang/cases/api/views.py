@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from indgang.audit.api.serializers import PurposeSerializer, purpose_of
 from indgang.audit.constants import AccessAction, Via
-from indgang.audit.services import log_reads
+from indgang.audit.services import log_access, log_reads
 from indgang.cases.api.serializers import (
     CaseActionSerializer,
     CaseCreateSerializer,
@@ -107,6 +107,7 @@ class CaseViewSet(
         return context
 
     def _log(self, request: Request, cases: list[Case], what: AccessAction) -> None:
+        """One row per party on the page (one statement); a case's detail logs the case itself."""
         log_reads(
             user=acting_user(request),
             party_ids=(case.party_id for case in cases),
@@ -130,7 +131,15 @@ class CaseViewSet(
         """One case with its clock and timeline; the read is written to the access log."""
         purpose_of(request)
         case = get_case_detail_for(scope=request_scope(request), case_id=int(kwargs["pk"]))
-        self._log(request, [case], AccessAction.VIEWED_CASE)
+        log_access(
+            user=acting_user(request),
+            party_id=case.party_id,
+            action=AccessAction.VIEWED_CASE,
+            purpose=purpose_of(request),
+            via=Via.API,
+            at=timezone.now(),
+            subject=case,
+        )
         return Response(CaseDetailSerializer(case, context=self.get_serializer_context()).data)
 
     @extend_schema(request=CaseCreateSerializer, responses={201: CaseDetailSerializer})

@@ -127,10 +127,11 @@ def test_who_sees_a_case(api_for: ApiFor, staff: Staff, receive: Receive) -> Non
         assert api_for(outsider).get(URL).json()["results"] == []
     assert [row["id"] for row in api_for(staff.admin).get(URL).json()["results"]] == [case.pk]
     logged = AccessLogEntry.objects.filter(party_id=case.party_id).order_by("pk")
-    assert list(logged.values_list("user__username", "action")) == [
-        ("byg", "viewed_case"),
-        ("admin", "viewed_case"),
-        ("admin", "listed_cases"),
+    # A detail names the case read; a list names only the parties on the page.
+    assert list(logged.values_list("user__username", "action", "subject_id")) == [
+        ("byg", "viewed_case", case.pk),
+        ("admin", "viewed_case", case.pk),
+        ("admin", "listed_cases", None),
     ]
 
 

@@ -448,9 +448,9 @@ def test_a_letter_downloads_through_the_cases_permission_path_and_is_logged(
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
     assert response["Content-Disposition"].startswith("attachment;")
-    assert list(AccessLogEntry.objects.values_list("party_id", "action", "user")) == [
-        (case.party_id, "opened_document", staff.caseworker.pk)
-    ]
+    assert list(
+        AccessLogEntry.objects.values_list("party_id", "action", "user", "subject_id", "detail")
+    ) == [(case.party_id, "opened_document", staff.caseworker.pk, case.pk, f"letter={letter.pk}")]
 
 
 def plan_past(staff: Staff, org: Org, service_need_type: str) -> Case:

@@ -75,9 +75,11 @@ def test_case_screen_shows_the_case_and_logs_the_applicants_data_as_read(
         ("transition", "mark_fully_informed"),
     ]
     assert "Mark as fully informed" not in html and "Screening → Fyldestgørende oplyst" in html
-    assert list(AccessLogEntry.objects.values_list("party_id", "action", "purpose", "via")) == [
-        (case.party_id, "viewed_case", "casework", "ui")
-    ]
+    assert list(
+        AccessLogEntry.objects.values_list(
+            "party_id", "action", "purpose", "via", "subject_type__model", "subject_id"
+        )
+    ) == [(case.party_id, "viewed_case", "casework", "ui", "case", case.pk)]
 
 
 def test_another_departments_case_is_a_404_and_nothing_is_logged_or_changed(
