@@ -144,3 +144,4 @@ TWO_STAFF_REQUIRED = frozenset({ServiceNeedType.PRINCIP, ServiceNeedType.OBS})
 # Working days from the visit to the report, unless the area's settings say otherwise.
 DEFAULT_REPORT_WORKING_DAYS = 10
 MAX_STAFF_PRESENT = 20
+MAX_FINDINGS = 50

@@ -44,7 +44,8 @@ class IdsField(forms.Field):
 
 class CaseActionForm(forms.Form):
     """One step of the state machine; a decision carries its outcome and conditions, an
-    inspection's step its notice or the staff at the visit."""
+    inspection's step its notice, the staff at the visit, or the report's findings and next
+    steps."""
 
     action = forms.ChoiceField(label=_("Action"), choices=CaseAction.choices)
     decision = forms.ChoiceField(
@@ -57,6 +58,10 @@ class CaseActionForm(forms.Form):
     )
     agenda = forms.CharField(label=_("Agenda"), max_length=10_000, required=False)
     staff_present = IdsField(label=_("Staff present"), most=MAX_STAFF_PRESENT, required=False)
+    findings = forms.CharField(
+        label=_("Findings (one a line)"), max_length=50_000, required=False, widget=forms.Textarea
+    )
+    next_steps = forms.CharField(label=_("What happens next"), max_length=10_000, required=False)
 
 
 class ServiceNeedForm(forms.Form):

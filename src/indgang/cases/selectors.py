@@ -375,8 +375,8 @@ def _count(rows: QuerySet[Any]) -> Subquery:
     return Subquery(rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"))
 
 
-def report_due_date(*, visited_at: dt.datetime, department_id: int, area: str) -> dt.date:
-    """The day the inspection report is due: the area's working days after the visit, on the
+def report_due_at(*, visited_at: dt.datetime, department_id: int, area: str) -> dt.datetime:
+    """When the inspection report is due: the area's working days after the visit, on the
     calendar of the department's municipality."""
     area_settings = AreaSettings.objects.filter(area=area).first()
     days = area_settings.report_working_days if area_settings else DEFAULT_REPORT_WORKING_DAYS
@@ -385,5 +385,4 @@ def report_due_date(*, visited_at: dt.datetime, department_id: int, area: str) -
             pk=department_id
         )
     )
-    due = add_working_days(visited_at, days, calendar=calendar)
-    return due.astimezone(calendar.time_zone).date()
+    return add_working_days(visited_at, days, calendar=calendar)

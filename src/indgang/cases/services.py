@@ -54,13 +54,16 @@ from indgang.cases.selectors import (
     areas_where_waiting_counts,
     clock_key_of,
     get_case_to_change,
-    report_due_date,
+    report_due_at,
 )
 from indgang.catalogue.models import KleEntry
 from indgang.catalogue.selectors import retired_topic_refusal
 from indgang.common.errors import CONFLICT
 from indgang.common.inputs import INVISIBLE, received_time_refusal
 from indgang.contacts.selectors import visible_contacts
+from indgang.deadlines.constants import DeadlineKind, StopEvent
+from indgang.deadlines.models import Deadline
+from indgang.deadlines.services import complete_deadline, start_deadline
 from indgang.journal.constants import DocumentDirection, JournalKind
 from indgang.journal.services import add_document, journalise
 from indgang.letters.constants import LetterKind, Transport
@@ -361,11 +364,14 @@ def _check_four_eyes(*, case: Case, action: CaseAction, by: User) -> None:
 # Actions with their own service (and endpoint), because they carry more than a note.
 @dataclass(frozen=True)
 class InspectionStep:
-    """The facts an inspection's step records: how notice was given, and who was at the visit."""
+    """The facts an inspection's step records: how notice was given, who was at the visit, and
+    what the report found and says happens next."""
 
     notice_method: str = ""
     agenda: str = ""
     staff_ids: tuple[int, ...] = ()
+    findings: tuple[str, ...] = ()
+    next_steps: str = ""
 
 
 NO_INSPECTION_STEP = InspectionStep()
@@ -405,10 +411,20 @@ def _open_indskaerpelser(case: Case) -> int:
     return case.indskaerpelser.filter(remedied_at=None, enforcement_case=None).count()
 
 
+def _lines(text: str) -> list[str]:
+    """The non-empty lines of a text: an agenda written one point a line."""
+    return [line.strip(INVISIBLE) for line in text.splitlines() if line.strip(INVISIBLE)]
+
+
 def _inspection_step(
-    *, case: Case, step: CaseAction, when: dt.datetime, facts: InspectionStep
+    *, case: Case, step: CaseAction, by: User, when: dt.datetime, facts: InspectionStep
 ) -> dict[str, Any]:
-    """Check and record what an inspection's step needs; return the event's data."""
+    """Check and record what an inspection's step needs, with its letter and its deadline;
+    return the event's data.
+
+    Notice by letter writes the inspection notice with the agenda; the visit starts the report
+    deadline; sending the report writes the inspection report letter and stops that deadline.
+    """
     inspection = case.inspection
     if step == CaseAction.GIVE_NOTICE:
         errors: dict[str, str] = {}
@@ -421,7 +437,18 @@ def _inspection_step(
         inspection.notice_method = facts.notice_method
         inspection.agenda = facts.agenda
         inspection.save(update_fields=["notice_method", "agenda"])
-        return {"notice_method": facts.notice_method, "agenda": facts.agenda}
+        data: dict[str, Any] = {"notice_method": facts.notice_method, "agenda": facts.agenda}
+        if facts.notice_method == NoticeMethod.LETTER:
+            letter = issue_case_letter(
+                case=case,
+                kind=LetterKind.INSPECTION_NOTICE,
+                recipient=case.party,
+                context={"inspection_date": inspection.planned_for, "agenda": _lines(facts.agenda)},
+                by=by,
+                now=when,
+            )
+            data["letter"] = letter.pk
+        return data
     if step == CaseAction.RECORD_VISIT:
         # Staff: active users with a role in the organisation.
         staff = list(
@@ -443,21 +470,56 @@ def _inspection_step(
                     else _("Name the staff present at the visit.")
                 }
             )
+        due_at = report_due_at(visited_at=when, department_id=case.department_id, area=case.area)
         inspection.visited_at = when
-        inspection.report_due = report_due_date(
-            visited_at=when, department_id=case.department_id, area=case.area
+        inspection.report_due = timezone.localdate(due_at)
+        inspection.report_deadline = start_deadline(
+            subject=case,
+            kind=DeadlineKind.INSPECTION_REPORT,
+            by=by,
+            now=when,
+            started_at=when,
+            due_at=due_at,
         )
-        inspection.save(update_fields=["visited_at", "report_due"])
+        inspection.save(update_fields=["visited_at", "report_due", "report_deadline"])
         inspection.staff_present.set(staff)
         return {
             "staff_present": sorted(user.username for user in staff),
             "report_due": inspection.report_due.isoformat(),
         }
     if step == CaseAction.SEND_REPORT:
+        if not facts.next_steps.strip(INVISIBLE):
+            raise ValidationError({"next_steps": _("Tell the party what happens next.")})
+        findings = [finding for finding in facts.findings if finding.strip(INVISIBLE)]
+        assert inspection.visited_at is not None  # noqa: S101 - set at the visit
+        assert inspection.report_due is not None  # noqa: S101 - set at the visit
+        letter = issue_case_letter(
+            case=case,
+            kind=LetterKind.INSPECTION_REPORT,
+            recipient=case.party,
+            context={
+                "inspection_date": timezone.localdate(inspection.visited_at),
+                "findings": findings,
+                "next_steps": facts.next_steps,
+            },
+            by=by,
+            now=when,
+        )
+        if inspection.report_deadline is not None:
+            complete_deadline(
+                deadline=inspection.report_deadline,
+                by=by,
+                now=when,
+                stopped_by=StopEvent.REPORT_SENT,
+            )
         inspection.report_sent_at = when
         inspection.save(update_fields=["report_sent_at"])
-        assert inspection.report_due is not None  # noqa: S101 - set at the visit
-        return {"on_time": timezone.localdate(when) <= inspection.report_due}
+        return {
+            "on_time": timezone.localdate(when) <= inspection.report_due,
+            "findings": findings,
+            "next_steps": facts.next_steps,
+            "letter": letter.pk,
+        }
     open_count = _open_indskaerpelser(case)
     if step == CaseAction.START_FOLLOW_UP and open_count == 0:
         raise _refuse(_("There is no open indskærpelse to follow up."))
@@ -507,7 +569,7 @@ def _move(
     _check_four_eyes(case=case, action=step, by=by)
     when = _when(case=case, scope=scope, at=at, now=now)
     if case.kind == CaseKind.INSPECTION:
-        data = _inspection_step(case=case, step=step, when=when, facts=inspection)
+        data = _inspection_step(case=case, step=step, by=by, when=when, facts=inspection)
     source = case.state
     case.state = target
     if step == CaseAction.MARK_FULLY_INFORMED:
@@ -1148,7 +1210,11 @@ def give_indskaerpelse(
     scope: Scope,
     now: dt.datetime,
 ) -> Indskaerpelse:
-    """Give an indskærpelse at an inspection: its cause, what is required, and by when."""
+    """Give an indskærpelse at an inspection: its cause, what is required, and by when.
+
+    Write the indskærpelse letter to the party and start the remediation deadline, due at the
+    end of the remediation day.
+    """
     errors: dict[str, str] = {}
     if not cause.strip(INVISIBLE):
         errors["cause"] = _("State the cause of the indskærpelse.")
@@ -1169,6 +1235,15 @@ def give_indskaerpelse(
             )
             % {"state": CaseState(case.state).label}
         )
+    letter = issue_case_letter(
+        case=case,
+        kind=LetterKind.ENFORCEMENT_NOTICE,
+        recipient=case.party,
+        # The template lists what is wrong; what the party must do follows the cause.
+        context={"violations": [cause, requirement], "deadline_date": deadline},
+        by=by,
+        now=now,
+    )
     given = Indskaerpelse.objects.create(
         case=case,
         cause=cause,
@@ -1176,6 +1251,14 @@ def give_indskaerpelse(
         deadline=deadline,
         given_at=now,
         given_by=by,
+        remediation_deadline=start_deadline(
+            subject=case,
+            kind=DeadlineKind.REMEDIATION,
+            by=by,
+            now=now,
+            started_at=now,
+            due_at=_end_of(deadline),
+        ),
     )
     _note_event(
         case=case,
@@ -1184,9 +1267,23 @@ def give_indskaerpelse(
         scope=scope,
         now=now,
         note=cause,
-        data={"indskaerpelse": given.pk, "deadline": deadline.isoformat()},
+        data={"indskaerpelse": given.pk, "deadline": deadline.isoformat(), "letter": letter.pk},
     )
     return given
+
+
+def _end_of(day: dt.date) -> dt.datetime:
+    """The instant a day ends, local time: a remediation date is met all that day."""
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
+
+
+def _stop_remediation(
+    *, given: Indskaerpelse, stopped_by: StopEvent, by: User, now: dt.datetime
+) -> None:
+    """Stop the indskærpelse's remediation deadline (none on those given before it existed)."""
+    deadline: Deadline | None = given.remediation_deadline
+    if deadline is not None:
+        complete_deadline(deadline=deadline, by=by, now=now, stopped_by=stopped_by)
 
 
 def _open_indskaerpelse(
@@ -1213,12 +1310,13 @@ def _open_indskaerpelse(
 def mark_remedied(
     *, case_id: int, indskaerpelse_id: int, by: User, scope: Scope, now: dt.datetime
 ) -> Indskaerpelse:
-    """Record that the party has remedied what the indskærpelse required."""
+    """Record that the party has remedied what the indskærpelse required; stop its deadline."""
     case, given = _open_indskaerpelse(
         scope=scope, case_id=case_id, indskaerpelse_id=indskaerpelse_id
     )
     given.remedied_at = now
     given.save(update_fields=["remedied_at"])
+    _stop_remediation(given=given, stopped_by=StopEvent.REMEDIED, by=by, now=now)
     _note_event(
         case=case,
         kind=CaseEventKind.INDSKAERPELSE_REMEDIED,
@@ -1259,14 +1357,19 @@ def start_enforcement(
     *, case_id: int, indskaerpelse_id: int, by: User, scope: Scope, now: dt.datetime
 ) -> Case:
     """Start an enforcement case (lovliggørelse) from an indskærpelse not remedied in time: same
-    party, property, area and department, linked both ways."""
+    party, property, area and department, linked both ways. Refused (409) until its remediation
+    deadline has passed; starting stops that deadline."""
     inspection, given = _open_indskaerpelse(
         scope=scope, case_id=case_id, indskaerpelse_id=indskaerpelse_id
     )
-    if timezone.localdate(now) <= given.deadline:
+    # The deadline engine's due time decides, so that an extended deadline is waited for.
+    deadline: Deadline | None = given.remediation_deadline
+    due_at = deadline.due_at if deadline is not None else _end_of(given.deadline)
+    if now < due_at:
+        last_day = timezone.localdate(due_at - dt.timedelta(microseconds=1))
         raise _refuse(
             _("The remediation deadline (%(date)s) has not passed yet.")
-            % {"date": given.deadline.isoformat()}
+            % {"date": last_day.isoformat()}
         )
     case = Case.objects.create(
         kind=CaseKind.ENFORCEMENT,
@@ -1294,6 +1397,7 @@ def start_enforcement(
     )
     given.enforcement_case = case
     given.save(update_fields=["enforcement_case"])
+    _stop_remediation(given=given, stopped_by=StopEvent.ENFORCEMENT_STARTED, by=by, now=now)
     _note_event(
         case=inspection,
         kind=CaseEventKind.ENFORCEMENT_STARTED,

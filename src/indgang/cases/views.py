@@ -143,6 +143,8 @@ def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
                 notice_method=data["notice_method"],
                 agenda=data["agenda"],
                 staff_ids=tuple(data["staff_present"]),
+                findings=tuple(data["findings"].splitlines()),
+                next_steps=data["next_steps"],
             ),
             **_actor(request),
         ),

@@ -319,7 +319,14 @@ def _inspections(
             case, CaseAction.RECORD_VISIT, caseworker, when, staff=(caseworker.pk, manager.pk)
         )
         when += dt.timedelta(days=3)
-        _inspection_step(case, CaseAction.SEND_REPORT, caseworker, when)
+        _inspection_step(
+            case,
+            CaseAction.SEND_REPORT,
+            caseworker,
+            when,
+            findings=(_("The oil tank has no drip tray."),),
+            next_steps=_("You will get an indskærpelse about the drip tray."),
+        )
         give_indskaerpelse(
             case_id=case.pk,
             cause=_("The oil tank has no drip tray."),
@@ -340,6 +347,8 @@ def _inspection_step(
     *,
     notice_method: str = "",
     staff: tuple[int, ...] = (),
+    findings: tuple[str, ...] = (),
+    next_steps: str = "",
 ) -> None:
     take_action(
         case_id=case.pk,
@@ -347,5 +356,10 @@ def _inspection_step(
         by=by,
         scope=get_scope(user=by),
         now=when,
-        inspection=InspectionStep(notice_method=notice_method, staff_ids=staff),
+        inspection=InspectionStep(
+            notice_method=notice_method,
+            staff_ids=staff,
+            findings=findings,
+            next_steps=next_steps,
+        ),
     )

@@ -11,6 +11,7 @@ from rest_framework import serializers
 from indgang.cases.constants import (
     MAX_ATTACHMENTS,
     MAX_DEFICIENCY_ITEMS,
+    MAX_FINDINGS,
     MAX_HEARING_PARTIES,
     MAX_STAFF_PRESENT,
     Area,
@@ -103,6 +104,18 @@ class CaseActionSerializer(serializers.Serializer[Any]):
         required=False,
         max_length=MAX_STAFF_PRESENT,
         help_text="record_visit: the ids of the staff at the visit.",
+    )
+    findings = serializers.ListField(
+        child=Text(max_length=1_000),
+        required=False,
+        max_length=MAX_FINDINGS,
+        help_text="send_report: what the inspection found, one finding each.",
+    )
+    next_steps = Text(
+        required=False,
+        allow_blank=True,
+        max_length=10_000,
+        help_text="send_report: what happens next (required then).",
     )
 
 

@@ -179,6 +179,8 @@ class CaseViewSet(
                 notice_method=data.get("notice_method", ""),
                 agenda=data.get("agenda", ""),
                 staff_ids=tuple(data.get("staff_present", ())),
+                findings=tuple(data.get("findings", ())),
+                next_steps=data.get("next_steps", ""),
             ),
         )
         return self._answer(case.pk)

@@ -507,6 +507,25 @@ def test_an_inspection_goes_from_notice_to_an_enforcement_case_on_the_screen(
     assert shown == ["Gemt."] and 'data-state="visited"' in page
 
     before = snapshot(case)
+    shown, page = post(worker, case, "actions", action="send_report", findings="Utæt tank")
+    assert shown == ["Fortæl parten, hvad der sker nu."]
+    assert 'id="error-action-next_steps">' in page and snapshot(case) == before
+    shown, page = post(
+        worker,
+        case,
+        "actions",
+        action="send_report",
+        findings="Utæt tank\r\n\r\nIngen spildbakke",
+        next_steps="Du får en indskærpelse.",
+    )
+    assert shown == ["Gemt."] and 'data-state="report_sent"' in page
+    report = case.events.get(action="send_report")
+    assert (report.data["findings"], report.data["next_steps"]) == (
+        ["Utæt tank", "Ingen spildbakke"],
+        "Du får en indskærpelse.",
+    )
+
+    before = snapshot(case)
     shown, page = post(
         worker, case, "indskaerpelser", cause="", requirement="Tæt tank", deadline=IN_TWO_WEEKS
     )
@@ -674,11 +693,12 @@ def test_an_inspections_screen_reads_a_constant_number_of_statements(
             )
 
     give(1)
-    # the application's 21, the staff at the visit, and the department's staff to name there
-    with django_assert_num_queries(23):
+    # the application's 21, the staff at the visit, the department's staff to name there, and
+    # the outbox messages of the indskærpelse letters
+    with django_assert_num_queries(24):
         few = client.get(f"/cases/{case.pk}/").content.decode()
     give(4)
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(24):
         many = client.get(f"/cases/{case.pk}/").content.decode()
 
     assert few.count('class="indskaerpelse"') == 1 and many.count('class="indskaerpelse"') == 5
