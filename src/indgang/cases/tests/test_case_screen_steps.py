@@ -604,14 +604,17 @@ def test_a_document_downloads_through_the_case_only_for_those_who_see_the_case(
 
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == tiny_pdf()  # type: ignore[attr-defined]
-    assert list(
-        AccessLogEntry.objects.values_list("party_id", "action", "user", "subject_id")
-    ) == [(case.party_id, "opened_document", staff.caseworker.pk, case.pk)]
+    assert list(AccessLogEntry.objects.values_list("party_id", "action", "user", "subject_id")) == [
+        (case.party_id, "opened_document", staff.caseworker.pk, case.pk)
+    ]
     # Another case's URL does not reach the document, even for a reader of both cases.
     other = receive()
-    assert staff_client(staff.caseworker).get(
-        f"/cases/{other.pk}/documents/{document.pk}/"
-    ).status_code == 404
+    assert (
+        staff_client(staff.caseworker)
+        .get(f"/cases/{other.pk}/documents/{document.pk}/")
+        .status_code
+        == 404
+    )
 
 
 @pytest.mark.parametrize(
