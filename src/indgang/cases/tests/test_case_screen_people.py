@@ -4,6 +4,7 @@ contacts, caseworkers and "Tag sagen"; and the work lists' search."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -30,7 +31,7 @@ from indgang.parties.models import Party
 pytestmark = pytest.mark.django_db
 
 
-def writer(staff: Staff) -> dict[str, object]:
+def writer(staff: Staff) -> dict[str, Any]:
     user = staff.caseworker
     return {"by": user, "scope": get_scope(user=user), "now": timezone.now()}
 
