@@ -117,9 +117,22 @@ def _check_party_and_place(
     """Check the party's number, the topic and the unit of a new case into `errors`; return the
     cleaned CPR and CVR numbers and the department the case belongs to. A party known already
     (a contact's) needs no number."""
-    cleaned_cpr = cleaned_cvr = None
     if bool(cpr) == bool(cvr) and not party_known:
         errors["cpr"] = _("Give the applicant's CPR number or CVR number (one of them).")
+    cleaned_cpr, cleaned_cvr = _clean_numbers(cpr=cpr, cvr=cvr, errors=errors)
+    if refusal := retired_topic_refusal(kle_topic):
+        errors["kle_topic"] = refusal
+    department_id = unit.department_id if unit else scope.home_department_id
+    if department_id is None or not scope.sees_in_full(department_id):
+        errors["unit"] = _("Choose a unit in a department you work in.")
+    return cleaned_cpr, cleaned_cvr, department_id
+
+
+def _clean_numbers(
+    *, cpr: str | None, cvr: str | None, errors: dict[str, str]
+) -> tuple[str | None, str | None]:
+    """The cleaned CPR and CVR numbers given; a bad one's message goes into `errors`."""
+    cleaned_cpr = cleaned_cvr = None
     try:
         cleaned_cpr = clean_cpr(cpr) if cpr else None
     except InvalidIdentifierError as error:
@@ -128,12 +141,7 @@ def _check_party_and_place(
         cleaned_cvr = clean_cvr(cvr) if cvr else None
     except InvalidIdentifierError as error:
         errors["cvr"] = str(error)
-    if refusal := retired_topic_refusal(kle_topic):
-        errors["kle_topic"] = refusal
-    department_id = unit.department_id if unit else scope.home_department_id
-    if department_id is None or not scope.sees_in_full(department_id):
-        errors["unit"] = _("Choose a unit in a department you work in.")
-    return cleaned_cpr, cleaned_cvr, department_id
+    return cleaned_cpr, cleaned_cvr
 
 
 def _party(*, cpr: str | None, cvr: str | None, name: str) -> Party:
@@ -1414,14 +1422,7 @@ def add_case_party_by_number(
     errors: dict[str, str] = {}
     if bool(cpr) == bool(cvr):
         errors["cpr"] = _("Give the party's CPR number or CVR number (one of them).")
-    try:
-        cleaned_cpr = clean_cpr(cpr) if cpr else None
-    except InvalidIdentifierError as error:
-        errors["cpr"] = str(error)
-    try:
-        cleaned_cvr = clean_cvr(cvr) if cvr else None
-    except InvalidIdentifierError as error:
-        errors["cvr"] = str(error)
+    cleaned_cpr, cleaned_cvr = _clean_numbers(cpr=cpr, cvr=cvr, errors=errors)
     if role not in CasePartyRole.values:
         errors["role"] = _("Choose the party's role on the case.")
     if errors:
