@@ -348,6 +348,15 @@ class CasePartyCreateSerializer(serializers.Serializer[Any]):
     role = serializers.ChoiceField(choices=CasePartyRole.choices)
 
 
+class CasePartyByNumberSerializer(serializers.Serializer[Any]):
+    role = serializers.ChoiceField(choices=CasePartyRole.choices)
+    cpr = Text(required=False, max_length=20, help_text="The citizen's CPR number.")
+    cvr = Text(required=False, max_length=20, help_text="The company's CVR number.")
+    name = Text(
+        required=False, allow_blank=True, max_length=200, help_text="The name, if the party is new."
+    )
+
+
 class ContactLinkSerializer(serializers.Serializer[Any]):
     contact = id_field()
 

@@ -26,6 +26,7 @@ from indgang.cases.api.serializers import (
     CaseDetailSerializer,
     CaseDocumentCreateSerializer,
     CaseDocumentSerializer,
+    CasePartyByNumberSerializer,
     CasePartyCreateSerializer,
     CasePartyRemoveSerializer,
     CaseSerializer,
@@ -64,6 +65,7 @@ from indgang.cases.services import (
     add_case_document,
     add_case_note,
     add_case_party,
+    add_case_party_by_number,
     assign_caseworkers,
     change_service_need_type,
     follow_up_indskaerpelse,
@@ -327,6 +329,21 @@ class CaseViewSet(
         data = _valid(CasePartyCreateSerializer, request)
         add_case_party(
             case_id=int(pk), party_id=data["party"], role=data["role"], **self._writer(request)
+        )
+        return self._answer(int(pk))
+
+    @extend_schema(request=CasePartyByNumberSerializer, responses={200: CaseDetailSerializer})
+    @action(detail=True, methods=["post"], url_path="parties/by-number")
+    def party_by_number(self, request: Request, pk: str) -> Response:
+        """Give a citizen (by CPR) or company (by CVR) a role on the case, created if new."""
+        data = _valid(CasePartyByNumberSerializer, request)
+        add_case_party_by_number(
+            case_id=int(pk),
+            role=data["role"],
+            cpr=data.get("cpr"),
+            cvr=data.get("cvr"),
+            name=data.get("name", ""),
+            **self._writer(request),
         )
         return self._answer(int(pk))
 

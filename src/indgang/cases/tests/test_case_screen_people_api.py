@@ -8,11 +8,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from indgang.audit.models import AccessLogEntry
-from indgang.cases.models import Case, CaseEvent
+from indgang.cases.models import Case, CaseEvent, CaseParty
 from indgang.cases.tests.conftest import Receive
-from indgang.conftest import CPR_B, ApiFor, Staff
+from indgang.conftest import CPR_B, CVR_A, ApiFor, Staff
 from indgang.journal.models import Document
 from indgang.journal.tests.test_documents import tiny_pdf
+from indgang.parties.models import Party
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +123,27 @@ def test_the_api_work_list_searches_and_logs_the_applicants_shown(
     ]
     response = api_for(staff.caseworker).get("/api/v1/cases/work-list/", {"q": "x" * 201})
     assert response.status_code == 400
+
+
+def test_a_party_is_added_by_number_and_a_bad_number_refused(
+    api_for: ApiFor, staff: Staff, receive: Receive
+) -> None:
+    case = receive()
+    client = api_for(staff.caseworker)
+    response = client.post(
+        url(case, "parties/by-number/"),
+        {"role": "adviser", "cvr": CVR_A, "name": "Rådgiv A/S"},
+        format="json",
+    )
+    assert response.status_code == 200
+    adviser = Party.objects.get(cvr=CVR_A)
+    assert (adviser.name, response.json()["other_parties"][0]["party"]) == (
+        "Rådgiv A/S",
+        adviser.pk,
+    )
+    parties = Party.objects.count()
+    response = client.post(
+        url(case, "parties/by-number/"), {"role": "owner", "cpr": "0101"}, format="json"
+    )
+    assert (response.status_code, list(response.json())) == (400, ["cpr"])
+    assert (Party.objects.count(), CaseParty.objects.count()) == (parties, 1)
