@@ -113,6 +113,8 @@ class CaseEventKind(models.TextChoices):
     INDSKAERPELSE_FOLLOW_UP = "indskaerpelse_follow_up", _("Indskærpelse followed up")
     ENFORCEMENT_STARTED = "enforcement_started", _("Enforcement case started")
     CASEWORKERS_ASSIGNED = "caseworkers_assigned", _("Caseworkers assigned")
+    NOTE = "note", _("Note")
+    DOCUMENT_ADDED = "document_added", _("Document received")
 
 
 class CasePartyRole(models.TextChoices):
@@ -128,6 +130,8 @@ class HearingKind(models.TextChoices):
 
 
 MAX_ATTACHMENTS = 200
+MAX_NOTE_CHARS = 10_000
+MAX_CASEWORKERS = 20
 MAX_DEFICIENCY_ITEMS = 50
 MAX_HEARING_PARTIES = 200
 

@@ -9,15 +9,19 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from indgang.cases.constants import (
+    MAX_CASEWORKERS,
     MAX_DEFICIENCY_ITEMS,
     MAX_HEARING_PARTIES,
+    MAX_NOTE_CHARS,
     MAX_STAFF_PRESENT,
     CaseAction,
+    CasePartyRole,
     DecisionOutcome,
     HearingKind,
     NoticeMethod,
     ServiceNeedType,
 )
+from indgang.common.forms import BoundedDateField
 from indgang.common.inputs import parse_id
 
 
@@ -131,3 +135,32 @@ class IndskaerpelseStepForm(forms.Form):
 
     indskaerpelse = forms.IntegerField(label=_("Indskærpelse"), min_value=1)
     note = forms.CharField(label=_("What the follow-up found"), max_length=10_000, required=False)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Note"), max_length=MAX_NOTE_CHARS)
+
+
+class CaseDocumentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    dated = BoundedDateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    file = forms.FileField(label=_("File"))
+
+
+class CasePartyForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=CasePartyRole.choices)
+    cpr = forms.CharField(label=_("CPR number"), max_length=20, required=False)
+    cvr = forms.CharField(label=_("CVR number"), max_length=20, required=False)
+    name = forms.CharField(label=_("Name (optional)"), max_length=200, required=False)
+
+
+class RemovePartyForm(forms.Form):
+    case_party = forms.IntegerField(label=_("Party"), min_value=1)
+
+
+class ContactLinkForm(forms.Form):
+    contact = forms.IntegerField(label=_("Contact number"), min_value=1)
+
+
+class CaseworkersForm(forms.Form):
+    caseworkers = IdsField(label=_("Caseworkers"), most=MAX_CASEWORKERS)

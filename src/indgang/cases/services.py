@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from indgang.cases.clock import SortKey
 from indgang.cases.constants import (
     APPLICATION_OUTCOMES,
     ENFORCEMENT_OUTCOMES,
+    MAX_NOTE_CHARS,
     REVIEW_REQUIRED,
     TWO_STAFF_REQUIRED,
     WITHOUT_HEARING,
@@ -65,7 +67,8 @@ from indgang.deadlines.constants import DeadlineKind, StopEvent
 from indgang.deadlines.models import Deadline
 from indgang.deadlines.services import complete_deadline, start_deadline
 from indgang.journal.constants import DocumentDirection, JournalKind
-from indgang.journal.services import add_document, journalise
+from indgang.journal.models import Document
+from indgang.journal.services import add_document, journalise, upload_document
 from indgang.letters.constants import LetterKind, Transport
 from indgang.letters.models import Letter
 from indgang.letters.selectors import read_letter_pdf
@@ -117,9 +120,22 @@ def _check_party_and_place(
     """Check the party's number, the topic and the unit of a new case into `errors`; return the
     cleaned CPR and CVR numbers and the department the case belongs to. A party known already
     (a contact's) needs no number."""
-    cleaned_cpr = cleaned_cvr = None
     if bool(cpr) == bool(cvr) and not party_known:
         errors["cpr"] = _("Give the applicant's CPR number or CVR number (one of them).")
+    cleaned_cpr, cleaned_cvr = _clean_numbers(cpr=cpr, cvr=cvr, errors=errors)
+    if refusal := retired_topic_refusal(kle_topic):
+        errors["kle_topic"] = refusal
+    department_id = unit.department_id if unit else scope.home_department_id
+    if department_id is None or not scope.sees_in_full(department_id):
+        errors["unit"] = _("Choose a unit in a department you work in.")
+    return cleaned_cpr, cleaned_cvr, department_id
+
+
+def _clean_numbers(
+    *, cpr: str | None, cvr: str | None, errors: dict[str, str]
+) -> tuple[str | None, str | None]:
+    """The cleaned CPR and CVR numbers given; a bad one's message goes into `errors`."""
+    cleaned_cpr = cleaned_cvr = None
     try:
         cleaned_cpr = clean_cpr(cpr) if cpr else None
     except InvalidIdentifierError as error:
@@ -128,12 +144,7 @@ def _check_party_and_place(
         cleaned_cvr = clean_cvr(cvr) if cvr else None
     except InvalidIdentifierError as error:
         errors["cvr"] = str(error)
-    if refusal := retired_topic_refusal(kle_topic):
-        errors["kle_topic"] = refusal
-    department_id = unit.department_id if unit else scope.home_department_id
-    if department_id is None or not scope.sees_in_full(department_id):
-        errors["unit"] = _("Choose a unit in a department you work in.")
-    return cleaned_cpr, cleaned_cvr, department_id
+    return cleaned_cpr, cleaned_cvr
 
 
 def _party(*, cpr: str | None, cvr: str | None, name: str) -> Party:
@@ -1442,3 +1453,97 @@ def assign_caseworkers(
             data={"caseworkers": sorted(wanted)},
         )
     return case
+
+
+# The case screen's own writes: notes, received documents, parties by number, taking a case.
+
+
+def add_case_note(*, case_id: int, text: str, by: User, scope: Scope, now: dt.datetime) -> Case:
+    """Write a note on the case's timeline (it changes no state)."""
+    note = text.strip(INVISIBLE)
+    if not note:
+        raise ValidationError({"text": _("Write the note.")})
+    if len(note) > MAX_NOTE_CHARS:
+        raise ValidationError(
+            {"text": _("A note holds at most %(most)d characters.") % {"most": MAX_NOTE_CHARS}}
+        )
+    with transaction.atomic():
+        case = get_case_to_change(scope=scope, case_id=case_id)
+        _note_event(
+            case=case, kind=CaseEventKind.NOTE, by=by, scope=scope, now=now, note=note, data={}
+        )
+    return case
+
+
+def add_case_document(
+    *,
+    case_id: int,
+    title: str,
+    dated: dt.date,
+    file: UploadedFile,
+    by: User,
+    scope: Scope,
+    now: dt.datetime,
+) -> Document:
+    """List a document received on the case, its file checked, scanned and stored encrypted by
+    the journal; the timeline says so."""
+    with transaction.atomic():
+        case = get_case_to_change(scope=scope, case_id=case_id)
+        document = upload_document(
+            subject=case,
+            direction=DocumentDirection.RECEIVED,
+            title=title,
+            dated=dated,
+            file=file,
+            by=by,
+            now=now,
+        )
+        _note_event(
+            case=case,
+            kind=CaseEventKind.DOCUMENT_ADDED,
+            by=by,
+            scope=scope,
+            now=now,
+            note=document.title,
+            data={"document": document.pk},
+        )
+    return document
+
+
+def add_case_party_by_number(
+    *,
+    case_id: int,
+    role: str,
+    cpr: str | None,
+    cvr: str | None,
+    name: str,
+    by: User,
+    scope: Scope,
+    now: dt.datetime,
+) -> CaseParty:
+    """Give the citizen (by CPR) or company (by CVR) a role on the case, creating the party if
+    it is new; the name is optional."""
+    errors: dict[str, str] = {}
+    if bool(cpr) == bool(cvr):
+        errors["cpr"] = _("Give the party's CPR number or CVR number (one of them).")
+    cleaned_cpr, cleaned_cvr = _clean_numbers(cpr=cpr, cvr=cvr, errors=errors)
+    if role not in CasePartyRole.values:
+        errors["role"] = _("Choose the party's role on the case.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        # The case first: nobody creates a party through a case they may not change.
+        get_case_to_change(scope=scope, case_id=case_id)
+        party = _party(cpr=cleaned_cpr, cvr=cleaned_cvr, name=name.strip(INVISIBLE))
+        return add_case_party(
+            case_id=case_id, party_id=party.pk, role=role, by=by, scope=scope, now=now
+        )
+
+
+def take_case(*, case_id: int, by: User, scope: Scope, now: dt.datetime) -> Case:
+    """ "Tag sagen": make the user the caseworker of a case that has none yet."""
+    with transaction.atomic():
+        case = get_case_to_change(scope=scope, case_id=case_id)
+        if case.caseworkers.exists():
+            raise _refuse(_("The case has a caseworker already."))
+        return assign_caseworkers(case_id=case_id, user_ids=[by.pk], by=by, scope=scope, now=now)

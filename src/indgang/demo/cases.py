@@ -36,6 +36,7 @@ from indgang.cases.services import (
     send_deficiency_letter,
     start_hearing,
     take_action,
+    take_case,
 )
 from indgang.demo.people import fictitious_cpr, person_name
 from indgang.organisation.models import Unit
@@ -194,6 +195,8 @@ def _walk(
         if when > now:
             return
         if step == SCREEN:
+            # The caseworker who screens the case takes it ("Tag sagen") first.
+            take_case(case_id=case.pk, by=caseworker, scope=scope, now=when)
             _act(case, CaseAction.START_SCREENING, caseworker, when)
             change_service_need_type(
                 case_id=case.pk,
