@@ -266,5 +266,5 @@ def seed_data(transactional_db: None) -> None:
     import_module("indgang.cases.migrations.0005_checklists_and_complaint_guidance").add_defaults(
         apps, None
     )
-    import_module("indgang.cases.migrations.0008_complaint_body_and_period").add_bodies(apps, None)
+    import_module("indgang.cases.migrations.0010_complaint_body_and_period").add_bodies(apps, None)
     import_module("indgang.letters.migrations.0002_default_templates").load_defaults(apps, None)

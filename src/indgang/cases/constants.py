@@ -115,6 +115,8 @@ class CaseEventKind(models.TextChoices):
     INDSKAERPELSE_FOLLOW_UP = "indskaerpelse_follow_up", _("Indskærpelse followed up")
     ENFORCEMENT_STARTED = "enforcement_started", _("Enforcement case started")
     CASEWORKERS_ASSIGNED = "caseworkers_assigned", _("Caseworkers assigned")
+    NOTE = "note", _("Note")
+    DOCUMENT_ADDED = "document_added", _("Document received")
 
 
 class CasePartyRole(models.TextChoices):
@@ -130,6 +132,8 @@ class HearingKind(models.TextChoices):
 
 
 MAX_ATTACHMENTS = 200
+MAX_NOTE_CHARS = 10_000
+MAX_CASEWORKERS = 20
 MAX_DEFICIENCY_ITEMS = 50
 MAX_HEARING_PARTIES = 200
 
@@ -146,6 +150,7 @@ TWO_STAFF_REQUIRED = frozenset({ServiceNeedType.PRINCIP, ServiceNeedType.OBS})
 # Working days from the visit to the report, unless the area's settings say otherwise.
 DEFAULT_REPORT_WORKING_DAYS = 10
 MAX_STAFF_PRESENT = 20
+MAX_FINDINGS = 50
 
 
 # The letter data of each decision and hearing: Danish, because it goes into the letter as it

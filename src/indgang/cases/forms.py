@@ -9,15 +9,19 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from indgang.cases.constants import (
+    MAX_CASEWORKERS,
     MAX_DEFICIENCY_ITEMS,
     MAX_HEARING_PARTIES,
+    MAX_NOTE_CHARS,
     MAX_STAFF_PRESENT,
     CaseAction,
+    CasePartyRole,
     DecisionOutcome,
     HearingKind,
     NoticeMethod,
     ServiceNeedType,
 )
+from indgang.common.forms import BoundedDateField
 from indgang.common.inputs import parse_id
 
 
@@ -44,7 +48,8 @@ class IdsField(forms.Field):
 
 class CaseActionForm(forms.Form):
     """One step of the state machine; a decision carries its outcome and conditions, an
-    inspection's step its notice or the staff at the visit."""
+    inspection's step its notice, the staff at the visit, or the report's findings and next
+    steps."""
 
     action = forms.ChoiceField(label=_("Action"), choices=CaseAction.choices)
     decision = forms.ChoiceField(
@@ -57,6 +62,10 @@ class CaseActionForm(forms.Form):
     )
     agenda = forms.CharField(label=_("Agenda"), max_length=10_000, required=False)
     staff_present = IdsField(label=_("Staff present"), most=MAX_STAFF_PRESENT, required=False)
+    findings = forms.CharField(
+        label=_("Findings (one a line)"), max_length=50_000, required=False, widget=forms.Textarea
+    )
+    next_steps = forms.CharField(label=_("What happens next"), max_length=10_000, required=False)
 
 
 class ServiceNeedForm(forms.Form):
@@ -126,3 +135,32 @@ class IndskaerpelseStepForm(forms.Form):
 
     indskaerpelse = forms.IntegerField(label=_("Indskærpelse"), min_value=1)
     note = forms.CharField(label=_("What the follow-up found"), max_length=10_000, required=False)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Note"), max_length=MAX_NOTE_CHARS)
+
+
+class CaseDocumentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    dated = BoundedDateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    file = forms.FileField(label=_("File"))
+
+
+class CasePartyForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=CasePartyRole.choices)
+    cpr = forms.CharField(label=_("CPR number"), max_length=20, required=False)
+    cvr = forms.CharField(label=_("CVR number"), max_length=20, required=False)
+    name = forms.CharField(label=_("Name (optional)"), max_length=200, required=False)
+
+
+class RemovePartyForm(forms.Form):
+    case_party = forms.IntegerField(label=_("Party"), min_value=1)
+
+
+class ContactLinkForm(forms.Form):
+    contact = forms.IntegerField(label=_("Contact number"), min_value=1)
+
+
+class CaseworkersForm(forms.Form):
+    caseworkers = IdsField(label=_("Caseworkers"), most=MAX_CASEWORKERS)

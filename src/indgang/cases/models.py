@@ -17,6 +17,7 @@ from indgang.cases.constants import (
 )
 from indgang.catalogue.models import KleEntry
 from indgang.contacts.models import Contact
+from indgang.deadlines.models import Deadline
 from indgang.organisation.models import Department, Unit
 from indgang.parties.models import Party
 
@@ -352,6 +353,10 @@ class Inspection(models.Model):
     visited_at = models.DateTimeField(_("visited"), null=True, blank=True)
     report_due = models.DateField(_("report due"), null=True, blank=True)
     report_sent_at = models.DateTimeField(_("report sent"), null=True, blank=True)
+    # The clock from the visit to the report; sending the report stops it.
+    report_deadline = models.OneToOneField(
+        Deadline, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("inspection")
@@ -374,6 +379,10 @@ class Indskaerpelse(models.Model):
     )
     remedied_at = models.DateTimeField(_("remedied"), null=True, blank=True)
     follow_up_note = models.TextField(_("follow-up note"), blank=True)
+    # The clock to the remediation date; remedying it, or starting enforcement, stops it.
+    remediation_deadline = models.OneToOneField(
+        Deadline, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # The enforcement case it started; the case reads it back as `origin_indskaerpelse`.
     enforcement_case = models.OneToOneField(
         Case,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.models import User
@@ -14,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from indgang.audit.constants import AccessAction, Purpose, Via
+from indgang.audit.services import log_reads
 from indgang.cases.reports import (
     ReportRow,
     ServiceTargetReport,
@@ -27,16 +30,27 @@ from indgang.organisation.models import Unit
 from indgang.organisation.requests import acting_user, request_scope
 
 ROWS_PER_PAGE = 50
+MAX_QUERY = 200
 
 
 def _work_page(
     request: HttpRequest, *, title: str, caseworker: User | None, unit_id: int | None
 ) -> HttpResponse:
+    """A page of the work list; the applicants shown are logged as read."""
     scope = request_scope(request)
+    q = request.GET.get("q", "")[:MAX_QUERY]
     cases = list_work_for(
-        scope=scope, today=timezone.localdate(), unit_id=unit_id, caseworker=caseworker
+        scope=scope, today=timezone.localdate(), unit_id=unit_id, caseworker=caseworker, q=q
     )
     page = Paginator(cases, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    log_reads(
+        user=acting_user(request),
+        party_ids=(case.party_id for case in page.object_list),
+        action=AccessAction.LISTED_CASES,
+        purpose=Purpose.CASEWORK,
+        via=Via.UI,
+        at=timezone.now(),
+    )
     template = (
         "cases/_work_rows.html" if request.headers.get("HX-Request") else "cases/work_list.html"
     )
@@ -48,7 +62,10 @@ def _work_page(
             "page": page,
             "unit_id": unit_id,
             "units": None if caseworker else work_list_units(scope=scope),
-            "query": f"unit={unit_id}" if unit_id else "",
+            "q": q,
+            "query": urlencode(
+                {key: value for key, value in (("unit", unit_id), ("q", q)) if value}
+            ),
         },
     )
 

@@ -11,13 +11,16 @@ from dataclasses import dataclass
 from typing import cast
 
 from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     BooleanField,
     Count,
     DateField,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
+    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -30,8 +33,10 @@ from django.utils.translation import gettext as _
 from indgang.cases.constants import CaseState, ServiceNeedType
 from indgang.cases.models import Case, ServiceTargetCategory
 from indgang.cases.selectors import visible_cases
+from indgang.journal.models import JournalEntry
 from indgang.organisation.models import Unit
 from indgang.organisation.selectors import Scope
+from indgang.parties.identifiers import InvalidIdentifierError, clean_cpr, cpr_digest
 
 # A case stays on the work list until it is decided, and comes back when reopened on appeal.
 OFF_THE_WORK_LIST = (CaseState.DECIDED, CaseState.CLOSED)
@@ -51,21 +56,50 @@ def list_work_for(
     today: dt.date,
     unit_id: int | None = None,
     caseworker: User | None = None,
+    q: str = "",
 ) -> QuerySet[Case]:
     """Open cases, most urgent first: by days left, then those not started by received time.
 
-    `unit_id`: one unit's work list; `caseworker`: "my cases". Annotated `days_left` (a
-    timedelta). Read through visible_cases, the one permission path.
+    `unit_id`: one unit's work list; `caseworker`: "my cases"; `q`: search_cases' search.
+    Annotated `days_left` (a timedelta) and `has_caseworker`. Read through visible_cases, the
+    one permission path.
     """
-    cases = visible_cases(scope=scope).exclude(state__in=OFF_THE_WORK_LIST)
+    cases = search_cases(visible_cases(scope=scope), q=q).exclude(state__in=OFF_THE_WORK_LIST)
     if unit_id is not None:
         cases = cases.filter(unit_id=unit_id)
     if caseworker is not None:
         cases = cases.filter(caseworkers=caseworker)
     return (
-        cases.select_related("category", "unit")
-        .annotate(days_left=days_left_on(today))
+        cases.select_related("category", "unit", "party")
+        .annotate(
+            days_left=days_left_on(today),
+            has_caseworker=Exists(Case.caseworkers.through.objects.filter(case_id=OuterRef("pk"))),
+        )
         .order_by(F("days_left").asc(nulls_last=True), "received_at", "pk")
+    )
+
+
+def search_cases(cases: QuerySet[Case], *, q: str) -> QuerySet[Case]:
+    """The cases whose journal number, address, cadastral or BBR number, or applicant's name
+    holds `q`, or whose applicant has exactly `q` as CVR number; a valid CPR number finds only
+    its citizen's cases, by digest (there is no partial CPR search)."""
+    q = q.strip()
+    if not q:
+        return cases
+    try:
+        return cases.filter(party__cpr_digest=cpr_digest(clean_cpr(q)))
+    except InvalidIdentifierError:
+        pass
+    journalised = JournalEntry.objects.filter(
+        subject_type=ContentType.objects.get_for_model(Case), number__icontains=q
+    ).values("subject_id")
+    return cases.filter(
+        Q(pk__in=journalised)
+        | Q(property_address__icontains=q)
+        | Q(cadastral_number__icontains=q)
+        | Q(property_number__icontains=q)
+        | Q(party__name__icontains=q)
+        | Q(party__cvr=q)
     )
 
 

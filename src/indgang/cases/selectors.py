@@ -51,6 +51,8 @@ from indgang.cases.models import (
 )
 from indgang.cases.suggestion import Facts, Suggestion, suggest_service_need
 from indgang.common.workdays import add_working_days
+from indgang.contacts.models import Contact
+from indgang.contacts.selectors import is_redacted, visible_contacts
 from indgang.deadlines.models import Deadline
 from indgang.deadlines.selectors import calendar_for, deadlines_of
 from indgang.journal.models import Document, JournalEntry
@@ -180,6 +182,32 @@ def list_party_cases_for(*, scope: Scope, party_id: int, limit: int) -> list[Cas
 
 
 @dataclass(frozen=True)
+class LinkedContact:
+    """A contact linked to the case; its summary only where the reader may read it in full."""
+
+    contact: Contact
+    readable: bool
+
+
+def linked_contacts(*, scope: Scope, case: Case) -> list[LinkedContact]:
+    """The contacts linked to the case that the scope may see, oldest first."""
+    contacts = (
+        visible_contacts(scope=scope).filter(case_links__case=case).order_by("received_at", "pk")
+    )
+    return [
+        LinkedContact(contact=contact, readable=not is_redacted(scope=scope, contact=contact))
+        for contact in contacts
+    ]
+
+
+def get_case_document_for(*, scope: Scope, case_id: int, document_id: int) -> Document:
+    """A document of the case, if the scope may see the case; Case.DoesNotExist or
+    Document.DoesNotExist otherwise."""
+    case = get_case_for(scope=scope, case_id=case_id)
+    return list_documents(subject=case).get(pk=document_id)
+
+
+@dataclass(frozen=True)
 class CaseScreen:
     """What the caseworker's case screen shows of one case."""
 
@@ -191,12 +219,14 @@ class CaseScreen:
     checklist: list[CaseChecklistItem]
     deficiency_items: list[DeficiencyItem]
     hearings: list[Hearing]
-    # Those who may be named at an inspection's visit: the department's active staff.
+    # The department's active staff: caseworkers are chosen among them, as are those named at
+    # an inspection's visit.
     staff: list[User]
     journal_entry: JournalEntry | None
     letters: list[Letter]
     documents: list[Document]
     deadlines: list[Deadline]
+    contacts: list[LinkedContact]
 
     @property
     def review_required(self) -> bool:
@@ -256,9 +286,7 @@ def get_case_screen(*, scope: Scope, case_id: int, today: dt.date) -> CaseScreen
             User.objects.filter(is_active=True, role_assignments__department_id=case.department_id)
             .distinct()
             .order_by("first_name", "last_name", "username")
-        )
-        if case.kind == CaseKind.INSPECTION
-        else [],
+        ),
         journal_entry=journal_entries_of(model=Case, ids=[case.pk]).get(case.pk),
         letters=list(
             letters_for_subject(subject=case).prefetch_related(
@@ -267,6 +295,7 @@ def get_case_screen(*, scope: Scope, case_id: int, today: dt.date) -> CaseScreen
         ),
         documents=list(list_documents(subject=case)),
         deadlines=list(deadlines_of(subject=case)),
+        contacts=linked_contacts(scope=scope, case=case),
     )
 
 
@@ -406,8 +435,8 @@ def _count(rows: QuerySet[Any]) -> Subquery:
     return Subquery(rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"))
 
 
-def report_due_date(*, visited_at: dt.datetime, department_id: int, area: str) -> dt.date:
-    """The day the inspection report is due: the area's working days after the visit, on the
+def report_due_at(*, visited_at: dt.datetime, department_id: int, area: str) -> dt.datetime:
+    """When the inspection report is due: the area's working days after the visit, on the
     calendar of the department's municipality."""
     area_settings = AreaSettings.objects.filter(area=area).first()
     days = area_settings.report_working_days if area_settings else DEFAULT_REPORT_WORKING_DAYS
@@ -416,5 +445,4 @@ def report_due_date(*, visited_at: dt.datetime, department_id: int, area: str) -
             pk=department_id
         )
     )
-    due = add_working_days(visited_at, days, calendar=calendar)
-    return due.astimezone(calendar.time_zone).date()
+    return add_working_days(visited_at, days, calendar=calendar)

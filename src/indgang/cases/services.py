@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from indgang.cases.constants import (
     DEFAULT_HEARING_TEXTS,
     ENFORCEMENT_OUTCOMES,
     HEARING_LETTERS,
+    MAX_NOTE_CHARS,
     REVIEW_REQUIRED,
     TWO_STAFF_REQUIRED,
     WITHOUT_HEARING,
@@ -57,7 +59,7 @@ from indgang.cases.selectors import (
     areas_where_waiting_counts,
     clock_key_of,
     get_case_to_change,
-    report_due_date,
+    report_due_at,
 )
 from indgang.catalogue.models import KleEntry
 from indgang.catalogue.selectors import retired_topic_refusal
@@ -66,10 +68,12 @@ from indgang.common.inputs import INVISIBLE, received_time_refusal
 from indgang.common.workdays import COPENHAGEN
 from indgang.contacts.selectors import visible_contacts
 from indgang.deadlines.constants import DeadlineKind, StopEvent
+from indgang.deadlines.models import Deadline
 from indgang.deadlines.selectors import OPEN_STATUSES, deadlines_of
 from indgang.deadlines.services import complete_deadline, start_deadline
 from indgang.journal.constants import DocumentDirection, JournalKind
-from indgang.journal.services import add_document, journalise
+from indgang.journal.models import Document
+from indgang.journal.services import add_document, journalise, upload_document
 from indgang.letters.constants import LetterKind, Transport
 from indgang.letters.models import Letter
 from indgang.letters.selectors import read_letter_pdf
@@ -121,9 +125,22 @@ def _check_party_and_place(
     """Check the party's number, the topic and the unit of a new case into `errors`; return the
     cleaned CPR and CVR numbers and the department the case belongs to. A party known already
     (a contact's) needs no number."""
-    cleaned_cpr = cleaned_cvr = None
     if bool(cpr) == bool(cvr) and not party_known:
         errors["cpr"] = _("Give the applicant's CPR number or CVR number (one of them).")
+    cleaned_cpr, cleaned_cvr = _clean_numbers(cpr=cpr, cvr=cvr, errors=errors)
+    if refusal := retired_topic_refusal(kle_topic):
+        errors["kle_topic"] = refusal
+    department_id = unit.department_id if unit else scope.home_department_id
+    if department_id is None or not scope.sees_in_full(department_id):
+        errors["unit"] = _("Choose a unit in a department you work in.")
+    return cleaned_cpr, cleaned_cvr, department_id
+
+
+def _clean_numbers(
+    *, cpr: str | None, cvr: str | None, errors: dict[str, str]
+) -> tuple[str | None, str | None]:
+    """The cleaned CPR and CVR numbers given; a bad one's message goes into `errors`."""
+    cleaned_cpr = cleaned_cvr = None
     try:
         cleaned_cpr = clean_cpr(cpr) if cpr else None
     except InvalidIdentifierError as error:
@@ -132,12 +149,7 @@ def _check_party_and_place(
         cleaned_cvr = clean_cvr(cvr) if cvr else None
     except InvalidIdentifierError as error:
         errors["cvr"] = str(error)
-    if refusal := retired_topic_refusal(kle_topic):
-        errors["kle_topic"] = refusal
-    department_id = unit.department_id if unit else scope.home_department_id
-    if department_id is None or not scope.sees_in_full(department_id):
-        errors["unit"] = _("Choose a unit in a department you work in.")
-    return cleaned_cpr, cleaned_cvr, department_id
+    return cleaned_cpr, cleaned_cvr
 
 
 def _party(*, cpr: str | None, cvr: str | None, name: str) -> Party:
@@ -401,11 +413,14 @@ def _check_four_eyes(*, case: Case, action: CaseAction, by: User) -> None:
 # Actions with their own service (and endpoint), because they carry more than a note.
 @dataclass(frozen=True)
 class InspectionStep:
-    """The facts an inspection's step records: how notice was given, and who was at the visit."""
+    """The facts an inspection's step records: how notice was given, who was at the visit, and
+    what the report found and says happens next."""
 
     notice_method: str = ""
     agenda: str = ""
     staff_ids: tuple[int, ...] = ()
+    findings: tuple[str, ...] = ()
+    next_steps: str = ""
 
 
 NO_INSPECTION_STEP = InspectionStep()
@@ -445,10 +460,20 @@ def _open_indskaerpelser(case: Case) -> int:
     return case.indskaerpelser.filter(remedied_at=None, enforcement_case=None).count()
 
 
+def _lines(text: str) -> list[str]:
+    """The non-empty lines of a text: an agenda written one point a line."""
+    return [line.strip(INVISIBLE) for line in text.splitlines() if line.strip(INVISIBLE)]
+
+
 def _inspection_step(
-    *, case: Case, step: CaseAction, when: dt.datetime, facts: InspectionStep
+    *, case: Case, step: CaseAction, by: User, when: dt.datetime, facts: InspectionStep
 ) -> dict[str, Any]:
-    """Check and record what an inspection's step needs; return the event's data."""
+    """Check and record what an inspection's step needs, with its letter and its deadline;
+    return the event's data.
+
+    Notice by letter writes the inspection notice with the agenda; the visit starts the report
+    deadline; sending the report writes the inspection report letter and stops that deadline.
+    """
     inspection = case.inspection
     if step == CaseAction.GIVE_NOTICE:
         errors: dict[str, str] = {}
@@ -461,7 +486,18 @@ def _inspection_step(
         inspection.notice_method = facts.notice_method
         inspection.agenda = facts.agenda
         inspection.save(update_fields=["notice_method", "agenda"])
-        return {"notice_method": facts.notice_method, "agenda": facts.agenda}
+        data: dict[str, Any] = {"notice_method": facts.notice_method, "agenda": facts.agenda}
+        if facts.notice_method == NoticeMethod.LETTER:
+            letter = issue_case_letter(
+                case=case,
+                kind=LetterKind.INSPECTION_NOTICE,
+                recipient=case.party,
+                context={"inspection_date": inspection.planned_for, "agenda": _lines(facts.agenda)},
+                by=by,
+                now=when,
+            )
+            data["letter"] = letter.pk
+        return data
     if step == CaseAction.RECORD_VISIT:
         # Staff: active users with a role in the organisation.
         staff = list(
@@ -483,21 +519,56 @@ def _inspection_step(
                     else _("Name the staff present at the visit.")
                 }
             )
+        due_at = report_due_at(visited_at=when, department_id=case.department_id, area=case.area)
         inspection.visited_at = when
-        inspection.report_due = report_due_date(
-            visited_at=when, department_id=case.department_id, area=case.area
+        inspection.report_due = timezone.localdate(due_at)
+        inspection.report_deadline = start_deadline(
+            subject=case,
+            kind=DeadlineKind.INSPECTION_REPORT,
+            by=by,
+            now=when,
+            started_at=when,
+            due_at=due_at,
         )
-        inspection.save(update_fields=["visited_at", "report_due"])
+        inspection.save(update_fields=["visited_at", "report_due", "report_deadline"])
         inspection.staff_present.set(staff)
         return {
             "staff_present": sorted(user.username for user in staff),
             "report_due": inspection.report_due.isoformat(),
         }
     if step == CaseAction.SEND_REPORT:
+        if not facts.next_steps.strip(INVISIBLE):
+            raise ValidationError({"next_steps": _("Tell the party what happens next.")})
+        findings = [finding for finding in facts.findings if finding.strip(INVISIBLE)]
+        assert inspection.visited_at is not None  # noqa: S101 - set at the visit
+        assert inspection.report_due is not None  # noqa: S101 - set at the visit
+        letter = issue_case_letter(
+            case=case,
+            kind=LetterKind.INSPECTION_REPORT,
+            recipient=case.party,
+            context={
+                "inspection_date": timezone.localdate(inspection.visited_at),
+                "findings": findings,
+                "next_steps": facts.next_steps,
+            },
+            by=by,
+            now=when,
+        )
+        if inspection.report_deadline is not None:
+            complete_deadline(
+                deadline=inspection.report_deadline,
+                by=by,
+                now=when,
+                stopped_by=StopEvent.REPORT_SENT,
+            )
         inspection.report_sent_at = when
         inspection.save(update_fields=["report_sent_at"])
-        assert inspection.report_due is not None  # noqa: S101 - set at the visit
-        return {"on_time": timezone.localdate(when) <= inspection.report_due}
+        return {
+            "on_time": timezone.localdate(when) <= inspection.report_due,
+            "findings": findings,
+            "next_steps": facts.next_steps,
+            "letter": letter.pk,
+        }
     open_count = _open_indskaerpelser(case)
     if step == CaseAction.START_FOLLOW_UP and open_count == 0:
         raise _refuse(_("There is no open indskærpelse to follow up."))
@@ -547,7 +618,7 @@ def _move(
     _check_four_eyes(case=case, action=step, by=by)
     when = _when(case=case, scope=scope, at=at, now=now)
     if case.kind == CaseKind.INSPECTION:
-        data = _inspection_step(case=case, step=step, when=when, facts=inspection)
+        data = _inspection_step(case=case, step=step, by=by, when=when, facts=inspection)
     source = case.state
     case.state = target
     if step == CaseAction.MARK_FULLY_INFORMED:
@@ -1258,7 +1329,11 @@ def give_indskaerpelse(
     scope: Scope,
     now: dt.datetime,
 ) -> Indskaerpelse:
-    """Give an indskærpelse at an inspection: its cause, what is required, and by when."""
+    """Give an indskærpelse at an inspection: its cause, what is required, and by when.
+
+    Write the indskærpelse letter to the party and start the remediation deadline, due at the
+    end of the remediation day.
+    """
     errors: dict[str, str] = {}
     if not cause.strip(INVISIBLE):
         errors["cause"] = _("State the cause of the indskærpelse.")
@@ -1279,6 +1354,15 @@ def give_indskaerpelse(
             )
             % {"state": CaseState(case.state).label}
         )
+    letter = issue_case_letter(
+        case=case,
+        kind=LetterKind.ENFORCEMENT_NOTICE,
+        recipient=case.party,
+        # The template lists what is wrong; what the party must do follows the cause.
+        context={"violations": [cause, requirement], "deadline_date": deadline},
+        by=by,
+        now=now,
+    )
     given = Indskaerpelse.objects.create(
         case=case,
         cause=cause,
@@ -1286,6 +1370,14 @@ def give_indskaerpelse(
         deadline=deadline,
         given_at=now,
         given_by=by,
+        remediation_deadline=start_deadline(
+            subject=case,
+            kind=DeadlineKind.REMEDIATION,
+            by=by,
+            now=now,
+            started_at=now,
+            due_at=_end_of(deadline),
+        ),
     )
     _note_event(
         case=case,
@@ -1294,9 +1386,23 @@ def give_indskaerpelse(
         scope=scope,
         now=now,
         note=cause,
-        data={"indskaerpelse": given.pk, "deadline": deadline.isoformat()},
+        data={"indskaerpelse": given.pk, "deadline": deadline.isoformat(), "letter": letter.pk},
     )
     return given
+
+
+def _end_of(day: dt.date) -> dt.datetime:
+    """The instant a day ends, local time: a remediation date is met all that day."""
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
+
+
+def _stop_remediation(
+    *, given: Indskaerpelse, stopped_by: StopEvent, by: User, now: dt.datetime
+) -> None:
+    """Stop the indskærpelse's remediation deadline (none on those given before it existed)."""
+    deadline: Deadline | None = given.remediation_deadline
+    if deadline is not None:
+        complete_deadline(deadline=deadline, by=by, now=now, stopped_by=stopped_by)
 
 
 def _open_indskaerpelse(
@@ -1323,12 +1429,13 @@ def _open_indskaerpelse(
 def mark_remedied(
     *, case_id: int, indskaerpelse_id: int, by: User, scope: Scope, now: dt.datetime
 ) -> Indskaerpelse:
-    """Record that the party has remedied what the indskærpelse required."""
+    """Record that the party has remedied what the indskærpelse required; stop its deadline."""
     case, given = _open_indskaerpelse(
         scope=scope, case_id=case_id, indskaerpelse_id=indskaerpelse_id
     )
     given.remedied_at = now
     given.save(update_fields=["remedied_at"])
+    _stop_remediation(given=given, stopped_by=StopEvent.REMEDIED, by=by, now=now)
     _note_event(
         case=case,
         kind=CaseEventKind.INDSKAERPELSE_REMEDIED,
@@ -1369,14 +1476,19 @@ def start_enforcement(
     *, case_id: int, indskaerpelse_id: int, by: User, scope: Scope, now: dt.datetime
 ) -> Case:
     """Start an enforcement case (lovliggørelse) from an indskærpelse not remedied in time: same
-    party, property, area and department, linked both ways."""
+    party, property, area and department, linked both ways. Refused (409) until its remediation
+    deadline has passed; starting stops that deadline."""
     inspection, given = _open_indskaerpelse(
         scope=scope, case_id=case_id, indskaerpelse_id=indskaerpelse_id
     )
-    if timezone.localdate(now) <= given.deadline:
+    # The deadline engine's due time decides, so that an extended deadline is waited for.
+    deadline: Deadline | None = given.remediation_deadline
+    due_at = deadline.due_at if deadline is not None else _end_of(given.deadline)
+    if now < due_at:
+        last_day = timezone.localdate(due_at - dt.timedelta(microseconds=1))
         raise _refuse(
             _("The remediation deadline (%(date)s) has not passed yet.")
-            % {"date": given.deadline.isoformat()}
+            % {"date": last_day.isoformat()}
         )
     case = Case.objects.create(
         kind=CaseKind.ENFORCEMENT,
@@ -1404,6 +1516,7 @@ def start_enforcement(
     )
     given.enforcement_case = case
     given.save(update_fields=["enforcement_case"])
+    _stop_remediation(given=given, stopped_by=StopEvent.ENFORCEMENT_STARTED, by=by, now=now)
     _note_event(
         case=inspection,
         kind=CaseEventKind.ENFORCEMENT_STARTED,
@@ -1448,3 +1561,97 @@ def assign_caseworkers(
             data={"caseworkers": sorted(wanted)},
         )
     return case
+
+
+# The case screen's own writes: notes, received documents, parties by number, taking a case.
+
+
+def add_case_note(*, case_id: int, text: str, by: User, scope: Scope, now: dt.datetime) -> Case:
+    """Write a note on the case's timeline (it changes no state)."""
+    note = text.strip(INVISIBLE)
+    if not note:
+        raise ValidationError({"text": _("Write the note.")})
+    if len(note) > MAX_NOTE_CHARS:
+        raise ValidationError(
+            {"text": _("A note holds at most %(most)d characters.") % {"most": MAX_NOTE_CHARS}}
+        )
+    with transaction.atomic():
+        case = get_case_to_change(scope=scope, case_id=case_id)
+        _note_event(
+            case=case, kind=CaseEventKind.NOTE, by=by, scope=scope, now=now, note=note, data={}
+        )
+    return case
+
+
+def add_case_document(
+    *,
+    case_id: int,
+    title: str,
+    dated: dt.date,
+    file: UploadedFile,
+    by: User,
+    scope: Scope,
+    now: dt.datetime,
+) -> Document:
+    """List a document received on the case, its file checked, scanned and stored encrypted by
+    the journal; the timeline says so."""
+    with transaction.atomic():
+        case = get_case_to_change(scope=scope, case_id=case_id)
+        document = upload_document(
+            subject=case,
+            direction=DocumentDirection.RECEIVED,
+            title=title,
+            dated=dated,
+            file=file,
+            by=by,
+            now=now,
+        )
+        _note_event(
+            case=case,
+            kind=CaseEventKind.DOCUMENT_ADDED,
+            by=by,
+            scope=scope,
+            now=now,
+            note=document.title,
+            data={"document": document.pk},
+        )
+    return document
+
+
+def add_case_party_by_number(
+    *,
+    case_id: int,
+    role: str,
+    cpr: str | None,
+    cvr: str | None,
+    name: str,
+    by: User,
+    scope: Scope,
+    now: dt.datetime,
+) -> CaseParty:
+    """Give the citizen (by CPR) or company (by CVR) a role on the case, creating the party if
+    it is new; the name is optional."""
+    errors: dict[str, str] = {}
+    if bool(cpr) == bool(cvr):
+        errors["cpr"] = _("Give the party's CPR number or CVR number (one of them).")
+    cleaned_cpr, cleaned_cvr = _clean_numbers(cpr=cpr, cvr=cvr, errors=errors)
+    if role not in CasePartyRole.values:
+        errors["role"] = _("Choose the party's role on the case.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        # The case first: nobody creates a party through a case they may not change.
+        get_case_to_change(scope=scope, case_id=case_id)
+        party = _party(cpr=cleaned_cpr, cvr=cleaned_cvr, name=name.strip(INVISIBLE))
+        return add_case_party(
+            case_id=case_id, party_id=party.pk, role=role, by=by, scope=scope, now=now
+        )
+
+
+def take_case(*, case_id: int, by: User, scope: Scope, now: dt.datetime) -> Case:
+    """ "Tag sagen": make the user the caseworker of a case that has none yet."""
+    with transaction.atomic():
+        case = get_case_to_change(scope=scope, case_id=case_id)
+        if case.caseworkers.exists():
+            raise _refuse(_("The case has a caseworker already."))
+        return assign_caseworkers(case_id=case_id, user_ids=[by.pk], by=by, scope=scope, now=now)

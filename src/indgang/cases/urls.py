@@ -44,5 +44,17 @@ urlpatterns: list[URLPattern | URLResolver] = [
         )
         for step in ("remedied", "follow-up", "enforcement")
     ),
+    path("cases/<id:case_id>/notes/", views.note, name="note"),
+    path("cases/<id:case_id>/documents/", views.document, name="document"),
+    path(
+        "cases/<id:case_id>/documents/<id:document_id>/",
+        views.document_content,
+        name="document-content",
+    ),
+    path("cases/<id:case_id>/parties/", views.party, name="party"),
+    path("cases/<id:case_id>/parties/remove/", views.remove_party, name="remove-party"),
+    path("cases/<id:case_id>/contacts/", views.contact, name="contact"),
+    path("cases/<id:case_id>/caseworkers/", views.caseworkers, name="caseworkers"),
+    path("cases/<id:case_id>/take/", views.take, name="take"),
     path("cases/<id:case_id>/letters/<id:letter_id>/pdf/", views.letter_pdf, name="letter-pdf"),
 ]

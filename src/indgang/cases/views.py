@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -20,25 +20,38 @@ from indgang.audit.services import log_access
 from indgang.cases import services
 from indgang.cases.constants import (
     CaseKind,
+    CasePartyRole,
     HearingKind,
     NoticeMethod,
     ServiceNeedType,
 )
 from indgang.cases.forms import (
     CaseActionForm,
+    CaseDocumentForm,
+    CasePartyForm,
+    CaseworkersForm,
     ChecklistForm,
+    ContactLinkForm,
     DeficiencyAnswerForm,
     DeficiencyLetterForm,
     HearingForm,
     HearingReplyForm,
     IndskaerpelseForm,
     IndskaerpelseStepForm,
+    NoteForm,
+    RemovePartyForm,
     ServiceNeedForm,
     WaiverForm,
 )
 from indgang.cases.lifecycle import DECIDING
 from indgang.cases.models import Case, Indskaerpelse
-from indgang.cases.selectors import get_case_letter_for, get_case_screen
+from indgang.cases.selectors import (
+    get_case_document_for,
+    get_case_letter_for,
+    get_case_screen,
+)
+from indgang.journal.models import Document
+from indgang.journal.views import download
 from indgang.letters.models import Letter
 from indgang.letters.selectors import read_letter_pdf
 from indgang.organisation.decorators import staff_view
@@ -74,6 +87,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "service_need_types": ServiceNeedType.choices,
             "hearing_kinds": HearingKind.choices,
             "notice_methods": NoticeMethod.choices,
+            "party_roles": CasePartyRole.choices,
             "today": timezone.localdate(),
         },
     )
@@ -143,6 +157,8 @@ def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
                 notice_method=data["notice_method"],
                 agenda=data["agenda"],
                 staff_ids=tuple(data["staff_present"]),
+                findings=tuple(data["findings"].splitlines()),
+                next_steps=data["next_steps"],
             ),
             **_actor(request),
         ),
@@ -346,3 +362,126 @@ def letter_pdf(request: HttpRequest, case_id: int, letter_id: int) -> HttpRespon
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     return response
+
+
+@staff_view
+@require_POST
+def note(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Write a note on the case's timeline."""
+    return _submit(
+        request,
+        case_id,
+        NoteForm(request.POST),
+        "note",
+        lambda data: services.add_case_note(case_id=case_id, text=data["text"], **_actor(request)),
+    )
+
+
+@staff_view
+@require_POST
+def document(request: HttpRequest, case_id: int) -> HttpResponse:
+    """List a document received on the case, with its file."""
+    return _submit(
+        request,
+        case_id,
+        CaseDocumentForm(request.POST, request.FILES),
+        "document",
+        lambda data: services.add_case_document(
+            case_id=case_id,
+            title=data["title"],
+            dated=data["dated"],
+            file=data["file"],
+            **_actor(request),
+        ),
+    )
+
+
+@staff_view
+def document_content(request: HttpRequest, case_id: int, document_id: int) -> StreamingHttpResponse:
+    """A document of the case as a download, for staff who may see the case; the read is
+    logged against the case and its applicant."""
+    try:
+        get_case_document_for(
+            scope=request_scope(request), case_id=case_id, document_id=document_id
+        )
+        return download(request, document_id=document_id, via=Via.UI)
+    except (Case.DoesNotExist, Document.DoesNotExist) as error:
+        raise Http404 from error
+
+
+@staff_view
+@require_POST
+def party(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Give a citizen or company, by CPR or CVR number, a role on the case."""
+    return _submit(
+        request,
+        case_id,
+        CasePartyForm(request.POST),
+        "party",
+        lambda data: services.add_case_party_by_number(
+            case_id=case_id,
+            role=data["role"],
+            cpr=data["cpr"],
+            cvr=data["cvr"],
+            name=data["name"],
+            **_actor(request),
+        ),
+    )
+
+
+@staff_view
+@require_POST
+def remove_party(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Take a party's role on the case away."""
+    return _submit(
+        request,
+        case_id,
+        RemovePartyForm(request.POST),
+        "remove-party",
+        lambda data: services.remove_case_party(
+            case_id=case_id, case_party_id=data["case_party"], **_actor(request)
+        ),
+    )
+
+
+@staff_view
+@require_POST
+def contact(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Link a contact, by its number, to the case."""
+    return _submit(
+        request,
+        case_id,
+        ContactLinkForm(request.POST),
+        "contact",
+        lambda data: services.link_contact(
+            case_id=case_id, contact_id=data["contact"], **_actor(request)
+        ),
+    )
+
+
+@staff_view
+@require_POST
+def caseworkers(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Name the case's caseworkers among the department's staff."""
+    return _submit(
+        request,
+        case_id,
+        CaseworkersForm(request.POST),
+        "caseworkers",
+        lambda data: services.assign_caseworkers(
+            case_id=case_id, user_ids=data["caseworkers"], **_actor(request)
+        ),
+    )
+
+
+@staff_view
+@require_POST
+def take(request: HttpRequest, case_id: int) -> HttpResponse:
+    """ "Tag sagen": become the caseworker of a case that has none."""
+    return _submit(
+        request,
+        case_id,
+        forms.Form(request.POST),
+        "take",
+        lambda data: services.take_case(case_id=case_id, **_actor(request)),
+    )

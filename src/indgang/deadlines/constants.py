@@ -71,6 +71,7 @@ class StopEvent(models.TextChoices):
     WITHDRAWN = "withdrawn", _("The request was withdrawn")
     REMEDIED = "remedied", _("The condition was remedied")
     REPORT_SENT = "report_sent", _("The inspection report was sent")
+    ENFORCEMENT_STARTED = "enforcement", _("Not remedied: an enforcement case was started")
 
 
 class DeadlineStatus(models.TextChoices):

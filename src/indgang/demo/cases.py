@@ -36,6 +36,7 @@ from indgang.cases.services import (
     send_deficiency_letter,
     start_hearing,
     take_action,
+    take_case,
 )
 from indgang.demo.people import fictitious_cpr, person_name
 from indgang.organisation.models import Unit
@@ -194,6 +195,8 @@ def _walk(
         if when > now:
             return
         if step == SCREEN:
+            # The caseworker who screens the case takes it ("Tag sagen") first.
+            take_case(case_id=case.pk, by=caseworker, scope=scope, now=when)
             _act(case, CaseAction.START_SCREENING, caseworker, when)
             change_service_need_type(
                 case_id=case.pk,
@@ -319,7 +322,14 @@ def _inspections(
             case, CaseAction.RECORD_VISIT, caseworker, when, staff=(caseworker.pk, manager.pk)
         )
         when += dt.timedelta(days=3)
-        _inspection_step(case, CaseAction.SEND_REPORT, caseworker, when)
+        _inspection_step(
+            case,
+            CaseAction.SEND_REPORT,
+            caseworker,
+            when,
+            findings=(_("The oil tank has no drip tray."),),
+            next_steps=_("You will get an indskærpelse about the drip tray."),
+        )
         give_indskaerpelse(
             case_id=case.pk,
             cause=_("The oil tank has no drip tray."),
@@ -340,6 +350,8 @@ def _inspection_step(
     *,
     notice_method: str = "",
     staff: tuple[int, ...] = (),
+    findings: tuple[str, ...] = (),
+    next_steps: str = "",
 ) -> None:
     take_action(
         case_id=case.pk,
@@ -347,5 +359,10 @@ def _inspection_step(
         by=by,
         scope=get_scope(user=by),
         now=when,
-        inspection=InspectionStep(notice_method=notice_method, staff_ids=staff),
+        inspection=InspectionStep(
+            notice_method=notice_method,
+            staff_ids=staff,
+            findings=findings,
+            next_steps=next_steps,
+        ),
     )

@@ -4,15 +4,18 @@ from copy import deepcopy
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.reverse import reverse
 
 from indgang.cases.constants import (
     MAX_ATTACHMENTS,
+    MAX_CASEWORKERS,
     MAX_DEFICIENCY_ITEMS,
+    MAX_FINDINGS,
     MAX_HEARING_PARTIES,
+    MAX_NOTE_CHARS,
     MAX_STAFF_PRESENT,
     Area,
     CaseAction,
@@ -43,6 +46,8 @@ from indgang.cases.suggestion import suggest_service_need
 from indgang.catalogue.models import KleEntry
 from indgang.common.api import AwareDateTimeField, BoundedDateField, Text, id_field
 from indgang.contacts.api.serializers import ContactCreateSerializer
+from indgang.journal.models import Document
+from indgang.journal.selectors import list_documents
 from indgang.letters.models import Letter
 
 
@@ -105,6 +110,18 @@ class CaseActionSerializer(serializers.Serializer[Any]):
         required=False,
         max_length=MAX_STAFF_PRESENT,
         help_text="record_visit: the ids of the staff at the visit.",
+    )
+    findings = serializers.ListField(
+        child=Text(max_length=1_000),
+        required=False,
+        max_length=MAX_FINDINGS,
+        help_text="send_report: what the inspection found, one finding each.",
+    )
+    next_steps = Text(
+        required=False,
+        allow_blank=True,
+        max_length=10_000,
+        help_text="send_report: what happens next (required then).",
     )
 
 
@@ -345,13 +362,25 @@ class CasePartyCreateSerializer(serializers.Serializer[Any]):
     role = serializers.ChoiceField(choices=CasePartyRole.choices)
 
 
+class CasePartyByNumberSerializer(serializers.Serializer[Any]):
+    role = serializers.ChoiceField(choices=CasePartyRole.choices)
+    cpr = Text(required=False, max_length=20, help_text="The citizen's CPR number.")
+    cvr = Text(required=False, max_length=20, help_text="The company's CVR number.")
+    name = Text(
+        required=False, allow_blank=True, max_length=200, help_text="The name, if the party is new."
+    )
+
+
 class ContactLinkSerializer(serializers.Serializer[Any]):
     contact = id_field()
 
 
 class CaseworkersSerializer(serializers.Serializer[Any]):
     caseworkers = serializers.ListField(
-        child=id_field(), min_length=1, max_length=20, help_text="The staff members' user ids."
+        child=id_field(),
+        min_length=1,
+        max_length=MAX_CASEWORKERS,
+        help_text="The staff members' user ids.",
     )
 
 
@@ -407,12 +436,46 @@ class ServiceNeedSuggestionSerializer(serializers.Serializer[Any]):
     reasons = serializers.ListField(child=serializers.CharField())
 
 
+class NoteCreateSerializer(serializers.Serializer[Any]):
+    text = Text(max_length=MAX_NOTE_CHARS)
+
+
+class CaseDocumentCreateSerializer(serializers.Serializer[Any]):
+    title = Text(max_length=300)
+    dated = BoundedDateField()
+    file = serializers.FileField()
+
+
+class CaseDocumentSerializer(serializers.ModelSerializer[Document]):
+    """A document of the case, with where its file is downloaded through the case."""
+
+    file = serializers.SerializerMethodField(
+        help_text="Where the file is downloaded (GET, logged in the access log); null without one."
+    )
+
+    class Meta:
+        model = Document
+        fields = ["id", "title", "dated", "direction", "file"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_file(self, document: Document) -> str | None:
+        if not document.file:
+            return None
+        return reverse(
+            "case-document",
+            kwargs={"pk": document.subject_id, "document_id": document.pk},
+            request=self.context.get("request"),
+        )
+
+
 class CaseDetailSerializer(CaseSerializer):
     """One case as its screen needs it: the list's fields, the suggested service-need type and
     why, the checklist, the missing items, the hearings, the other parties and the linked
     contacts."""
 
     contacts = serializers.SerializerMethodField()
+    documents = serializers.SerializerMethodField()
 
     suggested_service_need = serializers.SerializerMethodField()
     checklist = ChecklistItemSerializer(many=True, read_only=True)
@@ -433,8 +496,17 @@ class CaseDetailSerializer(CaseSerializer):
             "hearings",
             "other_parties",
             "contacts",
+            "documents",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(CaseDocumentSerializer(many=True))
+    def get_documents(self, case: Case) -> list[dict[str, Any]]:
+        return list(
+            CaseDocumentSerializer(
+                list_documents(subject=case), many=True, context=self.context
+            ).data
+        )
 
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
     def get_contacts(self, case: Case) -> list[int]:
@@ -500,6 +572,15 @@ class WorkListFilterSerializer(serializers.Serializer[Any]):
     mine = serializers.BooleanField(
         required=False, default=False, help_text="Only the cases you are a caseworker on."
     )
+    q = Text(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text=(
+            "Search: part of the journal number, address, cadastral or BBR number or the "
+            "applicant's name, the applicant's CVR number, or an exact CPR number."
+        ),
+    )
 
 
 class WorkListRowSerializer(serializers.ModelSerializer[Case]):
@@ -514,6 +595,12 @@ class WorkListRowSerializer(serializers.ModelSerializer[Case]):
     )
     clock_running = serializers.SerializerMethodField(
         help_text="False while the clock stands (waiting for the applicant, or decided)."
+    )
+    applicant = serializers.CharField(
+        source="party.name", read_only=True, help_text="The applicant's name (may be blank)."
+    )
+    has_caseworker = serializers.BooleanField(
+        read_only=True, help_text="Whether anyone is the case's caseworker yet."
     )
 
     class Meta:
@@ -531,6 +618,9 @@ class WorkListRowSerializer(serializers.ModelSerializer[Case]):
             "fully_informed_at",
             "days_left",
             "clock_running",
+            "party",
+            "applicant",
+            "has_caseworker",
         ]
         read_only_fields = fields
 

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -12,19 +13,23 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from indgang.audit.api.serializers import PurposeSerializer, purpose_of
-from indgang.audit.constants import AccessAction, Via
+from indgang.audit.constants import AccessAction, Purpose, Via
 from indgang.audit.services import log_access, log_reads
 from indgang.cases.api.serializers import (
     CaseActionSerializer,
     CaseCreatedSerializer,
     CaseCreateSerializer,
     CaseDetailSerializer,
+    CaseDocumentCreateSerializer,
+    CaseDocumentSerializer,
     CaseLetterSerializer,
+    CasePartyByNumberSerializer,
     CasePartyCreateSerializer,
     CasePartyRemoveSerializer,
     CaseSerializer,
@@ -40,6 +45,7 @@ from indgang.cases.api.serializers import (
     HearingReplyCreateSerializer,
     IndskaerpelseCreateSerializer,
     InspectionCreateSerializer,
+    NoteCreateSerializer,
     PreMeetingSerializer,
     ReportFilterSerializer,
     ServiceNeedSerializer,
@@ -52,6 +58,7 @@ from indgang.cases.reports import list_work_for, servicemal_report
 from indgang.cases.selectors import (
     areas_where_waiting_counts,
     get_case_detail_for,
+    get_case_document_for,
     get_case_letter_for,
     list_case_letters_for,
     list_cases_for,
@@ -61,7 +68,10 @@ from indgang.cases.services import (
     InspectionStep,
     NewApplication,
     NewCaseSubject,
+    add_case_document,
+    add_case_note,
     add_case_party,
+    add_case_party_by_number,
     assign_caseworkers,
     change_service_need_type,
     follow_up_indskaerpelse,
@@ -79,11 +89,13 @@ from indgang.cases.services import (
     start_enforcement,
     start_hearing,
     take_action,
+    take_case,
     tick_checklist_item,
     waive_deficiency_item,
 )
 from indgang.common.api import NewestFirstPagination, Pagination, query_of
 from indgang.common.inputs import IdConverter
+from indgang.journal.views import download
 from indgang.letters.selectors import read_letter_pdf
 from indgang.organisation.requests import acting_user, request_scope
 
@@ -245,6 +257,8 @@ class CaseViewSet(
                 notice_method=data.get("notice_method", ""),
                 agenda=data.get("agenda", ""),
                 staff_ids=tuple(data.get("staff_present", ())),
+                findings=tuple(data.get("findings", ())),
+                next_steps=data.get("next_steps", ""),
             ),
         )
         return self._answer(case.pk)
@@ -384,6 +398,21 @@ class CaseViewSet(
         )
         return self._answer(int(pk))
 
+    @extend_schema(request=CasePartyByNumberSerializer, responses={200: CaseDetailSerializer})
+    @action(detail=True, methods=["post"], url_path="parties/by-number")
+    def party_by_number(self, request: Request, pk: str) -> Response:
+        """Give a citizen (by CPR) or company (by CVR) a role on the case, created if new."""
+        data = _valid(CasePartyByNumberSerializer, request)
+        add_case_party_by_number(
+            case_id=int(pk),
+            role=data["role"],
+            cpr=data.get("cpr"),
+            cvr=data.get("cvr"),
+            name=data.get("name", ""),
+            **self._writer(request),
+        )
+        return self._answer(int(pk))
+
     @extend_schema(request=CaseworkersSerializer, responses={200: CaseDetailSerializer})
     @action(detail=True, methods=["post"])
     def caseworkers(self, request: Request, pk: str) -> Response:
@@ -408,6 +437,77 @@ class CaseViewSet(
         """Link a contact you may see to the case."""
         data = _valid(ContactLinkSerializer, request)
         link_contact(case_id=int(pk), contact_id=data["contact"], **self._writer(request))
+        return self._answer(int(pk))
+
+    @extend_schema(request=NoteCreateSerializer, responses={200: CaseDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def notes(self, request: Request, pk: str) -> Response:
+        """Write a note on the case's timeline."""
+        data = _valid(NoteCreateSerializer, request)
+        add_case_note(case_id=int(pk), text=data["text"], **self._writer(request))
+        return self._answer(int(pk))
+
+    @extend_schema(
+        request={"multipart/form-data": CaseDocumentCreateSerializer},
+        responses={
+            201: CaseDocumentSerializer,
+            400: OpenApiResponse(
+                description=(
+                    "Messages per field; nothing is stored. A file is refused when it is too "
+                    "large, when its content is not of an allowed type (whatever its name), or "
+                    "when the virus scanner finds something or cannot be reached."
+                )
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def documents(self, request: Request, pk: str) -> Response:
+        """List a document received on the case; the file is checked by its content, scanned
+        and stored encrypted, and `file` in the answer is where it is downloaded."""
+        data = _valid(CaseDocumentCreateSerializer, request)
+        document = add_case_document(
+            case_id=int(pk),
+            title=data["title"],
+            dated=data["dated"],
+            file=data["file"],
+            **self._writer(request),
+        )
+        return Response(
+            CaseDocumentSerializer(document, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        responses={
+            **{
+                (200, media_type): OpenApiResponse(
+                    OpenApiTypes.BINARY,
+                    description="The file, as an attachment, in the type its content showed.",
+                )
+                for media_type in settings.DOCUMENT_TYPES
+            },
+            404: OpenApiResponse(description="No such document on a case you may see."),
+        }
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"documents/(?P<document_id>" + IdConverter.regex + ")",
+        url_name="document",
+    )
+    def document(self, request: Request, pk: str, document_id: str) -> StreamingHttpResponse:
+        """A document's file through its case: for staff who may see the case; each read is
+        logged against the case and its applicant."""
+        get_case_document_for(
+            scope=request_scope(request), case_id=int(pk), document_id=int(document_id)
+        )
+        return download(request, document_id=int(document_id), via=Via.API)
+
+    @extend_schema(request=None, responses={200: CaseDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def take(self, request: Request, pk: str) -> Response:
+        """ "Tag sagen": become the caseworker of a case that has none yet."""
+        take_case(case_id=int(pk), **self._writer(request))
         return self._answer(int(pk))
 
     @extend_schema(request=InspectionCreateSerializer, responses={201: CaseDetailSerializer})
@@ -526,7 +626,22 @@ class WorkListView(generics.ListAPIView[Case]):
             today=timezone.localdate(),
             unit_id=filters.validated_data.get("unit"),
             caseworker=acting_user(self.request) if filters.validated_data["mine"] else None,
+            q=filters.validated_data.get("q", ""),
         )
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """A page of the work list; the applicants on it are logged as read."""
+        page = self.paginate_queryset(self.get_queryset())
+        assert page is not None  # noqa: S101 - always paginated
+        log_reads(
+            user=acting_user(request),
+            party_ids=(case.party_id for case in page),
+            action=AccessAction.LISTED_CASES,
+            purpose=Purpose.CASEWORK,
+            via=Via.API,
+            at=timezone.now(),
+        )
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 class ServiceTargetReportView(APIView):

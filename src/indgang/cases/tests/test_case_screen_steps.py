@@ -20,6 +20,7 @@ from indgang.cases.services import (
     NewCaseSubject,
     change_service_need_type,
     give_indskaerpelse,
+    link_contact,
     plan_inspection,
     record_hearing_reply,
     send_deficiency_letter,
@@ -27,7 +28,7 @@ from indgang.cases.services import (
     take_action,
 )
 from indgang.cases.tests.conftest import Act, Receive
-from indgang.conftest import CPR_A, CPR_B, Org, Staff, staff_client
+from indgang.conftest import CPR_A, CPR_B, Org, RegisterContact, Staff, staff_client
 from indgang.deadlines.constants import DeadlineKind
 from indgang.deadlines.services import start_deadline
 from indgang.journal.constants import DocumentDirection
@@ -75,6 +76,10 @@ def snapshot(case: Case) -> tuple[Any, ...]:
         case.hearings.count(),
         list(case.checklist.values_list("done_at", flat=True)),
         list(Indskaerpelse.objects.filter(case=case).values_list("remedied_at", "follow_up_note")),
+        list(case.other_parties.values_list("party_id", "role")),
+        list(case.contact_links.values_list("contact_id", flat=True)),
+        list(case.caseworkers.values_list("pk", flat=True)),
+        Party.objects.count(),
     )
 
 
@@ -376,11 +381,24 @@ def attach_one_of_each(case: Case, by: User, neighbour: Party, n: int) -> None:
         )
 
 
+def link_contacts(case: Case, by: User, register: RegisterContact, n: int) -> None:
+    """Link `n` new contacts to the case."""
+    for _ in range(n):
+        link_contact(
+            case_id=case.pk,
+            contact_id=register(by).pk,
+            by=by,
+            scope=get_scope(user=by),
+            now=timezone.now(),
+        )
+
+
 def test_the_screen_reads_a_constant_number_of_statements(
     receive: Receive,
     act: Act,
     staff: Staff,
     second_caseworker: User,
+    register: RegisterContact,
     django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     case = receive()
@@ -389,8 +407,8 @@ def test_the_screen_reads_a_constant_number_of_statements(
     # session, user, scope (roles), the case, its events, caseworkers, other parties, type
     # changes, checklist, missing items, hearings, the three of the suggestion, the areas
     # whose waiting counts, the journal entry, letters (the receipt) and their outbox messages,
-    # documents, deadlines, the access-log row
-    with django_assert_num_queries(22):
+    # documents, deadlines, the department's staff, the linked contacts, the access-log row
+    with django_assert_num_queries(24):
         assert client.get(f"/cases/{case.pk}/").status_code == 200
 
     neighbour = neighbour_on(case)
@@ -408,14 +426,16 @@ def test_the_screen_reads_a_constant_number_of_statements(
     for step in ("start_screening", "mark_fully_informed"):
         act(case, step)
     attach_one_of_each(case, staff.caseworker, neighbour, 1)
+    link_contacts(case, staff.caseworker, register, 1)
     # ... and with letters: their outbox messages; with hearings: their parties and replies
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(26):
         few = client.get(f"/cases/{case.pk}/").content.decode()
 
     act(case, "start_assessment")
     attach_one_of_each(case, staff.caseworker, neighbour, 4)
+    link_contacts(case, staff.caseworker, register, 4)
     case.caseworkers.add(staff.caseworker, second_caseworker)
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(26):
         many = client.get(f"/cases/{case.pk}/").content.decode()
 
     assert re.search(r'id="journal-number">\d{4}-\d+<', few)
@@ -425,6 +445,7 @@ def test_the_screen_reads_a_constant_number_of_statements(
         assert page.count('<tr data-kind="receipt">') == count + 1
         assert page.count('data-status="queued"') == sent
         assert page.count("data-document=") == sent
+        assert page.count("data-contact=") == count
         assert page.count('<tr data-kind="deficiency_reply" data-status="open">') == count
     assert many.count('class="hearing"') == 2 and many.count("data-objects=") == 5
     assert len(case.checklist.all()) > 1 and many.count('name="item"') == len(case.checklist.all())
@@ -514,6 +535,25 @@ def test_an_inspection_goes_from_notice_to_an_enforcement_case_on_the_screen(
     assert shown == ["Gemt."] and 'data-state="visited"' in page
 
     before = snapshot(case)
+    shown, page = post(worker, case, "actions", action="send_report", findings="Utæt tank")
+    assert shown == ["Fortæl parten, hvad der sker nu."]
+    assert 'id="error-action-next_steps">' in page and snapshot(case) == before
+    shown, page = post(
+        worker,
+        case,
+        "actions",
+        action="send_report",
+        findings="Utæt tank\r\n\r\nIngen spildbakke",
+        next_steps="Du får en indskærpelse.",
+    )
+    assert shown == ["Gemt."] and 'data-state="report_sent"' in page
+    report = case.events.get(action="send_report")
+    assert (report.data["findings"], report.data["next_steps"]) == (
+        ["Utæt tank", "Ingen spildbakke"],
+        "Du får en indskærpelse.",
+    )
+
+    before = snapshot(case)
     shown, page = post(
         worker, case, "indskaerpelser", cause="", requirement="Tæt tank", deadline=IN_TWO_WEEKS
     )
@@ -564,7 +604,7 @@ def test_an_inspection_goes_from_notice_to_an_enforcement_case_on_the_screen(
     )
 
 
-def test_a_document_downloads_through_the_journal_only_for_those_who_see_the_case(
+def test_a_document_downloads_through_the_case_only_for_those_who_see_the_case(
     receive: Receive, staff: Staff
 ) -> None:
     case = receive()
@@ -580,7 +620,7 @@ def test_a_document_downloads_through_the_journal_only_for_those_who_see_the_cas
     )
     page = staff_client(staff.caseworker).get(f"/cases/{case.pk}/").content.decode()
     AccessLogEntry.objects.all().delete()  # the screen's own read
-    url = f"/documents/{document.pk}/content/"
+    url = f"/cases/{case.pk}/documents/{document.pk}/"
     assert f'<a href="{url}" download>Facadetegning</a>' in page
 
     assert staff_client(staff.other_caseworker).get(url).status_code == 404
@@ -589,9 +629,17 @@ def test_a_document_downloads_through_the_journal_only_for_those_who_see_the_cas
 
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == tiny_pdf()  # type: ignore[attr-defined]
-    assert list(AccessLogEntry.objects.values_list("party_id", "action", "user")) == [
-        (case.party_id, "opened_document", staff.caseworker.pk)
+    assert list(AccessLogEntry.objects.values_list("party_id", "action", "user", "subject_id")) == [
+        (case.party_id, "opened_document", staff.caseworker.pk, case.pk)
     ]
+    # Another case's URL does not reach the document, even for a reader of both cases.
+    other = receive()
+    assert (
+        staff_client(staff.caseworker)
+        .get(f"/cases/{other.pk}/documents/{document.pk}/")
+        .status_code
+        == 404
+    )
 
 
 @pytest.mark.parametrize(
@@ -607,6 +655,12 @@ def test_a_document_downloads_through_the_journal_only_for_those_who_see_the_cas
         "indskaerpelser/remedied",
         "indskaerpelser/follow-up",
         "indskaerpelser/enforcement",
+        "notes",
+        "parties",
+        "parties/remove",
+        "contacts",
+        "caseworkers",
+        "take",
     ],
 )
 def test_another_departments_case_is_a_404_for_every_step(
@@ -632,6 +686,12 @@ def test_another_departments_case_is_a_404_for_every_step(
         "deadline": IN_TWO_WEEKS,
         "indskaerpelse": "1",
         "note": "Set",
+        "text": "Set",
+        "role": "adviser",
+        "cpr": CPR_B,
+        "case_party": "1",
+        "contact": "1",
+        "caseworkers": [str(staff.caseworker.pk)],
     }
 
     response = staff_client(staff.other_caseworker).post(f"/cases/{case.pk}/{what}/", data)
@@ -681,11 +741,12 @@ def test_an_inspections_screen_reads_a_constant_number_of_statements(
             )
 
     give(1)
-    # the application's 21, the staff at the visit, and the department's staff to name there
-    with django_assert_num_queries(23):
+    # the application's 23 (the department's staff among them), the staff at the visit, and the
+    # outbox messages of the indskærpelse letters
+    with django_assert_num_queries(25):
         few = client.get(f"/cases/{case.pk}/").content.decode()
     give(4)
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(25):
         many = client.get(f"/cases/{case.pk}/").content.decode()
 
     assert few.count('class="indskaerpelse"') == 1 and many.count('class="indskaerpelse"') == 5

@@ -29,6 +29,8 @@ from indgang.cases.suggestion import Suggestion, suggest_service_need
 from indgang.cases.tests.conftest import REASONS, Act, Receive
 from indgang.common.errors import CONFLICT
 from indgang.conftest import CPR_A, CPR_B, Org, Staff
+from indgang.deadlines.services import extend_deadline
+from indgang.letters.models import Letter
 from indgang.organisation.selectors import get_scope
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +42,7 @@ def day(n: int) -> dt.datetime:
 
 
 Plan = Callable[..., Case]
+REPORT = InspectionStep(next_steps="Vi følger op på indskærpelserne.")
 
 
 @pytest.fixture
@@ -162,7 +165,7 @@ def test_princip_inspection_from_plan_to_closed(
     assert inspection.report_due == dt.date(2026, 1, 22)
     assert set(inspection.staff_present.all()) == {staff.caseworker, second_caseworker}
     given = give(case, staff.caseworker, n=3)
-    case = act(case, "send_report", now=day(10))
+    case = act(case, "send_report", now=day(10), inspection=REPORT)
     assert Inspection.objects.get(case=case).report_sent_at == day(10)
     act(case, "start_follow_up", now=day(11))
     follow_up_indskaerpelse(
@@ -208,8 +211,29 @@ def test_princip_inspection_from_plan_to_closed(
         "transition",
     ]
     report = next(event for event in events_of(case) if event.action == "send_report")
-    assert report.data == {"on_time": True}
+    assert report.data == {
+        "on_time": True,
+        "findings": [],
+        "next_steps": "Vi følger op på indskærpelserne.",
+        "letter": Letter.objects.get(kind="inspection_report").pk,
+    }
     assert clock_of(case=case, events=events_of(case), today=day(30).date()) is None
+
+
+def test_notice_by_phone_writes_no_letter_and_the_visit_starts_the_report_deadline(
+    plan: Plan, act: Act, staff: Staff
+) -> None:
+    case = visit(plan(), act, staff.caseworker)
+    assert not Letter.objects.exists()
+    deadline = Inspection.objects.get(case=case).report_deadline
+    assert deadline is not None
+    # Thursday 8 January, 13:00 in Copenhagen, + 10 working days.
+    assert (deadline.kind, deadline.status, deadline.started_at, deadline.due_at) == (
+        "inspection_report",
+        "open",
+        day(3),
+        day(17),
+    )
 
 
 def test_report_due_follows_the_areas_setting(plan: Plan, act: Act, staff: Staff) -> None:
@@ -285,7 +309,7 @@ def test_notice_needs_a_method_and_a_letter_its_agenda(plan: Plan, act: Act) -> 
 
 def test_illegal_inspection_step_names_state_and_allowed(plan: Plan, act: Act) -> None:
     case = plan()
-    refusal = refused(lambda: act(case, "send_report", now=day(1)), case)
+    refusal = refused(lambda: act(case, "send_report", now=day(1), inspection=REPORT), case)
     assert refusal.code == CONFLICT
     assert refusal.messages == ['Sagen har status "Planlagt"; herfra kan du: Varsl tilsynet.']
     # The application's actions are not the inspection's.
@@ -295,7 +319,7 @@ def test_illegal_inspection_step_names_state_and_allowed(plan: Plan, act: Act) -
 
 def test_close_refused_while_an_indskaerpelse_is_open(plan: Plan, act: Act, staff: Staff) -> None:
     case = visit(plan(), act, staff.caseworker)
-    act(case, "send_report", now=day(4))
+    act(case, "send_report", now=day(4), inspection=REPORT)
     no_open = refused(lambda: act(case, "start_follow_up", now=day(4)), case)
     assert no_open.code == CONFLICT
     assert no_open.messages == ["Der er ingen åben indskærpelse at følge op på."]
@@ -339,13 +363,48 @@ def test_indskaerpelse_refusals_change_nothing(
     assert on_application.messages == ["Indskærpelser gives kun ved tilsyn."]
 
 
+def test_enforcement_waits_for_an_extended_remediation_deadline(
+    plan: Plan, act: Act, staff: Staff
+) -> None:
+    inspection = visit(plan(), act, staff.caseworker)
+    given = give(inspection, staff.caseworker, n=3, deadline=20)
+    assert given.remediation_deadline is not None
+    extend_deadline(
+        deadline=given.remediation_deadline,
+        due_at=day(25),
+        by=staff.caseworker,
+        now=day(10),
+        reason="Ejeren venter på en entreprenør.",
+    )
+
+    def enforce(n: int) -> Case:
+        return start_enforcement(
+            case_id=inspection.pk,
+            indskaerpelse_id=given.pk,
+            by=staff.caseworker,
+            scope=get_scope(user=staff.caseworker),
+            now=day(n),
+        )
+
+    too_early = refused(lambda: enforce(22), inspection)
+    assert too_early.messages == [
+        "Fristen for lovliggørelse (2026-01-30) er ikke overskredet endnu."
+    ]
+    assert enforce(25).kind == "enforcement"
+    given.remediation_deadline.refresh_from_db()
+    assert (given.remediation_deadline.status, given.remediation_deadline.stopped_by) == (
+        "completed",
+        "enforcement",
+    )
+
+
 def test_unremedied_indskaerpelse_starts_an_enforcement_case_decided_and_closed(
     plan: Plan, act: Act, staff: Staff, second_caseworker: User
 ) -> None:
     inspection = visit(plan(), act, staff.caseworker)
     inspection.caseworkers.set([staff.caseworker, second_caseworker])
     given = give(inspection, staff.caseworker, n=3, deadline=20)
-    act(inspection, "send_report", now=day(5))
+    act(inspection, "send_report", now=day(5), inspection=REPORT)
     act(inspection, "start_follow_up", now=day(6))
     scope = get_scope(user=staff.caseworker)
 

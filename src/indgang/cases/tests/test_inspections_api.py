@@ -140,7 +140,11 @@ def test_an_inspection_through_the_api(api_for: ApiFor, staff: Staff, org: Org) 
     response = client.post(f"{item}remedied/")
     assert response.status_code == 409
     assert response.json()["non_field_errors"][0].startswith("Indskærpelsen blev efterkommet ")
-    client.post(f"{case}actions/", {"action": "send_report"}, format="json")
+    client.post(
+        f"{case}actions/",
+        {"action": "send_report", "next_steps": "Vi følger op på indskærpelsen."},
+        format="json",
+    )
     response = client.post(f"{case}actions/", {"action": "close"}, format="json")
     assert (response.status_code, response.json()["state"]) == (200, "closed")
     assert api_for(staff.other_caseworker).post(f"{item}remedied/").status_code == 404

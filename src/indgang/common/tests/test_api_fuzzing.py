@@ -42,10 +42,10 @@ def server(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> i
     return running.port
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("username", ["admin", "skranke"])  # sees all; routes, content withheld
 def test_schemathesis_finds_nothing_against_the_production_server(
-    server: int, api_for: ApiFor, tmp_path: Path, username: str, seed_data: None
+    server: int, api_for: ApiFor, tmp_path: Path, username: str
 ) -> None:
     load_demo(kle_path=KLE_FULL, progress=lambda line: None)
     # The Authorization header the project's API client fixture sends, whatever its scheme.

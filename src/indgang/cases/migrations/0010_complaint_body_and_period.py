@@ -17,7 +17,7 @@ def add_bodies(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0007_caseworkers_assigned")]
+    dependencies = [("cases", "0009_note_and_document_events")]
 
     operations = [
         migrations.AddField(
