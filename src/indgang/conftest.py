@@ -8,10 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
@@ -254,3 +256,15 @@ def staff_client(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def seed_data(transactional_db: None) -> None:
+    """The servicemål categories, checklists, complaint guidance and letter templates as their
+    migrations seed them: a transactional test that ran before this one has flushed them."""
+    import_module("indgang.cases.migrations.0002_default_categories").add_defaults(apps, None)
+    import_module("indgang.cases.migrations.0005_checklists_and_complaint_guidance").add_defaults(
+        apps, None
+    )
+    import_module("indgang.cases.migrations.0010_complaint_body_and_period").add_bodies(apps, None)
+    import_module("indgang.letters.migrations.0002_default_templates").load_defaults(apps, None)

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from indgang.letters.constants import LetterKind
+
 
 class CaseKind(models.TextChoices):
     APPLICATION = "application", _("Application")
@@ -149,3 +151,35 @@ TWO_STAFF_REQUIRED = frozenset({ServiceNeedType.PRINCIP, ServiceNeedType.OBS})
 DEFAULT_REPORT_WORKING_DAYS = 10
 MAX_STAFF_PRESENT = 20
 MAX_FINDINGS = 50
+
+
+# The letter data of each decision and hearing: Danish, because it goes into the letter as it
+# stands (like the letters' default texts), whatever language the caseworker's screen is in.
+DECISION_TEXTS: dict[DecisionOutcome, str] = {
+    DecisionOutcome.PERMIT: "Du får tilladelse til det, du har søgt om.",
+    DecisionOutcome.PERMIT_WITH_CONDITIONS: (
+        "Du får tilladelse til det, du har søgt om. Tilladelsen har vilkår."
+    ),
+    DecisionOutcome.REFUSAL: "Du får afslag på din ansøgning.",
+    DecisionOutcome.LEGALISATION_BY_APPLICATION: (
+        "Du skal søge om tilladelse til det, der allerede er udført."
+    ),
+    DecisionOutcome.PHYSICAL_LEGALISATION: (
+        "Du skal bringe forholdene i orden, så de følger reglerne."
+    ),
+    DecisionOutcome.POLICE_REPORT: "Vi anmelder forholdet til politiet.",
+    DecisionOutcome.COMPLAINT_UNFOUNDED: "Vi afviser klagen, fordi den er ubegrundet.",
+}
+# Which letter a hearing writes to each party heard, and the template variable for what the
+# hearing is about.
+HEARING_LETTERS: dict[HearingKind, tuple[LetterKind, str]] = {
+    HearingKind.PARTY: (LetterKind.PARTY_HEARING, "hearing_subject"),
+    HearingKind.NEIGHBOUR: (LetterKind.NEIGHBOUR_HEARING, "project_description"),
+}
+# What the hearing is about, when the caseworker wrote no note on it.
+DEFAULT_HEARING_TEXTS: dict[HearingKind, str] = {
+    HearingKind.PARTY: "Vi vil høre dig om din sag om %(address)s.",
+    HearingKind.NEIGHBOUR: "Der er søgt om at bygge på %(address)s.",
+}
+# The usual complaint period for building, planning and environment decisions.
+DEFAULT_COMPLAINT_WEEKS = 4

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from indgang.cases.constants import (
+    DEFAULT_COMPLAINT_WEEKS,
     DEFAULT_REPORT_WORKING_DAYS,
     Area,
     CaseEventKind,
@@ -302,6 +303,12 @@ class ComplaintGuidance(models.Model):
 
     area = models.CharField(_("area"), max_length=12, choices=Area.choices, unique=True)
     text = models.TextField(_("text"))
+    # The board a complaint goes to, and its period: 4 weeks is usual for building, planning
+    # and environment; an area where the law says otherwise changes it here.
+    body = models.CharField(_("complaint body"), max_length=200)
+    period_weeks = models.PositiveSmallIntegerField(
+        _("complaint period (weeks)"), default=DEFAULT_COMPLAINT_WEEKS
+    )
 
     class Meta:
         verbose_name = _("complaint guidance")

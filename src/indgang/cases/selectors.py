@@ -57,6 +57,7 @@ from indgang.deadlines.models import Deadline
 from indgang.deadlines.selectors import calendar_for, deadlines_of
 from indgang.journal.models import Document, JournalEntry
 from indgang.journal.selectors import journal_entries_of, list_documents
+from indgang.letters.constants import LetterKind
 from indgang.letters.models import Letter, OutgoingMessage
 from indgang.letters.selectors import letters_for_subject
 from indgang.organisation.models import Department
@@ -113,6 +114,36 @@ def get_case_detail_for(*, scope: Scope, case_id: int) -> Case:
             "caseworkers",
         )
         .get(pk=case_id)
+    )
+
+
+def list_case_letters_for(*, scope: Scope, case_id: int) -> tuple[Case, list[Letter]]:
+    """The case and its letters, newest first, if the scope may see it; Case.DoesNotExist as
+    get_case_for."""
+    case = get_case_for(scope=scope, case_id=case_id)
+    return case, list(letters_for_subject(subject=case))
+
+
+def get_case_letter_for(*, scope: Scope, case_id: int, letter_id: int) -> tuple[Case, Letter]:
+    """The case and one of its letters, through the case's permission path; Case.DoesNotExist
+    or Letter.DoesNotExist (404) otherwise."""
+    case = get_case_for(scope=scope, case_id=case_id)
+    return case, letters_for_subject(subject=case).get(pk=letter_id)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the applicant is told when the application is registered."""
+
+    journal_number: str
+    letter: Letter
+
+
+def receipt_of(*, case: Case) -> Receipt:
+    """The case's journal number and its (first) receipt letter, as the intake answers them."""
+    return Receipt(
+        journal_number=journal_entries_of(model=Case, ids=[case.pk])[case.pk].number,
+        letter=letters_for_subject(subject=case).filter(kind=LetterKind.RECEIPT).earliest("pk"),
     )
 
 

@@ -19,7 +19,10 @@ from django.utils.translation import gettext as _
 from indgang.cases.clock import SortKey
 from indgang.cases.constants import (
     APPLICATION_OUTCOMES,
+    DECISION_TEXTS,
+    DEFAULT_HEARING_TEXTS,
     ENFORCEMENT_OUTCOMES,
+    HEARING_LETTERS,
     MAX_NOTE_CHARS,
     REVIEW_REQUIRED,
     TWO_STAFF_REQUIRED,
@@ -62,9 +65,11 @@ from indgang.catalogue.models import KleEntry
 from indgang.catalogue.selectors import retired_topic_refusal
 from indgang.common.errors import CONFLICT
 from indgang.common.inputs import INVISIBLE, received_time_refusal
+from indgang.common.workdays import COPENHAGEN
 from indgang.contacts.selectors import visible_contacts
 from indgang.deadlines.constants import DeadlineKind, StopEvent
 from indgang.deadlines.models import Deadline
+from indgang.deadlines.selectors import OPEN_STATUSES, deadlines_of
 from indgang.deadlines.services import complete_deadline, start_deadline
 from indgang.journal.constants import DocumentDirection, JournalKind
 from indgang.journal.models import Document
@@ -268,6 +273,27 @@ def issue_case_letter(
     return letter
 
 
+def _end_of_day(day: dt.date) -> dt.datetime:
+    """The last minute of a local day: a reply that arrives on its reply-by date is in time."""
+    return dt.datetime.combine(day, dt.time(23, 59), COPENHAGEN)
+
+
+def _start_reply_deadline(
+    *, case: Case, kind: DeadlineKind, reply_by: dt.date, by: User, when: dt.datetime
+) -> None:
+    """Start the clock on the party's reply, due at the end of the reply-by date."""
+    start_deadline(
+        subject=case, kind=kind, by=by, now=when, started_at=when, due_at=_end_of_day(reply_by)
+    )
+
+
+def _stop_reply_deadlines(*, case: Case, kind: DeadlineKind, by: User, when: dt.datetime) -> None:
+    """Stop the case's running deadlines of this kind: the party replied, or the step they
+    waited for is over."""
+    for deadline in deadlines_of(subject=case).filter(kind=kind, status__in=OPEN_STATUSES):
+        complete_deadline(deadline=deadline, by=by, now=when, stopped_by=StopEvent.PARTY_RESPONDED)
+
+
 def receive_application(
     *, new: NewApplication, received_by: User, scope: Scope, now: dt.datetime
 ) -> Case:
@@ -314,6 +340,18 @@ def receive_application(
             CaseContact.objects.create(
                 case=case, contact=contact, linked_at=now, linked_by=received_by
             )
+        assert category is not None  # noqa: S101 - _open_case refused a missing one
+        issue_case_letter(
+            case=case,
+            kind=LetterKind.RECEIPT,
+            recipient=case.party,
+            context={
+                "received_date": timezone.localdate(new.received_at),
+                "service_target_days": category.target_days,
+            },
+            by=received_by,
+            now=now,
+        )
     return case
 
 
@@ -662,16 +700,14 @@ def take_action(
             _check_decision(case=case, outcome=outcome, conditions=conditions)
             case.decision = outcome
             case.decision_conditions = conditions
-            case.complaint_guidance = (
-                ComplaintGuidance.objects.filter(area=case.area)
-                .values_list("text", flat=True)
-                .first()
-                or ""
-            )
+            if not note.strip(INVISIBLE):
+                raise ValidationError({"note": _("Give the reasons for the decision.")})
+            guidance = ComplaintGuidance.objects.get(area=case.area)
+            case.complaint_guidance = guidance.text
             data = {"outcome": outcome, "conditions": conditions}
         if step == CaseAction.MARK_FULLY_INFORMED:
             _check_all_answered(case)
-        _move(
+        when = _move(
             case=case,
             step=step,
             by=by,
@@ -682,7 +718,45 @@ def take_action(
             data=data,
             inspection=inspection,
         )
+        if step in LEAVING_HEARING:
+            _stop_reply_deadlines(case=case, kind=DeadlineKind.HEARING_REPLY, by=by, when=when)
+        if step in DECIDING:
+            _issue_decision_letters(case=case, guidance=guidance, reasons=note, by=by, when=when)
     return case
+
+
+# The steps after which the heard parties' replies are no longer awaited.
+LEAVING_HEARING = DECIDING | {CaseAction.START_ASSESSMENT}
+
+
+def _issue_decision_letters(
+    *, case: Case, guidance: ComplaintGuidance, reasons: str, by: User, when: dt.datetime
+) -> None:
+    """Write the decision letter to the party, and a copy to each adviser: the outcome, the
+    conditions one per line, the reasons and where and by when to complain."""
+    context = {
+        "decision_text": DECISION_TEXTS[DecisionOutcome(case.decision)],
+        "conditions": [
+            line.strip(INVISIBLE)
+            for line in case.decision_conditions.splitlines()
+            if line.strip(INVISIBLE)
+        ],
+        "reasons": reasons,
+        "complaint_body": guidance.body,
+        "complaint_deadline": timezone.localdate(when) + dt.timedelta(weeks=guidance.period_weeks),
+    }
+    advisers = Party.objects.filter(
+        case_roles__case=case, case_roles__role=CasePartyRole.ADVISER
+    ).order_by("pk")
+    for recipient in [case.party, *advisers]:
+        issue_case_letter(
+            case=case,
+            kind=LetterKind.DECISION,
+            recipient=recipient,
+            context=context,
+            by=by,
+            now=when,
+        )
 
 
 CLOCK_KEY_FIELDS = ["clock_due_on", "clock_stopped_on", "clock_days_used"]
@@ -897,6 +971,17 @@ def send_deficiency_letter(
         )
         case.deficiency_reply_by = reply_by
         case.save(update_fields=["deficiency_reply_by"])
+        issue_case_letter(
+            case=case,
+            kind=LetterKind.DEFICIENCY,
+            recipient=case.party,
+            context={"missing_items": texts, "deadline_date": reply_by},
+            by=by,
+            now=when,
+        )
+        _start_reply_deadline(
+            case=case, kind=DeadlineKind.DEFICIENCY_REPLY, reply_by=reply_by, by=by, when=when
+        )
     return case
 
 
@@ -944,6 +1029,7 @@ def receive_deficiency_answer(
         )
         case.deficiency_reply_by = None
         case.save(update_fields=["deficiency_reply_by"])
+        _stop_reply_deadlines(case=case, kind=DeadlineKind.DEFICIENCY_REPLY, by=by, when=when)
     return case
 
 
@@ -1026,6 +1112,22 @@ def start_hearing(
         )
         hearing = Hearing.objects.create(case=case, kind=kind, started_at=when, reply_by=reply_by)
         hearing.parties.set(parties)
+        letter_kind, what = HEARING_LETTERS[HearingKind(kind)]
+        about = note.strip(INVISIBLE) or DEFAULT_HEARING_TEXTS[HearingKind(kind)] % {
+            "address": case.property_address
+        }
+        for party in parties:
+            issue_case_letter(
+                case=case,
+                kind=letter_kind,
+                recipient=party,
+                context={what: about, "reply_by": reply_by},
+                by=by,
+                now=when,
+            )
+        _start_reply_deadline(
+            case=case, kind=DeadlineKind.HEARING_REPLY, reply_by=reply_by, by=by, when=when
+        )
     return hearing
 
 
@@ -1076,6 +1178,12 @@ def record_hearing_reply(
             note=summary,
             data={"hearing": hearing.pk, "party": party_id, "objects": objects_to},
         )
+        heard = set(hearing.parties.values_list("pk", flat=True))
+        if heard <= set(hearing.replies.values_list("party_id", flat=True)):
+            # Stopped when the last reply arrived, which may be before it was registered.
+            _stop_reply_deadlines(
+                case=case, kind=DeadlineKind.HEARING_REPLY, by=by, when=received_at
+            )
     return reply
 
 

@@ -45,11 +45,15 @@ from indgang.cases.forms import (
 )
 from indgang.cases.lifecycle import DECIDING
 from indgang.cases.models import Case, Indskaerpelse
-from indgang.cases.selectors import get_case_document_for, get_case_for, get_case_screen
+from indgang.cases.selectors import (
+    get_case_document_for,
+    get_case_letter_for,
+    get_case_screen,
+)
 from indgang.journal.models import Document
 from indgang.journal.views import download
 from indgang.letters.models import Letter
-from indgang.letters.selectors import letters_for_subject, read_letter_pdf
+from indgang.letters.selectors import read_letter_pdf
 from indgang.organisation.decorators import staff_view
 from indgang.organisation.requests import acting_user, request_scope
 
@@ -335,8 +339,9 @@ def letter_pdf(request: HttpRequest, case_id: int, letter_id: int) -> HttpRespon
     """A letter of the case as a PDF download, for staff who may see the case; the read of the
     recipient's data is logged."""
     try:
-        case = get_case_for(scope=request_scope(request), case_id=case_id)
-        letter = letters_for_subject(subject=case).get(pk=letter_id)
+        case, letter = get_case_letter_for(
+            scope=request_scope(request), case_id=case_id, letter_id=letter_id
+        )
     except (Case.DoesNotExist, Letter.DoesNotExist) as error:
         raise Http404 from error
     content = read_letter_pdf(letter=letter)

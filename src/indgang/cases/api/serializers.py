@@ -48,6 +48,7 @@ from indgang.common.api import AwareDateTimeField, BoundedDateField, Text, id_fi
 from indgang.contacts.api.serializers import ContactCreateSerializer
 from indgang.journal.models import Document
 from indgang.journal.selectors import list_documents
+from indgang.letters.models import Letter
 
 
 class CaseSubjectSerializer(serializers.Serializer[Any]):
@@ -515,6 +516,49 @@ class CaseDetailSerializer(CaseSerializer):
     def get_suggested_service_need(self, case: Case) -> dict[str, Any]:
         suggestion = suggest_service_need(suggestion_facts(case=case))
         return {"type": str(suggestion.type), "reasons": suggestion.reasons}
+
+
+class CaseLetterSerializer(serializers.ModelSerializer[Letter]):
+    """A letter written on the case, with where to download its PDF."""
+
+    recipient_name = serializers.CharField(source="recipient.name", read_only=True)
+    pdf_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Letter
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "case_number",
+            "recipient",
+            "recipient_name",
+            "created_at",
+            "pdf_url",
+        ]
+        read_only_fields = fields
+
+    def get_pdf_url(self, letter: Letter) -> str:
+        return reverse("case-letter-pdf", kwargs={"pk": letter.subject_id, "letter_id": letter.pk})
+
+
+class CaseCreatedSerializer(CaseDetailSerializer):
+    """A new case as the intake answers it: the detail, its journal number and receipt letter
+    (given in the context as `receipt`)."""
+
+    journal_number = serializers.SerializerMethodField()
+    receipt_letter = serializers.SerializerMethodField()
+
+    class Meta(CaseDetailSerializer.Meta):
+        fields = [*CaseDetailSerializer.Meta.fields, "journal_number", "receipt_letter"]
+        read_only_fields = fields
+
+    def get_journal_number(self, case: Case) -> str:
+        return str(self.context["receipt"].journal_number)
+
+    @extend_schema_field(CaseLetterSerializer)
+    def get_receipt_letter(self, case: Case) -> dict[str, Any]:
+        return dict(CaseLetterSerializer(self.context["receipt"].letter).data)
 
 
 class PreMeetingSerializer(serializers.Serializer[Any]):

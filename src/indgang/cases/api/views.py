@@ -4,8 +4,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -22,10 +23,12 @@ from indgang.audit.constants import AccessAction, Purpose, Via
 from indgang.audit.services import log_access, log_reads
 from indgang.cases.api.serializers import (
     CaseActionSerializer,
+    CaseCreatedSerializer,
     CaseCreateSerializer,
     CaseDetailSerializer,
     CaseDocumentCreateSerializer,
     CaseDocumentSerializer,
+    CaseLetterSerializer,
     CasePartyByNumberSerializer,
     CasePartyCreateSerializer,
     CasePartyRemoveSerializer,
@@ -56,7 +59,10 @@ from indgang.cases.selectors import (
     areas_where_waiting_counts,
     get_case_detail_for,
     get_case_document_for,
+    get_case_letter_for,
+    list_case_letters_for,
     list_cases_for,
+    receipt_of,
 )
 from indgang.cases.services import (
     InspectionStep,
@@ -90,8 +96,12 @@ from indgang.cases.services import (
 from indgang.common.api import NewestFirstPagination, Pagination, query_of
 from indgang.common.inputs import IdConverter
 from indgang.journal.views import download
+from indgang.letters.selectors import read_letter_pdf
 from indgang.organisation.requests import acting_user, request_scope
 
+# A letter of the case, by its id.
+LETTER = r"letters/(?P<letter_id>" + IdConverter.regex + ")"
+NOT_FOUND = OpenApiResponse(description="No such case or letter, or you may not see the case.")
 # An indskærpelse of the case, by its id.
 INDSKAERPELSE = r"indskaerpelser/(?P<indskaerpelse_id>" + IdConverter.regex + ")"
 
@@ -156,9 +166,10 @@ class CaseViewSet(
         )
         return Response(CaseDetailSerializer(case, context=self.get_serializer_context()).data)
 
-    @extend_schema(request=CaseCreateSerializer, responses={201: CaseDetailSerializer})
+    @extend_schema(request=CaseCreateSerializer, responses={201: CaseCreatedSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """Receive an application: 201 with the new case; 400 per field, nothing stored."""
+        """Receive an application: 201 with the new case, its journal number and the receipt
+        letter written to the applicant; 400 per field, nothing stored."""
         data = _valid(CaseCreateSerializer, request)
         case = receive_application(
             new=NewApplication(
@@ -172,7 +183,60 @@ class CaseViewSet(
             scope=request_scope(request),
             now=timezone.now(),
         )
-        return self._answer(case.pk, status.HTTP_201_CREATED)
+        fresh = get_case_detail_for(scope=request_scope(request), case_id=case.pk)
+        context = {**self.get_serializer_context(), "receipt": receipt_of(case=fresh)}
+        return Response(
+            CaseCreatedSerializer(fresh, context=context).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        parameters=[PurposeSerializer],
+        responses={200: CaseLetterSerializer(many=True), 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def letters(self, request: Request, pk: str) -> Response:
+        """The letters written on the case, newest first; the read is written to the access log."""
+        purpose_of(request)
+        case, letters = list_case_letters_for(scope=request_scope(request), case_id=int(pk))
+        self._log(request, [case], AccessAction.VIEWED_CASE)
+        return Response(CaseLetterSerializer(letters, many=True).data)
+
+    @extend_schema(
+        parameters=[PurposeSerializer],
+        responses={
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The letter's PDF, as an attachment."
+            ),
+            404: NOT_FOUND,
+        },
+    )
+    @action(detail=True, methods=["get"], url_path=LETTER + "/pdf", url_name="letter-pdf")
+    def letter_pdf(self, request: Request, pk: str, letter_id: str) -> HttpResponse:
+        """One letter's PDF, never cached; the read is logged for the case's party and the
+        letter's recipient."""
+        purpose = purpose_of(request)
+        case, letter = get_case_letter_for(
+            scope=request_scope(request), case_id=int(pk), letter_id=int(letter_id)
+        )
+        for party_id in sorted({case.party_id, letter.recipient_id}):
+            log_access(
+                user=acting_user(request),
+                party_id=party_id,
+                subject=case,
+                action=AccessAction.OPENED_DOCUMENT,
+                purpose=purpose,
+                via=Via.API,
+                at=timezone.now(),
+                detail=f"letter {letter.pk}",
+            )
+        response = HttpResponse(read_letter_pdf(letter=letter), content_type="application/pdf")
+        response["Content-Disposition"] = (
+            content_disposition_header(True, f"{letter.case_number}-{letter.kind}-{letter.pk}.pdf")
+            or "attachment"
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "no-store"
+        return response
 
     @extend_schema(request=CaseActionSerializer, responses={200: CaseDetailSerializer})
     @action(detail=True, methods=["post"])

@@ -20,6 +20,9 @@ from indgang.organisation.services import ensure_staff_user
 Receive = Callable[..., Case]
 Act = Callable[..., Case]
 
+# The reasons every decision states (forvaltningsloven § 22); its letter prints them.
+REASONS = "Projektet følger reglerne i bygningsreglementet."
+
 
 @pytest.fixture
 def second_caseworker(org: Org) -> User:

@@ -181,6 +181,14 @@ def test_deciding_needs_the_decision(
     response = client.post(
         url, {"action": "decide_immediately", "decision": "permit"}, format="json"
     )
+    assert response.status_code == 400
+    assert response.json() == {"note": ["Begrund afgørelsen."]}
+    assert Case.objects.get(pk=case.pk).state == "screening"
+    response = client.post(
+        url,
+        {"action": "decide_immediately", "decision": "permit", "note": "Begrundelse."},
+        format="json",
+    )
     assert response.status_code == 200
     body = response.json()
     assert (body["state"], body["decision"], body["allowed_actions"]) == (

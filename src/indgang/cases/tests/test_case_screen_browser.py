@@ -9,10 +9,8 @@ desk's test has the set-up). Elements are found by id, name and value, never by 
 from __future__ import annotations
 
 import datetime as dt
-from importlib import import_module
 
 import pytest
-from django.apps import apps
 from django.contrib.auth.models import User
 from django.utils import formats, timezone, translation
 from playwright.sync_api import Page, expect
@@ -35,16 +33,6 @@ from indgang.organisation.selectors import get_scope
 from indgang.parties.services import get_or_create_citizen
 
 REASON = "Komplet ansøgning fra erfaren rådgiver"
-
-
-@pytest.fixture
-def seed_data(transactional_db: None) -> None:
-    """The servicemål categories, checklists and complaint guidance as their migrations seed
-    them: a transactional test that ran before this one has flushed them."""
-    import_module("indgang.cases.migrations.0002_default_categories").add_defaults(apps, None)
-    import_module("indgang.cases.migrations.0005_checklists_and_complaint_guidance").add_defaults(
-        apps, None
-    )
 
 
 def act(page: Page, action: str, *, state: str) -> None:
@@ -241,6 +229,7 @@ def test_a_klar_parat_application_drifts_to_princip_and_is_decided_after_review(
         expect(reviewer.locator("#decision-decide option")).to_have_count(4)
         reviewer.locator("#decision-decide").select_option("permit_with_conditions")
         reviewer.locator("#conditions-decide").fill("Skyggediagram før byggestart")
+        reviewer.locator("#note-decide").fill("Skyggen falder mest på ansøgers egen grund.")
         reviewer.locator("#action-decide").click()
         saved(reviewer, state="decided")
         expect(reviewer.locator("#case-decision")).to_have_text("Tilladelse med vilkår")

@@ -90,7 +90,7 @@ def test_a_received_document_is_listed_and_downloads_through_the_case(
         file=pdf(),
     )
     assert shown == ["Gemt."]
-    document = Document.objects.get()
+    document = Document.objects.get(direction="received")
     assert (document.subject, document.direction, document.title) == (
         case,
         "received",
@@ -123,7 +123,8 @@ def test_a_document_that_is_no_pdf_is_refused_and_nothing_is_stored(
             **writer(staff),
         )
     assert refused.value.message_dict == {"dated": ["Dokumentets dato kan ikke ligge i fremtiden."]}
-    assert (Document.objects.count(), CaseEvent.objects.count()) == (0, events)
+    # Only the receipt letter the intake filed.
+    assert (Document.objects.count(), CaseEvent.objects.count()) == (1, events)
 
 
 def test_a_party_is_added_by_cpr_or_cvr_and_found_again(receive: Receive, staff: Staff) -> None:

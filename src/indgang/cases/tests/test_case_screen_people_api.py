@@ -56,7 +56,7 @@ def test_a_document_is_uploaded_listed_and_downloaded_through_the_case(
         format="multipart",
     )
     assert response.status_code == 201, response.json()
-    document = Document.objects.get()
+    document = Document.objects.get(direction="received")
     download = f"http://testserver/api/v1/cases/{case.pk}/documents/{document.pk}/"
     assert response.json() == {
         "id": document.pk,
@@ -65,7 +65,12 @@ def test_a_document_is_uploaded_listed_and_downloaded_through_the_case(
         "direction": "received",
         "file": download,
     }
-    assert client.get(url(case)).json()["documents"] == [response.json()]
+    # Beside the receipt letter the intake filed.
+    assert [each["title"] for each in client.get(url(case)).json()["documents"]] == [
+        "Vi har modtaget din ansøgning",
+        "Tegning",
+    ]
+    assert client.get(url(case)).json()["documents"][1] == response.json()
 
     AccessLogEntry.objects.all().delete()
     assert api_for(staff.other_caseworker).get(download).status_code == 404
@@ -89,7 +94,7 @@ def test_a_document_without_a_file_or_title_is_refused(
     )
     assert response.status_code == 400
     assert set(response.json()) == {"title", "dated", "file"}
-    assert not Document.objects.exists()
+    assert not Document.objects.filter(direction="received").exists()
 
 
 def test_take_makes_the_user_caseworker_once(

@@ -157,6 +157,7 @@ def test_an_application_walks_from_screening_to_a_decision_with_conditions_throu
         action="decide",
         decision="permit_with_conditions",
         conditions="Skyggediagram før byggestart",
+        note="Skyggen falder mest på ansøgers egen grund.",
     )
     assert shown == ["Gemt."]
     assert 'id="decision-conditions">Skyggediagram før byggestart<' in page
@@ -363,7 +364,10 @@ def attach_one_of_each(case: Case, by: User, neighbour: Party, n: int) -> None:
             by=by,
             now=timezone.now(),
         )
-        start_deadline(subject=case, kind=DeadlineKind.HEARING_REPLY, by=by, now=timezone.now())
+        # Not a hearing_reply: the neighbour's reply below stops those.
+        start_deadline(
+            subject=case, kind=DeadlineKind.DEFICIENCY_REPLY, by=by, now=timezone.now(), length=14
+        )
         record_hearing_reply(
             case_id=case.pk,
             hearing_id=hearing.pk,
@@ -402,9 +406,9 @@ def test_the_screen_reads_a_constant_number_of_statements(
     client.get(f"/cases/{case.pk}/")  # the session and the scope warmed up alike
     # session, user, scope (roles), the case, its events, caseworkers, other parties, type
     # changes, checklist, missing items, hearings, the three of the suggestion, the areas
-    # whose waiting counts, the journal entry, letters, documents, deadlines, the department's
-    # staff, the linked contacts, the access-log row
-    with django_assert_num_queries(23):
+    # whose waiting counts, the journal entry, letters (the receipt) and their outbox messages,
+    # documents, deadlines, the department's staff, the linked contacts, the access-log row
+    with django_assert_num_queries(24):
         assert client.get(f"/cases/{case.pk}/").status_code == 200
 
     neighbour = neighbour_on(case)
@@ -435,12 +439,14 @@ def test_the_screen_reads_a_constant_number_of_statements(
         many = client.get(f"/cases/{case.pk}/").content.decode()
 
     assert re.search(r'id="journal-number">\d{4}-\d+<', few)
-    for page, count in ((few, 1), (many, 5)):
-        assert page.count('<tr data-kind="receipt">') == count
-        assert page.count('data-status="queued"') == count
-        assert page.count("data-document=") == count
+    # Besides the helper's letters: the receipt from the intake and each hearing's letter, each
+    # queued and filed as a document.
+    for page, count, sent in ((few, 1, 3), (many, 5, 8)):
+        assert page.count('<tr data-kind="receipt">') == count + 1
+        assert page.count('data-status="queued"') == sent
+        assert page.count("data-document=") == sent
         assert page.count("data-contact=") == count
-        assert page.count('<tr data-kind="hearing_reply" data-status="open">') == count
+        assert page.count('<tr data-kind="deficiency_reply" data-status="open">') == count
     assert many.count('class="hearing"') == 2 and many.count("data-objects=") == 5
     assert len(case.checklist.all()) > 1 and many.count('name="item"') == len(case.checklist.all())
 

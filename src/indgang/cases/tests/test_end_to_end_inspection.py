@@ -299,7 +299,12 @@ def test_an_obs_inspection_from_plan_to_closed_and_into_enforcement(
     assert snapshot(enforcement_id) == before
     post(f"{enforcement_url}actions/", action="start_hearing")
     clock.set(dt.date(2026, 5, 12))
-    body = post(f"{enforcement_url}actions/", action="decide", decision="physical_legalisation")
+    body = post(
+        f"{enforcement_url}actions/",
+        action="decide",
+        decision="physical_legalisation",
+        note="Olietanken står stadig uden spildbakke.",
+    )
     assert (body["state"], body["decision"]) == ("decided", "physical_legalisation")
     body = post(f"{enforcement_url}actions/", action="close")
     assert body["state"] == "closed"

@@ -26,7 +26,7 @@ from indgang.cases.services import (
     start_enforcement,
 )
 from indgang.cases.suggestion import Suggestion, suggest_service_need
-from indgang.cases.tests.conftest import Act, Receive
+from indgang.cases.tests.conftest import REASONS, Act, Receive
 from indgang.common.errors import CONFLICT
 from indgang.conftest import CPR_A, CPR_B, Org, Staff
 from indgang.deadlines.services import extend_deadline
@@ -451,11 +451,13 @@ def test_unremedied_indskaerpelse_starts_an_enforcement_case_decided_and_closed(
     assert allowed_actions(case.state, case.kind) == ["start_assessment"]
     act(case, "start_assessment", now=day(22))
     without_hearing = refused(
-        lambda: act(case, "decide", now=day(23), outcome="police_report"), case
+        lambda: act(case, "decide", now=day(23), outcome="police_report", note=REASONS), case
     )
     assert without_hearing.messages == ["Afgørelsen går parten imod: hold partshøring først."]
     act(case, "start_hearing", now=day(23))
-    application_outcome = refused(lambda: act(case, "decide", now=day(30), outcome="permit"), case)
+    application_outcome = refused(
+        lambda: act(case, "decide", now=day(30), outcome="permit", note=REASONS), case
+    )
     assert application_outcome.message_dict == {
         "decision": [
             'Afgørelsen "Tilladelse" passer ikke til en sag af denne art (Lovliggørelsessag); '
@@ -463,7 +465,7 @@ def test_unremedied_indskaerpelse_starts_an_enforcement_case_decided_and_closed(
             "Politianmeldelse, Klage afvist som ubegrundet."
         ]
     }
-    case = act(case, "decide", now=day(30), outcome="physical_legalisation")
+    case = act(case, "decide", now=day(30), outcome="physical_legalisation", note=REASONS)
     assert (case.state, case.decision, case.decided_at) == (
         "decided",
         "physical_legalisation",
@@ -514,7 +516,8 @@ def test_application_cannot_end_in_an_enforcement_outcome(
     case = receive(received_at=day(0))
     act(case, "start_screening", now=day(1))
     refusal = refused(
-        lambda: act(case, "decide_immediately", now=day(2), outcome="police_report"), case
+        lambda: act(case, "decide_immediately", now=day(2), outcome="police_report", note=REASONS),
+        case,
     )
     assert refusal.message_dict == {
         "decision": [
@@ -547,7 +550,7 @@ def test_complaint_received_directly_is_rejected_as_unfounded_without_hearing(
         {"origin": "complaint"},
     )
     act(case, "start_assessment", now=day(2))
-    case = act(case, "decide", now=day(5), outcome="complaint_unfounded")
+    case = act(case, "decide", now=day(5), outcome="complaint_unfounded", note=REASONS)
     assert (case.state, case.decision) == ("decided", "complaint_unfounded")
 
 

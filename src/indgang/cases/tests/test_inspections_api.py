@@ -195,11 +195,15 @@ def test_enforcement_case_from_an_overdue_indskaerpelse(
     actions = f"{URL}{body['id']}/actions/"
     client.post(actions, {"action": "start_assessment"}, format="json")
     client.post(actions, {"action": "start_hearing"}, format="json")
-    response = client.post(actions, {"action": "decide", "decision": "refusal"}, format="json")
+    response = client.post(
+        actions, {"action": "decide", "decision": "refusal", "note": "Begrundelse."}, format="json"
+    )
     assert response.status_code == 400
     assert Case.objects.get(pk=body["id"]).state == "hearing"
     response = client.post(
-        actions, {"action": "decide", "decision": "police_report"}, format="json"
+        actions,
+        {"action": "decide", "decision": "police_report", "note": "Begrundelse."},
+        format="json",
     )
     assert (response.json()["state"], response.json()["decision"]) == ("decided", "police_report")
 

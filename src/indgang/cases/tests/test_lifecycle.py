@@ -19,7 +19,7 @@ from indgang.cases.services import (
     send_deficiency_letter,
     start_hearing,
 )
-from indgang.cases.tests.conftest import Act, Receive
+from indgang.cases.tests.conftest import REASONS, Act, Receive
 from indgang.conftest import Staff
 from indgang.organisation.selectors import get_scope
 
@@ -45,7 +45,7 @@ def test_klar_parat_decided_at_screening(receive: Receive, act: Act, staff: Staf
     case = receive(received_at=day(0))
     act(case, "start_screening", now=day(1))
     set_type(case, "klar_parat", staff.caseworker, 1)
-    case = act(case, "decide_immediately", now=day(3), outcome="permit")
+    case = act(case, "decide_immediately", now=day(3), outcome="permit", note=REASONS)
     assert case.state == CaseState.DECIDED
     assert (case.fully_informed_at, case.decided_at, case.decision) == (day(3), day(3), "permit")
     clock = clock_of(case=case, events=events_of(case), today=day(30).date())
@@ -77,7 +77,12 @@ def test_vejledning_with_deficiency_letter_and_hearing(
     )
     act(case, "start_assessment", now=day(28))
     case = act(
-        case, "decide", now=day(50), outcome="permit_with_conditions", conditions="Skure males grå."
+        case,
+        "decide",
+        now=day(50),
+        outcome="permit_with_conditions",
+        conditions="Skure males grå.",
+        note=REASONS,
     )
     case = act(case, "close", now=day(51))
     assert states(case) == [
@@ -115,17 +120,17 @@ def test_princip_and_obs_need_a_second_caseworker(
     act(case, "start_assessment", now=day(3))
     events = CaseEvent.objects.count()
     with pytest.raises(ValidationError) as refused:
-        act(case, "decide", now=day(20), outcome="refusal")
+        act(case, "decide", now=day(20), outcome="refusal", note=REASONS)
     assert refused.value.messages == [
         f"En {service_need_type.capitalize()}-sag skal kvalitetssikres af en anden "
         "sagsbehandler før afgørelsen."
     ]
     act(case, "submit_for_review", now=day(20))
     with pytest.raises(ValidationError):
-        act(case, "decide", now=day(21), outcome="refusal")
+        act(case, "decide", now=day(21), outcome="refusal", note=REASONS)
     assert CaseEvent.objects.count() == events + 1
     assert Case.objects.get(pk=case.pk).state == CaseState.REVIEW
-    case = act(case, "decide", by=second_caseworker, now=day(22), outcome="refusal")
+    case = act(case, "decide", by=second_caseworker, now=day(22), outcome="refusal", note=REASONS)
     assert (case.state, case.decision, case.decided_at) == ("decided", "refusal", day(22))
     clock = clock_of(case=case, events=events_of(case), today=day(22).date())
     assert clock is not None
@@ -139,7 +144,7 @@ def test_no_immediate_decision_without_review_for_princip(
     act(case, "start_screening", now=day(1))
     set_type(case, "princip", staff.caseworker, 1, reason="Uenig i lokalplanens fortolkning")
     with pytest.raises(ValidationError) as refused:
-        act(case, "decide_immediately", now=day(2), outcome="permit")
+        act(case, "decide_immediately", now=day(2), outcome="permit", note=REASONS)
     assert refused.value.messages == [
         "En Princip-sag skal kvalitetssikres af en anden sagsbehandler før afgørelsen."
     ]
@@ -151,7 +156,7 @@ def test_illegal_transition_changes_nothing(receive: Receive, act: Act) -> None:
     case = receive(received_at=day(0))
     before = (CaseEvent.objects.count(), ServiceNeedChange.objects.count())
     with pytest.raises(ValidationError) as refused:
-        act(case, "decide", now=day(1), outcome="permit")
+        act(case, "decide", now=day(1), outcome="permit", note=REASONS)
     assert refused.value.code == "conflict"
     assert refused.value.messages == [
         'Sagen har status "Modtaget"; herfra kan du: Start screening.'
@@ -166,12 +171,12 @@ def test_reopened_case_keeps_its_history(receive: Receive, act: Act, staff: Staf
     act(case, "start_screening", now=day(1))
     act(case, "mark_fully_informed", now=day(2))
     act(case, "start_assessment", now=day(3))
-    act(case, "decide", now=day(10), outcome="permit")
+    act(case, "decide", now=day(10), outcome="permit", note=REASONS)
     act(case, "close", now=day(11))
     case = act(case, "reopen", now=day(40), note="Klage til Planklagenævnet")
     assert (case.state, case.closed_at, case.decided_at) == ("reopened", None, day(10))
     act(case, "start_assessment", now=day(41))
-    case = act(case, "decide", now=day(45), outcome="refusal")
+    case = act(case, "decide", now=day(45), outcome="refusal", note=REASONS)
     assert (case.decided_at, case.decision) == (day(10), "refusal")
     assert states(case) == [
         "received",

@@ -31,7 +31,7 @@ from indgang.cases.services import (
     send_deficiency_letter,
     start_hearing,
 )
-from indgang.cases.tests.conftest import Act, Receive
+from indgang.cases.tests.conftest import REASONS, Act, Receive
 from indgang.conftest import CPR_A, CPR_B, Org, Staff
 from indgang.organisation.selectors import get_scope
 from indgang.parties.services import get_or_create_citizen
@@ -74,7 +74,7 @@ def test_every_action_keeps_the_clock_key(receive: Receive, act: Act) -> None:
     assert stored_key(case) == (date(42), date(10), None)
     act(case, "receive_information", now=day(15))
     assert stored_key(case) == (date(47), None, None)
-    act(case, "decide", now=day(30), outcome="permit")
+    act(case, "decide", now=day(30), outcome="permit", note=REASONS)
     assert stored_key(case) == (date(47), date(30), 23)
 
 
@@ -83,7 +83,7 @@ def test_a_refused_action_leaves_the_key(receive: Receive, act: Act) -> None:
     act(case, "start_screening", now=day(1))
     act(case, "mark_fully_informed", now=day(2))
     with pytest.raises(ValidationError, match="Sagen har status"):
-        act(case, "decide", now=day(3), outcome="permit")
+        act(case, "decide", now=day(3), outcome="permit", note=REASONS)
     assert stored_key(case) == (date(42), None, None)
 
 
@@ -126,6 +126,7 @@ def test_the_workflow_steps_keep_the_clock_key(receive: Receive, act: Act, staff
         now=day(30),
         outcome="permit_with_conditions",
         conditions="Taget skal være sort.",
+        note=REASONS,
     )
     assert stored_key(case) == (date(46), date(30), 24)
 
@@ -185,7 +186,7 @@ def test_the_work_list_puts_the_most_urgent_first(
     new_old = receive(received_at=day(1))
     new_new = receive(received_at=day(3))
     decided = walk_to_assessment(act, receive(received_at=day(0)), informed=1)
-    act(decided, "decide", now=day(9), outcome="permit")
+    act(decided, "decide", now=day(9), outcome="permit", note=REASONS)
     scope = get_scope(user=staff.caseworker)
     rows = [(case.pk, days_left_of(case)) for case in list_work_for(scope=scope, today=date(20))]
     assert rows == [

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from indgang.cases.models import Case
-from indgang.cases.tests.conftest import Act, Receive
+from indgang.cases.tests.conftest import REASONS, Act, Receive
 from indgang.conftest import ApiFor, Org, Staff, staff_client
 
 pytestmark = pytest.mark.django_db
@@ -97,6 +97,7 @@ def decide(act: Act, case: Case, *, informed_days_ago: int, decided_days_ago: in
         "decide",
         now=then + dt.timedelta(days=informed_days_ago - decided_days_ago),
         outcome="permit",
+        note=REASONS,
     )
 
 

@@ -111,7 +111,9 @@ def test_an_action_the_state_does_not_allow_is_refused_in_danish_and_changes_not
     case = receive()
     before = state_of(case)
 
-    shown = post(staff.caseworker, case, "actions", action="decide", decision="permit")
+    shown = post(
+        staff.caseworker, case, "actions", action="decide", decision="permit", note="Begrundelse."
+    )
 
     assert shown == ['Sagen har status "Modtaget"; herfra kan du: Start screening.']
     assert state_of(case) == before
@@ -123,7 +125,9 @@ def test_a_decision_asks_for_its_outcome(receive: Receive, act: Act, staff: Staf
         act(case, step)
     before = state_of(case)
 
-    shown = post(staff.caseworker, case, "actions", action="decide", decision="")
+    shown = post(
+        staff.caseworker, case, "actions", action="decide", decision="", note="Begrundelse."
+    )
 
     assert shown == ["Vælg afgørelsens udfald."]
     assert state_of(case) == before
@@ -139,7 +143,9 @@ def test_a_princip_case_shows_the_four_eyes_rule_and_refuses_a_decision_without_
     before = state_of(case)
 
     page = staff_client(staff.caseworker).get(f"/cases/{case.pk}/").content.decode()
-    refused = post(staff.caseworker, case, "actions", action="decide", decision="permit")
+    refused = post(
+        staff.caseworker, case, "actions", action="decide", decision="permit", note="Begrundelse."
+    )
 
     assert 'id="four-eyes"' in page
     assert refused == [
@@ -148,12 +154,16 @@ def test_a_princip_case_shows_the_four_eyes_rule_and_refuses_a_decision_without_
     assert state_of(case) == before
     act(case, "submit_for_review")
     in_review = state_of(case)
-    own = post(staff.caseworker, case, "actions", action="decide", decision="permit")
+    own = post(
+        staff.caseworker, case, "actions", action="decide", decision="permit", note="Begrundelse."
+    )
     assert own == [
         "Afgørelsen kræver en anden sagsbehandler: du sendte selv sagen til kvalitetssikring."
     ]
     assert state_of(case) == in_review
-    assert post(second_caseworker, case, "actions", action="decide", decision="permit") == ["Gemt."]
+    assert post(
+        second_caseworker, case, "actions", action="decide", decision="permit", note="Begrundelse."
+    ) == ["Gemt."]
     assert state_of(case)[0] == "decided"
 
 

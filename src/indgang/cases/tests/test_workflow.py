@@ -37,7 +37,7 @@ from indgang.cases.services import (
     waive_deficiency_item,
 )
 from indgang.cases.suggestion import Facts
-from indgang.cases.tests.conftest import Act, Receive
+from indgang.cases.tests.conftest import REASONS, Act, Receive
 from indgang.conftest import CPR_B, CVR_A, Org, RegisterContact, Staff
 from indgang.organisation.selectors import get_scope
 from indgang.parties.services import get_or_create_citizen, get_or_create_company
@@ -331,7 +331,7 @@ def test_a_contact_is_linked_once_and_only_if_visible(
 def test_a_permit_with_conditions_needs_them(receive: Receive, act: Act, staff: Staff) -> None:
     case = screened(receive, act)
     with pytest.raises(ValidationError) as refused:
-        act(case, "decide_immediately", now=day(2), outcome="permit_with_conditions")
+        act(case, "decide_immediately", now=day(2), outcome="permit_with_conditions", note=REASONS)
     assert refused.value.message_dict == {"conditions": ["Skriv tilladelsens vilkår."]}
     assert Case.objects.get(pk=case.pk).state == "screening"
     case = act(
@@ -340,6 +340,7 @@ def test_a_permit_with_conditions_needs_them(receive: Receive, act: Act, staff: 
         now=day(2),
         outcome="permit_with_conditions",
         conditions="Taget skal være sort.",
+        note=REASONS,
     )
     assert (case.decision, case.decision_conditions) == (
         "permit_with_conditions",

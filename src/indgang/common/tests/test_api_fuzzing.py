@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
+from pytest_django.fixtures import Settings
 
 from indgang.common.tests.test_production_server import RunningServer, production_server
 from indgang.conftest import KLE_FULL, ApiFor
@@ -45,8 +46,10 @@ def server(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> i
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("username", ["admin", "skranke"])  # sees all; routes, content withheld
 def test_schemathesis_finds_nothing_against_the_production_server(
-    server: int, api_for: ApiFor, tmp_path: Path, username: str
+    server: int, api_for: ApiFor, tmp_path: Path, username: str, settings: Settings
 ) -> None:
+    # The demo's letters and documents go where the server reads them (its INDGANG_VAR_DIR).
+    settings.MEDIA_ROOT = tmp_path / "media"
     load_demo(kle_path=KLE_FULL, progress=lambda line: None)
     # The Authorization header the project's API client fixture sends, whatever its scheme.
     client = api_for(User.objects.get(username=username))
