@@ -10,6 +10,7 @@ import datetime as dt
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
@@ -194,34 +195,29 @@ def _walk(
         when += dt.timedelta(days=DAYS_BETWEEN_STEPS.get(step, DEFAULT_DAYS_BETWEEN_STEPS))
         if when > now:
             return
+        actor: dict[str, Any] = {"by": caseworker, "scope": scope, "now": when}
         if step == SCREEN:
             # The caseworker who screens the case takes it ("Tag sagen") first.
-            take_case(case_id=case.pk, by=caseworker, scope=scope, now=when)
+            take_case(case_id=case.pk, **actor)
             _act(case, CaseAction.START_SCREENING, caseworker, when)
             change_service_need_type(
                 case_id=case.pk,
                 to_type=application.service_need_type,
                 reason=_("Screened on receipt."),
-                by=caseworker,
-                scope=scope,
-                now=when,
+                **actor,
             )
         elif step == DEFICIENCY:
             send_deficiency_letter(
                 case_id=case.pk,
                 items=[_("A facade drawing with heights"), _("The distance to the boundary")],
                 reply_by=when.date() + dt.timedelta(days=14),
-                by=caseworker,
-                scope=scope,
-                now=when,
+                **actor,
             )
         elif step == ANSWER:
             receive_deficiency_answer(
                 case_id=case.pk,
                 answered={item.pk: _("Received") for item in case.deficiency_items.all()},
-                by=caseworker,
-                scope=scope,
-                now=when,
+                **actor,
             )
         elif step == INFORMED:
             _act(case, CaseAction.MARK_FULLY_INFORMED, caseworker, when)
@@ -230,18 +226,14 @@ def _walk(
                 case_id=case.pk,
                 party_id=neighbour.pk,
                 role=CasePartyRole.NEIGHBOUR,
-                by=caseworker,
-                scope=scope,
-                now=when,
+                **actor,
             )
             hearing_id = start_hearing(
                 case_id=case.pk,
                 kind=HearingKind.NEIGHBOUR,
                 reply_by=when.date() + dt.timedelta(days=14),
                 party_ids=[neighbour.pk],
-                by=caseworker,
-                scope=scope,
-                now=when,
+                **actor,
             ).pk
         elif step == OBJECTION:
             record_hearing_reply(
@@ -251,18 +243,14 @@ def _walk(
                 received_at=when,
                 objects_to=True,
                 summary=_("The building will shade our garden."),
-                by=caseworker,
-                scope=scope,
-                now=when,
+                **actor,
             )
             if application.service_need_type == T.KLAR_PARAT:
                 change_service_need_type(
                     case_id=case.pk,
                     to_type=T.PRINCIP,
                     reason=_("The neighbour objects."),
-                    by=caseworker,
-                    scope=scope,
-                    now=when,
+                    **actor,
                 )
         elif step == ASSESS:
             _act(case, CaseAction.START_ASSESSMENT, caseworker, when)
