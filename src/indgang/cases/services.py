@@ -227,12 +227,14 @@ def issue_case_letter(
     context: Mapping[str, object],
     by: User,
     now: dt.datetime,
+    send: bool = True,
 ) -> Letter:
     """Write one of the case's letters from its template, file the PDF in the case's journal and
     queue it for the recipient by the configured transport (Digital Post by default).
 
     `context` holds the kind's own variables; the case number, recipient, address, caseworker
-    and date every letter carries are filled in here.
+    and date every letter carries are filled in here. A back-dated step (`send=False`: an
+    administrator migrating a case's history) files its letter but sends nothing again.
     """
     entry = journalise(
         subject=case, kle_topic=case.kle_topic, kind=JournalKind.CASE, by=by, now=now
@@ -263,6 +265,8 @@ def issue_case_letter(
         by=by,
         now=now,
     )
+    if not send:
+        return letter
     transport = settings.CASES_LETTER_TRANSPORT
     send_letter(
         letter=letter,
@@ -466,7 +470,13 @@ def _lines(text: str) -> list[str]:
 
 
 def _inspection_step(
-    *, case: Case, step: CaseAction, by: User, when: dt.datetime, facts: InspectionStep
+    *,
+    case: Case,
+    step: CaseAction,
+    by: User,
+    when: dt.datetime,
+    facts: InspectionStep,
+    send: bool,
 ) -> dict[str, Any]:
     """Check and record what an inspection's step needs, with its letter and its deadline;
     return the event's data.
@@ -495,6 +505,7 @@ def _inspection_step(
                 context={"inspection_date": inspection.planned_for, "agenda": _lines(facts.agenda)},
                 by=by,
                 now=when,
+                send=send,
             )
             data["letter"] = letter.pk
         return data
@@ -553,6 +564,7 @@ def _inspection_step(
             },
             by=by,
             now=when,
+            send=send,
         )
         if inspection.report_deadline is not None:
             complete_deadline(
@@ -618,7 +630,9 @@ def _move(
     _check_four_eyes(case=case, action=step, by=by)
     when = _when(case=case, scope=scope, at=at, now=now)
     if case.kind == CaseKind.INSPECTION:
-        data = _inspection_step(case=case, step=step, by=by, when=when, facts=inspection)
+        data = _inspection_step(
+            case=case, step=step, by=by, when=when, facts=inspection, send=at is None
+        )
     source = case.state
     case.state = target
     if step == CaseAction.MARK_FULLY_INFORMED:
@@ -721,7 +735,9 @@ def take_action(
         if step in LEAVING_HEARING:
             _stop_reply_deadlines(case=case, kind=DeadlineKind.HEARING_REPLY, by=by, when=when)
         if step in DECIDING:
-            _issue_decision_letters(case=case, guidance=guidance, reasons=note, by=by, when=when)
+            _issue_decision_letters(
+                case=case, guidance=guidance, reasons=note, by=by, when=when, send=at is None
+            )
     return case
 
 
@@ -730,7 +746,13 @@ LEAVING_HEARING = DECIDING | {CaseAction.START_ASSESSMENT}
 
 
 def _issue_decision_letters(
-    *, case: Case, guidance: ComplaintGuidance, reasons: str, by: User, when: dt.datetime
+    *,
+    case: Case,
+    guidance: ComplaintGuidance,
+    reasons: str,
+    by: User,
+    when: dt.datetime,
+    send: bool,
 ) -> None:
     """Write the decision letter to the party, and a copy to each adviser: the outcome, the
     conditions one per line, the reasons and where and by when to complain."""
@@ -756,6 +778,7 @@ def _issue_decision_letters(
             context=context,
             by=by,
             now=when,
+            send=send,
         )
 
 
@@ -978,6 +1001,7 @@ def send_deficiency_letter(
             context={"missing_items": texts, "deadline_date": reply_by},
             by=by,
             now=when,
+            send=at is None,
         )
         _start_reply_deadline(
             case=case, kind=DeadlineKind.DEFICIENCY_REPLY, reply_by=reply_by, by=by, when=when
@@ -1124,6 +1148,7 @@ def start_hearing(
                 context={what: about, "reply_by": reply_by},
                 by=by,
                 now=when,
+                send=at is None,
             )
         _start_reply_deadline(
             case=case, kind=DeadlineKind.HEARING_REPLY, reply_by=reply_by, by=by, when=when
