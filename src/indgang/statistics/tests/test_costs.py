@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from indgang.statistics.costs import PRESETS, channel_costs, move_share, saving
 
@@ -140,10 +141,16 @@ def test_what_if_refuses_a_target_without_unit_cost_and_a_bad_share() -> None:
     to_chat = move_share(counts={"email": 10}, source="email", target="chat", share=Decimal(1))
     with pytest.raises(ValidationError, match="'chat'"):
         saving(before={"email": 10}, after=to_chat, unit_costs=costs)
-    with pytest.raises(ValidationError, match="between 0 and 1"):
+    with pytest.raises(ValidationError, match="Andelen skal være mellem 0 og 1"):
         move_share(counts={"email": 10}, source="email", target=None, share=Decimal("1.5"))
 
 
 def test_channel_costs_refuses_negative_count() -> None:
     with pytest.raises(ValidationError, match="'phone'"):
         channel_costs(counts={"phone": -1}, unit_costs=PRESETS["kl-2011"])
+
+
+def test_refusal_is_in_danish(tmp_path: Path) -> None:
+    with translation.override("da"), pytest.raises(CommandError) as error:
+        run(tmp_path, "channel,count\nchat,4\n", "preset:cbs-2011")
+    assert str(error.value) == "Kanalen 'chat' har ingen enhedsomkostning."
