@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "indgang.search",
     "indgang.triage",
     "indgang.deadlines",
+    "indgang.statistics",
     "indgang.journal",
     "indgang.cases",
     "indgang.letters",
