@@ -24,6 +24,7 @@ from indgang.cases.constants import (
 )
 from indgang.cases.models import Case
 from indgang.cases.services import (
+    NO_INSPECTION_STEP,
     InspectionStep,
     NewApplication,
     NewCaseSubject,
@@ -269,7 +270,15 @@ def _walk(
             _act(case, CaseAction.CLOSE, caseworker, when)
 
 
-def _act(case: Case, action: CaseAction, by: User, when: dt.datetime, outcome: str = "") -> None:
+def _act(
+    case: Case,
+    action: CaseAction,
+    by: User,
+    when: dt.datetime,
+    *,
+    outcome: str = "",
+    inspection: InspectionStep = NO_INSPECTION_STEP,
+) -> None:
     take_action(
         case_id=case.pk,
         action=action,
@@ -278,6 +287,7 @@ def _act(case: Case, action: CaseAction, by: User, when: dt.datetime, outcome: s
         now=when,
         outcome=outcome,
         note=_("Permit as applied for.") if outcome else "",
+        inspection=inspection,
     )
 
 
@@ -304,19 +314,31 @@ def _inspections(
         if planned_in:
             continue
         when += dt.timedelta(days=2)
-        _inspection_step(case, CaseAction.GIVE_NOTICE, caseworker, when, notice_method="phone")
+        _act(
+            case,
+            CaseAction.GIVE_NOTICE,
+            caseworker,
+            when,
+            inspection=InspectionStep(notice_method="phone"),
+        )
         when += dt.timedelta(days=5)
-        _inspection_step(
-            case, CaseAction.RECORD_VISIT, caseworker, when, staff=(caseworker.pk, manager.pk)
+        _act(
+            case,
+            CaseAction.RECORD_VISIT,
+            caseworker,
+            when,
+            inspection=InspectionStep(staff_ids=(caseworker.pk, manager.pk)),
         )
         when += dt.timedelta(days=3)
-        _inspection_step(
+        _act(
             case,
             CaseAction.SEND_REPORT,
             caseworker,
             when,
-            findings=(_("The oil tank has no drip tray."),),
-            next_steps=_("You will get an indskærpelse about the drip tray."),
+            inspection=InspectionStep(
+                findings=(_("The oil tank has no drip tray."),),
+                next_steps=_("You will get an indskærpelse about the drip tray."),
+            ),
         )
         give_indskaerpelse(
             case_id=case.pk,
@@ -327,30 +349,4 @@ def _inspections(
             scope=scope,
             now=when,
         )
-        _inspection_step(case, CaseAction.START_FOLLOW_UP, caseworker, when)
-
-
-def _inspection_step(
-    case: Case,
-    action: CaseAction,
-    by: User,
-    when: dt.datetime,
-    *,
-    notice_method: str = "",
-    staff: tuple[int, ...] = (),
-    findings: tuple[str, ...] = (),
-    next_steps: str = "",
-) -> None:
-    take_action(
-        case_id=case.pk,
-        action=action,
-        by=by,
-        scope=get_scope(user=by),
-        now=when,
-        inspection=InspectionStep(
-            notice_method=notice_method,
-            staff_ids=staff,
-            findings=findings,
-            next_steps=next_steps,
-        ),
-    )
+        _act(case, CaseAction.START_FOLLOW_UP, caseworker, when)
