@@ -1,0 +1,34 @@
+"""The channel strategy's vocabulary: channel groups and which count as digital."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from indgang.contacts.constants import Channel
+
+
+class ChannelGroup(models.TextChoices):
+    """The groups the channel strategy sets goals for (seed 002, seed 004 table 5)."""
+
+    SELF_SERVICE = "selfservice", _("Digital self-service")
+    DIGITAL_WRITTEN = "digital_written", _("Digital written")
+    PHONE = "phone", _("Phone")
+    PERSONAL = "personal", _("Personal")
+    LETTER = "letter", _("Letter")
+
+
+CHANNEL_GROUP: dict[str, ChannelGroup] = {
+    Channel.SELFSERVICE: ChannelGroup.SELF_SERVICE,
+    Channel.EMAIL: ChannelGroup.DIGITAL_WRITTEN,
+    Channel.WEB: ChannelGroup.DIGITAL_WRITTEN,
+    Channel.CHAT: ChannelGroup.DIGITAL_WRITTEN,
+    Channel.SMS: ChannelGroup.DIGITAL_WRITTEN,
+    Channel.PHONE: ChannelGroup.PHONE,
+    Channel.PERSONAL: ChannelGroup.PERSONAL,
+    Channel.LETTER: ChannelGroup.LETTER,
+}
+
+# Albertslund's goal counts "digital" as self-service and digital written contacts alike.
+DIGITAL_GROUPS = frozenset({ChannelGroup.SELF_SERVICE, ChannelGroup.DIGITAL_WRITTEN})
+DIGITAL_CHANNELS = frozenset(
+    channel for channel, group in CHANNEL_GROUP.items() if group in DIGITAL_GROUPS
+)
