@@ -60,6 +60,7 @@ urlpatterns = [
     path("", include("indgang.letters.urls")),
     path("", include("indgang.organisation.urls")),
     path("", include("indgang.cases.urls")),
+    path("", include("indgang.statistics.urls")),
 ]
 
 # Django's own error answers: JSON under /api/, as DRF's; a page elsewhere (common.views).

@@ -24,7 +24,6 @@ from enum import StrEnum
 import matplotlib
 from defusedxml.ElementTree import fromstring
 from django.core.cache import cache
-from django.utils.translation import gettext as _
 
 matplotlib.use("Agg")  # no display; the SVG backend draws, Agg only measures text
 
@@ -32,6 +31,7 @@ from matplotlib.artist import Artist  # noqa: E402 - after choosing the backend
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
+from matplotlib.typing import RcKeyType  # noqa: E402
 
 Number = int | float | Decimal
 
@@ -49,7 +49,7 @@ PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#0
 GOAL_COLOUR = "#a4000f"
 INK = "#1a1a1a"
 
-RC = {
+RC: dict[RcKeyType, object] = {
     "svg.fonttype": "none",  # text stays <text>: searchable, translatable, readable by tests
     "svg.hashsalt": "indgang",  # clip-path ids from a fixed salt, not a random one per run
     "font.family": "DejaVu Sans",  # matplotlib's own font: the layout is the same everywhere
@@ -293,7 +293,7 @@ def _draw_line(chart: Chart, axes: Axes, mark: _Marker) -> None:
         colour = PALETTE[index % len(PALETTE)]
         points = [(x, float(v)) for x, v in enumerate(series.values) if v is not None]
         axes.plot(
-            [x for x, _ in points], [y for _, y in points], color=colour, label=series.label
+            [x for x, _y in points], [y for _x, y in points], color=colour, label=series.label
         )
         for x, y in points:
             (point,) = axes.plot([x], [y], marker="o", color=colour, markersize=5)
@@ -386,8 +386,10 @@ PRESENTATION = {
     "font-style",
     "text-anchor",
 }
-FONT_SHORTHAND = re.compile(r"^(?:(?P<style>italic|oblique)\s+)?(?:(?P<weight>\d{3}|bold)\s+)?"
-                            r"(?P<size>[\d.]+px)\s+(?P<family>.+)$")
+FONT_SHORTHAND = re.compile(
+    r"^(?:(?P<style>italic|oblique)\s+)?(?:(?P<weight>\d{3}|bold)\s+)?"
+    r"(?P<size>[\d.]+px)\s+(?P<family>.+)$"
+)
 REFERENCE = re.compile(r"url\(#([^)]+)\)")
 
 
@@ -461,6 +463,6 @@ def _prefix_ids(element: ET.Element, *, prefix: str) -> None:
             element.set(name, REFERENCE.sub(lambda m: f"url(#{prefix}{m[1]})", value))
     href = f"{{{XLINK_NS}}}href"
     for name in (href, "href"):
-        value = element.get(name)
-        if value is not None and value.startswith("#") and not value.startswith(f"#{prefix}"):
-            element.set(name, f"#{prefix}{value[1:]}")
+        target = element.get(name)
+        if target is not None and target.startswith("#") and not target.startswith(f"#{prefix}"):
+            element.set(name, f"#{prefix}{target[1:]}")
