@@ -146,7 +146,7 @@ def test_a_period_ending_before_it_starts_is_refused(staff: Staff) -> None:
         "/statistik/?start=2026-03-01&end=2026-02-01&period=month"
     )
     assert response.status_code == 400
-    assert "Perioden skal slutte på eller efter den dag, den begynder." in response.content.decode()
+    assert "Perioden skal slutte på eller efter sin første dag." in response.content.decode()
     assert 'id="panel-' not in response.content.decode()
 
 
