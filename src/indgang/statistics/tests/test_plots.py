@@ -89,7 +89,7 @@ def test_the_svg_is_inline_accessible_and_keeps_its_text() -> None:
     assert "<style" not in svg
     assert "metadata" not in svg
     # Every id is the chart's, so two charts on a page share none.
-    ids = [node.get("id") for node in root.iter() if node.get("id")]
+    ids = [node.get("id", "") for node in root.iter() if node.get("id")]
     assert ids
     assert all(identifier.startswith("mix-") for identifier in ids)
     assert all(ref.startswith("#mix-") for ref in re.findall(r'href="(#[^"]+)"', svg))
