@@ -38,8 +38,9 @@ class GoalMetric(models.TextChoices):
     """The shares a goal can be set for (seed 002's goals and issue 20's KPIs)."""
 
     DIGITAL_SHARE = "digital_share", _("Digital share of contacts")
-    SELF_SERVICE_SHARE = "self_service_share", _(
-        "Self-service share where a self-service solution exists"
+    SELF_SERVICE_SHARE = (
+        "self_service_share",
+        _("Self-service share where a self-service solution exists"),
     )
     RESOLVED_AT_FIRST_CONTACT = "resolved_at_first_contact", _("Resolved at first contact")
     RESOLVED_WITH_KNOWLEDGE = "resolved_with_knowledge", _("Resolved with the knowledge base")

@@ -35,7 +35,10 @@ class SliceForm(forms.Form):
     start = BoundedDateField(label=_("From"), widget=DATE)
     end = BoundedDateField(label=_("To"), widget=DATE)
     department = forms.ModelChoiceField(
-        queryset=Department.objects.none(), required=False, label=_("Department"), empty_label=_("All")
+        queryset=Department.objects.none(),
+        required=False,
+        label=_("Department"),
+        empty_label=_("All"),
     )
     unit = forms.ModelChoiceField(
         queryset=Unit.objects.none(), required=False, label=_("Unit"), empty_label=_("All")

@@ -139,9 +139,7 @@ def _fold(
     return series
 
 
-def _kpi(
-    *, metric: str, label: str, series: Series, book: GoalBook | None, slice: Slice
-) -> KpiRow:
+def _kpi(*, metric: str, label: str, series: Series, book: GoalBook | None, slice: Slice) -> KpiRow:
     """One row: the sums over the series, the goal on the slice's last day and the trend."""
     numerator = sum(num for num, _den in series.values())
     denominator = sum(den for _num, den in series.values())
@@ -213,9 +211,11 @@ def _contact_kpis(
             metric=GoalMetric.RESOLVED_WITH_KNOWLEDGE,
             label=str(GoalMetric.RESOLVED_WITH_KNOWLEDGE.label),
             series=series(
-                lambda row: row.with_knowledge
-                if row.direction == Direction.INBOUND and row.outcome == resolved
-                else 0
+                lambda row: (
+                    row.with_knowledge
+                    if row.direction == Direction.INBOUND and row.outcome == resolved
+                    else 0
+                )
             ),
             book=book,
             slice=slice,
@@ -249,9 +249,7 @@ def self_service_task_ids() -> frozenset[int]:
     return frozenset(Task.objects.exclude(self_service_url="").values_list("pk", flat=True))
 
 
-def _self_service_kpi(
-    *, scope: Scope, slice: Slice, period: Period, book: GoalBook
-) -> KpiRow:
+def _self_service_kpi(*, scope: Scope, slice: Slice, period: Period, book: GoalBook) -> KpiRow:
     """Where a task has a self-service solution: its self-service contacts of all its contacts."""
     tasks = self_service_task_ids()
     rows = [
@@ -281,9 +279,9 @@ def slice_departments(*, scope: Scope, slice: Slice) -> frozenset[int] | None:
     allowed = statistics_scope(scope)
     department_id = slice.department_id
     if department_id is None and slice.unit_id is not None:
-        department_id = Unit.objects.filter(pk=slice.unit_id).values_list(
-            "department_id", flat=True
-        ).first()
+        department_id = (
+            Unit.objects.filter(pk=slice.unit_id).values_list("department_id", flat=True).first()
+        )
     if department_id is None:
         return allowed
     if allowed is not None and department_id not in allowed:
@@ -376,7 +374,10 @@ def list_kpis(
     departments = slice_departments(scope=scope, slice=slice)
     book = goal_book(department_id=slice.department_id)
     contact_kpis = _contact_kpis(rows, slice=slice, book=book, start=slice.start)
-    kpis = [*contact_kpis[:1], _self_service_kpi(scope=scope, slice=slice, period=period, book=book)]
+    kpis = [
+        *contact_kpis[:1],
+        _self_service_kpi(scope=scope, slice=slice, period=period, book=book),
+    ]
     kpis += contact_kpis[1:3]
     if slice.task_id is None:
         kpis += [

@@ -156,7 +156,9 @@ class UnitCostTable(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["in_use"], condition=models.Q(in_use=True), name="unit_cost_table_one_in_use"
+                fields=["in_use"],
+                condition=models.Q(in_use=True),
+                name="unit_cost_table_one_in_use",
             )
         ]
 
@@ -175,7 +177,9 @@ class UnitCost(models.Model):
         ordering = ["table", "channel"]
         constraints = [
             models.UniqueConstraint(fields=["table", "channel"], name="unit_cost_unique"),
-            models.CheckConstraint(condition=models.Q(kroner__gte=0), name="unit_cost_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(kroner__gte=0), name="unit_cost_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:

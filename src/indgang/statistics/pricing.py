@@ -84,9 +84,7 @@ def set_unit_costs(
                 _("The unit cost of channel %(channel)r must be from 0 to 9,999,999.99 kroner.")
                 % {"channel": channel}
             )
-        UnitCost.objects.update_or_create(
-            table=table, channel=channel, defaults={"kroner": kroner}
-        )
+        UnitCost.objects.update_or_create(table=table, channel=channel, defaults={"kroner": kroner})
 
 
 @transaction.atomic
@@ -171,7 +169,9 @@ def channel_counts(*, scope: Scope, slice: Slice) -> dict[str, int]:
 def _labels(dimension: CostDimension, keys: set[int]) -> dict[int, str]:
     if dimension == "task":
         return dict(Task.objects.filter(pk__in=keys).values_list("pk", "title"))
-    return {unit.pk: str(unit) for unit in Unit.objects.filter(pk__in=keys).select_related("department")}
+    return {
+        unit.pk: str(unit) for unit in Unit.objects.filter(pk__in=keys).select_related("department")
+    }
 
 
 def list_costs(
@@ -197,7 +197,12 @@ def list_costs(
         per_key[key][row.channel or ""] += row.contacts
     labels = _labels(by, set(per_key) - {0})
     rows = [
-        _cost_row(key=key, label=labels.get(key, _("None")), counts=counts, unit_costs=unit_costs)
+        _cost_row(
+            key=key,
+            label=labels.get(key) or (_("No task") if by == "task" else _("No unit")),
+            counts=counts,
+            unit_costs=unit_costs,
+        )
         for key, counts in per_key.items()
     ]
     return sorted(rows, key=lambda row: (-row.costs.total, row.label))

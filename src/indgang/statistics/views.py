@@ -111,7 +111,9 @@ def _costs_context(request: HttpRequest) -> dict[str, Any]:
             unit_costs=unit_costs_of(table),
             by=form.cleaned_data["by"],
         ),
-        what_if_form=WhatIfForm(initial={"source": "email", "target": "selfservice", "percent": 100}),
+        what_if_form=WhatIfForm(
+            initial={"source": "email", "target": "selfservice", "percent": 100}
+        ),
         query=request.GET.urlencode(),
     )
     return context

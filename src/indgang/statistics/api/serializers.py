@@ -118,7 +118,9 @@ class CostRowSerializer(serializers.Serializer[Any]):
     key = serializers.CharField(help_text="Channel code, or task or unit id (0: none).")
     label = serializers.CharField()
     costs = ChannelCostsSerializer()
-    unpriced = serializers.IntegerField(help_text="Contacts in channels the table has no price for.")
+    unpriced = serializers.IntegerField(
+        help_text="Contacts in channels the table has no price for."
+    )
 
 
 class UnitCostSerializer(serializers.Serializer[Any]):

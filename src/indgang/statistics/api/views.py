@@ -47,7 +47,9 @@ def _filters(request: Request, serializer: type[serializers.Serializer[Any]]) ->
 class KpiView(APIView):
     """The KPIs of a period, department, unit or task, each against its goal, with its trend."""
 
-    @extend_schema(tags=TAGS, parameters=[KpiFilterSerializer], responses={200: KpiSerializer(many=True)})
+    @extend_schema(
+        tags=TAGS, parameters=[KpiFilterSerializer], responses={200: KpiSerializer(many=True)}
+    )
     def get(self, request: Request) -> Response:
         data = _filters(request, KpiFilterSerializer)
         kpis = list_kpis(
@@ -76,7 +78,9 @@ class CostView(APIView):
 class WhatIfView(APIView):
     """The saving in kroner had a share of one channel's contacts come by another (or not at all)."""
 
-    @extend_schema(tags=TAGS, parameters=[WhatIfFilterSerializer], responses={200: WhatIfSerializer})
+    @extend_schema(
+        tags=TAGS, parameters=[WhatIfFilterSerializer], responses={200: WhatIfSerializer}
+    )
     def get(self, request: Request) -> Response:
         data = _filters(request, WhatIfFilterSerializer)
         scope = request_scope(request)

@@ -110,9 +110,7 @@ def line(channel: str, count: int) -> CostLine:
 
 
 @pytest.mark.usefixtures("march")
-def test_cost_per_channel_task_and_unit(
-    staff: Staff, tasks: dict[str, Task], org: Org
-) -> None:
+def test_cost_per_channel_task_and_unit(staff: Staff, tasks: dict[str, Task], org: Org) -> None:
     admin = get_scope(user=staff.admin)
     by_channel = list_costs(scope=admin, slice=MARCH, unit_costs=KL_2011, by="channel")
     assert [(row.key, row.costs.total, row.unpriced) for row in by_channel] == [
@@ -133,7 +131,7 @@ def test_cost_per_channel_task_and_unit(
             ChannelCosts([line("phone", 2), line("selfservice", 1)], Decimal(85)),
             0,
         ),
-        ("None", ChannelCosts([line("phone", 2)], Decimal(80)), 1),
+        ("Ingen opgave", ChannelCosts([line("phone", 2)], Decimal(80)), 1),
     ]
     assert [row.key for row in by_task] == [tasks["groundwater"].pk, tasks["heating"].pk, 0]
     by_unit = list_costs(scope=admin, slice=MARCH, unit_costs=KL_2011, by="unit")
