@@ -84,7 +84,12 @@ class SliceForm(forms.Form):
 
 
 class KpiForm(SliceForm):
-    period = forms.ChoiceField(label=_("Trend per"), choices=PERIOD_CHOICES, initial="month")
+    period = forms.ChoiceField(
+        label=_("Trend per"), choices=PERIOD_CHOICES, initial="month", required=False
+    )
+
+    def clean_period(self) -> str:
+        return str(self.cleaned_data.get("period") or "month")
 
 
 class CostForm(SliceForm):
@@ -92,6 +97,7 @@ class CostForm(SliceForm):
         label=_("Cost per"),
         choices=[("channel", _("Channel")), ("task", _("Task")), ("unit", _("Unit"))],
         initial="channel",
+        required=False,
     )
     table = forms.ModelChoiceField(
         queryset=UnitCostTable.objects.all(),
@@ -99,6 +105,10 @@ class CostForm(SliceForm):
         label=_("Unit-cost table"),
         empty_label=_("The one in use"),
     )
+
+
+    def clean_by(self) -> str:
+        return str(self.cleaned_data.get("by") or "channel")
 
 
 class WhatIfForm(forms.Form):

@@ -120,7 +120,7 @@ def test_digital_share_against_its_goal_with_its_monthly_trend(staff: Staff) -> 
     kpis = kpi_map(list_kpis(scope=get_scope(user=staff.admin), slice=SPRING, now=NOW))
     assert kpis[GoalMetric.DIGITAL_SHARE] == KpiRow(
         metric="digital_share",
-        label="Digital share of contacts",
+        label="Digital andel af henvendelser",
         numerator=4,
         denominator=8,
         value=0.5,
@@ -155,7 +155,9 @@ def test_first_contact_knowledge_and_channel_mix(staff: Staff) -> None:
     assert figures("channel_group:digital_written") == (2, 8, 0.25, None)
     assert figures("channel:web") == (1, 8, 0.125, None)
     assert figures("channel:letter") == (0, 8, 0.0, None)
-    assert kpis["channel:phone"].trend == trend((dt.date(2026, 1, 1), 1, 5, None), (APRIL, 2, 3, None))
+    assert kpis["channel:phone"].trend == trend(
+        (dt.date(2026, 1, 1), 1, 5, None), (APRIL, 2, 3, None)
+    )
     assert [kpi.metric for kpi in kpis.values()][:7] == [
         "digital_share",
         "self_service_share",
