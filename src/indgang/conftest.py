@@ -260,7 +260,8 @@ def staff_client(user: User) -> Client:
 
 @pytest.fixture
 def seed_data(transactional_db: None) -> None:
-    """The servicemål categories, checklists, complaint guidance and letter templates as their
+    """The servicemål categories, checklists, complaint guidance, letter templates, goals and
+    unit-cost tables as their
     migrations seed them: a transactional test that ran before this one has flushed them."""
     import_module("indgang.cases.migrations.0002_default_categories").add_defaults(apps, None)
     import_module("indgang.cases.migrations.0005_checklists_and_complaint_guidance").add_defaults(
@@ -268,3 +269,6 @@ def seed_data(transactional_db: None) -> None:
     )
     import_module("indgang.cases.migrations.0010_complaint_body_and_period").add_bodies(apps, None)
     import_module("indgang.letters.migrations.0002_default_templates").load_defaults(apps, None)
+    import_module("indgang.statistics.migrations.0003_goals_and_unit_costs").add_defaults(
+        apps, None
+    )

@@ -32,3 +32,18 @@ DIGITAL_GROUPS = frozenset({ChannelGroup.SELF_SERVICE, ChannelGroup.DIGITAL_WRIT
 DIGITAL_CHANNELS = frozenset(
     channel for channel, group in CHANNEL_GROUP.items() if group in DIGITAL_GROUPS
 )
+
+
+class GoalMetric(models.TextChoices):
+    """The shares a goal can be set for (seed 002's goals and issue 20's KPIs)."""
+
+    DIGITAL_SHARE = "digital_share", _("Digital share of contacts")
+    SELF_SERVICE_SHARE = (
+        "self_service_share",
+        _("Self-service share where a self-service solution exists"),
+    )
+    RESOLVED_AT_FIRST_CONTACT = "resolved_at_first_contact", _("Resolved at first contact")
+    RESOLVED_WITH_KNOWLEDGE = "resolved_with_knowledge", _("Resolved with the knowledge base")
+    CALLBACKS_KEPT = "callbacks_kept", _("Call-backs within a working day")
+    DEADLINES_KEPT = "deadlines_kept", _("Deadlines kept")
+    SERVICEMAL_ON_TARGET = "servicemal_on_target", _("Servicemål on target")

@@ -1,0 +1,238 @@
+"""The statistics pages: goals and KPIs, costs with the what-if, and the KomHen export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from indgang.organisation.decorators import staff_view
+from indgang.organisation.requests import request_scope
+from indgang.statistics.forms import (
+    CostForm,
+    KpiForm,
+    PresetForm,
+    SliceForm,
+    UnitCostsForm,
+    WhatIfForm,
+)
+from indgang.statistics.goals import list_kpis
+from indgang.statistics.komhen import KomHenSheet, komhen_csv, komhen_sheet, komhen_xlsx
+from indgang.statistics.models import UnitCostTable
+from indgang.statistics.pricing import (
+    create_unit_cost_table_from_preset,
+    get_unit_cost_table,
+    list_costs,
+    list_unit_cost_tables,
+    put_unit_cost_table_in_use,
+    set_unit_costs,
+    unit_costs_of,
+    what_if,
+)
+from indgang.statistics.selectors import statistics_scope
+
+
+def _this_year(today: dt.date) -> dict[str, str]:
+    return {"start": today.replace(month=1, day=1).isoformat(), "end": today.isoformat()}
+
+
+def _last_week(today: dt.date) -> dict[str, str]:
+    monday = today - dt.timedelta(days=today.weekday() + 7)
+    return {"start": monday.isoformat(), "end": (monday + dt.timedelta(days=6)).isoformat()}
+
+
+def _bound(
+    request: HttpRequest, form_class: type[SliceForm], defaults: dict[str, str]
+) -> SliceForm:
+    """The form from the query, or from the defaults when the query has no period; the
+    departments offered are those the user's statistics cover (refused for others)."""
+    departments = statistics_scope(request_scope(request))
+    query: Any = request.GET if "start" in request.GET else {**defaults, **request.GET.dict()}
+    form = form_class(query, departments=departments)
+    form.is_valid()
+    return form
+
+
+@staff_view
+def goals(request: HttpRequest) -> HttpResponse:
+    """The KPIs of a slice against their goals, with the digital share's trend."""
+    form = _bound(request, KpiForm, {**_this_year(timezone.localdate()), "period": "month"})
+    kpis = (
+        list_kpis(
+            scope=request_scope(request),
+            slice=form.slice(),
+            period=form.cleaned_data["period"],
+            now=timezone.now(),
+        )
+        if form.is_valid()
+        else []
+    )
+    return render(
+        request,
+        "statistics/goals.html",
+        {
+            "form": form,
+            "goal_kpis": [kpi for kpi in kpis if ":" not in kpi.metric],
+            "group_kpis": [kpi for kpi in kpis if kpi.metric.startswith("channel_group:")],
+            "channel_kpis": [kpi for kpi in kpis if kpi.metric.startswith("channel:")],
+            "digital": kpis[0] if kpis else None,
+        },
+        status=200 if form.is_valid() else 400,
+    )
+
+
+def _costs_context(request: HttpRequest) -> dict[str, Any]:
+    scope = request_scope(request)
+    form = _bound(request, CostForm, {**_this_year(timezone.localdate()), "by": "channel"})
+    context: dict[str, Any] = {
+        "form": form,
+        "tables": list_unit_cost_tables(scope=scope),
+        "may_edit": scope.sees_all,
+        "preset_form": PresetForm(),
+    }
+    if not form.is_valid():
+        return context
+    chosen = form.cleaned_data["table"]
+    try:
+        table = get_unit_cost_table(scope=scope, table_id=chosen.pk if chosen else None)
+    except ValidationError as error:
+        context["table_error"] = error.messages[0]
+        return context
+    context.update(
+        table=table,
+        rows=list_costs(
+            scope=scope,
+            slice=form.slice(),
+            unit_costs=unit_costs_of(table),
+            by=form.cleaned_data["by"],
+        ),
+        what_if_form=WhatIfForm(
+            initial={"source": "email", "target": "selfservice", "percent": 100}
+        ),
+        query=request.GET.urlencode(),
+    )
+    return context
+
+
+@staff_view
+def costs(request: HttpRequest) -> HttpResponse:
+    """The cost of a slice's contacts per channel, task or unit, with the what-if form, and the
+    unit-cost tables (administrators edit them here)."""
+    context = _costs_context(request)
+    return render(
+        request, "statistics/costs.html", context, status=200 if context["form"].is_valid() else 400
+    )
+
+
+@staff_view
+def costs_what_if(request: HttpRequest) -> HttpResponse:
+    """The what-if's answer (htmx swaps it into the costs page): the slice from the query, the
+    move from the form."""
+    scope = request_scope(request)
+    form = _bound(request, CostForm, _this_year(timezone.localdate()))
+    move = WhatIfForm(request.GET)
+    result = None
+    error = ""
+    if form.is_valid() and move.is_valid():
+        chosen = form.cleaned_data["table"]
+        try:
+            table = get_unit_cost_table(scope=scope, table_id=chosen.pk if chosen else None)
+            result = what_if(
+                scope=scope,
+                slice=form.slice(),
+                unit_costs=unit_costs_of(table),
+                source=move.cleaned_data["source"],
+                target=move.cleaned_data["target"] or None,
+                share=move.share,
+            )
+        except ValidationError as refused:
+            error = refused.messages[0]
+    return render(
+        request,
+        "statistics/_what_if.html",
+        {"result": result, "error": error, "move": move, "form": form},
+        status=200 if result else 400,
+    )
+
+
+@require_POST
+@staff_view
+def unit_cost_table_from_preset(request: HttpRequest) -> HttpResponse:
+    form = PresetForm(request.POST)
+    if form.is_valid():
+        create_unit_cost_table_from_preset(
+            scope=request_scope(request),
+            preset=form.cleaned_data["preset"],
+            name=form.cleaned_data["name"],
+        )
+    return redirect("statistics:costs")
+
+
+@require_POST
+@staff_view
+def unit_cost_table_edit(request: HttpRequest, table_id: int) -> HttpResponse:
+    table = get_object_or_404(UnitCostTable, pk=table_id)
+    form = UnitCostsForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_text())
+    set_unit_costs(scope=request_scope(request), table=table, costs=form.costs())
+    return redirect("statistics:costs")
+
+
+@require_POST
+@staff_view
+def unit_cost_table_use(request: HttpRequest, table_id: int) -> HttpResponse:
+    table = get_object_or_404(UnitCostTable, pk=table_id)
+    put_unit_cost_table_in_use(scope=request_scope(request), table=table)
+    return redirect("statistics:costs")
+
+
+def _komhen(request: HttpRequest) -> tuple[SliceForm, KomHenSheet | None]:
+    form = _bound(request, SliceForm, _last_week(timezone.localdate()))
+    if not form.is_valid():
+        return form, None
+    return form, komhen_sheet(scope=request_scope(request), slice=form.slice())
+
+
+@staff_view
+def komhen(request: HttpRequest) -> HttpResponse:
+    """The KomHen counting sheet of a period (last week by default) with its downloads."""
+    form, sheet = _komhen(request)
+    return render(
+        request,
+        "statistics/komhen.html",
+        {"form": form, "sheet": sheet, "query": request.GET.urlencode()},
+        status=200 if sheet else 400,
+    )
+
+
+def _download(request: HttpRequest, *, extension: str) -> HttpResponse:
+    form, sheet = _komhen(request)
+    if sheet is None:
+        return render(request, "statistics/komhen.html", {"form": form, "sheet": None}, status=400)
+    if extension == "csv":
+        response = HttpResponse(komhen_csv(sheet), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            komhen_xlsx(sheet),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = (
+        f'attachment; filename="komhen-{sheet.slice.start}-{sheet.slice.end}.{extension}"'
+    )
+    return response
+
+
+@staff_view
+def komhen_csv_download(request: HttpRequest) -> HttpResponse:
+    return _download(request, extension="csv")
+
+
+@staff_view
+def komhen_xlsx_download(request: HttpRequest) -> HttpResponse:
+    return _download(request, extension="xlsx")
