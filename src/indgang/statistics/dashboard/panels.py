@@ -8,26 +8,31 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
 
-from indgang.contacts.constants import Channel, Direction, Outcome
+from indgang.contacts.constants import Channel
 from indgang.organisation.selectors import Scope
-from indgang.statistics.constants import DIGITAL_CHANNELS
-from indgang.statistics.costs import channel_costs, get_preset
+from indgang.statistics.constants import GoalMetric
+from indgang.statistics.costs import channel_costs
+from indgang.statistics.goals import KpiRow, kpi_map, list_kpis, period_start, share
 from indgang.statistics.plots import Chart, Goal, Kind, Series, Unit, format_number
+from indgang.statistics.pricing import channel_counts, get_unit_cost_table, unit_costs_of
 from indgang.statistics.selectors import CountRow, Dimension, Period, Slice, contact_counts
 
 # The periods the dashboard offers; day and year are too fine and too coarse for a panel.
 PANEL_PERIODS: tuple[Period, ...] = ("week", "month", "quarter")
-# Albertslund's channel strategy (seed 002) prices its channels with KL's 2011 figures.
-DEFAULT_PRESET = "kl-2011"
+DEADLINE_METRICS = (
+    GoalMetric.CALLBACKS_KEPT,
+    GoalMetric.DEADLINES_KEPT,
+    GoalMetric.SERVICEMAL_ON_TARGET,
+)
 BY_CHANNEL: tuple[Dimension, ...] = ("channel",)
-BY_OUTCOME: tuple[Dimension, ...] = ("direction", "outcome")
 
 
 @dataclass(frozen=True)
@@ -41,19 +46,6 @@ class Panel:
 
 
 # Periods ----------------------------------------------------------------------------------------
-
-
-def period_start(day: dt.date, period: Period) -> dt.date:
-    """The first day of the period `day` falls in (ISO weeks start on Monday)."""
-    if period == "day":
-        return day
-    if period == "week":
-        return day - dt.timedelta(days=day.weekday())
-    if period == "month":
-        return day.replace(day=1)
-    if period == "quarter":
-        return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
-    return day.replace(month=1, day=1)
 
 
 def _next_start(start: dt.date, period: Period) -> dt.date:
@@ -96,10 +88,6 @@ def period_label(start: dt.date, period: Period) -> str:
 # Panels from contact counts ---------------------------------------------------------------------
 
 
-def _share(part: int, whole: int) -> float | None:
-    return None if whole == 0 else round(100 * part / whole, 1)
-
-
 def _by_period_and_channel(rows: Iterable[CountRow]) -> dict[dt.date, dict[str, int]]:
     counts: dict[dt.date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in rows:
@@ -136,103 +124,101 @@ def channel_mix(rows: Sequence[CountRow], *, starts: Sequence[dt.date], period: 
     ) % {
         "total": format_number(total),
         "channel": str(Channel(largest).label).lower(),
-        "share": format_number(_share(per_channel[largest], total), Unit.PERCENT),
+        "share": format_number(_percent(share(per_channel[largest], total)), Unit.PERCENT),
     }
     return Panel("channel-mix", _("Channel mix"), reading, (chart,))
 
 
-def digital_share(
-    rows: Sequence[CountRow],
-    *,
-    starts: Sequence[dt.date],
-    period: Period,
-    goal_percent: float | None,
+def _percent(fraction: float | Decimal | None) -> float | None:
+    return None if fraction is None else round(100 * float(fraction), 1)
+
+
+def _goal(kpi: KpiRow) -> Goal | None:
+    return None if kpi.goal is None else Goal(label=_("Goal"), value=float(100 * kpi.goal))
+
+
+def _verdict(kpi: KpiRow) -> str:
+    """' The goal of 50,0 % is (not) met.' or nothing without a goal or a value."""
+    if kpi.met is None:
+        return ""
+    message = (
+        _("The goal of %(goal)s is met.") if kpi.met else _("The goal of %(goal)s is not met.")
+    )
+    return " " + message % {"goal": format_number(_percent(kpi.goal), Unit.PERCENT)}
+
+
+def kpi_trend(
+    kpi: KpiRow, *, key: str, heading: str, starts: Sequence[dt.date], period: Period
 ) -> Panel:
-    """The digital channels' share of each period's contacts, against the goal if one is set."""
-    counts = _by_period_and_channel(rows)
-    shares = []
-    for start in starts:
-        channels = counts.get(start, {})
-        digital = sum(n for channel, n in channels.items() if channel in DIGITAL_CHANNELS)
-        shares.append(_share(digital, sum(channels.values())))
+    """A KPI's share per period as a line, against its goal."""
+    points = {point.period: point for point in kpi.trend}
     chart = Chart(
-        key="digital-share",
+        key=key,
         kind=Kind.LINE,
-        title=_("Digital share of contacts"),
+        title=kpi.label,
         category_label=_("Period"),
         categories=tuple(period_label(start, period) for start in starts),
-        series=(Series(label=_("Digital share"), values=tuple(shares)),),
+        series=(
+            Series(
+                label=kpi.label,
+                values=tuple(
+                    _percent(points[start].value) if start in points else None for start in starts
+                ),
+            ),
+        ),
         unit=Unit.PERCENT,
-        goal=None if goal_percent is None else Goal(label=_("Goal"), value=goal_percent),
+        goal=_goal(kpi),
     )
-    known = [
-        (start, share) for start, share in zip(starts, shares, strict=True) if share is not None
-    ]
-    if not known:
-        reading = _("No contacts in the period.")
-    else:
-        (_first, first), (last_start, last) = known[0], known[-1]
-        reading = _(
-            "The digital share was %(last)s in %(period)s (%(first)s in the first period)."
-        ) % {
-            "last": format_number(last, Unit.PERCENT),
-            "period": period_label(last_start, period),
-            "first": format_number(first, Unit.PERCENT),
-        }
-        if goal_percent is not None:
-            reading += " " + (
-                _("The goal of %(goal)s is met.")
-                if last >= goal_percent
-                else _("The goal of %(goal)s is not met.")
-            ) % {"goal": format_number(goal_percent, Unit.PERCENT)}
-    return Panel("digital-share", _("Digital share against the goal"), reading, (chart,))
+    if kpi.value is None:
+        return Panel(key, heading, _("Nothing to count in the period."), (chart,))
+    reading = _("%(numerator)s of %(denominator)s: %(share)s in the period.") % {
+        "numerator": format_number(kpi.numerator),
+        "denominator": format_number(kpi.denominator),
+        "share": format_number(_percent(kpi.value), Unit.PERCENT),
+    }
+    return Panel(key, heading, reading + _verdict(kpi), (chart,))
 
 
-def first_contact_resolution(
-    rows: Sequence[CountRow], *, starts: Sequence[dt.date], period: Period
-) -> Panel:
-    """Inbound contacts resolved at first contact, as a share of inbound contacts with an outcome;
-    rows grouped by period, direction and outcome."""
-    resolved: dict[dt.date, int] = defaultdict(int)
-    decided: dict[dt.date, int] = defaultdict(int)
-    for row in rows:
-        if row.direction != Direction.INBOUND or not row.outcome or row.period is None:
-            continue
-        decided[row.period] += row.contacts
-        if row.outcome == Outcome.RESOLVED_AT_FIRST_CONTACT:
-            resolved[row.period] += row.contacts
-    shares = tuple(_share(resolved[start], decided[start]) for start in starts)
-    chart = Chart(
-        key="first-contact",
-        kind=Kind.LINE,
-        title=_("Resolved at first contact"),
-        category_label=_("Period"),
-        categories=tuple(period_label(start, period) for start in starts),
-        series=(Series(label=_("Share resolved at first contact"), values=shares),),
+def kpis_against_goals(kpis: Sequence[KpiRow], *, key: str, title: str) -> Chart:
+    """Each KPI's share beside its goal, as grouped bars."""
+    return Chart(
+        key=key,
+        kind=Kind.GROUPED,
+        title=title,
+        category_label=_("Key figure"),
+        categories=tuple(kpi.label for kpi in kpis),
+        series=(
+            Series(_("Result"), tuple(_percent(kpi.value) for kpi in kpis)),
+            Series(_("Goal"), tuple(_percent(kpi.goal) for kpi in kpis)),
+        ),
         unit=Unit.PERCENT,
     )
-    total_decided = sum(decided.values())
-    if total_decided == 0:
-        reading = _("No inbound contacts with an outcome in the period.")
-    else:
-        reading = _(
-            "%(resolved)s of %(decided)s inbound contacts (%(share)s) were resolved at first "
-            "contact."
-        ) % {
-            "resolved": format_number(sum(resolved.values())),
-            "decided": format_number(total_decided),
-            "share": format_number(_share(sum(resolved.values()), total_decided), Unit.PERCENT),
+
+
+def deadlines_kept(kpis: Mapping[str, KpiRow]) -> Panel:
+    """Call-backs and deadlines kept and servicemål on target, each against its goal."""
+    heading = _("Deadlines kept and servicemål on target")
+    shown = [kpis[metric] for metric in DEADLINE_METRICS if metric in kpis]
+    if not shown:
+        return Panel("deadlines", heading, _("Deadlines are not counted per task."))
+    chart = kpis_against_goals(shown, key="deadlines", title=heading)
+    counted = [kpi for kpi in shown if kpi.denominator]
+    if not counted:
+        return Panel("deadlines", heading, _("No deadlines or servicemål in the period."), (chart,))
+    reading = "; ".join(
+        _("%(label)s: %(numerator)s of %(denominator)s")
+        % {
+            "label": kpi.label,
+            "numerator": format_number(kpi.numerator),
+            "denominator": format_number(kpi.denominator),
         }
-    return Panel("first-contact", _("First-contact resolution"), reading, (chart,))
-
-
-def pending(key: str, heading: str) -> Panel:
-    """A slot for a panel whose figures are not available yet."""
-    return Panel(key, heading, _("Not available yet."))
+        for kpi in counted
+    )
+    return Panel("deadlines", heading, f"{reading}.", (chart,))
 
 
 def cost_per_channel(
-    counts: dict[str, int], *, unit_costs: dict[str, Decimal], source: str
+    counts: Mapping[str, int], *, unit_costs: Mapping[str, Decimal], source: str
 ) -> Panel:
     """What each channel's contacts cost at the unit costs; channels without a price are named."""
     priced = {channel: n for channel, n in counts.items() if channel in unit_costs}
@@ -251,7 +237,9 @@ def cost_per_channel(
         "total": format_number(costs.total, Unit.KRONER),
         "source": source,
     }
-    unpriced = sorted(set(counts) - set(unit_costs), key=Channel.values.index)
+    unpriced = [
+        channel for channel in Channel.values if channel in counts and channel not in unit_costs
+    ]
     if unpriced:
         reading += " " + _("Not priced: %(channels)s.") % {
             "channels": ", ".join(str(Channel(channel).label).lower() for channel in unpriced)
@@ -259,29 +247,56 @@ def cost_per_channel(
     return Panel("cost-per-channel", _("Cost per channel"), reading, (chart,))
 
 
-def channel_totals(rows: Iterable[CountRow]) -> dict[str, int]:
-    """Contacts per channel over rows grouped by channel (and perhaps more)."""
-    totals: dict[str, int] = defaultdict(int)
-    for row in rows:
-        assert row.channel is not None  # noqa: S101 - grouped by channel
-        totals[row.channel] += row.contacts
-    return dict(totals)
+def unit_costs_in_use(scope: Scope) -> tuple[dict[str, Decimal], str] | str:
+    """The unit costs every cost report uses and the table's name, or why there are none."""
+    try:
+        table = get_unit_cost_table(scope=scope)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    return unit_costs_of(table), table.name
 
 
-def build_dashboard(*, scope: Scope, slice: Slice, period: Period) -> list[Panel]:  # noqa: A002
+def cost_panel(scope: Scope, counts: Mapping[str, int]) -> Panel:
+    costs = unit_costs_in_use(scope)
+    if isinstance(costs, str):
+        return Panel("cost-per-channel", _("Cost per channel"), costs)
+    unit_costs, source = costs
+    return cost_per_channel(counts, unit_costs=unit_costs, source=source)
+
+
+def pending(key: str, heading: str) -> Panel:
+    """A slot for a panel whose figures are not available yet."""
+    return Panel(key, heading, _("Not available yet."))
+
+
+def build_dashboard(
+    *,
+    scope: Scope,
+    slice: Slice,  # noqa: A002 - the selectors' name
+    period: Period,
+    now: dt.datetime,
+) -> list[Panel]:
     """Every panel of the dashboard for the slice, by period."""
     starts = period_starts(slice.start, slice.end, period)
     by_channel = contact_counts(scope=scope, slice=slice, by=BY_CHANNEL, period=period)
-    by_outcome = contact_counts(scope=scope, slice=slice, by=BY_OUTCOME, period=period)
+    kpis = kpi_map(list_kpis(scope=scope, slice=slice, period=period, now=now))
     return [
         channel_mix(by_channel, starts=starts, period=period),
-        digital_share(by_channel, starts=starts, period=period, goal_percent=None),
-        cost_per_channel(
-            channel_totals(by_channel),
-            unit_costs=dict(get_preset(DEFAULT_PRESET)),
-            source=DEFAULT_PRESET,
+        kpi_trend(
+            kpis[GoalMetric.DIGITAL_SHARE],
+            key="digital-share",
+            heading=_("Digital share against the goal"),
+            starts=starts,
+            period=period,
         ),
+        cost_panel(scope, channel_counts(scope=scope, slice=slice)),
         pending("funnels", _("Self-service funnels")),
-        pending("deadlines", _("Deadlines kept and servicemål on target")),
-        first_contact_resolution(by_outcome, starts=starts, period=period),
+        deadlines_kept(kpis),
+        kpi_trend(
+            kpis[GoalMetric.RESOLVED_AT_FIRST_CONTACT],
+            key="first-contact",
+            heading=_("First-contact resolution"),
+            starts=starts,
+            period=period,
+        ),
     ]

@@ -6,31 +6,32 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from indgang.contacts.constants import Channel
 from indgang.organisation.models import Department
 from indgang.organisation.selectors import Scope
-from indgang.statistics.constants import DIGITAL_CHANNELS
-from indgang.statistics.costs import get_preset, move_share, saving
+from indgang.statistics.constants import DIGITAL_CHANNELS, GoalMetric
 from indgang.statistics.dashboard.panels import (
     BY_CHANNEL,
-    DEFAULT_PRESET,
     Panel,
     channel_mix,
-    channel_totals,
-    cost_per_channel,
+    cost_panel,
+    deadlines_kept,
+    kpis_against_goals,
     pending,
     period_starts,
+    unit_costs_in_use,
 )
+from indgang.statistics.goals import KpiRow, kpi_map, list_kpis, share
 from indgang.statistics.plots import Chart, Kind, Series, Unit, format_number
+from indgang.statistics.pricing import channel_counts, what_if
 from indgang.statistics.selectors import Slice, contact_counts
-
-# Seed 002: "Mål: I 2015 er min. 50% af alle henvendelser fra borgerne digitale."
-DIGITAL_GOAL_PERCENT = 50
 
 
 @dataclass(frozen=True)
@@ -71,19 +72,18 @@ def previous_half(year: int, half: int) -> tuple[int, int]:
 
 
 def build_status_report(
-    *, scope: Scope, department: Department, year: int, half: int
+    *, scope: Scope, department: Department, year: int, half: int, now: dt.datetime
 ) -> StatusReport:
     """The report's sections; refused (StatisticsRefused) outside the user's statistics scope."""
     start, end = half_year(year, half)
     this = Slice(start=start, end=end, department_id=department.pk)
     before = Slice(*half_year(*previous_half(year, half)), department_id=department.pk)
     by_month = contact_counts(scope=scope, slice=this, by=BY_CHANNEL, period="month")
-    counts = channel_totals(by_month)
-    counts_before = channel_totals(contact_counts(scope=scope, slice=before, by=BY_CHANNEL))
+    counts = channel_counts(scope=scope, slice=this)
     mix = channel_mix(by_month, starts=period_starts(start, end, "month"), period="month")
-    trend = _trend(counts, counts_before)
-    unit_costs = dict(get_preset(DEFAULT_PRESET))
-    cost = cost_per_channel(counts, unit_costs=unit_costs, source=DEFAULT_PRESET)
+    trend = _trend(counts, channel_counts(scope=scope, slice=before))
+    kpis = kpi_map(list_kpis(scope=scope, slice=this, period="month", now=now))
+    cost = cost_panel(scope, counts)
     return StatusReport(
         department=department,
         year=year,
@@ -97,26 +97,20 @@ def build_status_report(
                 f"{mix.reading} {trend.reading}",
                 (*mix.charts, *trend.charts),
             ),
-            pending("goals", _("Goals met and missed")),
+            _goals(kpis.values()),
             replace(
                 cost,
                 key="cost",
                 heading=_("Cost and the strategy's next step"),
-                reading=f"{cost.reading} {_next_step(counts, unit_costs)}",
+                reading=f"{cost.reading} {_next_step(scope, this, kpis[GoalMetric.DIGITAL_SHARE])}",
             ),
             pending("funnels", _("Self-service solutions to fix or retire")),
-            pending("deadlines", _("Deadlines and servicemål")),
+            replace(deadlines_kept(kpis), heading=_("Deadlines and servicemål")),
         ),
     )
 
 
-def _digital_percent(counts: dict[str, int]) -> float | None:
-    total = sum(counts.values())
-    digital = sum(n for channel, n in counts.items() if channel in DIGITAL_CHANNELS)
-    return None if total == 0 else round(100 * digital / total, 1)
-
-
-def _trend(counts: dict[str, int], before: dict[str, int]) -> Panel:
+def _trend(counts: Mapping[str, int], before: Mapping[str, int]) -> Panel:
     """This half-year's contacts per channel beside the half-year before's."""
     channels = [c for c in Channel.values if c in counts or c in before]
     chart = Chart(
@@ -141,35 +135,61 @@ def _trend(counts: dict[str, int], before: dict[str, int]) -> Panel:
     return Panel("channel-trend", "", reading, (chart,))
 
 
-def _next_step(counts: dict[str, int], unit_costs: dict[str, Decimal]) -> str:
-    """What reaching the digital goal would save: the calls that would have to move to
-    self-service, priced at the unit costs."""
-    total = sum(counts.values())
+def _digital_percent(counts: Mapping[str, int]) -> float | None:
+    """The digital channels' share of all contacts, both directions, in per cent."""
     digital = sum(n for channel, n in counts.items() if channel in DIGITAL_CHANNELS)
-    needed = max(0, math.ceil(total * DIGITAL_GOAL_PERCENT / 100) - digital)
-    phone = counts.get(Channel.PHONE, 0)
-    goal = format_number(DIGITAL_GOAL_PERCENT, Unit.PERCENT)
-    if total == 0:
-        return _("No contacts in the half-year.")
+    value = share(digital, sum(counts.values()))
+    return None if value is None else round(100 * value, 1)
+
+
+def _goals(kpis: Iterable[KpiRow]) -> Panel:
+    """Every KPI with a goal: met or missed."""
+    heading = _("Goals met and missed")
+    judged = [kpi for kpi in kpis if kpi.goal is not None]
+    if not judged:
+        return Panel("goals", heading, _("No goals are set."))
+    counted = [kpi for kpi in judged if kpi.met is not None]
+    missed = [kpi.label for kpi in counted if not kpi.met]
+    reading = _("%(met)d of %(count)d goals with figures met.") % {
+        "met": len(counted) - len(missed),
+        "count": len(counted),
+    }
+    if missed:
+        reading += " " + _("Missed: %(missed)s.") % {"missed": ", ".join(missed)}
+    chart = kpis_against_goals(judged, key="goals", title=heading)
+    return Panel("goals", heading, reading, (chart,))
+
+
+def _next_step(scope: Scope, slice: Slice, digital: KpiRow) -> str:  # noqa: A002
+    """What reaching the digital goal would save: the calls that would have to move to
+    self-service for the inbound contacts' digital share to reach it, at the unit costs."""
+    if digital.goal is None:
+        return _("No digital goal is set.")
+    goal = format_number(100 * float(digital.goal), Unit.PERCENT)
+    needed = max(0, math.ceil(digital.denominator * digital.goal) - digital.numerator)
     if needed == 0:
         return _("The digital goal of %(goal)s is reached.") % {"goal": goal}
-    moved = min(needed, phone)
-    if moved == 0 or Channel.PHONE not in unit_costs or Channel.SELFSERVICE not in unit_costs:
+    costs = unit_costs_in_use(scope)
+    calls = channel_counts(scope=scope, slice=slice).get(Channel.PHONE, 0)
+    moved = min(needed, calls)
+    if isinstance(costs, str) or moved == 0:
         return _("The next step is a digital share of %(goal)s.") % {"goal": goal}
-    priced = {channel: n for channel, n in counts.items() if channel in unit_costs}
-    after = move_share(
-        counts=priced,
-        source=Channel.PHONE,
-        target=Channel.SELFSERVICE,
-        share=Decimal(moved) / Decimal(phone),
-    )
+    try:
+        result = what_if(
+            scope=scope,
+            slice=slice,
+            unit_costs=costs[0],
+            source=Channel.PHONE,
+            target=Channel.SELFSERVICE,
+            share=Decimal(moved) / Decimal(calls),
+        )
+    except ValidationError as error:  # the table has no price for calls or self-service
+        return " ".join(error.messages)
     return _(
         "Next step, a digital share of %(goal)s: moving %(moved)s calls to self-service would "
         "save %(saving)s a half-year."
     ) % {
         "goal": goal,
         "moved": format_number(moved),
-        "saving": format_number(
-            saving(before=priced, after=after, unit_costs=unit_costs), Unit.KRONER
-        ),
+        "saving": format_number(result.saving, Unit.KRONER),
     }

@@ -29,7 +29,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     valid = form.is_valid()
     context = {
         "form": form,
-        "panels": build_dashboard(scope=scope, slice=form.slice(), period=form.period_value)
+        "panels": build_dashboard(
+            scope=scope, slice=form.slice(), period=form.period_value, now=timezone.now()
+        )
         if valid
         else [],
     }
@@ -56,7 +58,11 @@ def status_report(request: HttpRequest) -> HttpResponse:
         )
     data = form.cleaned_data
     report = build_status_report(
-        scope=scope, department=data["department"], year=data["year"], half=data["half"]
+        scope=scope,
+        department=data["department"],
+        year=data["year"],
+        half=data["half"],
+        now=timezone.now(),
     )
     if data["format"] == "pdf":
         html = render_to_string("statistics/status_report_pdf.html", {"report": report}, request)

@@ -66,26 +66,41 @@ def test_the_manager_sees_the_panels_with_their_figures(first_quarter: None, sta
     assert reading(html, "channel-mix") == (
         "7 henvendelser i perioden; den største kanal var telefon med 42,9 %."
     )
+    # The goals' KPIs count inbound contacts; the migration's goals and unit costs apply.
     assert chart_table(html, "digital-share") == [
-        ["Periode", "Digital andel"],
-        ["jan 2026", "0,0 %"],
-        ["feb 2026", "80,0 %"],
-        ["mar 2026", "–"],
+        ["Periode", "Digital andel af henvendelserne", "Mål"],
+        ["jan 2026", "0,0 %", "50,0 %"],
+        ["feb 2026", "80,0 %", "50,0 %"],
+        ["mar 2026", "–", "50,0 %"],
     ]
+    assert reading(html, "digital-share") == (
+        "4 af 7: 57,1 % i perioden. Målet på 50,0 % er nået."
+    )
     assert chart_table(html, "cost-per-channel") == [
         ["Kanal", "Omkostning"],
         ["Telefon", "120 kr."],
         ["E-mail", "55 kr."],
         ["Selvbetjening", "15 kr."],
     ]
+    assert reading(html, "cost-per-channel") == (
+        "Periodens henvendelser kostede 190 kr. med enhedspriserne fra kl-2011."
+    )
+    # January's call-back was promised and never made.
+    assert chart_table(html, "deadlines") == [
+        ["Nøgletal", "Resultat", "Mål"],
+        ["Tilbagekald inden for en arbejdsdag", "0,0 %", "100,0 %"],
+        ["Frister overholdt", "0,0 %", "–"],
+        ["Servicemål overholdt", "–", "–"],
+    ]
     assert chart_table(html, "first-contact") == [
-        ["Periode", "Andel løst ved første kontakt"],
+        ["Periode", "Løst ved første kontakt"],
         ["jan 2026", "50,0 %"],
-        ["feb 2026", "100,0 %"],
+        ["feb 2026", "20,0 %"],
         ["mar 2026", "–"],
     ]
+    assert reading(html, "funnels") == "Endnu ikke tilgængelig."
     # Each chart is an inline SVG named by its table's caption.
-    for key in ("channel-mix", "digital-share", "cost-per-channel", "first-contact"):
+    for key in ("channel-mix", "digital-share", "cost-per-channel", "deadlines", "first-contact"):
         assert f'aria-labelledby="{key}-caption"' in html
         assert f'<caption id="{key}-caption">' in html
 
