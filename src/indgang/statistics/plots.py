@@ -37,11 +37,9 @@ Number = int | float | Decimal
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
-ET.register_namespace("", SVG_NS)
-ET.register_namespace("xlink", XLINK_NS)
 
 # Bump when the drawing changes: cached SVGs of the old drawing are then never read again.
-DRAWING_VERSION = 1
+DRAWING_VERSION = 2
 CACHE_SECONDS = 24 * 60 * 60
 
 # Okabe and Ito's colour-blind-safe palette, darkest first so that white labels stay readable.
@@ -422,7 +420,19 @@ def _inline(svg: str, *, chart: Chart, marks: dict[str, str]) -> str:
     root.set("role", "img")
     root.set("aria-labelledby", chart.caption_id)
     root.set("focusable", "false")
+    _drop_namespaces(root)
+    root.set("xmlns", SVG_NS)
     return ET.tostring(root, encoding="unicode")
+
+
+def _drop_namespaces(root: ET.Element) -> None:
+    """Plain tag names and `href` for `xlink:href` (SVG 2): the output does not depend on which
+    prefixes other modules registered with ElementTree, whose namespace map is global."""
+    for element in root.iter():
+        element.tag = element.tag.removeprefix(f"{{{SVG_NS}}}")
+        href = element.attrib.pop(f"{{{XLINK_NS}}}href", None)
+        if href is not None:
+            element.set("href", href)
 
 
 def _unstyle(element: ET.Element) -> None:

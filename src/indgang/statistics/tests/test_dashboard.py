@@ -73,9 +73,7 @@ def test_the_manager_sees_the_panels_with_their_figures(first_quarter: None, sta
         ["feb 2026", "80,0 %", "50,0 %"],
         ["mar 2026", "–", "50,0 %"],
     ]
-    assert reading(html, "digital-share") == (
-        "4 af 7: 57,1 % i perioden. Målet på 50,0 % er nået."
-    )
+    assert reading(html, "digital-share") == ("4 af 7: 57,1 % i perioden. Målet på 50,0 % er nået.")
     assert chart_table(html, "cost-per-channel") == [
         ["Kanal", "Omkostning"],
         ["Telefon", "120 kr."],
