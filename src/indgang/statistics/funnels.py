@@ -19,13 +19,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
-from typing import TypeVar
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
-from django.db.models import Q, Sum
+from django.db.models import Model, Q, Sum
 from django.utils.translation import gettext as _
 
 from indgang.catalogue.models import Task
@@ -293,16 +293,18 @@ def _insert_new(alias: str, rows: Sequence[_Row]) -> list[_Row]:
     quote = connection.ops.quote_name
     table = quote(FunnelEvent._meta.db_table)
     columns = ", ".join(
-        quote(FunnelEvent._meta.get_field(name).column)
-        for name in ("event_id", "solution", "attempt_id", "kind", "step", "occurred_at")
+        quote(column)
+        for column in _columns(
+            FunnelEvent, ("event_id", "solution", "attempt_id", "kind", "step", "occurred_at")
+        )
     )
-    event_id = quote(FunnelEvent._meta.get_field("event_id").column)
+    (event_id,) = (quote(column) for column in _columns(FunnelEvent, ("event_id",)))
     by_id = {row[0]: row for row in rows}
     inserted: list[_Row] = []
     with connection.cursor() as cursor:
         for chunk in _chunks(sorted(rows), ROWS_PER_STATEMENT):
             values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))
-            parameters = [
+            parameters: list[Any] = [
                 value
                 for *fields, occurred_at in chunk
                 for value in (*fields, connection.ops.adapt_datetimefield_value(occurred_at))
@@ -339,14 +341,13 @@ def _add_to_counts(alias: str, rows: Iterable[_Row]) -> None:
     connection = connections[alias]
     quote = connection.ops.quote_name
     table = quote(FunnelDayCount._meta.db_table)
-    keys = [quote(FunnelDayCount._meta.get_field(name).column) for name in ("day", "solution")]
-    keys.append(quote("step"))
-    measures = [quote(name) for name in _MEASURES]
+    keys = [quote(column) for column in _columns(FunnelDayCount, ("day", "solution", "step"))]
+    measures = [quote(column) for column in _columns(FunnelDayCount, _MEASURES)]
     updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in measures)
     with connection.cursor() as cursor:
         for chunk in _chunks(sorted(buckets.items()), ROWS_PER_STATEMENT):
             values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
-            parameters = [
+            parameters: list[Any] = [
                 value
                 for (day, solution_id, step), counts in chunk
                 for value in (
@@ -361,6 +362,12 @@ def _add_to_counts(alias: str, rows: Iterable[_Row]) -> None:
                 f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}",
                 parameters,
             )
+
+
+def _columns(model: type[Model], names: Sequence[str]) -> list[str]:
+    """The database columns of the model's fields, in the order named."""
+    columns = {field.name: field.column for field in model._meta.concrete_fields}
+    return [columns[name] for name in names]
 
 
 def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:

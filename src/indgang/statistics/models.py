@@ -82,9 +82,7 @@ class FunnelEvent(models.Model):
     class Meta:
         verbose_name = _("funnel event")
         verbose_name_plural = _("funnel events")
-        constraints = [
-            models.UniqueConstraint(fields=["event_id"], name="funnel_event_id_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["event_id"], name="funnel_event_id_unique")]
 
     def __str__(self) -> str:
         return self.event_id

@@ -189,9 +189,7 @@ def test_one_bad_event_stores_nothing_and_every_problem_is_listed_in_danish(
 def test_a_batch_holds_at_most_a_thousand_events(solution: SelfServiceSolution) -> None:
     with translation.override("da"), pytest.raises(ValidationError) as refused:
         record_funnel_events(events=[event(f"e{n}") for n in range(1001)], now=NOW)
-    assert refused.value.messages == [
-        "En samling rummer højst 1000 hændelser; denne rummer 1001."
-    ]
+    assert refused.value.messages == ["En samling rummer højst 1000 hændelser; denne rummer 1001."]
     assert FunnelEvent.objects.count() == 0
 
 
@@ -479,4 +477,3 @@ def test_a_solution_never_completed_but_abandoned_is_to_fix(org: Org, staff: Sta
         20,
         None,
     )
-
