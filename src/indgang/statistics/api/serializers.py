@@ -65,7 +65,7 @@ class PeriodSerializer(serializers.Serializer[Any]):
         # `from` is a keyword in Python: the fields are named here rather than declared.
         fields = super().get_fields()
         fields["from"] = BoundedDateField(
-            required=False, help_text=f"First day; {DEFAULT_DAYS} days before `to` if not given."
+            required=False, help_text=f"First day; the {DEFAULT_DAYS} days up to `to` if not given."
         )
         fields["to"] = BoundedDateField(required=False, help_text="Last day; today if not given.")
         return fields

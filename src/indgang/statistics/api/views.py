@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from indgang.common.api import query_of
+from indgang.common.parsers import JSONParser
 from indgang.organisation.requests import request_scope
 from indgang.statistics.api.serializers import (
     AdviceSerializer,
@@ -37,6 +38,8 @@ def _period(request: Request) -> dict[str, Any]:
 
 @extend_schema(tags=["statistics"])
 class FunnelEventsView(APIView):
+    parser_classes = [JSONParser]  # a batch is a list of objects: no form encoding holds it
+
     @extend_schema(
         request=FunnelBatchSerializer,
         responses={

@@ -109,6 +109,12 @@ def test_a_batch_of_more_than_a_thousand_is_refused(
     assert FunnelEvent.objects.count() == 0
 
 
+def test_events_come_as_json(solution: SelfServiceSolution, staff: Staff, api_for: ApiFor) -> None:
+    response = api_for(staff.frontline).post(EVENTS, {"events": "e1"})
+    assert response.status_code == 415
+    assert FunnelEvent.objects.count() == 0
+
+
 def test_events_need_a_token(solution: SelfServiceSolution) -> None:
     response = APIClient().post(EVENTS, {"events": [_event("e1")]}, format="json")
     assert response.status_code == 401

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -310,6 +311,17 @@ def test_the_funnel_report_sums_the_period(
     assert funnel.abandoned_per_completed == 1.0
     assert funnel.transactions_per_year == 2 * 365 / 28
     assert (empty.started, empty.steps, empty.completed, empty.completion_rate) == (0, (), 0, None)
+
+
+def test_the_funnel_report_reads_two_statements_however_many_solutions(
+    org: Org, staff: Staff, django_assert_num_queries: Any
+) -> None:
+    for number in range(5):
+        _solution(org, f"s{number}")
+    scope = get_scope(user=staff.manager)
+    with django_assert_num_queries(2):
+        rows = funnel_report(scope=scope, start=NOW.date(), end=NOW.date())
+    assert len(rows) == 5
 
 
 def test_an_inactive_solution_shows_only_with_events(
