@@ -1,114 +1,90 @@
-"""The funnel API's shapes: a batch of events in, funnels and advice out."""
-
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from indgang.common.api import AwareDateTimeField, BoundedDateField, Fields, Text, id_field
-from indgang.statistics.constants import Advice, FunnelEventKind, SolutionKind
-from indgang.statistics.funnels import MAX_BATCH, SYSTEM_LENGTH
-from indgang.statistics.models import KEY_LENGTH, STEP_LENGTH
+from indgang.common.api import BoundedDateField, id_field
+from indgang.statistics.selectors import DIMENSIONS, PERIODS, Dimension, Slice
 
-DEFAULT_DAYS = 365  # a period not given: the year up to today
+# Five years, two leap days included: one request reads at most this many days' buckets.
+MAX_DAYS = 5 * 365 + 2
 
 
-class FunnelEventSerializer(serializers.Serializer[Any]):
-    event_id = Text(
-        max_length=KEY_LENGTH, help_text="Your id of the event: sent again, it is stored once."
-    )
-    system = Text(
-        max_length=SYSTEM_LENGTH, help_text="The form system, e.g. os2forms or openforms."
-    )
-    solution = Text(
-        max_length=KEY_LENGTH, help_text="The solution's id in that form system, as registered."
-    )
-    attempt_id = Text(max_length=KEY_LENGTH, help_text="One citizen's attempt, across its events.")
-    kind = serializers.ChoiceField(choices=FunnelEventKind.choices)
-    step = Text(
-        max_length=STEP_LENGTH,
+class DimensionsField(serializers.CharField):
+    """A comma-separated list of dimensions to group by: `channel,outcome`."""
+
+    default_error_messages = {
+        "unknown": _(
+            "Group by one or more of: channel, direction, outcome, department, unit, task."
+        )
+    }
+
+    def to_internal_value(self, data: Any) -> tuple[Dimension, ...]:  # type: ignore[override]
+        text = super().to_internal_value(data)
+        names = [name.strip() for name in text.split(",") if name.strip()]
+        if any(name not in DIMENSIONS for name in names):
+            self.fail("unknown")
+        return tuple(dimension for dimension in DIMENSIONS if dimension in names)
+
+
+class ContactCountsQuerySerializer(serializers.Serializer[Any]):
+    """The slice and the grouping of a count of contacts."""
+
+    start = BoundedDateField(help_text=_("First day, YYYY-MM-DD."))
+    end = BoundedDateField(help_text=_("Last day, included."))
+    department = id_field(required=False)
+    unit = id_field(required=False)
+    task = id_field(required=False)
+    by = DimensionsField(
         required=False,
         allow_blank=True,
-        default="",
-        help_text=(
-            "The step reached (step_reached); for abandoned, the last step reached, if known; "
-            "none for started and completed."
-        ),
+        max_length=100,
+        help_text=_("Comma-separated: channel, direction, outcome, department, unit, task."),
     )
-    occurred_at = AwareDateTimeField()
+    period = serializers.ChoiceField(choices=PERIODS, required=False)
 
-
-class FunnelBatchSerializer(serializers.Serializer[Any]):
-    events = serializers.ListField(
-        child=FunnelEventSerializer(), min_length=1, max_length=MAX_BATCH
-    )
-
-
-class RecordedSerializer(serializers.Serializer[Any]):
-    accepted = serializers.IntegerField(help_text="Events stored and counted now.")
-    duplicate = serializers.IntegerField(
-        help_text="Events whose id was stored before (or given twice): acknowledged, not counted."
-    )
-
-
-class PeriodSerializer(serializers.Serializer[Any]):
-    """`?from=&to=` (Danish days, both included; the year up to today by default) and
-    `?department=`."""
-
-    department = id_field(required=False, help_text="Only this department's solutions.")
-
-    def get_fields(self) -> Fields:
-        # `from` is a keyword in Python: the fields are named here rather than declared.
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        # `from` and `to` are Python keywords: declared as start and end, named in the query so.
         fields = super().get_fields()
-        fields["from"] = BoundedDateField(
-            required=False, help_text=f"First day; the {DEFAULT_DAYS} days up to `to` if not given."
-        )
-        fields["to"] = BoundedDateField(required=False, help_text="Last day; today if not given.")
+        fields["from"] = fields.pop("start")
+        fields["to"] = fields.pop("end")
         return fields
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        end: dt.date = attrs.get("to") or timezone.localdate()
-        start: dt.date = attrs.get("from") or end - dt.timedelta(days=DEFAULT_DAYS - 1)
+        start: dt.date = attrs["from"]
+        end: dt.date = attrs["to"]
         if start > end:
-            raise serializers.ValidationError(
-                {"to": [_("The period must end on or after the day it starts.")]}
-            )
-        return {"start": start, "end": end, "department_id": attrs.get("department")}
+            raise serializers.ValidationError({"to": _("The last day comes before the first.")})
+        if (end - start).days + 1 > MAX_DAYS:
+            raise serializers.ValidationError({"to": _("Ask for at most five years at a time.")})
+        return attrs
+
+    def slice(self) -> Slice:
+        data = self.validated_data
+        return Slice(
+            start=data["from"],
+            end=data["to"],
+            department_id=data.get("department"),
+            unit_id=data.get("unit"),
+            task_id=data.get("task"),
+        )
 
 
-class StepSerializer(serializers.Serializer[Any]):
-    step = serializers.CharField()
-    reached = serializers.IntegerField()
-    drop_off = serializers.IntegerField(help_text="Attempts lost since the step before.")
+class CountRowSerializer(serializers.Serializer[Any]):
+    """One group's sums; a dimension not grouped by is null. Grouped, 0 is no department, unit
+    or task, and "" no outcome."""
 
-
-class FunnelSerializer(serializers.Serializer[Any]):
-    solution = serializers.IntegerField(source="solution_id")
-    name = serializers.CharField()
-    kind = serializers.ChoiceField(choices=SolutionKind.choices)
-    department = serializers.IntegerField(source="department_id")
-    task = serializers.IntegerField(source="task_id", allow_null=True)
-    system = serializers.CharField(source="external_system")
-    external_id = serializers.CharField()
-    active = serializers.BooleanField(source="is_active")
-    started = serializers.IntegerField()
-    steps = StepSerializer(many=True)
-    completed = serializers.IntegerField()
-    abandoned = serializers.IntegerField()
-    completion_rate = serializers.FloatField(
-        allow_null=True, help_text="Completed per started; null when none started."
-    )
-    abandoned_per_completed = serializers.FloatField(allow_null=True)
-    transactions_per_year = serializers.FloatField(
-        help_text="Completed in the period, scaled to a year of 365 days."
-    )
-
-
-class AdviceSerializer(serializers.Serializer[Any]):
-    advice = serializers.ChoiceField(choices=Advice.choices)
-    reason = serializers.CharField(help_text="The numbers behind the advice, in Danish.")
-    funnel = FunnelSerializer()
+    period = serializers.DateField(allow_null=True, help_text=_("First day of the period."))
+    channel = serializers.CharField(allow_null=True)
+    direction = serializers.CharField(allow_null=True)
+    outcome = serializers.CharField(allow_null=True, allow_blank=True)
+    department_id = serializers.IntegerField(allow_null=True)
+    unit_id = serializers.IntegerField(allow_null=True)
+    task_id = serializers.IntegerField(allow_null=True)
+    contacts = serializers.IntegerField()
+    with_knowledge = serializers.IntegerField(help_text=_("Contacts with a knowledge use."))
+    duration_seconds = serializers.IntegerField(help_text=_("Sum of the durations given."))
+    timed = serializers.IntegerField(help_text=_("Contacts with a duration."))

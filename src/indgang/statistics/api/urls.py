@@ -1,13 +1,18 @@
 from django.urls import URLPattern, URLResolver, path
 
-from indgang.statistics.api.views import FunnelEventsView, FunnelsView, SelfServiceAdviceView
+from indgang.statistics.api import funnel_views, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("statistics/funnel-events/", FunnelEventsView.as_view(), name="api-funnel-events"),
-    path("statistics/funnels/", FunnelsView.as_view(), name="api-funnels"),
+    path("statistics/contacts/", views.ContactCountsView.as_view(), name="api-statistics-contacts"),
+    path(
+        "statistics/funnel-events/",
+        funnel_views.FunnelEventsView.as_view(),
+        name="api-funnel-events",
+    ),
+    path("statistics/funnels/", funnel_views.FunnelsView.as_view(), name="api-funnels"),
     path(
         "statistics/self-service-advice/",
-        SelfServiceAdviceView.as_view(),
+        funnel_views.SelfServiceAdviceView.as_view(),
         name="api-self-service-advice",
     ),
 ]

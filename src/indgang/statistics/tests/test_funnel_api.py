@@ -180,7 +180,7 @@ def test_reports_refuse_the_front_line_in_danish(
 ) -> None:
     response = api_for(staff.frontline).get(url, HTTP_ACCEPT_LANGUAGE="da")
     assert response.status_code == 403
-    assert response.json() == {"detail": "Kun ledere og administratorer må se statistik."}
+    assert response.json() == {"detail": "Kun ledere og administratorer kan se statistik."}
 
 
 def test_a_manager_asking_for_another_department_is_refused(

@@ -6,11 +6,10 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
         ('catalogue', '0001_initial'),
         ('organisation', '0004_role_change'),
+        ('statistics', '0002_triggers'),
     ]
 
     operations = [
