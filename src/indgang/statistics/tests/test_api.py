@@ -84,7 +84,7 @@ def test_front_line_and_other_departments_are_refused(
         {"detail": "Kun ledere og administratorer kan se statistik."},
     )
     other = api_for(staff.manager).get(
-        URL, {**days, "department": org.building_dept.pk}, HTTP_ACCEPT_LANGUAGE="da"
+        URL, {**days, "department": str(org.building_dept.pk)}, HTTP_ACCEPT_LANGUAGE="da"
     )
     assert (other.status_code, other.json()) == (
         403,
