@@ -47,3 +47,26 @@ class GoalMetric(models.TextChoices):
     CALLBACKS_KEPT = "callbacks_kept", _("Call-backs within a working day")
     DEADLINES_KEPT = "deadlines_kept", _("Deadlines kept")
     SERVICEMAL_ON_TARGET = "servicemal_on_target", _("Servicemål on target")
+class SolutionKind(models.TextChoices):
+    """Where a self-service solution lives (issue 20, item 5)."""
+
+    TASK_LINK = "task_link", _("A task's self-service link")
+    OWN_FORM = "own_form", _("A form of our own")
+    EXTERNAL_FORM = "external_form", _("An external form (OS2forms, Open Forms …)")
+
+
+class FunnelEventKind(models.TextChoices):
+    """What happened in one attempt at a self-service solution."""
+
+    STARTED = "started", _("Started")
+    STEP_REACHED = "step_reached", _("Step reached")
+    COMPLETED = "completed", _("Completed")
+    ABANDONED = "abandoned", _("Abandoned")
+
+
+class Advice(models.TextChoices):
+    """What to do about a self-service solution (seed 004: most are little used, many are
+    abandoned)."""
+
+    RETIRE = "retire", _("Retire")
+    FIX = "fix", _("Fix")

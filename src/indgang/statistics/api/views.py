@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from django.utils import timezone
@@ -14,8 +15,10 @@ from rest_framework.views import APIView
 from indgang.common.api import query_of
 from indgang.organisation.requests import request_scope
 from indgang.statistics.api.serializers import (
+    ContactCountsQuerySerializer,
     CostFilterSerializer,
     CostsSerializer,
+    CountRowSerializer,
     KomHenSerializer,
     KpiFilterSerializer,
     KpiSerializer,
@@ -34,6 +37,7 @@ from indgang.statistics.pricing import (
     unit_costs_of,
     what_if,
 )
+from indgang.statistics.selectors import contact_counts
 
 TAGS = ["statistics"]
 
@@ -113,3 +117,23 @@ class KomHenView(APIView):
         data = _filters(request, SliceFilterSerializer)
         sheet = komhen_sheet(scope=request_scope(request), slice=slice_of(data))
         return Response(KomHenSerializer(sheet).data)
+
+
+@extend_schema(tags=["statistics"])
+class ContactCountsView(APIView):
+    """Contacts counted per period and dimension, from the statistics' rollups. Managers see
+    their own departments (summed when no department is given), administrators all."""
+
+    @extend_schema(
+        parameters=[ContactCountsQuerySerializer], responses=CountRowSerializer(many=True)
+    )
+    def get(self, request: Request) -> Response:
+        query = ContactCountsQuerySerializer(data=query_of(request))
+        query.is_valid(raise_exception=True)
+        rows = contact_counts(
+            scope=request_scope(request),
+            slice=query.slice(),
+            by=query.validated_data.get("by", ()),
+            period=query.validated_data.get("period"),
+        )
+        return Response([asdict(row) for row in rows])

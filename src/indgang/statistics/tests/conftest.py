@@ -9,6 +9,7 @@ from indgang.catalogue.constants import Depth, KleLevel
 from indgang.catalogue.models import KleEntry, Task
 from indgang.conftest import Org
 from indgang.contacts.constants import Channel
+from indgang.knowledge.tests.fixtures import make_article
 
 
 def kle(number: str, level: KleLevel, title: str, parent: KleEntry | None = None) -> KleEntry:
@@ -40,3 +41,9 @@ def tasks(org: Org) -> dict[str, Task]:
     )
     groundwater.kle_topics.set([kle("13.02.17", KleLevel.TOPIC, "Grundvand", water)])
     return {"heating": heating, "groundwater": groundwater}
+
+
+"""The knowledge tests' article fixture, for the rollups' knowledge uses."""
+
+
+__all__ = ["make_article"]
