@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 
 from indgang.contacts.constants import Channel
 from indgang.organisation.selectors import Scope
-from indgang.statistics.constants import GoalMetric
+from indgang.statistics.constants import Advice, GoalMetric
 from indgang.statistics.costs import channel_costs
+from indgang.statistics.funnels import AdviceRow, FunnelRow, funnel_report, self_service_advice
 from indgang.statistics.goals import KpiRow, kpi_map, list_kpis, period_start, share
 from indgang.statistics.plots import Chart, Goal, Kind, Series, Unit, format_number
 from indgang.statistics.pricing import channel_counts, get_unit_cost_table, unit_costs_of
@@ -27,6 +28,8 @@ from indgang.statistics.selectors import CountRow, Dimension, Period, Slice, con
 
 # The periods the dashboard offers; day and year are too fine and too coarse for a panel.
 PANEL_PERIODS: tuple[Period, ...] = ("week", "month", "quarter")
+# The funnels of the most used solutions only: a page of twenty funnels reads as none.
+MAX_FUNNELS = 3
 DEADLINE_METRICS = (
     GoalMetric.CALLBACKS_KEPT,
     GoalMetric.DEADLINES_KEPT,
@@ -43,6 +46,7 @@ class Panel:
     heading: str
     reading: str
     charts: tuple[Chart, ...] = ()
+    notes: tuple[str, ...] = ()  # lines listed under the reading (the advice, say)
 
 
 # Periods ----------------------------------------------------------------------------------------
@@ -264,9 +268,56 @@ def cost_panel(scope: Scope, counts: Mapping[str, int]) -> Panel:
     return cost_per_channel(counts, unit_costs=unit_costs, source=source)
 
 
-def pending(key: str, heading: str) -> Panel:
-    """A slot for a panel whose figures are not available yet."""
-    return Panel(key, heading, _("Not available yet."))
+def funnel_chart(funnel: FunnelRow) -> Chart:
+    """A solution's attempts from start through its steps to completion."""
+    return Chart(
+        key=f"funnel-{funnel.solution_id}",
+        kind=Kind.FUNNEL,
+        title=funnel.name,
+        category_label=_("Step"),
+        categories=(_("Started"), *(step.step for step in funnel.steps), _("Completed")),
+        series=(
+            Series(
+                _("Attempts"),
+                (funnel.started, *(step.reached for step in funnel.steps), funnel.completed),
+            ),
+        ),
+    )
+
+
+def advice_notes(advice: Sequence[AdviceRow]) -> tuple[str, ...]:
+    """'Byggetilladelse: Nedlæg. 12 transaktioner om året …' per piece of advice."""
+    return tuple(f"{row.funnel.name}: {Advice(row.advice).label}. {row.reason}" for row in advice)
+
+
+def funnels_panel(
+    *,
+    scope: Scope,
+    slice: Slice,
+    heading: str,
+    key: str = "funnels",  # noqa: A002
+) -> Panel:
+    """The most used solutions' funnels and the advice on which to fix or retire."""
+    funnels = funnel_report(
+        scope=scope, start=slice.start, end=slice.end, department_id=slice.department_id
+    )
+    advice = self_service_advice(
+        scope=scope, start=slice.start, end=slice.end, department_id=slice.department_id
+    )
+    shown = sorted((f for f in funnels if f.started), key=lambda f: (-f.started, f.name))
+    if not funnels:
+        return Panel(key, heading, _("No self-service solutions are registered."))
+    retire = sum(1 for row in advice if row.advice == Advice.RETIRE)
+    reading = _(
+        "%(solutions)d self-service solutions; %(retire)d to retire and %(fix)d to fix."
+    ) % {"solutions": len(funnels), "retire": retire, "fix": len(advice) - retire}
+    return Panel(
+        key,
+        heading,
+        reading,
+        tuple(funnel_chart(funnel) for funnel in shown[:MAX_FUNNELS]),
+        advice_notes(advice),
+    )
 
 
 def build_dashboard(
@@ -290,7 +341,7 @@ def build_dashboard(
             period=period,
         ),
         cost_panel(scope, channel_counts(scope=scope, slice=slice)),
-        pending("funnels", _("Self-service funnels")),
+        funnels_panel(scope=scope, slice=slice, heading=_("Self-service funnels")),
         deadlines_kept(kpis),
         kpi_trend(
             kpis[GoalMetric.RESOLVED_AT_FIRST_CONTACT],

@@ -23,8 +23,8 @@ from indgang.statistics.dashboard.panels import (
     channel_mix,
     cost_panel,
     deadlines_kept,
+    funnels_panel,
     kpis_against_goals,
-    pending,
     period_starts,
     unit_costs_in_use,
 )
@@ -104,7 +104,9 @@ def build_status_report(
                 heading=_("Cost and the strategy's next step"),
                 reading=f"{cost.reading} {_next_step(scope, this, kpis[GoalMetric.DIGITAL_SHARE])}",
             ),
-            pending("funnels", _("Self-service solutions to fix or retire")),
+            funnels_panel(
+                scope=scope, slice=this, heading=_("Self-service solutions to fix or retire")
+            ),
             replace(deadlines_kept(kpis), heading=_("Deadlines and servicemål")),
         ),
     )

@@ -13,8 +13,10 @@ from django.utils import timezone
 
 from indgang.conftest import Org, RegisterContact, Staff, staff_client
 from indgang.contacts.constants import Channel, Outcome
+from indgang.statistics.constants import FunnelEventKind, SolutionKind
 from indgang.statistics.dashboard.forms import last_twelve_months
 from indgang.statistics.dashboard.panels import period_label, period_starts
+from indgang.statistics.funnels import ensure_solution, record_funnel_event
 
 pytestmark = pytest.mark.django_db
 DK = ZoneInfo("Europe/Copenhagen")
@@ -68,7 +70,7 @@ def test_the_manager_sees_the_panels_with_their_figures(first_quarter: None, sta
     )
     # The goals' KPIs count inbound contacts; the migration's goals and unit costs apply.
     assert chart_table(html, "digital-share") == [
-        ["Periode", "Digital andel af henvendelserne", "Mål"],
+        ["Periode", "Digital andel af henvendelser", "Mål"],
         ["jan 2026", "0,0 %", "50,0 %"],
         ["feb 2026", "80,0 %", "50,0 %"],
         ["mar 2026", "–", "50,0 %"],
@@ -96,7 +98,7 @@ def test_the_manager_sees_the_panels_with_their_figures(first_quarter: None, sta
         ["feb 2026", "20,0 %"],
         ["mar 2026", "–"],
     ]
-    assert reading(html, "funnels") == "Endnu ikke tilgængelig."
+    assert reading(html, "funnels") == "Ingen selvbetjeningsløsninger er registreret."
     # Each chart is an inline SVG named by its table's caption.
     for key in ("channel-mix", "digital-share", "cost-per-channel", "deadlines", "first-contact"):
         assert f'aria-labelledby="{key}-caption"' in html
@@ -144,7 +146,7 @@ def test_by_default_the_last_twelve_months_by_month(
 def test_front_line_and_caseworkers_are_refused_in_danish(staff: Staff, who: str) -> None:
     response = staff_client(getattr(staff, who)).get("/statistik/")
     assert response.status_code == 403
-    assert "Kun ledere og administratorer må se statistik." in response.content.decode()
+    assert "Kun ledere og administratorer kan se statistik." in response.content.decode()
 
 
 def test_the_header_links_to_the_dashboard_for_managers_only(staff: Staff) -> None:
@@ -173,3 +175,43 @@ def test_anonymous_visitors_are_sent_to_log_in() -> None:
     response = Client().get("/statistik/")
     assert response.status_code == 302
     assert response["Location"].startswith("/login/")
+
+
+def test_the_funnels_panel_shows_each_solutions_steps_and_the_advice(
+    staff: Staff, org: Org
+) -> None:
+    solution = ensure_solution(
+        name="Boligstøtte",
+        kind=SolutionKind.EXTERNAL_FORM,
+        department=org.frontline_dept,
+        external_system="os2forms",
+        external_id="boligstotte",
+        steps=["indkomst"],
+    )
+    # Four attempts in February: three reach the income step, one is completed.
+    for attempt in range(4):
+        kinds = [FunnelEventKind.STARTED]
+        if attempt < 3:
+            kinds.append(FunnelEventKind.STEP_REACHED)
+        kinds.append(FunnelEventKind.COMPLETED if attempt == 0 else FunnelEventKind.ABANDONED)
+        for number, kind in enumerate(kinds):
+            record_funnel_event(
+                solution=solution,
+                event_id=f"{attempt}-{number}",
+                attempt_id=str(attempt),
+                kind=kind,
+                step="indkomst" if kind == FunnelEventKind.STEP_REACHED else "",
+                occurred_at=at(2, 10),
+                now=at(2, 11),
+            )
+    html = staff_client(staff.manager).get(FIRST_QUARTER).content.decode()
+    assert chart_table(html, f"funnel-{solution.pk}") == [
+        ["Trin", "Forsøg"],
+        ["Startet", "4"],
+        ["indkomst", "3"],
+        ["Afsluttet", "1"],
+    ]
+    assert reading(html, "funnels") == (
+        "1 selvbetjeningsløsninger; 1 bør nedlægges og 0 bør rettes."
+    )
+    assert "<li>Boligstøtte: Nedlæg." in html

@@ -67,11 +67,11 @@ def test_the_report_shows_the_half_year_and_its_trend(report_url: str, staff: St
     assert "230 kr." in html
     assert chart_table(html, "goals") == [
         ["Nøgletal", "Resultat", "Mål"],
-        ["Digital andel af henvendelserne", "28,6 %", "50,0 %"],
+        ["Digital andel af henvendelser", "28,6 %", "50,0 %"],
         ["Selvbetjeningsandel, hvor der findes en selvbetjeningsløsning", "–", "80,0 %"],
         ["Tilbagekald inden for en arbejdsdag", "–", "100,0 %"],
     ]
-    assert "0 af 1 mål med tal nået. Ikke nået: Digital andel af henvendelserne." in html
+    assert "0 af 1 mål med tal nået. Ikke nået: Digital andel af henvendelser." in html
     assert "at flytte 2 opkald til selvbetjening ville spare 70 kr. pr. halvår" in html
     assert "format=pdf" in html
 
