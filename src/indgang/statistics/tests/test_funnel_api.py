@@ -210,7 +210,7 @@ def test_the_page_shows_each_funnel_and_the_advice(
     solution: SelfServiceSolution, staff: Staff
 ) -> None:
     _record_some()
-    assert reverse("self-service-statistics") == PAGE
+    assert reverse("statistics:self-service-statistics") == PAGE
     client = staff_client(staff.manager)
     response = client.get(
         PAGE, {"start": "2026-02-01", "end": "2026-02-28"}, HTTP_ACCEPT_LANGUAGE="da"
