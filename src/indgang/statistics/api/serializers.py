@@ -73,7 +73,7 @@ class KpiSerializer(serializers.Serializer[Any]):
     metric = serializers.CharField(
         help_text="A goal metric, or channel:<code> or channel_group:<code>."
     )
-    label = serializers.CharField()
+    name = serializers.CharField(source="label")
     numerator = serializers.IntegerField()
     denominator = serializers.IntegerField()
     value = serializers.FloatField(allow_null=True, help_text="The share, from 0 to 1.")
@@ -91,8 +91,8 @@ class CostFilterSerializer(SliceFilterSerializer):
 
 class WhatIfFilterSerializer(SliceFilterSerializer):
     table = id_field(required=False, help_text="The unit-cost table; the one in use by default.")
-    source = serializers.ChoiceField(choices=Channel.choices, help_text="Move contacts from.")
-    target = serializers.ChoiceField(
+    from_channel = serializers.ChoiceField(choices=Channel.choices, help_text="Move contacts from.")
+    to_channel = serializers.ChoiceField(
         choices=Channel.choices,
         required=False,
         help_text="Move them to this channel; none: they are not made at all.",
@@ -116,7 +116,7 @@ class ChannelCostsSerializer(serializers.Serializer[Any]):
 
 class CostRowSerializer(serializers.Serializer[Any]):
     key = serializers.CharField(help_text="Channel code, or task or unit id (0: none).")
-    label = serializers.CharField()
+    name = serializers.CharField(source="label")
     costs = ChannelCostsSerializer()
     unpriced = serializers.IntegerField(
         help_text="Contacts in channels the table has no price for."
@@ -132,7 +132,7 @@ class UnitCostTableSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
     in_use = serializers.BooleanField()
-    source = serializers.CharField()
+    origin = serializers.CharField(source="source", help_text="Where the prices come from.")
     costs = UnitCostSerializer(many=True, source="costs.all")
 
 
@@ -144,8 +144,8 @@ class CostsSerializer(serializers.Serializer[Any]):
 
 class WhatIfSerializer(serializers.Serializer[Any]):
     table = UnitCostTableSerializer()
-    source = serializers.CharField()
-    target = serializers.CharField(allow_null=True)
+    from_channel = serializers.CharField(source="source")
+    to_channel = serializers.CharField(source="target", allow_null=True)
     share = serializers.DecimalField(max_digits=5, decimal_places=4)
     before = ChannelCostsSerializer()
     after = ChannelCostsSerializer()
@@ -154,7 +154,7 @@ class WhatIfSerializer(serializers.Serializer[Any]):
 
 
 class KomHenLineSerializer(serializers.Serializer[Any]):
-    label = serializers.CharField()
+    name = serializers.CharField(source="label")
     counts = serializers.ListField(child=serializers.IntegerField())
     total = serializers.IntegerField()
 

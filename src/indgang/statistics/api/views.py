@@ -76,7 +76,7 @@ class CostView(APIView):
 
 
 class WhatIfView(APIView):
-    """The saving in kroner had a share of one channel's contacts come by another (or not at all)."""
+    """The saving in kroner had a share of one channel's contacts come by another (or by none)."""
 
     @extend_schema(
         tags=TAGS, parameters=[WhatIfFilterSerializer], responses={200: WhatIfSerializer}
@@ -89,8 +89,8 @@ class WhatIfView(APIView):
             scope=scope,
             slice=slice_of(data),
             unit_costs=unit_costs_of(table),
-            source=data["source"],
-            target=data.get("target"),
+            source=data["from_channel"],
+            target=data.get("to_channel"),
             share=data["share"],
         )
         return Response(WhatIfSerializer({"table": table, **vars(result)}).data)

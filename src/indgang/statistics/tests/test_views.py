@@ -114,7 +114,7 @@ def test_the_api_answers_kpis_costs_what_if_tables_and_komhen(
     kpis = api.get("/api/v1/statistics/kpis/", {**MARCH, "period": "month"}).json()
     assert kpis[0] == {
         "metric": "digital_share",
-        "label": "Digital andel af henvendelser",
+        "name": "Digital andel af henvendelser",
         "numerator": 3,
         "denominator": 4,
         "value": 0.75,
@@ -138,13 +138,13 @@ def test_the_api_answers_kpis_costs_what_if_tables_and_komhen(
         ("selfservice", "10.00"),
     ]
     saving = api.get(
-        "/api/v1/statistics/costs/what-if/", {**MARCH, "source": "phone", "share": "0.5"}
+        "/api/v1/statistics/costs/what-if/", {**MARCH, "from_channel": "phone", "share": "0.5"}
     ).json()
-    assert (saving["saving"], saving["target"]) == ("40.00", None)
+    assert (saving["saving"], saving["to_channel"]) == ("40.00", None)
     tables = api.get("/api/v1/statistics/unit-cost-tables/").json()
     assert [table["name"] for table in tables if table["in_use"]] == ["kl-2011"]
     sheet = api.get("/api/v1/statistics/komhen/", MARCH).json()
-    assert sheet["total"] == {"label": "I alt", "counts": [0, 1, 0, 1, 2, 0, 0, 0], "total": 4}
+    assert sheet["total"] == {"name": "I alt", "counts": [0, 1, 0, 1, 2, 0, 0, 0], "total": 4}
     refused = api_for(staff.frontline).get("/api/v1/statistics/kpis/", MARCH)
     assert refused.status_code == 403
     assert set(refused.json()) == {"detail"}
