@@ -8,11 +8,12 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.test import Client
 
 from indgang.catalogue.models import Task
-from indgang.conftest import ApiFor, RegisterContact, Staff, staff_client
+from indgang.conftest import ApiFor, Org, RegisterContact, Staff, staff_client
 from indgang.contacts.constants import Channel
-from indgang.statistics.models import UnitCost, UnitCostTable
+from indgang.statistics.models import Goal, UnitCost, UnitCostTable
 
 pytestmark = pytest.mark.django_db
 DK = ZoneInfo("Europe/Copenhagen")
@@ -150,3 +151,31 @@ def test_the_api_answers_kpis_costs_what_if_tables_and_komhen(
     assert set(refused.json()) == {"detail"}
     backwards = api.get("/api/v1/statistics/kpis/", {"start": "2026-03-02", "end": "2026-03-01"})
     assert backwards.status_code == 400
+
+
+def test_administrators_set_a_departments_goal_in_djangos_admin(
+    administrator: Client, org: Org
+) -> None:
+    answer = administrator.post(
+        "/admin/statistics/goal/add/",
+        {
+            "metric": "digital_share",
+            "department": org.building_dept.pk,
+            "target": "0.65",
+            "valid_from": "2026-01-01",
+            "source": "Byrådet",
+        },
+    )
+    assert answer.status_code == 302
+    goal = Goal.objects.get(department=org.building_dept)
+    assert (goal.metric, goal.target, goal.valid_from) == (
+        "digital_share",
+        Decimal("0.6500"),
+        dt.date(2026, 1, 1),
+    )
+    too_high = administrator.post(
+        "/admin/statistics/goal/add/",
+        {"metric": "deadlines_kept", "target": "1.5", "valid_from": "2026-01-01"},
+    )
+    assert too_high.status_code == 200
+    assert not Goal.objects.filter(metric="deadlines_kept").exists()
