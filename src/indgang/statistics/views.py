@@ -114,7 +114,12 @@ def _costs_context(request: HttpRequest) -> dict[str, Any]:
         what_if_form=WhatIfForm(
             initial={"source": "email", "target": "selfservice", "percent": 100}
         ),
-        query=request.GET.urlencode(),
+        # The what-if form carries the slice shown, so that it prices the same contacts.
+        slice_fields=[
+            (name, form.data[name])
+            for name in ("start", "end", "department", "unit", "task", "table")
+            if form.data.get(name)
+        ],
     )
     return context
 

@@ -57,9 +57,9 @@ def test_the_costs_page_and_its_htmx_what_if(staff: Staff) -> None:
     page = client.get("/statistik/omkostninger/", MARCH)
     assert page.status_code == 200
     html = page.content.decode()
-    assert "<td>4</td><td>105</td>" not in html  # per channel by default
     assert '<th scope="row">Selvbetjening</th><td>2</td><td>10</td>' in html
     assert "Sæt i brug" not in html  # managers read the tables
+    assert '<input type="hidden" name="end" value="2026-03-31">' in html  # the what-if's slice
     answer = client.get(
         "/statistik/omkostninger/hvad-hvis/",
         {**MARCH, "source": "email", "target": "selfservice", "percent": "100"},
