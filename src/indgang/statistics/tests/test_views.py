@@ -67,6 +67,14 @@ def test_the_costs_page_and_its_htmx_what_if(staff: Staff) -> None:
     )
     assert answer.status_code == 200
     assert "Besparelse: 50 kr." in answer.content.decode()
+    assert "<html" not in answer.content.decode()
+    without_htmx = client.get(
+        "/statistik/omkostninger/hvad-hvis/",
+        {**MARCH, "source": "email", "target": "", "percent": "50"},
+    )
+    assert without_htmx.status_code == 200
+    assert "<h1>Henvendelsernes omkostninger</h1>" in without_htmx.content.decode()
+    assert "Besparelse: 55 kr." in without_htmx.content.decode()
 
 
 def test_administrators_edit_the_tables_and_managers_may_not(staff: Staff) -> None:
