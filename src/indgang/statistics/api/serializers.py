@@ -1,33 +1,107 @@
-"""The statistics API's filters and answers."""
-
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from indgang.common.api import BoundedDateField, id_field
 from indgang.contacts.constants import Channel
-from indgang.statistics.selectors import Slice
+from indgang.statistics.selectors import DIMENSIONS, PERIODS, Dimension, Slice
 
-PERIODS = ["day", "week", "month", "quarter", "year"]
+# Five years, two leap days included: one request reads at most this many days' buckets.
+MAX_DAYS = 5 * 365 + 2
+
+
+class DimensionsField(serializers.CharField):
+    """A comma-separated list of dimensions to group by: `channel,outcome`."""
+
+    default_error_messages = {
+        "unknown": _(
+            "Group by one or more of: channel, direction, outcome, department, unit, task."
+        )
+    }
+
+    def to_internal_value(self, data: Any) -> tuple[Dimension, ...]:  # type: ignore[override]
+        text = super().to_internal_value(data)
+        names = [name.strip() for name in text.split(",") if name.strip()]
+        if any(name not in DIMENSIONS for name in names):
+            self.fail("unknown")
+        return tuple(dimension for dimension in DIMENSIONS if dimension in names)
+
+
+class ContactCountsQuerySerializer(serializers.Serializer[Any]):
+    """The slice and the grouping of a count of contacts."""
+
+    start = BoundedDateField(help_text=_("First day, YYYY-MM-DD."))
+    end = BoundedDateField(help_text=_("Last day, included."))
+    department = id_field(required=False)
+    unit = id_field(required=False)
+    task = id_field(required=False)
+    by = DimensionsField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text=_("Comma-separated: channel, direction, outcome, department, unit, task."),
+    )
+    period = serializers.ChoiceField(choices=PERIODS, required=False)
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        # `from` and `to` are Python keywords: declared as start and end, named in the query so.
+        fields = super().get_fields()
+        fields["from"] = fields.pop("start")
+        fields["to"] = fields.pop("end")
+        return fields
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        start: dt.date = attrs["from"]
+        end: dt.date = attrs["to"]
+        if start > end:
+            raise serializers.ValidationError({"to": _("The last day comes before the first.")})
+        if (end - start).days + 1 > MAX_DAYS:
+            raise serializers.ValidationError({"to": _("Ask for at most five years at a time.")})
+        return attrs
+
+    def slice(self) -> Slice:
+        data = self.validated_data
+        return Slice(
+            start=data["from"],
+            end=data["to"],
+            department_id=data.get("department"),
+            unit_id=data.get("unit"),
+            task_id=data.get("task"),
+        )
+
+
+class CountRowSerializer(serializers.Serializer[Any]):
+    """One group's sums; a dimension not grouped by is null. Grouped, 0 is no department, unit
+    or task, and "" no outcome."""
+
+    period = serializers.DateField(allow_null=True, help_text=_("First day of the period."))
+    channel = serializers.CharField(allow_null=True)
+    direction = serializers.CharField(allow_null=True)
+    outcome = serializers.CharField(allow_null=True, allow_blank=True)
+    department_id = serializers.IntegerField(allow_null=True)
+    unit_id = serializers.IntegerField(allow_null=True)
+    task_id = serializers.IntegerField(allow_null=True)
+    contacts = serializers.IntegerField()
+    with_knowledge = serializers.IntegerField(help_text=_("Contacts with a knowledge use."))
+    duration_seconds = serializers.IntegerField(help_text=_("Sum of the durations given."))
+    timed = serializers.IntegerField(help_text=_("Contacts with a duration."))
+
+
+# --- goals, costs and KomHen ---------------------------------------------------------------
+
 # Days in the shortest period of each kind: a trend has at most MAX_PERIODS points.
 PERIOD_DAYS = {"day": 1, "week": 7, "month": 28, "quarter": 90, "year": 365}
 MAX_PERIODS = 400
 
 
 def check_slice(attrs: dict[str, Any]) -> None:
-    """Refuse a period that ends before it starts, or a trend of more than MAX_PERIODS points."""
-    start: dt.date = attrs["start"]
-    end: dt.date = attrs["end"]
-    if start > end:
-        raise serializers.ValidationError(
-            {"end": _("The period must end on or after the day it starts.")}
-        )
-    period = attrs.get("period") or "year"
-    if (end - start).days // PERIOD_DAYS[period] + 1 > MAX_PERIODS:
+    """Refuse a trend of more than MAX_PERIODS points."""
+    days = (attrs["to"] - attrs["from"]).days
+    if days // PERIOD_DAYS[attrs.get("period") or "year"] + 1 > MAX_PERIODS:
         raise serializers.ValidationError(
             {"period": _("Too many periods: choose longer periods or a shorter time span.")}
         )
@@ -35,28 +109,29 @@ def check_slice(attrs: dict[str, Any]) -> None:
 
 def slice_of(data: dict[str, Any]) -> Slice:
     return Slice(
-        start=data["start"],
-        end=data["end"],
+        start=data["from"],
+        end=data["to"],
         department_id=data.get("department"),
         unit_id=data.get("unit"),
         task_id=data.get("task"),
     )
 
 
-class SliceFilterSerializer(serializers.Serializer[Any]):
-    start = BoundedDateField(help_text="First day of the period (contacts received on it count).")
-    end = BoundedDateField(help_text="Last day of the period (contacts received on it count).")
-    department = id_field(required=False, help_text="Only this department.")
-    unit = id_field(required=False, help_text="Only this unit.")
-    task = id_field(required=False, help_text="Only this task.")
+class SliceFilterSerializer(ContactCountsQuerySerializer):
+    """The slice of the contact counts (`from`, `to`, one department, unit or task), without
+    their grouping."""
+
+    by = None  # type: ignore[assignment]
+    period = None  # type: ignore[assignment]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
         check_slice(attrs)
         return attrs
 
 
 class KpiFilterSerializer(SliceFilterSerializer):
-    period = serializers.ChoiceField(
+    period = serializers.ChoiceField(  # type: ignore[assignment]
         choices=PERIODS, required=False, default="month", help_text="The trend's periods."
     )
 
@@ -83,7 +158,7 @@ class KpiSerializer(serializers.Serializer[Any]):
 
 
 class CostFilterSerializer(SliceFilterSerializer):
-    by = serializers.ChoiceField(
+    by = serializers.ChoiceField(  # type: ignore[assignment]
         choices=["channel", "task", "unit"], required=False, default="channel"
     )
     table = id_field(required=False, help_text="The unit-cost table; the one in use by default.")

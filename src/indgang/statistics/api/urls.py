@@ -1,21 +1,16 @@
-from django.urls import path
+from django.urls import URLPattern, URLResolver, path
 
-from indgang.statistics.api.views import (
-    CostView,
-    KomHenView,
-    KpiView,
-    UnitCostTableListView,
-    WhatIfView,
-)
+from indgang.statistics.api import views
 
-urlpatterns = [
-    path("statistics/kpis/", KpiView.as_view(), name="statistics-kpis"),
-    path("statistics/costs/", CostView.as_view(), name="statistics-costs"),
-    path("statistics/costs/what-if/", WhatIfView.as_view(), name="statistics-what-if"),
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("statistics/contacts/", views.ContactCountsView.as_view(), name="api-statistics-contacts"),
+    path("statistics/kpis/", views.KpiView.as_view(), name="statistics-kpis"),
+    path("statistics/costs/", views.CostView.as_view(), name="statistics-costs"),
+    path("statistics/costs/what-if/", views.WhatIfView.as_view(), name="statistics-what-if"),
     path(
         "statistics/unit-cost-tables/",
-        UnitCostTableListView.as_view(),
+        views.UnitCostTableListView.as_view(),
         name="statistics-unit-cost-tables",
     ),
-    path("statistics/komhen/", KomHenView.as_view(), name="statistics-komhen"),
+    path("statistics/komhen/", views.KomHenView.as_view(), name="statistics-komhen"),
 ]

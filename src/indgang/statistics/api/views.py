@@ -1,7 +1,9 @@
-"""The statistics API: KPIs, costs, the what-if and the KomHen sheet of a slice (read only)."""
+"""The statistics API: contact counts, and the KPIs, costs, what-if and KomHen sheet of a slice
+(read only)."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from django.utils import timezone
@@ -14,8 +16,10 @@ from rest_framework.views import APIView
 from indgang.common.api import query_of
 from indgang.organisation.requests import request_scope
 from indgang.statistics.api.serializers import (
+    ContactCountsQuerySerializer,
     CostFilterSerializer,
     CostsSerializer,
+    CountRowSerializer,
     KomHenSerializer,
     KpiFilterSerializer,
     KpiSerializer,
@@ -34,6 +38,28 @@ from indgang.statistics.pricing import (
     unit_costs_of,
     what_if,
 )
+from indgang.statistics.selectors import contact_counts
+
+
+@extend_schema(tags=["statistics"])
+class ContactCountsView(APIView):
+    """Contacts counted per period and dimension, from the statistics' rollups. Managers see
+    their own departments (summed when no department is given), administrators all."""
+
+    @extend_schema(
+        parameters=[ContactCountsQuerySerializer], responses=CountRowSerializer(many=True)
+    )
+    def get(self, request: Request) -> Response:
+        query = ContactCountsQuerySerializer(data=query_of(request))
+        query.is_valid(raise_exception=True)
+        rows = contact_counts(
+            scope=request_scope(request),
+            slice=query.slice(),
+            by=query.validated_data.get("by", ()),
+            period=query.validated_data.get("period"),
+        )
+        return Response([asdict(row) for row in rows])
+
 
 TAGS = ["statistics"]
 
