@@ -106,7 +106,6 @@ class CostForm(SliceForm):
         empty_label=_("The one in use"),
     )
 
-
     def clean_by(self) -> str:
         return str(self.cleaned_data.get("by") or "channel")
 

@@ -57,7 +57,9 @@ class KomHenSheet:
             (_("Municipality"), self.municipality),
             (
                 _("Period"),
-                f"{date_format(self.slice.start, 'j. F Y')} – {date_format(self.slice.end, 'j. F Y')}",
+                " – ".join(
+                    date_format(day, "j. F Y") for day in (self.slice.start, self.slice.end)
+                ),
             ),
             (
                 _("Counting method"),
@@ -137,7 +139,7 @@ def komhen_sheet(*, scope: Scope, slice: Slice) -> KomHenSheet:
             level=KleLevel.MAIN_GROUP, number__in=set(by_group) - {""}
         ).values_list("number", "title")
     )
-    group_labels.update((number, number) for number in by_group if number not in group_labels)
+    group_labels.update((number, str(number)) for number in by_group if number not in group_labels)
     areas = _lines(by_department, department_labels, (code for code, _label in channels))
     municipality = Municipality.objects.order_by("pk").values_list("name", flat=True).first()
     return KomHenSheet(
@@ -166,9 +168,8 @@ def komhen_csv(sheet: KomHenSheet) -> str:
 def komhen_xlsx(sheet: KomHenSheet) -> bytes:
     """The sheet as an XLSX workbook, headings in bold."""
     book = Workbook()
-    page = book.active
-    assert page is not None  # a new workbook has its one sheet
-    page.title = "KomHen"
+    page = book.create_sheet("KomHen", 0)
+    book.remove(book.worksheets[1])  # the empty sheet a new workbook starts with
     bold = Font(bold=True)
     for label, value in sheet.header:
         page.append([label, value])

@@ -22,7 +22,7 @@ from indgang.organisation.models import Unit
 from indgang.organisation.selectors import Scope
 from indgang.statistics.costs import ChannelCosts, channel_costs, get_preset, move_share, saving
 from indgang.statistics.models import UnitCost, UnitCostTable
-from indgang.statistics.selectors import Slice, contact_counts, statistics_scope
+from indgang.statistics.selectors import Dimension, Slice, contact_counts, statistics_scope
 
 CostDimension = Literal["channel", "task", "unit"]
 
@@ -161,7 +161,7 @@ def _cost_row(
 def channel_counts(*, scope: Scope, slice: Slice) -> dict[str, int]:
     """Contacts per channel in the slice, both directions: each costs the municipality."""
     counts: dict[str, int] = defaultdict(int)
-    for row in contact_counts(scope=scope, slice=slice, by=("channel",)):
+    for row in contact_counts(scope=scope, slice=slice, by=["channel"]):
         counts[row.channel or ""] += row.contacts
     return dict(counts)
 
@@ -192,7 +192,8 @@ def list_costs(
             if channel in counts
         ]
     per_key: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for row in contact_counts(scope=scope, slice=slice, by=(by, "channel")):
+    dimensions: tuple[Dimension, ...] = (by, "channel")
+    for row in contact_counts(scope=scope, slice=slice, by=dimensions):
         key = (row.task_id if by == "task" else row.unit_id) or 0
         per_key[key][row.channel or ""] += row.contacts
     labels = _labels(by, set(per_key) - {0})

@@ -121,7 +121,12 @@ def _costs_context(request: HttpRequest) -> dict[str, Any]:
         what_if_form=WhatIfForm(
             initial={"source": "email", "target": "selfservice", "percent": 100}
         ),
-        query=request.GET.urlencode(),
+        # The what-if form carries the slice shown, so that it prices the same contacts.
+        slice_fields=[
+            (name, form.data[name])
+            for name in ("start", "end", "department", "unit", "task", "table")
+            if form.data.get(name)
+        ],
     )
     return context
 
@@ -138,8 +143,8 @@ def costs(request: HttpRequest) -> HttpResponse:
 
 @staff_view
 def costs_what_if(request: HttpRequest) -> HttpResponse:
-    """The what-if's answer (htmx swaps it into the costs page): the slice from the query, the
-    move from the form."""
+    """The what-if's answer, which htmx swaps into the costs page (without htmx: the costs page
+    with the answer in place). The slice comes from the query, the move from the form."""
     scope = request_scope(request)
     form = _bound(request, CostForm, _this_year(timezone.localdate()))
     move = WhatIfForm(request.GET)
@@ -159,12 +164,13 @@ def costs_what_if(request: HttpRequest) -> HttpResponse:
             )
         except ValidationError as refused:
             error = refused.messages[0]
-    return render(
-        request,
-        "statistics/_what_if.html",
-        {"result": result, "error": error, "move": move, "form": form},
-        status=200 if result else 400,
-    )
+    answer = {"result": result, "error": error, "move": move}
+    status = 200 if result else 400
+    if request.headers.get("HX-Request"):
+        return render(request, "statistics/_what_if.html", {**answer, "form": form}, status=status)
+    context = _costs_context(request)
+    context.update(answer, what_if_form=move)
+    return render(request, "statistics/costs.html", context, status=status)
 
 
 @require_POST

@@ -1,4 +1,5 @@
-"""The statistics API: KPIs, costs, the what-if and the KomHen sheet of a slice (read only)."""
+"""The statistics API: contact counts, and the KPIs, costs, what-if and KomHen sheet of a slice
+(read only)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,27 @@ from indgang.statistics.pricing import (
     what_if,
 )
 from indgang.statistics.selectors import contact_counts
+
+
+@extend_schema(tags=["statistics"])
+class ContactCountsView(APIView):
+    """Contacts counted per period and dimension, from the statistics' rollups. Managers see
+    their own departments (summed when no department is given), administrators all."""
+
+    @extend_schema(
+        parameters=[ContactCountsQuerySerializer], responses=CountRowSerializer(many=True)
+    )
+    def get(self, request: Request) -> Response:
+        query = ContactCountsQuerySerializer(data=query_of(request))
+        query.is_valid(raise_exception=True)
+        rows = contact_counts(
+            scope=request_scope(request),
+            slice=query.slice(),
+            by=query.validated_data.get("by", ()),
+            period=query.validated_data.get("period"),
+        )
+        return Response([asdict(row) for row in rows])
+
 
 TAGS = ["statistics"]
 
@@ -80,7 +102,7 @@ class CostView(APIView):
 
 
 class WhatIfView(APIView):
-    """The saving in kroner had a share of one channel's contacts come by another (or not at all)."""
+    """The saving in kroner had a share of one channel's contacts come by another (or by none)."""
 
     @extend_schema(
         tags=TAGS, parameters=[WhatIfFilterSerializer], responses={200: WhatIfSerializer}
@@ -93,8 +115,8 @@ class WhatIfView(APIView):
             scope=scope,
             slice=slice_of(data),
             unit_costs=unit_costs_of(table),
-            source=data["source"],
-            target=data.get("target"),
+            source=data["from_channel"],
+            target=data.get("to_channel"),
             share=data["share"],
         )
         return Response(WhatIfSerializer({"table": table, **vars(result)}).data)
@@ -117,23 +139,3 @@ class KomHenView(APIView):
         data = _filters(request, SliceFilterSerializer)
         sheet = komhen_sheet(scope=request_scope(request), slice=slice_of(data))
         return Response(KomHenSerializer(sheet).data)
-
-
-@extend_schema(tags=["statistics"])
-class ContactCountsView(APIView):
-    """Contacts counted per period and dimension, from the statistics' rollups. Managers see
-    their own departments (summed when no department is given), administrators all."""
-
-    @extend_schema(
-        parameters=[ContactCountsQuerySerializer], responses=CountRowSerializer(many=True)
-    )
-    def get(self, request: Request) -> Response:
-        query = ContactCountsQuerySerializer(data=query_of(request))
-        query.is_valid(raise_exception=True)
-        rows = contact_counts(
-            scope=request_scope(request),
-            slice=query.slice(),
-            by=query.validated_data.get("by", ()),
-            period=query.validated_data.get("period"),
-        )
-        return Response([asdict(row) for row in rows])

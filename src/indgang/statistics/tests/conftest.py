@@ -1,5 +1,6 @@
-"""The statistics tests' tasks: the root conftest's two, on KLE entries made here, since the
-statistics tests need only a main group and a topic each (not the KLE file)."""
+"""The statistics tests' fixtures: the knowledge tests' article (for the rollups' knowledge uses)
+and the root conftest's two tasks, on KLE entries made here, since the statistics tests need
+only a main group and a topic each (not the KLE file)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from indgang.catalogue.models import KleEntry, Task
 from indgang.conftest import Org
 from indgang.contacts.constants import Channel
 from indgang.knowledge.tests.fixtures import make_article
+
+__all__ = ["make_article", "tasks"]
 
 
 def kle(number: str, level: KleLevel, title: str, parent: KleEntry | None = None) -> KleEntry:
@@ -41,9 +44,3 @@ def tasks(org: Org) -> dict[str, Task]:
     )
     groundwater.kle_topics.set([kle("13.02.17", KleLevel.TOPIC, "Grundvand", water)])
     return {"heating": heating, "groundwater": groundwater}
-
-
-"""The knowledge tests' article fixture, for the rollups' knowledge uses."""
-
-
-__all__ = ["make_article"]

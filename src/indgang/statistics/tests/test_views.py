@@ -8,15 +8,17 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.test import Client
 
 from indgang.catalogue.models import Task
-from indgang.conftest import ApiFor, RegisterContact, Staff, staff_client
+from indgang.conftest import ApiFor, Org, RegisterContact, Staff, staff_client
 from indgang.contacts.constants import Channel
-from indgang.statistics.models import UnitCost, UnitCostTable
+from indgang.statistics.models import Goal, UnitCost, UnitCostTable
 
 pytestmark = pytest.mark.django_db
 DK = ZoneInfo("Europe/Copenhagen")
 MARCH = {"start": "2026-03-01", "end": "2026-03-31"}
+API_MARCH = {"from": "2026-03-01", "to": "2026-03-31"}  # as the contact counts' API takes it
 
 
 @pytest.fixture
@@ -56,9 +58,9 @@ def test_the_costs_page_and_its_htmx_what_if(staff: Staff) -> None:
     page = client.get("/statistik/omkostninger/", MARCH)
     assert page.status_code == 200
     html = page.content.decode()
-    assert "<td>4</td><td>105</td>" not in html  # per channel by default
     assert '<th scope="row">Selvbetjening</th><td>2</td><td>10</td>' in html
     assert "Sæt i brug" not in html  # managers read the tables
+    assert '<input type="hidden" name="end" value="2026-03-31">' in html  # the what-if's slice
     answer = client.get(
         "/statistik/omkostninger/hvad-hvis/",
         {**MARCH, "source": "email", "target": "selfservice", "percent": "100"},
@@ -66,6 +68,14 @@ def test_the_costs_page_and_its_htmx_what_if(staff: Staff) -> None:
     )
     assert answer.status_code == 200
     assert "Besparelse: 50 kr." in answer.content.decode()
+    assert "<html" not in answer.content.decode()
+    without_htmx = client.get(
+        "/statistik/omkostninger/hvad-hvis/",
+        {**MARCH, "source": "email", "target": "", "percent": "50"},
+    )
+    assert without_htmx.status_code == 200
+    assert "<h1>Henvendelsernes omkostninger</h1>" in without_htmx.content.decode()
+    assert "Besparelse: 55 kr." in without_htmx.content.decode()
 
 
 def test_administrators_edit_the_tables_and_managers_may_not(staff: Staff) -> None:
@@ -111,10 +121,10 @@ def test_the_api_answers_kpis_costs_what_if_tables_and_komhen(
     staff: Staff, api_for: ApiFor
 ) -> None:
     api = api_for(staff.manager)
-    kpis = api.get("/api/v1/statistics/kpis/", {**MARCH, "period": "month"}).json()
+    kpis = api.get("/api/v1/statistics/kpis/", {**API_MARCH, "period": "month"}).json()
     assert kpis[0] == {
         "metric": "digital_share",
-        "label": "Digital andel af henvendelser",
+        "name": "Digital andel af henvendelser",
         "numerator": 3,
         "denominator": 4,
         "value": 0.75,
@@ -130,7 +140,7 @@ def test_the_api_answers_kpis_costs_what_if_tables_and_komhen(
             }
         ],
     }
-    costs = api.get("/api/v1/statistics/costs/", {**MARCH, "by": "channel"}).json()
+    costs = api.get("/api/v1/statistics/costs/", {**API_MARCH, "by": "channel"}).json()
     assert costs["table"]["name"] == "kl-2011"
     assert [(row["key"], row["costs"]["total"]) for row in costs["rows"]] == [
         ("phone", "40.00"),
@@ -138,15 +148,43 @@ def test_the_api_answers_kpis_costs_what_if_tables_and_komhen(
         ("selfservice", "10.00"),
     ]
     saving = api.get(
-        "/api/v1/statistics/costs/what-if/", {**MARCH, "source": "phone", "share": "0.5"}
+        "/api/v1/statistics/costs/what-if/", {**API_MARCH, "from_channel": "phone", "share": "0.5"}
     ).json()
-    assert (saving["saving"], saving["target"]) == ("40.00", None)
+    assert (saving["saving"], saving["to_channel"]) == ("40.00", None)
     tables = api.get("/api/v1/statistics/unit-cost-tables/").json()
     assert [table["name"] for table in tables if table["in_use"]] == ["kl-2011"]
-    sheet = api.get("/api/v1/statistics/komhen/", MARCH).json()
-    assert sheet["total"] == {"label": "I alt", "counts": [0, 1, 0, 1, 2, 0, 0, 0], "total": 4}
-    refused = api_for(staff.frontline).get("/api/v1/statistics/kpis/", MARCH)
+    sheet = api.get("/api/v1/statistics/komhen/", API_MARCH).json()
+    assert sheet["total"] == {"name": "I alt", "counts": [0, 1, 0, 1, 2, 0, 0, 0], "total": 4}
+    refused = api_for(staff.frontline).get("/api/v1/statistics/kpis/", API_MARCH)
     assert refused.status_code == 403
     assert set(refused.json()) == {"detail"}
-    backwards = api.get("/api/v1/statistics/kpis/", {"start": "2026-03-02", "end": "2026-03-01"})
+    backwards = api.get("/api/v1/statistics/kpis/", {"from": "2026-03-02", "to": "2026-03-01"})
     assert backwards.status_code == 400
+
+
+def test_administrators_set_a_departments_goal_in_djangos_admin(
+    administrator: Client, org: Org
+) -> None:
+    answer = administrator.post(
+        "/admin/statistics/goal/add/",
+        {
+            "metric": "digital_share",
+            "department": org.building_dept.pk,
+            "target": "0.65",
+            "valid_from": "2026-01-01",
+            "source": "Byrådet",
+        },
+    )
+    assert answer.status_code == 302
+    goal = Goal.objects.get(department=org.building_dept)
+    assert (goal.metric, goal.target, goal.valid_from) == (
+        "digital_share",
+        Decimal("0.6500"),
+        dt.date(2026, 1, 1),
+    )
+    too_high = administrator.post(
+        "/admin/statistics/goal/add/",
+        {"metric": "deadlines_kept", "target": "1.5", "valid_from": "2026-01-01"},
+    )
+    assert too_high.status_code == 200
+    assert not Goal.objects.filter(metric="deadlines_kept").exists()
