@@ -119,10 +119,6 @@ class Chart:
     def caption_id(self) -> str:
         return f"{self.key}-caption"
 
-    @property
-    def is_empty(self) -> bool:
-        return not any(value for series in self.series for value in series.values)
-
 
 # Formatting -------------------------------------------------------------------------------------
 

@@ -215,3 +215,18 @@ def test_the_funnels_panel_shows_each_solutions_steps_and_the_advice(
         "1 selvbetjeningsløsninger; 1 bør nedlægges og 0 bør rettes."
     )
     assert "<li>Boligstøtte: Nedlæg." in html
+
+
+def test_a_period_without_contacts_draws_empty_panels(staff: Staff) -> None:
+    response = staff_client(staff.admin).get(FIRST_QUARTER)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert reading(html, "channel-mix") == "Ingen henvendelser i perioden."
+    assert chart_table(html, "channel-mix") == [
+        ["Periode"],
+        ["jan 2026"],
+        ["feb 2026"],
+        ["mar 2026"],
+    ]
+    assert reading(html, "first-contact") == "Intet at tælle i perioden."
+    assert chart_table(html, "cost-per-channel") == [["Kanal", "Omkostning"]]
