@@ -7,13 +7,15 @@ uses) and plain queryset updates and deletes, as a data fix or a future service 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import threading
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -277,3 +279,33 @@ def test_rows_written_outside_django_count_too(staff: Staff, register: Any) -> N
         )
     ) == [(day, "email", 3, 30, 2), (day, "letter", 1, 5, 1)]
     assert_rollups_match_register()
+
+
+def test_the_rebuild_command_shows_its_progress(register: Any) -> None:
+    register(received_at=FIRST)
+    register(received_at=FIRST + dt.timedelta(days=5))
+    for grain in GRAINS:
+        grain.objects.all().delete()
+    out = io.StringIO()
+    call_command("statistics-rebuild", "--from", "2026-03-01", "--to", "2026-04-30", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "2026-03-01..2026-03-31 1",
+        "2026-04-01..2026-04-30 1",
+        "contacts=2",
+    ]
+    assert_rollups_match_register()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--from", "2026-03-01"], "Angiv både --from og --to, eller ingen af dem."),
+        (["--from", "2026-03-02", "--to", "2026-03-01"], "--from må ikke ligge efter --to."),
+    ],
+)
+def test_the_rebuild_command_refuses_a_half_or_reversed_period(
+    arguments: list[str], message: str
+) -> None:
+    with translation.override("da"), pytest.raises(CommandError) as refused:
+        call_command("statistics-rebuild", *arguments)
+    assert str(refused.value) == message
