@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
 from django.db.models import Model, Q, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from indgang.catalogue.models import Task
 from indgang.common.inputs import CLOCK_SKEW_SECONDS, EARLIEST
@@ -240,19 +241,28 @@ def _checked(
     return rows, problems
 
 
+# Messages built only for an event with a problem: gettext per event cost most of a batch.
+_IDENTIFIERS = (
+    ("event_id", KEY_LENGTH, gettext_lazy("The event id is blank.")),
+    ("attempt_id", KEY_LENGTH, gettext_lazy("The attempt id is blank.")),
+    ("system", SYSTEM_LENGTH, gettext_lazy("The form system is blank.")),
+    ("solution", KEY_LENGTH, gettext_lazy("The solution is blank.")),
+)
+# Plain strings: comparing with an enum member costs more, once per event.
+_KINDS = frozenset(FunnelEventKind.values)
+_STEP_REACHED = FunnelEventKind.STEP_REACHED.value
+_WITHOUT_STEP = frozenset({FunnelEventKind.STARTED.value, FunnelEventKind.COMPLETED.value})
+
+
 def _problems(
     event: FunnelEventIn, solution: SelfServiceSolution | None, *, now: dt.datetime
 ) -> list[str]:
     """What is wrong with one event, in Danish; empty if nothing."""
     problems: list[str] = []
-    for value, length, blank in (
-        (event.event_id, KEY_LENGTH, _("The event id is blank.")),
-        (event.attempt_id, KEY_LENGTH, _("The attempt id is blank.")),
-        (event.system, SYSTEM_LENGTH, _("The form system is blank.")),
-        (event.solution, KEY_LENGTH, _("The solution is blank.")),
-    ):
+    for name, length, blank in _IDENTIFIERS:
+        value: str = getattr(event, name)
         if not value:
-            problems.append(blank)
+            problems.append(str(blank))
         elif len(value) > length:
             problems.append(
                 _("%(value)r is longer than %(length)d characters.")
@@ -263,11 +273,11 @@ def _problems(
             _("No self-service solution is registered as %(solution)r in form system %(system)r.")
             % {"solution": event.solution, "system": event.system}
         )
-    if event.kind not in FunnelEventKind.values:
+    if event.kind not in _KINDS:
         problems.append(_("Unknown kind %(kind)r.") % {"kind": event.kind})
-    elif event.kind == FunnelEventKind.STEP_REACHED and not event.step:
+    elif event.kind == _STEP_REACHED and not event.step:
         problems.append(_("An event of kind step_reached names its step."))
-    elif event.kind in (FunnelEventKind.STARTED, FunnelEventKind.COMPLETED) and event.step:
+    elif event.kind in _WITHOUT_STEP and event.step:
         problems.append(_("An event of kind %(kind)s has no step.") % {"kind": event.kind})
     if event.step and solution is not None and event.step not in solution.steps:
         problems.append(
