@@ -47,6 +47,8 @@ class GoalMetric(models.TextChoices):
     CALLBACKS_KEPT = "callbacks_kept", _("Call-backs within a working day")
     DEADLINES_KEPT = "deadlines_kept", _("Deadlines kept")
     SERVICEMAL_ON_TARGET = "servicemal_on_target", _("Servicemål on target")
+
+
 class SolutionKind(models.TextChoices):
     """Where a self-service solution lives (issue 20, item 5)."""
 
