@@ -128,12 +128,13 @@ def channel_mix(rows: Sequence[CountRow], *, starts: Sequence[dt.date], period: 
     ) % {
         "total": format_number(total),
         "channel": str(Channel(largest).label).lower(),
-        "share": format_number(_percent(share(per_channel[largest], total)), Unit.PERCENT),
+        "share": format_number(percent(share(per_channel[largest], total)), Unit.PERCENT),
     }
     return Panel("channel-mix", _("Channel mix"), reading, (chart,))
 
 
-def _percent(fraction: float | Decimal | None) -> float | None:
+def percent(fraction: float | Decimal | None) -> float | None:
+    """A share from 0 to 1 in per cent, to one decimal."""
     return None if fraction is None else round(100 * float(fraction), 1)
 
 
@@ -148,7 +149,7 @@ def _verdict(kpi: KpiRow) -> str:
     message = (
         _("The goal of %(goal)s is met.") if kpi.met else _("The goal of %(goal)s is not met.")
     )
-    return " " + message % {"goal": format_number(_percent(kpi.goal), Unit.PERCENT)}
+    return " " + message % {"goal": format_number(percent(kpi.goal), Unit.PERCENT)}
 
 
 def kpi_trend(
@@ -166,7 +167,7 @@ def kpi_trend(
             Series(
                 label=kpi.label,
                 values=tuple(
-                    _percent(points[start].value) if start in points else None for start in starts
+                    percent(points[start].value) if start in points else None for start in starts
                 ),
             ),
         ),
@@ -178,7 +179,7 @@ def kpi_trend(
     reading = _("%(numerator)s of %(denominator)s: %(share)s in the period.") % {
         "numerator": format_number(kpi.numerator),
         "denominator": format_number(kpi.denominator),
-        "share": format_number(_percent(kpi.value), Unit.PERCENT),
+        "share": format_number(percent(kpi.value), Unit.PERCENT),
     }
     return Panel(key, heading, reading + _verdict(kpi), (chart,))
 
@@ -192,8 +193,8 @@ def kpis_against_goals(kpis: Sequence[KpiRow], *, key: str, title: str) -> Chart
         category_label=_("Key figure"),
         categories=tuple(kpi.label for kpi in kpis),
         series=(
-            Series(_("Result"), tuple(_percent(kpi.value) for kpi in kpis)),
-            Series(_("Goal"), tuple(_percent(kpi.goal) for kpi in kpis)),
+            Series(_("Result"), tuple(percent(kpi.value) for kpi in kpis)),
+            Series(_("Goal"), tuple(percent(kpi.goal) for kpi in kpis)),
         ),
         unit=Unit.PERCENT,
     )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from indgang.contacts.constants import Channel
 from indgang.organisation.models import Department
 from indgang.organisation.selectors import Scope
-from indgang.statistics.constants import DIGITAL_CHANNELS, GoalMetric
+from indgang.statistics.constants import GoalMetric
 from indgang.statistics.dashboard.panels import (
     BY_CHANNEL,
     Panel,
@@ -25,10 +25,11 @@ from indgang.statistics.dashboard.panels import (
     deadlines_kept,
     funnels_panel,
     kpis_against_goals,
+    percent,
     period_starts,
     unit_costs_in_use,
 )
-from indgang.statistics.goals import KpiRow, kpi_map, list_kpis, share
+from indgang.statistics.goals import KpiRow, kpi_map, list_kpis
 from indgang.statistics.plots import Chart, Kind, Series, Unit, format_number
 from indgang.statistics.pricing import channel_counts, what_if
 from indgang.statistics.selectors import Slice, contact_counts
@@ -81,8 +82,14 @@ def build_status_report(
     by_month = contact_counts(scope=scope, slice=this, by=BY_CHANNEL, period="month")
     counts = channel_counts(scope=scope, slice=this)
     mix = channel_mix(by_month, starts=period_starts(start, end, "month"), period="month")
-    trend = _trend(counts, channel_counts(scope=scope, slice=before))
     kpis = kpi_map(list_kpis(scope=scope, slice=this, period="month", now=now))
+    kpis_before = kpi_map(list_kpis(scope=scope, slice=before, period="year", now=now))
+    trend = _trend(
+        counts,
+        channel_counts(scope=scope, slice=before),
+        digital=kpis[GoalMetric.DIGITAL_SHARE],
+        digital_before=kpis_before[GoalMetric.DIGITAL_SHARE],
+    )
     cost = cost_panel(scope, counts)
     return StatusReport(
         department=department,
@@ -112,8 +119,15 @@ def build_status_report(
     )
 
 
-def _trend(counts: Mapping[str, int], before: Mapping[str, int]) -> Panel:
-    """This half-year's contacts per channel beside the half-year before's."""
+def _trend(
+    counts: Mapping[str, int],
+    before: Mapping[str, int],
+    *,
+    digital: KpiRow,
+    digital_before: KpiRow,
+) -> Panel:
+    """This half-year's contacts per channel beside the half-year before's, and the digital
+    share (the goals' KPI: of inbound contacts) in each."""
     channels = [c for c in Channel.values if c in counts or c in before]
     chart = Chart(
         key="channel-trend",
@@ -131,17 +145,10 @@ def _trend(counts: Mapping[str, int], before: Mapping[str, int]) -> Panel:
         "%(digital_before)s to %(digital)s."
     ) % {
         "before": format_number(sum(before.values())),
-        "digital_before": format_number(_digital_percent(before), Unit.PERCENT),
-        "digital": format_number(_digital_percent(counts), Unit.PERCENT),
+        "digital_before": format_number(percent(digital_before.value), Unit.PERCENT),
+        "digital": format_number(percent(digital.value), Unit.PERCENT),
     }
     return Panel("channel-trend", "", reading, (chart,))
-
-
-def _digital_percent(counts: Mapping[str, int]) -> float | None:
-    """The digital channels' share of all contacts, both directions, in per cent."""
-    digital = sum(n for channel, n in counts.items() if channel in DIGITAL_CHANNELS)
-    value = share(digital, sum(counts.values()))
-    return None if value is None else round(100 * value, 1)
 
 
 def _goals(kpis: Iterable[KpiRow]) -> Panel:
