@@ -1,3 +1,5 @@
+from zoneinfo import ZoneInfo
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -33,3 +35,7 @@ SUBJECT_LENGTH = 120
 # A contact lasts at most a day: a longer duration is a typing error (and a larger number would
 # not fit the column).
 MAX_DURATION_SECONDS = 24 * 60 * 60
+
+
+# A contact's day is the day in Denmark, whatever the server's time zone.
+DANISH_TIME = ZoneInfo("Europe/Copenhagen")

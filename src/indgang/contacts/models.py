@@ -51,6 +51,9 @@ class Contact(models.Model):
         _("direction"), max_length=3, choices=Direction.choices, default=Direction.INBOUND
     )
     received_at = models.DateTimeField(_("received at"))
+    # The Danish day of received_at (services.received_on): what the statistics count by, so
+    # their triggers need no time-zone arithmetic.
+    received_on = models.DateField(_("received on"))
     party = models.ForeignKey(
         Party,
         on_delete=models.PROTECT,

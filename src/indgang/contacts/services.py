@@ -17,6 +17,7 @@ from indgang.catalogue.selectors import retired_topic_refusal
 from indgang.common.inputs import INVISIBLE, received_time_refusal
 from indgang.common.rows import insert, insert_from, saved, values
 from indgang.contacts.constants import (
+    DANISH_TIME,
     MAX_DURATION_SECONDS,
     SUBJECT_LENGTH,
     Channel,
@@ -265,6 +266,7 @@ def _build(
         channel=new.channel,
         direction=new.direction,
         received_at=new.received_at,
+        received_on=received_on(new.received_at),
         party=party,
         summary=new.summary.strip(),
         task=new.task,
@@ -282,6 +284,11 @@ def _build(
     if new.unit is not None:
         contact.unit = new.unit  # Keep the loaded unit: the response needs no query for it.
     return contact
+
+
+def received_on(received_at: dt.datetime) -> dt.date:
+    """The Danish day of a moment: the day a contact is counted on."""
+    return received_at.astimezone(DANISH_TIME).date()
 
 
 def _primary_topic(task: Task) -> KleEntry | None:

@@ -1,0 +1,175 @@
+"""Reads: the contact rollups, counted for a slice of days and organisation.
+
+Every surface (pages, API, exports, reports) asks `contact_counts`, which checks the user's
+statistics scope, so they share one permission path. No report reads the register itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any, Literal, get_args
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Func, QuerySet, Sum
+from django.db.models.functions import TruncDay, TruncMonth, TruncQuarter, TruncWeek, TruncYear
+from django.utils.translation import gettext as _
+
+from indgang.organisation.constants import Role
+from indgang.organisation.models import Unit
+from indgang.organisation.selectors import Scope
+from indgang.statistics.models import (
+    MEASURES,
+    ContactCount,
+    Counts,
+    DayContactCount,
+    UnitContactCount,
+)
+
+Period = Literal["day", "week", "month", "quarter", "year"]
+Dimension = Literal["channel", "direction", "outcome", "department", "unit", "task"]
+PERIODS: tuple[Period, ...] = get_args(Period)
+DIMENSIONS: tuple[Dimension, ...] = get_args(Dimension)
+
+# Weeks are ISO weeks (Monday first) on both databases.
+TRUNCATE: dict[Period, type[Func]] = {
+    "day": TruncDay,
+    "week": TruncWeek,
+    "month": TruncMonth,
+    "quarter": TruncQuarter,
+    "year": TruncYear,
+}
+COLUMN: dict[Dimension, str] = {
+    "channel": "channel",
+    "direction": "direction",
+    "outcome": "outcome",
+    "department": "department_id",
+    "unit": "unit_id",
+    "task": "task_id",
+}
+
+
+@dataclass(frozen=True)
+class Slice:
+    """The days (both ends included) and, optionally, the one department, unit or task."""
+
+    start: dt.date
+    end: dt.date  # inclusive
+    department_id: int | None = None
+    unit_id: int | None = None
+    task_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CountRow:
+    """One group's sums. A dimension not grouped by is None; grouped, it is the bucket's value,
+    where 0 is no department, unit or task, and '' no outcome."""
+
+    period: dt.date | None  # first day of the period; None when not grouped by period
+    channel: str | None
+    direction: str | None
+    outcome: str | None
+    department_id: int | None
+    unit_id: int | None
+    task_id: int | None
+    contacts: int
+    with_knowledge: int
+    duration_seconds: int
+    timed: int
+
+
+class StatisticsRefused(PermissionDenied):
+    """The user may not see these statistics; the message says why, in Danish."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("Only managers and administrators may see statistics."))
+
+
+def statistics_scope(scope: Scope) -> frozenset[int] | None:
+    """Departments whose statistics the user may see; None = all (administrators).
+    Managers see their departments; front line and caseworkers see none (refused)."""
+    if scope.sees_all:
+        return None
+    managed = frozenset(
+        department for role, department, _unit in scope.assignments if role == Role.MANAGER
+    )
+    if not managed:
+        raise StatisticsRefused()
+    return managed
+
+
+def contact_counts(
+    *,
+    scope: Scope,
+    slice: Slice,  # noqa: A002 - the design's name
+    by: Collection[Dimension] = (),
+    period: Period | None = None,
+) -> list[CountRow]:
+    """Sums over the smallest rollup table that has every dimension asked for and filtered on.
+    Refuses a slice outside statistics_scope; without a department a manager gets the sum over
+    their own departments."""
+    departments = statistics_scope(scope)
+    if departments is not None:
+        _check_slice(slice, departments)
+    by = frozenset(by)
+    if unknown := by - set(DIMENSIONS):
+        raise ValueError(f"Unknown dimensions: {sorted(unknown)}")
+    filters: dict[str, Any] = {"day__range": (slice.start, slice.end), "contacts__gt": 0}
+    for column, value in (
+        ("department_id", slice.department_id),
+        ("unit_id", slice.unit_id),
+        ("task_id", slice.task_id),
+    ):
+        if value is not None:
+            filters[column] = value
+    if departments is not None and slice.department_id is None:
+        filters["department_id__in"] = sorted(departments)
+    used = {key.removesuffix("__in") for key in filters} & {"department_id", "unit_id", "task_id"}
+    groups = [COLUMN[dimension] for dimension in DIMENSIONS if dimension in by]
+    rows = _grain({*used, *groups}).objects.filter(**filters)
+    sums = {measure: Sum(measure) for measure in MEASURES}
+    if period is not None:
+        rows = rows.annotate(period=TRUNCATE[period]("day"))
+        groups = ["period", *groups]
+    if not groups:
+        totals = rows.aggregate(**sums)
+        return [_row({}, totals)]
+    grouped: QuerySet[Any, dict[str, Any]] = rows.values(*groups).annotate(**sums).order_by(*groups)
+    return [_row(group, group) for group in grouped]
+
+
+def _check_slice(slice: Slice, departments: frozenset[int]) -> None:  # noqa: A002
+    """Refuse a department, or a unit of a department, the manager does not manage."""
+    department_id = slice.department_id
+    if department_id is None and slice.unit_id is not None:
+        department_id = (
+            Unit.objects.filter(pk=slice.unit_id).values_list("department_id", flat=True).first()
+        )
+    if department_id is not None and department_id not in departments:
+        raise StatisticsRefused(_("You may see the statistics of your own departments only."))
+
+
+def _grain(columns: Collection[str]) -> type[Counts]:
+    """The smallest rollup table with every one of these columns."""
+    if "task_id" in columns:
+        return ContactCount
+    if {"department_id", "unit_id"} & set(columns):
+        return UnitContactCount
+    return DayContactCount
+
+
+def _row(group: dict[str, Any], sums: dict[str, Any]) -> CountRow:
+    period = group.get("period")
+    if isinstance(period, dt.datetime):  # a date truncated on some backends comes back so
+        period = period.date()
+    return CountRow(
+        period=period,
+        channel=group.get("channel"),
+        direction=group.get("direction"),
+        outcome=group.get("outcome"),
+        department_id=group.get("department_id"),
+        unit_id=group.get("unit_id"),
+        task_id=group.get("task_id"),
+        **{measure: int(sums[measure] or 0) for measure in MEASURES},
+    )

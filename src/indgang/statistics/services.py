@@ -1,0 +1,129 @@
+"""Writes: recompute the contact rollups from the register (a repair; triggers keep them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+
+from django.db import connections, router, transaction
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
+from django.db.models.functions import Coalesce
+
+from indgang.contacts.constants import DANISH_TIME
+from indgang.contacts.models import Contact
+from indgang.knowledge.models import KnowledgeUse
+from indgang.statistics.models import ContactCount, Counts, DayContactCount, UnitContactCount
+
+GRAINS: tuple[type[Counts], ...] = (DayContactCount, UnitContactCount, ContactCount)
+REBUILD_BATCH = 5000
+# What each dimension of a bucket is on the contact: 0 for no department, unit or task.
+DIMENSION_OF_CONTACT = {
+    "day": F("received_on"),
+    "channel": F("channel"),
+    "direction": F("direction"),
+    "outcome": F("outcome"),
+    "department_id": Coalesce("department_id", Value(0)),
+    "unit_id": Coalesce("unit_id", Value(0)),
+    "task_id": Coalesce("task_id", Value(0)),
+}
+
+
+def dimensions(grain: type[Counts]) -> tuple[str, ...]:
+    """The grain's dimensions, in the order of its unique constraint."""
+    constraint = grain._meta.constraints[0]
+    return tuple(constraint.fields)  # type: ignore[attr-defined]
+
+
+def counted_from_register(grain: type[Counts], *, start: dt.date, end: dt.date) -> list[Counts]:
+    """The grain's buckets for these days as a GROUP BY over the register would give them."""
+    names = dimensions(grain)
+    with_use = Exists(KnowledgeUse.objects.filter(contact_id=OuterRef("pk")))
+    rows = (
+        Contact.objects.filter(_received_between(start, end))
+        .annotate(
+            **{f"bucket_{name}": DIMENSION_OF_CONTACT[name] for name in names},
+            used=with_use,
+        )
+        .values(*(f"bucket_{name}" for name in names))
+        .annotate(
+            contacts=Count("pk"),
+            with_knowledge=Count("pk", filter=Q(used=True)),
+            duration=Coalesce(Sum("duration_seconds"), Value(0)),
+            timed=Count("duration_seconds"),
+        )
+        .order_by(*(f"bucket_{name}" for name in names))
+    )
+    return [
+        grain(
+            **{name: row[f"bucket_{name}"] for name in names},
+            contacts=row["contacts"],
+            with_knowledge=row["with_knowledge"],
+            duration_seconds=row["duration"],
+            timed=row["timed"],
+        )
+        for row in rows
+    ]
+
+
+def _received_between(start: dt.date, end: dt.date) -> Q:
+    """The contacts of these Danish days, found through the register's index on received_at."""
+    since = dt.datetime.combine(start, dt.time(), tzinfo=DANISH_TIME)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=DANISH_TIME)
+    return Q(received_at__gte=since, received_at__lt=until, received_on__range=(start, end))
+
+
+def months(start: dt.date, end: dt.date) -> Iterator[tuple[dt.date, dt.date]]:
+    """The calendar months from start to end, cut to them, as (first, last) days."""
+    first = start
+    while first <= end:
+        following = (first.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        last = min(end, following - dt.timedelta(days=1))
+        yield first, last
+        first = following
+
+
+def rebuild_contact_counts(
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    progress: Callable[[dt.date, dt.date, int], None] | None = None,
+) -> int:
+    """Recompute every rollup bucket of these days (default: every day with contacts) from the
+    register, month by month in one transaction; return the number of contacts counted.
+
+    On PostgreSQL the register is locked against writes meanwhile (reads go on), so no
+    registration falls between the count and the buckets written.
+    """
+    alias = router.db_for_write(ContactCount)
+    with transaction.atomic(using=alias):
+        if connections[alias].vendor == "postgresql":
+            with connections[alias].cursor() as cursor:
+                cursor.execute("LOCK TABLE contacts_contact, knowledge_knowledgeuse IN SHARE MODE")
+        first = start or _edge("received_at")
+        last = end or _edge("-received_at")
+        if first is None or last is None:
+            for grain in GRAINS:
+                grain.objects.all().delete()
+            return 0
+        counted = 0
+        for month_start, month_end in months(first, last):
+            for grain in GRAINS:
+                grain.objects.filter(day__range=(month_start, month_end)).delete()
+                buckets = counted_from_register(grain, start=month_start, end=month_end)
+                grain.objects.bulk_create(buckets, batch_size=REBUILD_BATCH)
+            in_month = sum(bucket.contacts for bucket in buckets)
+            counted += in_month
+            if progress is not None:
+                progress(month_start, month_end, in_month)
+        if start is None and end is None:
+            # Buckets of days that no longer have contacts at all.
+            for grain in GRAINS:
+                grain.objects.exclude(day__range=(first, last)).delete()
+        return counted
+
+
+def _edge(order: str) -> dt.date | None:
+    day: dt.date | None = (
+        Contact.objects.order_by(order).values_list("received_on", flat=True).first()
+    )
+    return day

@@ -1,0 +1,150 @@
+"""contact_counts: sums from the rollups the triggers keep, at the grain asked for, in scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from indgang.conftest import Org, RegisterContact, Staff
+from indgang.contacts.constants import Channel, Direction, Outcome
+from indgang.organisation.selectors import get_scope
+from indgang.statistics.selectors import (
+    CountRow,
+    Slice,
+    StatisticsRefused,
+    contact_counts,
+    statistics_scope,
+)
+
+pytestmark = pytest.mark.django_db
+DK = ZoneInfo("Europe/Copenhagen")
+MARCH = Slice(start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31))
+
+
+def at(day: int, hour: int = 10, month: int = 3) -> dt.datetime:
+    return dt.datetime(2026, month, day, hour, tzinfo=DK)
+
+
+NOTHING = CountRow(None, None, None, None, None, None, None, 0, 0, 0, 0)
+
+
+def total(contacts: int, **groups: Any) -> CountRow:
+    """A row of the given groups with `contacts` contacts, none timed or with knowledge."""
+    return replace(NOTHING, contacts=contacts, **groups)
+
+
+def test_received_on_is_the_danish_day(register: RegisterContact) -> None:
+    late = register(received_at=dt.datetime(2026, 3, 1, 23, 30, tzinfo=dt.UTC))
+    assert late.received_on == dt.date(2026, 3, 2)  # 00:30 in Copenhagen
+    summer = register(received_at=dt.datetime(2026, 7, 1, 22, 30, tzinfo=dt.UTC))
+    assert summer.received_on == dt.date(2026, 7, 2)  # 00:30 summer time
+
+
+def test_totals_by_channel_per_week_with_durations(register: RegisterContact, staff: Staff) -> None:
+    register(received_at=at(2), channel=Channel.PHONE, duration_seconds=120)  # Monday
+    register(received_at=at(8), channel=Channel.PHONE, duration_seconds=60)  # Sunday, same week
+    register(received_at=at(9), channel=Channel.PHONE)
+    register(received_at=at(9), channel=Channel.EMAIL)
+    register(received_at=at(1, month=4), channel=Channel.EMAIL)  # outside the slice
+    rows = contact_counts(
+        scope=get_scope(user=staff.admin), slice=MARCH, by=["channel"], period="week"
+    )
+    assert rows == [
+        CountRow(dt.date(2026, 3, 2), "phone", None, None, None, None, None, 2, 0, 180, 2),
+        total(1, period=dt.date(2026, 3, 9), channel="email"),
+        total(1, period=dt.date(2026, 3, 9), channel="phone"),
+    ]
+    everything = contact_counts(scope=get_scope(user=staff.admin), slice=MARCH)
+    assert everything == [CountRow(None, None, None, None, None, None, None, 4, 0, 180, 2)]
+
+
+def test_an_empty_slice_is_one_row_of_zeros(staff: Staff) -> None:
+    assert contact_counts(scope=get_scope(user=staff.admin), slice=MARCH) == [total(0)]
+    assert contact_counts(scope=get_scope(user=staff.admin), slice=MARCH, by=["unit"]) == []
+
+
+@pytest.mark.parametrize(
+    ("by", "filters", "table"),
+    [
+        ((), {}, "statistics_daycontactcount"),
+        (("channel", "direction", "outcome"), {}, "statistics_daycontactcount"),
+        (("unit",), {}, "statistics_unitcontactcount"),
+        ((), {"department_id": 1}, "statistics_unitcontactcount"),
+        (("channel",), {"unit_id": 1}, "statistics_unitcontactcount"),
+        (("task",), {}, "statistics_contactcount"),
+        (("channel",), {"task_id": 1}, "statistics_contactcount"),
+    ],
+)
+def test_the_smallest_table_with_every_dimension_answers(
+    staff: Staff, by: tuple[str, ...], filters: dict[str, int], table: str
+) -> None:
+    scope = get_scope(user=staff.admin)
+    with CaptureQueriesContext(connection) as queries:
+        contact_counts(scope=scope, slice=Slice(MARCH.start, MARCH.end, **filters), by=by)  # type: ignore[arg-type]
+    assert len(queries) == 1
+    assert f'FROM "{table}"' in queries[0]["sql"]
+
+
+def test_a_manager_gets_the_sum_over_their_own_departments(
+    register: RegisterContact, staff: Staff, org: Org
+) -> None:
+    register(received_at=at(3))  # the front line's own unit: the manager's department
+    register(received_at=at(3), outcome=Outcome.FORWARDED, unit=org.building_unit)
+    register(received_at=at(4), direction=Direction.OUTBOUND)
+    manager = get_scope(user=staff.manager)
+    assert statistics_scope(manager) == frozenset({org.frontline_dept.pk})
+    with CaptureQueriesContext(connection) as queries:
+        rows = contact_counts(scope=manager, slice=MARCH, by=["direction"])
+    assert rows == [total(1, direction="in"), total(1, direction="out")]
+    assert 'FROM "statistics_unitcontactcount"' in queries[0]["sql"]
+    assert contact_counts(scope=get_scope(user=staff.admin), slice=MARCH, by=["department"]) == [
+        total(2, department_id=org.frontline_dept.pk),
+        total(1, department_id=org.building_dept.pk),
+    ]
+
+
+def test_a_manager_is_refused_another_department_or_its_unit(staff: Staff, org: Org) -> None:
+    manager = get_scope(user=staff.manager)
+    for other in (
+        Slice(MARCH.start, MARCH.end, department_id=org.building_dept.pk),
+        Slice(MARCH.start, MARCH.end, unit_id=org.building_unit.pk),
+    ):
+        with pytest.raises(StatisticsRefused) as refused:
+            contact_counts(scope=manager, slice=other)
+        assert str(refused.value.args[0]) == (
+            "You may see the statistics of your own departments only."
+        )
+    own = Slice(MARCH.start, MARCH.end, unit_id=org.contact_centre.pk)
+    assert contact_counts(scope=manager, slice=own) == [total(0)]
+
+
+@pytest.mark.parametrize("who", ["frontline", "caseworker", "other_caseworker"])
+def test_front_line_and_caseworkers_are_refused(staff: Staff, who: str) -> None:
+    scope = get_scope(user=getattr(staff, who))
+    with pytest.raises(StatisticsRefused):
+        statistics_scope(scope)
+    with pytest.raises(StatisticsRefused):
+        contact_counts(scope=scope, slice=MARCH)
+
+
+def test_periods_start_on_their_first_day(register: RegisterContact, staff: Staff) -> None:
+    register(received_at=at(31, hour=23))  # the last hour of March in Denmark
+    scope = get_scope(user=staff.admin)
+    year = Slice(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    expected = {
+        "day": dt.date(2026, 3, 31),
+        "week": dt.date(2026, 3, 30),
+        "month": dt.date(2026, 3, 1),
+        "quarter": dt.date(2026, 1, 1),
+        "year": dt.date(2026, 1, 1),
+    }
+    for period, first in expected.items():
+        assert contact_counts(scope=scope, slice=year, period=period) == [  # type: ignore[arg-type]
+            total(1, period=first)
+        ]
