@@ -192,7 +192,7 @@ def test_copenhagen_preset_is_seed_004s_year() -> None:
 def test_the_command_writes_a_year_and_refuses_without_tasks(
     org: Org, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with pytest.raises(CommandError, match="opgavekatalog"):
+    with pytest.raises(CommandError, match="Opgavekataloget er tomt"):
         call_command("simulate", "--municipality", "vallensbaek", "--year", "2025")
 
     Task.objects.create(
