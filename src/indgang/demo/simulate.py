@@ -528,6 +528,9 @@ def _stamps(values: npt.NDArray[np.datetime64]) -> list[str]:
 # --------------------------------------------------------------------------------------------
 
 Column = list[Any]  # Python values, None for NULL
+# Called with each day's completed self-service contacts: their task ids and UTC instants. The
+# place for funnel events (the funnels' bulk service), which the self-service logs would hold.
+SelfServiceHook = Callable[[dt.date, IntArray, npt.NDArray[np.datetime64]], None]
 
 
 def _ids(values: IntArray) -> Column:
@@ -576,6 +579,7 @@ class Simulator:
     seed: int
     registrar: User
     calendar: WorkCalendar = DEFAULT_CALENDAR
+    on_self_service: SelfServiceHook | None = None
     written: SimulationReport = field(init=False)
 
     def __post_init__(self) -> None:
@@ -588,6 +592,7 @@ class Simulator:
         }
         self.expected = expected_per_day(self.days, yearly, self.calendar)
         self.totals = self.expected.sum(axis=1)
+        self.follow_up_channels = np.array([channel != Channel.SELFSERVICE for channel in CHANNELS])
         self.rng = np.random.default_rng(self.seed)
         self.catalogue = Catalogue.load(self.seed)
         self.citizens = max(1, round(self.contacts * self.identified / CONTACTS_PER_CITIZEN))
@@ -647,6 +652,9 @@ class Simulator:
             values[order] for values in (channel, task, party, thread, seconds)
         )
         received = instants(day, seconds)
+        if self.on_self_service is not None:
+            done = channel == CHANNELS.index(Channel.SELFSERVICE)
+            self.on_self_service(day, catalogue.task_ids[task[done]], received[done])
         unit, department, outcome = self._routing(channel, task)
         self._write_threads(
             day,
@@ -699,7 +707,11 @@ class Simulator:
         later = number + 1 + rng.choice(len(ahead), len(follows), p=ahead / ahead.sum())
         for target in np.unique(later).tolist():
             which = follows[later == target]
-            chances = self.expected[target] / self.totals[target]
+            # A follow-up asks about the matter: by any channel but a self-service form.
+            chances = self.expected[target] * self.follow_up_channels
+            if not chances.sum():
+                continue
+            chances /= chances.sum()
             channel = rng.choice(len(CHANNELS), len(which), p=chances)
             seconds = moments(rng, channel, self.days[target], self.calendar)
             self.pending.setdefault(target, FollowUps()).add(
@@ -861,9 +873,15 @@ def simulate(
     seed: int,
     now: dt.datetime,
     tick: Callable[[int], object] = lambda _count: None,
+    on_self_service: SelfServiceHook | None = None,
 ) -> SimulationReport:
     """Write `contacts` synthetic contacts (about; Poisson draws) spread over `days`."""
     simulator = Simulator(
-        days=days, contacts=contacts, shares=shares, seed=seed, registrar=simulation_user()
+        days=days,
+        contacts=contacts,
+        shares=shares,
+        seed=seed,
+        registrar=simulation_user(),
+        on_self_service=on_self_service,
     )
     return simulator.run(tick=tick, now=now)

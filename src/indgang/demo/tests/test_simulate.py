@@ -205,3 +205,25 @@ def test_the_command_writes_a_year_and_refuses_without_tasks(
     assert f"Simulerede {count} henvendelser" in output
     assert 700 < count < 900
     assert {day.year for day in Contact.objects.values_list("received_on", flat=True)} == {2025}
+
+
+def test_the_self_service_hook_sees_each_completed_self_service_contact(
+    tasks: dict[str, Task],
+) -> None:
+    seen: list[tuple[dt.date, list[int], list[str]]] = []
+    simulate(
+        days=EASTER,
+        contacts=3000,
+        shares={Channel.SELFSERVICE: 1, Channel.PHONE: 1},
+        seed=4,
+        now=NOW,
+        on_self_service=lambda day, task_ids, at: seen.append(
+            (day, task_ids.tolist(), [str(moment) for moment in at])
+        ),
+    )
+
+    self_service = Contact.objects.filter(channel=Channel.SELFSERVICE)
+    assert [day for day, _tasks, _at in seen] == EASTER
+    assert sum(len(task_ids) for _day, task_ids, _at in seen) == self_service.count() > 1000
+    # Only tasks that offer self-service (the heating connection) are done by self-service.
+    assert {task for _day, task_ids, _at in seen for task in task_ids} == {tasks["heating"].pk}
