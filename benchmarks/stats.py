@@ -14,9 +14,9 @@ On PostgreSQL (database ``indgang_bench_stats``, dropped and created on each run
 
 Usage::
 
-    .venv/bin/python benchmarks/statistics.py            # minutes to hours: 10.5 M contacts
-    .venv/bin/python benchmarks/statistics.py --quick    # 20,000 and 100,000; quick POSTs
-    .venv/bin/python benchmarks/statistics.py --sizes 100000 1000000 --no-posts
+    .venv/bin/python benchmarks/stats.py            # minutes to hours: 10.5 M contacts
+    .venv/bin/python benchmarks/stats.py --quick    # 20,000 and 100,000; quick POSTs
+    .venv/bin/python benchmarks/stats.py --sizes 100000 1000000 --no-posts
 """
 
 from __future__ import annotations
