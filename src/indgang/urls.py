@@ -34,6 +34,7 @@ urlpatterns = [
     path("api/v1/", include("indgang.journal.api.urls")),
     path("api/v1/", include("indgang.cases.api.urls")),
     path("api/v1/", include("indgang.letters.api.urls")),
+    path("api/v1/", include("indgang.statistics.api.urls")),
     # Integrators read the documentation before they have a token.
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
     path(
@@ -60,6 +61,7 @@ urlpatterns = [
     path("", include("indgang.letters.urls")),
     path("", include("indgang.organisation.urls")),
     path("", include("indgang.cases.urls")),
+    path("", include("indgang.statistics.urls")),
 ]
 
 # Django's own error answers: JSON under /api/, as DRF's; a page elsewhere (common.views).

@@ -619,6 +619,34 @@ LETTERS_TRANSPORTS = config_list(
     "file,email,digital_post",
     help="The ways letters may be sent, among file, email and digital_post.",
 )
+# Self-service advice (statistics.funnels.self_service_advice), from seed 004.
+SELF_SERVICE_RETIRE_BELOW = float(
+    config(
+        "INDGANG_SELF_SERVICE_RETIRE_BELOW",
+        "100",
+        help=(
+            "A self-service solution completed fewer times a year than this is advised retired "
+            "(seed 004: 82 % of 295 municipal solutions had under 100 transactions a year)."
+        ),
+    )
+)
+SELF_SERVICE_FIX_ABANDONED_PER_COMPLETED = float(
+    config(
+        "INDGANG_SELF_SERVICE_FIX_ABANDONED_PER_COMPLETED",
+        "3.75",
+        help=(
+            "A self-service solution abandoned this many times or more per completed attempt is "
+            "advised fixed (seed 004: 3.75 nationally)."
+        ),
+    )
+)
+SELF_SERVICE_MIN_STARTED = int(
+    config(
+        "INDGANG_SELF_SERVICE_MIN_STARTED",
+        "20",
+        help="Attempts a self-service solution needs in the period before it is advised fixed.",
+    )
+)
 CASES_LETTER_TRANSPORT = config(
     "INDGANG_CASES_LETTER_TRANSPORT",
     "digital_post",

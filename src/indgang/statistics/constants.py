@@ -32,3 +32,28 @@ DIGITAL_GROUPS = frozenset({ChannelGroup.SELF_SERVICE, ChannelGroup.DIGITAL_WRIT
 DIGITAL_CHANNELS = frozenset(
     channel for channel, group in CHANNEL_GROUP.items() if group in DIGITAL_GROUPS
 )
+
+
+class SolutionKind(models.TextChoices):
+    """Where a self-service solution lives (issue 20, item 5)."""
+
+    TASK_LINK = "task_link", _("A task's self-service link")
+    OWN_FORM = "own_form", _("A form of our own")
+    EXTERNAL_FORM = "external_form", _("An external form (OS2forms, Open Forms …)")
+
+
+class FunnelEventKind(models.TextChoices):
+    """What happened in one attempt at a self-service solution."""
+
+    STARTED = "started", _("Started")
+    STEP_REACHED = "step_reached", _("Step reached")
+    COMPLETED = "completed", _("Completed")
+    ABANDONED = "abandoned", _("Abandoned")
+
+
+class Advice(models.TextChoices):
+    """What to do about a self-service solution (seed 004: most are little used, many are
+    abandoned)."""
+
+    RETIRE = "retire", _("Retire")
+    FIX = "fix", _("Fix")

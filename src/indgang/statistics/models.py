@@ -5,10 +5,17 @@ Dimensions are plain columns (0 = no department, unit or task; '' = no outcome),
 keys, so one unique constraint covers every bucket on both databases, NULLs included. Database
 triggers (migration 0002) keep the buckets current on every write to the register, COPY included;
 `indgang statistics-rebuild` recomputes them. Read them only through `statistics.selectors`.
+
+Below them: self-service solutions, their funnel events and the daily funnel counts
+(`statistics.funnels`).
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from indgang.catalogue.models import Task
+from indgang.organisation.models import Department
+from indgang.statistics.constants import FunnelEventKind, SolutionKind
 
 # Dimensions of each grain, in the order of its unique constraint (which the triggers name in
 # ON CONFLICT, and the rebuild in GROUP BY).
@@ -86,3 +93,109 @@ class ContactCount(Counts):
             models.Index(fields=["unit_id", "day"], name="contact_count_unit_day"),
             models.Index(fields=["task_id", "day"], name="contact_count_task_day"),
         ]
+
+
+# Lengths of the identifiers external form systems send (a UUID is 36 characters).
+KEY_LENGTH = 100
+STEP_LENGTH = 100
+
+
+class SelfServiceSolution(models.Model):
+    """A self-service solution citizens complete on their own: a task's self-service link, a
+    form of our own or an external one, known to its form system by `external_id`."""
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=SolutionKind.choices)
+    task = models.ForeignKey(
+        Task,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="self_service_solutions",
+        verbose_name=_("task"),
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="self_service_solutions",
+        verbose_name=_("department"),
+    )
+    url = models.URLField(_("address"), blank=True)
+    external_system = models.CharField(
+        _("form system"),
+        max_length=50,
+        help_text=_("The system that sends its events, e.g. os2forms, openforms or indgang."),
+    )
+    external_id = models.CharField(
+        _("id in the form system"), max_length=KEY_LENGTH, help_text=_("Unique per form system.")
+    )
+    steps = models.JSONField(
+        _("steps"),
+        default=list,
+        blank=True,
+        help_text=_('The steps in order, as the form system names them: ["address", "income"].'),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("self-service solution")
+        verbose_name_plural = _("self-service solutions")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_system", "external_id"], name="solution_external_id_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FunnelEvent(models.Model):
+    """One event in one attempt (`attempt_id`) at a solution; `event_id` is the sender's, and
+    unique, so a batch sent twice is stored once."""
+
+    event_id = models.CharField(_("event id"), max_length=KEY_LENGTH)
+    solution = models.ForeignKey(
+        SelfServiceSolution, on_delete=models.CASCADE, related_name="funnel_events"
+    )
+    attempt_id = models.CharField(_("attempt id"), max_length=KEY_LENGTH)
+    kind = models.CharField(_("kind"), max_length=20, choices=FunnelEventKind.choices)
+    # The step reached; for an abandoned attempt, the last step reached (blank if unknown).
+    step = models.CharField(_("step"), max_length=STEP_LENGTH, blank=True)
+    occurred_at = models.DateTimeField(_("occurred at"))
+
+    class Meta:
+        verbose_name = _("funnel event")
+        verbose_name_plural = _("funnel events")
+        constraints = [models.UniqueConstraint(fields=["event_id"], name="funnel_event_id_unique")]
+
+    def __str__(self) -> str:
+        return self.event_id
+
+
+class FunnelDayCount(models.Model):
+    """The events of one solution on one day (Danish time) at one step ('' for events without
+    a step): what every funnel report sums, so that none reads the events."""
+
+    day = models.DateField()
+    solution = models.ForeignKey(
+        SelfServiceSolution, on_delete=models.CASCADE, related_name="funnel_counts"
+    )
+    step = models.CharField(max_length=STEP_LENGTH, blank=True)
+    started = models.PositiveIntegerField(default=0)
+    reached = models.PositiveIntegerField(default=0)
+    completed = models.PositiveIntegerField(default=0)
+    abandoned = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("funnel count per day")
+        verbose_name_plural = _("funnel counts per day")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "solution", "step"], name="funnel_day_count_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.solution_id} {self.day} {self.step}"
