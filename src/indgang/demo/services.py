@@ -22,7 +22,7 @@ from indgang.contacts.services import NewContact, register_contact
 from indgang.demo.cases import load_cases_demo
 from indgang.demo.deadlines import load_deadlines_demo
 from indgang.demo.people import fictitious_cpr, person_name
-from indgang.demo.simulate import PRESETS, SimulationReport, simulate
+from indgang.demo.simulate import PRESETS, FunnelWriter, SimulationReport, simulate
 from indgang.knowledge.demo import load_knowledge_demo
 from indgang.organisation.constants import Role
 from indgang.organisation.models import Department, Unit
@@ -172,7 +172,12 @@ def simulate_demo_year(*, now: dt.datetime) -> SimulationReport:
     today = timezone.localdate(now)
     days = [today - dt.timedelta(days=n) for n in range(DEMO_YEAR_DAYS, 0, -1)]
     return simulate(
-        days=days, contacts=DEMO_YEAR_CONTACTS, shares=PRESETS["lejre"].shares, seed=2026, now=now
+        days=days,
+        contacts=DEMO_YEAR_CONTACTS,
+        shares=PRESETS["lejre"].shares,
+        seed=2026,
+        now=now,
+        on_self_service=FunnelWriter(seed=2026, now=now),
     )
 
 

@@ -31,7 +31,13 @@ from indgang.demo.simulate import (
 from indgang.parties.constants import PartyKind
 from indgang.parties.identifiers import clean_cvr, cpr_digest
 from indgang.parties.models import Party
-from indgang.statistics.models import ContactCount, DayContactCount, UnitContactCount
+from indgang.statistics.models import (
+    ContactCount,
+    DayContactCount,
+    FunnelDayCount,
+    SelfServiceSolution,
+    UnitContactCount,
+)
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
@@ -227,3 +233,21 @@ def test_the_self_service_hook_sees_each_completed_self_service_contact(
     assert sum(len(task_ids) for _day, task_ids, _at in seen) == self_service.count() > 1000
     # Only tasks that offer self-service (the heating connection) are done by self-service.
     assert {task for _day, task_ids, _at in seen for task in task_ids} == {tasks["heating"].pk}
+
+
+def test_the_command_records_the_funnel_behind_each_self_service_contact(
+    tasks: dict[str, Task],
+) -> None:
+    call_command(
+        "simulate", "--municipality", "koebenhavn", "--year", "2025", "--contacts", "20000"
+    )
+
+    done = Contact.objects.filter(channel=Channel.SELFSERVICE).count()
+    funnel = FunnelDayCount.objects.filter(step="").aggregate(
+        started=Sum("started"), completed=Sum("completed")
+    )
+    abandoned = FunnelDayCount.objects.aggregate(total=Sum("abandoned"))["total"]
+    # Seed 004: three of four attempts are abandoned.
+    assert funnel == {"started": 4 * done, "completed": done}
+    assert abandoned == 3 * done
+    assert SelfServiceSolution.objects.get().task == tasks["heating"]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from indgang.demo.simulate import PRESETS, SimulationError, simulate, year_days
+from indgang.demo.simulate import PRESETS, FunnelWriter, SimulationError, simulate, year_days
 
 
 class Command(BaseCommand):
@@ -43,14 +43,16 @@ class Command(BaseCommand):
         with tqdm(
             total=total, unit=" contacts", unit_scale=True, file=sys.stderr, disable=None
         ) as bar:
+            now = timezone.now()
             try:
                 report = simulate(
                     days=year_days(year),
                     contacts=total,
                     shares=preset.shares,
                     seed=seed,
-                    now=timezone.now(),
+                    now=now,
                     tick=bar.update,
+                    on_self_service=FunnelWriter(seed=seed, now=now),
                 )
             except SimulationError as error:
                 raise CommandError(str(error)) from error
