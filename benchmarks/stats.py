@@ -58,12 +58,20 @@ TARGET_MAXRSS_MB = 500.0
 TARGET_POST_DROP = 0.10
 READS, WARMUP = 40, 5
 # Statistics URLs of the issue-20 branches, measured where this checkout has them.
+PERIOD = "from={start}&to={end}"
 URLS = {
-    "API contacts": "/api/v1/statistics/contacts/?start={start}&end={end}&by=channel&period=month",
-    "API KPIs": "/api/v1/statistics/kpis/?start={start}&end={end}",
-    "API costs": "/api/v1/statistics/costs/?start={start}&end={end}",
-    "API funnels": "/api/v1/statistics/funnels/?start={start}&end={end}",
-    "dashboard page": "/statistik/?start={start}&end={end}",
+    "API contacts, municipality": f"/api/v1/statistics/contacts/?{PERIOD}&by=channel&period=month",
+    "API contacts, one department": (
+        f"/api/v1/statistics/contacts/?{PERIOD}&by=channel&period=month&department={{department}}"
+    ),
+    "API contacts, one task": (
+        f"/api/v1/statistics/contacts/?{PERIOD}&by=channel&period=month&task={{task}}"
+    ),
+    "API KPIs": f"/api/v1/statistics/kpis/?{PERIOD}",
+    "API costs": f"/api/v1/statistics/costs/?{PERIOD}",
+    "API funnels": f"/api/v1/statistics/funnels/?{PERIOD}",
+    # The page's own form names its dates; the API's names are passed too (ignored if unknown).
+    "dashboard page": f"/statistik/?{PERIOD}&start={{start}}&end={{end}}",
 }
 
 
@@ -133,7 +141,9 @@ def phase_reads(payload: dict[str, Any]) -> dict[str, Any]:
     client.force_login(User.objects.get(username=ADMIN))
     missing = []
     for name, template in URLS.items():
-        path = template.format(start=start, end=end)
+        path = template.format(
+            start=start, end=end, department=busiest["department_id"], task=busiest["task_id"]
+        )
         try:
             resolve(path.split("?")[0])
         except Resolver404:
