@@ -192,10 +192,14 @@ def write_import_csv(
     with path.open("w", encoding="utf-8", newline="") as file:
         writer = csv.writer(file)
         writer.writerow(["channel", "received_at", "summary", "cpr", "task"])
-        for _ in range(rows):
+        for row in range(rows):
             draw = rng.random()
+            # The regular citizen whose overview is read comes once for sure (a quick run's
+            # few repeats could miss them).
             cpr = (
-                people.busy
+                people.repeats[1]
+                if row == 0
+                else people.busy
                 if draw < 0.025
                 else rng.choice(people.repeats)
                 if draw < 0.425
@@ -784,11 +788,16 @@ def _noise(load: Load) -> str:
     )
 
 
-def bench_database(db: str, plan: Plan, config: ServerConfig, clients: int) -> dict[str, Any]:
+def bench_database(
+    db: str, plan: Plan, config: ServerConfig, clients: int, *, rollups: bool = True
+) -> dict[str, Any]:
     started = time.perf_counter()
     env = environment(prepare_database(db, sqlite_name="contacts", pg_database=PG_DB))
     subprocess.run([str(BIN / "indgang"), "migrate", "--noinput", "-v0"], env=env, check=True)
     say(db, f"migrated a fresh database in {time.perf_counter() - started:.1f} s")
+    if not rollups:
+        dropped = drop_rollup_triggers(env)
+        say(db, f"without the rollups: dropped the triggers {', '.join(dropped)}")
     needed = plan.warmup * (1 + clients) + plan.post_single + plan.post_each * clients
     all_cprs = fictitious_cprs(needed + plan.import_rows + 1_000 + 10, seed=11)
     people = People(fresh=all_cprs[1_001:], repeats=all_cprs[1:1_001], busy=all_cprs[0])
@@ -899,6 +908,38 @@ def bench_database(db: str, plan: Plan, config: ServerConfig, clients: int) -> d
     return result
 
 
+def drop_rollup_triggers(env: dict[str, str]) -> list[str]:
+    """Drop the statistics' triggers in the benchmark database: the register as before them,
+    to measure what they cost a registration (benchmarks/stats.py)."""
+    import dj_database_url
+
+    settings = dj_database_url.parse(env["DATABASE_URL"])
+    if settings["ENGINE"].endswith("sqlite3"):
+        import sqlite3
+
+        with sqlite3.connect(settings["NAME"]) as database:
+            names = [
+                name
+                for (name,) in database.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                    "AND name LIKE 'statistics%'"
+                )
+            ]
+            for name in names:
+                database.execute(f'DROP TRIGGER "{name}"')
+        return names
+    import psycopg
+
+    with psycopg.connect(env["DATABASE_URL"], autocommit=True) as database:
+        found = database.execute(
+            "SELECT tgname, tgrelid::regclass::text FROM pg_trigger "
+            "WHERE NOT tgisinternal AND tgname LIKE 'statistics%'"
+        ).fetchall()
+        for name, table in found:
+            database.execute(f'DROP TRIGGER "{name}" ON {table}')
+    return [name for name, _table in found]
+
+
 def _queries(counts: dict[str, int]) -> str:
     return ", ".join(f"{name} {count}" for name, count in counts.items())
 
@@ -982,6 +1023,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=4, help="Concurrent clients (4).")
     parser.add_argument("--workers", type=int, default=2, help="Server worker processes (2).")
     parser.add_argument("--threads", type=int, default=2, help="Threads per worker (2).")
+    parser.add_argument(
+        "--no-rollups",
+        action="store_true",
+        help="Drop the statistics' rollup triggers first: what they cost a registration.",
+    )
     args = parser.parse_args(argv)
     if ran_phase(args, PHASES):
         return 0
@@ -994,7 +1040,10 @@ def main(argv: list[str] | None = None) -> int:
         "with keep-alive HTTP/1.1 connections to 127.0.0.1",
         flush=True,
     )
-    results = {db: bench_database(db, plan, config, args.clients) for db in databases}
+    results = {
+        db: bench_database(db, plan, config, args.clients, rollups=not args.no_rollups)
+        for db in databases
+    }
     print(summary(results, args.clients))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")

@@ -22,6 +22,7 @@ from indgang.contacts.services import NewContact, register_contact
 from indgang.demo.cases import load_cases_demo
 from indgang.demo.deadlines import load_deadlines_demo
 from indgang.demo.people import fictitious_cpr, person_name
+from indgang.demo.simulate import PRESETS, FunnelWriter, SimulationReport, simulate
 from indgang.knowledge.demo import load_knowledge_demo
 from indgang.organisation.constants import Role
 from indgang.organisation.models import Department, Unit
@@ -38,6 +39,9 @@ from indgang.triage.demo import seed_triage
 DATA = Path(__file__).parent / "data"
 PASSWORD = "indgang-demo"  # noqa: S105 - the demo's published password
 CONTACTS = 400
+# The simulated year behind the statistics: small enough to load in seconds on SQLite.
+DEMO_YEAR_CONTACTS = 12_000
+DEMO_YEAR_DAYS = 365
 
 # (abbreviation, department, units: the first handles the department's tasks)
 DEPARTMENTS = [
@@ -93,9 +97,10 @@ SUMMARIES = [
 Progress = Callable[[str], None]
 
 
-def load_demo(*, kle_path: Path, progress: Progress, now: dt.datetime | None = None) -> list[User]:
-    """Load (or refresh) the demo; contacts are added only to an empty register."""
-    now = now or timezone.now()
+def load_organisation(
+    *, kle_path: Path, progress: Progress
+) -> tuple[dict[str, Department], dict[tuple[str, str], Unit], list[User]]:
+    """The demo's municipality: departments, units, staff, KLE and the task catalogue."""
     municipality = ensure_municipality(code="101", name="Københavns Kommune")
     departments: dict[str, Department] = {}
     units: dict[tuple[str, str], Unit] = {}
@@ -133,8 +138,20 @@ def load_demo(*, kle_path: Path, progress: Progress, now: dt.datetime | None = N
     count = import_task_catalogue(path=DATA / "copenhagen_tasks.csv", departments=departments)
     _assign_task_units(departments, units)
     progress(_("Task catalogue: %(count)d tasks") % {"count": count})
+    return departments, units, users
+
+
+def load_demo(*, kle_path: Path, progress: Progress, now: dt.datetime | None = None) -> list[User]:
+    """Load (or refresh) the demo; contacts are added only to an empty register."""
+    now = now or timezone.now()
+    departments, units, users = load_organisation(kle_path=kle_path, progress=progress)
     if not Contact.objects.exists():
         _invent_contacts(registrar=users[0], now=now)
+        year = simulate_demo_year(now=now)
+        progress(
+            _("A simulated year: %(contacts)d contacts from %(citizens)d synthetic citizens")
+            % {"contacts": year.contacts, "citizens": year.citizens}
+        )
     progress(_("Contacts: %(count)d") % {"count": Contact.objects.count()})
     load_deadlines_demo(now=now, progress=progress)
     load_cases_demo(
@@ -147,6 +164,21 @@ def load_demo(*, kle_path: Path, progress: Progress, now: dt.datetime | None = N
     seed_triage(registrar=users[0], progress=progress, now=now)
     load_knowledge_demo(editor=users[-1], now=now, progress=progress)
     return users
+
+
+def simulate_demo_year(*, now: dt.datetime) -> SimulationReport:
+    """A small municipality's year up to yesterday, for the statistics pages: synthetic
+    citizens of their own, so the personas' pages show only the personas' contacts."""
+    today = timezone.localdate(now)
+    days = [today - dt.timedelta(days=n) for n in range(DEMO_YEAR_DAYS, 0, -1)]
+    return simulate(
+        days=days,
+        contacts=DEMO_YEAR_CONTACTS,
+        shares=PRESETS["lejre"].shares,
+        seed=2026,
+        now=now,
+        on_self_service=FunnelWriter(seed=2026, now=now),
+    )
 
 
 def _assign_task_units(

@@ -4,6 +4,7 @@ from collections import Counter
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Sum
 
 from indgang.cases.models import Case
 from indgang.catalogue.models import Task
@@ -11,6 +12,7 @@ from indgang.conftest import KLE_FULL
 from indgang.contacts.models import Contact, Thread
 from indgang.organisation.models import Department, Unit
 from indgang.parties.models import Party
+from indgang.statistics.models import DayContactCount
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +31,24 @@ def test_demo_loads_a_populated_municipality_and_a_second_run_adds_nothing(
     call_command("load-demo", "--kle", str(KLE_FULL))
 
     output = capsys.readouterr().out
-    assert counts == (10, 12, 138, 400, 87)  # 63 with contacts, 24 on cases
+    simulated = Contact.objects.filter(registered_by__username="simulering").count()
+    # The personas' 400 contacts and a simulated year; 63 personas with contacts, 24 on cases,
+    # and the year's 414 synthetic citizens and 4 companies (12,000 contacts, 86 % of them
+    # identified, 25 a citizen).
+    assert counts == (10, 12, 138, 400 + simulated, 87 + 414 + 4)
+    assert 11_000 < simulated < 13_000  # 12,000 expected, in Poisson draws
+    # The rollups count every contact, the simulated ones included.
+    assert DayContactCount.objects.aggregate(total=Sum("contacts"))["total"] == counts[3]
+    # Synthetic citizens never meet the personas: no party has contacts from both.
+    simulated_parties = set(
+        Contact.objects.filter(registered_by__username="simulering").values_list("party", flat=True)
+    )
+    persona_parties = set(
+        Contact.objects.exclude(registered_by__username="simulering").values_list(
+            "party", flat=True
+        )
+    )
+    assert simulated_parties & persona_parties <= {None}
     states = Counter(Case.objects.values_list("state", flat=True))
     assert states == {
         "received": 1,
@@ -42,8 +61,8 @@ def test_demo_loads_a_populated_municipality_and_a_second_run_adds_nothing(
         "planned": 1,
         "follow_up": 1,
     }
-    assert Contact.objects.count() == 400
-    assert Thread.objects.count() < 400  # some contacts follow up on an earlier matter
+    assert Contact.objects.count() == counts[3]
+    assert Thread.objects.count() < counts[3]  # some contacts follow up on an earlier matter
     assert "KLE: 3457 emner, 2383 aktive" in output
     assert "skranke  / indgang-demo   Mette Jensen: Frontlinje (KBS)" in output
     assert not Task.objects.filter(unit__isnull=True).exists()

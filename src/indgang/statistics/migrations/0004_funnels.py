@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('catalogue', '0001_initial'),
         ('organisation', '0004_role_change'),
-        ('statistics', '0002_triggers'),
+        ('statistics', '0003_goals_and_unit_costs'),
     ]
 
     operations = [

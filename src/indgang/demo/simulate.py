@@ -1,0 +1,955 @@
+"""A realistic synthetic year of contacts, written straight into the register.
+
+Volumes and channel shares come from seed 004 (CBS working paper, 2011): table 4 gives six
+municipalities' yearly contacts per channel, table 5 the national estimate (165 M contacts for
+~5.5 M Danes: 30 a year per inhabitant). Days follow the working-day calendar: phone, personal
+and letter contacts arrive only on working days within office hours, digital ones around the
+clock, every day, fewer at weekends and on closed days.
+
+The year is generated and written day by day, so memory stays flat however large the year is:
+per day a few numpy arrays, then one COPY per table (PostgreSQL) or batched executemany (SQLite).
+Ids come from reserving a block of each table's sequence, so no row needs to be read back. The
+rollup triggers fire on these writes as on any other, so the statistics fill themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from django.contrib.auth.models import User
+from django.db import connection, models, transaction
+from django.utils.translation import gettext as _
+
+from indgang.catalogue.models import Task
+from indgang.common.workdays import COPENHAGEN, DEFAULT_CALENDAR, WorkCalendar
+from indgang.contacts.constants import SUBJECT_LENGTH, Channel, Direction, Outcome
+from indgang.contacts.models import Contact, Thread
+from indgang.demo.people import FIRST_NAMES, LAST_NAMES
+from indgang.organisation.models import Unit
+from indgang.parties.constants import PartyKind
+from indgang.parties.identifiers import cpr_digest, encrypt_cpr, mask_cpr
+from indgang.parties.models import Party
+from indgang.statistics.constants import FunnelEventKind, SolutionKind
+from indgang.statistics.funnels import FunnelEventIn, ensure_solution, record_funnel_events_in_bulk
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+# Seed 004, table 5: 165 million contacts a year for the country's ~5.5 million inhabitants.
+CONTACTS_PER_INHABITANT = 30
+
+# Seed 004, table 5 (national estimate): personal 59 M, phone 38 M, post 46 M, e-mail 20 M,
+# self-service 285,000, web 1.3 M. Post is split into letters; chat and SMS were not counted.
+NATIONAL_SHARES: dict[Channel, float] = {
+    Channel.PERSONAL: 59_000_000,
+    Channel.PHONE: 38_000_000,
+    Channel.LETTER: 46_000_000,
+    Channel.EMAIL: 20_000_000,
+    Channel.SELFSERVICE: 285_000,
+    Channel.WEB: 1_300_000,
+}
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A municipality's year: inhabitants, contacts and channel shares (relative weights)."""
+
+    name: str
+    inhabitants: int
+    contacts: int
+    shares: dict[Channel, float] = field(default_factory=lambda: NATIONAL_SHARES)
+
+
+def _by_inhabitants(name: str, inhabitants: int) -> Preset:
+    return Preset(name, inhabitants, inhabitants * CONTACTS_PER_INHABITANT)
+
+
+PRESETS: dict[str, Preset] = {
+    preset.name: preset
+    for preset in [
+        # Seed 004, table 4, København: 10,526,000 contacts; personal 18 %, phone 36 %, post
+        # and e-mail together 27 % (split here 1:2), web 19 %, self-service 100,000.
+        Preset(
+            "koebenhavn",
+            540_000,
+            10_526_000,
+            {
+                Channel.PERSONAL: 18,
+                Channel.PHONE: 36,
+                Channel.LETTER: 9,
+                Channel.EMAIL: 18,
+                Channel.WEB: 19,
+                Channel.SELFSERVICE: 1,
+            },
+        ),
+        # Seed 004, table 4 and table 6, Lejre's counting week (uge 20, 2010) times 52.
+        Preset(
+            "lejre",
+            26_500,
+            1_590_056,
+            {
+                Channel.PERSONAL: 646,
+                Channel.PHONE: 5_391,
+                Channel.LETTER: 3_572,
+                Channel.EMAIL: 17_796,
+                Channel.SELFSERVICE: 18,
+                Channel.WEB: 3_155,
+            },
+        ),
+        # Seed 004, table 4, Albertslund: personal 58,000, phone 151,000 (switchboard
+        # included), letters 175,000 (outgoing, counted as letters), e-mail 15,000.
+        Preset(
+            "albertslund",
+            27_700,
+            399_000,
+            {
+                Channel.PERSONAL: 58_000,
+                Channel.PHONE: 151_000,
+                Channel.LETTER: 175_000,
+                Channel.EMAIL: 15_000,
+            },
+        ),
+        # Seed 004, table 4, Vallensbæk: personal 12,567 and phone 44,000 (of 66,567; the
+        # rest unspecified, taken here as e-mail and web).
+        Preset(
+            "vallensbaek",
+            14_800,
+            66_567,
+            {
+                Channel.PERSONAL: 12_567,
+                Channel.PHONE: 44_000,
+                Channel.EMAIL: 6_000,
+                Channel.WEB: 4_000,
+            },
+        ),
+        _by_inhabitants("aarhus", 340_000),
+        _by_inhabitants("odense", 200_000),
+        _by_inhabitants("aalborg", 220_000),
+        _by_inhabitants("landsplan", 5_500_000),
+    ]
+}
+
+OFFICE_CHANNELS = frozenset({Channel.PERSONAL, Channel.PHONE, Channel.LETTER})
+CHANNELS: list[Channel] = list(Channel)
+# Relative volume by weekday (Monday first): Monday's queue, Friday's short opening hours.
+WEEKDAY_WEIGHT = np.array([1.25, 1.05, 1.0, 1.05, 0.7, 0.3, 0.25])
+# Digital contacts on a closed working day come as on a Saturday.
+CLOSED_DAY_WEIGHT = 0.3
+# By month: the summer holiday in July, Christmas in December.
+MONTH_WEIGHT = np.array([1.1, 1.05, 1.05, 1.0, 1.0, 0.95, 0.65, 0.95, 1.05, 1.05, 1.05, 0.85])
+# Digital contacts by hour of day: evenings after work, little at night.
+DIGITAL_HOURS = np.array(
+    [
+        0.2,
+        0.1,
+        0.1,
+        0.1,
+        0.1,
+        0.2,
+        0.5,
+        1.0,
+        1.6,
+        1.8,
+        1.8,
+        1.7,
+        1.6,
+        1.6,
+        1.5,
+        1.4,
+        1.3,
+        1.3,
+        1.3,
+        1.6,
+        1.7,
+        1.5,
+        1.0,
+        0.5,
+    ]
+)
+# Who stays anonymous (no CPR or CVR given), by channel; self-service logs in with MitID.
+ANONYMOUS = {
+    Channel.PERSONAL: 0.25,
+    Channel.PHONE: 0.2,
+    Channel.LETTER: 0.02,
+    Channel.EMAIL: 0.1,
+    Channel.SELFSERVICE: 0.0,
+    Channel.WEB: 0.35,
+    Channel.CHAT: 0.5,
+    Channel.SMS: 0.0,
+}
+COMPANY_SHARE = 0.05  # of identified contacts
+CONTACTS_PER_CITIZEN = 25  # a year, on average (seed 004: 30 per inhabitant, all counted)
+FOLLOW_UP = 0.25  # new matters followed up by a later contact on the same thread
+FOLLOW_UP_DAYS = 14  # within this many days
+OUTBOUND = {Channel.PHONE: 0.08, Channel.LETTER: 0.3, Channel.EMAIL: 0.1, Channel.SMS: 1.0}
+# Median and spread (log-normal) of a phone call and a personal meeting, in seconds.
+DURATION = {Channel.PHONE: (240.0, 0.7), Channel.PERSONAL: (480.0, 0.6)}
+# Outcome chances: tasks the front line may resolve, and the others.
+OUTCOMES = [
+    Outcome.RESOLVED_AT_FIRST_CONTACT,
+    Outcome.CALLBACK_PROMISED,
+    Outcome.FORWARDED,
+    Outcome.CASE_CREATED,
+]
+OUTCOME_CHANCES = {True: [0.72, 0.08, 0.15, 0.05], False: [0.15, 0.05, 0.45, 0.35]}
+SUMMARIES = [
+    "Spørger til {task}",
+    "Vil gerne vide, hvor langt sagen om {task} er",
+    "Har brug for hjælp til {task}",
+    "Har fået brev om {task} og forstår det ikke",
+    "Klager over behandlingen af {task}",
+]
+BIRTH_DAYS = (dt.date(2000, 1, 1) - dt.date(1930, 1, 1)).days  # 1930-1999
+SERIAL_STEP = 1009  # coprime to 4000: distinct serials for citizens born on the same day
+POOL_CHUNK = 20_000
+SECONDS_PER_DAY = 86_400
+DAYS_PER_TRANSACTION = 7
+
+
+class SimulationError(ValueError):
+    """The database lacks what a simulation needs (tasks, a user)."""
+
+
+@dataclass(frozen=True)
+class SimulationReport:
+    days: int
+    contacts: int
+    threads: int
+    citizens: int
+    companies: int
+
+
+# --------------------------------------------------------------------------------------------
+# Citizens and companies
+# --------------------------------------------------------------------------------------------
+
+
+def pool_cpr(index: int, seed: int) -> str:
+    """The CPR number of the synthetic citizen `index`: a date of birth in 1930-1999 and a
+    serial below 4000 (the 1900s by the seventh digit), distinct for every index below
+    BIRTH_DAYS * 4000. Fictitious: python-stdnum accepts them, nobody is known to have them."""
+    day, turn = divmod(index + seed * 7919, BIRTH_DAYS)
+    born = dt.date(1930, 1, 1) + dt.timedelta(days=(turn * 7 + day) % BIRTH_DAYS)
+    serial = (day * SERIAL_STEP + turn) % 4000
+    return f"{born:%d%m%y}{serial:04d}"
+
+
+def pool_cvr(index: int, seed: int) -> str:
+    """A fictitious CVR number with a valid check digit (weights 2,7,6,5,4,3,2,1; mod 11).
+
+    Each index owns eleven consecutive seven-digit prefixes, so numbers never repeat; one of
+    them always has a check digit below 10."""
+    for step in range(11):
+        prefix = f"{1_000_000 + ((index + seed * 131) % 800_000) * 11 + step:07d}"
+        check = -sum(w * int(d) for w, d in zip((2, 7, 6, 5, 4, 3, 2), prefix, strict=True)) % 11
+        if check < 10:
+            return f"{prefix}{check}"
+    raise AssertionError("unreachable: consecutive prefixes change the sum by 2")
+
+
+def _existing(field_name: str, values: Sequence[str]) -> dict[str, int]:
+    return dict(Party.objects.filter(**{f"{field_name}__in": values}).values_list(field_name, "pk"))
+
+
+def ensure_party_pool(
+    *, citizens: int, companies: int, seed: int, now: dt.datetime, tick: Callable[[int], object]
+) -> IntArray:
+    """The ids of the synthetic citizens and then companies, creating those that are missing.
+
+    The same seed gives the same people, so a second year finds the first year's citizens."""
+    ids = np.zeros(citizens + companies, dtype=np.int64)
+    for start in range(0, citizens + companies, POOL_CHUNK):
+        indexes = range(start, min(start + POOL_CHUNK, citizens + companies))
+        rows: dict[str, dict[str, Any]] = {}
+        for index in indexes:
+            if index < citizens:
+                cpr = pool_cpr(index, seed)
+                rows[cpr_digest(cpr)] = {"kind": PartyKind.CITIZEN, "cpr": cpr, "index": index}
+            else:
+                cvr = pool_cvr(index - citizens, seed)
+                rows[cvr] = {"kind": PartyKind.COMPANY, "cvr": cvr, "index": index}
+        keys = list(rows)
+        found = {**_existing("cpr_digest", keys), **_existing("cvr", keys)}
+        new = [key for key in keys if key not in found]
+        if new:
+            with transaction.atomic():
+                found.update(_write_parties(new, rows, seed=seed, now=now))
+        for key, values in rows.items():
+            ids[values["index"]] = found[key]
+        tick(len(indexes))
+    return ids
+
+
+def _write_parties(
+    keys: list[str], rows: dict[str, dict[str, Any]], *, seed: int, now: dt.datetime
+) -> dict[str, int]:
+    first = _reserve(Party, len(keys))
+    values = []
+    for offset, key in enumerate(keys):
+        row = rows[key]
+        index = row["index"]
+        if row["kind"] == PartyKind.CITIZEN:
+            name = (
+                f"{FIRST_NAMES[(index * 7 + seed) % len(FIRST_NAMES)]} "
+                f"{LAST_NAMES[(index * 3 + seed) % len(LAST_NAMES)]}"
+            )
+            identifiers: tuple[str | None, ...] = (
+                key,
+                encrypt_cpr(row["cpr"]),
+                mask_cpr(row["cpr"]),
+                None,
+            )
+        else:
+            name = f"Simuleret Virksomhed {index} ApS"
+            identifiers = (None, "", "", key)
+        values.append((first + offset, row["kind"], name, *identifiers, "", "", "", now))
+    _write(
+        Party,
+        [
+            "id",
+            "kind",
+            "name",
+            "cpr_digest",
+            "cpr_encrypted",
+            "cpr_masked",
+            "cvr",
+            "email",
+            "phone",
+            "address",
+            "created_at",
+        ],
+        values,
+    )
+    return {key: first + offset for offset, key in enumerate(keys)}
+
+
+# --------------------------------------------------------------------------------------------
+# Writing rows: ids from the sequence, COPY on PostgreSQL, executemany on SQLite
+# --------------------------------------------------------------------------------------------
+
+
+def _reserve(model: type[models.Model], count: int) -> int:
+    """The first of `count` consecutive ids that no other writer will be given."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The lock keeps concurrent INSERTs (which take their ids under a weaker lock)
+            # from drawing ids between nextval and setval; it ends with the transaction.
+            cursor.execute(f'LOCK TABLE "{table}" IN SHARE ROW EXCLUSIVE MODE')
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+                "nextval(pg_get_serial_sequence(%s, 'id')) + %s - 1) - %s + 1",
+                [table, table, count, count],
+            )
+        else:
+            # SQLite serialises writes (the caller's transaction holds the lock); AUTOINCREMENT
+            # never reuses an id, so past the larger of its counter and the highest id.
+            counter = "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0)"
+            highest = f'COALESCE((SELECT MAX(id) FROM "{table}"), 0)'  # noqa: S608
+            cursor.execute(f"SELECT MAX({counter}, {highest}) + 1", [table])
+        first: int = cursor.fetchone()[0]
+    return first
+
+
+def _write(model: type[models.Model], columns: list[str], rows: Sequence[Sequence[Any]]) -> None:
+    table = model._meta.db_table
+    names = ", ".join(f'"{column}"' for column in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)  # noqa: S608
+
+
+def _copy_text(model: type[models.Model], columns: list[str], lines: Iterator[str]) -> None:
+    """COPY prepared text-format lines (tab-separated, \\N for NULL) into the table."""
+    table = model._meta.db_table
+    names = ", ".join(f'"{column}"' for column in columns)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy,
+    ):
+        copy.write("".join(lines))
+
+
+# --------------------------------------------------------------------------------------------
+# The catalogue as arrays
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The active tasks, one array entry each (0 = none for ids), and each channel's chances."""
+
+    task_ids: IntArray
+    kle_ids: IntArray
+    unit_ids: IntArray
+    department_ids: IntArray
+    frontline_may_resolve: npt.NDArray[np.bool_]
+    summaries: list[list[str]]  # per task, the summary variants
+    chances: dict[int, FloatArray]  # per channel index, each task's chance
+    frontline: tuple[int, int]  # the front line's (unit, department), (0, 0) if none
+
+    @classmethod
+    def load(cls, seed: int) -> Catalogue:
+        tasks = list(Task.objects.filter(is_active=True).prefetch_related("kle_topics"))
+        if not tasks:
+            raise SimulationError(_("The task catalogue is empty: import it first."))
+        rng = np.random.default_rng(seed)
+        # A few tasks make most of the contacts (Zipf-like), in an order fixed by the seed.
+        popularity = 1.0 / np.arange(1, len(tasks) + 1) ** 0.9
+        popularity = popularity[rng.permutation(len(tasks))]
+        chances = {}
+        for number, channel in enumerate(CHANNELS):
+            offered = np.array([channel in task.channels for task in tasks])
+            # A channel's contacts favour the tasks that offer it (self-service only those).
+            weight = popularity * np.where(
+                offered, 4.0, 0.0 if channel == Channel.SELFSERVICE else 1.0
+            )
+            if weight.sum() == 0:
+                weight = popularity
+            chances[number] = weight / weight.sum()
+        frontline = Unit.objects.filter(is_frontline=True).order_by("pk").first()
+
+        def topic(task: Task) -> int:
+            topics = sorted(task.kle_topics.all(), key=lambda entry: entry.number)
+            return topics[0].pk if topics else 0
+
+        return cls(
+            task_ids=np.array([task.pk for task in tasks], dtype=np.int64),
+            kle_ids=np.array([topic(task) for task in tasks], dtype=np.int64),
+            unit_ids=np.array([task.unit_id or 0 for task in tasks], dtype=np.int64),
+            department_ids=np.array([task.department_id for task in tasks], dtype=np.int64),
+            frontline_may_resolve=np.array([task.frontline_may_resolve for task in tasks]),
+            summaries=[
+                [_copy_safe(text.format(task=task.title.lower())) for text in SUMMARIES]
+                for task in tasks
+            ],
+            chances=chances,
+            frontline=(frontline.pk, frontline.department_id) if frontline else (0, 0),
+        )
+
+
+def _copy_safe(text: str) -> str:
+    """Text without the characters COPY's text format would read as field or row ends."""
+    return " ".join(text.replace("\\", "/").split())
+
+
+# --------------------------------------------------------------------------------------------
+# The calendar: each day's expected contacts per channel, and moments within the day
+# --------------------------------------------------------------------------------------------
+
+
+def day_weights(days: list[dt.date], calendar: WorkCalendar) -> tuple[FloatArray, FloatArray]:
+    """Each day's relative volume of office-bound and of digital contacts."""
+    office = np.zeros(len(days))
+    digital = np.zeros(len(days))
+    for number, day in enumerate(days):
+        month = MONTH_WEIGHT[day.month - 1]
+        if calendar.is_working_day(day):
+            office[number] = digital[number] = month * WEEKDAY_WEIGHT[day.weekday()]
+        elif day.weekday() < 5:
+            digital[number] = month * CLOSED_DAY_WEIGHT
+        else:
+            digital[number] = month * WEEKDAY_WEIGHT[day.weekday()]
+    return office, digital
+
+
+def expected_per_day(
+    days: list[dt.date], yearly: dict[Channel, float], calendar: WorkCalendar
+) -> FloatArray:
+    """Expected contacts per day (rows) and channel (columns, in CHANNELS' order): each
+    channel's yearly count spread over the days by its weights."""
+    office, digital = day_weights(days, calendar)
+    expected = np.zeros((len(days), len(CHANNELS)))
+    for number, channel in enumerate(CHANNELS):
+        weights = office if channel in OFFICE_CHANNELS else digital
+        if yearly.get(channel) and weights.sum():
+            expected[:, number] = yearly[channel] * weights / weights.sum()
+    return expected
+
+
+def moments(
+    rng: np.random.Generator, channels: IntArray, day: dt.date, calendar: WorkCalendar
+) -> IntArray:
+    """Seconds after local midnight for contacts of these channels on `day`."""
+    seconds = np.zeros(len(channels), dtype=np.int64)
+    opens, closes = (
+        (hour.hour * 3600 + hour.minute * 60 for hour in calendar.hours(day))
+        if day.weekday() < 5
+        else (9 * 3600, 15 * 3600)
+    )
+    for number, channel in enumerate(CHANNELS):
+        chosen = channels == number
+        count = int(chosen.sum())
+        if not count:
+            continue
+        if channel == Channel.LETTER:  # the morning's post
+            seconds[chosen] = rng.integers(8 * 3600, 10 * 3600, count)
+        elif channel in OFFICE_CHANNELS:
+            # The phone lines open an hour before the desks; the queue peaks early.
+            start = opens - (3600 if channel == Channel.PHONE else 0)
+            seconds[chosen] = start + (closes - start) * rng.beta(1.3, 2.0, count)
+        else:
+            hours = rng.choice(24, count, p=DIGITAL_HOURS / DIGITAL_HOURS.sum())
+            seconds[chosen] = hours * 3600 + rng.integers(0, 3600, count)
+    return seconds
+
+
+def instants(day: dt.date, seconds: IntArray) -> npt.NDArray[np.datetime64]:
+    """UTC instants of local moments of `day` (Danish time, summer time switches included)."""
+    midnight = dt.datetime.combine(day, dt.time(0), tzinfo=COPENHAGEN)
+    following = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=COPENHAGEN)
+    shift = int(
+        (
+            (following.utcoffset() or dt.timedelta()) - (midnight.utcoffset() or dt.timedelta())
+        ).total_seconds()
+    )
+    epoch = int(midnight.timestamp()) + seconds
+    if shift:  # the clocks change at 02:00/03:00 local time
+        epoch = np.where(seconds >= 3 * 3600, epoch - shift, epoch)
+    return epoch.astype("datetime64[s]")
+
+
+def _stamps(values: npt.NDArray[np.datetime64]) -> list[str]:
+    """'YYYY-MM-DD HH:MM:SS' (UTC), as Django stores datetimes on SQLite."""
+    return [text.replace("T", " ") for text in np.datetime_as_string(values, unit="s").tolist()]
+
+
+# --------------------------------------------------------------------------------------------
+# The year, day by day
+# --------------------------------------------------------------------------------------------
+
+Column = list[Any]  # Python values, None for NULL
+# Called with each day's completed self-service contacts: their task ids and UTC instants. The
+# place for funnel events (the funnels' bulk service), which the self-service logs would hold.
+SelfServiceHook = Callable[[dt.date, IntArray, npt.NDArray[np.datetime64]], None]
+
+
+def _ids(values: IntArray) -> Column:
+    """Foreign keys with 0 for none as Python values (None)."""
+    return [value or None for value in values.tolist()]
+
+
+def _store(model: type[models.Model], columns: dict[str, Column]) -> None:
+    """Write rows given column by column: COPY's text format on PostgreSQL, else executemany."""
+    names = list(columns)
+    if connection.vendor != "postgresql":
+        _write(model, names, list(zip(*columns.values(), strict=True)))
+        return
+    texts = [
+        [r"\N" if value is None else str(value) for value in column] for column in columns.values()
+    ]
+    _copy_text(model, names, (f"{line}\n" for line in map("\t".join, zip(*texts, strict=True))))
+
+
+@dataclass
+class FollowUps:
+    """Contacts already decided for a later day: a later contact on an earlier thread."""
+
+    party: list[IntArray] = field(default_factory=list)
+    thread: list[IntArray] = field(default_factory=list)
+    task: list[IntArray] = field(default_factory=list)
+    channel: list[IntArray] = field(default_factory=list)
+    seconds: list[IntArray] = field(default_factory=list)
+
+    def add(self, **arrays: IntArray) -> None:
+        for name, values in arrays.items():
+            getattr(self, name).append(values)
+
+    def joined(self, name: str) -> IntArray:
+        parts: list[IntArray] = getattr(self, name)
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
+@dataclass
+class Simulator:
+    """Generates and writes contacts for a range of days (see the module's docstring)."""
+
+    days: list[dt.date]
+    contacts: int  # over the whole range
+    shares: dict[Channel, float]
+    seed: int
+    registrar: User
+    calendar: WorkCalendar = DEFAULT_CALENDAR
+    on_self_service: SelfServiceHook | None = None
+    written: SimulationReport = field(init=False)
+
+    def __post_init__(self) -> None:
+        total_share = sum(self.shares.values())
+        self.identified = sum(
+            share / total_share * (1 - ANONYMOUS[channel]) for channel, share in self.shares.items()
+        )
+        yearly = {
+            channel: self.contacts * share / total_share for channel, share in self.shares.items()
+        }
+        self.expected = expected_per_day(self.days, yearly, self.calendar)
+        self.totals = self.expected.sum(axis=1)
+        self.follow_up_channels = np.array([channel != Channel.SELFSERVICE for channel in CHANNELS])
+        self.rng = np.random.default_rng(self.seed)
+        self.catalogue = Catalogue.load(self.seed)
+        self.citizens = max(1, round(self.contacts * self.identified / CONTACTS_PER_CITIZEN))
+        self.companies = max(1, round(self.citizens * COMPANY_SHARE / 5))
+        self.pending: dict[int, FollowUps] = {}
+        self.anonymous = np.array([ANONYMOUS[channel] for channel in CHANNELS])
+        self.outbound = np.array([OUTBOUND.get(channel, 0.0) for channel in CHANNELS])
+        self.written = SimulationReport(len(self.days), 0, 0, self.citizens, self.companies)
+
+    def run(self, *, tick: Callable[[int], object], now: dt.datetime) -> SimulationReport:
+        self.pool = ensure_party_pool(
+            citizens=self.citizens,
+            companies=self.companies,
+            seed=self.seed,
+            now=now,
+            tick=lambda _count: None,
+        )
+        # A week per transaction: each day's COPY fires the rollup triggers once, and SQLite
+        # waits for the disk once a week rather than once a day.
+        for week in range(0, len(self.days), DAYS_PER_TRANSACTION):
+            with transaction.atomic():
+                for number in range(week, min(week + DAYS_PER_TRANSACTION, len(self.days))):
+                    tick(self.day(number, self.days[number]))
+        return self.written
+
+    # -- one day ------------------------------------------------------------------------------
+
+    def day(self, number: int, day: dt.date) -> int:
+        rng, catalogue = self.rng, self.catalogue
+        # The follow-ups due today were decided on earlier days: new matters make up the rest of
+        # the day's expected contacts, channel by channel.
+        due = self.pending.pop(number, FollowUps())
+        arriving = np.bincount(due.joined("channel"), minlength=len(CHANNELS))
+        counts = rng.poisson(np.maximum(self.expected[number] - arriving, 0))
+        channel = np.repeat(np.arange(len(CHANNELS)), counts)
+        fresh = len(channel)
+        task = np.zeros(fresh, dtype=np.int64)
+        for index, size in enumerate(counts.tolist()):
+            if size:
+                task[channel == index] = rng.choice(
+                    len(catalogue.task_ids), size, p=catalogue.chances[index]
+                )
+        party = self._parties(channel)
+        first_thread = _reserve(Thread, fresh) if fresh else 0
+        thread = first_thread + np.arange(fresh, dtype=np.int64)
+        seconds = moments(rng, channel, day, self.calendar)
+        last_seconds, last_day = seconds.copy(), np.full(fresh, number)
+        self._schedule_follow_ups(number, party, thread, task, last_seconds, last_day)
+
+        channel = np.concatenate([channel, due.joined("channel")])
+        task = np.concatenate([task, due.joined("task")])
+        party = np.concatenate([party, due.joined("party")])
+        thread = np.concatenate([thread, due.joined("thread")])
+        seconds = np.concatenate([seconds, due.joined("seconds")])
+        order = np.argsort(seconds, kind="stable")
+        channel, task, party, thread, seconds = (
+            values[order] for values in (channel, task, party, thread, seconds)
+        )
+        received = instants(day, seconds)
+        if self.on_self_service is not None:
+            done = channel == CHANNELS.index(Channel.SELFSERVICE)
+            self.on_self_service(day, catalogue.task_ids[task[done]], received[done])
+        unit, department, outcome = self._routing(channel, task)
+        self._write_threads(
+            day,
+            fresh,
+            first_thread,
+            order,
+            received,
+            party,
+            task,
+            department,
+            last_seconds,
+            last_day,
+        )
+        self._write_contacts(day, channel, task, party, thread, received, unit, department, outcome)
+        self.written = SimulationReport(
+            self.written.days,
+            self.written.contacts + len(channel),
+            self.written.threads + fresh,
+            self.citizens,
+            self.companies,
+        )
+        return len(channel)
+
+    def _parties(self, channel: IntArray) -> IntArray:
+        rng, count = self.rng, len(channel)
+        # Some citizens come often, most now and then: a skewed draw over the pool.
+        citizen = (self.citizens * rng.random(count) ** 1.3).astype(np.int64)
+        company = self.citizens + rng.integers(0, self.companies, count)
+        chosen = np.where(rng.random(count) < COMPANY_SHARE, company, citizen)
+        ids = self.pool[np.minimum(chosen, len(self.pool) - 1)]
+        return np.where(rng.random(count) < self.anonymous[channel], 0, ids)
+
+    def _schedule_follow_ups(
+        self,
+        number: int,
+        party: IntArray,
+        thread: IntArray,
+        task: IntArray,
+        last_seconds: IntArray,
+        last_day: IntArray,
+    ) -> None:
+        """Decide which of today's new matters the same party follows up, when and how; the
+        thread's last contact is then known before the thread is written."""
+        rng = self.rng
+        follows = np.flatnonzero((party != 0) & (rng.random(len(party)) < FOLLOW_UP))
+        # On one of the next days, busy days more likely than quiet ones (not past the range).
+        ahead = self.totals[number + 1 : number + 1 + FOLLOW_UP_DAYS]
+        if not len(follows) or not ahead.sum():
+            return
+        later = number + 1 + rng.choice(len(ahead), len(follows), p=ahead / ahead.sum())
+        for target in np.unique(later).tolist():
+            which = follows[later == target]
+            # A follow-up asks about the matter: by any channel but a self-service form.
+            chances = self.expected[target] * self.follow_up_channels
+            if not chances.sum():
+                continue
+            chances /= chances.sum()
+            channel = rng.choice(len(CHANNELS), len(which), p=chances)
+            seconds = moments(rng, channel, self.days[target], self.calendar)
+            self.pending.setdefault(target, FollowUps()).add(
+                party=party[which],
+                thread=thread[which],
+                task=task[which],
+                channel=channel,
+                seconds=seconds,
+            )
+            last_seconds[which], last_day[which] = seconds, target
+
+    def _routing(self, channel: IntArray, task: IntArray) -> tuple[IntArray, IntArray, Column]:
+        """Each contact's unit, department and outcome (as `contacts.services._build` sets
+        them): the front line keeps what it resolves, the rest goes to the task's unit."""
+        rng, catalogue = self.rng, self.catalogue
+        chances = np.array([OUTCOME_CHANCES[False], OUTCOME_CHANCES[True]])
+        cumulative = np.cumsum(chances, axis=1)[catalogue.frontline_may_resolve[task].astype(int)]
+        drawn = (rng.random(len(task))[:, None] > cumulative).sum(axis=1)
+        spoken = np.isin(channel, [CHANNELS.index(Channel.PHONE), CHANNELS.index(Channel.PERSONAL)])
+        # Only a conversation ends in a promised call-back; only a request has an outcome.
+        drawn = np.where((drawn == 1) & ~spoken, 0, drawn)
+        no_outcome = np.isin(
+            channel, [CHANNELS.index(Channel.SELFSERVICE), CHANNELS.index(Channel.SMS)]
+        )
+        kept = (
+            (drawn <= 1)
+            & np.isin(
+                channel,
+                [CHANNELS.index(c) for c in (Channel.PHONE, Channel.PERSONAL, Channel.CHAT)],
+            )
+            & bool(catalogue.frontline[0])
+        )
+        unit = np.where(kept, catalogue.frontline[0], catalogue.unit_ids[task])
+        department = np.where(kept, catalogue.frontline[1], catalogue.department_ids[task])
+        outcome = [
+            "" if none else str(OUTCOMES[index])
+            for index, none in zip(drawn.tolist(), no_outcome.tolist(), strict=True)
+        ]
+        return unit, department, outcome
+
+    def _write_threads(
+        self,
+        day: dt.date,
+        fresh: int,
+        first: int,
+        order: IntArray,
+        received: npt.NDArray[np.datetime64],
+        party: IntArray,
+        task: IntArray,
+        department: IntArray,
+        last_seconds: IntArray,
+        last_day: IntArray,
+    ) -> None:
+        if not fresh:
+            return
+        # Today's new matters, in the order of their thread ids (they were numbered first).
+        position = np.empty(fresh, dtype=np.int64)
+        is_new = order < fresh
+        position[order[is_new]] = np.flatnonzero(is_new)
+        variants = self.rng.integers(0, len(SUMMARIES), fresh)
+        last = np.empty(fresh, dtype="datetime64[s]")
+        for target in np.unique(last_day).tolist():
+            chosen = last_day == target
+            last[chosen] = instants(self.days[target], last_seconds[chosen])
+        summaries = self.catalogue.summaries
+        _store(
+            Thread,
+            {
+                "id": (first + np.arange(fresh)).tolist(),
+                "party_id": _ids(party[position]),
+                "subject": [
+                    summaries[t][v][:SUBJECT_LENGTH]
+                    for t, v in zip(task[position].tolist(), variants.tolist(), strict=True)
+                ],
+                "department_id": _ids(department[position]),
+                "created_at": _stamps(received[position]),
+                "last_contact_at": _stamps(last),
+            },
+        )
+
+    def _write_contacts(
+        self,
+        day: dt.date,
+        channel: IntArray,
+        task: IntArray,
+        party: IntArray,
+        thread: IntArray,
+        received: npt.NDArray[np.datetime64],
+        unit: IntArray,
+        department: IntArray,
+        outcome: Column,
+    ) -> None:
+        rng, catalogue, count = self.rng, self.catalogue, len(channel)
+        if not count:
+            return
+        first = _reserve(Contact, count)
+        direction = np.where(rng.random(count) < self.outbound[channel], "out", "in").tolist()
+        outcome = [
+            "" if way == Direction.OUTBOUND else result
+            for way, result in zip(direction, outcome, strict=True)
+        ]
+        duration = np.zeros(count, dtype=np.int64)
+        for name, (median, spread) in DURATION.items():
+            spoken = channel == CHANNELS.index(name)
+            duration[spoken] = np.clip(
+                rng.lognormal(math.log(median), spread, int(spoken.sum())), 10, SECONDS_PER_DAY
+            )
+        stamps = _stamps(received)
+        registrar = self.registrar.pk
+        variants = rng.integers(0, len(SUMMARIES), count).tolist()
+        columns: dict[str, Column] = {
+            "id": (first + np.arange(count)).tolist(),
+            "channel": [str(CHANNELS[index]) for index in channel.tolist()],
+            "direction": direction,
+            "received_at": stamps,
+            "party_id": _ids(party),
+            "summary": [
+                catalogue.summaries[t][v] for t, v in zip(task.tolist(), variants, strict=True)
+            ],
+            "task_id": catalogue.task_ids[task].tolist(),
+            "kle_topic_id": _ids(catalogue.kle_ids[task]),
+            "unit_id": _ids(unit),
+            "department_id": _ids(department),
+            "handled_by_id": [
+                None if result == Outcome.FORWARDED else registrar for result in outcome
+            ],
+            "registered_by_id": [registrar] * count,
+            "outcome": outcome,
+            "duration_seconds": _ids(duration),
+            "thread_id": thread.tolist(),
+            "awaiting_triage": [False] * count,
+            "created_at": stamps,
+            "received_on": [day.isoformat()] * count,
+        }
+        _store(Contact, columns)
+
+
+def year_days(year: int) -> list[dt.date]:
+    first = dt.date(year, 1, 1)
+    return [first + dt.timedelta(days=n) for n in range((dt.date(year + 1, 1, 1) - first).days)]
+
+
+def simulation_user() -> User:
+    """The staff account simulated contacts are registered by (inactive: nobody logs in)."""
+    user, created = User.objects.get_or_create(
+        username="simulering", defaults={"first_name": "Simuleret", "is_active": False}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def simulate(
+    *,
+    days: list[dt.date],
+    contacts: int,
+    shares: dict[Channel, float],
+    seed: int,
+    now: dt.datetime,
+    tick: Callable[[int], object] = lambda _count: None,
+    on_self_service: SelfServiceHook | None = None,
+) -> SimulationReport:
+    """Write `contacts` synthetic contacts (about; Poisson draws) spread over `days`."""
+    simulator = Simulator(
+        days=days,
+        contacts=contacts,
+        shares=shares,
+        seed=seed,
+        registrar=simulation_user(),
+        on_self_service=on_self_service,
+    )
+    return simulator.run(tick=tick, now=now)
+
+
+# --------------------------------------------------------------------------------------------
+# Self-service funnels: the attempts behind each completed self-service contact
+# --------------------------------------------------------------------------------------------
+
+# Seed 004: 1.3 million log-ins to municipal self-service and 298,000 transactions, so "3 of 4
+# don't complete": three abandoned attempts for every completed one.
+ABANDONED_PER_COMPLETED = 3
+FUNNEL_SYSTEM = "simulering"
+
+
+@dataclass
+class FunnelWriter:
+    """A SelfServiceHook that records each completion's attempt (started, completed) and the
+    abandoned attempts beside it through the funnels' bulk service, one solution per task."""
+
+    seed: int
+    now: dt.datetime
+    solutions: dict[int, str] = field(default_factory=dict)  # task id -> the solution's id there
+
+    def __call__(self, day: dt.date, task_ids: IntArray, at: npt.NDArray[np.datetime64]) -> None:
+        events: list[FunnelEventIn] = []
+        moments = at.astype("datetime64[s]").astype(np.int64).tolist()
+        for number, (task_id, second) in enumerate(zip(task_ids.tolist(), moments, strict=True)):
+            completed = dt.datetime.fromtimestamp(second, tz=dt.UTC)
+            solution = self._solution(task_id)
+            for attempt in range(1 + ABANDONED_PER_COMPLETED):
+                # The abandoned attempts come earlier that day (people try again).
+                ended = completed - dt.timedelta(minutes=20 * attempt)
+                kind = FunnelEventKind.COMPLETED if attempt == 0 else FunnelEventKind.ABANDONED
+                key = f"sim{self.seed}-{day:%Y%m%d}-{number}-{attempt}"
+                for event_kind, moment in (
+                    (FunnelEventKind.STARTED, ended - dt.timedelta(minutes=4)),
+                    (kind, ended),
+                ):
+                    if moment <= self.now:  # a year that is not over yet: its past only
+                        events.append(
+                            FunnelEventIn(
+                                event_id=f"{key}-{event_kind}",
+                                system=FUNNEL_SYSTEM,
+                                solution=solution,
+                                attempt_id=key,
+                                kind=event_kind,
+                                occurred_at=moment,
+                                step="" if event_kind != FunnelEventKind.ABANDONED else "1",
+                            )
+                        )
+        if events:
+            record_funnel_events_in_bulk(events=events, now=self.now)
+
+    def _solution(self, task_id: int) -> str:
+        if task_id not in self.solutions:
+            task = Task.objects.select_related("department").get(pk=task_id)
+            ensure_solution(
+                name=task.title,
+                kind=SolutionKind.TASK_LINK,
+                department=task.department,
+                external_system=FUNNEL_SYSTEM,
+                external_id=f"task-{task_id}",
+                steps=["1"],
+                task=task,
+                url=task.self_service_url,
+            )
+            self.solutions[task_id] = f"task-{task_id}"
+        return self.solutions[task_id]
