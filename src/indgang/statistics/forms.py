@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from indgang.catalogue.models import Task
@@ -16,7 +17,7 @@ from indgang.organisation.models import Department, Unit
 from indgang.statistics.api.serializers import MAX_PERIODS, PERIOD_DAYS
 from indgang.statistics.costs import PRESETS
 from indgang.statistics.models import UnitCostTable
-from indgang.statistics.selectors import Slice
+from indgang.statistics.selectors import Period, Slice
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PERIOD_CHOICES = [
@@ -26,6 +27,12 @@ PERIOD_CHOICES = [
     ("quarter", _("Quarter")),
     ("year", _("Year")),
 ]
+
+
+def visible_departments(departments: frozenset[int] | None) -> QuerySet[Department]:
+    """The departments a statistics scope covers (None: all of them)."""
+    queryset = Department.objects.order_by("name")
+    return queryset if departments is None else queryset.filter(pk__in=departments)
 
 
 class SliceForm(forms.Form):
@@ -49,16 +56,16 @@ class SliceForm(forms.Form):
 
     def __init__(self, *args: Any, departments: frozenset[int] | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        seen = Department.objects.all()
-        units = Unit.objects.select_related("department")
-        tasks = Task.objects.order_by("title")
-        if departments is not None:
-            seen = seen.filter(pk__in=departments)
-            units = units.filter(department_id__in=departments)
-            tasks = tasks.filter(department_id__in=departments)
+        seen = visible_departments(departments)
         self.fields["department"].queryset = seen  # type: ignore[attr-defined]
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
-        self.fields["task"].queryset = tasks  # type: ignore[attr-defined]
+        self.fields["unit"].queryset = (  # type: ignore[attr-defined]
+            Unit.objects.filter(department__in=seen)
+            .select_related("department")
+            .order_by("department__name", "name")
+        )
+        self.fields["task"].queryset = Task.objects.filter(  # type: ignore[attr-defined]
+            department__in=seen
+        ).order_by("title")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -66,11 +73,16 @@ class SliceForm(forms.Form):
         if isinstance(start, dt.date) and isinstance(end, dt.date):
             if start > end:
                 self.add_error("end", _("The period must end on or after the day it starts."))
-            elif (end - start).days // PERIOD_DAYS[data.get("period") or "year"] + 1 > MAX_PERIODS:
-                self.add_error(
-                    None, _("Too many periods: choose longer periods or a shorter time span.")
-                )
+            else:
+                self.check_periods(start, end, data.get("period") or "year")
         return data
+
+    def check_periods(self, start: dt.date, end: dt.date, period: Period) -> None:
+        """Refuse a span of more periods than a page shows."""
+        if (end - start).days // PERIOD_DAYS[period] + 1 > MAX_PERIODS:
+            self.add_error(
+                None, _("Too many periods: choose longer periods or a shorter time span.")
+            )
 
     def slice(self) -> Slice:
         data = self.cleaned_data
