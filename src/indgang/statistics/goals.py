@@ -221,22 +221,19 @@ def _contact_kpis(
             slice=slice,
         ),
     ]
-    for group in ChannelGroup:
+    shares = [
+        (f"channel_group:{group.value}", str(group.label), _in_group(group))
+        for group in ChannelGroup
+    ] + [
+        (f"channel:{channel.value}", str(channel.label), _of_channel(channel.value))
+        for channel in Channel
+    ]
+    for metric, label, counted in shares:
         kpis.append(
             _kpi(
-                metric=f"channel_group:{group.value}",
-                label=str(group.label),
-                series=series(_inbound_if(_in_group(group))),
-                book=None,
-                slice=slice,
-            )
-        )
-    for channel in Channel:
-        kpis.append(
-            _kpi(
-                metric=f"channel:{channel.value}",
-                label=str(channel.label),
-                series=series(_inbound_if(_of_channel(channel.value))),
+                metric=metric,
+                label=label,
+                series=series(_inbound_if(counted)),
                 book=None,
                 slice=slice,
             )
