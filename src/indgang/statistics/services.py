@@ -178,12 +178,12 @@ def add_contact_buckets(buckets: ContactBuckets) -> None:
         if connection.vendor == "postgresql":
             types = {"day": "date", "channel": "text", "direction": "text", "outcome": "text"}
             unnest = ", ".join(f"%s::{types.get(name, 'bigint')}[]" for name in columns)
-            source = f"added AS (SELECT * FROM unnest({unnest}) AS a({', '.join(columns)}))"
+            source = f"added AS (SELECT * FROM unnest({unnest}) AS a({', '.join(columns)}))"  # noqa: S608
             *coarse, finest = GRAINS
             upserts = ", ".join(f"{g._meta.db_table} AS ({_upsert_sql(g)})" for g in coarse)
             cursor.execute(
                 f"WITH {source}, {upserts} {_upsert_sql(finest)}",
-                [list(getattr(buckets, name)) for name in columns],
+                [_array_literal(getattr(buckets, name)) for name in columns],
             )
             return
         for grain in GRAINS:
@@ -205,6 +205,13 @@ def add_contact_buckets(buckets: ContactBuckets) -> None:
                 "timed = timed + excluded.timed",
                 [(*key, total[0], 0, total[1], total[2]) for key, total in sorted(summed.items())],
             )
+
+
+def _array_literal(values: Sequence[object]) -> str:
+    """A PostgreSQL array literal of the values, each quoted: one text parameter, which the
+    driver passes as it is (a list parameter costs it a check per element)."""
+    quoted = (str(value).replace("\\", "\\\\").replace('"', '\\"') for value in values)
+    return "{" + ",".join(f'"{value}"' for value in quoted) + "}"
 
 
 def _upsert_sql(grain: type[Counts]) -> str:
