@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, fields
+from typing import Any
 
 from django.db import connection, connections, router, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
@@ -188,13 +189,13 @@ def add_contact_buckets(buckets: ContactBuckets) -> None:
             return
         for grain in GRAINS:
             names = dimensions(grain)
-            summed: dict[tuple[object, ...], list[int]] = {}
+            summed: dict[tuple[Any, ...], list[int]] = {}
             rows = zip(*(getattr(buckets, name) for name in columns), strict=True)
             for row in rows:
                 values = dict(zip(columns, row, strict=True))
                 total = summed.setdefault(tuple(values[name] for name in names), [0, 0, 0])
                 for index, measure in enumerate(("contacts", "duration_seconds", "timed")):
-                    total[index] += int(values[measure])  # type: ignore[call-overload]
+                    total[index] += int(values[measure])
             table = grain._meta.db_table
             keys = ", ".join(names)
             cursor.executemany(
