@@ -4,7 +4,8 @@ On PostgreSQL (database ``indgang_bench_stats``, dropped and created on each run
 
 1. ``indgang simulate`` generates 100,000 and then 10,500,000 contacts (Copenhagen's year, seed
    004 table 4) in a child process: contacts per second (target >= 100,000/s) and the child's
-   peak memory (ru_maxrss; target <= 500 MB);
+   peak memory (ru_maxrss; target <= 500 MB); beside it the ceiling, COPY's own rate of the same
+   contacts into the same table (phase ``ceiling``);
 2. p50/p95 of each dashboard read at both sizes, and their ratio (target t(large)/t(small)
    <= 1.5, p95 <= 100 ms): ``contact_counts`` as the dashboard asks for it (the last 12 months by
    month and channel, for the municipality, one department, one task), and every statistics
