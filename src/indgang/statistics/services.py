@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, fields
+from typing import Any
 
-from django.db import connections, router, transaction
+from django.db import connection, connections, router, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -127,3 +129,100 @@ def _edge(order: str) -> dt.date | None:
         Contact.objects.order_by(order).values_list("received_on", flat=True).first()
     )
     return day
+
+
+# --------------------------------------------------------------------------------------------
+# Bulk writers count themselves (migration 0002's docstring: who may, and why it stays correct)
+# --------------------------------------------------------------------------------------------
+
+ROLLUPS_SETTING = "indgang.rollups"
+ROLLUPS_CALLER = "caller"
+
+
+@dataclass(frozen=True)
+class ContactBuckets:
+    """New contacts aggregated per finest bucket (ContactCount's dimensions), column by column:
+    one entry per bucket, each bucket once. New contacts have no knowledge use yet."""
+
+    day: Sequence[dt.date]
+    channel: Sequence[str]
+    direction: Sequence[str]
+    outcome: Sequence[str]
+    department_id: Sequence[int]  # 0 = none, likewise unit and task
+    unit_id: Sequence[int]
+    task_id: Sequence[int]
+    contacts: Sequence[int]
+    duration_seconds: Sequence[int]
+    timed: Sequence[int]
+
+
+def take_over_counting() -> bool:
+    """Switch the contact INSERT trigger off for the current transaction, on PostgreSQL; whether
+    the caller must now add the contacts it inserts with `add_contact_buckets` in the same
+    transaction. On SQLite the triggers go on counting (False)."""
+    if connection.vendor != "postgresql":
+        return False
+    if not connection.in_atomic_block:
+        raise transaction.TransactionManagementError("take_over_counting needs a transaction")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL {ROLLUPS_SETTING} = '{ROLLUPS_CALLER}'")
+    return True
+
+
+def add_contact_buckets(buckets: ContactBuckets) -> None:
+    """Add new contacts, counted by their writer, to the three grains, each in key order (so
+    that concurrent writers lock shared buckets in the same order, as the triggers do)."""
+    if not len(buckets.contacts):
+        return
+    columns = [f.name for f in fields(ContactBuckets)]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            types = {"day": "date", "channel": "text", "direction": "text", "outcome": "text"}
+            unnest = ", ".join(f"%s::{types.get(name, 'bigint')}[]" for name in columns)
+            source = f"added AS (SELECT * FROM unnest({unnest}) AS a({', '.join(columns)}))"  # noqa: S608
+            *coarse, finest = GRAINS
+            upserts = ", ".join(f"{g._meta.db_table} AS ({_upsert_sql(g)})" for g in coarse)
+            cursor.execute(
+                f"WITH {source}, {upserts} {_upsert_sql(finest)}",
+                [_array_literal(getattr(buckets, name)) for name in columns],
+            )
+            return
+        for grain in GRAINS:
+            names = dimensions(grain)
+            summed: dict[tuple[Any, ...], list[int]] = {}
+            rows = zip(*(getattr(buckets, name) for name in columns), strict=True)
+            for row in rows:
+                values = dict(zip(columns, row, strict=True))
+                total = summed.setdefault(tuple(values[name] for name in names), [0, 0, 0])
+                for index, measure in enumerate(("contacts", "duration_seconds", "timed")):
+                    total[index] += int(values[measure])
+            table = grain._meta.db_table
+            keys = ", ".join(names)
+            cursor.executemany(
+                f"INSERT INTO {table} ({keys}, contacts, with_knowledge, duration_seconds, timed) "  # noqa: S608
+                f"VALUES ({', '.join(['%s'] * (len(names) + 4))}) ON CONFLICT ({keys}) DO UPDATE "
+                "SET contacts = contacts + excluded.contacts, "
+                "duration_seconds = duration_seconds + excluded.duration_seconds, "
+                "timed = timed + excluded.timed",
+                [(*key, total[0], 0, total[1], total[2]) for key, total in sorted(summed.items())],
+            )
+
+
+def _array_literal(values: Sequence[object]) -> str:
+    """A PostgreSQL array literal of the values, each quoted: one text parameter, which the
+    driver passes as it is (a list parameter costs it a check per element)."""
+    quoted = (str(value).replace("\\", "\\\\").replace('"', '\\"') for value in values)
+    return "{" + ",".join(f'"{value}"' for value in quoted) + "}"
+
+
+def _upsert_sql(grain: type[Counts]) -> str:
+    """The grain's buckets summed from `added`, upserted in key order."""
+    table, keys = grain._meta.db_table, ", ".join(dimensions(grain))
+    return (
+        f"INSERT INTO {table} AS t ({keys}, contacts, with_knowledge, duration_seconds, timed) "  # noqa: S608
+        f"SELECT {keys}, SUM(contacts), 0, SUM(duration_seconds), SUM(timed) FROM added "
+        f"GROUP BY {keys} ORDER BY {keys} ON CONFLICT ({keys}) DO UPDATE SET "
+        "contacts = t.contacts + excluded.contacts, "
+        "duration_seconds = t.duration_seconds + excluded.duration_seconds, "
+        "timed = t.timed + excluded.timed"
+    )

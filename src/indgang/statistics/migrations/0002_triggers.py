@@ -1,10 +1,23 @@
 """Triggers that keep the contact rollups current on every write to the register.
 
-PostgreSQL: one statement-level trigger per event, with transition tables, so an import, a COPY or
-a re-routing UPDATE of many rows costs one aggregated upsert per grain, not one per row. Each adds
-the new rows, subtracts the old ones, sums per bucket and upserts the buckets in key order, so that
-concurrent statements lock the buckets they share in the same order (no deadlock). SQLite: row
-triggers with the same UPSERTs.
+PostgreSQL: a new contact is counted by a row trigger, three single-row upserts (a registration
+inserts one contact, and this is the cheapest way to count it: benchmarks/README.md). UPDATE and
+DELETE of contacts and INSERT/DELETE of knowledge uses have one statement-level trigger each, with
+transition tables, so a re-routing UPDATE of many rows costs one aggregated upsert per grain, not
+one per row. Each adds the new rows, subtracts the old ones, sums per bucket and upserts the
+buckets in key order, so that concurrent statements lock the buckets they share in the same order
+(no deadlock). SQLite: row triggers with the same UPSERTs.
+
+Bulk writers count themselves (PostgreSQL): after `SET LOCAL indgang.rollups = 'caller'` the
+INSERT trigger skips the transaction's contacts (its WHEN condition), and the writer adds them with
+`statistics.services.add_contact_buckets`, aggregated per bucket and in key order. Only a writer
+that inserts many contacts at once may use it (`indgang simulate`; a bulk import could). It stays
+correct because: the setting is transaction-local (it ends with COMMIT or ROLLBACK, so no other
+transaction, nor a later one on the same connection, skips counting); the buckets are added in the
+transaction that inserts the rows (both commit or neither); it switches off only the INSERT
+trigger, so later updates and deletes of those contacts are counted as always; and a new contact
+has no knowledge use yet. Without the switch a COPY is counted row by row, which is correct but
+slower.
 
 A KnowledgeUse counts on the bucket of its contact as it is at the time; when the contact moves,
 its with_knowledge moves with it (the contact triggers look the use up). Deleting a contact and
@@ -14,13 +27,28 @@ The SQL is written out here, not imported, so that this migration stays as it ra
 
 from django.db import migrations
 
+# The transaction-local switch with which a bulk writer counts its contacts itself (PostgreSQL).
+ROLLUPS_SETTING = "indgang.rollups"
+ROLLUPS_CALLER = "caller"
+
 GRAINS = {
     "statistics_daycontactcount": ("day", "channel", "direction", "outcome"),
     "statistics_unitcontactcount": (
-        "day", "channel", "direction", "outcome", "department_id", "unit_id",
+        "day",
+        "channel",
+        "direction",
+        "outcome",
+        "department_id",
+        "unit_id",
     ),
     "statistics_contactcount": (
-        "day", "channel", "direction", "outcome", "department_id", "unit_id", "task_id",
+        "day",
+        "channel",
+        "direction",
+        "outcome",
+        "department_id",
+        "unit_id",
+        "task_id",
     ),
 }
 FINEST = GRAINS["statistics_contactcount"]
@@ -38,7 +66,13 @@ DIMENSION = {
 USED = "EXISTS (SELECT 1 FROM knowledge_knowledgeuse k WHERE k.contact_id = {r}.id)"
 # The columns whose change moves a contact between buckets or changes its measures.
 WATCHED = (
-    "received_on", "channel", "direction", "outcome", "department_id", "unit_id", "task_id",
+    "received_on",
+    "channel",
+    "direction",
+    "outcome",
+    "department_id",
+    "unit_id",
+    "task_id",
     "duration_seconds",
 )
 
@@ -86,8 +120,12 @@ NOT_ZERO = "HAVING " + " OR ".join(f"SUM({m}) <> 0" for m in MEASURES)
 CHANGED = " OR ".join(f"o.{c} IS DISTINCT FROM n.{c}" for c in WATCHED)
 
 PG_DELTAS = {
-    "contact_insert": ("INSERT", "contacts_contact", "NEW TABLE AS n", f"{_pg_contacts('n', '')} FROM n"),
-    "contact_delete": ("DELETE", "contacts_contact", "OLD TABLE AS o", f"{_pg_contacts('o', '-')} FROM o"),
+    "contact_delete": (
+        "DELETE",
+        "contacts_contact",
+        "OLD TABLE AS o",
+        f"{_pg_contacts('o', '-')} FROM o",
+    ),
     "contact_update": (
         "UPDATE",
         "contacts_contact",
@@ -106,32 +144,68 @@ def _pg_function(name: str, delta: str) -> str:
     # WITH runs each of its INSERTs exactly once).
     *coarse, (finest, finest_dims) = GRAINS.items()
     upserts = ", ".join(
-        f"{table} AS ({_upsert(table, dims, 'delta', having=NOT_ZERO)})"
-        for table, dims in coarse
+        f"{table} AS ({_upsert(table, dims, 'delta', having=NOT_ZERO)})" for table, dims in coarse
     )
     return f"""
     CREATE FUNCTION statistics_{name}() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         WITH delta AS MATERIALIZED ({delta}), {upserts}
-        {_upsert(finest, finest_dims, 'delta', having=NOT_ZERO)};
+        {_upsert(finest, finest_dims, "delta", having=NOT_ZERO)};
         RETURN NULL;
     END
     $$
     """
 
 
-POSTGRES = [
-    statement
-    for name, (event, table, transition, delta) in PG_DELTAS.items()
-    for statement in (
-        _pg_function(name, delta),
-        f"CREATE TRIGGER statistics_{name} AFTER {event} ON {table} "
-        f"REFERENCING {transition} FOR EACH STATEMENT EXECUTE FUNCTION statistics_{name}()",
+# The new contact's measures: a knowledge use cannot precede its contact, so with_knowledge is 0.
+NEW_CONTACT = {
+    "contacts": "1",
+    "with_knowledge": "0",
+    "duration_seconds": "COALESCE(NEW.duration_seconds, 0)",
+    "timed": "(NEW.duration_seconds IS NOT NULL)::int",
+}
+
+
+def _pg_row_upsert(table: str, dimensions: tuple[str, ...]) -> str:
+    keys = ", ".join(dimensions)
+    values = ", ".join([*(DIMENSION[d].format(r="NEW") for d in dimensions), *NEW_CONTACT.values()])
+    added = ", ".join(f"{m} = t.{m} + excluded.{m}" for m in MEASURES)
+    return (
+        f"INSERT INTO {table} AS t ({keys}, {', '.join(MEASURES)}) VALUES ({values}) "
+        f"ON CONFLICT ({keys}) DO UPDATE SET {added};"
     )
+
+
+# A registration inserts one contact: a row trigger with three single-row upserts costs about
+# half the statement trigger's aggregation over a transition table (benchmarks/README.md).
+# A bulk writer that counts its rows itself turns it off for its transaction (see ROLLUPS_SWITCH).
+PG_CONTACT_INSERT = [
+    "CREATE FUNCTION statistics_contact_insert() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n"
+    + "\n".join(_pg_row_upsert(table, dims) for table, dims in GRAINS.items())
+    + "\nRETURN NULL;\nEND\n$$",
+    "CREATE TRIGGER statistics_contact_insert AFTER INSERT ON contacts_contact FOR EACH ROW "
+    f"WHEN (current_setting('{ROLLUPS_SETTING}', true) IS DISTINCT FROM '{ROLLUPS_CALLER}') "
+    "EXECUTE FUNCTION statistics_contact_insert()",
+]
+
+POSTGRES = [
+    *PG_CONTACT_INSERT,
+    *(
+        statement
+        for name, (event, table, transition, delta) in PG_DELTAS.items()
+        for statement in (
+            _pg_function(name, delta),
+            f"CREATE TRIGGER statistics_{name} AFTER {event} ON {table} "
+            f"REFERENCING {transition} FOR EACH STATEMENT EXECUTE FUNCTION statistics_{name}()",
+        )
+    ),
 ]
 POSTGRES_REVERSE = [
     statement
-    for name, (_event, table, _transition, _delta) in PG_DELTAS.items()
+    for name, table in [
+        ("contact_insert", "contacts_contact"),
+        *((name, table) for name, (_event, table, _transition, _delta) in PG_DELTAS.items()),
+    ]
     for statement in (
         f"DROP TRIGGER IF EXISTS statistics_{name} ON {table}",
         f"DROP FUNCTION IF EXISTS statistics_{name}()",

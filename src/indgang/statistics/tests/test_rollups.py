@@ -35,8 +35,14 @@ from indgang.knowledge.services import record_knowledge_used
 from indgang.knowledge.tests.fixtures import MakeArticle
 from indgang.organisation.models import Unit
 from indgang.organisation.selectors import get_scope
-from indgang.statistics.models import DayContactCount
-from indgang.statistics.services import GRAINS, rebuild_contact_counts
+from indgang.statistics.models import ContactCount, DayContactCount, UnitContactCount
+from indgang.statistics.services import (
+    GRAINS,
+    ContactBuckets,
+    add_contact_buckets,
+    rebuild_contact_counts,
+    take_over_counting,
+)
 from indgang.statistics.tests.checks import assert_rollups_match_register
 from indgang.triage.services import record_routing
 
@@ -309,3 +315,48 @@ def test_the_rebuild_command_refuses_a_half_or_reversed_period(
     with translation.override("da"), pytest.raises(CommandError) as refused:
         call_command("statistics-rebuild", *arguments)
     assert str(refused.value) == message
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_writer_adds_its_buckets_to_every_grain_and_the_switch_ends_with_its_transaction(
+    staff: Staff,
+) -> None:
+    day = dt.date(2026, 3, 2)
+    buckets = ContactBuckets(
+        day=[day, day],
+        channel=[Channel.PHONE, Channel.PHONE],
+        direction=[Direction.INBOUND, Direction.INBOUND],
+        outcome=[Outcome.FORWARDED, Outcome.FORWARDED],
+        department_id=[7, 7],
+        unit_id=[3, 4],
+        task_id=[0, 9],
+        contacts=[2, 5],
+        duration_seconds=[100, 0],
+        timed=[1, 0],
+    )
+    with transaction.atomic():
+        took_over = take_over_counting()
+        add_contact_buckets(buckets)
+        add_contact_buckets(buckets)
+    day_bucket = DayContactCount.objects.get(day=day)
+    assert (day_bucket.contacts, day_bucket.duration_seconds, day_bucket.timed) == (14, 200, 2)
+    assert sorted(UnitContactCount.objects.filter(day=day).values_list("unit_id", "contacts")) == [
+        (3, 4),
+        (4, 10),
+    ]
+    assert sorted(
+        ContactCount.objects.filter(day=day).values_list("task_id", "contacts", "with_knowledge")
+    ) == [
+        (0, 4, 0),
+        (9, 10, 0),
+    ]
+    assert took_over is (connection.vendor == "postgresql")
+    # The next transaction on the same connection is counted by the trigger again.
+    DayContactCount.objects.all().delete()
+    register_contact(
+        new=NewContact(channel=Channel.PHONE, received_at=FIRST, summary="Opkald"),
+        registered_by=staff.frontline,
+        registrar=get_scope(user=staff.frontline),
+        now=FIRST,
+    )
+    assert DayContactCount.objects.get().contacts == 1
