@@ -22,7 +22,7 @@ from indgang.contacts.services import NewContact, register_contact
 from indgang.demo.cases import load_cases_demo
 from indgang.demo.deadlines import load_deadlines_demo
 from indgang.demo.people import fictitious_cpr, person_name
-from indgang.demo.simulate import PRESETS, FunnelWriter, SimulationReport, simulate
+from indgang.demo.simulate import FunnelWriter, SimulationReport, simulate
 from indgang.knowledge.demo import load_knowledge_demo
 from indgang.organisation.constants import Role
 from indgang.organisation.models import Department, Unit
@@ -71,7 +71,7 @@ STAFF: list[tuple[str, str, list[tuple[Role, str, str | None]]]] = [
 ]
 
 # Channel mix of an ordinary week (KomHen counting week shares, rounded).
-CHANNEL_WEIGHTS = {
+CHANNEL_WEIGHTS: dict[Channel, float] = {
     Channel.PHONE: 36,
     Channel.EMAIL: 18,
     Channel.SELFSERVICE: 20,
@@ -166,15 +166,19 @@ def load_demo(*, kle_path: Path, progress: Progress, now: dt.datetime | None = N
     return users
 
 
-def simulate_demo_year(*, now: dt.datetime) -> SimulationReport:
+def simulate_demo_year(*, now: dt.datetime, contacts: int = DEMO_YEAR_CONTACTS) -> SimulationReport:
     """A small municipality's year up to yesterday, for the statistics pages: synthetic
-    citizens of their own, so the personas' pages show only the personas' contacts."""
+    citizens of their own, so the personas' pages show only the personas' contacts.
+
+    The channel mix is the personas' (every channel, all year): seed 004's presets count no
+    chat or SMS and hardly any self-service (Lejre: 18 of 30,578), which left those channels
+    empty for most of the year."""
     today = timezone.localdate(now)
     days = [today - dt.timedelta(days=n) for n in range(DEMO_YEAR_DAYS, 0, -1)]
     return simulate(
         days=days,
-        contacts=DEMO_YEAR_CONTACTS,
-        shares=PRESETS["lejre"].shares,
+        contacts=contacts,
+        shares=CHANNEL_WEIGHTS,
         seed=2026,
         now=now,
         on_self_service=FunnelWriter(seed=2026, now=now),

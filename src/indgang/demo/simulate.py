@@ -185,6 +185,15 @@ ANONYMOUS = {
     Channel.CHAT: 0.5,
     Channel.SMS: 0.0,
 }
+# The channels on which the front line keeps what it resolves (see Simulator._routing).
+FRONTLINE_CHANNELS = (
+    Channel.PHONE,
+    Channel.PERSONAL,
+    Channel.CHAT,
+    Channel.EMAIL,
+    Channel.WEB,
+    Channel.SMS,
+)
 COMPANY_SHARE = 0.05  # of identified contacts
 CONTACTS_PER_CITIZEN = 25  # a year, on average (seed 004: 30 per inhabitant, all counted)
 FOLLOW_UP = 0.25  # new matters followed up by a later contact on the same thread
@@ -786,12 +795,11 @@ class Simulator:
         no_outcome = np.isin(
             channel, [CHANNELS.index(Channel.SELFSERVICE), CHANNELS.index(Channel.SMS)]
         )
+        # The front line (a contact centre) answers calls, visits and written requests alike;
+        # self-service forms and letters go to the task's unit.
         kept = (
             (drawn <= 1)
-            & np.isin(
-                channel,
-                [CHANNELS.index(c) for c in (Channel.PHONE, Channel.PERSONAL, Channel.CHAT)],
-            )
+            & np.isin(channel, [CHANNELS.index(c) for c in FRONTLINE_CHANNELS])
             & bool(catalogue.frontline[0])
         )
         unit = np.where(kept, catalogue.frontline[0], catalogue.unit_ids[task])
@@ -954,48 +962,76 @@ def simulate(
 # Self-service funnels: the attempts behind each completed self-service contact
 # --------------------------------------------------------------------------------------------
 
-# Seed 004: 1.3 million log-ins to municipal self-service and 298,000 transactions, so "3 of 4
-# don't complete": three abandoned attempts for every completed one.
-ABANDONED_PER_COMPLETED = 3
+# Seed 002 (Københavns Kommune's own statistics): 3.75 abandoned attempts for every completed
+# self-service transaction (seed 004: 1.3 million log-ins, 298,000 transactions).
+ABANDONED_PER_COMPLETED = 3.75
 FUNNEL_SYSTEM = "simulering"
+# A form's pages, as its form system names them; every attempt reaches the first.
+FUNNEL_STEPS = ("Log ind", "Oplysninger", "Bilag", "Godkend og send")
+# Where an abandoned attempt gives up: most at the log-in, fewer further in.
+GIVE_UP_AT = np.array([0.4, 0.3, 0.2, 0.1])
+STEP_MINUTES = 3  # between pages
 
 
 @dataclass
 class FunnelWriter:
-    """A SelfServiceHook that records each completion's attempt (started, completed) and the
-    abandoned attempts beside it through the funnels' bulk service, one solution per task."""
+    """A SelfServiceHook that records each completion's attempt and the abandoned attempts
+    beside it (started, the steps reached, then completed or abandoned) through the funnels'
+    bulk service, one solution per task."""
 
     seed: int
     now: dt.datetime
     solutions: dict[int, str] = field(default_factory=dict)  # task id -> the solution's id there
+    rng: np.random.Generator = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rng = np.random.default_rng(self.seed)
 
     def __call__(self, day: dt.date, task_ids: IntArray, at: npt.NDArray[np.datetime64]) -> None:
         events: list[FunnelEventIn] = []
         moments = at.astype("datetime64[s]").astype(np.int64).tolist()
+        whole, part = divmod(ABANDONED_PER_COMPLETED, 1)
+        abandoned = int(whole) + (self.rng.random(len(moments)) < part)
         for number, (task_id, second) in enumerate(zip(task_ids.tolist(), moments, strict=True)):
             completed = dt.datetime.fromtimestamp(second, tz=dt.UTC)
             solution = self._solution(task_id)
-            for attempt in range(1 + ABANDONED_PER_COMPLETED):
+            for attempt in range(1 + int(abandoned[number])):
                 # The abandoned attempts come earlier that day (people try again).
-                ended = completed - dt.timedelta(minutes=20 * attempt)
-                kind = FunnelEventKind.COMPLETED if attempt == 0 else FunnelEventKind.ABANDONED
+                ended = completed - dt.timedelta(minutes=30 * attempt)
+                reached = (
+                    len(FUNNEL_STEPS)
+                    if attempt == 0
+                    else 1 + int(self.rng.choice(len(GIVE_UP_AT), p=GIVE_UP_AT))
+                )
                 key = f"sim{self.seed}-{day:%Y%m%d}-{number}-{attempt}"
-                for event_kind, moment in (
-                    (FunnelEventKind.STARTED, ended - dt.timedelta(minutes=4)),
-                    (kind, ended),
-                ):
-                    if moment <= self.now:  # a year that is not over yet: its past only
-                        events.append(
-                            FunnelEventIn(
-                                event_id=f"{key}-{event_kind}",
-                                system=FUNNEL_SYSTEM,
-                                solution=solution,
-                                attempt_id=key,
-                                kind=event_kind,
-                                occurred_at=moment,
-                                step="" if event_kind != FunnelEventKind.ABANDONED else "1",
-                            )
+                began = ended - dt.timedelta(minutes=STEP_MINUTES * (reached + 1))
+                kinds: list[tuple[FunnelEventKind, str, dt.datetime]] = [
+                    (FunnelEventKind.STARTED, "", began),
+                    *(
+                        (
+                            FunnelEventKind.STEP_REACHED,
+                            FUNNEL_STEPS[step],
+                            began + dt.timedelta(minutes=STEP_MINUTES * (step + 1)),
                         )
+                        for step in range(reached)
+                    ),
+                    (FunnelEventKind.COMPLETED, "", ended)
+                    if attempt == 0
+                    else (FunnelEventKind.ABANDONED, FUNNEL_STEPS[reached - 1], ended),
+                ]
+                events.extend(
+                    FunnelEventIn(
+                        event_id=f"{key}-{index}",
+                        system=FUNNEL_SYSTEM,
+                        solution=solution,
+                        attempt_id=key,
+                        kind=event_kind,
+                        occurred_at=moment,
+                        step=step,
+                    )
+                    for index, (event_kind, step, moment) in enumerate(kinds)
+                    if moment <= self.now  # a year that is not over yet: its past only
+                )
         if events:
             record_funnel_events_in_bulk(events=events, now=self.now)
 
@@ -1008,7 +1044,7 @@ class FunnelWriter:
                 department=task.department,
                 external_system=FUNNEL_SYSTEM,
                 external_id=f"task-{task_id}",
-                steps=["1"],
+                steps=list(FUNNEL_STEPS),
                 task=task,
                 url=task.self_service_url,
             )

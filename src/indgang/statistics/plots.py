@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import textwrap
 import xml.etree.ElementTree as ET  # noqa: S405 - serialises only; parsing goes through defusedxml
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 
 # Bump when the drawing changes: cached SVGs of the old drawing are then never read again.
-DRAWING_VERSION = 2
+DRAWING_VERSION = 3
 CACHE_SECONDS = 24 * 60 * 60
 
 # Okabe and Ito's colour-blind-safe palette, darkest first so that white labels stay readable.
@@ -61,6 +62,9 @@ RC: dict[RcKeyType, object] = {
     "axes.spines.right": False,
 }
 WIDTH_INCHES = 7.5
+# Characters of tick label (9 pt) that fit side by side under the plot, and the narrowest wrap.
+LABEL_CHARACTERS = 66
+MIN_LABEL_CHARACTERS = 8
 HEIGHT_INCHES = 3.4
 
 
@@ -337,12 +341,19 @@ def _goal_line(chart: Chart, axes: Axes, *, horizontal: bool) -> None:
     line(float(goal.value), color=GOAL_COLOUR, linestyle="--", linewidth=1.2, label=goal.label)
 
 
+def category_labels(categories: Sequence[str]) -> list[str]:
+    """Category names as drawn under the columns: long ones (the goals' KPI names) wrapped
+    to their column's width, so that neighbours do not print over each other."""
+    width = max(MIN_LABEL_CHARACTERS, LABEL_CHARACTERS // max(1, len(categories)))
+    return [textwrap.fill(label, width, break_long_words=False) for label in categories]
+
+
 def _categories_below(chart: Chart, axes: Axes) -> None:
-    """Category names under the columns, turned when many would collide."""
+    """Category names under the columns, turned when many would collide, else wrapped."""
     rotate = len(chart.categories) > 6
     axes.set_xticks(
         list(range(len(chart.categories))),
-        list(chart.categories),
+        list(chart.categories) if rotate else category_labels(chart.categories),
         rotation=45 if rotate else 0,
         ha="right" if rotate else "center",
         rotation_mode="anchor",

@@ -33,9 +33,9 @@ def test_demo_loads_a_populated_municipality_and_a_second_run_adds_nothing(
     output = capsys.readouterr().out
     simulated = Contact.objects.filter(registered_by__username="simulering").count()
     # The personas' 400 contacts and a simulated year; 63 personas with contacts, 24 on cases,
-    # and the year's 414 synthetic citizens and 4 companies (12,000 contacts, 86 % of them
+    # and the year's 405 synthetic citizens and 4 companies (12,000 contacts, 84 % of them
     # identified, 25 a citizen).
-    assert counts == (10, 12, 138, 400 + simulated, 87 + 414 + 4)
+    assert counts == (10, 12, 138, 400 + simulated, 87 + 405 + 4)
     assert 11_000 < simulated < 13_000  # 12,000 expected, in Poisson draws
     # The rollups count every contact, the simulated ones included.
     assert DayContactCount.objects.aggregate(total=Sum("contacts"))["total"] == counts[3]

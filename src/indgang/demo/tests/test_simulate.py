@@ -16,9 +16,11 @@ from indgang.conftest import Org
 from indgang.contacts.constants import Channel
 from indgang.contacts.models import Contact, Thread
 from indgang.contacts.services import received_on
+from indgang.demo.services import CHANNEL_WEIGHTS, simulate_demo_year
 from indgang.demo.simulate import (
     ANONYMOUS,
     DIGITAL_HOURS,
+    FUNNEL_STEPS,
     NATIONAL_SHARES,
     OFFICE_CHANNELS,
     PRESETS,
@@ -133,8 +135,8 @@ def test_threads_parties_and_routing_are_consistent(org: Org, tasks: dict[str, T
     assert Contact.objects.filter(party__isnull=True).count() > 200
     assert Contact.objects.filter(party__kind=PartyKind.COMPANY).exists()
     assert Contact.objects.filter(party__kind=PartyKind.CITIZEN).count() / citizens.count() > 4
-    # The front line keeps what it resolves by phone or in person; the rest goes to the task's
-    # unit: the forwarded contacts are in the unit of their task, handled by nobody yet.
+    # The front line keeps what it resolves (not self-service or letters); the rest goes to the
+    # task's unit: the forwarded contacts are in the unit of their task, handled by nobody yet.
     frontline = Contact.objects.filter(unit=org.contact_centre)
     assert frontline.exists()
     assert not frontline.filter(direction="in").exclude(
@@ -246,8 +248,48 @@ def test_the_command_records_the_funnel_behind_each_self_service_contact(
     funnel = FunnelDayCount.objects.filter(step="").aggregate(
         started=Sum("started"), completed=Sum("completed")
     )
-    abandoned = FunnelDayCount.objects.aggregate(total=Sum("abandoned"))["total"]
-    # Seed 004: three of four attempts are abandoned.
-    assert funnel == {"started": 4 * done, "completed": done}
-    assert abandoned == 3 * done
+    by_step = {
+        step: (reached, abandoned)
+        for step, reached, abandoned in FunnelDayCount.objects.exclude(step="")
+        .values("step")
+        .annotate(reached=Sum("reached"), abandoned=Sum("abandoned"))
+        .values_list("step", "reached", "abandoned")
+    }
+    abandoned = sum(given_up for _reached, given_up in by_step.values())
+    # Seed 002: 3.75 abandoned attempts for each completed one (3 or 4 drawn, 3 in 4 times 4).
+    assert funnel == {"started": done + abandoned, "completed": done}
+    assert (done, abandoned) == (200, 749)
+    # Every attempt logs in; fewer reach each later step, as many as did not give up before.
+    assert by_step == {
+        "Log ind": (949, 312),
+        "Oplysninger": (637, 202),
+        "Bilag": (435, 156),
+        "Godkend og send": (279, 79),
+    }
+    assert SelfServiceSolution.objects.get().steps == list(FUNNEL_STEPS)
     assert SelfServiceSolution.objects.get().task == tasks["heating"]
+
+
+def test_the_demo_year_has_every_channel_in_every_month_and_the_front_line_answers_in_writing(
+    tasks: dict[str, Task], org: Org
+) -> None:
+    simulate_demo_year(now=NOW, contacts=6000)
+
+    months = {(day.year, day.month) for day in year_days(2026)[:-31]} | {(2025, 12)}
+    seen = set(Contact.objects.values_list("channel", "received_on"))
+    by_channel = {
+        channel: {(day.year, day.month) for name, day in seen if name == channel}
+        for channel in CHANNEL_WEIGHTS
+    }
+    # The year 2025-12-01 to 2026-11-30: each of the demo's channels in each of its 12 months.
+    assert len(months) == 12
+    assert by_channel == dict.fromkeys(CHANNEL_WEIGHTS, months)
+    # The front line keeps what it resolves in writing too, every month.
+    frontline = set(
+        Contact.objects.filter(unit=org.contact_centre).values_list("channel", "received_on")
+    )
+    for channel in (Channel.EMAIL, Channel.WEB, Channel.CHAT):
+        assert {(day.year, day.month) for name, day in frontline if name == channel} == months
+    assert not Contact.objects.filter(
+        unit=org.contact_centre, channel__in=[Channel.SELFSERVICE, Channel.LETTER]
+    ).exists()

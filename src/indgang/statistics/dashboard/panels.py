@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from indgang.contacts.constants import Channel
 from indgang.organisation.selectors import Scope
@@ -309,8 +310,10 @@ def funnels_panel(
     if not funnels:
         return Panel(key, heading, _("No self-service solutions are registered."))
     retire = sum(1 for row in advice if row.advice == Advice.RETIRE)
-    reading = _(
-        "%(solutions)d self-service solutions; %(retire)d to retire and %(fix)d to fix."
+    reading = ngettext(
+        "%(solutions)d self-service solution; %(retire)d to retire and %(fix)d to fix.",
+        "%(solutions)d self-service solutions; %(retire)d to retire and %(fix)d to fix.",
+        len(funnels),
     ) % {"solutions": len(funnels), "retire": retire, "fix": len(advice) - retire}
     return Panel(
         key,

@@ -100,9 +100,14 @@ def test_the_manager_sees_the_panels_with_their_figures(first_quarter: None, sta
     ]
     assert reading(html, "funnels") == "Ingen selvbetjeningsløsninger er registreret."
     # Each chart is an inline SVG named by its table's caption.
+    # Its table scrolls inside the panel: a focusable region named by the same caption.
     for key in ("channel-mix", "digital-share", "cost-per-channel", "deadlines", "first-contact"):
         assert f'aria-labelledby="{key}-caption"' in html
         assert f'<caption id="{key}-caption">' in html
+        assert (
+            f'<div class="table-scroll" tabindex="0" role="region" '
+            f'aria-labelledby="{key}-caption">\n  <table class="chart-table" id="{key}-table">'
+        ) in html
 
 
 def test_the_administrator_sees_every_department_or_one(
@@ -211,9 +216,7 @@ def test_the_funnels_panel_shows_each_solutions_steps_and_the_advice(
         ["indkomst", "3"],
         ["Afsluttet", "1"],
     ]
-    assert reading(html, "funnels") == (
-        "1 selvbetjeningsløsninger; 1 bør nedlægges og 0 bør rettes."
-    )
+    assert reading(html, "funnels") == "1 selvbetjeningsløsning; 1 bør nedlægges og 0 bør rettes."
     assert "<li>Boligstøtte: Nedlæg." in html
 
 

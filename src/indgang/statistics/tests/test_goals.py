@@ -200,6 +200,15 @@ def test_call_backs_kept_within_their_due_time_in_the_managers_departments(
     call_back(at(4, 1), done=at(3, 19))  # due after the slice
     call_back(at(3, 25))  # open, not yet due: not counted
     call_back(at(3, 3), by=staff.caseworker, done=at(3, 4))  # another department's
+    # Deadlines kept counts every kind of deadline, not only call-backs: a complaint kept.
+    complaint = start_deadline(
+        subject=register(received_at=at(3, 2, 9)),
+        kind=DeadlineKind.COMPLAINT,
+        by=staff.frontline,
+        now=now,
+        due_at=at(3, 5),
+    )
+    complete_deadline(deadline=complaint, by=staff.frontline, now=at(3, 4))
     march = Slice(start=MARCH, end=dt.date(2026, 3, 31))
 
     kpis = kpi_map(list_kpis(scope=get_scope(user=staff.manager), slice=march, now=now))
@@ -208,7 +217,7 @@ def test_call_backs_kept_within_their_due_time_in_the_managers_departments(
     assert (callbacks.goal, callbacks.met) == (Decimal("1.0000"), False)
     assert callbacks.trend == trend((MARCH, 2, 4, "1"))
     deadlines = kpis[GoalMetric.DEADLINES_KEPT]
-    assert (deadlines.numerator, deadlines.denominator, deadlines.goal) == (2, 4, None)
+    assert (deadlines.numerator, deadlines.denominator, deadlines.goal) == (3, 5, None)
     everyone = kpi_map(list_kpis(scope=get_scope(user=staff.admin), slice=march, now=now))
     assert everyone[GoalMetric.CALLBACKS_KEPT].denominator == 5
     assert everyone[GoalMetric.SERVICEMAL_ON_TARGET].denominator == 0

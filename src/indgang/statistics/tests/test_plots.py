@@ -14,6 +14,7 @@ from indgang.statistics.plots import (
     Kind,
     Series,
     Unit,
+    category_labels,
     draw,
     format_number,
     svg_of,
@@ -141,3 +142,34 @@ def test_a_series_of_the_wrong_length_is_refused() -> None:
             categories=("a", "b"),
             series=(Series("s", (1,)),),
         )
+
+
+def test_long_category_names_are_wrapped_under_their_columns() -> None:
+    goals = (
+        "Digital andel af henvendelser",
+        "Løst ved første kontakt",
+        "Tilbagekald inden for en arbejdsdag",
+        "Frister overholdt",
+        "Servicemål overholdt",
+    )
+    # Five columns share 66 characters: 13 a line, words kept whole.
+    assert category_labels(goals) == [
+        "Digital andel\naf\nhenvendelser",
+        "Løst ved\nførste\nkontakt",
+        "Tilbagekald\ninden for en\narbejdsdag",
+        "Frister\noverholdt",
+        "Servicemål\noverholdt",
+    ]
+    assert category_labels(("jan 2026", "feb 2026")) == ["jan 2026", "feb 2026"]
+    chart = Chart(
+        key="goals",
+        kind=Kind.GROUPED,
+        title="Mål",
+        category_label="Nøgletal",
+        categories=goals,
+        series=(Series("Resultat", (0.5, 0.2, 0.9, 0.9, None)),),
+        unit=Unit.PERCENT,
+    )
+    # Each line is a text of its own in the drawing.
+    drawn = texts(draw(chart))
+    assert {"Tilbagekald", "inden for en", "arbejdsdag", "Frister", "overholdt"} <= set(drawn)
