@@ -30,6 +30,8 @@ def test_the_admin_edits_the_organisation_and_the_reference_data() -> None:
         "organisation.RoleAssignment",
         "organisation.RoleChange",
         "organisation.Unit",
+        "statistics.Goal",
+        "statistics.SelfServiceSolution",
     ]
 
 

@@ -240,24 +240,56 @@ def _sqlite_upserts(source: str) -> str:
     )
 
 
-SQLITE_DELTAS = {
-    "contact_insert": ("INSERT", "contacts_contact", "", _sqlite_contact("NEW", "")),
-    "contact_delete": ("DELETE", "contacts_contact", "", _sqlite_contact("OLD", "-")),
+def _sqlite_matches(table: str, r: str, dimensions: tuple[str, ...]) -> str:
+    """The bucket of the contact r; qualified, as the contacts table has columns of these names."""
+    return " AND ".join(f"{table}.{d} = {DIMENSION[d].format(r=r)}" for d in dimensions)
+
+
+def _sqlite_subtract(r: str) -> str:
+    """Take the contact r (OLD) out of the buckets that count it. An UPDATE, not an UPSERT: a
+    bucket that is gone (a flush that emptied the rollups before the register) stays gone."""
+    return "".join(
+        f"UPDATE {table} SET contacts = contacts - 1, "
+        f"with_knowledge = with_knowledge - {USED.format(r=r)}, "
+        f"duration_seconds = duration_seconds - COALESCE({r}.duration_seconds, 0), "
+        f"timed = timed - ({r}.duration_seconds IS NOT NULL) "
+        f"WHERE {_sqlite_matches(table, r, dims)};\n"
+        for table, dims in GRAINS.items()
+    )
+
+
+def _sqlite_unuse(r: str) -> str:
+    """Take the knowledge use r (OLD) off its contact's buckets, if the contact is still there."""
+    return "".join(
+        f"UPDATE {table} SET with_knowledge = with_knowledge - 1 WHERE EXISTS (SELECT 1 FROM "
+        f"contacts_contact c WHERE c.id = {r}.contact_id AND {_sqlite_matches(table, 'c', dims)});\n"
+        for table, dims in GRAINS.items()
+    )
+
+
+# Per trigger: its event, table and condition, the buckets it takes the old row out of (an
+# UPDATE), and the rows it adds (an UPSERT).
+SQLITE_TRIGGERS = {
+    "contact_insert": ("INSERT", "contacts_contact", "", "", _sqlite_contact("NEW", "")),
     "contact_update": (
         f"UPDATE OF {', '.join(WATCHED)}",
         "contacts_contact",
         "WHEN " + " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in WATCHED),
-        f"{_sqlite_contact('OLD', '-')} UNION ALL {_sqlite_contact('NEW', '')}",
+        _sqlite_subtract("OLD"),
+        _sqlite_contact("NEW", ""),
     ),
-    "use_insert": ("INSERT", "knowledge_knowledgeuse", "", _sqlite_use("").format(r="NEW")),
-    "use_delete": ("DELETE", "knowledge_knowledgeuse", "", _sqlite_use("-").format(r="OLD")),
+    "contact_delete": ("DELETE", "contacts_contact", "", _sqlite_subtract("OLD"), ""),
+    "use_insert": (
+        "INSERT", "knowledge_knowledgeuse", "", "", _sqlite_use("").format(r="NEW"),
+    ),
+    "use_delete": ("DELETE", "knowledge_knowledgeuse", "", _sqlite_unuse("OLD"), ""),
 }
 SQLITE = [
-    f"CREATE TRIGGER statistics_{name} AFTER {event} ON {table} FOR EACH ROW {when} "
-    f"BEGIN\n{_sqlite_upserts(delta)}END"
-    for name, (event, table, when, delta) in SQLITE_DELTAS.items()
+    f"CREATE TRIGGER statistics_{name} AFTER {event} ON {table} FOR EACH ROW {when} BEGIN\n"
+    f"{subtract}{_sqlite_upserts(added) if added else ''}END"
+    for name, (event, table, when, subtract, added) in SQLITE_TRIGGERS.items()
 ]
-SQLITE_REVERSE = [f"DROP TRIGGER IF EXISTS statistics_{name}" for name in SQLITE_DELTAS]
+SQLITE_REVERSE = [f"DROP TRIGGER IF EXISTS statistics_{name}" for name in SQLITE_TRIGGERS]
 
 
 def _run(statements: dict[str, list[str]]):  # type: ignore[no-untyped-def]

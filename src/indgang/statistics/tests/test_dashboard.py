@@ -18,7 +18,8 @@ from indgang.statistics.dashboard.forms import last_twelve_months
 from indgang.statistics.dashboard.panels import period_label, period_starts
 from indgang.statistics.funnels import ensure_solution, record_funnel_event
 
-pytestmark = pytest.mark.django_db
+# The seeded goals and unit-cost tables: a transactional test that ran before may have flushed them.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("seed_data")]
 DK = ZoneInfo("Europe/Copenhagen")
 FIRST_QUARTER = "/statistik/?start=2026-01-01&end=2026-03-31&period=month"
 

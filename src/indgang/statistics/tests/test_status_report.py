@@ -13,7 +13,8 @@ from indgang.conftest import Org, RegisterContact, Staff, staff_client
 from indgang.contacts.constants import Channel
 from indgang.statistics.tests.test_dashboard import chart_table
 
-pytestmark = pytest.mark.django_db
+# The seeded goals and unit-cost tables: a transactional test that ran before may have flushed them.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("seed_data")]
 DK = ZoneInfo("Europe/Copenhagen")
 
 
