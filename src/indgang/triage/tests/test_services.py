@@ -380,9 +380,9 @@ def test_the_sweep_writes_each_waiting_contact_once(
     assert triage_waiting(now=timezone.now()) == TriageCount(triaged=3, routed=1, queued=1)
 
     # SQLite counts the routed contact's thread (moved with it), the decision and the item too,
-    # and the statistics' buckets its trigger moved the contact between: from and to its task's
-    # bucket and its unit's (the day's bucket stays).
-    assert _rows_changed() - before == (3 if connection.vendor == "postgresql" else 6 + 4)
+    # and the statistics' buckets its trigger moved the contact between: out of its three old
+    # buckets (one UPDATE per grain) and into its three new ones (one upsert per grain).
+    assert _rows_changed() - before == (3 if connection.vendor == "postgresql" else 6 + 6)
 
 
 @override_settings(TRIAGE_THRESHOLD=0.5)
