@@ -44,12 +44,12 @@ from harness import (
     benchmark_parser,
     databases_to_run,
     environment,
-    percentile,
     prepare_database,
     ran_phase,
     reference_ms,
     run_phase,
     say,
+    time_call,
 )
 
 PG_DB = "indgang_bench_cases"
@@ -380,18 +380,6 @@ READS: list[Callable[[dict[str, Any]], list[Read]]] = [
 ]
 LONG_CASE_DOCUMENTS = 100
 LONG_CASE_EVENTS = 50
-
-
-def time_call(call: Callable[[], Any], *, requests: int, warmup: int) -> dict[str, float]:
-    """p50/p95 milliseconds of `call` (e.g. a letter rendered to PDF), after `warmup` calls."""
-    for _ in range(warmup):
-        call()
-    times = []
-    for _ in range(requests):
-        started = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - started) * 1000)
-    return {"p50_ms": percentile(times, 0.5), "p95_ms": percentile(times, 0.95)}
 
 
 def prepare(token: str, units: list[int]) -> dict[str, Any]:

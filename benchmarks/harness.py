@@ -81,6 +81,18 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, math.ceil(fraction * len(ordered)) - 1))]
 
 
+def time_call(call: Callable[[], Any], *, requests: int, warmup: int) -> dict[str, float]:
+    """p50/p95 milliseconds of `call` (e.g. a letter rendered to PDF), after `warmup` calls."""
+    for _ in range(warmup):
+        call()
+    times = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - started) * 1000)
+    return {"p50_ms": percentile(times, 0.5), "p95_ms": percentile(times, 0.95)}
+
+
 def run_phase(
     script: str, name: str, payload: dict[str, Any], env: dict[str, str]
 ) -> dict[str, Any]:

@@ -40,12 +40,12 @@ from harness import (
     ROOT,
     benchmark_parser,
     environment,
-    percentile,
     prepare_database,
     ran_phase,
     reference_ms,
     run_phase,
     say,
+    time_call,
 )
 
 BIN = Path(sys.executable).parent
@@ -152,7 +152,7 @@ def phase_reads(payload: dict[str, Any]) -> dict[str, Any]:
             missing.append(name)
             continue
         calls[name] = partial(_get, client, path)
-    figures = {name: time_call(call) for name, call in calls.items()}
+    figures = {name: time_call(call, requests=READS, warmup=WARMUP) for name, call in calls.items()}
     return {
         "contacts": Contact.objects.count(),
         "reads": figures,
@@ -166,17 +166,6 @@ def _get(client: Any, path: str) -> Any:
     if response.status_code != 200:
         raise RuntimeError(f"{response.status_code} {response.content[:300]!r}")
     return response
-
-
-def time_call(call: Callable[[], Any]) -> dict[str, float]:
-    for _ in range(WARMUP):
-        call()
-    times = []
-    for _ in range(READS):
-        started = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - started) * 1000)
-    return {"p50_ms": percentile(times, 0.5), "p95_ms": percentile(times, 0.95)}
 
 
 CEILING_ROWS = 200_000
