@@ -19,7 +19,7 @@ from indgang.statistics.dashboard.panels import period_label, period_starts
 from indgang.statistics.funnels import ensure_solution, record_funnel_event
 
 # The seeded goals and unit-cost tables: a transactional test that ran before may have flushed them.
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("seed_data")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seed_data")]
 DK = ZoneInfo("Europe/Copenhagen")
 FIRST_QUARTER = "/statistik/?start=2026-01-01&end=2026-03-31&period=month"
 

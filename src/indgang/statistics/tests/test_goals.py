@@ -22,7 +22,7 @@ from indgang.statistics.models import Goal
 from indgang.statistics.selectors import Slice, StatisticsRefused
 
 # The seeded goals and unit-cost tables: a transactional test that ran before may have flushed them.
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("seed_data")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seed_data")]
 DK = ZoneInfo("Europe/Copenhagen")
 MARCH = dt.date(2026, 3, 1)
 APRIL = dt.date(2026, 4, 1)

@@ -30,7 +30,7 @@ from indgang.statistics.pricing import (
 from indgang.statistics.selectors import Slice, StatisticsRefused
 
 # The seeded goals and unit-cost tables: a transactional test that ran before may have flushed them.
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("seed_data")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seed_data")]
 DK = ZoneInfo("Europe/Copenhagen")
 MARCH = Slice(start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31))
 KL_2011 = PRESETS["kl-2011"]

@@ -14,7 +14,7 @@ from indgang.contacts.constants import Channel
 from indgang.statistics.tests.test_dashboard import chart_table
 
 # The seeded goals and unit-cost tables: a transactional test that ran before may have flushed them.
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("seed_data")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seed_data")]
 DK = ZoneInfo("Europe/Copenhagen")
 
 

@@ -16,7 +16,7 @@ from indgang.contacts.constants import Channel
 from indgang.statistics.models import Goal, UnitCost, UnitCostTable
 
 # The seeded goals and unit-cost tables: a transactional test that ran before may have flushed them.
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("seed_data")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seed_data")]
 DK = ZoneInfo("Europe/Copenhagen")
 MARCH = {"start": "2026-03-01", "end": "2026-03-31"}
 API_MARCH = {"from": "2026-03-01", "to": "2026-03-31"}  # as the contact counts' API takes it
