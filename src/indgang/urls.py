@@ -50,6 +50,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("", include("indgang.workspace.urls")),
     path("", include("indgang.contacts.urls")),
     path("", include("indgang.catalogue.urls")),
     path("", include("indgang.overview.urls")),

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indgang.catalogue.constants import Depth, KleLevel
 from indgang.catalogue.kle import KleFormatError, parse_kle_file
 from indgang.catalogue.models import KleEntry, Task
+from indgang.common.imports import record_import
+from indgang.common.models import ImportKind
 from indgang.contacts.constants import Channel
 from indgang.organisation.models import Department
 
@@ -32,8 +36,11 @@ class KleImportReport:
 
 
 @transaction.atomic
-def import_kle(*, path: Path, progress: Progress | None = None) -> KleImportReport:
-    """Import a KLE emneplan: create new entries, update changed ones in place, keep retired ones.
+def import_kle(
+    *, path: Path, progress: Progress | None = None, now: dt.datetime | None = None
+) -> KleImportReport:
+    """Import a KLE emneplan: create new entries, update changed ones in place, keep retired ones,
+    and record the import (at `now`, by default the current time).
 
     The file is parsed in full before anything is written, so a malformed file changes nothing.
     """
@@ -69,6 +76,14 @@ def import_kle(*, path: Path, progress: Progress | None = None) -> KleImportRepo
                 sum(1 for r in plan.records if _level_rank(r.level) <= _level_rank(level)), total
             )
     topics = [r for r in plan.records if r.level == KleLevel.TOPIC]
+    record_import(
+        kind=ImportKind.KLE,
+        source=path.name,
+        records=total,
+        changed=created + updated,
+        now=now or timezone.now(),
+        published_on=plan.published_on,
+    )
     return KleImportReport(
         published_on=plan.published_on.isoformat() if plan.published_on else "",
         main_groups=sum(1 for r in plan.records if r.level == KleLevel.MAIN_GROUP),
@@ -90,9 +105,12 @@ class CatalogueImportError(ValueError):
 
 
 @transaction.atomic
-def import_task_catalogue(*, path: Path, departments: dict[str, Department]) -> int:
+def import_task_catalogue(
+    *, path: Path, departments: dict[str, Department], now: dt.datetime | None = None
+) -> int:
     """Create or update tasks from a CSV file (title, department, depth, frontline_may_resolve,
-    kle, channels, self_service_url); return how many lines were read.
+    kle, channels, self_service_url) and record the import (at `now`, by default the current
+    time); return how many lines were read.
     """
     topics = {
         entry.number: entry
@@ -135,6 +153,14 @@ def import_task_catalogue(*, path: Path, departments: dict[str, Department]) -> 
             },
         )
         task.kle_topics.set([topics[n] for n in numbers])
+    # Every line is written with update_or_create, so every line counts as created or changed.
+    record_import(
+        kind=ImportKind.TASK_CATALOGUE,
+        source=path.name,
+        records=len(rows),
+        changed=len(rows),
+        now=now or timezone.now(),
+    )
     return len(rows)
 
 

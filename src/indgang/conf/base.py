@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "indgang.cases",
     "indgang.letters",
     "indgang.demo",
+    "indgang.workspace",
 ]
 
 MIDDLEWARE = [
@@ -162,7 +163,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "front-desk"
+LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     # First, as django-axes asks: refuses a locked-out user name and address before the password

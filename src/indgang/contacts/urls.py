@@ -3,7 +3,7 @@ from django.urls import path
 from indgang.contacts import views
 
 urlpatterns = [
-    path("", views.front_desk, name="front-desk"),
+    path("front-desk/", views.front_desk, name="front-desk"),
     path("contacts/", views.contact_list, name="contact-list"),
     path("parties/lookup/", views.party_lookup, name="party-lookup"),
 ]

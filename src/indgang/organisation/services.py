@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from indgang.common.imports import record_import
+from indgang.common.models import ImportKind
 from indgang.organisation.constants import ChangeVia, Role, RoleChangeAction
 from indgang.organisation.models import (
     TOKEN_NAME_LENGTH,
@@ -271,7 +273,11 @@ class ImportReport:
 
 @transaction.atomic
 def import_organisation(
-    *, records: OrganisationRecords, now: dt.datetime, progress: Callable[[str], None]
+    *,
+    records: OrganisationRecords,
+    now: dt.datetime,
+    progress: Callable[[str], None],
+    source: str = "",
 ) -> ImportReport:
     """Bring the organisation to what the file says, in one transaction.
 
@@ -368,6 +374,13 @@ def import_organisation(
                 now=now,
             )
             note("role", _role_name(user, assignment), CREATED if earlier is None else UPDATED)
+    record_import(
+        kind=ImportKind.ORGANISATION,
+        source=source,
+        records=1 + len(records.departments) + len(records.units) + len(records.staff),
+        changed=sum(c[CREATED] + c[UPDATED] + c[REMOVED] for c in report.counts.values()),
+        now=now,
+    )
     return report
 
 

@@ -54,7 +54,9 @@ def chromium() -> Iterator[Browser]:
             browser.close()
 
 
-def log_in(page: Page, *, base_url: str, username: str) -> None:
+def log_in(page: Page, *, base_url: str, username: str, stay_on_start: bool = False) -> None:
+    """Log in through the login page, which lands on the start page; then open the front desk
+    unless told to stay there."""
     page.goto(f"{base_url}/login/")
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(PASSWORD)
@@ -66,8 +68,11 @@ def log_in(page: Page, *, base_url: str, username: str) -> None:
         secret = b32decode(page.locator("#totp-secret").inner_text().replace(" ", ""))
         page.locator("#id_code").fill(f"{totp(secret, step=30, t0=0, digits=6):06d}")
         page.locator("#id_code").press("Enter")
-    # A failed log-in re-renders the form with an alert; only the front desk has this field.
-    expect(page.locator("#id_identifier")).to_be_visible(timeout=TIMEOUT_MS)
+    # A failed log-in re-renders the form with an alert; only the start page has this heading.
+    expect(page.locator("#start-page")).to_be_visible(timeout=TIMEOUT_MS)
+    if not stay_on_start:
+        page.goto(f"{base_url}/front-desk/")
+        expect(page.locator("#id_identifier")).to_be_visible(timeout=TIMEOUT_MS)
 
 
 @pytest.mark.browser
@@ -94,7 +99,7 @@ def test_front_desk_registers_a_call_that_shows_in_the_360(
         page.set_default_timeout(TIMEOUT_MS)
 
         log_in(page, base_url=base_url, username=user.username)
-        assert page.url == f"{base_url}/"
+        assert page.url == f"{base_url}/front-desk/"
         # Keyboard first: the identifier field has focus as soon as the page loads.
         assert page.evaluate("document.activeElement && document.activeElement.id") == (
             "id_identifier"

@@ -31,7 +31,10 @@ class Command(BaseCommand):
         try:
             records = read_organisation_file(path=path)
             report = import_organisation(
-                records=records, now=timezone.now(), progress=lambda line: self.stdout.write(line)
+                records=records,
+                now=timezone.now(),
+                progress=lambda line: self.stdout.write(line),
+                source=path.name,
             )
         except OSError as error:
             raise CommandError(

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from indgang.workspace import views
+
+urlpatterns = [
+    path("", views.start, name="start"),
+]
