@@ -134,7 +134,7 @@ def test_a_form_over_the_limit_gets_a_413_page(staff: Staff) -> None:
     client.force_login(staff.frontline)
     before = stored()
 
-    response = client.post("/", {"summary": "x" * 2_000_000, "channel": "phone"})
+    response = client.post("/front-desk/", {"summary": "x" * 2_000_000, "channel": "phone"})
 
     assert response.status_code == 413
     assert response["Content-Type"].startswith("text/html")
@@ -219,11 +219,11 @@ def test_control_characters_in_a_browser_query_or_form_are_removed(
 
     listed = client.get("/contacts/?channel=phone%00")
     blank = client.post(
-        "/",
+        "/front-desk/",
         {"channel": "phone", "summary": "\u200b\u000b\ufeff", "outcome": "forwarded"},
     )
     pasted = client.post(  # as a browser posts a form: urlencoded
-        "/",
+        "/front-desk/",
         urlencode(
             {
                 "channel": "phone",

@@ -125,7 +125,7 @@ def test_front_desk_records_the_article_marked_as_used(
     article = make_article()
 
     response = client_for("front").post(
-        "/",
+        "/front-desk/",
         {
             "channel": "phone",
             "summary": "Skal jeg søge om carport?",
@@ -154,7 +154,7 @@ def test_front_desk_records_a_guide_marked_as_used(staff: Staff, tasks: dict[str
     )
 
     client_for("front").post(
-        "/",
+        "/front-desk/",
         {
             "channel": "phone",
             "summary": "Fjernvarme",
@@ -168,7 +168,7 @@ def test_front_desk_records_a_guide_marked_as_used(staff: Staff, tasks: dict[str
 
 def test_front_desk_refuses_a_vanished_article_and_registers_nothing(staff: Staff) -> None:
     response = client_for("front").post(
-        "/",
+        "/front-desk/",
         {
             "channel": "phone",
             "summary": "Carport",
@@ -200,7 +200,7 @@ def test_front_desk_search_lists_hits_with_a_used_choice(
 
 
 def test_front_desk_has_the_knowledge_search_box(staff: Staff) -> None:
-    html = client_for("front").get("/").content.decode()
+    html = client_for("front").get("/front-desk/").content.decode()
 
     assert 'hx-get="/search/front-desk/"' in html
     assert "Søg i artikler, guider og KLE" in html

@@ -39,7 +39,7 @@ def test_a_caseworker_opens_another_departments_citizen_only_after_a_look_up(
         )
         expect(page.locator("body")).not_to_contain_text("Karen Jensen")
 
-        page.goto(f"{base_url}/")
+        page.goto(f"{base_url}/front-desk/")
         page.locator("#id_identifier").press_sequentially(CPR_A)
         card = page.locator("#party-result .party-card")
         expect(card).to_contain_text("Karen Jensen")

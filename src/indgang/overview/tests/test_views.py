@@ -48,7 +48,7 @@ def test_front_desk_registers_a_contact_and_redirects_to_the_360(
     staff: Staff, tasks: dict[str, object]
 ) -> None:
     response = client_for("front").post(
-        "/",
+        "/front-desk/",
         {
             "identifier": "010190-1234",
             "name": "Karen Jensen",
@@ -69,7 +69,7 @@ def test_front_desk_registers_a_contact_and_redirects_to_the_360(
 
 def test_front_desk_shows_danish_errors_and_stores_nothing(staff: Staff) -> None:
     response = client_for("front").post(
-        "/",
+        "/front-desk/",
         {"identifier": "3213901234", "channel": "phone", "summary": "", "outcome": "forwarded"},
     )
 
@@ -82,7 +82,7 @@ def test_front_desk_shows_danish_errors_and_stores_nothing(staff: Staff) -> None
 
 def test_forwarding_without_a_unit_is_refused_on_the_form(staff: Staff) -> None:
     response = client_for("front").post(
-        "/",
+        "/front-desk/",
         {"identifier": "", "channel": "phone", "summary": "Om noget", "outcome": "forwarded"},
     )
 
@@ -93,11 +93,11 @@ def test_forwarding_without_a_unit_is_refused_on_the_form(staff: Staff) -> None:
 
 def test_anonymous_contact_returns_to_the_front_desk(staff: Staff) -> None:
     response = client_for("front").post(
-        "/",
+        "/front-desk/",
         {"channel": "phone", "summary": "Åbningstider?", "outcome": "resolved_at_first_contact"},
     )
 
-    assert (response.status_code, response["Location"]) == (302, "/")
+    assert (response.status_code, response["Location"]) == (302, "/front-desk/")
     assert Contact.objects.get().party is None
 
 
@@ -117,9 +117,9 @@ def test_party_lookup_is_a_post_and_logs_a_hit(register: RegisterContact, staff:
 
 
 def test_staff_pages_need_a_login_and_a_role(staff: Staff) -> None:
-    assert Client().get("/").status_code == 302
+    assert Client().get("/front-desk/").status_code == 302
     staff.caseworker.role_assignments.all().delete()
-    assert client_for("byg").get("/").status_code == 403
+    assert client_for("byg").get("/front-desk/").status_code == 403
 
 
 def test_catalogue_search_finds_tasks_by_word_and_kle_number(
@@ -178,7 +178,7 @@ def test_front_desk_continues_a_chosen_thread(register: RegisterContact, staff: 
     earlier = register(cpr=CPR_A, summary="Spørger om fjernvarme")
 
     response = client_for("front").post(
-        "/",
+        "/front-desk/",
         {
             "identifier": CPR_A,
             "channel": "email",
@@ -201,7 +201,7 @@ def test_front_desk_refuses_another_partys_thread_and_keeps_the_look_up(
     register(cpr=CPR_A, party_name="Karen Jensen", summary="Spørger om fjernvarme")
 
     response = client_for("front").post(
-        "/",
+        "/front-desk/",
         {
             "identifier": CPR_A,
             "channel": "phone",

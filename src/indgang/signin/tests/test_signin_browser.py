@@ -107,7 +107,7 @@ def test_a_manager_enrols_totp_and_is_let_in_only_with_the_right_code(
 
         expect(page.locator("h1")).to_have_text("Henvendelser", timeout=TIMEOUT_MS)
         # The front desk with htmx and the language switch run under the CSP.
-        page.goto(f"{live_server.url}/")
+        page.goto(f"{live_server.url}/front-desk/")
         expect(page.locator("#id_identifier")).to_be_visible(timeout=TIMEOUT_MS)
         page.locator("#language").select_option("en")
         expect(page.locator("html")).to_have_attribute("lang", "en", timeout=TIMEOUT_MS)

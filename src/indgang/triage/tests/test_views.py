@@ -19,7 +19,7 @@ def client_for(username: str) -> Client:
 
 
 def test_front_desk_includes_the_live_suggestion_panel(staff: Staff) -> None:
-    html = client_for("front").get("/").content.decode()
+    html = client_for("front").get("/front-desk/").content.decode()
 
     assert 'id="triage-suggestions"' in html
     assert 'hx-post="/triage/suggestions/"' in html
@@ -54,7 +54,7 @@ def test_front_desk_registration_with_a_task_records_the_routing(
     staff: Staff, catalogue: dict[str, Task]
 ) -> None:
     response = client_for("front").post(
-        "/",
+        "/front-desk/",
         {
             "channel": "phone",
             "summary": "Der er rotter i haven",
@@ -76,7 +76,7 @@ def test_front_desk_registration_without_a_task_queues_an_unsure_contact(
     staff: Staff, catalogue: dict[str, Task], org: Org
 ) -> None:
     client_for("front").post(
-        "/",
+        "/front-desk/",
         {"channel": "email", "summary": "Spørgsmål til et brev", "outcome": "callback_promised"},
     )
 
