@@ -4,6 +4,7 @@ importer's service, read by the administrator's start page."""
 from __future__ import annotations
 
 import datetime as dt
+
 from django.db.models import Max
 
 from indgang.common.models import ImportKind, ImportRun
