@@ -41,6 +41,14 @@ from indgang.workspace.selectors import admin_panel
 
 pytestmark = pytest.mark.django_db
 
+# Statements per page with rows in every list, whatever their number: the session, the user and
+# their roles, each panel's counts and lists, the subjects of the deadlines shown and the access
+# log's one insert per kind of read (test_*_costs_the_same_statements_* add rows and compare).
+FRONT_LINE_STATEMENTS = 10
+CASEWORKER_STATEMENTS = 14
+MANAGER_STATEMENTS = 18
+ADMIN_STATEMENTS = 6
+
 
 @pytest.fixture(autouse=True)
 def _danish(settings: Any) -> None:
@@ -144,7 +152,7 @@ def test_the_front_line_page_costs_the_same_statements_for_one_call_back_or_five
     for _ in range(4):
         make_overdue(register(outcome=Outcome.CALLBACK_PROMISED, cpr=CPR_B), days=1)
     assert statements(client) == one
-    with django_assert_max_num_queries(one):
+    with django_assert_max_num_queries(FRONT_LINE_STATEMENTS):
         client.get("/")
 
 
@@ -219,7 +227,10 @@ def test_the_caseworker_sees_their_deadlines_and_cases_by_urgency_and_what_is_ne
 
 
 def test_the_caseworker_page_costs_the_same_statements_however_much_work(
-    staff: Staff, building_work: dict[str, Any], receive: Receive
+    staff: Staff,
+    building_work: dict[str, Any],
+    receive: Receive,
+    django_assert_max_num_queries: Any,
 ) -> None:
     client = staff_client(staff.caseworker)
     before = statements(client)
@@ -231,6 +242,8 @@ def test_the_caseworker_page_costs_the_same_statements_however_much_work(
         )
         start_deadline(subject=case, kind=DeadlineKind.HEARING_REPLY, by=staff.caseworker, now=now)
     assert statements(client) == before
+    with django_assert_max_num_queries(CASEWORKER_STATEMENTS):
+        client.get("/")
 
 
 # Manager ----------------------------------------------------------------------------------------
@@ -403,8 +416,43 @@ def test_a_user_with_several_roles_sees_each_role_s_panels(
         ],
     )
     client = staff_client(everyone)
-    with django_assert_max_num_queries(60):
+    with django_assert_max_num_queries(
+        FRONT_LINE_STATEMENTS + CASEWORKER_STATEMENTS + MANAGER_STATEMENTS + ADMIN_STATEMENTS
+    ):
         html = client.get("/").content.decode()
     for panel in ("front-line", "caseworker", "manager", "admin"):
         assert f'id="start-{panel}"' in html
     assert "<h1>Start</h1>" in html
+
+
+def test_the_manager_and_administrator_pages_cost_the_same_statements_however_much_work(
+    staff: Staff,
+    org: Org,
+    building_work: dict[str, Any],
+    building_manager: User,
+    receive: Receive,
+    register: RegisterContact,
+    django_assert_max_num_queries: Any,
+) -> None:
+    manager, admin = staff_client(building_manager), staff_client(staff.admin)
+    before = statements(manager), statements(admin)
+    now = timezone.now()
+    for number in range(3):
+        colleague = ensure_staff_user(
+            username=f"kollega{number}",
+            password=PASSWORD,
+            full_name=f"Kollega {number}",
+            roles=[(Role.CASEWORKER, org.building_dept, org.building_unit)],
+        )
+        case = receive(received_at=now - dt.timedelta(days=number + 2), cpr=CPR_B)
+        take_case(case_id=case.pk, by=colleague, scope=get_scope(user=colleague), now=now)
+        start_deadline(subject=case, kind=DeadlineKind.HEARING_REPLY, by=colleague, now=now)
+        register(by=colleague, received_at=now, outcome=Outcome.RESOLVED_AT_FIRST_CONTACT)
+    ModelVersion.objects.create(trained_at=now, kind="full", examples=1, state=b"")
+    call_command("import-organisation", str(EXAMPLE_YAML), stdout=StringIO())
+
+    assert (statements(manager), statements(admin)) == before
+    with django_assert_max_num_queries(MANAGER_STATEMENTS):
+        manager.get("/")
+    with django_assert_max_num_queries(ADMIN_STATEMENTS):
+        admin.get("/")
