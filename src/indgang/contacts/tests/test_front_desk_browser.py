@@ -63,7 +63,7 @@ def log_in(page: Page, *, base_url: str, username: str, stay_on_start: bool = Fa
     # Submit from the keyboard, as staff do.
     page.locator("#id_password").press("Enter")
     # Managers and administrators set up their second factor first, as at their first login.
-    expect(page.locator("#id_identifier, #totp-secret").first).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.locator("#start-page, #totp-secret").first).to_be_visible(timeout=TIMEOUT_MS)
     if page.locator("#totp-secret").is_visible():
         secret = b32decode(page.locator("#totp-secret").inner_text().replace(" ", ""))
         page.locator("#id_code").fill(f"{totp(secret, step=30, t0=0, digits=6):06d}")
