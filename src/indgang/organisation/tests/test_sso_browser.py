@@ -75,8 +75,8 @@ def test_a_staff_user_signs_in_at_the_provider_and_out_again(
 
         sign_in_at_provider(page, base_url=base_url, username="byg")
 
-        # The front desk, as the caseworker the provider vouched for.
-        expect(page.locator("#id_identifier")).to_be_visible()
+        # The start page, as the caseworker the provider vouched for.
+        expect(page.locator("#start-caseworker")).to_be_visible()
         assert page.url == f"{base_url}/"
         expect(page.locator(".session span")).to_have_text("Byg")
         signed_in = session_key(page)
