@@ -15,7 +15,12 @@ from pytest_django.live_server_helper import LiveServer
 
 from indgang.conftest import RegisterContact, Staff
 from indgang.contacts.constants import Channel, Outcome
-from indgang.contacts.tests.test_front_desk_browser import TIMEOUT_MS, chromium, log_in
+from indgang.contacts.tests.test_front_desk_browser import (
+    SCREENSHOTS,
+    TIMEOUT_MS,
+    chromium,
+    log_in,
+)
 from indgang.statistics.dashboard.panels import period_label
 from indgang.statistics.tests.test_dashboard_browser import svg_texts, table_rows
 
@@ -63,3 +68,13 @@ def test_a_manager_lands_on_the_start_page_and_reads_the_trends(
         assert f"{current}: 20,0 %" in svg_texts(page, "digital-share", "title")
         # The call-backs and overdue figures of the manager's contact centre: none yet.
         expect(page.locator("[data-figure='overdue'] .figure")).to_have_text("0")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / "start-manager-1366.png", full_page=True)
+
+        # On a phone the panels stack and wide tables scroll inside their own region.
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.reload()
+        expect(page.locator("#start-manager")).to_be_visible()
+        widths = page.locator("#start-page").evaluate("e => [e.scrollWidth, e.clientWidth]")
+        assert widths[0] <= widths[1] <= 390
+        page.screenshot(path=SCREENSHOTS / "start-manager-390.png", full_page=True)
