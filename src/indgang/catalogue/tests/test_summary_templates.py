@@ -69,6 +69,23 @@ def test_the_templates_fragment_numbers_each_with_its_key(
         assert (response.status_code, response.content.decode().strip()) == (200, "")
 
 
+def test_an_administrator_adds_a_template_in_the_admin_choosing_among_active_tasks(
+    administrator: Client, tasks: dict[str, Task]
+) -> None:
+    Task.objects.filter(pk=tasks["groundwater"].pk).update(is_active=False)
+    form = administrator.get("/admin/catalogue/summarytemplate/add/").content.decode()
+    assert f'<option value="{tasks["heating"].pk}">' in form
+    assert f'<option value="{tasks["groundwater"].pk}">' not in form
+
+    response = administrator.post(
+        "/admin/catalogue/summarytemplate/add/",
+        {"task": tasks["heating"].pk, "text": PASSPORT[0], "position": "2"},
+    )
+
+    assert response.status_code == 302
+    assert [t.text for t in list_summary_templates(task_id=tasks["heating"].pk)] == [PASSPORT[0]]
+
+
 def test_the_fragment_is_for_staff_only(tasks: dict[str, Task], db: None) -> None:
     User.objects.create_user(username="nobody", password=PASSWORD)
     client = Client()
