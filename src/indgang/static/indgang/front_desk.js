@@ -34,7 +34,8 @@
 
   const label = (running) => {
     toggle.querySelector("span").textContent = running ? toggle.dataset.stop : toggle.dataset.start;
-    toggle.setAttribute("aria-pressed", String(running));
+    // The label says what a press does; aria-pressed beside a changing label would mislead.
+    toggle.dataset.running = String(running);
   };
 
   const start = () => {
