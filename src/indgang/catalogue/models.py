@@ -75,3 +75,25 @@ class Task(models.Model):
     @property
     def channel_labels(self) -> list[str]:
         return [str(Channel(code).label) for code in self.channels]
+
+
+class SummaryTemplate(models.Model):
+    """A ready summary for a common contact about a task: the front desk offers a task's
+    templates once the task is chosen, and one keystroke puts one into the summary."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="summary_templates")
+    text = models.CharField(_("text"), max_length=300)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("The front desk offers the first nine, lowest first.")
+    )
+
+    class Meta:
+        verbose_name = _("summary template")
+        verbose_name_plural = _("summary templates")
+        ordering = ["task", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "text"], name="summary_template_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.text

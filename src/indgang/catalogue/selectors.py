@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from indgang.catalogue.constants import KleLevel
-from indgang.catalogue.models import KleEntry, Task
+from indgang.catalogue.models import KleEntry, SummaryTemplate, Task
 
 
 def list_tasks(*, text: str = "", department_id: int | None = None) -> QuerySet[Task]:
@@ -25,6 +25,19 @@ def list_tasks(*, text: str = "", department_id: int | None = None) -> QuerySet[
         .select_related("department", "unit")
         .prefetch_related("kle_topics")
         .order_by("title", "department__abbreviation")
+    )
+
+
+# One keystroke each at the front desk: Alt+Shift+1 to Alt+Shift+9.
+SUMMARY_TEMPLATES_SHOWN = 9
+
+
+def list_summary_templates(*, task_id: int) -> list[SummaryTemplate]:
+    """The templates the front desk offers for a task, in their order; none for a retired task."""
+    return list(
+        SummaryTemplate.objects.filter(task_id=task_id, task__is_active=True).order_by(
+            "position", "pk"
+        )[:SUMMARY_TEMPLATES_SHOWN]
     )
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from indgang.catalogue.constants import Depth, KleLevel
 from indgang.catalogue.kle import KleFormatError, parse_kle_file
-from indgang.catalogue.models import KleEntry, Task
+from indgang.catalogue.models import KleEntry, SummaryTemplate, Task
 from indgang.common.imports import record_import
 from indgang.common.models import ImportKind
 from indgang.contacts.constants import Channel
@@ -164,4 +164,18 @@ def import_task_catalogue(
     return len(rows)
 
 
-__all__ = ["KleFormatError", "import_kle", "import_task_catalogue"]
+def add_summary_templates(*, task: Task, texts: list[str]) -> int:
+    """Give a task these summary templates after those it has, in this order, skipping texts
+    it already has (so a second run changes nothing); return how many were added."""
+    existing = list(task.summary_templates.values_list("text", "position"))
+    have = {text for text, _position in existing}
+    position = max((position for _text, position in existing), default=0)
+    added = [
+        SummaryTemplate(task=task, text=text, position=position + number)
+        for number, text in enumerate(dict.fromkeys(t for t in texts if t not in have), start=1)
+    ]
+    SummaryTemplate.objects.bulk_create(added)
+    return len(added)
+
+
+__all__ = ["KleFormatError", "add_summary_templates", "import_kle", "import_task_catalogue"]

@@ -26,7 +26,12 @@ class FrontDeskContactForm(forms.Form):
         max_length=20,
         help_text=_("Leave empty for an anonymous contact."),
     )
-    name = forms.CharField(label=_("Name (new citizen or company)"), required=False, max_length=200)
+    name = forms.CharField(
+        label=_("Name"),
+        required=False,
+        max_length=200,
+        help_text=_("Names a new citizen or company; without a number, the contact keeps it."),
+    )
     channel = forms.ChoiceField(
         label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE, widget=forms.RadioSelect
     )

@@ -63,6 +63,11 @@ class Contact(models.Model):
         db_index=False,
     )
     summary = models.TextField(_("summary"))
+    # The name a caller gave without a CPR or CVR number: kept with the contact, since there is
+    # no party to carry it. The database default lets COPY (demo.simulate) leave it out.
+    stated_name = models.CharField(
+        _("stated name"), max_length=200, blank=True, default="", db_default=""
+    )
     task = models.ForeignKey(
         Task,
         on_delete=models.PROTECT,

@@ -269,6 +269,8 @@ def _build(
         received_on=received_on(new.received_at),
         party=party,
         summary=new.summary.strip(),
+        # A name given with a number names the party; without one, the contact keeps it.
+        stated_name="" if party is not None or new.cpr or new.cvr else new.party_name.strip(),
         task=new.task,
         kle_topic=kle_topic,
         unit_id=unit_id,

@@ -15,7 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indgang.catalogue.models import Task
-from indgang.catalogue.services import import_kle, import_task_catalogue
+from indgang.catalogue.services import (
+    add_summary_templates,
+    import_kle,
+    import_task_catalogue,
+)
 from indgang.contacts.constants import Channel, Outcome
 from indgang.contacts.models import Contact, Thread
 from indgang.contacts.services import NewContact, register_contact
@@ -94,6 +98,32 @@ SUMMARIES = [
     "Har fået brev om {task} og forstår det ikke.",
 ]
 
+# The front desk's ready summaries for common calls, per (task, department).
+SUMMARY_TEMPLATES: dict[tuple[str, str], list[str]] = {
+    ("Pas og kørekort", "Stat"): [
+        "Spørger om fornyelse af pas: bestil tid på kk.dk, medbring gammelt pas og billede.",
+        "Spørger om kørekort: vejledt om lægeattest og tidsbestilling.",
+        "Har mistet sit pas: vejledt om anmeldelse til politiet og nyt pas.",
+    ],
+    ("Folkeregister (flytteanmeldelser)", "KSR"): [
+        "Flytter: vejledt om flytteanmeldelse på borger.dk senest 5 dage efter flytning.",
+        "Spørger om flytning til udlandet: vejledt om udrejse og sygesikring.",
+    ],
+    ("Folkeregister (nyt sygesikringskort)", "KSR"): [
+        "Har mistet sundhedskortet: bestilt nyt på borger.dk.",
+        "Spørger om skift af læge: vejledt om valg af læge på borger.dk.",
+    ],
+    ("Byggesager", "BTF"): [
+        "Spørger om byggetilladelse til carport/garage: henvist til Byg og Miljø.",
+        "Vil høre, hvor langt ansøgningen om byggetilladelse er.",
+        "Spørger om regler for tilbygning: sendt videre til Byggesager.",
+    ],
+    ("Rotter", "MFF"): [
+        "Anmelder rotter på grunden: anmeldelse oprettet.",
+        "Spørger om rottebekæmpelse i kloak: sendt videre til Miljøtilsyn.",
+    ],
+}
+
 Progress = Callable[[str], None]
 
 
@@ -137,6 +167,10 @@ def load_organisation(
     )
     count = import_task_catalogue(path=DATA / "copenhagen_tasks.csv", departments=departments)
     _assign_task_units(departments, units)
+    for (title, abbreviation), texts in SUMMARY_TEMPLATES.items():
+        add_summary_templates(
+            task=Task.objects.get(title=title, department=departments[abbreviation]), texts=texts
+        )
     progress(_("Task catalogue: %(count)d tasks") % {"count": count})
     return departments, units, users
 

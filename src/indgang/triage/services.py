@@ -357,8 +357,10 @@ def _triage(
 ) -> dict[int, RoutingDecision | QueueItem]:
     """Route contacts held for triage: automatically when confident, else to the queue.
 
-    A contact resolved at first contact only gets the task and topic when triage is confident,
-    and is never queued; one that has a task by now is left where it is.
+    Every contact leaves with a task or a queue item, so each lands in the statistics by task.
+    A contact resolved at first contact is only classified: routed, it keeps its unit and
+    handler; queued, staff give it a task and nothing else (`route_from_queue`). One that has a
+    task by now is left where it is.
     """
     held = contacts
     contacts = [contact for contact in contacts if contact.task_id is None]
@@ -392,7 +394,7 @@ def _triage(
                 model_version=suggestions.model_version,
                 decided_at=now,
             )
-        elif contact.outcome != Outcome.RESOLVED_AT_FIRST_CONTACT:
+        else:
             results[contact.pk] = QueueItem(
                 contact=contact,
                 suggested=suggestions.snapshot(),
@@ -431,9 +433,17 @@ def route_from_queue(
     now: dt.datetime,
     unit: Unit | None = None,
 ) -> RoutingDecision:
-    """Staff route a queued contact: the contact moves, the item closes, the model learns."""
+    """Staff route a queued contact: the contact moves, the item closes, the model learns.
+
+    A contact resolved at first contact is queued to be classified only: it takes the task and
+    stays with the unit and staff member who resolved it, so no unit may be given.
+    """
     if item.routed_at is not None:
         raise ValidationError(_("This contact has already been routed."))
+    if unit is not None and item.contact.outcome == Outcome.RESOLVED_AT_FIRST_CONTACT:
+        raise ValidationError(
+            {"unit": _("The contact was resolved at first contact: choose only its task.")}
+        )
     return record_routing(
         contact=item.contact, task=task, unit=unit, decided_by=decided_by, now=now
     )

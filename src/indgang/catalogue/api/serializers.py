@@ -51,6 +51,7 @@ class TaskSerializer(serializers.ModelSerializer[Task]):
         slug_field="abbreviation", read_only=True
     )
     kle_topics = serializers.SerializerMethodField()
+    summary_templates = serializers.SerializerMethodField()
 
     class Meta:
         model = Task
@@ -65,11 +66,16 @@ class TaskSerializer(serializers.ModelSerializer[Task]):
             "frontline_may_resolve",
             "channels",
             "self_service_url",
+            "summary_templates",
         ]
         read_only_fields = fields
 
     def get_kle_topics(self, task: Task) -> list[str]:
         return sorted(topic.number for topic in task.kle_topics.all())
+
+    def get_summary_templates(self, task: Task) -> list[str]:
+        """The ready summaries the front desk offers for the task, in its order."""
+        return [template.text for template in task.summary_templates.all()]
 
 
 class TaskFilterSerializer(serializers.Serializer[Any]):

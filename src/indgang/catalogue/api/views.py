@@ -30,7 +30,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return list_tasks(
             text=filters.validated_data["q"],
             department_id=filters.validated_data.get("department"),
-        )
+        ).prefetch_related("summary_templates")
 
     @extend_schema(parameters=[TaskFilterSerializer])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -23,6 +23,7 @@ def test_the_admin_edits_the_organisation_and_the_reference_data() -> None:
         "cases.ChecklistTemplateItem",
         "cases.ComplaintGuidance",
         "cases.ServiceTargetCategory",
+        "catalogue.SummaryTemplate",
         "deadlines.DeadlineRule",
         "deadlines.MunicipalCalendar",
         "organisation.Department",

@@ -77,7 +77,12 @@ class ContactCreateSerializer(serializers.Serializer[Any]):
     # the same key. Checking here too cost a registration 2 % of its instructions.
     cpr = Text(required=False, write_only=True, help_text="CPR number.")
     cvr = Text(required=False, write_only=True, help_text="CVR number.")
-    name = Text(required=False, write_only=True, max_length=200, help_text="Name of a new party.")
+    name = Text(
+        required=False,
+        write_only=True,
+        max_length=200,
+        help_text="Name of a new party; without cpr or cvr, the contact's stated name.",
+    )
     task = TaskField(
         queryset=Task.objects.all(),
         required=False,
@@ -145,6 +150,9 @@ class ContactSerializer(serializers.ModelSerializer[Contact]):
         slug_field="number", read_only=True
     )
     summary = serializers.SerializerMethodField()
+    stated_name = serializers.SerializerMethodField(
+        help_text="The name given without a CPR or CVR number; null where the summary is."
+    )
     redacted = serializers.SerializerMethodField()
     handled_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         slug_field="username", read_only=True
@@ -159,6 +167,7 @@ class ContactSerializer(serializers.ModelSerializer[Contact]):
             "received_at",
             "party",
             "summary",
+            "stated_name",
             "redacted",
             "task",
             "kle_topic",
@@ -174,6 +183,9 @@ class ContactSerializer(serializers.ModelSerializer[Contact]):
 
     def get_summary(self, contact: Contact) -> str | None:
         return None if self.get_redacted(contact) else contact.summary
+
+    def get_stated_name(self, contact: Contact) -> str | None:
+        return None if self.get_redacted(contact) else contact.stated_name
 
     def get_redacted(self, contact: Contact) -> bool:
         if self._scope is None:  # one reader per serializer: look the scope up once
@@ -211,6 +223,7 @@ def represent_contact(contact: Contact, *, redacted: bool, zone: dt.tzinfo) -> d
         "received_at": represent_datetime(contact.received_at, zone),
         "party": contact.party_id,
         "summary": None if redacted else contact.summary,
+        "stated_name": None if redacted else contact.stated_name,
         "redacted": redacted,
         "task": contact.task_id,
         "kle_topic": _related(contact, KLE_TOPIC_NUMBER, "kle_topic", "number"),

@@ -81,6 +81,7 @@ def test_created_contact_is_returned_as_the_register_shows_it(
         "received_at": "2026-03-02T09:15:00+01:00",
         "party": contact.party_id,
         "summary": "Spørger om byggetilladelse til carport",
+        "stated_name": "",
         "redacted": False,
         "task": tasks["heating"].pk,
         "kle_topic": "13.03.00",
@@ -239,6 +240,28 @@ def test_front_line_sees_every_contact_but_other_departments_content_is_redacted
         org.benefits_unit.pk,
         org.building_unit.pk,
     ]
+
+
+def test_a_name_without_a_number_is_the_contacts_stated_name_withheld_with_its_summary(
+    api_for: ApiFor, org: Org, staff: Staff
+) -> None:
+    anonymous = api_for(staff.frontline).post(URL, body(name=" Anna Hansen "), format="json")
+    named = api_for(staff.frontline).post(URL, body(cpr=CPR_A, name="Karen Jensen"), format="json")
+    elsewhere = api_for(staff.caseworker).post(URL, body(name="Ole Olsen"), format="json")
+
+    assert (anonymous.status_code, named.status_code, elsewhere.status_code) == (201, 201, 201)
+    assert (anonymous.json()["party"], anonymous.json()["stated_name"]) == (None, "Anna Hansen")
+    # With a number the name names the new party, as before; the contact keeps none of its own.
+    assert named.json()["stated_name"] == ""
+    assert Party.objects.get().name == "Karen Jensen"
+    listed = api_for(staff.frontline).get(URL).json()["results"]
+    assert [(c["stated_name"], c["redacted"]) for c in listed] == [
+        (None, True),  # the building department's contact: its content is withheld
+        ("", False),
+        ("Anna Hansen", False),
+    ]
+    detail = api_for(staff.caseworker).get(f"{URL}{elsewhere.json()['id']}/")
+    assert detail.json()["stated_name"] == "Ole Olsen"
 
 
 def test_admin_sees_every_contact_in_full(

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db.models import Sum
 
 from indgang.cases.models import Case
-from indgang.catalogue.models import Task
+from indgang.catalogue.models import SummaryTemplate, Task
 from indgang.conftest import KLE_FULL
 from indgang.contacts.models import Contact, Thread
 from indgang.organisation.models import Department, Unit
@@ -66,3 +66,6 @@ def test_demo_loads_a_populated_municipality_and_a_second_run_adds_nothing(
     assert "KLE: 3457 emner, 2383 aktive" in output
     assert "skranke  / indgang-demo   Mette Jensen: Frontlinje (KBS)" in output
     assert not Task.objects.filter(unit__isnull=True).exists()
+    # The front desk's summary templates, seeded once: five tasks, twelve templates.
+    assert SummaryTemplate.objects.values("task").distinct().count() == 5
+    assert SummaryTemplate.objects.count() == 12

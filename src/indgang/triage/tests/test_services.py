@@ -299,14 +299,64 @@ def test_front_desk_task_becomes_a_label_without_moving_the_contact(
     assert Contact.objects.get(pk=contact.pk).handled_by == staff.frontline
 
 
-def test_an_empty_catalogue_gives_no_suggestions_and_queues_nothing_resolved(
+def test_an_empty_catalogue_gives_no_suggestions_and_queues_even_a_resolved_contact(
     register: RegisterContact,
 ) -> None:
     contact = register(summary="Åbningstider?", outcome=Outcome.RESOLVED_AT_FIRST_CONTACT)
 
     assert suggest(text="Åbningstider?").items == []
-    assert triage_contact(contact=contact, now=timezone.now()) is None
-    assert QueueItem.objects.count() == 0
+    item = triage_contact(contact=contact, now=timezone.now())
+    assert isinstance(item, QueueItem)
+    assert (item.contact, item.suggested, item.routed_at) == (contact, [], None)
+    assert QueueItem.objects.get() == item
+
+
+@override_settings(TRIAGE_THRESHOLD=0.99)
+def test_an_unsure_resolved_contact_is_queued_and_routing_it_only_classifies_it(
+    catalogue: dict[str, Task], register: RegisterContact, org: Org, staff: Staff
+) -> None:
+    contact = register(
+        summary="Jeg har et spørgsmål til et brev", outcome=Outcome.RESOLVED_AT_FIRST_CONTACT
+    )
+    assert (contact.task, contact.unit, contact.handled_by) == (
+        None,
+        org.contact_centre,
+        staff.frontline,
+    )
+
+    item = triage_contact(contact=contact, now=timezone.now())
+
+    assert isinstance(item, QueueItem)
+    contact.refresh_from_db()
+    assert (contact.task, contact.awaiting_triage) == (None, False)
+    with pytest.raises(ValidationError) as error:
+        route_from_queue(
+            item=item,
+            task=catalogue["rats"],
+            unit=org.building_unit,
+            decided_by=staff.frontline,
+            now=timezone.now(),
+        )
+    assert error.value.message_dict == {
+        "unit": ["Henvendelsen blev løst ved første kontakt: vælg kun dens opgave."]
+    }
+    assert RoutingDecision.objects.count() == 0
+
+    decision = route_from_queue(
+        item=item, task=catalogue["groundwater"], decided_by=staff.frontline, now=timezone.now()
+    )
+
+    contact.refresh_from_db()
+    item.refresh_from_db()
+    assert item.decision == decision
+    assert (contact.task, contact.kle_topic, contact.unit, contact.handled_by) == (
+        catalogue["groundwater"],
+        decision.kle_topic,
+        org.contact_centre,
+        staff.frontline,
+    )
+    assert contact.kle_topic is not None
+    assert decision.unit == org.contact_centre
 
 
 def test_routing_a_follow_up_leaves_the_shared_thread_where_it_is(
@@ -342,15 +392,18 @@ def test_the_sweep_triages_every_waiting_contact_in_one_pass_and_each_only_once(
 
     count = triage_waiting(now=timezone.now())
 
-    assert count == TriageCount(triaged=3, routed=1, queued=1)
+    assert count == TriageCount(triaged=3, routed=1, queued=2)
     assert Contact.objects.filter(awaiting_triage=True).count() == 0
     rats.refresh_from_db()
     assert (rats.task, rats.unit) == (catalogue["rats"], org.building_unit)
     assert RoutingDecision.objects.get().contact == rats
-    assert QueueItem.objects.get().contact == letter
+    assert [item.contact for item in QueueItem.objects.order_by("contact_id")] == [
+        letter,
+        resolved,
+    ]
     assert triage_waiting(now=timezone.now()) == TriageCount(triaged=0, routed=0, queued=0)
     assert triage_contact(contact=letter, now=timezone.now()) is None
-    assert (RoutingDecision.objects.count(), QueueItem.objects.count()) == (1, 1)
+    assert (RoutingDecision.objects.count(), QueueItem.objects.count()) == (1, 2)
 
 
 def _rows_changed() -> int:
@@ -374,15 +427,15 @@ def test_the_sweep_writes_each_waiting_contact_once(
     # Each new version of a contact's row is a new entry in every one of its indexes.
     register(summary="Der er rotter i haven")  # routed
     register(summary="Jeg har et spørgsmål til et brev")  # queued
-    register(summary="Et brev", outcome=Outcome.RESOLVED_AT_FIRST_CONTACT)  # neither
+    register(summary="Et brev", outcome=Outcome.RESOLVED_AT_FIRST_CONTACT)  # queued to classify
     before = _rows_changed()
 
-    assert triage_waiting(now=timezone.now()) == TriageCount(triaged=3, routed=1, queued=1)
+    assert triage_waiting(now=timezone.now()) == TriageCount(triaged=3, routed=1, queued=2)
 
-    # SQLite counts the routed contact's thread (moved with it), the decision and the item too,
-    # and the statistics' buckets its trigger moved the contact between: out of its three old
-    # buckets (one UPDATE per grain) and into its three new ones (one upsert per grain).
-    assert _rows_changed() - before == (3 if connection.vendor == "postgresql" else 6 + 6)
+    # SQLite counts the routed contact's thread (moved with it), the decision and the two items
+    # too, and the statistics' buckets its trigger moved the contact between: out of its three
+    # old buckets (one UPDATE per grain) and into its three new ones (one upsert per grain).
+    assert _rows_changed() - before == (3 if connection.vendor == "postgresql" else 7 + 6)
 
 
 @override_settings(TRIAGE_THRESHOLD=0.5)

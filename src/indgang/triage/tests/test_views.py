@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from django.test import Client, override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from indgang.audit.models import AccessLogEntry
 from indgang.catalogue.models import Task
 from indgang.conftest import CPR_A, PASSWORD, Org, RegisterContact, Staff
+from indgang.contacts.constants import Outcome
 from indgang.contacts.models import Contact
 from indgang.triage.constants import Verdict
 from indgang.triage.models import QueueItem, RoutingDecision
@@ -84,6 +86,45 @@ def test_front_desk_registration_without_a_task_queues_an_unsure_contact(
     assert item.contact.task is None
     assert item.contact.unit == org.contact_centre
     assert RoutingDecision.objects.count() == 0
+
+
+@override_settings(TRIAGE_THRESHOLD=0.99)
+def test_an_unsure_contact_resolved_at_the_front_desk_is_queued_to_be_classified_only(
+    staff: Staff, catalogue: dict[str, Task], org: Org
+) -> None:
+    client = client_for("front")
+    client.post(
+        reverse("front-desk"),
+        {
+            "channel": "phone",
+            "summary": "Spørgsmål til et brev",
+            "outcome": "resolved_at_first_contact",
+        },
+    )
+    item = QueueItem.objects.get()
+    assert (item.contact.task, item.contact.outcome) == (None, Outcome.RESOLVED_AT_FIRST_CONTACT)
+
+    html = client.get(reverse("triage-queue")).content.decode()
+    # The queue marks it and offers no other unit: it is resolved where it was handled.
+    assert "Løst: vælg kun opgaven" in html
+    assert f'id="unit-{item.pk}"' not in html
+    refused = client.post(
+        reverse("triage-route", args=[item.pk]),
+        {"task": catalogue["rats"].pk, "unit": org.building_unit.pk},
+        follow=True,
+    )
+    assert "Henvendelsen blev løst ved første kontakt: vælg kun dens opgave." in (
+        refused.content.decode()
+    )
+    assert RoutingDecision.objects.count() == 0
+    client.post(reverse("triage-route", args=[item.pk]), {"task": catalogue["rats"].pk})
+
+    contact = Contact.objects.get(pk=item.contact_id)
+    assert (contact.task, contact.unit, contact.handled_by) == (
+        catalogue["rats"],
+        org.contact_centre,
+        staff.frontline,
+    )
 
 
 @override_settings(TRIAGE_THRESHOLD=0.99)
