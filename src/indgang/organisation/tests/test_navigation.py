@@ -205,3 +205,16 @@ def test_a_signed_out_page_has_no_menu_but_the_language_switch(client: Client) -
 
     assert 'class="main-nav"' not in page
     assert 'id="language"' in page
+
+
+@pytest.mark.django_db
+def test_the_api_docs_open_inside_the_danish_frame_with_a_way_back(staff: Staff) -> None:
+    page = staff_client(staff.admin).get(reverse("api-docs"), HTTP_ACCEPT_LANGUAGE="da")
+    text = page.content.decode()
+
+    assert page.status_code == 200
+    assert "<h1>API-dokumentation</h1>" in text
+    assert '<a href="/">Tilbage til Indgang</a>' in text
+    assert '<div id="swagger-ui" lang="en"></div>' in text
+    # The admin's own header, with the docs marked as the page open.
+    assert f'<a href="{reverse("api-docs")}" aria-current="page">' in text
