@@ -99,7 +99,7 @@ BUILDING_CONTACTS = [
     ("Lokalplaner og byfornyelsesplaner", "Må der bygges en etage mere efter lokalplanen?"),
 ]
 BUILDING_CONTACT_COUNT = 24
-BUILDING_CONTACT_DAYS = 30
+BUILDING_CONTACT_DAYS = 10
 BUILDING_CITIZENS = 12
 
 SUMMARIES = [

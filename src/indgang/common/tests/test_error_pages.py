@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.utils import translation
 
@@ -15,6 +16,7 @@ def test_a_server_error_page_is_danish_and_needs_no_database() -> None:
     with translation.override("da"):
         page = server_error(RequestFactory().get("/cases/"))
 
+    assert isinstance(page, HttpResponse)
     body = page.content.decode()
     assert page.status_code == 500
     assert "<h1>Noget gik galt</h1>" in body
