@@ -94,6 +94,14 @@ def test_the_header_is_one_line_at_1280_and_1366_px_for_every_role(
                     assert measured["spread"] <= 4, (username, width, name, measured)
                     assert measured["height"] <= 64, (username, width, name, measured)
                 page.screenshot(path=SCREENSHOTS / f"header-{username}-{width}.png")
+                # Both menus open inside the window.
+                for menu in (".main-nav details", "details.session"):
+                    page.locator(f"{menu} > summary").click()
+                    last = page.locator(f"{menu} > ul > li").last
+                    expect(last).to_be_visible()
+                    box = last.bounding_box()
+                    assert box is not None and box["x"] + box["width"] <= width, (menu, box)
+                    page.locator(f"{menu} > summary").click()
             page.close()
 
 
@@ -125,4 +133,11 @@ def test_no_page_is_wider_than_a_390_px_phone(
                     page.screenshot(path=SCREENSHOTS / f"phone-{name.replace(':', '-')}.png")
                 assert width <= 390, (username, name, width, page.evaluate(WIDER))
             page.screenshot(path=SCREENSHOTS / f"phone-{username}.png", full_page=True)
+            # An open menu stays inside the phone's width too.
+            for menu in (".main-nav details", "details.session"):
+                page.locator(f"{menu} > summary").click()
+                expect(page.locator(f"{menu} > ul > li").last).to_be_visible()
+                assert page.evaluate("document.documentElement.scrollWidth") <= 390, menu
+                page.screenshot(path=SCREENSHOTS / f"phone-{username}-menu.png")
+                page.locator(f"{menu} > summary").click()
             page.close()
