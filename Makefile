@@ -13,6 +13,8 @@ LOCK := --universal --python-version 3.11 --generate-hashes --quiet \
   --custom-compile-command "make lock"
 KLE_FILE ?= ../shared/data/kle/KLE-Emneplan_Version2-0_2015-08-01.xml
 HOST ?= 127.0.0.1:8000
+# The demo serves with DEBUG off, as production does: Danish error pages, no tracebacks.
+DEMO_DEBUG ?= false
 
 .PHONY: install dev demo serve test lint typecheck unit browser-deps clamd-deps pdf-deps messages docs clean lock lock-check
 
@@ -50,8 +52,7 @@ demo: install pdf-deps  ## Migrate the embedded database, load demo data, serve 
 	mkdir -p var
 	$(BIN)/indgang migrate --noinput -v0
 	$(BIN)/indgang load-demo --kle $(KLE_FILE)
-	@echo "Indgang kører på http://$(HOST)/  (stop med Ctrl-C)"
-	$(BIN)/indgang serve $(HOST)
+	INDGANG_DEBUG=$(DEMO_DEBUG) $(BIN)/indgang serve $(HOST)
 
 test: lock-check lint typecheck unit  ## Everything: lock, format, lint, types, migrations, tests (browser included)
 

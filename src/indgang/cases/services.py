@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from indgang.cases.clock import SortKey
@@ -386,7 +387,7 @@ def _when(*, case: Case, scope: Scope, at: dt.datetime | None, now: dt.datetime)
         raise ValidationError(
             {
                 "at": _("An action cannot be dated before the case's previous event (%(at)s).")
-                % {"at": previous.isoformat()}
+                % {"at": date_format(timezone.localtime(previous), "SHORT_DATETIME_FORMAT")}
             }
         )
     return at
@@ -1440,7 +1441,7 @@ def _open_indskaerpelse(
     if given.remedied_at is not None:
         raise _refuse(
             _("The indskærpelse was remedied on %(date)s.")
-            % {"date": timezone.localdate(given.remedied_at).isoformat()}
+            % {"date": date_format(timezone.localdate(given.remedied_at), "SHORT_DATE_FORMAT")}
         )
     if given.enforcement_case_id is not None:
         raise _refuse(
@@ -1513,7 +1514,7 @@ def start_enforcement(
         last_day = timezone.localdate(due_at - dt.timedelta(microseconds=1))
         raise _refuse(
             _("The remediation deadline (%(date)s) has not passed yet.")
-            % {"date": last_day.isoformat()}
+            % {"date": date_format(last_day, "SHORT_DATE_FORMAT")}
         )
     case = Case.objects.create(
         kind=CaseKind.ENFORCEMENT,

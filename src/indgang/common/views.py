@@ -69,7 +69,8 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponseBase:
 
 
 def server_error(request: HttpRequest) -> HttpResponseBase:
-    """handler500: JSON for the API; Django's plain page elsewhere (no template that could fail)."""
+    """handler500: JSON for the API; elsewhere templates/500.html, which needs no request, no
+    database and no base.html, so that it cannot fail in turn."""
     if is_api(request):
         return JsonResponse({"detail": str(_("Something went wrong on the server."))}, status=500)
     return server_error_page(request)

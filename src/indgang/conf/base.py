@@ -152,6 +152,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "indgang.organisation.context_processors.frame",
             ],
         },
     },
@@ -342,6 +343,8 @@ if STAFF_OIDC["user_field"] not in {"username", "email"}:
 LANGUAGE_CODE = config("INDGANG_LANGUAGE", "da", help="Default language of the UI: da or en.")
 LANGUAGES = [("da", "Dansk"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# dd.mm.yyyy and "kl. HH:MM" on every page (conf/formats/).
+FORMAT_MODULE_PATH = ["indgang.conf.formats"]
 TIME_ZONE = config("INDGANG_TIME_ZONE", "Europe/Copenhagen", help="The municipality's time zone.")
 USE_I18N = True
 USE_TZ = True

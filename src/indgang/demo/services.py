@@ -90,6 +90,22 @@ COMPANIES = [
     ("Valby Grill I/S", "29604010"),
     ("Amager Byg og Anlæg A/S", "10403782"),
 ]
+# The building caseworker's (byg) own stream: questions the front line forwards to Byggesager,
+# and calls the unit takes itself. (task title, summary)
+BUILDING_CONTACTS = [
+    ("Byggesager", "Vil bygge carport på 40 m²: skal der søges byggetilladelse?"),
+    ("Byggesager", "Spørger til status på ansøgning om tagterrasse."),
+    ("Byggesager", "Nabo klager over støj og stillads fra byggeri i gården."),
+    ("Byggesager", "Har fået partshøring om tilbygning og vil gøre indsigelse."),
+    ("Byggesager", "Mangler tegninger til ansøgningen: hvilke skal sendes?"),
+    ("Byggesager", "Vil vide, om kælderen må indrettes til beboelse."),
+    ("BBR", "BBR-meddelelsen viser forkert boligareal efter ombygning."),
+    ("Lokalplaner og byfornyelsesplaner", "Må der bygges en etage mere efter lokalplanen?"),
+]
+BUILDING_CONTACT_COUNT = 24
+BUILDING_CONTACT_DAYS = 10
+BUILDING_CITIZENS = 12
+
 SUMMARIES = [
     "Spørger til {task}: hvad skal jeg gøre?",
     "Vil gerne vide, hvor langt min sag om {task} er.",
@@ -181,6 +197,9 @@ def load_demo(*, kle_path: Path, progress: Progress, now: dt.datetime | None = N
     departments, units, users = load_organisation(kle_path=kle_path, progress=progress)
     if not Contact.objects.exists():
         _invent_contacts(registrar=users[0], now=now)
+        _invent_building_contacts(
+            registrar=users[0], caseworker=users[1], unit=units["BTF", "Byggesager"], now=now
+        )
         year = simulate_demo_year(now=now)
         progress(
             _("A simulated year: %(contacts)d contacts from %(citizens)d synthetic citizens")
@@ -280,8 +299,47 @@ def _invent_contacts(*, registrar: User, now: dt.datetime) -> None:
             threads.setdefault(number, []).append(contact.thread)
 
 
-def _office_time(rng: random.Random, now: dt.datetime) -> dt.datetime:
-    day = (now - dt.timedelta(days=rng.randint(0, 89))).astimezone(timezone.get_current_timezone())
+def _invent_building_contacts(
+    *, registrar: User, caseworker: User, unit: Unit, now: dt.datetime
+) -> None:
+    """Building questions for the building caseworker's list, 360s and deadlines: the random
+    mix above gives Byggesager one task in 138, so it saw hardly a building contact. Two in
+    three are forwarded by the front line; the rest are calls the unit resolved itself."""
+    rng = random.Random(2027)  # noqa: S311 - reproducible demo data, not security
+    tasks = {task.title: task for task in Task.objects.filter(department=unit.department)}
+    parties = [("cpr", fictitious_cpr(rng), person_name(rng)) for _ in range(BUILDING_CITIZENS)]
+    parties += [("cvr", cvr, name) for name, cvr in COMPANIES if "Byg" in name or "Tømrer" in name]
+    moments = sorted(
+        _office_time(rng, now, days=BUILDING_CONTACT_DAYS) for _ in range(BUILDING_CONTACT_COUNT)
+    )
+    for number, received_at in enumerate(moments):
+        kind, identifier, name = rng.choice(parties)
+        title, summary = rng.choice(BUILDING_CONTACTS)
+        by_unit = number % 3 == 2
+        by = caseworker if by_unit else registrar
+        register_contact(
+            new=NewContact(
+                channel=rng.choice([Channel.PHONE, Channel.EMAIL, Channel.PERSONAL]),
+                received_at=received_at,
+                summary=summary,
+                cpr=identifier if kind == "cpr" else None,
+                cvr=identifier if kind == "cvr" else None,
+                party_name=name,
+                task=tasks[title],
+                unit=None if by_unit else unit,
+                outcome=Outcome.RESOLVED_AT_FIRST_CONTACT if by_unit else Outcome.FORWARDED,
+                duration_seconds=rng.randint(120, 900),
+            ),
+            registered_by=by,
+            registrar=get_scope(user=by),
+            now=now,
+        )
+
+
+def _office_time(rng: random.Random, now: dt.datetime, *, days: int = 90) -> dt.datetime:
+    day = (now - dt.timedelta(days=rng.randint(0, days - 1))).astimezone(
+        timezone.get_current_timezone()
+    )
     moment = day.replace(
         hour=rng.randint(8, 15), minute=rng.randint(0, 59), second=0, microsecond=0
     )

@@ -9,7 +9,7 @@ from functools import cache, lru_cache
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import connections, router
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.utils.translation import gettext as _
 
 from indgang.common.caching import Rows, remembered_rows
@@ -297,3 +297,47 @@ def get_staff_member(*, user_id: int) -> User:
 def list_role_changes(*, user_id: int, limit: int = 100) -> list[RoleChange]:
     """The newest changes to one user's roles and active state, newest first."""
     return list(RoleChange.objects.filter(user_id=user_id).select_related("by")[:limit])
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who the signed-in user is, as the header shows it: name, roles and home unit."""
+
+    full_name: str
+    role_labels: tuple[str, ...]
+    unit_name: str
+    department_name: str
+    holds_api_token: bool
+
+
+def get_identity(*, user: User, scope: Scope, now: dt.datetime) -> Identity:
+    """The header's view of the user, in one query: the home unit's and department's names and
+    whether the user holds a valid API token (an integrator, who is shown the API docs)."""
+    unit_name, department_name, holds_api_token = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            unit_name=_name_of(Unit, scope.home_unit_id),
+            department_name=_name_of(Department, scope.home_department_id),
+            holds_api_token=Exists(
+                ApiToken.objects.filter(
+                    user_id=OuterRef("pk"), revoked_at__isnull=True, expires_at__gt=now
+                )
+            ),
+        )
+        .values_list("unit_name", "department_name", "holds_api_token")
+        .get()
+    )
+    return Identity(
+        full_name=user.get_full_name() or user.get_username(),
+        # In the order of Role, whatever order they were assigned in.
+        role_labels=tuple(str(role.label) for role in Role if role in scope.roles),
+        unit_name=unit_name or "",
+        department_name=department_name or "",
+        holds_api_token=bool(holds_api_token),
+    )
+
+
+def _name_of(model: type[Unit | Department], pk: int | None) -> Subquery | Value:
+    if pk is None:
+        return Value("")
+    return Subquery(model.objects.filter(pk=pk).values("name")[:1])

@@ -407,8 +407,9 @@ def test_the_screen_reads_a_constant_number_of_statements(
     # session, user, scope (roles), the case, its events, caseworkers, other parties, type
     # changes, checklist, missing items, hearings, the three of the suggestion, the areas
     # whose waiting counts, the journal entry, letters (the receipt) and their outbox messages,
-    # documents, deadlines, the department's staff, the linked contacts, the access-log row
-    with django_assert_num_queries(24):
+    # documents, deadlines, the department's staff, the linked contacts, the access-log row,
+    # the header's identity
+    with django_assert_num_queries(25):
         assert client.get(f"/cases/{case.pk}/").status_code == 200
 
     neighbour = neighbour_on(case)
@@ -428,14 +429,14 @@ def test_the_screen_reads_a_constant_number_of_statements(
     attach_one_of_each(case, staff.caseworker, neighbour, 1)
     link_contacts(case, staff.caseworker, register, 1)
     # ... and with letters: their outbox messages; with hearings: their parties and replies
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(27):
         few = client.get(f"/cases/{case.pk}/").content.decode()
 
     act(case, "start_assessment")
     attach_one_of_each(case, staff.caseworker, neighbour, 4)
     link_contacts(case, staff.caseworker, register, 4)
     case.caseworkers.add(staff.caseworker, second_caseworker)
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(27):
         many = client.get(f"/cases/{case.pk}/").content.decode()
 
     assert re.search(r'id="journal-number">\d{4}-\d+<', few)
@@ -741,12 +742,12 @@ def test_an_inspections_screen_reads_a_constant_number_of_statements(
             )
 
     give(1)
-    # the application's 23 (the department's staff among them), the staff at the visit, and the
-    # outbox messages of the indskærpelse letters
-    with django_assert_num_queries(25):
+    # the application's 24 (the department's staff and the header's identity among them), the
+    # staff at the visit, and the outbox messages of the indskærpelse letters
+    with django_assert_num_queries(26):
         few = client.get(f"/cases/{case.pk}/").content.decode()
     give(4)
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(26):
         many = client.get(f"/cases/{case.pk}/").content.decode()
 
     assert few.count('class="indskaerpelse"') == 1 and many.count('class="indskaerpelse"') == 5

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import signal
 import socket
@@ -84,3 +85,69 @@ def test_serve_runs_every_periodic_task_from_the_serving_process_only(tmp_path: 
     reloads = served.count(" changed, reloading.")
     assert served.count(ANNOUNCEMENT) == 1 + reloads
     assert " failed with " not in served  # run_in_worker's words for a task that raised
+
+
+@pytest.mark.django_db(transaction=True)
+def test_serve_answers_as_the_demo_does_in_danish_with_debug_off(tmp_path: Path) -> None:
+    """`make demo`'s server: Danish lines only, Danish error pages, static files and the
+    favicon served although DEBUG is off."""
+    port = free_port()
+    log = tmp_path / "serve.log"
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "indgang.conf.dev",
+        "DATABASE_URL": database_url(),
+        "INDGANG_DEBUG": "false",  # as the Makefile's demo target runs it
+        "INDGANG_LANGUAGE": "da",
+        "INDGANG_VAR_DIR": str(tmp_path),
+        "PYTHONUNBUFFERED": "1",
+    }
+    command = [str(Path(sys.executable).with_name("indgang")), "serve", f"127.0.0.1:{port}"]
+    with log.open("wb") as output:
+        server = subprocess.Popen(  # noqa: S603 (our own command)
+            command,
+            cwd=tmp_path,
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while "Indgang kører på" not in log.read_text(encoding="utf-8"):
+            assert server.poll() is None, log.read_text(encoding="utf-8")
+            assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
+            time.sleep(0.1)
+        answers = {path: get(port, path) for path in (FAVICON, STYLE, "/ingen-side/")}
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+
+    assert answers[FAVICON][:2] == (200, "image/svg+xml")
+    assert answers[STYLE][0] == 200
+    status, _type, body = answers["/ingen-side/"]
+    assert status == 404
+    assert "<h1>Findes ikke</h1>" in body
+    assert "Django" not in body  # not the debug page
+    served = log.read_text(encoding="utf-8")
+    assert served.splitlines()[:2] == [
+        f"Indgang kører på http://127.0.0.1:{port}/ (stop med Ctrl-C).",
+        "Periodiske opgaver kører i denne proces; der ses efter forfaldne hvert 30. sekund.",
+    ]
+    for english in ("WARNING", "development server", "Django version", "system checks"):
+        assert english not in served
+
+
+FAVICON = "/static/indgang/favicon.svg"
+STYLE = "/static/indgang/indgang.css"
+
+
+def get(port: int, path: str) -> tuple[int, str, str]:
+    """Status, content type and body of a GET, in Danish."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path, headers={"Accept-Language": "da"})
+        response = connection.getresponse()
+        return response.status, response.getheader("Content-Type", ""), response.read().decode()
+    finally:
+        connection.close()

@@ -3,14 +3,21 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db.models import Sum
+from django.utils import timezone
 
 from indgang.cases.models import Case
 from indgang.catalogue.models import SummaryTemplate, Task
 from indgang.conftest import KLE_FULL
 from indgang.contacts.models import Contact, Thread
+from indgang.contacts.selectors import visible_contacts
+from indgang.deadlines.constants import DeadlineStatus
+from indgang.deadlines.models import Deadline
+from indgang.deadlines.selectors import visible_deadlines
 from indgang.organisation.models import Department, Unit
+from indgang.organisation.selectors import get_scope
 from indgang.parties.models import Party
 from indgang.statistics.models import DayContactCount
 
@@ -32,10 +39,11 @@ def test_demo_loads_a_populated_municipality_and_a_second_run_adds_nothing(
 
     output = capsys.readouterr().out
     simulated = Contact.objects.filter(registered_by__username="simulering").count()
-    # The personas' 400 contacts and a simulated year; 63 personas with contacts, 24 on cases,
-    # and the year's 405 synthetic citizens and 4 companies (12,000 contacts, 84 % of them
-    # identified, 25 a citizen).
-    assert counts == (10, 12, 138, 400 + simulated, 87 + 405 + 4)
+    # The personas' 400 random and 24 building contacts and a simulated year; 63 personas with
+    # random contacts, PERSONAS_FOR_BUILDING new ones with building contacts, 24 on cases, and the
+    # year's 405 synthetic citizens and 4 companies (12,000 contacts, 84 % of them identified,
+    # 25 a citizen).
+    assert counts == (10, 12, 138, 424 + simulated, 87 + PERSONAS_FOR_BUILDING + 405 + 4)
     assert 11_000 < simulated < 13_000  # 12,000 expected, in Poisson draws
     # The rollups count every contact, the simulated ones included.
     assert DayContactCount.objects.aggregate(total=Sum("contacts"))["total"] == counts[3]
@@ -69,3 +77,34 @@ def test_demo_loads_a_populated_municipality_and_a_second_run_adds_nothing(
     # The front desk's summary templates, seeded once: five tasks, twelve templates.
     assert SummaryTemplate.objects.values("task").distinct().count() == 5
     assert SummaryTemplate.objects.count() == 12
+    assert_the_demo_fits_its_personas()
+
+
+# The building caseworker's citizens of their own: 12 drawn, 11 of whom the draws made call.
+PERSONAS_FOR_BUILDING = 11
+
+
+def assert_the_demo_fits_its_personas() -> None:
+    now = timezone.now()
+    byg, leder = User.objects.get(username="byg"), User.objects.get(username="leder")
+    # The building caseworker's list, newest first, shows building matters from the personas.
+    newest = list(
+        visible_contacts(scope=get_scope(user=byg))
+        .order_by("-received_at")[:50]
+        .values_list("task__title", "registered_by__username")
+    )
+    building = [
+        (title, by) for title, by in newest if title in {"Byggesager", "BBR"} or "plan" in title
+    ]
+    assert len([by for _title, by in building if by in {"skranke", "byg"}]) >= 10
+    assert (
+        Contact.objects.filter(registered_by__username="byg", unit__name="Byggesager").count() == 8
+    )
+    # ... with the demo's deadlines on them, and cases.
+    assert Deadline.objects.filter(owner=byg, status=DeadlineStatus.OPEN).exists()
+    assert Case.objects.filter(caseworkers=byg).exists()
+    # The manager has work overdue in their departments.
+    overdue = visible_deadlines(scope=get_scope(user=leder), user=leder).filter(
+        status=DeadlineStatus.OPEN, due_at__lt=now
+    )
+    assert overdue.exists()

@@ -78,7 +78,7 @@ def test_a_staff_user_signs_in_at_the_provider_and_out_again(
         # The start page, as the caseworker the provider vouched for.
         expect(page.locator("#start-caseworker")).to_be_visible()
         assert page.url == f"{base_url}/"
-        expect(page.locator(".session span")).to_have_text("Byg")
+        expect(page.locator(".session .identity-name")).to_have_text("Byg")
         signed_in = session_key(page)
         session = Session.objects.get(session_key=signed_in).get_decoded()
         # The ORM's connection inside Playwright's block is its own: closed here.
@@ -90,6 +90,7 @@ def test_a_staff_user_signs_in_at_the_provider_and_out_again(
         assert "oidc_id_token" not in session
         assert "oidc_access_token" not in session
 
+        page.locator(".session summary").click()  # the account menu
         page.locator(".session button").click()
         expect(page.locator("#id_username")).to_be_visible()
         assert_signed_out(page, base_url=base_url)

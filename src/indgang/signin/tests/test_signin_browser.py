@@ -109,6 +109,7 @@ def test_a_manager_enrols_totp_and_is_let_in_only_with_the_right_code(
         # The front desk with htmx and the language switch run under the CSP.
         page.goto(f"{live_server.url}/front-desk/")
         expect(page.locator("#id_identifier")).to_be_visible(timeout=TIMEOUT_MS)
+        page.locator(".session summary").click()  # the account menu holds the switch
         page.locator("#language").select_option("en")
         expect(page.locator("html")).to_have_attribute("lang", "en", timeout=TIMEOUT_MS)
         # The front desk's panels load by htmx: let them finish before the server stops.
