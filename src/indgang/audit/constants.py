@@ -11,6 +11,7 @@ class AccessAction(models.TextChoices):
     OPENED_DOCUMENT = "opened_document", _("Opened a journal document")
     LISTED_CASES = "listed_cases", _("Saw cases in a list")
     VIEWED_CASE = "viewed_case", _("Viewed a case")
+    EXPORTED_CONTACTS = "exported_contacts", _("Exported contacts (CSV)")
 
 
 class Purpose(models.TextChoices):

@@ -31,6 +31,10 @@ class Outcome(models.TextChoices):
 
 SUBJECT_LENGTH = 120
 
+# A summary says what the contact was about in a few lines; 4,000 characters is about a page
+# and a half. Longer text (a whole letter or e-mail) belongs in the thread's documents.
+SUMMARY_MAX_LENGTH = 4_000
+
 
 # A contact lasts at most a day: a longer duration is a typing error (and a larger number would
 # not fit the column).

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from indgang.catalogue.models import Task
-from indgang.common.forms import BoundedDateTimeField
-from indgang.contacts.constants import Channel, Outcome
+from indgang.common.forms import BoundedDateField, BoundedDateTimeField
+from indgang.contacts.constants import SUMMARY_MAX_LENGTH, Channel, Outcome
 from indgang.contacts.models import Thread
 from indgang.knowledge.forms import KnowledgeUsedField
 from indgang.organisation.models import Unit
@@ -36,7 +36,9 @@ class FrontDeskContactForm(forms.Form):
         label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE, widget=forms.RadioSelect
     )
     summary = forms.CharField(
-        label=_("What is the contact about?"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What is the contact about?"),
+        max_length=SUMMARY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     task = forms.ModelChoiceField(
         label=_("Task"),
@@ -82,3 +84,40 @@ class FrontDeskContactForm(forms.Form):
     def clean_received_at(self) -> dt.datetime:
         value: dt.datetime | None = self.cleaned_data["received_at"]
         return value or timezone.now()
+
+
+class ContactFilterForm(forms.Form):
+    """The contact list's filters and sort order, read from the query string."""
+
+    received_from = BoundedDateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = BoundedDateField(
+        label=_("To (inclusive)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Unit"),
+        queryset=Unit.objects.select_related("department").order_by("department__name", "name"),
+        required=False,
+        empty_label=_("All units"),
+    )
+    task = forms.ModelChoiceField(
+        label=_("Task"),
+        queryset=Task.objects.select_related("department").order_by("title", "pk"),
+        required=False,
+        empty_label=_("All tasks"),
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=[("", _("All channels")), *Channel.choices], required=False
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=[("", _("All outcomes")), *Outcome.choices], required=False
+    )
+    text = forms.CharField(label=_("Text in the summary"), required=False, max_length=200)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("received_from"), data.get("received_to")
+        if start and end and start > end:
+            self.add_error("received_to", _("The end date must be on or after the start date."))
+        return data

@@ -25,6 +25,17 @@ def visible_contacts(*, scope: Scope) -> QuerySet[Contact]:
     return contacts
 
 
+# The contact list's sort keys (a leading "-" reverses one) and the column each orders by.
+CONTACT_ORDERINGS: dict[str, str] = {
+    "received": "received_at",
+    "channel": "channel",
+    "task": "task__title",
+    "unit": "unit__name",
+    "outcome": "outcome",
+}
+DEFAULT_CONTACT_ORDER = "-received"
+
+
 def list_contacts_for(
     *,
     scope: Scope,
@@ -32,7 +43,16 @@ def list_contacts_for(
     channel: str | None = None,
     received_from: dt.datetime | None = None,
     received_to: dt.datetime | None = None,
+    unit_id: int | None = None,
+    task_id: int | None = None,
+    outcome: str | None = None,
+    text: str = "",
+    order: str = DEFAULT_CONTACT_ORDER,
 ) -> QuerySet[Contact]:
+    """The contacts the scope may see, narrowed by the filters given, in `order` (a key of
+    CONTACT_ORDERINGS, "-" for descending). `text` searches the summaries the scope sees in
+    full only: the front line's routing view of other departments would otherwise tell which
+    of their contacts mention a word it may not read."""
     contacts = visible_contacts(scope=scope).select_related(
         "party", "task", "kle_topic", "unit__department", "handled_by"
     )
@@ -44,7 +64,34 @@ def list_contacts_for(
         contacts = contacts.filter(received_at__gte=received_from)
     if received_to:
         contacts = contacts.filter(received_at__lt=received_to)
-    return contacts.order_by("-received_at", "-pk")
+    if unit_id is not None:
+        contacts = contacts.filter(unit_id=unit_id)
+    if task_id is not None:
+        contacts = contacts.filter(task_id=task_id)
+    if outcome:
+        contacts = contacts.filter(outcome=outcome)
+    if text:
+        if not scope.sees_all:
+            contacts = contacts.filter(department_id__in=scope.department_ids)
+        for word in text.split():
+            contacts = contacts.filter(summary__icontains=word)
+    return _ordered(contacts, order)
+
+
+def _ordered(contacts: QuerySet[Contact], order: str) -> QuerySet[Contact]:
+    """In `order`, the newest first among equals, so rows keep their place between pages."""
+    key = order.removeprefix("-")
+    if key not in CONTACT_ORDERINGS:
+        key, order = "received", DEFAULT_CONTACT_ORDER
+    descending = order.startswith("-")
+    if key == "received":
+        # As the register's indexes are ordered (read backwards when ascending).
+        return contacts.order_by(
+            *(("-received_at", "-pk") if descending else ("received_at", "pk"))
+        )
+    column = F(CONTACT_ORDERINGS[key])
+    first = column.desc(nulls_last=True) if descending else column.asc(nulls_last=True)
+    return contacts.order_by(first, "-received_at", "-pk")
 
 
 # Annotations with_api_fields puts on each contact, in place of the related rows.

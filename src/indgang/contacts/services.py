@@ -20,6 +20,7 @@ from indgang.contacts.constants import (
     DANISH_TIME,
     MAX_DURATION_SECONDS,
     SUBJECT_LENGTH,
+    SUMMARY_MAX_LENGTH,
     Channel,
     Direction,
     Outcome,
@@ -63,6 +64,18 @@ class NewContact:
     duration_seconds: int | None = None
 
 
+def summary_refusal(summary: str) -> str | None:
+    """Why a contact's summary is refused (empty, or longer than SUMMARY_MAX_LENGTH), or None."""
+    if not summary.strip(INVISIBLE):
+        return _("Write a short summary of the contact.")
+    if len(summary) > SUMMARY_MAX_LENGTH:
+        return _(
+            "Keep the summary to at most %(most)s characters (it has %(length)s); "
+            "add a longer text to the thread as a document."
+        ) % {"most": SUMMARY_MAX_LENGTH, "length": len(summary)}
+    return None
+
+
 def validate_new_contact(contact: NewContact, *, now: dt.datetime) -> NewContact:
     """The contact with its CPR or CVR number cleaned (digits only); a ValidationError with a
     Danish message per field for rules beyond the format."""
@@ -76,8 +89,8 @@ def validate_new_contact(contact: NewContact, *, now: dt.datetime) -> NewContact
         errors["duration_seconds"] = _("A contact lasts from 0 to %(most)s seconds.") % {
             "most": MAX_DURATION_SECONDS
         }
-    if not contact.summary.strip(INVISIBLE):
-        errors["summary"] = _("Write a short summary of the contact.")
+    if refusal := summary_refusal(contact.summary):
+        errors["summary"] = refusal
     if contact.task is not None and not contact.task.is_active:
         errors["task"] = _("The task %(task)s is no longer in use.") % {"task": contact.task.title}
     if refusal := retired_topic_refusal(contact.kle_topic):

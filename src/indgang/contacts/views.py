@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,9 +19,12 @@ from indgang.audit.services import log_access, log_reads
 from indgang.common.inputs import parse_id
 from indgang.common.paging import CappedPaginator
 from indgang.contacts.constants import Channel, Outcome
-from indgang.contacts.forms import FrontDeskContactForm
-from indgang.contacts.models import Thread
+from indgang.contacts.exporting import EXPORT_LIMIT, write_contacts_csv
+from indgang.contacts.forms import ContactFilterForm, FrontDeskContactForm
+from indgang.contacts.models import Contact, Thread
 from indgang.contacts.selectors import (
+    CONTACT_ORDERINGS,
+    DEFAULT_CONTACT_ORDER,
     is_redacted,
     list_contacts_for,
     recent_threads_for,
@@ -144,19 +150,70 @@ def _look_up(request: HttpRequest, typed: str) -> dict[str, Any]:
     }
 
 
+def _filtered(request: HttpRequest) -> tuple[ContactFilterForm, QuerySet[Contact]]:
+    """The contact list's filter form and the rows it finds, through list_contacts_for (the
+    register's one permission path); none while a filter is refused."""
+    scope = request_scope(request)
+    form = ContactFilterForm(request.GET)
+    if not form.is_valid():
+        return form, list_contacts_for(scope=scope).none()
+    data = form.cleaned_data
+    zone = timezone.get_current_timezone()
+    start, end = data["received_from"], data["received_to"]
+    return form, list_contacts_for(
+        scope=scope,
+        # Set by the 360's link, not typed: a malformed one is ignored.
+        party_id=parse_id(request.GET.get("party")),
+        channel=data["channel"] or None,
+        received_from=dt.datetime.combine(start, dt.time.min, zone) if start else None,
+        received_to=(
+            dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, zone) if end else None
+        ),
+        unit_id=data["unit"].pk if data["unit"] else None,
+        task_id=data["task"].pk if data["task"] else None,
+        outcome=data["outcome"] or None,
+        text=data["text"],
+        order=_sort_of(request),
+    )
+
+
+def _sort_of(request: HttpRequest) -> str:
+    """The list's order from the column links; anything else is the default, newest first."""
+    sort = request.GET.get("sort", "")
+    return sort if sort.removeprefix("-") in CONTACT_ORDERINGS else DEFAULT_CONTACT_ORDER
+
+
+def _query(request: HttpRequest, *, drop: tuple[str, ...] = ("page",)) -> str:
+    """The list's query string without `drop`, for the links that keep its filters."""
+    params = request.GET.copy()
+    for name in drop:
+        params.pop(name, None)
+    return params.urlencode()
+
+
+def _sort_links(request: HttpRequest, current: str) -> dict[str, dict[str, str]]:
+    """Per sortable column: the link that sorts by it (a second click reverses the order) and
+    its aria-sort value."""
+    base = _query(request, drop=("page", "sort"))
+    links = {}
+    for key in CONTACT_ORDERINGS:
+        ascending, descending = current == key, current == f"-{key}"
+        # Time is read newest first; the other columns from A.
+        first = f"-{key}" if key == "received" else key
+        target = key if descending else f"-{key}" if ascending else first
+        links[key] = {
+            "href": "?" + "&".join(part for part in (base, urlencode({"sort": target})) if part),
+            "aria_sort": "ascending" if ascending else "descending" if descending else "none",
+        }
+    return links
+
+
 @staff_view
 def contact_list(request: HttpRequest) -> HttpResponse:
-    """The register page by page; `?channel=` and `?party=` narrow it (the 360 links the latter)."""
+    """The register page by page, filtered by period, unit, task, channel, outcome, text in
+    the summary and party (the 360 links the latter), sorted by a column."""
     scope = request_scope(request)
-    filters = {
-        "channel": request.GET.get("channel", "") if request.GET.get("channel") in Channel else "",
-        "party": request.GET.get("party", "") if parse_id(request.GET.get("party")) else "",
-    }
-    contacts = list_contacts_for(
-        scope=scope,
-        channel=filters["channel"] or None,
-        party_id=parse_id(filters["party"]),
-    )
+    form, contacts = _filtered(request)
     page = CappedPaginator(contacts, 50).get_page(request.GET.get("page"))
     log_reads(
         user=acting_user(request),
@@ -167,14 +224,58 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         at=timezone.now(),
     )
     rows = [(contact, is_redacted(scope=scope, contact=contact)) for contact in page]
+    sort = _sort_of(request)
     return render(
         request,
         "contacts/contact_list.html",
         {
+            "form": form,
             "page": page,
             "rows": rows,
-            "channels": Channel.choices,
-            **filters,
-            "query": urlencode({name: value for name, value in filters.items() if value}),
+            "sorting": _sort_links(request, sort),
+            "sort": "" if sort == DEFAULT_CONTACT_ORDER else sort,
+            "query": _query(request),
+            "party": parse_id(request.GET.get("party")) or "",
         },
+        status=400 if form.errors else 200,
     )
+
+
+@staff_view
+def contact_export(request: HttpRequest) -> HttpResponse:
+    """Exactly the rows the list's filters find, as CSV; each party in it is logged as
+    exported. More than EXPORT_LIMIT rows are refused, so an export is never silently cut."""
+    form, contacts = _filtered(request)
+    back = f"{reverse('contact-list')}?{_query(request)}"
+    if form.errors:
+        messages.error(request, _("Correct the filters before exporting."))
+        return redirect(back)
+    found = list(contacts[: EXPORT_LIMIT + 1])
+    if len(found) > EXPORT_LIMIT:
+        messages.error(
+            request,
+            _("More than %(most)s contacts match. Narrow the filters to export them.")
+            % {"most": EXPORT_LIMIT},
+        )
+        return redirect(back)
+    scope = request_scope(request)
+    rows = [(contact, is_redacted(scope=scope, contact=contact)) for contact in found]
+    now = timezone.now()
+    log_reads(
+        user=acting_user(request),
+        # A withheld contact's party is not in the file, so it is not read.
+        party_ids=(contact.party_id for contact, redacted in rows if not redacted),
+        action=AccessAction.EXPORTED_CONTACTS,
+        purpose=Purpose.CONTACT,
+        via=Via.UI,
+        at=now,
+    )
+    zone = timezone.get_current_timezone()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="henvendelser-{now.astimezone(zone):%Y-%m-%d-%H%M}.csv"'
+    )
+    # A byte-order mark, so that a spreadsheet reads the file as UTF-8 (æ, ø, å).
+    response.write("\ufeff")
+    write_contacts_csv(rows, response, zone=zone)
+    return response

@@ -131,6 +131,10 @@ def deadlines_of(*, subject: models.Model) -> QuerySet[Deadline]:
     return _by_urgency(Deadline.objects.filter(**subject_of(subject)).select_related("owner"))
 
 
+# What names a deadline's owner: the full name, the login where there is none.
+OWNER_NAME_FIELDS = ("owner_id", "owner__first_name", "owner__last_name", "owner__username")
+
+
 def list_deadlines_for(
     *,
     scope: Scope,
@@ -142,11 +146,13 @@ def list_deadlines_for(
     status: str | None = None,
     open_only: bool = False,
     overdue_at: dt.datetime | None = None,
+    by_owner: bool = False,
 ) -> QuerySet[Deadline]:
     """Deadlines the user may see, most urgent first: open by due date, then suspended, then done.
 
     `subjects`: only deadlines on each of these subjects, by registered name and id.
     `overdue_at`: only open deadlines due before that instant.
+    `by_owner`: grouped by their owner's name first (those without an owner last).
     """
     deadlines = visible_deadlines(scope=scope, user=user).select_related(
         "unit__department", "owner", "rule"
@@ -165,7 +171,11 @@ def list_deadlines_for(
         deadlines = deadlines.filter(status__in=OPEN_STATUSES)
     if overdue_at is not None:
         deadlines = deadlines.filter(status=DeadlineStatus.OPEN, due_at__lt=overdue_at)
-    return _by_urgency(deadlines)
+    deadlines = _by_urgency(deadlines)
+    if by_owner:
+        names = [models.F(field).asc(nulls_last=True) for field in OWNER_NAME_FIELDS[1:]]
+        deadlines = deadlines.order_by(*names, "owner_id", *deadlines.query.order_by)
+    return deadlines
 
 
 def _by_urgency(deadlines: QuerySet[Deadline]) -> QuerySet[Deadline]:
@@ -207,16 +217,22 @@ def count_overdue(*, scope: Scope, user: User, now: dt.datetime) -> dict[str, li
         .order_by("-n", "unit__name")
     ]
     by_owner = [
-        OverdueCount(row["owner_id"], row["owner__username"] or "", row["n"])
-        for row in overdue.values("owner_id", "owner__username")
+        OverdueCount(row["owner_id"], _person_name(row), row["n"])
+        for row in overdue.values(*OWNER_NAME_FIELDS)
         .annotate(n=Count("pk"))
-        .order_by("-n", "owner__username")
+        .order_by("-n", *OWNER_NAME_FIELDS[1:])
     ]
     by_kind = [
         OverdueCount(row["kind"], str(DeadlineKind(row["kind"]).label), row["n"])
         for row in overdue.values("kind").annotate(n=Count("pk")).order_by("-n", "kind")
     ]
     return {"unit": by_unit, "owner": by_owner, "kind": by_kind}
+
+
+def _person_name(row: dict[str, Any]) -> str:
+    """As User.get_full_name() with the login as fallback, from a values() row."""
+    full = f"{row['owner__first_name'] or ''} {row['owner__last_name'] or ''}".strip()
+    return full or row["owner__username"] or ""
 
 
 def _unit_label(row: dict[str, object]) -> str:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -14,7 +16,7 @@ from indgang.audit.constants import AccessAction, Purpose, Via
 from indgang.audit.services import log_reads
 from indgang.common.inputs import parse_id
 from indgang.common.subjects import facts_of, get_subject_for
-from indgang.deadlines.constants import DeadlineKind, StopEvent
+from indgang.deadlines.constants import ChangeAction, DeadlineKind, StopEvent
 from indgang.deadlines.forms import CompleteForm, ExtendForm, NoticeForm, ReasonForm, StartForm
 from indgang.deadlines.models import Deadline
 from indgang.deadlines.selectors import (
@@ -85,7 +87,8 @@ def read_notifications(request: HttpRequest) -> HttpResponse:
 
 @staff_view
 def overdue(request: HttpRequest) -> HttpResponse:
-    """Overdue deadlines, most overdue first: of one unit (a manager's by default), one kind."""
+    """Overdue deadlines of one unit (a manager's by default) and kind, grouped by owner's name,
+    most overdue first within each."""
     scope = request_scope(request)
     user = acting_user(request)
     now = timezone.now()
@@ -93,27 +96,26 @@ def overdue(request: HttpRequest) -> HttpResponse:
     unit = request.GET.get("unit", "")
     unit_id = parse_id(unit) or (managed[0] if len(managed) == 1 else None)
     kind = request.GET.get("kind", "")
+    kind = kind if kind in DeadlineKind.values else ""
     deadlines = list_deadlines_for(
-        scope=scope,
-        user=user,
-        unit_id=unit_id,
-        kind=kind if kind in DeadlineKind.values else None,
-        overdue_at=now,
+        scope=scope, user=user, unit_id=unit_id, kind=kind or None, overdue_at=now, by_owner=True
     )
     page = Paginator(deadlines, 100).get_page(request.GET.get("page"))
     rows = deadline_rows(scope=scope, deadlines=page)
     _log_list(request, rows)
+    counts = count_overdue(scope=scope, user=user, now=now)
     return render(
         request,
         "deadlines/overdue.html",
         {
             "page": page,
             "rows": rows,
-            "counts": count_overdue(scope=scope, user=user, now=now),
+            "counts": counts,
             "unit_id": unit_id,
             "kind": kind,
             "kinds": DeadlineKind.choices,
             "now": now,
+            "query": urlencode({"unit": unit_id or "", "kind": kind}),
         },
     )
 
@@ -127,36 +129,6 @@ def _get(request: HttpRequest, deadline_id: int) -> Deadline:
         raise Http404 from error
 
 
-@staff_view
-def deadline_detail(request: HttpRequest, deadline_id: int) -> HttpResponse:
-    deadline = _get(request, deadline_id)
-    (row,) = deadline_rows(scope=request_scope(request), deadlines=[deadline])
-    log_reads(
-        user=acting_user(request),
-        party_ids=_party_ids([row]),
-        action=AccessAction.VIEWED_CONTACT,
-        purpose=Purpose.CASEWORK,
-        via=Via.UI,
-        at=timezone.now(),
-    )
-    return render(
-        request,
-        "deadlines/deadline_detail.html",
-        {
-            "deadline": deadline,
-            "row": row,
-            "may_change": may_change_deadline(
-                scope=request_scope(request), user=acting_user(request), deadline=deadline
-            ),
-            "now": timezone.now(),
-            "reason_form": ReasonForm(),
-            "extend_form": ExtendForm(),
-            "notice_form": NoticeForm(),
-            "complete_form": CompleteForm(initial={"stopped_by": deadline.rule.stops_on}),
-        },
-    )
-
-
 ACTIONS: dict[str, type[forms.Form]] = {
     "suspend": ReasonForm,
     "resume": ReasonForm,
@@ -164,6 +136,62 @@ ACTIONS: dict[str, type[forms.Form]] = {
     "notice": NoticeForm,
     "complete": CompleteForm,
 }
+
+
+def _action_forms(deadline: Deadline) -> dict[str, forms.Form]:
+    """One empty form per action, each with its own prefix, so no two inputs share an id."""
+    return {
+        verb: form_class(
+            prefix=verb,
+            initial={"stopped_by": deadline.rule.stops_on} if verb == "complete" else None,
+        )
+        for verb, form_class in ACTIONS.items()
+    }
+
+
+def _detail(
+    request: HttpRequest,
+    deadline: Deadline,
+    *,
+    refused: forms.Form | None = None,
+    verb: str = "",
+) -> HttpResponse:
+    """The deadline's page; a refused action comes back open, with its errors at its fields."""
+    scope, user = request_scope(request), acting_user(request)
+    (row,) = deadline_rows(scope=scope, deadlines=[deadline])
+    log_reads(
+        user=user,
+        party_ids=_party_ids([row]),
+        action=AccessAction.VIEWED_CONTACT,
+        purpose=Purpose.CASEWORK,
+        via=Via.UI,
+        at=timezone.now(),
+    )
+    action_forms = _action_forms(deadline)
+    if refused is not None:
+        action_forms[verb] = refused
+    changes = list(deadline.changes.all())
+    return render(
+        request,
+        "deadlines/deadline_detail.html",
+        {
+            "deadline": deadline,
+            "row": row,
+            "may_change": may_change_deadline(scope=scope, user=user, deadline=deadline),
+            "now": timezone.now(),
+            "forms": action_forms,
+            "open_action": verb,
+            # The history's first row: when and by whom the deadline was registered, which
+            # may be later than the instant its clock runs from (a contact typed in later).
+            "started": next((c for c in changes if c.action == ChangeAction.STARTED), None),
+        },
+        status=400 if refused is not None else 200,
+    )
+
+
+@staff_view
+def deadline_detail(request: HttpRequest, deadline_id: int) -> HttpResponse:
+    return _detail(request, _get(request, deadline_id))
 
 
 @staff_view
@@ -178,10 +206,9 @@ def deadline_action(request: HttpRequest, deadline_id: int, verb: str) -> HttpRe
         )
     except Deadline.DoesNotExist as error:
         raise Http404 from error
-    form = ACTIONS[verb](request.POST)
+    form = ACTIONS[verb](request.POST, prefix=verb)
     if not form.is_valid():
-        _report(request, form)
-        return redirect("deadline-detail", deadline_id=deadline.pk)
+        return _detail(request, deadline, refused=form, verb=verb)
     data = form.cleaned_data
     by, now = acting_user(request), timezone.now()
     try:
@@ -206,10 +233,9 @@ def deadline_action(request: HttpRequest, deadline_id: int, verb: str) -> HttpRe
                 deadline=deadline, by=by, now=now, stopped_by=StopEvent(data["stopped_by"])
             )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("The deadline is updated."))
+        _refuse(form, error)
+        return _detail(request, deadline, refused=form, verb=verb)
+    messages.success(request, _("The deadline is updated."))
     return redirect("deadline-detail", deadline_id=deadline.pk)
 
 
@@ -245,6 +271,15 @@ def start_contact_deadline(request: HttpRequest, contact_id: int) -> HttpRespons
     if party_id is None:
         return redirect("contact-list")
     return redirect("party-overview", party_id=party_id)
+
+
+def _refuse(form: forms.Form, error: ValidationError) -> None:
+    """A service's refusal at the form's fields (a refusal of the deadline's state above them)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
 
 
 def _report(request: HttpRequest, form: forms.Form) -> None:

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.forms.boundfield import BoundWidget
 from django.utils.translation import gettext_lazy as _
 
 from indgang.catalogue.models import KleEntry, Task
@@ -29,6 +31,20 @@ def format_links(links: list[dict[str, str]]) -> str:
     return "\n".join(f"{link.get('label', '')} | {link.get('url', '')}" for link in links)
 
 
+class TaskChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Tasks as checkboxes, named by title: the picker groups them under their department."""
+
+    def label_from_instance(self, obj: Task) -> str:
+        return obj.title
+
+
+@dataclass(frozen=True)
+class TaskGroup:
+    department: str
+    options: list[BoundWidget]
+    chosen: int
+
+
 class ArticleForm(forms.Form):
     title = forms.CharField(label=_("Question or title"), max_length=300)
     answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 8}))
@@ -45,11 +61,13 @@ class ArticleForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One a line: label | https://…"),
     )
-    tasks = forms.ModelMultipleChoiceField(
+    tasks = TaskChoiceField(
         label=_("Tasks"),
-        queryset=Task.objects.filter(is_active=True).select_related("department"),
+        queryset=Task.objects.filter(is_active=True)
+        .select_related("department")
+        .order_by("department__name", "title", "pk"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.CheckboxSelectMultiple,
     )
     kle_topics = forms.CharField(
         label=_("KLE topics"),
@@ -69,6 +87,17 @@ class ArticleForm(forms.Form):
                 _("Unknown KLE numbers: %(numbers)s.") % {"numbers": ", ".join(unknown)}
             )
         return topics
+
+    def task_groups(self) -> list[TaskGroup]:
+        """The task checkboxes by department (the queryset's order), with how many are chosen."""
+        groups: dict[str, list[BoundWidget]] = {}
+        for option in self["tasks"].subwidgets:
+            task = option.data["value"].instance
+            groups.setdefault(task.department.name, []).append(option)
+        return [
+            TaskGroup(name, options, sum(bool(o.data["selected"]) for o in options))
+            for name, options in groups.items()
+        ]
 
     def article_data(self) -> ArticleData:
         data: dict[str, Any] = self.cleaned_data

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from indgang.catalogue.models import Task
+from indgang.catalogue.models import KleEntry, Task
 from indgang.contacts.constants import Outcome
 from indgang.contacts.selectors import visible_contacts
 from indgang.knowledge.models import Article, Guide, Revision, StaleFlag
@@ -21,6 +21,65 @@ def list_articles(*, text: str = "", unit_id: int | None = None) -> QuerySet[Art
     if unit_id is not None:
         articles = articles.filter(owner_unit_id=unit_id)
     return articles.order_by("title", "pk")
+
+
+@dataclass(frozen=True)
+class ArticleCategory:
+    """The articles of one KLE main group (number and title empty: articles without a topic)."""
+
+    number: str
+    title: str
+    # Written by staff, by title.
+    articles: list[Article]
+    # KLE descriptions (see is_kle_description), by their topic's number.
+    descriptions: list[Article]
+
+
+def is_kle_description(article: Article, topics: list[KleEntry]) -> bool:
+    """Whether the article only repeats the KLE plan's guidance on its one topic (the demo
+    seeds one per topic: "Hvad dækker KLE 02.34.02 …?"). It stops being one when someone
+    writes an answer of their own."""
+    return len(topics) == 1 and article.answer.strip() == topics[0].guidance.strip()
+
+
+def _main_group_number(article: Article) -> str:
+    """The lowest KLE main group among the article's topics, else among its tasks' topics."""
+    numbers = sorted(topic.number for topic in article.kle_topics.all()) or sorted(
+        topic.number for task in article.tasks.all() for topic in task.kle_topics.all()
+    )
+    return numbers[0][:2] if numbers else ""
+
+
+def list_articles_by_category(*, text: str = "") -> list[ArticleCategory]:
+    """The articles matching `text` (see list_articles), grouped by KLE main group in number
+    order, those without any KLE topic last; five queries, however many articles."""
+    articles = list(list_articles(text=text).prefetch_related("kle_topics", "tasks__kle_topics"))
+    grouped: dict[str, list[Article]] = {}
+    for article in articles:
+        grouped.setdefault(_main_group_number(article), []).append(article)
+    titles = dict(
+        KleEntry.objects.filter(number__in=[number for number in grouped if number]).values_list(
+            "number", "title"
+        )
+    )
+    categories = []
+    for number in sorted(grouped, key=lambda number: (not number, number)):
+        written, descriptions = [], []
+        for article in grouped[number]:
+            topics = list(article.kle_topics.all())
+            if is_kle_description(article, topics):
+                descriptions.append((topics[0].number, article))
+            else:
+                written.append(article)
+        categories.append(
+            ArticleCategory(
+                number=number,
+                title=titles.get(number, ""),
+                articles=written,
+                descriptions=[article for _n, article in sorted(descriptions, key=lambda d: d[0])],
+            )
+        )
+    return categories
 
 
 def get_article(*, article_id: int) -> Article:

@@ -22,7 +22,7 @@ from indgang.knowledge.selectors import (
     get_article,
     get_guide_for_task,
     get_task,
-    list_articles,
+    list_articles_by_category,
     list_revisions,
     list_stale_articles,
     list_stale_flags,
@@ -71,12 +71,15 @@ def _article_or_404(article_id: int) -> Article:
 
 @staff_view
 def article_list(request: HttpRequest) -> HttpResponse:
+    """The articles by KLE main group, with the KLE descriptions folded in each."""
     text = request.GET.get("q", "").strip()
+    categories = list_articles_by_category(text=text)
     return render(
         request,
         "knowledge/article_list.html",
         {
-            "articles": list_articles(text=text),
+            "categories": categories,
+            "count": sum(len(c.articles) + len(c.descriptions) for c in categories),
             "text": text,
             "today": timezone.localdate(),
         },

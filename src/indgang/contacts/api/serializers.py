@@ -16,7 +16,13 @@ from rest_framework.settings import api_settings
 from indgang.catalogue.constants import KleLevel
 from indgang.catalogue.models import KleEntry, Task
 from indgang.common.api import AwareDateTimeField, Text, shallow_fields
-from indgang.contacts.constants import MAX_DURATION_SECONDS, Channel, Direction, Outcome
+from indgang.contacts.constants import (
+    MAX_DURATION_SECONDS,
+    SUMMARY_MAX_LENGTH,
+    Channel,
+    Direction,
+    Outcome,
+)
 from indgang.contacts.models import Contact, Thread
 from indgang.contacts.selectors import (
     HANDLED_BY_USERNAME,
@@ -66,7 +72,7 @@ class ContactCreateSerializer(serializers.Serializer[Any]):
     channel = serializers.ChoiceField(choices=Channel.choices)
     direction = serializers.ChoiceField(choices=Direction.choices, default=Direction.INBOUND)
     received_at = AwareDateTimeField()
-    summary = Text(max_length=10_000)
+    summary = Text(max_length=SUMMARY_MAX_LENGTH)
     party = serializers.PrimaryKeyRelatedField(
         queryset=Party.objects.all(),
         required=False,

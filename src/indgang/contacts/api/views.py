@@ -15,6 +15,7 @@ from indgang.common.api import (
     AwareDateTimeField,
     DeclaredFieldsShallow,
     NewestFirstPagination,
+    Text,
     id_field,
     query_of,
 )
@@ -24,7 +25,7 @@ from indgang.contacts.api.serializers import (
     ContactSerializer,
     represent_contact,
 )
-from indgang.contacts.constants import Channel
+from indgang.contacts.constants import Channel, Outcome
 from indgang.contacts.models import Contact
 from indgang.contacts.selectors import is_redacted, list_contacts_for, with_api_fields
 from indgang.contacts.services import NewContact, register_contact
@@ -36,6 +37,14 @@ class ContactFilterSerializer(DeclaredFieldsShallow, serializers.Serializer[Any]
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
     received_from = AwareDateTimeField(required=False)
     received_to = AwareDateTimeField(required=False)
+    unit = id_field(required=False)
+    task = id_field(required=False)
+    outcome = serializers.ChoiceField(choices=Outcome.choices, required=False)
+    text = Text(
+        required=False,
+        max_length=200,
+        help_text="Words that must all occur in the summary (summaries you may read only).",
+    )
 
 
 @extend_schema(tags=["contacts"])
@@ -65,6 +74,10 @@ class ContactViewSet(
                 channel=data.get("channel"),
                 received_from=data.get("received_from"),
                 received_to=data.get("received_to"),
+                unit_id=data.get("unit"),
+                task_id=data.get("task"),
+                outcome=data.get("outcome"),
+                text=data.get("text", ""),
             )
         )
 

@@ -180,7 +180,7 @@ def test_overdue_list_and_summary_per_unit_owner_and_kind(
     assert [row["id"] for row in overdue["results"]] == [callback.pk]
     assert summary == {
         "unit": [{"key": str(callback.unit_id), "name": "Kontaktcenter (KBS)", "count": 1}],
-        "owner": [{"key": str(staff.frontline.pk), "name": "front", "count": 1}],
+        "owner": [{"key": str(staff.frontline.pk), "name": "Front", "count": 1}],
         "kind": [{"key": "callback", "name": "Opringning", "count": 1}],
     }
     assert client.get("/api/v1/deadlines/overdue/?kind=aktindsigt").json()["count"] == 0
