@@ -361,7 +361,8 @@ def test_a_contact_is_linked_to_a_case_the_user_may_see(
 def test_a_reroute_moves_the_contact_and_writes_its_history(
     contact: Contact, staff: Staff, tasks: dict[str, Task], org: Org
 ) -> None:
-    contact.outcome = Outcome.FORWARDED
+    # Triage's rule: a contact resolved at first contact stays where it was handled, unless a
+    # unit is named; a forwarded one moves to the task's unit.
     Contact.objects.filter(pk=contact.pk).update(outcome=Outcome.FORWARDED)
 
     response = staff_client(staff.caseworker).post(
