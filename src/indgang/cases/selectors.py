@@ -200,6 +200,15 @@ def linked_contacts(*, scope: Scope, case: Case) -> list[LinkedContact]:
     ]
 
 
+def cases_linked_to(*, scope: Scope, contact_id: int) -> list[Case]:
+    """The cases the scope sees that the contact is linked to, oldest link first."""
+    return list(
+        visible_cases(scope=scope)
+        .filter(contact_links__contact_id=contact_id)
+        .order_by("contact_links__linked_at", "pk")
+    )
+
+
 def get_case_document_for(*, scope: Scope, case_id: int, document_id: int) -> Document:
     """A document of the case, if the scope may see the case; Case.DoesNotExist or
     Document.DoesNotExist otherwise."""

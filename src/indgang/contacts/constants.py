@@ -43,3 +43,19 @@ MAX_DURATION_SECONDS = 24 * 60 * 60
 
 # A contact's day is the day in Denmark, whatever the server's time zone.
 DANISH_TIME = ZoneInfo("Europe/Copenhagen")
+
+
+# An internal note is a few lines for colleagues, not a document (those are attached).
+NOTE_MAX_LENGTH = 4_000
+
+
+class ContactField(models.TextChoices):
+    """The fields of a contact whose changes its history shows."""
+
+    SUMMARY = "summary", _("Summary")
+    CHANNEL = "channel", _("Channel")
+    OUTCOME = "outcome", _("Outcome")
+    DURATION = "duration_seconds", _("Duration (seconds)")
+    TASK = "task", _("Task")
+    KLE_TOPIC = "kle_topic", _("KLE topic")
+    UNIT = "unit", _("Unit")

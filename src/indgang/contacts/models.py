@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from indgang.catalogue.models import KleEntry, Task
-from indgang.contacts.constants import Channel, Direction, Outcome
+from indgang.contacts.constants import Channel, ContactField, Direction, Outcome
 from indgang.organisation.models import Department, Unit
 from indgang.parties.models import Party
 
@@ -142,3 +142,65 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.received_at:%Y-%m-%d %H:%M}"
+
+
+class ContactChange(models.Model):
+    """One field of a contact changed by staff: who, when, the value before and after.
+
+    Values are kept as the register showed them then (codes for channel and outcome, a task's
+    title, a unit's name), so the history reads the same after a task is renamed.
+    """
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="changes")
+    field = models.CharField(_("field"), max_length=20, choices=ContactField.choices)
+    old_value = models.TextField(_("old value"), blank=True)
+    new_value = models.TextField(_("new value"), blank=True)
+    changed_at = models.DateTimeField(_("changed"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+
+    class Meta:
+        verbose_name = _("contact change")
+        verbose_name_plural = _("contact changes")
+        # Newest edit first; one edit's fields in the order of ContactField.
+        ordering = ["-changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_field_display()}: {self.old_value} → {self.new_value}"
+
+    @property
+    def old_label(self) -> str:
+        return self._label(self.old_value)
+
+    @property
+    def new_label(self) -> str:
+        return self._label(self.new_value)
+
+    def _label(self, value: str) -> str:
+        """A kept value as the page shows it: a channel's or outcome's name, not its code."""
+        choices = {ContactField.CHANNEL: Channel, ContactField.OUTCOME: Outcome}.get(
+            ContactField(self.field)
+        )
+        if choices is not None and value in choices.values:
+            return str(choices(value).label)
+        return value
+
+
+class ContactNote(models.Model):
+    """An internal note on a contact: for colleagues, never shown to the citizen."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="notes")
+    text = models.TextField(_("note"))
+    written_at = models.DateTimeField(_("written"))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+
+    class Meta:
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+        ordering = ["written_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:50]

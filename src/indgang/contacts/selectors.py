@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import cache
 
 from django.db import connections, router
@@ -13,7 +14,7 @@ from indgang.common.caching import Rows, remembered_rows
 from indgang.common.compiled import loaded
 from indgang.common.rows import column as column_of
 from indgang.common.rows import fits_key
-from indgang.contacts.models import Contact, Thread
+from indgang.contacts.models import Contact, ContactChange, ContactNote, Thread
 from indgang.organisation.selectors import Scope
 
 
@@ -232,3 +233,70 @@ def get_thread_in_full(*, scope: Scope, thread_id: int) -> Thread:
     if not scope.sees_all:
         threads = threads.filter(department_id__in=scope.department_ids)
     return threads.select_related("party").get(pk=thread_id)
+
+
+# A thread is a handful of contacts; a long-running one shows its newest this many.
+THREAD_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class ContactPage:
+    """What the contact page shows of one contact, read through the contact rule.
+
+    Where the reader sees the contact for routing only (`redacted`), its summary, party,
+    history and notes are withheld, and so are those of the thread's other contacts.
+    """
+
+    contact: Contact
+    redacted: bool
+    thread: list[tuple[Contact, bool]]  # the thread's contacts the reader sees, oldest first
+    changes: list[ContactChange]  # newest first
+    notes: list[ContactNote]  # oldest first
+
+
+def get_contact_page(*, scope: Scope, contact_id: int) -> ContactPage:
+    """The contact and what surrounds it, if the scope may see it; Contact.DoesNotExist
+    otherwise, as for a contact that does not exist. Five queries, whatever the thread's size.
+    """
+    contact = (
+        visible_contacts(scope=scope)
+        .select_related(
+            "party",
+            "task",
+            "kle_topic",
+            "unit__department",
+            "handled_by",
+            "registered_by",
+            "thread",
+        )
+        .get(pk=contact_id)
+    )
+    redacted = is_redacted(scope=scope, contact=contact)
+    around = visible_contacts(scope=scope).filter(thread_id=contact.thread_id)
+    newest = list(
+        around.select_related("task", "unit").order_by("-received_at", "-pk")[:THREAD_LIMIT]
+    )
+    thread = [(other, is_redacted(scope=scope, contact=other)) for other in reversed(newest)]
+    if redacted:
+        return ContactPage(contact=contact, redacted=True, thread=thread, changes=[], notes=[])
+    return ContactPage(
+        contact=contact,
+        redacted=False,
+        thread=thread,
+        changes=list(contact.changes.select_related("changed_by")),
+        notes=list(contact.notes.select_related("written_by")),
+    )
+
+
+def list_contact_changes(*, scope: Scope, contact_id: int) -> tuple[Contact, list[ContactChange]]:
+    """A contact the scope sees in full and its history, newest first; Contact.DoesNotExist
+    otherwise."""
+    contact = get_contact_in_full(scope=scope, contact_id=contact_id)
+    return contact, list(contact.changes.select_related("changed_by"))
+
+
+def list_contact_notes(*, scope: Scope, contact_id: int) -> tuple[Contact, list[ContactNote]]:
+    """A contact the scope sees in full and its internal notes, oldest first;
+    Contact.DoesNotExist otherwise."""
+    contact = get_contact_in_full(scope=scope, contact_id=contact_id)
+    return contact, list(contact.notes.select_related("written_by"))

@@ -1,4 +1,4 @@
-"""Writes: register contacts from every channel, alone or in bulk."""
+"""Writes: register contacts from every channel, alone or in bulk; edit them, with history."""
 
 from __future__ import annotations
 
@@ -19,14 +19,16 @@ from indgang.common.rows import insert, insert_from, saved, values
 from indgang.contacts.constants import (
     DANISH_TIME,
     MAX_DURATION_SECONDS,
+    NOTE_MAX_LENGTH,
     SUBJECT_LENGTH,
     SUMMARY_MAX_LENGTH,
     Channel,
+    ContactField,
     Direction,
     Outcome,
 )
-from indgang.contacts.models import Contact, Thread
-from indgang.contacts.selectors import PRIMARY_TOPIC
+from indgang.contacts.models import Contact, ContactChange, ContactNote, Thread
+from indgang.contacts.selectors import PRIMARY_TOPIC, get_contact_in_full
 from indgang.deadlines.constants import DeadlineKind
 from indgang.deadlines.services import start_deadline
 from indgang.organisation.models import Unit
@@ -327,3 +329,125 @@ def _thread_values(contact: Contact) -> dict[str, object]:
         "created_at": contact.received_at,
         "last_contact_at": contact.received_at,
     }
+
+
+# --- The contact page: edits with their history, internal notes --------------------------------
+
+
+def tracked_values(contact: Contact) -> dict[ContactField, str]:
+    """The contact's tracked fields as its history keeps them (see ContactChange)."""
+    return {
+        ContactField.SUMMARY: contact.summary,
+        ContactField.CHANNEL: contact.channel,
+        ContactField.OUTCOME: contact.outcome,
+        ContactField.DURATION: (
+            "" if contact.duration_seconds is None else str(contact.duration_seconds)
+        ),
+        ContactField.TASK: contact.task.title if contact.task_id and contact.task else "",
+        ContactField.KLE_TOPIC: (
+            contact.kle_topic.number if contact.kle_topic_id and contact.kle_topic else ""
+        ),
+        ContactField.UNIT: str(contact.unit) if contact.unit_id and contact.unit else "",
+    }
+
+
+def record_contact_changes(
+    *, contact: Contact, before: dict[ContactField, str], by: User, now: dt.datetime
+) -> list[ContactChange]:
+    """Write one history row per tracked field whose value differs from `before`.
+
+    Called by every staff change to a contact (edit_contact here, triage's routing), so the
+    contact page shows one history whoever made the change.
+    """
+    after = tracked_values(contact)
+    return ContactChange.objects.bulk_create(
+        ContactChange(
+            contact=contact,
+            field=field,
+            old_value=before[field],
+            new_value=after[field],
+            changed_at=now,
+            changed_by=by,
+        )
+        for field in ContactField
+        if before[field] != after[field]
+    )
+
+
+@dataclass(frozen=True)
+class ContactEdit:
+    """The new values of the fields an edit may change; an unchanged field keeps its value."""
+
+    summary: str
+    channel: str
+    outcome: str
+    duration_seconds: int | None
+
+
+def edit_contact(
+    *, contact_id: int, edit: ContactEdit, scope: Scope, by: User, now: dt.datetime
+) -> list[ContactChange]:
+    """Change a contact the scope sees in full; record each changed field in its history.
+
+    A ValidationError with a Danish message per field for anything wrong; nothing is changed
+    then. A contact that now promises a call-back gets its call-back clock, as at registration.
+    The statistics' rollups follow the new values by their database triggers.
+    """
+    errors: dict[str, str] = {}
+    summary = edit.summary.strip()
+    if not summary.strip(INVISIBLE):
+        errors["summary"] = _("Write a short summary of the contact.")
+    elif len(summary) > SUMMARY_MAX_LENGTH:
+        errors["summary"] = _("A summary is at most %(most)s characters.") % {
+            "most": SUMMARY_MAX_LENGTH
+        }
+    if edit.channel not in Channel.values:
+        errors["channel"] = _("Choose one of the channels.")
+    if edit.outcome and edit.outcome not in Outcome.values:
+        errors["outcome"] = _("Choose one of the outcomes.")
+    if edit.duration_seconds is not None and not (
+        0 <= edit.duration_seconds <= MAX_DURATION_SECONDS
+    ):
+        errors["duration_seconds"] = _("A contact lasts from 0 to %(most)s seconds.") % {
+            "most": MAX_DURATION_SECONDS
+        }
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        contact = _contact_to_change(scope=scope, contact_id=contact_id)
+        before = tracked_values(contact)
+        promises_callback = (
+            edit.outcome == Outcome.CALLBACK_PROMISED
+            and contact.outcome != Outcome.CALLBACK_PROMISED
+        )
+        contact.summary, contact.channel = summary, edit.channel
+        contact.outcome, contact.duration_seconds = edit.outcome, edit.duration_seconds
+        contact.save(update_fields=["summary", "channel", "outcome", "duration_seconds"])
+        if promises_callback:
+            start_deadline(subject=contact, kind=DeadlineKind.CALLBACK, by=by, now=now)
+        return record_contact_changes(contact=contact, before=before, by=by, now=now)
+
+
+def _contact_to_change(*, scope: Scope, contact_id: int) -> Contact:
+    """The contact, locked until the transaction ends, if the scope sees it in full."""
+    contact = get_contact_in_full(scope=scope, contact_id=contact_id)
+    return (
+        Contact.objects.select_for_update(of=("self",))
+        .select_related("party", "task", "kle_topic", "unit__department")
+        .get(pk=contact.pk)
+    )
+
+
+def add_contact_note(
+    *, contact_id: int, text: str, scope: Scope, by: User, now: dt.datetime
+) -> ContactNote:
+    """Add an internal note to a contact the scope sees in full."""
+    text = text.strip()
+    if not text.strip(INVISIBLE):
+        raise ValidationError({"text": _("Write the note.")})
+    if len(text) > NOTE_MAX_LENGTH:
+        raise ValidationError(
+            {"text": _("A note is at most %(most)s characters.") % {"most": NOTE_MAX_LENGTH}}
+        )
+    contact = get_contact_in_full(scope=scope, contact_id=contact_id)
+    return ContactNote.objects.create(contact=contact, text=text, written_at=now, written_by=by)

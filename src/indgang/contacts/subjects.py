@@ -18,12 +18,6 @@ from indgang.contacts.selectors import (
 from indgang.organisation.selectors import Scope
 
 
-def _party_url(party_id: int | None) -> str:
-    if party_id is None:
-        return reverse("contact-list")
-    return reverse("party-overview", kwargs={"party_id": party_id})
-
-
 class ContactSubject:
     def facts(self, subject: Contact) -> SubjectFacts:
         return SubjectFacts(
@@ -44,7 +38,7 @@ class ContactSubject:
         return {
             contact.pk: SubjectView(
                 label=contact.summary,
-                url=_party_url(contact.party_id),
+                url=reverse("contact-detail", kwargs={"contact_id": contact.pk}),
                 party=contact.party,
                 redacted=is_redacted(scope=scope, contact=contact),
             )

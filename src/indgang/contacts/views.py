@@ -4,10 +4,11 @@ import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,27 +17,51 @@ from django.views.decorators.http import require_POST
 
 from indgang.audit.constants import AccessAction, Purpose, Via
 from indgang.audit.services import log_access, log_reads
+from indgang.cases.selectors import cases_linked_to, list_party_cases_for
+from indgang.cases.services import link_contact
 from indgang.common.inputs import parse_id
 from indgang.common.paging import CappedPaginator
 from indgang.contacts.constants import Channel, Outcome
 from indgang.contacts.exporting import EXPORT_LIMIT, write_contacts_csv
-from indgang.contacts.forms import ContactFilterForm, FrontDeskContactForm
+from indgang.contacts.forms import (
+    CaseLinkForm,
+    ContactEditForm,
+    ContactFilterForm,
+    ContactNoteForm,
+    FrontDeskContactForm,
+    RerouteForm,
+)
 from indgang.contacts.models import Contact, Thread
 from indgang.contacts.selectors import (
     CONTACT_ORDERINGS,
     DEFAULT_CONTACT_ORDER,
+    get_contact_in_full,
+    get_contact_page,
     is_redacted,
     list_contacts_for,
     recent_threads_for,
+    visible_contacts,
     visible_threads,
 )
-from indgang.contacts.services import NewContact, register_contact
+from indgang.contacts.services import (
+    ContactEdit,
+    NewContact,
+    add_contact_note,
+    edit_contact,
+    register_contact,
+)
+from indgang.deadlines.constants import CONTACT_KIND_CHOICES
+from indgang.deadlines.selectors import open_deadlines_of
+from indgang.journal.constants import DocumentDirection
+from indgang.journal.forms import DocumentForm
+from indgang.journal.selectors import list_documents
+from indgang.journal.services import upload_document
 from indgang.knowledge.services import record_knowledge_choice
 from indgang.organisation.decorators import staff_view
 from indgang.organisation.requests import acting_user, request_scope
 from indgang.parties.identifiers import InvalidIdentifierError, parse_identifier
 from indgang.parties.selectors import find_citizen, find_company
-from indgang.triage.services import record_front_desk_routing
+from indgang.triage.services import record_front_desk_routing, record_routing
 
 
 @staff_view
@@ -279,3 +304,214 @@ def contact_export(request: HttpRequest) -> HttpResponse:
     response.write("\ufeff")
     write_contacts_csv(rows, response, zone=zone)
     return response
+
+
+# --- The contact page -----------------------------------------------------------------------
+
+
+@staff_view
+def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
+    """Everything about one contact, with its history, notes, documents, deadlines and cases."""
+    return _contact_page(request, contact_id)
+
+
+def _contact_page(
+    request: HttpRequest, contact_id: int, *, refused: dict[str, forms.Form] | None = None
+) -> HttpResponse:
+    """The page, with a refused form (by name) shown with its errors and the status 400."""
+    scope = request_scope(request)
+    try:
+        page = get_contact_page(scope=scope, contact_id=contact_id)
+    except Contact.DoesNotExist as error:
+        raise Http404 from error
+    contact = page.contact
+    log_reads(
+        user=acting_user(request),
+        party_ids=[contact.party_id],
+        action=AccessAction.VIEWED_CONTACT,
+        purpose=Purpose.CONTACT,
+        via=Via.UI,
+        at=timezone.now(),
+    )
+    refused = refused or {}
+    context: dict[str, Any] = {
+        "page": page,
+        "contact": contact,
+        "route_form": refused.get("route") or RerouteForm(initial={"task": contact.task_id}),
+    }
+    if not page.redacted:
+        context |= {
+            "edit_form": refused.get("edit") or ContactEditForm.for_contact(contact),
+            "note_form": refused.get("note") or ContactNoteForm(),
+            "document_form": refused.get("document") or DocumentForm(),
+            "case_form": refused.get("case") or CaseLinkForm(),
+            "documents": list(list_documents(subject=contact)),
+            "deadlines": open_deadlines_of(
+                scope=scope, user=acting_user(request), model=Contact, ids=[contact.pk]
+            ).get(contact.pk, []),
+            "deadline_kinds": CONTACT_KIND_CHOICES,
+            "cases": cases_linked_to(scope=scope, contact_id=contact.pk),
+            "party_cases": (
+                list_party_cases_for(scope=scope, party_id=contact.party_id, limit=20)
+                if contact.party_id
+                else []
+            ),
+        }
+    return render(request, "contacts/contact_detail.html", context, status=400 if refused else 200)
+
+
+def _refuse(form: forms.Form, error: ValidationError, *, field: str | None = None) -> None:
+    """A service's refusal as errors on the form's fields; one without fields on `field`
+    (else on the form as a whole)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(field, error.messages)
+        return
+    for name, errors in error.message_dict.items():
+        form.add_error(name if name in form.fields else field, errors)
+
+
+def _done(request: HttpRequest, contact_id: int, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect("contact-detail", contact_id=contact_id)
+
+
+@require_POST
+@staff_view
+def edit_contact_view(request: HttpRequest, contact_id: int) -> HttpResponse:
+    """Save the edit form: each changed field becomes a line of the contact's history."""
+    scope = request_scope(request)
+    try:
+        contact = get_contact_in_full(scope=scope, contact_id=contact_id)
+    except Contact.DoesNotExist as error:
+        raise Http404 from error
+    form = ContactEditForm.for_contact(contact, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            changes = edit_contact(
+                contact_id=contact.pk,
+                edit=ContactEdit(
+                    summary=data["summary"],
+                    channel=data["channel"],
+                    outcome=data["outcome"],
+                    duration_seconds=form.duration_seconds(contact),
+                ),
+                scope=scope,
+                by=acting_user(request),
+                now=timezone.now(),
+            )
+        except ValidationError as error:
+            _refuse(form, error)
+        else:
+            if not changes:
+                return _done(request, contact.pk, _("Nothing was changed."))
+            return _done(request, contact.pk, _("The contact is saved."))
+    return _contact_page(request, contact_id, refused={"edit": form})
+
+
+@require_POST
+@staff_view
+def add_note_view(request: HttpRequest, contact_id: int) -> HttpResponse:
+    scope = request_scope(request)
+    form = ContactNoteForm(request.POST)
+    if form.is_valid():
+        try:
+            add_contact_note(
+                contact_id=contact_id,
+                text=form.cleaned_data["text"],
+                scope=scope,
+                by=acting_user(request),
+                now=timezone.now(),
+            )
+        except Contact.DoesNotExist as error:
+            raise Http404 from error
+        except ValidationError as error:
+            _refuse(form, error)
+        else:
+            return _done(request, contact_id, _("The note is added."))
+    return _contact_page(request, contact_id, refused={"note": form})
+
+
+@require_POST
+@staff_view
+def attach_document_view(request: HttpRequest, contact_id: int) -> HttpResponse:
+    """Attach a document to the contact, through the journal's upload rules (type, size, scan)."""
+    try:
+        contact = get_contact_in_full(scope=request_scope(request), contact_id=contact_id)
+    except Contact.DoesNotExist as error:
+        raise Http404 from error
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            upload_document(
+                subject=contact,
+                direction=DocumentDirection(data["direction"]),
+                title=data["title"],
+                dated=data["dated"],
+                file=data["file"],
+                by=acting_user(request),
+                now=timezone.now(),
+            )
+        except ValidationError as error:
+            _refuse(form, error)
+        else:
+            return _done(request, contact.pk, _("The document is attached to the contact."))
+    return _contact_page(request, contact_id, refused={"document": form})
+
+
+@require_POST
+@staff_view
+def reroute_view(request: HttpRequest, contact_id: int) -> HttpResponse:
+    """Route the contact to another task (and unit), as triage's queue does: a labelled example."""
+    scope = request_scope(request)
+    try:
+        contact = visible_contacts(scope=scope).select_related("party", "unit").get(pk=contact_id)
+    except Contact.DoesNotExist as error:
+        raise Http404 from error
+    form = RerouteForm(request.POST)
+    if form.is_valid():
+        try:
+            record_routing(
+                contact=contact,
+                task=form.cleaned_data["task"],
+                unit=form.cleaned_data["unit"],
+                decided_by=acting_user(request),
+                now=timezone.now(),
+            )
+        except ValidationError as error:
+            _refuse(form, error)
+        else:
+            if visible_contacts(scope=scope).filter(pk=contact.pk).exists():
+                return _done(request, contact.pk, _("The contact is routed."))
+            messages.success(request, _("The contact is routed to a unit you cannot see."))
+            return redirect("contact-list")
+    return _contact_page(request, contact_id, refused={"route": form})
+
+
+@require_POST
+@staff_view
+def link_case_view(request: HttpRequest, contact_id: int) -> HttpResponse:
+    """Link the contact to one of the cases the user may change."""
+    scope = request_scope(request)
+    try:
+        contact = get_contact_in_full(scope=scope, contact_id=contact_id)
+    except Contact.DoesNotExist as error:
+        raise Http404 from error
+    form = CaseLinkForm(request.POST)
+    if form.is_valid():
+        try:
+            link_contact(
+                case_id=form.cleaned_data["case"],
+                contact_id=contact.pk,
+                by=acting_user(request),
+                scope=scope,
+                now=timezone.now(),
+            )
+        except ObjectDoesNotExist:
+            form.add_error("case", _("There is no such case that you may see."))
+        except ValidationError as error:
+            _refuse(form, error, field="case")
+        else:
+            return _done(request, contact.pk, _("The contact is linked to the case."))
+    return _contact_page(request, contact_id, refused={"case": form})

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -267,6 +268,11 @@ def start_contact_deadline(request: HttpRequest, contact_id: int) -> HttpRespons
             return redirect("deadline-detail", deadline_id=deadline.pk)
     else:
         _report(request, form)
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}
+    ) and back.startswith("/"):
+        return redirect(back)  # the page the form was on (the contact page), with the message
     party_id = facts_of(contact).party_id
     if party_id is None:
         return redirect("contact-list")

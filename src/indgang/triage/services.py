@@ -20,6 +20,7 @@ from indgang.catalogue.selectors import retired_topic_refusal
 from indgang.common.rows import insert_many
 from indgang.contacts.constants import Outcome
 from indgang.contacts.models import Contact, Thread
+from indgang.contacts.services import record_contact_changes, tracked_values
 from indgang.organisation.models import Unit
 from indgang.triage import selectors
 from indgang.triage.constants import (
@@ -287,7 +288,9 @@ def record_routing(
     if apply:
         # Staff route explicitly; a contact resolved at first contact stays where it was handled.
         move = unit is not None or contact.outcome != Outcome.RESOLVED_AT_FIRST_CONTACT
+        before = tracked_values(contact)
         _save_routes([_route(contact, task=task, kle_topic=kle_topic, unit=unit, move=move)])
+        record_contact_changes(contact=contact, before=before, by=decided_by, now=now)
     decision = RoutingDecision.objects.create(
         contact=contact,
         task=task,

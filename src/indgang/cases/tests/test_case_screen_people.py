@@ -186,7 +186,7 @@ def test_a_contact_is_linked_by_its_number_and_listed_with_its_summary(
     contact = register(staff.caseworker, summary="Spørger til tilbygning")
     shown, page = post(staff.caseworker, case, "contacts", contact=str(contact.pk))
     assert shown == ["Gemt."]
-    assert f'<li data-contact="{contact.pk}">Telefon · ' in page
+    assert f'<li data-contact="{contact.pk}"><a href="/contacts/{contact.pk}/">Telefon · ' in page
     assert "Spørger til tilbygning" in page
     shown, _ = post(staff.caseworker, case, "contacts", contact=str(contact.pk + 1000))
     assert shown == ["Der er ingen sådan henvendelse, som du må se."]

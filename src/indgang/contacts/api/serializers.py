@@ -18,12 +18,13 @@ from indgang.catalogue.models import KleEntry, Task
 from indgang.common.api import AwareDateTimeField, Text, shallow_fields
 from indgang.contacts.constants import (
     MAX_DURATION_SECONDS,
+    NOTE_MAX_LENGTH,
     SUMMARY_MAX_LENGTH,
     Channel,
     Direction,
     Outcome,
 )
-from indgang.contacts.models import Contact, Thread
+from indgang.contacts.models import Contact, ContactChange, ContactNote, Thread
 from indgang.contacts.selectors import (
     HANDLED_BY_USERNAME,
     KLE_TOPIC_NUMBER,
@@ -289,3 +290,57 @@ def represent_datetime(value: dt.datetime | None, zone: dt.tzinfo | None = None)
 def _choice(value: str | None) -> str | None:
     """As DRF's ChoiceField writes a stored choice: the plain string code."""
     return value if value in ("", None) else str(value)
+
+
+class ContactUpdateSerializer(serializers.Serializer[Any]):
+    """A PATCH of a contact: the fields given change, the rest keep their values. A task (and
+    unit) re-routes the contact as triage's routing does."""
+
+    summary = Text(required=False, max_length=SUMMARY_MAX_LENGTH)
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+    outcome = serializers.ChoiceField(choices=Outcome.choices, required=False, allow_blank=True)
+    duration_seconds = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=MAX_DURATION_SECONDS
+    )
+    task = TaskField(
+        queryset=Task.objects.all(),
+        required=False,
+        error_messages={"does_not_exist": _("Task {pk_value} is not in the task catalogue.")},
+    )
+    unit = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.all(),
+        required=False,
+        error_messages={"does_not_exist": _("Unit {pk_value} does not exist.")},
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "unit" in attrs and "task" not in attrs:
+            raise serializers.ValidationError({"task": _("Give the task with the unit.")})
+        return attrs
+
+
+class ContactChangeSerializer(serializers.ModelSerializer[ContactChange]):
+    """One line of a contact's history: channel and outcome as codes, task and unit by name."""
+
+    changed_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+
+    class Meta:
+        model = ContactChange
+        fields = ["id", "field", "old_value", "new_value", "changed_at", "changed_by"]
+        read_only_fields = fields
+
+
+class ContactNoteSerializer(serializers.ModelSerializer[ContactNote]):
+    """An internal note on a contact: staff only, never shown to the citizen."""
+
+    text = Text(max_length=NOTE_MAX_LENGTH)
+    written_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+
+    class Meta:
+        model = ContactNote
+        fields = ["id", "text", "written_at", "written_by"]
+        read_only_fields = ["id", "written_at", "written_by"]
