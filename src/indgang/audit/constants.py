@@ -11,6 +11,8 @@ class AccessAction(models.TextChoices):
     OPENED_DOCUMENT = "opened_document", _("Opened a journal document")
     LISTED_CASES = "listed_cases", _("Saw cases in a list")
     VIEWED_CASE = "viewed_case", _("Viewed a case")
+    FOUND = "found", _("Found by a search")
+    RECOGNISED_CALLER = "recognised_caller", _("Recognised by the caller's phone number")
 
 
 class Purpose(models.TextChoices):
