@@ -39,9 +39,7 @@ def test_search_text_holds_name_first_and_never_the_cpr_number() -> None:
         phone="+45 23 45 67 89",
         cvr=None,
     )
-    assert text == (
-        " aase oersted noerrebrogade 12 2200 koebenhavn n aase example dk 23456789"
-    )
+    assert text == (" aase oersted noerrebrogade 12 2200 koebenhavn n aase example dk 23456789")
 
 
 def _citizen(cpr: str, name: str, phone: str = "", email: str = "", address: str = "") -> Party:
