@@ -9,7 +9,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from indgang.audit.constants import Purpose, Via
 from indgang.audit.models import AccessLogEntry
-from indgang.conftest import CPR_A, CPR_B, ApiFor, RegisterContact, Staff, staff_client
+from indgang.conftest import CPR_A, ApiFor, RegisterContact, Staff, staff_client
 from indgang.contacts.models import Contact
 from indgang.organisation.selectors import get_scope
 from indgang.overview.selectors import find_parties_for
