@@ -102,7 +102,7 @@ def parse_party_query(text: str) -> PartyQuery:
         )
     if is_phone_like(text):
         # "12 34 56 78" and "010190-1234" are one number, not several words.
-        digits = "".join(ch for ch in text if ch.isdigit())
+        digits = "".join(ch for ch in text if ch.isascii() and ch.isdigit())
         words: tuple[str, ...] = (phone_key(digits),)
     else:
         digits, words = "", tuple(fold(text).split())
