@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, reduce
+from operator import or_
 
 from django.core.exceptions import ValidationError
 from django.db import connections, router
@@ -25,6 +26,9 @@ SEARCH_MIN_CHARACTERS = 2
 SEARCH_MAX_CHARACTERS = 100
 # The annotation search_parties puts on each party: its Match (a number: lower is better).
 MATCH = "match"
+# Sorts after every character of a folded text (letters, digits, space): a prefix's range ends
+# at the prefix followed by it.
+AFTER_FOLDED = "~"
 
 
 def find_citizen(*, cpr: str) -> Party | None:
@@ -131,44 +135,64 @@ def _valid(clean: Callable[[str], str], digits: str, *, length: int) -> str | No
         return None
 
 
-def search_parties(*, query: PartyQuery, limit: int = SEARCH_LIMIT) -> QuerySet[Party]:
-    """Parties matching the query, best first, each annotated with its MATCH: the exact number
-    (a full CPR or CVR), then the exact phone or e-mail, then names that start with the words,
+def search_parties(*, query: PartyQuery, limit: int = SEARCH_LIMIT) -> list[Party]:
+    """Parties matching the query, best first, each with its MATCH set: the exact number (a
+    full CPR or CVR), then the exact phone or e-mail, then names that start with the words,
     then parties with every word starting a word of their name, address, e-mail, phone or CVR.
+    Within a kind, by folded name; a party is shown once, with its best match.
 
-    One SELECT. On PostgreSQL the words are answered by the trigram index on `search_text` and
-    the exact keys by their unique and phone indexes; SQLite reads the table's `search_text`.
+    One SELECT per kind, at most three, each cut at the limit in an index's order, so that a
+    common name ("jens", thousands of parties) costs what a rare one does: the exact keys by
+    their unique, phone and trigram indexes; a name's start as a range of the `search_text`
+    index, which sorts byte by byte (collation "C" on PostgreSQL, SQLite's default); a word's
+    start anywhere by the trigram index, or that index read in order until enough are found,
+    as PostgreSQL's planner judges. SQLite reads the table for the words.
     """
+    parties = Party.objects.defer("search_text", "cpr_encrypted")
     words = Q()
     for word in query.words:
         words &= Q(search_text__contains=f" {word}")
-    found = words
-    exact: list[When] = []
-    for field, value, match in (
-        ("cpr_digest", query.cpr_digest, Match.NUMBER),
-        ("cvr", query.cvr, Match.NUMBER),
-        ("phone_key", query.phone, Match.CONTACT_DETAIL),
-    ):
-        if value:
-            found |= Q(**{field: value})
-            exact.append(When(Q(**{field: value}), then=Value(match)))
-    if query.email:
-        exact.append(When(email__iexact=query.email, then=Value(Match.CONTACT_DETAIL)))
-    ranked = Case(
-        *exact,
-        When(
-            search_text__startswith=" " + " ".join(query.words),
-            then=Value(Match.NAME_PREFIX),
-        ),
-        default=Value(Match.CONTAINS),
-        output_field=IntegerField(),
+    kinds: list[QuerySet[Party]] = []
+    exact = [
+        (Q(**{field: value}), match)
+        for field, value, match in (
+            ("cpr_digest", query.cpr_digest, Match.NUMBER),
+            ("cvr", query.cvr, Match.NUMBER),
+            ("phone_key", query.phone, Match.CONTACT_DETAIL),
+        )
+        if value
+    ]
+    if query.email:  # its words lead to it through the trigram index
+        exact.append((words & Q(email__iexact=query.email), Match.CONTACT_DETAIL))
+    if exact:
+        ranked = Case(
+            *(When(condition, then=Value(match)) for condition, match in exact),
+            output_field=IntegerField(),
+        )
+        kinds.append(
+            parties.filter(reduce(or_, (condition for condition, _match in exact)))
+            .annotate(**{MATCH: ranked})
+            .order_by(MATCH, "search_text", "pk")
+        )
+    prefix = " " + " ".join(query.words)
+    kinds.append(
+        parties.filter(search_text__gte=prefix, search_text__lt=prefix + AFTER_FOLDED)
+        .annotate(**{MATCH: Value(Match.NAME_PREFIX)})
+        .order_by("search_text", "pk")
     )
-    return (
-        Party.objects.filter(found)
-        .annotate(**{MATCH: ranked})
-        .defer("search_text", "cpr_encrypted")
-        .order_by(MATCH, "name", "pk")[:limit]
+    kinds.append(
+        parties.filter(words)
+        .annotate(**{MATCH: Value(Match.CONTAINS)})
+        .order_by("search_text", "pk")
     )
+    found: dict[int, Party] = {}
+    for kind in kinds:
+        # Enough to fill the page after the parties an earlier kind found again.
+        for party in kind[: limit + len(found)]:
+            found.setdefault(party.pk, party)
+        if len(found) >= limit:
+            break
+    return list(found.values())[:limit]
 
 
 def phone_digits_enough(phone: str) -> bool:
