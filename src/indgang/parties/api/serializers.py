@@ -80,6 +80,10 @@ class PartyHitSerializer(PartySerializer):
         "dealt with the party, or they looked it up by full number within the hour.",
     )
 
+    class Meta(PartySerializer.Meta):
+        fields = [*PartySerializer.Meta.fields, "match", "may_open"]
+        read_only_fields = fields
+
 
 def represent_hits(hits: Sequence[PartyHit]) -> list[dict[str, Any]]:
     """The hits as PartyHitSerializer documents them."""
