@@ -139,7 +139,8 @@ def search_parties(*, query: PartyQuery, limit: int = SEARCH_LIMIT) -> list[Part
     """Parties matching the query, best first, each with its MATCH set: the exact number (a
     full CPR or CVR), then the exact phone or e-mail, then names that start with the words,
     then parties with every word starting a word of their name, address, e-mail, phone or CVR.
-    Within a kind, by folded name; a party is shown once, with its best match.
+    Within a kind, by folded name; a party is shown once, with its best match. An exact match
+    ends the search.
 
     One SELECT per kind, at most three, each cut at the limit, so that a common name ("jens",
     thousands of parties) costs what a rare one does: the exact keys by their unique, phone
@@ -188,7 +189,9 @@ def search_parties(*, query: PartyQuery, limit: int = SEARCH_LIMIT) -> list[Part
         # Enough to fill the page after the parties an earlier kind found again.
         new = [party for party in kind[: limit + len(found)] if party.pk not in found]
         found.update((party.pk, party) for party in sorted(new, key=_by_match_and_name))
-        if len(found) >= limit:
+        # A number, phone or e-mail address typed in full names its parties: words can only
+        # find them again (a CPR number is not among them at all).
+        if len(found) >= limit or (exact and found):
             break
     return list(found.values())[:limit]
 

@@ -97,9 +97,12 @@ def test_a_search_is_one_statement_per_kind_of_match_whatever_it_finds(
     people: dict[str, Party], django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     get_or_create_citizens(cprs={"0202021234", "0303031234"})
-    # The exact keys, then names' starts, then words anywhere, while the page is not full.
-    with django_assert_num_queries(3):
+    # The exact keys, then names' starts, then words anywhere, while the page is not full; an
+    # exact match ends the search.
+    with django_assert_num_queries(1):
         assert len(search_parties(query=parse_party_query(CPR_A))) == 1
+    with django_assert_num_queries(3):
+        assert search_parties(query=parse_party_query("87654321")) == []
     # Two names start with "hans": the page of two is full before words anywhere are read.
     with django_assert_num_queries(1):
         assert len(search_parties(query=parse_party_query("hans"), limit=2)) == 2
