@@ -12,6 +12,8 @@ class AccessAction(models.TextChoices):
     LISTED_CASES = "listed_cases", _("Saw cases in a list")
     VIEWED_CASE = "viewed_case", _("Viewed a case")
     EXPORTED_CONTACTS = "exported_contacts", _("Exported contacts (CSV)")
+    FOUND = "found", _("Found by a search")
+    RECOGNISED_CALLER = "recognised_caller", _("Recognised by the caller's phone number")
 
 
 class Purpose(models.TextChoices):

@@ -491,6 +491,7 @@ SPECTACULAR_SETTINGS = {
         "ServiceNeedTypeEnum": "indgang.cases.constants.ServiceNeedType",
         "HearingKindEnum": "indgang.cases.constants.HearingKind",
         "CaseKindEnum": "indgang.cases.constants.CaseKind",
+        "PartyKindEnum": "indgang.parties.constants.PartyKind",
     },
 }
 

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cache
-from typing import Any
+from functools import cache, reduce
+from operator import or_
+from typing import Any, cast
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import models, router
-from django.db.models import Exists, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from indgang.audit.constants import AccessAction, Purpose, Via
 from indgang.audit.models import AccessLogEntry
 from indgang.audit.selectors import lookups_since, read_access_log
-from indgang.audit.services import log_access
+from indgang.audit.services import log_access, log_reads
 from indgang.cases.models import Case
 from indgang.cases.selectors import list_party_cases_for, party_case_roles_in, party_cases_in
 from indgang.common.compiled import loaded, rows_of
@@ -27,12 +28,22 @@ from indgang.contacts.selectors import (
     party_contacts_in,
     party_contacts_registered_by,
     party_threads_in,
+    visible_contacts,
     with_api_fields,
 )
 from indgang.deadlines.selectors import deadlines_on
 from indgang.organisation.selectors import Scope
+from indgang.parties.constants import Match
 from indgang.parties.models import Party
-from indgang.parties.selectors import get_party
+from indgang.parties.selectors import (
+    MATCH,
+    SEARCH_LIMIT,
+    get_party,
+    parse_party_query,
+    parties_by_phone,
+    phone_digits_enough,
+    search_parties,
+)
 
 # The newest contacts the 360 shows (a screenful, grouped in threads); the contact register pages
 # through all of a party's contacts (`?party=`).
@@ -45,18 +56,27 @@ OVERVIEW_CASE_LIMIT = 50
 LOOKUP_REASON = dt.timedelta(hours=1)
 
 
-def records_in_departments(*, party_id: int, department_ids: frozenset[int]) -> list[QuerySet[Any]]:
+def records_in_departments(
+    *, party_id: int | OuterRef, department_ids: frozenset[int]
+) -> list[QuerySet[Any]]:
     """What shows that these departments have dealt with the party: each queryset finds such
-    records. Bookings add theirs here, and every check below follows."""
+    records. Bookings add theirs here, and every check below follows.
+
+    `party_id` may be `OuterRef("pk")`, to check many parties in one query: the deadlines'
+    subjects are a subquery deeper, so they refer one level further out.
+    """
     if not department_ids:
         return []
+    # Filters on party_id take an OuterRef as they take an id.
+    subject_party = cast(int, OuterRef(party_id) if isinstance(party_id, OuterRef) else party_id)
+    party_id = cast(int, party_id)
     return [
         party_contacts_in(party_id=party_id, department_ids=department_ids),
         party_threads_in(party_id=party_id, department_ids=department_ids),
         deadlines_on(
             subjects={
-                Contact: Contact.objects.filter(party_id=party_id).values("pk"),
-                Thread: Thread.objects.filter(party_id=party_id).values("pk"),
+                Contact: Contact.objects.filter(party_id=subject_party).values("pk"),
+                Thread: Thread.objects.filter(party_id=subject_party).values("pk"),
             },
             department_ids=department_ids,
         ),
@@ -80,14 +100,140 @@ def has_reason(*, user: User, scope: Scope, party_id: int, now: dt.datetime) -> 
     within LOOKUP_REASON (that look-up is in the access log, with its purpose). One query."""
     if scope.sees_all:
         return True
-    return _any_exists(
-        party_id,
-        [
-            *records_in_departments(party_id=party_id, department_ids=scope.department_ids),
-            party_contacts_registered_by(party_id=party_id, user_id=user.pk),
-            lookups_since(user_id=user.pk, party_id=party_id, since=now - LOOKUP_REASON),
-        ],
+    return _any_exists(party_id, _reasons(user=user, scope=scope, party_id=party_id, now=now))
+
+
+def parties_with_reason(
+    *, user: User, scope: Scope, party_ids: list[int], now: dt.datetime
+) -> set[int]:
+    """Those of the parties whose 360 the user has a reason to read (`has_reason`): one query
+    for a page of search hits, whatever their number."""
+    if scope.sees_all or not party_ids:
+        return set(party_ids) if scope.sees_all else set()
+    reasons = _reasons(user=user, scope=scope, party_id=OuterRef("pk"), now=now)
+    condition = reduce(or_, (Q(Exists(reason)) for reason in reasons))
+    return set(Party.objects.filter(condition, pk__in=party_ids).values_list("pk", flat=True))
+
+
+def _reasons(
+    *, user: User, scope: Scope, party_id: int | OuterRef, now: dt.datetime
+) -> list[QuerySet[Any]]:
+    records = records_in_departments(party_id=party_id, department_ids=scope.department_ids)
+    party_id = cast(int, party_id)  # as in records_in_departments
+    return [
+        *records,
+        party_contacts_registered_by(party_id=party_id, user_id=user.pk),
+        lookups_since(user_id=user.pk, party_id=party_id, since=now - LOOKUP_REASON),
+    ]
+
+
+@dataclass(frozen=True)
+class PartyHit:
+    """A party a search found: why, and whether the reader may open its 360 (`has_reason`)."""
+
+    party: Party
+    match: Match
+    may_open: bool
+    # For a recognised caller: the newest contact the reader may see, its time and channel.
+    last_contact_at: dt.datetime | None = None
+    last_channel: str = ""
+
+
+# A caller's number may be a household's: the front desk names a few, not a list.
+CALLER_LIMIT = 3
+
+
+def find_parties_for(
+    *,
+    user: User,
+    scope: Scope,
+    text: str,
+    purpose: Purpose,
+    via: Via,
+    now: dt.datetime,
+    limit: int = SEARCH_LIMIT,
+) -> list[PartyHit]:
+    """Parties matching what was typed, best first (`search_parties`), for any staff member;
+    every party shown is logged with the purpose. A hit by full CPR or CVR number is a look-up
+    (`looked_up`, which opens the 360 for LOOKUP_REASON, as the front desk's); the others are
+    `found` and open the 360 only to readers with another reason.
+
+    PermissionDenied for a user without a role; ValidationError (Danish) for a query too short
+    or too long. At most four statements, however many hits.
+    """
+    _refuse_non_staff(scope)
+    parties = list(search_parties(query=parse_party_query(text), limit=limit))
+    looked_up = {party.pk for party in parties if getattr(party, MATCH) == Match.NUMBER}
+    for party_id in looked_up:  # one at most: a number is unique
+        log_access(
+            user=user,
+            party_id=party_id,
+            action=AccessAction.LOOKED_UP,
+            purpose=purpose,
+            via=via,
+            at=now,
+        )
+    log_reads(
+        user=user,
+        party_ids=[party.pk for party in parties if party.pk not in looked_up],
+        action=AccessAction.FOUND,
+        purpose=purpose,
+        via=via,
+        at=now,
     )
+    opened = parties_with_reason(
+        user=user, scope=scope, party_ids=[party.pk for party in parties], now=now
+    )
+    return [
+        PartyHit(party=party, match=Match(getattr(party, MATCH)), may_open=party.pk in opened)
+        for party in parties
+    ]
+
+
+def recognise_caller(*, user: User, scope: Scope, phone: str, now: dt.datetime) -> list[PartyHit]:
+    """The parties with the caller's phone number, each with the newest contact the reader may
+    see; logged as `recognised_caller` for handling the contact. None until the number has its
+    eight digits. PermissionDenied for a user without a role."""
+    _refuse_non_staff(scope)
+    if not phone_digits_enough(phone):
+        return []
+    newest = (
+        visible_contacts(scope=scope)
+        .filter(party_id=OuterRef("pk"))
+        .order_by("-received_at", "-pk")
+    )
+    parties = list(
+        parties_by_phone(phone=phone, limit=CALLER_LIMIT).annotate(
+            last_contact_at=Subquery(newest.values("received_at")[:1]),
+            last_channel=Subquery(newest.values("channel")[:1]),
+        )
+    )
+    log_reads(
+        user=user,
+        party_ids=[party.pk for party in parties],
+        action=AccessAction.RECOGNISED_CALLER,
+        purpose=Purpose.CONTACT,
+        via=Via.UI,
+        at=now,
+    )
+    opened = parties_with_reason(
+        user=user, scope=scope, party_ids=[party.pk for party in parties], now=now
+    )
+    return [
+        PartyHit(
+            party=party,
+            match=Match.CONTACT_DETAIL,
+            may_open=party.pk in opened,
+            last_contact_at=party.last_contact_at,
+            last_channel=party.last_channel or "",
+        )
+        for party in parties
+    ]
+
+
+def _refuse_non_staff(scope: Scope) -> None:
+    if not scope.is_staff:
+        raise PermissionDenied(_("Only staff with a role may look up citizens and companies."))
 
 
 def _any_exists(party_id: int, found: list[QuerySet[Any]]) -> bool:

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
 
 from indgang.audit.constants import Purpose, Via
 from indgang.contacts.constants import Channel
@@ -13,20 +15,87 @@ from indgang.deadlines.selectors import open_deadlines_of
 from indgang.journal.selectors import journal_entries_of
 from indgang.organisation.decorators import staff_view
 from indgang.organisation.requests import acting_user, request_scope
-from indgang.overview.selectors import get_party_overview, read_access_log_for
+from indgang.overview.selectors import (
+    PartyHit,
+    find_parties_for,
+    get_party_overview,
+    read_access_log_for,
+    recognise_caller,
+)
 from indgang.parties.models import Party
+from indgang.parties.selectors import SEARCH_LIMIT, phone_digits_enough
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view
+def party_find(request: HttpRequest) -> HttpResponse:
+    """Find a citizen or company as one types: the page, and (htmx) its result list.
+
+    The query is posted, never put in the address: it may be a CPR number.
+    """
+    text = request.POST.get("q", "")
+    purpose = _purpose(request.POST.get("purpose"))
+    hits: list[PartyHit] = []
+    error = ""
+    if text.strip():
+        try:
+            hits = find_parties_for(
+                user=acting_user(request),
+                scope=request_scope(request),
+                text=text,
+                purpose=purpose,
+                via=Via.UI,
+                now=timezone.now(),
+            )
+        except ValidationError as refused:
+            error = refused.messages[0]
+    context = {
+        "text": text,
+        "purpose": purpose,
+        "purposes": Purpose.choices,
+        "hits": hits,
+        "error": error,
+        "searched": bool(text.strip()) and not error,
+        "limit": SEARCH_LIMIT,
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "overview/party_hits.html", context)
+    return render(request, "overview/party_find.html", context, status=400 if error else 200)
+
+
+@require_POST
+@staff_view
+def caller_lookup(request: HttpRequest) -> HttpResponse:
+    """The front desk's caller look-up: who has this phone number, and their newest contact."""
+    phone = request.POST.get("caller_phone", "")
+    hits = recognise_caller(
+        user=acting_user(request), scope=request_scope(request), phone=phone, now=timezone.now()
+    )
+    return render(
+        request,
+        "overview/caller.html",
+        {
+            "hits": [
+                (hit, Channel(hit.last_channel).label if hit.last_channel else "") for hit in hits
+            ],
+            "whole": phone_digits_enough(phone),
+        },
+    )
+
+
+def _purpose(value: str | None) -> Purpose:
+    return Purpose(value) if value in Purpose.values else Purpose.CONTACT
 
 
 @staff_view
 def party_overview(request: HttpRequest, party_id: int) -> HttpResponse:
     scope = request_scope(request)
-    purpose = request.GET.get("purpose", Purpose.CONTACT)
     try:
         overview = get_party_overview(
             user=acting_user(request),
             scope=scope,
             party_id=party_id,
-            purpose=Purpose(purpose) if purpose in Purpose.values else Purpose.CONTACT,
+            purpose=_purpose(request.GET.get("purpose")),
             via=Via.UI,
             now=timezone.now(),
         )

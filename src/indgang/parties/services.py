@@ -10,6 +10,7 @@ from django.db import connections
 from indgang.common.rows import column, insert, insert_sql, values
 from indgang.parties.constants import PartyKind
 from indgang.parties.identifiers import cpr_digest, encrypt_cpr, mask_cpr
+from indgang.parties.matching import phone_key, search_text
 from indgang.parties.models import Party
 from indgang.parties.selectors import find_party
 
@@ -71,17 +72,32 @@ def party_steps(
 
 
 def _new_citizen(*, cpr: str, digest: str, name: str) -> Party:
-    return Party(
-        kind=PartyKind.CITIZEN,
-        name=name,
-        cpr_digest=digest,
-        cpr_encrypted=encrypt_cpr(cpr),
-        cpr_masked=mask_cpr(cpr),
+    return _findable(
+        Party(
+            kind=PartyKind.CITIZEN,
+            name=name,
+            cpr_digest=digest,
+            cpr_encrypted=encrypt_cpr(cpr),
+            cpr_masked=mask_cpr(cpr),
+        )
     )
 
 
 def _new_company(*, cvr: str, name: str) -> Party:
-    return Party(kind=PartyKind.COMPANY, name=name, cvr=cvr)
+    return _findable(Party(kind=PartyKind.COMPANY, name=name, cvr=cvr))
+
+
+def _findable(party: Party) -> Party:
+    """Set what the party is found by as one types, from the fields it folds."""
+    party.search_text = search_text(
+        name=party.name,
+        address=party.address,
+        email=party.email,
+        phone=party.phone,
+        cvr=party.cvr,
+    )
+    party.phone_key = phone_key(party.phone)
+    return party
 
 
 @cache
@@ -110,15 +126,7 @@ def _given_sql(alias: str) -> str:
 def get_or_create_citizens(*, cprs: set[str]) -> dict[str, Party]:
     """The citizens with these (cleaned) CPR numbers by number, creating the new ones in bulk."""
     by_digest = {cpr_digest(cpr): cpr for cpr in cprs}
-    new = [
-        Party(
-            kind=PartyKind.CITIZEN,
-            cpr_digest=digest,
-            cpr_encrypted=encrypt_cpr(cpr),
-            cpr_masked=mask_cpr(cpr),
-        )
-        for digest, cpr in by_digest.items()
-    ]
+    new = [_new_citizen(cpr=cpr, digest=digest, name="") for digest, cpr in by_digest.items()]
     Party.objects.bulk_create(new, batch_size=BATCH, ignore_conflicts=True)
     return {
         by_digest[party.cpr_digest]: party
@@ -129,7 +137,7 @@ def get_or_create_citizens(*, cprs: set[str]) -> dict[str, Party]:
 
 def get_or_create_companies(*, cvrs: set[str]) -> dict[str, Party]:
     """The companies with these (cleaned) CVR numbers by number, creating the new ones in bulk."""
-    new = [Party(kind=PartyKind.COMPANY, cvr=cvr) for cvr in cvrs]
+    new = [_new_company(cvr=cvr, name="") for cvr in cvrs]
     Party.objects.bulk_create(new, batch_size=BATCH, ignore_conflicts=True)
     return {party.cvr: party for party in _in_batches("cvr", list(cvrs)) if party.cvr}
 
@@ -145,5 +153,7 @@ def _in_batches(field: str, values: list[str]) -> list[Party]:
 
 def update_party(*, party: Party, name: str, email: str, phone: str, address: str) -> Party:
     party.name, party.email, party.phone, party.address = name, email, phone, address
-    party.save(update_fields=["name", "email", "phone", "address"])
+    _findable(party).save(
+        update_fields=["name", "email", "phone", "address", "search_text", "phone_key"]
+    )
     return party

@@ -40,6 +40,7 @@ def urls(*names: str) -> list[str]:
 EVERY_STAFF_LINK = {
     "front-desk",
     "contact-list",
+    "party-find",
     "triage-queue",
     "cases:work-list",
     "cases:my-cases",
@@ -59,7 +60,14 @@ EVERY_STAFF_LINK = {
     [
         (
             "frontline",
-            ["front-desk", "contact-list", "triage-queue", "my-deadlines", "knowledge-articles"],
+            [
+                "front-desk",
+                "party-find",
+                "contact-list",
+                "triage-queue",
+                "my-deadlines",
+                "knowledge-articles",
+            ],
             set(),
         ),
         (

@@ -144,6 +144,12 @@ def _get_api(
     return ask
 
 
+def _find(user: User, held: Held, api_for: ApiFor) -> Answer:
+    """The find page's result list for the citizen's name (htmx, as one types)."""
+    response = staff_client(user).post("/parties/find/", {"q": held.name}, HTTP_HX_REQUEST="true")
+    return response.status_code, response.content.decode()
+
+
 def _queue_row(user: User, held: Held, api_for: ApiFor) -> Answer:
     """The triage queue page, cut to the row of this contact (empty when it is not shown)."""
     response = staff_client(user).get("/triage/")
@@ -198,6 +204,15 @@ SURFACES: dict[tuple[str, str], tuple[Ask, Callable[[Held, str], bool]]] = {
         ),
         lambda h, body: h.name in body,
     ),
+    ("party search", "api list"): (
+        _get_api(lambda h: "/api/v1/parties/", lambda h: {"q": h.name}),
+        lambda h, body: h.name in body,
+    ),
+    # Found by name, the party's 360 opens only to readers with a reason to see it.
+    ("party search", "html list"): (
+        _find,
+        lambda h, body: h.name in body and f'href="/parties/{h.party_id}/' in body,
+    ),
     ("deadline", "html list"): (
         _get_html(lambda h: "/deadlines/overdue/"),
         lambda h, body: f'href="/deadlines/{h.deadline.pk}/"' in body,
@@ -245,6 +260,8 @@ EXPECTED: dict[tuple[str, str], tuple[str, str]] = {
     ("party 360", "html detail"): ("200+ 200+ 200+ 200+", "403 403 403 200+"),
     ("party 360", "api detail"): ("200+ 200+ 200+ 200+", "403 403 403 200+"),
     ("party look-up", "api list"): ("200+ 200+ 200+ 200+", "200+ 200+ 200+ 200+"),
+    ("party search", "api list"): ("200+ 200+ 200+ 200+", "200+ 200+ 200+ 200+"),
+    ("party search", "html list"): ("200+ 200+ 200+ 200+", "200- 200- 200- 200+"),
     ("deadline", "html list"): ("200+ 200+ 200+ 200+", "200- 200- 200- 200+"),
     ("deadline", "html detail"): ("200+ 200+ 200+ 200+", "404 404 404 200+"),
     ("deadline", "api list"): ("200+ 200+ 200+ 200+", "200- 200- 200- 200+"),

@@ -116,6 +116,8 @@ def test_party_lookup_by_exact_cpr_is_logged_and_partial_numbers_are_refused(
                 "email": "",
                 "phone": "",
                 "address": "",
+                "match": "number",
+                "may_open": True,
             }
         ],
     }
@@ -125,7 +127,7 @@ def test_party_lookup_by_exact_cpr_is_logged_and_partial_numbers_are_refused(
     )
     assert (neither.status_code, neither.json()) == (
         400,
-        {"non_field_errors": ["Angiv præcis én af cpr eller cvr."]},
+        {"non_field_errors": ["Angiv præcis én af cpr, cvr eller q."]},
     )
     assert unknown.json() == {"count": 0, "results": []}
     assert list(AccessLogEntry.objects.values_list("action", "via")) == [("looked_up", "api")]

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,19 +18,27 @@ from indgang.common.inputs import IdConverter
 from indgang.organisation.requests import acting_user, request_scope
 from indgang.organisation.selectors import Scope
 from indgang.overview.api.serializers import AccessLogEntrySerializer, PartyOverviewSerializer
-from indgang.overview.selectors import get_party_overview, read_access_log_for
+from indgang.overview.selectors import (
+    PartyHit,
+    find_parties_for,
+    get_party_overview,
+    read_access_log_for,
+)
 from indgang.parties.api.serializers import (
     PartyLookupResultSerializer,
     PartyLookupSerializer,
     PartySerializer,
+    represent_hits,
 )
+from indgang.parties.constants import Match
 from indgang.parties.models import Party
 from indgang.parties.selectors import find_citizen, find_company
 
 
 @extend_schema(tags=["parties"])
 class PartyViewSet(viewsets.GenericViewSet[Party]):
-    """Citizens and companies, found by exact CPR or CVR only; every read is logged."""
+    """Citizens and companies, looked up by exact CPR or CVR or found as one types (`q`);
+    every read is logged."""
 
     serializer_class = PartySerializer
     queryset = Party.objects.all()
@@ -39,13 +50,28 @@ class PartyViewSet(viewsets.GenericViewSet[Party]):
         responses=PartyLookupResultSerializer,
     )
     def list(self, request: Request) -> Response:
-        """Look up one party by exact `cpr` or `cvr`; an empty list when unknown."""
+        """Look up one party by exact `cpr` or `cvr` (an empty list when unknown), or find the
+        best few by `q` as one types."""
         incoming = PartyLookupSerializer(data=query_of(request))
         incoming.is_valid(raise_exception=True)
-        cpr, cvr = incoming.validated_data.get("cpr"), incoming.validated_data.get("cvr")
+        data = incoming.validated_data
+        if data.get("q"):
+            try:
+                hits = find_parties_for(
+                    user=acting_user(request),
+                    scope=self._scope(),
+                    text=data["q"],
+                    purpose=purpose_of(request),
+                    via=Via.API,
+                    now=timezone.now(),
+                )
+            except ValidationError as error:
+                raise serializers.ValidationError({"q": error.messages}) from error
+            return self._hits(hits)
+        cpr, cvr = data.get("cpr"), data.get("cvr")
         party = find_citizen(cpr=cpr) if cpr else find_company(cvr=cvr or "")
         if party is None:
-            return Response({"count": 0, "results": []})
+            return self._hits([])
         log_access(
             user=acting_user(request),
             party_id=party.pk,
@@ -54,7 +80,10 @@ class PartyViewSet(viewsets.GenericViewSet[Party]):
             via=Via.API,
             at=timezone.now(),
         )
-        return Response({"count": 1, "results": [PartySerializer(party).data]})
+        return self._hits([PartyHit(party=party, match=Match.NUMBER, may_open=True)])
+
+    def _hits(self, hits: Sequence[PartyHit]) -> Response:
+        return Response({"count": len(hits), "results": represent_hits(hits)})
 
     @extend_schema(
         parameters=[PurposeSerializer],
