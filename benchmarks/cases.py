@@ -30,25 +30,25 @@ dropped and created each run; SQLite: ``var/bench/cases.sqlite3``.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 import random
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from harness import (
     BENCH_DIR,
     benchmark_parser,
-    databases_to_run,
     environment,
     prepare_database,
     ran_phase,
     reference_ms,
+    run_databases,
     run_phase,
     say,
+    setup_django,
     time_call,
 )
 
@@ -73,13 +73,6 @@ FULL = Plan(cases=100_000, requests=200, warmup=20)
 QUICK = Plan(cases=10_000, requests=50, warmup=5)
 
 
-def _setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "indgang.conf.production")
-    import django
-
-    django.setup()
-
-
 # --------------------------------------------------------------------------------------------
 # Data: bulk inserts of cases with their events and clock keys
 # --------------------------------------------------------------------------------------------
@@ -87,7 +80,7 @@ def _setup_django() -> None:
 
 def phase_setup(payload: dict[str, Any]) -> dict[str, Any]:
     """Migrate, make the organisation and a caseworker in every unit, insert the cases."""
-    _setup_django()
+    setup_django()
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
@@ -470,7 +463,7 @@ def letter_pdf_figure(*, requests: int, warmup: int) -> dict[str, float]:
 
 def phase_reads(payload: dict[str, Any]) -> dict[str, Any]:
     """Each Read: statements of its small and large request, then p50/p95 of the large one."""
-    _setup_django()
+    setup_django()
     from django.contrib.auth.models import User
     from django.db import connection
     from django.test import Client
@@ -554,11 +547,7 @@ def main(argv: list[str] | None = None) -> int:
     if ran_phase(args, PHASES):
         return 0
     plan = QUICK if args.quick else FULL
-    print(f"load average before: {os.getloadavg()[0]:.2f}; reference loop {reference_ms():.0f} ms")
-    results = {db: bench_database(db, plan) for db in databases_to_run(args.db)}
-    print(f"load average after: {os.getloadavg()[0]:.2f}")
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    run_databases(args.db, partial(bench_database, plan=plan), json_path=args.json)
     return 0
 
 

@@ -53,6 +53,7 @@ from harness import (
     reference_ms,
     run_phase,
     say,
+    setup_django,
 )
 
 BIN = Path(sys.executable).parent
@@ -595,17 +596,10 @@ def _free_port() -> int:
 # --------------------------------------------------------------------------------------------
 
 
-def _setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "indgang.conf.production")
-    import django
-
-    django.setup()
-
-
 def phase_setup(payload: dict[str, Any]) -> dict[str, Any]:
     """Organisation, staff, KLE subset and two tasks through the services, a stored triage
     model (as every running system has one); the API token."""
-    _setup_django()
+    setup_django()
     from django.utils import timezone
 
     from indgang.catalogue.models import Task
@@ -660,7 +654,7 @@ def phase_setup(payload: dict[str, Any]) -> dict[str, Any]:
 
 def phase_import(payload: dict[str, Any]) -> dict[str, Any]:
     """Time `indgang import-contacts` on the CSV; then find the parties the overview reads."""
-    _setup_django()
+    setup_django()
     from django.core.management import call_command
     from django.db import connection
 

@@ -24,6 +24,14 @@ CPR_KEY = "ipeN1m3wvuDONhPdK39dJEiswZ3ctsRrwYfjpXwrqIo="
 SECRET_KEY = "benchmark-only-not-secret-" + "k" * 40
 
 
+def setup_django() -> None:
+    """Set Django up in a phase's process: production settings, unless the environment says."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "indgang.conf.production")
+    import django
+
+    django.setup()
+
+
 def pg_url(database: str) -> str:
     return f"postgres://postgres@127.0.0.1:5432/{database}"
 
@@ -145,3 +153,16 @@ def databases_to_run(choice: str) -> list[str]:
     """The databases of `--db`, with var/bench/ ready (its static/ is whitenoise's STATIC_ROOT)."""
     (BENCH_DIR / "static").mkdir(parents=True, exist_ok=True)
     return ["sqlite", "postgres"] if choice == "both" else [choice]
+
+
+def run_databases(
+    choice: str, bench: Callable[[str], dict[str, Any]], *, json_path: Path | None
+) -> dict[str, dict[str, Any]]:
+    """Run `bench` on each database of `--db` between two readings of the machine's load; the
+    figures by database, also written to `json_path` when given."""
+    print(f"load average before: {os.getloadavg()[0]:.2f}; reference loop {reference_ms():.0f} ms")
+    results = {db: bench(db) for db in databases_to_run(choice)}
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+    if json_path:
+        json_path.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    return results

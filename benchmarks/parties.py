@@ -18,8 +18,6 @@ number. They are bulk-inserted with their search keys as the services set them. 
 
 from __future__ import annotations
 
-import json
-import os
 import random
 import sys
 import time
@@ -29,13 +27,14 @@ from typing import Any
 from harness import (
     BENCH_DIR,
     benchmark_parser,
-    databases_to_run,
     environment,
     prepare_database,
     ran_phase,
     reference_ms,
+    run_databases,
     run_phase,
     say,
+    setup_django,
     time_call,
 )
 
@@ -65,16 +64,9 @@ QUERIES = [
 ]
 
 
-def _setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "indgang.conf.production")
-    import django
-
-    django.setup()
-
-
 def phase_setup(payload: dict[str, Any]) -> dict[str, Any]:
     """Migrate, make a caseworker, insert the parties in bulk."""
-    _setup_django()
+    setup_django()
     from django.core.management import call_command
     from django.db import connection
 
@@ -142,7 +134,7 @@ def phase_setup(payload: dict[str, Any]) -> dict[str, Any]:
 
 def phase_reads(payload: dict[str, Any]) -> dict[str, Any]:
     """Time each query of the mix, and count the statements of a small and a large search."""
-    _setup_django()
+    setup_django()
     from django.contrib.auth.models import User
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -221,11 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if ran_phase(args, PHASES):
         return 0
-    print(f"load average before: {os.getloadavg()[0]:.2f}; reference loop {reference_ms():.0f} ms")
-    results = {db: bench_database(db, args.parties) for db in databases_to_run(args.db)}
-    print(f"load average after: {os.getloadavg()[0]:.2f}")
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    run_databases(args.db, partial(bench_database, parties=args.parties), json_path=args.json)
     return 0
 
 

@@ -45,6 +45,7 @@ from harness import (
     reference_ms,
     run_phase,
     say,
+    setup_django,
     time_call,
 )
 
@@ -82,16 +83,9 @@ URLS = {
 # --------------------------------------------------------------------------------------------
 
 
-def _setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "indgang.conf.production")
-    import django
-
-    django.setup()
-
-
 def phase_setup(payload: dict[str, Any]) -> dict[str, Any]:
     """The demo's organisation, staff, full KLE and task catalogue; the administrator's token."""
-    _setup_django()
+    setup_django()
     from django.contrib.auth.models import User
     from django.utils import timezone
 
@@ -106,7 +100,7 @@ def phase_setup(payload: dict[str, Any]) -> dict[str, Any]:
 
 def phase_reads(payload: dict[str, Any]) -> dict[str, Any]:
     """p50/p95 of each read, after VACUUM ANALYZE (what autovacuum does after a load)."""
-    _setup_django()
+    setup_django()
     from django.contrib.auth.models import User
     from django.db import connection
     from django.db.models import Count
@@ -181,7 +175,7 @@ def phase_ceiling(payload: dict[str, Any]) -> dict[str, Any]:
     copied out and COPYed back into contacts_contact under new ids, with its indexes and its
     foreign keys checked, the rollups counted by the caller (as simulate does), then rolled
     back. No Python builds these rows: the ceiling for `indgang simulate`'s contacts."""
-    _setup_django()
+    setup_django()
     from django.db import connection, transaction
 
     from indgang.statistics.services import take_over_counting
