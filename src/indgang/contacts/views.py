@@ -19,6 +19,7 @@ from indgang.audit.constants import AccessAction, Purpose, Via
 from indgang.audit.services import log_access, log_reads
 from indgang.cases.selectors import cases_linked_to, list_party_cases_for
 from indgang.cases.services import link_contact
+from indgang.common.forms import add_refusal
 from indgang.common.inputs import parse_id
 from indgang.common.paging import CappedPaginator
 from indgang.contacts.constants import Channel, Outcome
@@ -52,10 +53,8 @@ from indgang.contacts.services import (
 )
 from indgang.deadlines.constants import CONTACT_KIND_CHOICES
 from indgang.deadlines.selectors import open_deadlines_of
-from indgang.journal.constants import DocumentDirection
 from indgang.journal.forms import DocumentForm
 from indgang.journal.selectors import list_documents
-from indgang.journal.services import upload_document
 from indgang.knowledge.services import record_knowledge_choice
 from indgang.organisation.decorators import staff_view
 from indgang.organisation.requests import acting_user, request_scope
@@ -96,8 +95,7 @@ def front_desk(request: HttpRequest) -> HttpResponse:
                 now=timezone.now(),
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_refusal(form, error)
         else:
             record_front_desk_routing(
                 contact=contact, decided_by=acting_user(request), now=timezone.now()
@@ -360,16 +358,6 @@ def _contact_page(
     return render(request, "contacts/contact_detail.html", context, status=400 if refused else 200)
 
 
-def _refuse(form: forms.Form, error: ValidationError, *, field: str | None = None) -> None:
-    """A service's refusal as errors on the form's fields; one without fields on `field`
-    (else on the form as a whole)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(field, error.messages)
-        return
-    for name, errors in error.message_dict.items():
-        form.add_error(name if name in form.fields else field, errors)
-
-
 def _done(request: HttpRequest, contact_id: int, message: str) -> HttpResponse:
     messages.success(request, message)
     return redirect("contact-detail", contact_id=contact_id)
@@ -401,7 +389,7 @@ def edit_contact_view(request: HttpRequest, contact_id: int) -> HttpResponse:
                 now=timezone.now(),
             )
         except ValidationError as error:
-            _refuse(form, error)
+            add_refusal(form, error)
         else:
             if not changes:
                 return _done(request, contact.pk, _("Nothing was changed."))
@@ -426,7 +414,7 @@ def add_note_view(request: HttpRequest, contact_id: int) -> HttpResponse:
         except Contact.DoesNotExist as error:
             raise Http404 from error
         except ValidationError as error:
-            _refuse(form, error)
+            add_refusal(form, error)
         else:
             return _done(request, contact_id, _("The note is added."))
     return _contact_page(request, contact_id, refused={"note": form})
@@ -442,19 +430,10 @@ def attach_document_view(request: HttpRequest, contact_id: int) -> HttpResponse:
         raise Http404 from error
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            upload_document(
-                subject=contact,
-                direction=DocumentDirection(data["direction"]),
-                title=data["title"],
-                dated=data["dated"],
-                file=data["file"],
-                by=acting_user(request),
-                now=timezone.now(),
-            )
+            form.upload_to(contact, by=acting_user(request), now=timezone.now())
         except ValidationError as error:
-            _refuse(form, error)
+            add_refusal(form, error)
         else:
             return _done(request, contact.pk, _("The document is attached to the contact."))
     return _contact_page(request, contact_id, refused={"document": form})
@@ -480,7 +459,7 @@ def reroute_view(request: HttpRequest, contact_id: int) -> HttpResponse:
                 now=timezone.now(),
             )
         except ValidationError as error:
-            _refuse(form, error)
+            add_refusal(form, error)
         else:
             if visible_contacts(scope=scope).filter(pk=contact.pk).exists():
                 return _done(request, contact.pk, _("The contact is routed."))
@@ -511,7 +490,7 @@ def link_case_view(request: HttpRequest, contact_id: int) -> HttpResponse:
         except ObjectDoesNotExist:
             form.add_error("case", _("There is no such case that you may see."))
         except ValidationError as error:
-            _refuse(form, error, field="case")
+            add_refusal(form, error, field="case")
         else:
             return _done(request, contact.pk, _("The contact is linked to the case."))
     return _contact_page(request, contact_id, refused={"case": form})

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from indgang.audit.constants import AccessAction, Purpose, Via
 from indgang.audit.services import log_reads
+from indgang.common.forms import add_refusal
 from indgang.common.inputs import parse_id
 from indgang.common.subjects import facts_of, get_subject_for
 from indgang.deadlines.constants import ChangeAction, DeadlineKind, StopEvent
@@ -234,7 +235,7 @@ def deadline_action(request: HttpRequest, deadline_id: int, verb: str) -> HttpRe
                 deadline=deadline, by=by, now=now, stopped_by=StopEvent(data["stopped_by"])
             )
     except ValidationError as error:
-        _refuse(form, error)
+        add_refusal(form, error)
         return _detail(request, deadline, refused=form, verb=verb)
     messages.success(request, _("The deadline is updated."))
     return redirect("deadline-detail", deadline_id=deadline.pk)
@@ -277,15 +278,6 @@ def start_contact_deadline(request: HttpRequest, contact_id: int) -> HttpRespons
     if party_id is None:
         return redirect("contact-list")
     return redirect("party-overview", party_id=party_id)
-
-
-def _refuse(form: forms.Form, error: ValidationError) -> None:
-    """A service's refusal at the form's fields (a refusal of the deadline's state above them)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _report(request: HttpRequest, form: forms.Form) -> None:

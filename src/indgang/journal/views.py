@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from rest_framework.request import Request
 
 from indgang.audit.constants import Via
+from indgang.common.forms import add_refusal
 from indgang.common.subjects import get_subject_for
-from indgang.journal.constants import DocumentDirection
 from indgang.journal.forms import DocumentForm
 from indgang.journal.models import Document
 from indgang.journal.selectors import read_journal
-from indgang.journal.services import open_document, upload_document
+from indgang.journal.services import open_document
 from indgang.organisation.decorators import staff_view
 from indgang.organisation.requests import acting_user, request_scope
 
@@ -29,20 +29,10 @@ def thread_documents(request: HttpRequest, thread_id: int) -> HttpResponse:
         raise Http404 from error
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            upload_document(
-                subject=thread,
-                direction=DocumentDirection(data["direction"]),
-                title=data["title"],
-                dated=data["dated"],
-                file=data["file"],
-                by=acting_user(request),
-                now=timezone.now(),
-            )
+            form.upload_to(thread, by=acting_user(request), now=timezone.now())
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_refusal(form, error)
         else:
             messages.success(request, _("The document is listed on the thread."))
             return redirect("thread-documents", thread_id=thread.pk)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indgang.catalogue.models import Task
+from indgang.common.forms import add_refusal
 from indgang.common.workdays import day_range
 from indgang.knowledge.constants import REPORT_DAYS
 from indgang.knowledge.forms import ArticleForm, GuideForm, ReportForm, format_links
@@ -51,11 +52,7 @@ def _saved_or_form(
         try:
             instance = save()
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error.messages)
+            add_refusal(form, error)
         else:
             messages.success(request, saved)
             return then(instance)
