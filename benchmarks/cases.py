@@ -40,7 +40,9 @@ from typing import Any
 
 from harness import (
     BENCH_DIR,
+    CASEWORKER,
     benchmark_parser,
+    ensure_caseworker,
     environment,
     prepare_database,
     ran_phase,
@@ -57,7 +59,6 @@ UNITS = 20
 COMPANIES = 2_000
 BATCH = 5_000
 SEED = 19
-CASEWORKER = "bench-byg"
 REPORT_TARGET_MS = 200.0
 READ_TARGET_MS = 50.0
 
@@ -81,31 +82,12 @@ QUICK = Plan(cases=10_000, requests=50, warmup=5)
 def phase_setup(payload: dict[str, Any]) -> dict[str, Any]:
     """Migrate, make the organisation and a caseworker in every unit, insert the cases."""
     setup_django()
-    from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
 
-    from indgang.organisation.constants import Role
-    from indgang.organisation.services import (
-        ensure_department,
-        ensure_municipality,
-        ensure_staff_user,
-        ensure_unit,
-        issue_api_token,
-    )
+    from indgang.organisation.services import issue_api_token
 
-    call_command("migrate", verbosity=0)
-    municipality = ensure_municipality(code="999", name="Benchmark Kommune")
-    building = ensure_department(
-        municipality=municipality, abbreviation="BTF", name="Teknik og Miljø"
-    )
-    units = [ensure_unit(department=building, name=f"Byggesager {n:02d}") for n in range(UNITS)]
-    user = ensure_staff_user(
-        username=CASEWORKER,
-        password="bench-password-1",  # noqa: S106 - a throwaway user in a throwaway database
-        full_name="Bench Byg",
-        roles=[(Role.CASEWORKER, building, units[0])],
-    )
+    user, building, units = ensure_caseworker(units=UNITS)
     started = time.perf_counter()
     today = timezone.localdate()
     insert_cases(

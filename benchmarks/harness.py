@@ -14,7 +14,12 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from indgang.organisation.models import Department, Unit
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_DIR = ROOT / "var" / "bench"
@@ -22,6 +27,7 @@ PG_SERVER = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 # Throwaway keys: benchmark data is invented and dropped on the next run.
 CPR_KEY = "ipeN1m3wvuDONhPdK39dJEiswZ3ctsRrwYfjpXwrqIo="
 SECRET_KEY = "benchmark-only-not-secret-" + "k" * 40
+CASEWORKER = "bench-byg"
 
 
 def setup_django() -> None:
@@ -30,6 +36,34 @@ def setup_django() -> None:
     import django
 
     django.setup()
+
+
+def ensure_caseworker(*, units: int) -> tuple[User, Department, list[Unit]]:
+    """Migrate; then Benchmark Kommune's building department with `units` units and the
+    caseworker CASEWORKER in the first, through the services."""
+    from django.core.management import call_command
+
+    from indgang.organisation.constants import Role
+    from indgang.organisation.services import (
+        ensure_department,
+        ensure_municipality,
+        ensure_staff_user,
+        ensure_unit,
+    )
+
+    call_command("migrate", verbosity=0)
+    municipality = ensure_municipality(code="999", name="Benchmark Kommune")
+    building = ensure_department(
+        municipality=municipality, abbreviation="BTF", name="Teknik og Miljø"
+    )
+    made = [ensure_unit(department=building, name=f"Byggesager {n:02d}") for n in range(units)]
+    user = ensure_staff_user(
+        username=CASEWORKER,
+        password="bench-password-1",  # noqa: S106 - a throwaway user in a throwaway database
+        full_name="Bench Byg",
+        roles=[(Role.CASEWORKER, building, made[0])],
+    )
+    return user, building, made
 
 
 def pg_url(database: str) -> str:

@@ -26,7 +26,9 @@ from typing import Any
 
 from harness import (
     BENCH_DIR,
+    CASEWORKER,
     benchmark_parser,
+    ensure_caseworker,
     environment,
     prepare_database,
     ran_phase,
@@ -67,30 +69,14 @@ QUERIES = [
 def phase_setup(payload: dict[str, Any]) -> dict[str, Any]:
     """Migrate, make a caseworker, insert the parties in bulk."""
     setup_django()
-    from django.core.management import call_command
     from django.db import connection
 
-    from indgang.organisation.constants import Role
-    from indgang.organisation.services import (
-        ensure_department,
-        ensure_municipality,
-        ensure_staff_user,
-        ensure_unit,
-    )
     from indgang.parties.constants import PartyKind
     from indgang.parties.identifiers import cpr_digest, encrypt_cpr, mask_cpr
     from indgang.parties.matching import phone_key, search_text
     from indgang.parties.models import Party
 
-    call_command("migrate", verbosity=0)
-    municipality = ensure_municipality(code="999", name="Benchmark Kommune")
-    department = ensure_department(municipality=municipality, abbreviation="BTF", name="Teknik")
-    ensure_staff_user(
-        username="bench-byg",
-        password="bench-password-1",  # noqa: S106 - a throwaway user in a throwaway database
-        full_name="Bench Byg",
-        roles=[(Role.CASEWORKER, department, ensure_unit(department=department, name="Byg"))],
-    )
+    ensure_caseworker(units=1)
     rng = random.Random(SEED)
     weights = [5, 5, 5, 3, 3, 2, 2, 2, 1, 1, 1, 1, 1, 1] + [0.03] * 2_000
     started = time.perf_counter()
@@ -144,7 +130,7 @@ def phase_reads(payload: dict[str, Any]) -> dict[str, Any]:
     from indgang.organisation.selectors import get_scope
     from indgang.overview.selectors import find_parties_for
 
-    user = User.objects.get(username="bench-byg")
+    user = User.objects.get(username=CASEWORKER)
     scope = get_scope(user=user)
     queries = [*QUERIES, *payload["numbers"].values()]
 

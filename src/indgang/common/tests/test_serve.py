@@ -9,6 +9,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -28,24 +30,23 @@ def free_port() -> int:
         return port
 
 
-@pytest.mark.django_db(transaction=True)
-def test_serve_runs_every_periodic_task_from_the_serving_process_only(tmp_path: Path) -> None:
-    # This module's own test.* tasks are registered here only, not in the server.
-    periodic = [t for t in periodic_tasks() if not t.name.startswith("test.")]
-    expected = {t.name for t in periodic}
-    assert expected, "no app declares a periodic task"
-    started = timezone.now()
+@contextmanager
+def serving(
+    tmp_path: Path, *, port: int, ready: Callable[[str], bool], **settings: str
+) -> Iterator[Path]:
+    """`indgang serve` on `port` with the dev settings and `settings` over them, once
+    `ready(its log so far)`; its log's path. Stopped, the whole process group, however the
+    block ends."""
     log = tmp_path / "serve.log"
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "indgang.conf.dev",
         "DATABASE_URL": database_url(),
-        "INDGANG_TASK_BACKEND": "embedded",
-        "INDGANG_SCHEDULER_TICK_SECONDS": "1",
         "INDGANG_VAR_DIR": str(tmp_path),
         "PYTHONUNBUFFERED": "1",
+        **settings,
     }
-    command = [str(Path(sys.executable).with_name("indgang")), "serve", f"127.0.0.1:{free_port()}"]
+    command = [str(Path(sys.executable).with_name("indgang")), "serve", f"127.0.0.1:{port}"]
     with log.open("wb") as output:
         server = subprocess.Popen(  # noqa: S603 (our own command)
             command,
@@ -57,11 +58,11 @@ def test_serve_runs_every_periodic_task_from_the_serving_process_only(tmp_path: 
         )
     try:
         deadline = time.monotonic() + 60
-        while set(ScheduledRun.objects.values_list("task", flat=True)) != expected:
+        while not ready(log.read_text(encoding="utf-8")):
             assert server.poll() is None, log.read_text(encoding="utf-8")
             assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
             time.sleep(0.1)
-        time.sleep(2)  # two more ticks: nothing is due again
+        yield log
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -69,6 +70,23 @@ def test_serve_runs_every_periodic_task_from_the_serving_process_only(tmp_path: 
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait(timeout=10)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_serve_runs_every_periodic_task_from_the_serving_process_only(tmp_path: Path) -> None:
+    # This module's own test.* tasks are registered here only, not in the server.
+    periodic = [t for t in periodic_tasks() if not t.name.startswith("test.")]
+    expected = {t.name for t in periodic}
+    assert expected, "no app declares a periodic task"
+    started = timezone.now()
+    with serving(
+        tmp_path,
+        port=free_port(),
+        ready=lambda _log: set(ScheduledRun.objects.values_list("task", flat=True)) == expected,
+        INDGANG_TASK_BACKEND="embedded",
+        INDGANG_SCHEDULER_TICK_SECONDS="1",
+    ) as log:
+        time.sleep(2)  # two more ticks: nothing is due again
     ended = timezone.now()
 
     # Each task ran in each slot that began while the server ticked, at most once: once, unless
@@ -92,36 +110,14 @@ def test_serve_answers_as_the_demo_does_in_danish_with_debug_off(tmp_path: Path)
     """`make demo`'s server: Danish lines only, Danish error pages, static files and the
     favicon served although DEBUG is off."""
     port = free_port()
-    log = tmp_path / "serve.log"
-    environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "indgang.conf.dev",
-        "DATABASE_URL": database_url(),
-        "INDGANG_DEBUG": "false",  # as the Makefile's demo target runs it
-        "INDGANG_LANGUAGE": "da",
-        "INDGANG_VAR_DIR": str(tmp_path),
-        "PYTHONUNBUFFERED": "1",
-    }
-    command = [str(Path(sys.executable).with_name("indgang")), "serve", f"127.0.0.1:{port}"]
-    with log.open("wb") as output:
-        server = subprocess.Popen(  # noqa: S603 (our own command)
-            command,
-            cwd=tmp_path,
-            env=environment,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while "Indgang kører på" not in log.read_text(encoding="utf-8"):
-            assert server.poll() is None, log.read_text(encoding="utf-8")
-            assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
-            time.sleep(0.1)
+    with serving(
+        tmp_path,
+        port=port,
+        ready=lambda log: "Indgang kører på" in log,
+        INDGANG_DEBUG="false",  # as the Makefile's demo target runs it
+        INDGANG_LANGUAGE="da",
+    ) as log:
         answers = {path: get(port, path) for path in (FAVICON, STYLE, "/ingen-side/")}
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=20)
 
     assert answers[FAVICON][:2] == (200, "image/svg+xml")
     assert answers[STYLE][0] == 200
