@@ -58,6 +58,7 @@ from indgang.journal.selectors import list_documents
 from indgang.knowledge.services import record_knowledge_choice
 from indgang.organisation.decorators import staff_view
 from indgang.organisation.requests import acting_user, request_scope
+from indgang.organisation.selectors import Scope
 from indgang.parties.identifiers import InvalidIdentifierError, parse_identifier
 from indgang.parties.selectors import find_citizen, find_company
 from indgang.triage.services import record_front_desk_routing, record_routing
@@ -358,6 +359,14 @@ def _contact_page(
     return render(request, "contacts/contact_detail.html", context, status=400 if refused else 200)
 
 
+def _contact_or_404(scope: Scope, contact_id: int) -> Contact:
+    """The contact in full, if the scope may see it; else 404, as for one that does not exist."""
+    try:
+        return get_contact_in_full(scope=scope, contact_id=contact_id)
+    except Contact.DoesNotExist as error:
+        raise Http404 from error
+
+
 def _done(request: HttpRequest, contact_id: int, message: str) -> HttpResponse:
     messages.success(request, message)
     return redirect("contact-detail", contact_id=contact_id)
@@ -368,10 +377,7 @@ def _done(request: HttpRequest, contact_id: int, message: str) -> HttpResponse:
 def edit_contact_view(request: HttpRequest, contact_id: int) -> HttpResponse:
     """Save the edit form: each changed field becomes a line of the contact's history."""
     scope = request_scope(request)
-    try:
-        contact = get_contact_in_full(scope=scope, contact_id=contact_id)
-    except Contact.DoesNotExist as error:
-        raise Http404 from error
+    contact = _contact_or_404(scope, contact_id)
     form = ContactEditForm.for_contact(contact, request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -424,10 +430,7 @@ def add_note_view(request: HttpRequest, contact_id: int) -> HttpResponse:
 @staff_view
 def attach_document_view(request: HttpRequest, contact_id: int) -> HttpResponse:
     """Attach a document to the contact, through the journal's upload rules (type, size, scan)."""
-    try:
-        contact = get_contact_in_full(scope=request_scope(request), contact_id=contact_id)
-    except Contact.DoesNotExist as error:
-        raise Http404 from error
+    contact = _contact_or_404(request_scope(request), contact_id)
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -473,10 +476,7 @@ def reroute_view(request: HttpRequest, contact_id: int) -> HttpResponse:
 def link_case_view(request: HttpRequest, contact_id: int) -> HttpResponse:
     """Link the contact to one of the cases the user may change."""
     scope = request_scope(request)
-    try:
-        contact = get_contact_in_full(scope=scope, contact_id=contact_id)
-    except Contact.DoesNotExist as error:
-        raise Http404 from error
+    contact = _contact_or_404(scope, contact_id)
     form = CaseLinkForm(request.POST)
     if form.is_valid():
         try:
