@@ -24,10 +24,10 @@ from indgang.cases.services import add_case_party
 from indgang.cases.tests.conftest import Receive
 from indgang.conftest import CPR_B, Staff
 from indgang.contacts.tests.test_front_desk_browser import (
-    SCREENSHOTS,
-    TIMEOUT_MS,
     chromium,
     log_in,
+    new_page,
+    screenshot,
 )
 from indgang.organisation.selectors import get_scope
 from indgang.parties.services import get_or_create_citizen
@@ -58,8 +58,7 @@ def test_a_caseworker_types_and_decides_an_application_on_the_case_screen(
         due = formats.date_format(timezone.localdate() + dt.timedelta(days=40), "SHORT_DATE_FORMAT")
 
     with chromium() as browser:
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="da-DK")
-        page.set_default_timeout(TIMEOUT_MS)
+        page = new_page(browser, width=1280, height=900)
         log_in(page, base_url=live_server.url, username=staff.caseworker.username)
         page.goto(f"{live_server.url}/cases/{case.pk}/")
 
@@ -103,8 +102,7 @@ def test_a_caseworker_types_and_decides_an_application_on_the_case_screen(
         expect(rows.nth(5)).to_contain_text("Tilladelse uden vilkår")
         expect(page.locator("#action-close")).to_be_visible()
 
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / "case_screen.png"), full_page=True)
+        screenshot(page, "case_screen.png", full_page=True)
 
     case = Case.objects.get(pk=case.pk)
     assert (case.state, case.service_need_type, case.decision) == (
@@ -156,8 +154,7 @@ def test_a_klar_parat_application_drifts_to_princip_and_is_decided_after_review(
     url = f"{live_server.url}/cases/{case.pk}/"
 
     with chromium() as browser:
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="da-DK")
-        page.set_default_timeout(TIMEOUT_MS)
+        page = new_page(browser, width=1280, height=900)
         log_in(page, base_url=live_server.url, username=staff.caseworker.username)
         page.goto(url)
 
@@ -222,8 +219,7 @@ def test_a_klar_parat_application_drifts_to_princip_and_is_decided_after_review(
         act(page, "start_assessment", state="assessment")
         act(page, "submit_for_review", state="review")
 
-        reviewer = browser.new_page(viewport={"width": 1280, "height": 900}, locale="da-DK")
-        reviewer.set_default_timeout(TIMEOUT_MS)
+        reviewer = new_page(browser, width=1280, height=900)
         log_in(reviewer, base_url=live_server.url, username=second_caseworker.username)
         reviewer.goto(url)
         expect(reviewer.locator("#decision-decide option")).to_have_count(4)
@@ -236,7 +232,7 @@ def test_a_klar_parat_application_drifts_to_princip_and_is_decided_after_review(
         expect(reviewer.locator("#decision-conditions")).to_have_text(
             "Skyggediagram før byggestart"
         )
-        reviewer.screenshot(path=str(SCREENSHOTS / "case_screen_workflow.png"), full_page=True)
+        screenshot(reviewer, "case_screen_workflow.png", full_page=True)
 
     case = Case.objects.get(pk=case.pk)
     assert (case.state, case.service_need_type, case.decision, case.decision_conditions) == (

@@ -7,18 +7,20 @@ desk's browser test does; screenshots go to var/screenshots.
 
 from __future__ import annotations
 
-from base64 import b32decode
-
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
-from django_otp.oath import totp
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from indgang.catalogue.models import Task
-from indgang.conftest import CPR_A, PASSWORD, RegisterContact, Staff
-from indgang.contacts.tests.test_front_desk_browser import SCREENSHOTS, TIMEOUT_MS, chromium
+from indgang.conftest import CPR_A, RegisterContact, Staff
+from indgang.contacts.tests.test_front_desk_browser import (
+    chromium,
+    log_in,
+    new_page,
+    screenshot,
+)
 
 # The pages each role opens most: their own links in the bar.
 PAGES = {
@@ -34,20 +36,6 @@ WIDER = """() => [...document.querySelectorAll('body *')]
   .filter((e) => e.getBoundingClientRect().right > window.innerWidth
     && ![...e.children].some((c) => c.getBoundingClientRect().right > window.innerWidth))
   .slice(0, 5).map((e) => `${e.tagName}.${e.className}: ${e.textContent.trim().slice(0, 40)}`)"""
-
-
-def sign_in(page: Page, *, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#id_password").press("Enter")
-    # Managers and administrators set up their second factor first, as at their first login.
-    expect(page.locator(".identity-name, #totp-secret").first).to_be_visible()
-    if page.locator("#totp-secret").is_visible():
-        secret = b32decode(page.locator("#totp-secret").inner_text().replace(" ", ""))
-        page.locator("#id_code").fill(f"{totp(secret, step=30, t0=0, digits=6):06d}")
-        page.locator("#id_code").press("Enter")
-    expect(page.locator(".identity-name")).to_be_visible()
 
 
 def header_rows(page: Page) -> dict[str, float]:
@@ -79,12 +67,10 @@ def test_the_header_is_one_line_at_1280_and_1366_px_for_every_role(
     User.objects.filter(pk=staff.manager.pk).update(
         first_name="Hanne-Marie", last_name="Østergaard Christiansen"
     )
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with chromium() as browser:
         for username, names in PAGES.items():
-            page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="da-DK")
-            page.set_default_timeout(TIMEOUT_MS)
-            sign_in(page, base_url=live_server.url, username=username)
+            page = new_page(browser, width=1280, height=800)
+            log_in(page, base_url=live_server.url, username=username, stay_on_start=True)
             for width in (1280, 1366):
                 page.set_viewport_size({"width": width, "height": 800})
                 for name in names:
@@ -93,7 +79,7 @@ def test_the_header_is_one_line_at_1280_and_1366_px_for_every_role(
                     # One row: every item centred on one line, and no taller than one.
                     assert measured["spread"] <= 4, (username, width, name, measured)
                     assert measured["height"] <= 64, (username, width, name, measured)
-                page.screenshot(path=SCREENSHOTS / f"header-{username}-{width}.png")
+                screenshot(page, f"header-{username}-{width}.png")
                 # Both menus open inside the window.
                 for menu in (".main-nav details", "details.session"):
                     page.locator(f"{menu} > summary").click()
@@ -118,26 +104,24 @@ def test_no_page_is_wider_than_a_390_px_phone(
     register(cpr=CPR_A, party_name="Karen Jensen", summary=UNBROKEN, task=tasks["heating"])
     # In the caseworker's department: shown to them in full.
     register(by=staff.caseworker, cpr=CPR_A, summary=UNBROKEN, task=tasks["groundwater"])
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with chromium() as browser:
         for username, names in PAGES.items():
-            page = browser.new_page(viewport={"width": 390, "height": 844}, locale="da-DK")
-            page.set_default_timeout(TIMEOUT_MS)
-            sign_in(page, base_url=live_server.url, username=username)
+            page = new_page(browser, width=390, height=844)
+            log_in(page, base_url=live_server.url, username=username, stay_on_start=True)
             for name in names:
                 page.goto(f"{live_server.url}{reverse(name)}")
                 # What htmx or a script draws after the load (the API docs) counts too.
                 page.wait_for_load_state("networkidle")
                 width = page.evaluate("document.documentElement.scrollWidth")
                 if width > 390:
-                    page.screenshot(path=SCREENSHOTS / f"phone-{name.replace(':', '-')}.png")
+                    screenshot(page, f"phone-{name.replace(':', '-')}.png")
                 assert width <= 390, (username, name, width, page.evaluate(WIDER))
-            page.screenshot(path=SCREENSHOTS / f"phone-{username}.png", full_page=True)
+            screenshot(page, f"phone-{username}.png", full_page=True)
             # An open menu stays inside the phone's width too.
             for menu in (".main-nav details", "details.session"):
                 page.locator(f"{menu} > summary").click()
                 expect(page.locator(f"{menu} > ul > li").last).to_be_visible()
                 assert page.evaluate("document.documentElement.scrollWidth") <= 390, menu
-                page.screenshot(path=SCREENSHOTS / f"phone-{username}-menu.png")
+                screenshot(page, f"phone-{username}-menu.png")
                 page.locator(f"{menu} > summary").click()
             page.close()

@@ -11,10 +11,10 @@ from indgang.catalogue.models import Task
 from indgang.conftest import CPR_A, RegisterContact, Staff
 from indgang.contacts.models import ContactChange
 from indgang.contacts.tests.test_front_desk_browser import (
-    SCREENSHOTS,
-    TIMEOUT_MS,
     chromium,
     log_in,
+    new_page,
+    screenshot,
 )
 
 TYPED = "Spørger om fjernvarme til carport"
@@ -41,8 +41,7 @@ def test_a_caseworker_edits_a_contact_and_sees_the_history_line(
     base_url = live_server.url
 
     with chromium() as browser:
-        page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="da-DK")
-        page.set_default_timeout(TIMEOUT_MS)
+        page = new_page(browser, width=1366, height=768)
         log_in(page, base_url=base_url, username=staff.caseworker.username)
 
         page.goto(f"{base_url}/contacts/")
@@ -60,8 +59,7 @@ def test_a_caseworker_edits_a_contact_and_sees_the_history_line(
         expect(line.locator("td.new")).to_have_text(CORRECTED)
         expect(line).to_contain_text("Byg")  # who, by name
         expect(page.locator(".contact-facts .summary")).to_have_text(CORRECTED)
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / "contact_page.png"), full_page=True)
+        screenshot(page, "contact_page.png", full_page=True)
 
     assert list(ContactChange.objects.values_list("field", "old_value", "new_value")) == [
         ("summary", TYPED, CORRECTED)

@@ -54,20 +54,48 @@ def chromium() -> Iterator[Browser]:
             browser.close()
 
 
+def new_page(browser: Browser, *, width: int = 1280, height: int = 720) -> Page:
+    """A Danish page (as at the municipality's desks) that waits up to TIMEOUT_MS; 1280 x 720
+    is Playwright's own default size."""
+    page = browser.new_page(viewport={"width": width, "height": height}, locale="da-DK")
+    page.set_default_timeout(TIMEOUT_MS)
+    return page
+
+
+def screenshot(page: Page, name: str, *, full_page: bool = False) -> None:
+    """The page as var/screenshots/NAME, for a person to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / name, full_page=full_page)
+
+
+def submit_login(page: Page, base_url: str, *, username: str, password: str = PASSWORD) -> None:
+    page.goto(f"{base_url}/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    # Submit from the keyboard, as staff do.
+    page.locator("#id_password").press("Enter")
+    page.wait_for_load_state()
+
+
+def totp_secret(page: Page) -> bytes:
+    """The second factor's secret, as the enrolment page shows it to be typed into an app."""
+    return b32decode(page.locator("#totp-secret").inner_text().replace(" ", ""))
+
+
+def enter_code(page: Page, secret: bytes) -> None:
+    """Type the code an authenticator app with `secret` shows now, and submit it."""
+    page.locator("#id_code").fill(f"{totp(secret, step=30, t0=0, digits=6):06d}")
+    page.locator("#id_code").press("Enter")
+
+
 def log_in(page: Page, *, base_url: str, username: str, stay_on_start: bool = False) -> None:
     """Log in through the login page, which lands on the start page; then open the front desk
     unless told to stay there."""
-    page.goto(f"{base_url}/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    # Submit from the keyboard, as staff do.
-    page.locator("#id_password").press("Enter")
+    submit_login(page, base_url, username=username)
     # Managers and administrators set up their second factor first, as at their first login.
     expect(page.locator("#start-page, #totp-secret").first).to_be_visible(timeout=TIMEOUT_MS)
     if page.locator("#totp-secret").is_visible():
-        secret = b32decode(page.locator("#totp-secret").inner_text().replace(" ", ""))
-        page.locator("#id_code").fill(f"{totp(secret, step=30, t0=0, digits=6):06d}")
-        page.locator("#id_code").press("Enter")
+        enter_code(page, totp_secret(page))
     # A failed log-in re-renders the form with an alert; only the start page has this heading.
     expect(page.locator("#start-page")).to_be_visible(timeout=TIMEOUT_MS)
     if not stay_on_start:
@@ -95,8 +123,7 @@ def test_front_desk_registers_a_call_that_shows_in_the_360(
 
     with chromium() as browser:
         # A Danish browser, as at the municipality's front desk.
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="da-DK")
-        page.set_default_timeout(TIMEOUT_MS)
+        page = new_page(browser, width=1280, height=900)
 
         log_in(page, base_url=base_url, username=user.username)
         assert page.url == f"{base_url}/front-desk/"
@@ -128,8 +155,7 @@ def test_front_desk_registers_a_call_that_shows_in_the_360(
         phone.check()
         expect(phone).to_be_checked()
 
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / "front_desk.png"), full_page=True)
+        screenshot(page, "front_desk.png", full_page=True)
         page.locator(
             f"button[name=outcome][value={Outcome.RESOLVED_AT_FIRST_CONTACT.value}]"
         ).click()
@@ -143,7 +169,7 @@ def test_front_desk_registers_a_call_that_shows_in_the_360(
         expect(phone_calls.filter(has_text=NEW_SUMMARY)).to_have_count(1)
         expect(page.locator("li.contact").filter(has_text=EARLIER_SUMMARY)).to_have_count(1)
 
-        page.screenshot(path=str(SCREENSHOTS / "front_desk_360.png"), full_page=True)
+        screenshot(page, "front_desk_360.png", full_page=True)
 
     contacts = list(Contact.objects.filter(party=party).order_by("pk"))
     assert len(contacts) == 2

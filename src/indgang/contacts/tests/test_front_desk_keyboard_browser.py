@@ -21,10 +21,10 @@ from indgang.conftest import CPR_A, RegisterContact, Staff
 from indgang.contacts.constants import Channel, Outcome
 from indgang.contacts.models import Contact
 from indgang.contacts.tests.test_front_desk_browser import (
-    SCREENSHOTS,
-    TIMEOUT_MS,
     chromium,
     log_in,
+    new_page,
+    screenshot,
 )
 
 pytestmark = pytest.mark.browser
@@ -64,8 +64,7 @@ def desk(
     # Playwright's sync API keeps an event loop on this thread; the ORM must still run here.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with chromium() as browser:
-        page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="da-DK")
-        page.set_default_timeout(TIMEOUT_MS)
+        page = new_page(browser, width=1366, height=768)
         page.clock.install()
         log_in(page, base_url=live_server.url, username=staff.frontline.username)
         page.goto(live_server.url + reverse("front-desk"))
@@ -216,8 +215,7 @@ def test_the_outcomes_stay_in_view_at_1366_by_768_with_suggestions_shown(
         assert box is not None
         assert box["y"] >= 0
         assert box["y"] + box["height"] <= height
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    desk.screenshot(path=str(SCREENSHOTS / "front_desk_sticky_outcomes.png"))
+    screenshot(desk, "front_desk_sticky_outcomes.png")
 
 
 def test_a_tasks_templates_are_offered_and_one_key_inserts_one(

@@ -9,7 +9,7 @@ from pytest_django.live_server_helper import LiveServer
 from indgang.common.subjects import subject_of
 from indgang.conftest import CPR_A, RegisterContact, Staff
 from indgang.contacts.constants import Outcome
-from indgang.contacts.tests.test_front_desk_browser import TIMEOUT_MS, chromium, log_in
+from indgang.contacts.tests.test_front_desk_browser import chromium, log_in, new_page
 from indgang.deadlines.constants import DeadlineStatus
 from indgang.deadlines.models import Deadline
 
@@ -27,8 +27,7 @@ def test_choosing_an_action_closes_the_other_and_a_refusal_keeps_it_open(
     deadline = Deadline.objects.get(**subject_of(contact))
 
     with chromium() as browser:
-        page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="da-DK")
-        page.set_default_timeout(TIMEOUT_MS)
+        page = new_page(browser, width=1366, height=768)
         log_in(page, base_url=live_server.url, username=staff.frontline.username)
         page.goto(f"{live_server.url}/deadlines/{deadline.pk}/")
         actions = page.locator("details.deadline-action")

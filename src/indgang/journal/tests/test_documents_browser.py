@@ -16,7 +16,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from indgang.audit.models import AccessLogEntry
 from indgang.conftest import CPR_A, RegisterContact, Staff
-from indgang.contacts.tests.test_front_desk_browser import TIMEOUT_MS, chromium, log_in
+from indgang.contacts.tests.test_front_desk_browser import chromium, log_in, new_page
 from indgang.journal.models import Document
 from indgang.journal.tests.test_documents import HTML, tiny_pdf
 
@@ -48,8 +48,7 @@ def test_a_caseworker_uploads_a_pdf_downloads_it_and_a_disguised_html_file_is_re
     pdf = tiny_pdf()
 
     with chromium() as browser:
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="da-DK")
-        page.set_default_timeout(TIMEOUT_MS)
+        page = new_page(browser, width=1280, height=900)
         log_in(page, base_url=live_server.url, username=staff.caseworker.username)
         page.goto(f"{live_server.url}/threads/{contact.thread_id}/documents/")
 

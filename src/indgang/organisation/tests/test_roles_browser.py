@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from pytest_django.live_server_helper import LiveServer
 
 from indgang.conftest import Org, Staff
-from indgang.contacts.tests.test_front_desk_browser import TIMEOUT_MS, chromium, log_in
+from indgang.contacts.tests.test_front_desk_browser import chromium, log_in, new_page
 from indgang.organisation.models import RoleAssignment, RoleChange
 
 
@@ -27,8 +27,7 @@ def test_an_administrator_gives_a_role_and_deactivates_a_user_in_the_browser(
     member = staff.caseworker
 
     with chromium() as browser:
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="da-DK")
-        page.set_default_timeout(TIMEOUT_MS)
+        page = new_page(browser, width=1280, height=900)
         log_in(page, base_url=base_url, username=staff.admin.username)
 
         page.locator("a[href='/organisation/staff/']").click()

@@ -13,13 +13,13 @@ import pytest
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.db import connection
-from playwright.sync_api import Browser, Page, Route, expect
+from playwright.sync_api import Page, Route, expect
 from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from indgang.common.oidc import SIGNED_IN_WITH
 from indgang.conftest import Staff
-from indgang.contacts.tests.test_front_desk_browser import TIMEOUT_MS, chromium
+from indgang.contacts.tests.test_front_desk_browser import TIMEOUT_MS, chromium, new_page
 from indgang.organisation.tests.conftest import PROVIDER_PASSWORD, OidcProvider, staff_sign_on
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
@@ -41,13 +41,6 @@ def sign_in_at_provider(page: Page, *, base_url: str, username: str) -> None:
     page.locator("#id_password").fill(PROVIDER_PASSWORD)
     page.locator("#sign-in").click()
     page.locator("input[name=allow]").click()
-
-
-def new_page(browser: Browser) -> Page:
-    """A Danish browser, as at the municipality."""
-    page = browser.new_page(locale="da-DK")
-    page.set_default_timeout(TIMEOUT_MS)
-    return page
 
 
 def assert_signed_out(page: Page, *, base_url: str) -> None:

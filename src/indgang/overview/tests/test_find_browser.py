@@ -9,7 +9,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from indgang.audit.models import AccessLogEntry
 from indgang.conftest import CPR_A, RegisterContact, Staff
-from indgang.contacts.tests.test_front_desk_browser import TIMEOUT_MS, chromium, log_in
+from indgang.contacts.tests.test_front_desk_browser import chromium, log_in, new_page
 from indgang.parties.services import update_party
 
 
@@ -31,8 +31,7 @@ def test_a_caseworker_types_part_of_a_name_and_opens_the_hit(
     base_url = live_server.url
 
     with chromium() as browser:
-        page = browser.new_page(locale="da-DK")
-        page.set_default_timeout(TIMEOUT_MS)
+        page = new_page(browser)
         log_in(page, base_url=base_url, username=staff.other_caseworker.username)
 
         page.goto(f"{base_url}/parties/find/")

@@ -9,7 +9,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from indgang.audit.models import AccessLogEntry
 from indgang.conftest import CPR_A, RegisterContact, Staff
-from indgang.contacts.tests.test_front_desk_browser import TIMEOUT_MS, chromium, log_in
+from indgang.contacts.tests.test_front_desk_browser import chromium, log_in, new_page
 
 
 @pytest.mark.browser
@@ -28,8 +28,7 @@ def test_a_caseworker_opens_another_departments_citizen_only_after_a_look_up(
     base_url = live_server.url
 
     with chromium() as browser:
-        page = browser.new_page(locale="da-DK")
-        page.set_default_timeout(TIMEOUT_MS)
+        page = new_page(browser)
         log_in(page, base_url=base_url, username=staff.caseworker.username)
 
         refused = page.goto(f"{base_url}/parties/{theirs.party_id}/")

@@ -6,8 +6,6 @@ found by id and name; the Danish messages are the ones a user reads.
 
 from __future__ import annotations
 
-from base64 import b32decode
-
 import pytest
 from django.contrib.auth.models import User
 from django_otp.oath import totp
@@ -17,7 +15,13 @@ from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from indgang.conftest import PASSWORD, Staff
-from indgang.contacts.tests.test_front_desk_browser import TIMEOUT_MS, chromium
+from indgang.contacts.tests.test_front_desk_browser import (
+    TIMEOUT_MS,
+    chromium,
+    enter_code,
+    submit_login,
+    totp_secret,
+)
 from indgang.organisation.models import Unit
 
 LOCKED = (
@@ -25,14 +29,6 @@ LOCKED = (
     "spærret i 30 minutter."
 )
 WRONG_CODE = "Koden er forkert eller for gammel. Prøv den kode, appen viser nu."
-
-
-def submit_login(page: Page, base_url: str, *, username: str, password: str) -> None:
-    page.goto(f"{base_url}/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(password)
-    page.locator("#id_password").press("Enter")
-    page.wait_for_load_state()
 
 
 def csp_violations(page: Page) -> list[str]:
@@ -92,7 +88,7 @@ def test_a_manager_enrols_totp_and_is_let_in_only_with_the_right_code(
         # Until the code is given, staff pages send the manager back.
         page.goto(f"{live_server.url}/contacts/")
         expect(page.locator("#totp-secret")).to_be_visible(timeout=TIMEOUT_MS)
-        secret = b32decode(page.locator("#totp-secret").inner_text().replace(" ", ""))
+        secret = totp_secret(page)
 
         page.locator("#id_code").fill("000000")
         page.locator("#id_code").press("Enter")
@@ -102,8 +98,7 @@ def test_a_manager_enrols_totp_and_is_let_in_only_with_the_right_code(
 
         # django-otp makes the device wait a second after a failure.
         page.wait_for_timeout(1100)
-        page.locator("#id_code").fill(f"{totp(secret, step=30, t0=0, digits=6):06d}")
-        page.locator("#id_code").press("Enter")
+        enter_code(page, secret)
 
         expect(page.locator("h1")).to_have_text("Henvendelser", timeout=TIMEOUT_MS)
         # The front desk with htmx and the language switch run under the CSP.

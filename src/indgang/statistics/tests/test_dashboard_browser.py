@@ -19,10 +19,10 @@ from pytest_django.live_server_helper import LiveServer
 from indgang.conftest import RegisterContact, Staff
 from indgang.contacts.constants import Channel, Outcome
 from indgang.contacts.tests.test_front_desk_browser import (
-    SCREENSHOTS,
-    TIMEOUT_MS,
     chromium,
     log_in,
+    new_page,
+    screenshot,
 )
 from indgang.organisation.selectors import get_scope
 from indgang.statistics.constants import GoalMetric
@@ -94,8 +94,7 @@ def test_a_manager_reads_the_registered_contacts_in_every_plot(
     before, current = period_label(last_month, "month"), period_label(this_month, "month")
 
     with chromium() as browser:
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="da-DK")
-        page.set_default_timeout(TIMEOUT_MS)
+        page = new_page(browser, width=1280, height=900)
         log_in(page, base_url=live_server.url, username=staff.manager.username)
         page.locator("header a[href='/statistik/']").click()
         expect(page.locator("h1")).to_have_text("Statistik")
@@ -141,8 +140,7 @@ def test_a_manager_reads_the_registered_contacts_in_every_plot(
 
         if target := os.environ.get("INDGANG_DASHBOARD_SCREENSHOT"):
             page.screenshot(path=target, full_page=True)
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / "dashboard.png"), full_page=True)
+        screenshot(page, "dashboard.png", full_page=True)
 
         # The filters work through htmx and the address keeps them.
         page.locator("#id_period").select_option("quarter")

@@ -14,7 +14,7 @@ from indgang.catalogue.models import Task
 from indgang.conftest import Staff
 from indgang.contacts.constants import Outcome
 from indgang.contacts.models import Contact
-from indgang.contacts.tests.test_front_desk_browser import TIMEOUT_MS, chromium, log_in
+from indgang.contacts.tests.test_front_desk_browser import chromium, log_in, new_page
 from indgang.triage.constants import Verdict
 from indgang.triage.models import RoutingDecision
 
@@ -31,8 +31,7 @@ def test_suggestions_appear_as_the_summary_is_typed_and_picking_one_sets_the_tas
     rats = catalogue["rats"]
 
     with chromium() as browser:
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="da-DK")
-        page.set_default_timeout(TIMEOUT_MS)
+        page = new_page(browser, width=1280, height=900)
         log_in(page, base_url=live_server.url, username=staff.frontline.username)
 
         page.locator("#id_summary").press_sequentially("Der er rotter i haven")

@@ -16,10 +16,10 @@ from pytest_django.live_server_helper import LiveServer
 from indgang.conftest import RegisterContact, Staff
 from indgang.contacts.constants import Channel, Outcome
 from indgang.contacts.tests.test_front_desk_browser import (
-    SCREENSHOTS,
-    TIMEOUT_MS,
     chromium,
     log_in,
+    new_page,
+    screenshot,
 )
 from indgang.statistics.dashboard.panels import period_label
 from indgang.statistics.tests.test_dashboard_browser import svg_texts, table_rows
@@ -48,8 +48,7 @@ def test_a_manager_lands_on_the_start_page_and_reads_the_trends(
     before, current = period_label(last_month, "month"), period_label(this_month, "month")
 
     with chromium() as browser:
-        page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="da-DK")
-        page.set_default_timeout(TIMEOUT_MS)
+        page = new_page(browser, width=1366, height=768)
         log_in(page, base_url=live_server.url, username=staff.manager.username, stay_on_start=True)
         assert page.url == f"{live_server.url}/"
         expect(page.locator("h1")).to_have_text("Start")
@@ -68,8 +67,7 @@ def test_a_manager_lands_on_the_start_page_and_reads_the_trends(
         assert f"{current}: 20,0 %" in svg_texts(page, "digital-share", "title")
         # The call-backs and overdue figures of the manager's contact centre: none yet.
         expect(page.locator("[data-figure='overdue'] .figure")).to_have_text("0")
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=SCREENSHOTS / "start-manager-1366.png", full_page=True)
+        screenshot(page, "start-manager-1366.png", full_page=True)
 
         # On a phone the panels stack and wide tables scroll inside their own region.
         page.set_viewport_size({"width": 390, "height": 844})
@@ -77,4 +75,4 @@ def test_a_manager_lands_on_the_start_page_and_reads_the_trends(
         expect(page.locator("#start-manager")).to_be_visible()
         widths = page.locator("#start-page").evaluate("e => [e.scrollWidth, e.clientWidth]")
         assert widths[0] <= widths[1] <= 390
-        page.screenshot(path=SCREENSHOTS / "start-manager-390.png", full_page=True)
+        screenshot(page, "start-manager-390.png", full_page=True)
