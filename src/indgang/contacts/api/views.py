@@ -122,14 +122,7 @@ class ContactViewSet(
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         purpose = purpose_of(request)
         contact = self.get_object()
-        log_reads(
-            user=acting_user(request),
-            party_ids=[contact.party_id],
-            action=AccessAction.VIEWED_CONTACT,
-            purpose=purpose,
-            via=Via.API,
-            at=timezone.now(),
-        )
+        self._log_read(request, contact=contact, purpose=purpose)
         return Response(self.get_serializer(contact).data)
 
     @extend_schema(request=ContactCreateSerializer, responses={201: ContactSerializer})
