@@ -13,7 +13,7 @@ UPDATE too where it upserts) other than those whose work it does itself (`replac
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 from django.db import DatabaseError, IntegrityError, connection, models, transaction
@@ -67,39 +67,52 @@ def row_triggers_skipped(
             cursor.execute("SET LOCAL session_replication_role = origin")
 
 
-def newest_id(model: type[models.Model]) -> int:
-    """The highest id now in the table: the rows written after this have higher ids (they come
-    from the sequence later)."""
-    newest: int | None = model.objects.aggregate(newest=models.Max("pk"))["newest"]
-    return newest or 0
-
-
-def check_references(model: type[models.Model], *, after: int) -> None:
-    """Raise IntegrityError if a row of `model` with an id above `after` names a row that does
-    not exist through any of its foreign keys: one anti-join per key over those rows."""
+def newest_ids(tables: Sequence[type[models.Model]]) -> dict[type[models.Model], int]:
+    """The highest id now in each table (0 if empty), in one statement: the rows written after
+    this have higher ids (they come from the sequence later)."""
     quote = connection.ops.quote_name
-    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    highest = ", ".join(
+        f"(SELECT MAX({quote(model._meta.pk.column)}) FROM {quote(model._meta.db_table)})"  # noqa: S608
+        for model in tables
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {highest}")
+        return {model: newest or 0 for model, newest in zip(tables, cursor.fetchone(), strict=True)}
+
+
+def check_references(written: Mapping[type[models.Model], int]) -> None:
+    """Raise IntegrityError if a row of one of these tables with an id above the one given for
+    it names a row that does not exist through any of its foreign keys: one anti-join per key
+    over those rows, all in one statement (its first dangling reference)."""
+    quote = connection.ops.quote_name
     keys = [
-        field
+        (model, field)
+        for model in written
         for field in model._meta.concrete_fields
-        if isinstance(field, models.ForeignKey) and field.db_constraint
+        if isinstance(field, models.ForeignKey) and field.db_constraint  # type: ignore[attr-defined]
     ]
+    if not keys:
+        return
+    anti_joins, parameters = [], []
+    for number, (model, field) in enumerate(keys):
+        pk, column = quote(model._meta.pk.column), quote(field.column)
+        target = field.target_field
+        anti_joins.append(
+            f"(SELECT {number}, w.{pk}, w.{column} FROM {quote(model._meta.db_table)} w "  # noqa: S608
+            f"WHERE w.{pk} > %s AND w.{column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
+            f"{quote(target.model._meta.db_table)} r WHERE r.{quote(target.column)} "
+            f"= w.{column}) LIMIT 1)"
+        )
+        parameters.append(written[model])
     with connection.cursor() as cursor, _check_plan(cursor):
-        for field in keys:
-            column, target = quote(field.column), field.target_field
-            cursor.execute(
-                f"SELECT w.{pk}, w.{column} FROM {table} w WHERE w.{pk} > %s "  # noqa: S608
-                f"AND w.{column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
-                f"{quote(target.model._meta.db_table)} r WHERE r.{quote(target.column)} "
-                f"= w.{column}) LIMIT 1",
-                [after],
-            )
-            dangling = cursor.fetchone()
-            if dangling is not None:
-                raise IntegrityError(
-                    f"{model._meta.db_table} {dangling[0]}: {field.column} = {dangling[1]} "
-                    f"names no row of {target.model._meta.db_table}"
-                )
+        cursor.execute(" UNION ALL ".join(anti_joins) + " LIMIT 1", parameters)
+        dangling = cursor.fetchone()
+    if dangling is not None:
+        model, field = keys[dangling[0]]
+        raise IntegrityError(
+            f"{model._meta.db_table} {dangling[1]}: {field.column} = {dangling[2]} "
+            f"names no row of {field.target_field.model._meta.db_table}"
+        )
 
 
 @contextmanager

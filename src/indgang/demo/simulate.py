@@ -34,7 +34,7 @@ from indgang.catalogue.models import Task
 from indgang.common.workdays import COPENHAGEN, DEFAULT_CALENDAR, WorkCalendar
 from indgang.contacts.constants import SUBJECT_LENGTH, Channel, Direction, Outcome
 from indgang.contacts.models import Contact, Thread
-from indgang.demo.bulkload import check_references, newest_id, row_triggers_skipped
+from indgang.demo.bulkload import check_references, newest_ids, row_triggers_skipped
 from indgang.demo.people import FIRST_NAMES, LAST_NAMES
 from indgang.organisation.models import Unit
 from indgang.parties.constants import PartyKind
@@ -330,7 +330,7 @@ def ensure_party_pool(
 def _write_parties(
     keys: list[str], rows: dict[str, dict[str, Any]], *, seed: int, now: dt.datetime
 ) -> dict[str, int]:
-    first = _reserve(Party, len(keys))
+    first = _reserve({Party: len(keys)})[Party]
     values = []
     for offset, key in enumerate(keys):
         row = rows[key]
@@ -375,27 +375,51 @@ def _write_parties(
 # --------------------------------------------------------------------------------------------
 
 
-def _reserve(model: type[models.Model], count: int) -> int:
-    """The first of `count` consecutive ids that no other writer will be given."""
-    table = model._meta.db_table
+def _reserve(counts: dict[type[models.Model], int]) -> dict[type[models.Model], int]:
+    """For each table, the first of `count` consecutive ids that no other writer will be given
+    (tables with a count of 0 get none): on PostgreSQL in two statements whatever the tables."""
+    wanted = {model: count for model, count in counts.items() if count}
+    if not wanted:
+        return {}
+    tables = [model._meta.db_table for model in wanted]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # The lock keeps concurrent INSERTs (which take their ids under a weaker lock)
             # from drawing ids between nextval and setval; it ends with the transaction.
-            cursor.execute(f'LOCK TABLE "{table}" IN SHARE ROW EXCLUSIVE MODE')
             cursor.execute(
-                "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
-                "nextval(pg_get_serial_sequence(%s, 'id')) + %s - 1) - %s + 1",
-                [table, table, count, count],
+                f"LOCK TABLE {', '.join(map(connection.ops.quote_name, tables))} "
+                "IN SHARE ROW EXCLUSIVE MODE"
             )
-        else:
+            sequence = "pg_get_serial_sequence(%s, 'id')"
+            cursor.execute(
+                "SELECT "  # noqa: S608 (placeholders only)
+                + ", ".join(
+                    [f"setval({sequence}, nextval({sequence}) + %s - 1) - %s + 1"] * len(tables)
+                ),
+                [
+                    value
+                    for table, count in zip(tables, wanted.values(), strict=True)
+                    for value in (table, table, count, count)
+                ],
+            )
+            return dict(zip(wanted, cursor.fetchone(), strict=True))
+        firsts = {}
+        for (model, count), table in zip(wanted.items(), tables, strict=True):
             # SQLite serialises writes (the caller's transaction holds the lock); AUTOINCREMENT
-            # never reuses an id, so past the larger of its counter and the highest id.
+            # never reuses an id, so past the larger of its counter and the highest id, and the
+            # counter moved past the block (the rows are written later, at the week's end).
             counter = "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0)"
             highest = f'COALESCE((SELECT MAX(id) FROM "{table}"), 0)'  # noqa: S608
             cursor.execute(f"SELECT MAX({counter}, {highest}) + 1", [table])
-        first: int = cursor.fetchone()[0]
-    return first
+            first: int = cursor.fetchone()[0]
+            last = first + count - 1
+            cursor.execute("UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [last, table])
+            if not cursor.rowcount:
+                cursor.execute(
+                    "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, last]
+                )
+            firsts[model] = first
+    return firsts
 
 
 def _write(model: type[models.Model], columns: list[str], rows: Sequence[Sequence[Any]]) -> None:
@@ -740,14 +764,14 @@ class Simulator:
                 # Where PostgreSQL lets us, the week's references are checked once per foreign
                 # key rather than once per row (demo.bulkload).
                 with simulated_row_triggers_skipped() as per_set:
-                    newest = {model: newest_id(model) for model in WRITTEN} if per_set else {}
+                    newest = newest_ids(WRITTEN) if per_set else {}
                     if not per_set:
                         _check_references_at_once()
                     for number in range(week, min(week + DAYS_PER_TRANSACTION, len(self.days))):
                         tick(self.day(number, self.days[number]))
                     self.batch.write()
-                    for model, after in newest.items():
-                        check_references(model, after=after)
+                    if per_set:
+                        check_references(newest)
         return self.written
 
     # -- one day ------------------------------------------------------------------------------
@@ -768,7 +792,9 @@ class Simulator:
                     len(catalogue.task_ids), size, p=catalogue.chances[index]
                 )
         party = self._parties(channel)
-        first_thread = _reserve(Thread, fresh) if fresh else 0
+        # The day's threads and contacts (its new matters and the follow-ups due) at once.
+        firsts = _reserve({Thread: fresh, Contact: fresh + len(due.joined("channel"))})
+        first_thread = firsts.get(Thread, 0)
         thread = first_thread + np.arange(fresh, dtype=np.int64)
         seconds = moments(rng, channel, day, self.calendar)
         last_seconds, last_day = seconds.copy(), np.full(fresh, number)
@@ -800,7 +826,18 @@ class Simulator:
             last_seconds,
             last_day,
         )
-        self._write_contacts(day, channel, task, party, thread, received, unit, department, outcome)
+        self._write_contacts(
+            day,
+            firsts.get(Contact, 0),
+            channel,
+            task,
+            party,
+            thread,
+            received,
+            unit,
+            department,
+            outcome,
+        )
         self.written = SimulationReport(
             self.written.days,
             self.written.contacts + len(channel),
@@ -926,6 +963,7 @@ class Simulator:
     def _write_contacts(
         self,
         day: dt.date,
+        first: int,
         channel: IntArray,
         task: IntArray,
         party: IntArray,
@@ -938,7 +976,6 @@ class Simulator:
         rng, catalogue, count = self.rng, self.catalogue, len(channel)
         if not count:
             return
-        first = _reserve(Contact, count)
         direction = np.where(rng.random(count) < self.outbound[channel], "out", "in").tolist()
         outcome = [
             "" if way == Direction.OUTBOUND else result

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -15,7 +16,7 @@ from indgang.catalogue.models import Task
 from indgang.conftest import Staff
 from indgang.contacts.constants import Channel
 from indgang.contacts.models import Contact, Thread
-from indgang.demo.bulkload import check_references, newest_id, row_triggers_skipped
+from indgang.demo.bulkload import check_references, newest_ids, row_triggers_skipped
 from indgang.demo.simulate import simulated_row_triggers_skipped
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ AT = dt.datetime(2025, 3, 4, 9, tzinfo=dt.UTC)
 def _contact(thread: Thread, registrar: User, **references: int) -> int:
     """A contact written with raw SQL, as a bulk writer writes it; its id. The register's
     foreign keys are checked at COMMIT (deferred), so a dangling reference can be written."""
-    columns = {
+    columns: dict[str, Any] = {
         "channel": Channel.PHONE,
         "direction": "in",
         "received_at": AT,
@@ -44,27 +45,27 @@ def _contact(thread: Thread, registrar: User, **references: int) -> int:
             f"VALUES ({', '.join(['%s'] * len(columns))})",
             list(columns.values()),
         )
-    return newest_id(Contact)
+    return newest_ids([Contact])[Contact]
 
 
 def test_the_set_check_finds_a_dangling_reference_among_the_rows_written(
     tasks: dict[str, Task], staff: Staff
 ) -> None:
     thread = Thread.objects.create(subject="Pas", created_at=AT, last_contact_at=AT)
-    before = newest_id(Contact)
+    before = newest_ids([Contact, Thread])[Contact]
     _contact(thread, staff.frontline, task_id=tasks["heating"].pk)
-    check_references(Contact, after=before)  # every reference found
+    check_references({Contact: before, Thread: 0})  # every reference found
 
     missing_task = max(Task.objects.values_list("pk", flat=True)) + 1000
     dangling = _contact(thread, staff.frontline, task_id=missing_task)
 
     with pytest.raises(IntegrityError) as raised:
-        check_references(Contact, after=before)
+        check_references({Contact: before, Thread: 0})
     assert str(raised.value) == (
         f"contacts_contact {dangling}: task_id = {missing_task} names no row of catalogue_task"
     )
     # Only the rows above `after` are checked.
-    check_references(Contact, after=dangling)
+    check_references({Contact: dangling, Thread: 0})
     Contact.objects.filter(pk=dangling).delete()  # the test's end checks the deferred keys
 
 

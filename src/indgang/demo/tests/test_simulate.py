@@ -123,9 +123,7 @@ def test_the_rollups_fill_themselves_from_the_simulated_rows(tasks: dict[str, Ta
 
 def _grains() -> dict[str, set[tuple[object, ...]]]:
     return {
-        grain.__name__: set(
-            grain.objects.values_list(*dimensions(grain), *MEASURES)  # type: ignore[misc]
-        )
+        grain.__name__: set(grain.objects.values_list(*dimensions(grain), *MEASURES))
         for grain in GRAINS
     }
 

@@ -1,0 +1,480 @@
+"""Benchmark the statistics over a simulated year and print the figures (this is not a test).
+
+Run it as ``benchmarks/statistics.py`` (the launcher); the code is here, under a name that does
+not shadow the standard library's ``statistics`` for mypy.
+
+On PostgreSQL (database ``indgang_bench_stats`` or ``--pg-database``, dropped and created on
+each run):
+
+1. ``indgang simulate`` generates 100,000 and then 10,500,000 contacts (Copenhagen's year, seed
+   004 table 4) in a child process: contacts per second of its own work (its report's seconds,
+   target >= 100,000/s) and with the process's start (wall time), and the child's peak memory
+   (ru_maxrss; target <= 500 MB); beside it the ceiling, COPY's own rate of the same contacts
+   and their threads into the same tables in the same mode (phase ``ceiling``), and the ratio;
+2. p50/p95 of each dashboard read at both sizes, and their ratio (target t(large)/t(small)
+   <= 1.5, p95 <= 100 ms): ``contact_counts`` as the dashboard asks for it (the last 12 months by
+   month and channel, for the municipality, one department, one task), and every statistics
+   URL of ``URLS`` that this checkout has (the API and the pages of the other issue-20 branches);
+3. the cost of the rollup triggers on registration: benchmarks/contacts.py's POST figure with
+   and without them (``contacts.py --no-rollups``), and the drop (target <= 10 %).
+
+Usage::
+
+    .venv/bin/python benchmarks/statistics.py            # minutes to hours: 10.5 M contacts
+    .venv/bin/python benchmarks/statistics.py --quick    # 20,000 and 100,000; quick POSTs
+    .venv/bin/python benchmarks/statistics.py --sizes 100000 1000000 --no-posts
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from harness import (
+    BENCH_DIR,
+    ROOT,
+    benchmark_parser,
+    environment,
+    prepare_database,
+    ran_phase,
+    reference_ms,
+    run_phase,
+    say,
+    time_call,
+)
+
+BIN = Path(sys.executable).parent
+# The script this module runs as, also for its phases (see its docstring).
+SCRIPT = str(ROOT / "benchmarks" / "statistics.py")
+PG_DB = "indgang_bench_stats"
+KLE_FULL = ROOT.parent / "shared" / "data" / "kle" / "KLE-Emneplan_Version2-0_2015-08-01.xml"
+YEAR = 2025
+ADMIN = "admin"  # the demo organisation's administrator: every department's statistics
+TARGET_RATE = 100_000.0
+TARGET_P95_MS = 100.0
+TARGET_RATIO = 1.5
+TARGET_MAXRSS_MB = 500.0
+TARGET_POST_DROP = 0.10
+READS, WARMUP = 40, 5
+# Statistics URLs of the issue-20 branches, measured where this checkout has them.
+PERIOD = "from={start}&to={end}"
+URLS = {
+    "API contacts, municipality": f"/api/v1/statistics/contacts/?{PERIOD}&by=channel&period=month",
+    "API contacts, one department": (
+        f"/api/v1/statistics/contacts/?{PERIOD}&by=channel&period=month&department={{department}}"
+    ),
+    "API contacts, one task": (
+        f"/api/v1/statistics/contacts/?{PERIOD}&by=channel&period=month&task={{task}}"
+    ),
+    "API KPIs": f"/api/v1/statistics/kpis/?{PERIOD}",
+    "API costs": f"/api/v1/statistics/costs/?{PERIOD}",
+    "API funnels": f"/api/v1/statistics/funnels/?{PERIOD}",
+    # The page's own form names its dates; the API's names are passed too (ignored if unknown).
+    "dashboard page": (f"/statistik/?{PERIOD}&start={{start}}&end={{end}}&period=month&by=channel"),
+}
+
+
+# --------------------------------------------------------------------------------------------
+# In-process phases (a child process with Django set up on the benchmark database)
+# --------------------------------------------------------------------------------------------
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "indgang.conf.production")
+    import django
+
+    django.setup()
+
+
+def phase_setup(payload: dict[str, Any]) -> dict[str, Any]:
+    """The demo's organisation, staff, full KLE and task catalogue; the administrator's token."""
+    _setup_django()
+    from django.contrib.auth.models import User
+    from django.utils import timezone
+
+    from indgang.demo.services import load_organisation
+    from indgang.organisation.services import issue_api_token
+
+    load_organisation(kle_path=Path(payload["kle"]), progress=lambda _line: None)
+    admin = User.objects.get(username=ADMIN)
+    token = issue_api_token(user=admin, name="bench", expires_in_days=None, now=timezone.now())
+    return {"token": token.secret}
+
+
+def phase_reads(payload: dict[str, Any]) -> dict[str, Any]:
+    """p50/p95 of each read, after VACUUM ANALYZE (what autovacuum does after a load)."""
+    _setup_django()
+    from django.contrib.auth.models import User
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+    from django.urls import Resolver404, resolve
+
+    from indgang.contacts.models import Contact
+    from indgang.organisation.selectors import get_scope
+    from indgang.statistics.models import ContactCount
+    from indgang.statistics.selectors import Dimension, Slice, contact_counts
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    start, end = dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31)
+    busiest = list(
+        ContactCount.objects.values("department_id", "task_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")[:1]
+    )[0]
+    scope = get_scope(user=User.objects.get(username=ADMIN))
+    slices = {
+        "counts, municipality": Slice(start=start, end=end),
+        "counts, one department": Slice(
+            start=start, end=end, department_id=busiest["department_id"]
+        ),
+        "counts, one task": Slice(start=start, end=end, task_id=busiest["task_id"]),
+    }
+    by: tuple[Dimension, ...] = ("channel",)
+    calls: dict[str, Callable[[], Any]] = {
+        name: partial(contact_counts, scope=scope, slice=piece, by=by, period="month")
+        for name, piece in slices.items()
+    }
+    client = Client(HTTP_AUTHORIZATION=f"Token {payload['token']}", HTTP_ACCEPT_LANGUAGE="da")
+    client.force_login(User.objects.get(username=ADMIN))
+    missing = []
+    for name, template in URLS.items():
+        path = template.format(
+            start=start, end=end, department=busiest["department_id"], task=busiest["task_id"]
+        )
+        try:
+            resolve(path.split("?")[0])
+        except Resolver404:
+            missing.append(name)
+            continue
+        calls[name] = partial(_get, client, path)
+    figures = {name: time_call(call, requests=READS, warmup=WARMUP) for name, call in calls.items()}
+    return {
+        "contacts": Contact.objects.count(),
+        "reads": figures,
+        "missing": missing,
+        "reference_ms": reference_ms(),
+    }
+
+
+def _get(client: Any, path: str) -> Any:
+    response = client.get(path)
+    if response.status_code != 200:
+        raise RuntimeError(f"{response.status_code} {response.content[:300]!r}")
+    return response
+
+
+CEILING_ROWS = 200_000
+# The columns of the rows `indgang simulate` writes, but the id.
+CEILING_TABLES = {
+    "contacts_thread": "subject, created_at, last_contact_at, department_id, party_id",
+    "contacts_contact": (
+        "channel, direction, received_at, summary, outcome, duration_seconds, created_at, "
+        "department_id, handled_by_id, kle_topic_id, party_id, registered_by_id, task_id, "
+        "unit_id, thread_id, awaiting_triage, received_on"
+    ),
+}
+
+
+def phase_ceiling(payload: dict[str, Any]) -> dict[str, Any]:
+    """COPY's own rate on this machine, in simulate's mode: the newest simulated contacts (at
+    most CEILING_ROWS) and as many of the newest threads as simulate wrote with them, copied
+    out and COPYed back under new ids (threads first), with the tables' indexes, the rollups
+    counted by the caller and the references checked as simulate has them checked (per set
+    where the role may skip the row triggers, else per row), then rolled back. No Python
+    builds these rows: the ceiling for `indgang simulate`'s contacts per second."""
+    _setup_django()
+    from django.db import connection, transaction
+
+    from indgang.contacts.models import Contact, Thread
+    from indgang.demo.bulkload import check_references, newest_ids
+    from indgang.demo.simulate import simulated_row_triggers_skipped
+    from indgang.statistics.services import take_over_counting
+
+    contacts = min(CEILING_ROWS, Contact.objects.count())
+    counts = {
+        "contacts_thread": round(contacts * Thread.objects.count() / Contact.objects.count()),
+        "contacts_contact": contacts,
+    }
+    blocks: dict[str, bytes] = {}
+    with connection.cursor() as cursor:
+        for table, columns in CEILING_TABLES.items():
+            rows = io.BytesIO()
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608
+            shift = cursor.fetchone()[0]
+            with cursor.cursor.copy(
+                f"COPY (SELECT id + {shift}, {columns} FROM {table} "  # noqa: S608
+                f"ORDER BY id DESC LIMIT {counts[table]}) TO STDOUT"
+            ) as copy:
+                for block in copy:
+                    rows.write(block)
+            blocks[table] = rows.getvalue()
+    started = time.perf_counter()
+    with transaction.atomic():
+        take_over_counting()
+        with simulated_row_triggers_skipped() as per_set:
+            newest = newest_ids([Thread, Contact])
+            with connection.cursor() as cursor:
+                if not per_set:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                for table, columns in CEILING_TABLES.items():
+                    with cursor.cursor.copy(f"COPY {table} (id, {columns}) FROM STDIN") as copy:
+                        copy.write(blocks[table])
+            if per_set:
+                check_references(newest)
+        seconds = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return {
+        "rows": contacts,
+        "threads": counts["contacts_thread"],
+        "per_set": per_set,
+        "seconds": seconds,
+        "per_second": contacts / seconds,
+    }
+
+
+PHASES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "setup": phase_setup,
+    "reads": phase_reads,
+    "ceiling": phase_ceiling,
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Generation in a child process: its rate and peak memory
+# --------------------------------------------------------------------------------------------
+
+
+def generate(env: dict[str, str], contacts: int, seed: int) -> dict[str, float]:
+    """Run `indgang simulate` for `contacts` more contacts; seconds, rate and peak RSS (MB)."""
+    command = [
+        str(BIN / "indgang"),
+        "simulate",
+        "--municipality=koebenhavn",
+        f"--year={YEAR}",
+        f"--contacts={contacts}",
+        f"--seed={seed}",
+    ]
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    assert child.stdout is not None
+    output = child.stdout.read()
+    # wait4 gives this child's own rusage (RUSAGE_CHILDREN would be the largest of all).
+    _pid, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise RuntimeError(f"indgang simulate failed: {output}")
+    # "Simulerede N henvendelser … på S sekunder.": S is the simulation's own work, without
+    # the process's start (imports, settings): the rate the target means.
+    numbers = re.findall(r"\d+(?:\.\d+)?", output)
+    written, work = int(numbers[0]), float(numbers[-1])
+    return {
+        "contacts": written,
+        "seconds": work,
+        "per_second": written / work,
+        "wall_seconds": seconds,
+        "wall_per_second": written / seconds,
+        "maxrss_mb": usage.ru_maxrss / 1024,
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# The POST cost of the rollups: benchmarks/contacts.py with and without the triggers
+# --------------------------------------------------------------------------------------------
+
+
+def post_rates(quick: bool) -> dict[str, float]:
+    rates = {}
+    for label, extra in (("with rollups", []), ("without rollups", ["--no-rollups"])):
+        out = BENCH_DIR / f"statistics-posts-{label.split()[0]}.json"
+        subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "benchmarks" / "contacts.py"),
+                "--db=postgres",
+                f"--json={out}",
+                *(["--quick"] if quick else []),
+                *extra,
+            ],
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        figures = json.loads(out.read_text())["postgres"]
+        rates[f"{label}, 1 client"] = figures["post_1"]["per_second"]
+        rates[f"{label}, 4 clients"] = figures["post_n"]["per_second"]
+    return rates
+
+
+# --------------------------------------------------------------------------------------------
+# The run
+# --------------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = benchmark_parser(__doc__, PHASES)
+    parser.add_argument("--quick", action="store_true", help="20,000 and 100,000 contacts.")
+    parser.add_argument("--sizes", type=int, nargs=2, help="The small and the large register.")
+    parser.add_argument("--no-posts", action="store_true", help="Skip the POST comparison.")
+    parser.add_argument("--only-posts", action="store_true", help="Only the POST comparison.")
+    parser.add_argument(
+        "--pg-database", default=PG_DB, help=f"Dropped and created (default {PG_DB})."
+    )
+    args = parser.parse_args(argv)
+    if ran_phase(args, PHASES):
+        return 0
+    if args.only_posts:
+        _print(_post_rows(post_rates(args.quick)))
+        return 0
+    small, large = args.sizes or ((20_000, 100_000) if args.quick else (100_000, 10_500_000))
+    (BENCH_DIR / "static").mkdir(parents=True, exist_ok=True)
+    db = "postgres"
+    env = environment(prepare_database(db, sqlite_name="statistics", pg_database=args.pg_database))
+    subprocess.run([str(BIN / "indgang"), "migrate", "--noinput", "-v0"], env=env, check=True)
+    token = run_phase(SCRIPT, "setup", {"kle": str(KLE_FULL)}, env)["token"]
+    say(
+        db,
+        f"migrated; organisation and task catalogue loaded; reference loop {reference_ms():.0f} ms",
+    )
+    results: dict[str, Any] = {}
+    for size, more, seed in ((small, small, 1), (large, large - small, 2)):
+        made = generate(env, more, seed)
+        say(
+            db,
+            f"indgang simulate, {made['contacts']:,} contacts: {made['per_second']:,.0f}/s "
+            f"({made['seconds']:.1f} s of its own work; {made['wall_per_second']:,.0f}/s, "
+            f"{made['wall_seconds']:.1f} s, with the process's start), "
+            f"peak RSS {made['maxrss_mb']:.0f} MB "
+            f"| reference loop {reference_ms():.0f} ms",
+        )
+        ceiling = run_phase(SCRIPT, "ceiling", {}, env)
+        made["copy_per_second"] = ceiling["per_second"]
+        say(
+            db,
+            f"ceiling: COPY of {ceiling['rows']:,} of these contacts and {ceiling['threads']:,} "
+            f"threads, references checked {'per set' if ceiling['per_set'] else 'per row'}: "
+            f"{ceiling['per_second']:,.0f}/s ({ceiling['seconds']:.1f} s) "
+            f"| reference loop {reference_ms():.0f} ms",
+        )
+        reads = run_phase(SCRIPT, "reads", {"token": token}, env)
+        for name, figure in reads["reads"].items():
+            say(
+                db,
+                f"{size:>11,} contacts | {name}: p50 {figure['p50_ms']:.1f} ms, "
+                f"p95 {figure['p95_ms']:.1f} ms",
+            )
+        if reads["missing"]:
+            say(db, "not in this checkout: " + ", ".join(reads["missing"]))
+        results[str(size)] = {"generate": made, **reads}
+    summary = _summary(results, str(small), str(large))
+    if not args.no_posts:
+        results["posts"] = rates = post_rates(args.quick)
+        summary += _post_rows(rates)
+    _print(summary)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    return 0
+
+
+Row = tuple[str, str, str]
+
+
+def _summary(results: dict[str, Any], small: str, large: str) -> list[Row]:
+    rows: list[Row] = []
+    for size in (small, large):
+        made = results[size]["generate"]
+        rows.append(
+            (
+                f"indgang simulate to {int(size):,}: contacts/s",
+                f"{made['per_second']:,.0f}/s",
+                _verdict(f">= {TARGET_RATE:,.0f}/s", made["per_second"] >= TARGET_RATE),
+            )
+        )
+        rows.append(
+            (
+                f"  the same with the process's start (wall time), at {int(size):,}",
+                f"{made['wall_per_second']:,.0f}/s",
+                "",
+            )
+        )
+        rows.append(
+            (
+                f"  ceiling: COPY of the same contacts into the same table, at {int(size):,}",
+                f"{made['copy_per_second']:,.0f}/s",
+                f"simulate reaches {made['per_second'] / made['copy_per_second']:.0%} of it",
+            )
+        )
+        rows.append(
+            (
+                f"indgang simulate to {int(size):,}: peak RSS",
+                f"{made['maxrss_mb']:.0f} MB",
+                _verdict(f"<= {TARGET_MAXRSS_MB:.0f} MB", made["maxrss_mb"] <= TARGET_MAXRSS_MB),
+            )
+        )
+    for name, figure in results[large]["reads"].items():
+        before = results[small]["reads"][name]
+        ratio = figure["p50_ms"] / before["p50_ms"]
+        rows.append(
+            (
+                f"{name}: p50/p95 at {int(small):,} | at {int(large):,}",
+                f"{before['p50_ms']:.1f}/{before['p95_ms']:.1f} | "
+                f"{figure['p50_ms']:.1f}/{figure['p95_ms']:.1f} ms (x{ratio:.2f})",
+                _verdict(
+                    f"p95 <= {TARGET_P95_MS:.0f} ms, ratio <= {TARGET_RATIO}",
+                    figure["p95_ms"] <= TARGET_P95_MS and ratio <= TARGET_RATIO,
+                ),
+            )
+        )
+    rows.append(
+        (
+            "reference loop (fixed Python work; machine speed)",
+            f"{results[small]['reference_ms']:.0f} / {results[large]['reference_ms']:.0f} ms",
+            "",
+        )
+    )
+    return rows
+
+
+def _post_rows(rates: dict[str, float]) -> list[Row]:
+    rows = []
+    for clients in ("1 client", "4 clients"):
+        with_, without = rates[f"with rollups, {clients}"], rates[f"without rollups, {clients}"]
+        drop = 1 - with_ / without
+        rows.append(
+            (
+                f"POST /api/v1/contacts/, {clients}: with / without rollups",
+                f"{with_:.0f} / {without:.0f} /s (drop {drop:.1%})",
+                _verdict(f"drop <= {TARGET_POST_DROP:.0%}", drop <= TARGET_POST_DROP),
+            )
+        )
+    return rows
+
+
+def _verdict(target: str, met: bool) -> str:
+    return f"target {target}: {'met' if met else 'NOT met'}"
+
+
+def _print(rows: list[Row]) -> None:
+    width = max(len(row[0]) for row in rows)
+    value_width = max(len(row[1]) for row in rows)
+    print("\nSummary\n" + "-" * (width + value_width + 30))
+    for name, value, target in rows:
+        print(f"{name:<{width}}  {value:>{value_width}}  {target}".rstrip())
+
+
+if __name__ == "__main__":
+    raise SystemExit("Run benchmarks/statistics.py.")
