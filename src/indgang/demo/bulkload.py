@@ -97,11 +97,12 @@ def check_references(written: Mapping[type[models.Model], int]) -> None:
     for number, (model, field) in enumerate(keys):
         pk, column = quote(model._meta.pk.column), quote(field.column)
         target = field.target_field
+        # Each in a subquery of its own, as SQLite wants for a LIMIT within a UNION.
         anti_joins.append(
-            f"(SELECT {number}, w.{pk}, w.{column} FROM {quote(model._meta.db_table)} w "  # noqa: S608
-            f"WHERE w.{pk} > %s AND w.{column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
-            f"{quote(target.model._meta.db_table)} r WHERE r.{quote(target.column)} "
-            f"= w.{column}) LIMIT 1)"
+            f"SELECT * FROM (SELECT {number}, w.{pk}, w.{column} "  # noqa: S608
+            f"FROM {quote(model._meta.db_table)} w WHERE w.{pk} > %s AND w.{column} IS NOT NULL "
+            f"AND NOT EXISTS (SELECT 1 FROM {quote(target.model._meta.db_table)} r "
+            f"WHERE r.{quote(target.column)} = w.{column}) LIMIT 1) AS key{number}"
         )
         parameters.append(written[model])
     with connection.cursor() as cursor, _check_plan(cursor):
