@@ -413,7 +413,7 @@ def _summary(results: dict[str, Any], small: str, large: str) -> list[Row]:
         )
         rows.append(
             (
-                f"  ceiling: COPY of the same contacts into the same table, at {int(size):,}",
+                f"  ceiling: COPY of the same contacts and threads, same mode, at {int(size):,}",
                 f"{made['copy_per_second']:,.0f}/s",
                 f"simulate reaches {made['per_second'] / made['copy_per_second']:.0%} of it",
             )
