@@ -39,6 +39,7 @@ from indgang.demo.people import FIRST_NAMES, LAST_NAMES
 from indgang.organisation.models import Unit
 from indgang.parties.constants import PartyKind
 from indgang.parties.identifiers import cpr_digest, encrypt_cpr, mask_cpr
+from indgang.parties.matching import search_text
 from indgang.parties.models import Party
 from indgang.statistics.constants import FunnelEventKind, SolutionKind
 from indgang.statistics.funnels import FunnelEventIn, ensure_solution, record_funnel_events_in_bulk
@@ -349,7 +350,10 @@ def _write_parties(
         else:
             name = f"Simuleret Virksomhed {index} ApS"
             identifiers = (None, "", "", key)
-        values.append((first + offset, row["kind"], name, *identifiers, "", "", "", now))
+        found_by = search_text(name=name, address="", email="", phone="", cvr=identifiers[3])
+        values.append(
+            (first + offset, row["kind"], name, *identifiers, "", "", "", found_by, "", now)
+        )
     _write(
         Party,
         [
@@ -363,6 +367,8 @@ def _write_parties(
             "email",
             "phone",
             "address",
+            "search_text",
+            "phone_key",
             "created_at",
         ],
         values,

@@ -32,6 +32,7 @@ from indgang.demo.simulate import (
 )
 from indgang.parties.constants import PartyKind
 from indgang.parties.identifiers import clean_cvr, cpr_digest
+from indgang.parties.matching import search_text
 from indgang.parties.models import Party
 from indgang.statistics.models import (
     MEASURES,
@@ -148,6 +149,11 @@ def test_threads_parties_and_routing_are_consistent(org: Org, tasks: dict[str, T
     assert Contact.objects.filter(party__isnull=True).count() > 200
     assert Contact.objects.filter(party__kind=PartyKind.COMPANY).exists()
     assert Contact.objects.filter(party__kind=PartyKind.CITIZEN).count() / citizens.count() > 4
+    # Synthetic people are found as one types, like everyone else.
+    for party in Party.objects.all():
+        assert party.search_text == search_text(
+            name=party.name, address="", email="", phone="", cvr=party.cvr
+        )
     # The front line keeps what it resolves (not self-service or letters); the rest goes to the
     # task's unit: the forwarded contacts are in the unit of their task, handled by nobody yet.
     frontline = Contact.objects.filter(unit=org.contact_centre)
