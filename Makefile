@@ -16,7 +16,7 @@ HOST ?= 127.0.0.1:8000
 # The demo serves with DEBUG off, as production does: Danish error pages, no tracebacks.
 DEMO_DEBUG ?= false
 
-.PHONY: install dev demo serve test lint typecheck unit browser-deps clamd-deps pdf-deps messages docs clean lock lock-check
+.PHONY: install dev demo serve test lint typecheck unit browser-deps clamd-deps pdf-deps messages screenshots docs clean lock lock-check
 
 install: $(VENV)/.installed  ## Create .venv with indgang installed, its dependencies from the lock
 
@@ -57,12 +57,12 @@ demo: install pdf-deps  ## Migrate the embedded database, load demo data, serve 
 test: lock-check lint typecheck unit  ## Everything: lock, format, lint, types, migrations, tests (browser included)
 
 lint: dev
-	$(BIN)/ruff format --check src benchmarks requirements
-	$(BIN)/ruff check src benchmarks requirements
+	$(BIN)/ruff format --check src benchmarks requirements docs
+	$(BIN)/ruff check src benchmarks requirements docs
 	$(BIN)/lint-imports
 
 typecheck: dev
-	$(BIN)/mypy src benchmarks requirements
+	$(BIN)/mypy src benchmarks requirements docs
 
 unit: dev browser-deps clamd-deps pdf-deps
 	mkdir -p var  # the migration check reads the embedded database's history
@@ -84,6 +84,9 @@ pdf-deps:  ## Letters' PDFs are drawn by WeasyPrint, with Debian's Pango and a f
 	  && test -d /usr/share/fonts/truetype/dejavu; } || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null; \
 	  else echo "Installer Debians Pango og DejaVu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core" >&2; exit 1; fi; }
+
+screenshots: dev browser-deps  ## Retake the README's screenshots (docs/img) from the demo's data
+	$(BIN)/python docs/screenshots.py
 
 messages: dev  ## Refresh the Danish catalogue after changing user-facing text
 	cd src/indgang && ../../$(BIN)/indgang makemessages -l da --no-location --no-obsolete

@@ -904,7 +904,7 @@ def bench_database(
 
 def drop_rollup_triggers(env: dict[str, str]) -> list[str]:
     """Drop the statistics' triggers in the benchmark database: the register as before them,
-    to measure what they cost a registration (benchmarks/stats.py)."""
+    to measure what they cost a registration (benchmarks/statistics.py)."""
     import dj_database_url
 
     settings = dj_database_url.parse(env["DATABASE_URL"])

@@ -15,9 +15,12 @@ triggers count them), and leaves later updates and deletes to the triggers.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
-from collections.abc import Callable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,14 +34,22 @@ from indgang.catalogue.models import Task
 from indgang.common.workdays import COPENHAGEN, DEFAULT_CALENDAR, WorkCalendar
 from indgang.contacts.constants import SUBJECT_LENGTH, Channel, Direction, Outcome
 from indgang.contacts.models import Contact, Thread
+from indgang.demo.bulkload import check_references, newest_ids, row_triggers_skipped
 from indgang.demo.people import FIRST_NAMES, LAST_NAMES
 from indgang.organisation.models import Unit
 from indgang.parties.constants import PartyKind
 from indgang.parties.identifiers import cpr_digest, encrypt_cpr, mask_cpr
+from indgang.parties.matching import search_text
 from indgang.parties.models import Party
 from indgang.statistics.constants import FunnelEventKind, SolutionKind
 from indgang.statistics.funnels import FunnelEventIn, ensure_solution, record_funnel_events_in_bulk
-from indgang.statistics.services import ContactBuckets, add_contact_buckets, take_over_counting
+from indgang.statistics.models import FunnelDayCount, FunnelEvent, SelfServiceSolution
+from indgang.statistics.services import (
+    CONTACT_INSERT_TRIGGER,
+    ContactBuckets,
+    add_contact_buckets,
+    take_over_counting,
+)
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -221,6 +232,25 @@ SERIAL_STEP = 1009  # coprime to 4000: distinct serials for citizens born on the
 POOL_CHUNK = 20_000
 SECONDS_PER_DAY = 86_400
 DAYS_PER_TRANSACTION = 7
+# What a week's transaction writes (the funnels' solutions, events and counts through the hook).
+WRITTEN: tuple[type[models.Model], ...] = (
+    Thread,
+    Contact,
+    SelfServiceSolution,
+    FunnelEvent,
+    FunnelDayCount,
+)
+
+
+def simulated_row_triggers_skipped() -> AbstractContextManager[bool]:
+    """Within the current transaction, where PostgreSQL lets us, the row triggers of the tables
+    a simulation writes switched off meanwhile (demo.bulkload); whether they are. The caller
+    has taken over the counting of its contacts and checks the references per set."""
+    return row_triggers_skipped(
+        inserted=[model._meta.db_table for model in WRITTEN],
+        upserted=[FunnelDayCount._meta.db_table],
+        replaced=[CONTACT_INSERT_TRIGGER],
+    )
 
 
 class SimulationError(ValueError):
@@ -234,6 +264,7 @@ class SimulationReport:
     threads: int
     citizens: int
     companies: int
+    seconds: float = 0.0  # the simulation's own work, without the process's start
 
 
 # --------------------------------------------------------------------------------------------
@@ -300,7 +331,7 @@ def ensure_party_pool(
 def _write_parties(
     keys: list[str], rows: dict[str, dict[str, Any]], *, seed: int, now: dt.datetime
 ) -> dict[str, int]:
-    first = _reserve(Party, len(keys))
+    first = _reserve({Party: len(keys)})[Party]
     values = []
     for offset, key in enumerate(keys):
         row = rows[key]
@@ -319,7 +350,10 @@ def _write_parties(
         else:
             name = f"Simuleret Virksomhed {index} ApS"
             identifiers = (None, "", "", key)
-        values.append((first + offset, row["kind"], name, *identifiers, "", "", "", now))
+        found_by = search_text(name=name, address="", email="", phone="", cvr=identifiers[3])
+        values.append(
+            (first + offset, row["kind"], name, *identifiers, "", "", "", found_by, "", now)
+        )
     _write(
         Party,
         [
@@ -333,6 +367,8 @@ def _write_parties(
             "email",
             "phone",
             "address",
+            "search_text",
+            "phone_key",
             "created_at",
         ],
         values,
@@ -345,27 +381,51 @@ def _write_parties(
 # --------------------------------------------------------------------------------------------
 
 
-def _reserve(model: type[models.Model], count: int) -> int:
-    """The first of `count` consecutive ids that no other writer will be given."""
-    table = model._meta.db_table
+def _reserve(counts: dict[type[models.Model], int]) -> dict[type[models.Model], int]:
+    """For each table, the first of `count` consecutive ids that no other writer will be given
+    (tables with a count of 0 get none): on PostgreSQL in two statements whatever the tables."""
+    wanted = {model: count for model, count in counts.items() if count}
+    if not wanted:
+        return {}
+    tables = [model._meta.db_table for model in wanted]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # The lock keeps concurrent INSERTs (which take their ids under a weaker lock)
             # from drawing ids between nextval and setval; it ends with the transaction.
-            cursor.execute(f'LOCK TABLE "{table}" IN SHARE ROW EXCLUSIVE MODE')
             cursor.execute(
-                "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
-                "nextval(pg_get_serial_sequence(%s, 'id')) + %s - 1) - %s + 1",
-                [table, table, count, count],
+                f"LOCK TABLE {', '.join(map(connection.ops.quote_name, tables))} "
+                "IN SHARE ROW EXCLUSIVE MODE"
             )
-        else:
+            sequence = "pg_get_serial_sequence(%s, 'id')"
+            cursor.execute(
+                "SELECT "  # noqa: S608 (placeholders only)
+                + ", ".join(
+                    [f"setval({sequence}, nextval({sequence}) + %s - 1) - %s + 1"] * len(tables)
+                ),
+                [
+                    value
+                    for table, count in zip(tables, wanted.values(), strict=True)
+                    for value in (table, table, count, count)
+                ],
+            )
+            return dict(zip(wanted, cursor.fetchone(), strict=True))
+        firsts = {}
+        for (model, count), table in zip(wanted.items(), tables, strict=True):
             # SQLite serialises writes (the caller's transaction holds the lock); AUTOINCREMENT
-            # never reuses an id, so past the larger of its counter and the highest id.
+            # never reuses an id, so past the larger of its counter and the highest id, and the
+            # counter moved past the block (the rows are written later, at the week's end).
             counter = "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0)"
             highest = f'COALESCE((SELECT MAX(id) FROM "{table}"), 0)'  # noqa: S608
             cursor.execute(f"SELECT MAX({counter}, {highest}) + 1", [table])
-        first: int = cursor.fetchone()[0]
-    return first
+            first: int = cursor.fetchone()[0]
+            last = first + count - 1
+            cursor.execute("UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [last, table])
+            if not cursor.rowcount:
+                cursor.execute(
+                    "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, last]
+                )
+            firsts[model] = first
+    return firsts
 
 
 def _write(model: type[models.Model], columns: list[str], rows: Sequence[Sequence[Any]]) -> None:
@@ -390,15 +450,16 @@ def _check_references_at_once() -> None:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
-def _copy_text(model: type[models.Model], columns: list[str], lines: Iterator[str]) -> None:
-    """COPY prepared text-format lines (tab-separated, \\N for NULL) into the table."""
+def _copy_text(model: type[models.Model], columns: list[str], blocks: Iterable[str]) -> None:
+    """COPY blocks of text-format lines (tab-separated, \\N for NULL) into the table."""
     table = model._meta.db_table
     names = ", ".join(f'"{column}"' for column in columns)
     with (
         connection.cursor() as cursor,
         cursor.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy,
     ):
-        copy.write("".join(lines))
+        for block in blocks:
+            copy.write(block)
 
 
 # --------------------------------------------------------------------------------------------
@@ -560,16 +621,47 @@ def _ids(values: IntArray) -> Column:
     return [value or None for value in values.tolist()]
 
 
-def _store(model: type[models.Model], columns: dict[str, Column]) -> None:
-    """Write rows given column by column: COPY's text format on PostgreSQL, else executemany."""
-    names = list(columns)
-    if connection.vendor != "postgresql":
-        _write(model, names, list(zip(*columns.values(), strict=True)))
-        return
-    texts = [
-        [r"\N" if value is None else str(value) for value in column] for column in columns.values()
-    ]
-    _copy_text(model, names, (f"{line}\n" for line in map("\t".join, zip(*texts, strict=True))))
+@dataclass
+class Batch:
+    """Rows and rollup buckets gathered over several days and written at once: one COPY per
+    table (batched executemany on SQLite) and one rollup statement, rather than one per day.
+    The tables are written in the order first stored (threads before the contacts on them)."""
+
+    columns: dict[type[models.Model], list[str]] = field(default_factory=dict)
+    # Per table, blocks of COPY text on PostgreSQL, row tuples on SQLite.
+    rows: dict[type[models.Model], list[Any]] = field(default_factory=dict)
+    buckets: list[ContactBuckets] = field(default_factory=list)
+
+    def store(self, model: type[models.Model], columns: dict[str, Column]) -> None:
+        """Add rows given column by column."""
+        self.columns[model] = list(columns)
+        rows = self.rows.setdefault(model, [])
+        if connection.vendor != "postgresql":
+            rows.extend(zip(*columns.values(), strict=True))
+            return
+        texts = [
+            [r"\N" if value is None else str(value) for value in column]
+            for column in columns.values()
+        ]
+        rows.append("".join(f"{line}\n" for line in map("\t".join, zip(*texts, strict=True))))
+
+    def write(self) -> None:
+        for model, rows in self.rows.items():
+            if connection.vendor == "postgresql":
+                _copy_text(model, self.columns[model], rows)
+            else:
+                _write(model, self.columns[model], rows)
+        if self.buckets:
+            add_contact_buckets(
+                ContactBuckets(
+                    **{
+                        name: [value for part in self.buckets for value in getattr(part, name)]
+                        for name in (entry.name for entry in dataclasses.fields(ContactBuckets))
+                    }
+                )
+            )
+        self.rows.clear()
+        self.buckets.clear()
 
 
 def _buckets(
@@ -637,6 +729,7 @@ class Simulator:
     on_self_service: SelfServiceHook | None = None
     written: SimulationReport = field(init=False)
     counting: bool = field(init=False, default=False)  # we add our contacts to the rollups
+    batch: Batch = field(init=False, default_factory=Batch)  # the week's rows, until written
 
     def __post_init__(self) -> None:
         total_share = sum(self.shares.values())
@@ -666,15 +759,25 @@ class Simulator:
             now=now,
             tick=lambda _count: None,
         )
-        # A week per transaction: SQLite waits for the disk once a week rather than once a day.
-        # On PostgreSQL the simulator counts its contacts itself, a day's buckets in one
-        # statement, instead of the INSERT trigger's upserts row by row.
+        # A week per transaction, written at its end: SQLite waits for the disk once a week
+        # rather than once a day, and PostgreSQL gets a COPY per table and a week's rollup
+        # buckets in one statement (a day's rows at 100,000 a year are a few hundred, and each
+        # statement's own cost dominated). On PostgreSQL the simulator counts its contacts
+        # itself instead of the INSERT trigger's upserts row by row.
         for week in range(0, len(self.days), DAYS_PER_TRANSACTION):
             with transaction.atomic():
                 self.counting = take_over_counting()
-                _check_references_at_once()
-                for number in range(week, min(week + DAYS_PER_TRANSACTION, len(self.days))):
-                    tick(self.day(number, self.days[number]))
+                # Where PostgreSQL lets us, the week's references are checked once per foreign
+                # key rather than once per row (demo.bulkload).
+                with simulated_row_triggers_skipped() as per_set:
+                    newest = newest_ids(WRITTEN) if per_set else {}
+                    if not per_set:
+                        _check_references_at_once()
+                    for number in range(week, min(week + DAYS_PER_TRANSACTION, len(self.days))):
+                        tick(self.day(number, self.days[number]))
+                    self.batch.write()
+                    if per_set:
+                        check_references(newest)
         return self.written
 
     # -- one day ------------------------------------------------------------------------------
@@ -695,7 +798,9 @@ class Simulator:
                     len(catalogue.task_ids), size, p=catalogue.chances[index]
                 )
         party = self._parties(channel)
-        first_thread = _reserve(Thread, fresh) if fresh else 0
+        # The day's threads and contacts (its new matters and the follow-ups due) at once.
+        firsts = _reserve({Thread: fresh, Contact: fresh + len(due.joined("channel"))})
+        first_thread = firsts.get(Thread, 0)
         thread = first_thread + np.arange(fresh, dtype=np.int64)
         seconds = moments(rng, channel, day, self.calendar)
         last_seconds, last_day = seconds.copy(), np.full(fresh, number)
@@ -727,7 +832,18 @@ class Simulator:
             last_seconds,
             last_day,
         )
-        self._write_contacts(day, channel, task, party, thread, received, unit, department, outcome)
+        self._write_contacts(
+            day,
+            firsts.get(Contact, 0),
+            channel,
+            task,
+            party,
+            thread,
+            received,
+            unit,
+            department,
+            outcome,
+        )
         self.written = SimulationReport(
             self.written.days,
             self.written.contacts + len(channel),
@@ -835,7 +951,7 @@ class Simulator:
             chosen = last_day == target
             last[chosen] = instants(self.days[target], last_seconds[chosen])
         summaries = self.catalogue.summaries
-        _store(
+        self.batch.store(
             Thread,
             {
                 "id": (first + np.arange(fresh)).tolist(),
@@ -853,6 +969,7 @@ class Simulator:
     def _write_contacts(
         self,
         day: dt.date,
+        first: int,
         channel: IntArray,
         task: IntArray,
         party: IntArray,
@@ -865,7 +982,6 @@ class Simulator:
         rng, catalogue, count = self.rng, self.catalogue, len(channel)
         if not count:
             return
-        first = _reserve(Contact, count)
         direction = np.where(rng.random(count) < self.outbound[channel], "out", "in").tolist()
         outcome = [
             "" if way == Direction.OUTBOUND else result
@@ -904,9 +1020,9 @@ class Simulator:
             "created_at": stamps,
             "received_on": [day.isoformat()] * count,
         }
-        _store(Contact, columns)
+        self.batch.store(Contact, columns)
         if self.counting:
-            add_contact_buckets(
+            self.batch.buckets.append(
                 _buckets(
                     day,
                     channel,
@@ -947,6 +1063,7 @@ def simulate(
     on_self_service: SelfServiceHook | None = None,
 ) -> SimulationReport:
     """Write `contacts` synthetic contacts (about; Poisson draws) spread over `days`."""
+    started = time.perf_counter()
     simulator = Simulator(
         days=days,
         contacts=contacts,
@@ -955,7 +1072,8 @@ def simulate(
         registrar=simulation_user(),
         on_self_service=on_self_service,
     )
-    return simulator.run(tick=tick, now=now)
+    report = simulator.run(tick=tick, now=now)
+    return dataclasses.replace(report, seconds=time.perf_counter() - started)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1032,8 +1150,8 @@ class FunnelWriter:
                     for index, (event_kind, step, moment) in enumerate(kinds)
                     if moment <= self.now  # a year that is not over yet: its past only
                 )
-        if events:
-            record_funnel_events_in_bulk(events=events, now=self.now)
+        if events:  # the day's events in one batch: at 10 M contacts a year, thousands
+            record_funnel_events_in_bulk(events=events, now=self.now, batch_size=len(events))
 
     def _solution(self, task_id: int) -> str:
         if task_id not in self.solutions:

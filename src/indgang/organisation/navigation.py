@@ -72,7 +72,7 @@ LINKS = (
 
 # What each role does all day, first.
 PRIMARY: dict[str, tuple[str, ...]] = {
-    Role.FRONTLINE: ("front-desk", "party-find", "contact-list", "triage-queue", "my-deadlines"),
+    Role.FRONTLINE: ("front-desk", "contact-list", "triage-queue", "my-deadlines"),
     Role.CASEWORKER: ("cases:work-list", "cases:my-cases", "my-deadlines", "contact-list"),
     Role.MANAGER: (
         "statistics:dashboard",

@@ -42,10 +42,14 @@ from indgang.statistics.models import (
     SelfServiceSolution,
 )
 from indgang.statistics.selectors import StatisticsRefused, statistics_scope
+from indgang.statistics.services import array_literal
 
 MAX_BATCH = 1000  # events in one request to the API
 # Rows per INSERT: 7 parameters each stays far below SQLite's 32,766 variables.
 ROWS_PER_STATEMENT = 500
+# On PostgreSQL a statement takes a column per array parameter instead (psycopg's and the
+# parser's cost of a long VALUES list exceeded the insert's).
+ARRAY_ROWS = 10_000
 DAYS_PER_YEAR = 365
 SYSTEM_LENGTH = 50
 
@@ -312,6 +316,17 @@ def _insert_new(alias: str, rows: Sequence[_Row]) -> list[_Row]:
     by_id = {row[0]: row for row in rows}
     inserted: list[_Row] = []
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for chunk in _chunks(sorted(rows), ARRAY_ROWS):
+                # unnest gives the rows in the arrays' order, event-id order.
+                cursor.execute(
+                    f"INSERT INTO {table} ({columns}) SELECT * FROM unnest(%s::text[], "  # noqa: S608
+                    "%s::bigint[], %s::text[], %s::text[], %s::text[], %s::timestamptz[]) "
+                    f"ON CONFLICT ({event_id}) DO NOTHING RETURNING {event_id}",
+                    [array_literal(values) for values in zip(*chunk, strict=True)],
+                )
+                inserted += [by_id[returned] for (returned,) in cursor.fetchall()]
+            return inserted
         for chunk in _chunks(sorted(rows), ROWS_PER_STATEMENT):
             values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))
             parameters: list[Any] = [
@@ -355,6 +370,25 @@ def _add_to_counts(alias: str, rows: Iterable[_Row]) -> None:
     measures = [quote(column) for column in _columns(FunnelDayCount, _MEASURES)]
     updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in measures)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for chunk in _chunks(sorted(buckets.items()), ARRAY_ROWS):
+                cursor.execute(
+                    f"INSERT INTO {table} ({', '.join(keys + measures)}) SELECT * FROM "  # noqa: S608
+                    "unnest(%s::date[], %s::bigint[], %s::text[], %s::int[], %s::int[], "
+                    f"%s::int[], %s::int[]) ON CONFLICT ({', '.join(keys)}) "
+                    f"DO UPDATE SET {updates}",
+                    [
+                        array_literal(values)
+                        for values in zip(
+                            *(
+                                (*key, *(counts[name] for name in _MEASURES))
+                                for key, counts in chunk
+                            ),
+                            strict=True,
+                        )
+                    ],
+                )
+            return
         for chunk in _chunks(sorted(buckets.items()), ROWS_PER_STATEMENT):
             values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
             parameters: list[Any] = [

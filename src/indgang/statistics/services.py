@@ -137,6 +137,8 @@ def _edge(order: str) -> dt.date | None:
 
 ROLLUPS_SETTING = "indgang.rollups"
 ROLLUPS_CALLER = "caller"
+# The trigger (migration 0002) whose work `add_contact_buckets` does for such a writer.
+CONTACT_INSERT_TRIGGER = "statistics_contact_insert"
 
 
 @dataclass(frozen=True)
@@ -184,7 +186,7 @@ def add_contact_buckets(buckets: ContactBuckets) -> None:
             upserts = ", ".join(f"{g._meta.db_table} AS ({_upsert_sql(g)})" for g in coarse)
             cursor.execute(
                 f"WITH {source}, {upserts} {_upsert_sql(finest)}",
-                [_array_literal(getattr(buckets, name)) for name in columns],
+                [array_literal(getattr(buckets, name)) for name in columns],
             )
             return
         for grain in GRAINS:
@@ -208,7 +210,7 @@ def add_contact_buckets(buckets: ContactBuckets) -> None:
             )
 
 
-def _array_literal(values: Sequence[object]) -> str:
+def array_literal(values: Sequence[object]) -> str:
     """A PostgreSQL array literal of the values, each quoted: one text parameter, which the
     driver passes as it is (a list parameter costs it a check per element)."""
     quoted = (str(value).replace("\\", "\\\\").replace('"', '\\"') for value in values)

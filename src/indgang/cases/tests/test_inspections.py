@@ -388,7 +388,7 @@ def test_enforcement_waits_for_an_extended_remediation_deadline(
 
     too_early = refused(lambda: enforce(22), inspection)
     assert too_early.messages == [
-        "Fristen for lovliggørelse (2026-01-30) er ikke overskredet endnu."
+        "Fristen for lovliggørelse (30.01.2026) er ikke overskredet endnu."
     ]
     assert enforce(25).kind == "enforcement"
     given.remediation_deadline.refresh_from_db()
@@ -419,7 +419,7 @@ def test_unremedied_indskaerpelse_starts_an_enforcement_case_decided_and_closed(
 
     too_early = refused(lambda: enforce(20), inspection)
     assert too_early.messages == [
-        "Fristen for lovliggørelse (2026-01-25) er ikke overskredet endnu."
+        "Fristen for lovliggørelse (25.01.2026) er ikke overskredet endnu."
     ]
     case = enforce(21)
     given.refresh_from_db()
@@ -507,7 +507,7 @@ def test_a_remedied_indskaerpelse_cannot_start_enforcement(
         inspection,
     )
     assert refusal.code == CONFLICT
-    assert refusal.messages == ["Indskærpelsen blev efterkommet 2026-01-13."]
+    assert refusal.messages == ["Indskærpelsen blev efterkommet 13.01.2026."]
 
 
 def test_application_cannot_end_in_an_enforcement_outcome(

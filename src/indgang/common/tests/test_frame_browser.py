@@ -86,7 +86,12 @@ def test_the_header_is_one_line_at_1280_and_1366_px_for_every_role(
                     last = page.locator(f"{menu} > ul > li").last
                     expect(last).to_be_visible()
                     box = last.bounding_box()
-                    assert box is not None and box["x"] + box["width"] <= width, (menu, box)
+                    assert box is not None and box["x"] + box["width"] <= width, (
+                        username,
+                        width,
+                        menu,
+                        box,
+                    )
                     page.locator(f"{menu} > summary").click()
             page.close()
 

@@ -70,6 +70,19 @@ def edit_form(contact: Contact, **fields: str) -> dict[str, str]:
 # --- Reading ---------------------------------------------------------------------------------
 
 
+def test_a_name_stated_without_a_number_is_on_the_page(
+    register: RegisterContact, staff: Staff, tasks: dict[str, Task]
+) -> None:
+    contact = register(
+        by=staff.caseworker, summary=SUMMARY, task=tasks["heating"], party_name="Ole Hansen"
+    )
+
+    html = staff_client(staff.caseworker).get(f"/contacts/{contact.pk}/").content.decode()
+
+    assert "Ole Hansen <small>(oplyst)</small>" in html
+    assert "Anonym" not in html
+
+
 def test_the_page_shows_the_contact_and_logs_the_read(contact: Contact, staff: Staff) -> None:
     response = staff_client(staff.caseworker).get(f"/contacts/{contact.pk}/")
 
@@ -178,7 +191,7 @@ def test_the_page_costs_the_same_statements_however_long_the_thread(
         client.post(f"/contacts/{contact.pk}/notes/", {"text": f"Note {minutes}"})
     client.post(f"/contacts/{contact.pk}/edit/", edit_form(contact, channel=Channel.EMAIL))
 
-    assert statements() == alone <= 16
+    assert statements() == alone <= 17
 
 
 # --- Editing ---------------------------------------------------------------------------------

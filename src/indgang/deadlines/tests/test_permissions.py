@@ -148,7 +148,7 @@ def test_a_caseworker_in_another_unit_may_see_but_not_change_a_colleagues_deadli
         format="json",
     )
     complete = staff_client(elsewhere).post(
-        f"/deadlines/{callback_in_building.pk}/complete/", {"stopped_by": "answered"}
+        f"/deadlines/{callback_in_building.pk}/complete/", {"complete-stopped_by": "answered"}
     )
     page = staff_client(elsewhere).get(f"/deadlines/{callback_in_building.pk}/")
 
@@ -213,7 +213,9 @@ def test_a_call_back_routed_to_another_department_stays_with_the_front_line_with
 
     mine = client.get("/deadlines/").content.decode()
     detail = client.get(f"/deadlines/{deadline.pk}/")
-    completed = client.post(f"/deadlines/{deadline.pk}/complete/", {"stopped_by": "answered"})
+    completed = client.post(
+        f"/deadlines/{deadline.pk}/complete/", {"complete-stopped_by": "answered"}
+    )
 
     assert f'href="/deadlines/{deadline.pk}/"' in mine
     assert detail.status_code == 200

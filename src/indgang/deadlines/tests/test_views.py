@@ -221,10 +221,10 @@ def test_the_deadline_page_says_when_it_started_as_its_history_does_and_whence_i
 
     html = client_for(staff.frontline).get(f"/deadlines/{deadline.pk}/").content.decode()
 
-    at = f"{started.at.astimezone(COPENHAGEN):%d.%m.%Y %H:%M}"
+    at = f"{started.at.astimezone(COPENHAGEN):%d.%m.%Y kl. %H:%M}"
     assert f"<dt>Startet</dt><dd>{at} af Frida Holm</dd>" in html
     assert (
-        "<dt>Fristen regnes fra</dt><dd>18.11.2026 15:40 (når henvendelsen er modtaget)</dd>"
+        "<dt>Fristen regnes fra</dt><dd>18.11.2026 kl. 15:40 (når henvendelsen er modtaget)</dd>"
         in html
     )
     history = html[html.index('id="history-heading"') :]

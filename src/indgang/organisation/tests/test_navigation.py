@@ -60,14 +60,7 @@ EVERY_STAFF_LINK = {
     [
         (
             "frontline",
-            [
-                "front-desk",
-                "party-find",
-                "contact-list",
-                "triage-queue",
-                "my-deadlines",
-                "knowledge-articles",
-            ],
+            ["front-desk", "contact-list", "triage-queue", "my-deadlines", "knowledge-articles"],
             set(),
         ),
         (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
+from django.urls import reverse
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
@@ -202,7 +203,7 @@ def test_the_front_desk_recognises_a_known_callers_number(
 ) -> None:
     client = staff_client(staff.frontline)
 
-    desk = client.get("/")
+    desk = client.get(reverse("front-desk"))
     known = client.post("/parties/caller/", {"caller_phone": "23 45 67 89"})
     partial = client.post("/parties/caller/", {"caller_phone": "2345"})
     unknown = client.post("/parties/caller/", {"caller_phone": "+45 99 99 99 99"})
@@ -211,7 +212,9 @@ def test_the_front_desk_recognises_a_known_callers_number(
     latest = Contact.objects.get(party=karen)
     html = known.content.decode()
     assert "Kendt nummer:" in html and "<strong>Karen Ødegaard</strong>" in html
-    assert f"seneste henvendelse {timezone.localtime(latest.received_at):%d.%m.%Y %H:%M}" in html
+    assert (
+        f"seneste henvendelse {timezone.localtime(latest.received_at):%d.%m.%Y kl. %H:%M}" in html
+    )
     assert "Boligstøtte" not in html  # another department's summary stays withheld
     assert partial.content.decode().strip() == ""
     assert "Ukendt nummer." in unknown.content.decode()

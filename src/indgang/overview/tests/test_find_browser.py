@@ -44,7 +44,7 @@ def test_a_caseworker_types_part_of_a_name_and_opens_the_hit(
         expect(page.locator("h1")).to_contain_text("Karen Ødegaard")
 
         # At the front desk, the caller's number names them before anything else is typed.
-        page.goto(f"{base_url}/")
+        page.goto(f"{base_url}/front-desk/")
         page.locator("#caller-phone").press_sequentially("23 45 67 89")
         expect(page.locator("#caller-result .caller-hit")).to_contain_text(
             "Kendt nummer: Karen Ødegaard"
