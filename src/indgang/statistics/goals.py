@@ -248,14 +248,13 @@ def self_service_task_ids() -> frozenset[int]:
 
 def _self_service_kpi(*, scope: Scope, slice: Slice, period: Period, book: GoalBook) -> KpiRow:
     """Where a task has a self-service solution: its self-service contacts of all its contacts."""
-    tasks = self_service_task_ids()
-    rows = [
-        row
-        for row in contact_counts(
-            scope=scope, slice=slice, by=("task", "channel", "direction"), period=period
-        )
-        if row.task_id in tasks
-    ]
+    rows = contact_counts(
+        scope=scope,
+        slice=slice,
+        by=("channel", "direction"),
+        period=period,
+        tasks=self_service_task_ids(),
+    )
     return _kpi(
         metric=GoalMetric.SELF_SERVICE_SHARE,
         label=str(GoalMetric.SELF_SERVICE_SHARE.label),
