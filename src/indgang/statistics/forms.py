@@ -65,9 +65,7 @@ class SliceForm(forms.Form):
         )
         # A task's label names its department: one join, not a statement per task.
         self.fields["task"].queryset = (  # type: ignore[attr-defined]
-            Task.objects.filter(department__in=seen)
-            .select_related("department")
-            .order_by("title")
+            Task.objects.filter(department__in=seen).select_related("department").order_by("title")
         )
 
     def clean(self) -> dict[str, Any]:
