@@ -106,11 +106,13 @@ def contact_counts(
     by: Collection[Dimension] = (),
     period: Period | None = None,
     tasks: Collection[int] | None = None,
+    direction: str | None = None,
 ) -> list[CountRow]:
     """Sums over the smallest rollup table that has every dimension asked for and filtered on.
     Refuses a slice outside statistics_scope; without a department a manager gets the sum over
     their own departments. `tasks` keeps these tasks' buckets only (and the slice's task, if
-    any): summed in SQL by the task index, not grouped by task and filtered in Python."""
+    any): summed in SQL by the task index, not grouped by task and filtered in Python;
+    `direction` keeps that direction's buckets only, likewise."""
     departments = statistics_scope(scope)
     if departments is not None:
         _check_slice(slice, departments)
@@ -129,6 +131,8 @@ def contact_counts(
         filters["department_id__in"] = sorted(departments)
     if tasks is not None:
         filters["task_id__in"] = sorted(tasks)
+    if direction is not None:
+        filters["direction"] = direction
     used = {key.removesuffix("__in") for key in filters} & {"department_id", "unit_id", "task_id"}
     groups = [COLUMN[dimension] for dimension in DIMENSIONS if dimension in by]
     rows = _grain({*used, *groups}).objects.filter(**filters)
