@@ -37,6 +37,7 @@ from indgang.statistics.constants import (
 from indgang.statistics.models import Goal
 from indgang.statistics.selectors import (
     CountRow,
+    Dimension,
     Period,
     Slice,
     StatisticsRefused,
@@ -46,6 +47,7 @@ from indgang.statistics.selectors import (
 
 # A ratio per period start: (numerator, denominator).
 Series = dict[dt.date, tuple[int, int]]
+CHANNEL: tuple[Dimension, ...] = ("channel",)
 
 
 @dataclass(frozen=True)
@@ -247,7 +249,7 @@ def _self_service_kpi(*, scope: Scope, slice: Slice, period: Period, book: GoalB
     rows = contact_counts(
         scope=scope,
         slice=slice,
-        by=("channel",),
+        by=CHANNEL,
         period=period,
         tasks=self_service_task_ids(),
         direction=Direction.INBOUND,
