@@ -63,9 +63,14 @@ class SliceForm(forms.Form):
             .select_related("department")
             .order_by("department__name", "name")
         )
-        self.fields["task"].queryset = Task.objects.filter(  # type: ignore[attr-defined]
-            department__in=seen
-        ).order_by("title")
+        # A task's label names its department: one join, not a statement per task; and only
+        # the label's columns, for the catalogue's hundreds of tasks on every statistics page.
+        self.fields["task"].queryset = (  # type: ignore[attr-defined]
+            Task.objects.filter(department__in=seen)
+            .select_related("department")
+            .only("title", "department__abbreviation")
+            .order_by("title")
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

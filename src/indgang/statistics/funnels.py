@@ -538,10 +538,20 @@ def self_service_advice(
     attempts per completed one (seed 004: 3.75 nationally), once `min_started` attempts have
     begun. A solution to retire is not also advised fixed: nobody would use the fix. Those to
     retire come first, fewest transactions first; then those to fix, worst first."""
+    return advice_on(
+        funnel_report(scope=scope, start=start, end=end, department_id=department_id),
+        thresholds=thresholds,
+    )
+
+
+def advice_on(
+    funnels: Iterable[FunnelRow], *, thresholds: AdviceThresholds | None = None
+) -> list[AdviceRow]:
+    """self_service_advice on funnels already read (a page that shows them reads them once)."""
     limits = thresholds or AdviceThresholds.from_settings()
     retire: list[AdviceRow] = []
     fix: list[AdviceRow] = []
-    for row in funnel_report(scope=scope, start=start, end=end, department_id=department_id):
+    for row in funnels:
         if not row.is_active:
             continue
         if row.transactions_per_year < limits.retire_below:

@@ -37,6 +37,7 @@ from indgang.statistics.constants import (
 from indgang.statistics.models import Goal
 from indgang.statistics.selectors import (
     CountRow,
+    Dimension,
     Period,
     Slice,
     StatisticsRefused,
@@ -46,6 +47,7 @@ from indgang.statistics.selectors import (
 
 # A ratio per period start: (numerator, denominator).
 Series = dict[dt.date, tuple[int, int]]
+CHANNEL: tuple[Dimension, ...] = ("channel",)
 
 
 @dataclass(frozen=True)
@@ -167,12 +169,13 @@ def _kpi(*, metric: str, label: str, series: Series, book: GoalBook | None, slic
     )
 
 
-def _inbound(row: CountRow) -> int:
-    return row.contacts if row.direction == Direction.INBOUND else 0
+# The KPIs read inbound buckets only (contact_counts(direction=INBOUND)): summed in SQL.
+def _contacts(row: CountRow) -> int:
+    return row.contacts
 
 
-def _inbound_if(test: Callable[[CountRow], bool]) -> Callable[[CountRow], int]:
-    return lambda row: _inbound(row) if test(row) else 0
+def _contacts_if(test: Callable[[CountRow], bool]) -> Callable[[CountRow], int]:
+    return lambda row: row.contacts if test(row) else 0
 
 
 def _in_group(group: ChannelGroup) -> Callable[[CountRow], bool]:
@@ -186,37 +189,32 @@ def _of_channel(channel: str) -> Callable[[CountRow], bool]:
 def _contact_kpis(
     rows: list[CountRow], *, slice: Slice, book: GoalBook, start: dt.date
 ) -> list[KpiRow]:
-    """Channel and channel-group shares, the digital share and the first-contact resolutions."""
+    """Channel and channel-group shares, the digital share and the first-contact resolutions,
+    from inbound rows."""
 
     def series(numerator: Callable[[CountRow], int]) -> Series:
-        return _fold(rows, numerator=numerator, denominator=_inbound, start=start)
+        return _fold(rows, numerator=numerator, denominator=_contacts, start=start)
 
     resolved = Outcome.RESOLVED_AT_FIRST_CONTACT.value
     kpis = [
         _kpi(
             metric=GoalMetric.DIGITAL_SHARE,
             label=str(GoalMetric.DIGITAL_SHARE.label),
-            series=series(_inbound_if(lambda row: row.channel in DIGITAL_CHANNELS)),
+            series=series(_contacts_if(lambda row: row.channel in DIGITAL_CHANNELS)),
             book=book,
             slice=slice,
         ),
         _kpi(
             metric=GoalMetric.RESOLVED_AT_FIRST_CONTACT,
             label=str(GoalMetric.RESOLVED_AT_FIRST_CONTACT.label),
-            series=series(_inbound_if(lambda row: row.outcome == resolved)),
+            series=series(_contacts_if(lambda row: row.outcome == resolved)),
             book=book,
             slice=slice,
         ),
         _kpi(
             metric=GoalMetric.RESOLVED_WITH_KNOWLEDGE,
             label=str(GoalMetric.RESOLVED_WITH_KNOWLEDGE.label),
-            series=series(
-                lambda row: (
-                    row.with_knowledge
-                    if row.direction == Direction.INBOUND and row.outcome == resolved
-                    else 0
-                )
-            ),
+            series=series(lambda row: row.with_knowledge if row.outcome == resolved else 0),
             book=book,
             slice=slice,
         ),
@@ -233,7 +231,7 @@ def _contact_kpis(
             _kpi(
                 metric=metric,
                 label=label,
-                series=series(_inbound_if(counted)),
+                series=series(_contacts_if(counted)),
                 book=None,
                 slice=slice,
             )
@@ -248,21 +246,21 @@ def self_service_task_ids() -> frozenset[int]:
 
 def _self_service_kpi(*, scope: Scope, slice: Slice, period: Period, book: GoalBook) -> KpiRow:
     """Where a task has a self-service solution: its self-service contacts of all its contacts."""
-    tasks = self_service_task_ids()
-    rows = [
-        row
-        for row in contact_counts(
-            scope=scope, slice=slice, by=("task", "channel", "direction"), period=period
-        )
-        if row.task_id in tasks
-    ]
+    rows = contact_counts(
+        scope=scope,
+        slice=slice,
+        by=CHANNEL,
+        period=period,
+        tasks=self_service_task_ids(),
+        direction=Direction.INBOUND,
+    )
     return _kpi(
         metric=GoalMetric.SELF_SERVICE_SHARE,
         label=str(GoalMetric.SELF_SERVICE_SHARE.label),
         series=_fold(
             rows,
-            numerator=_inbound_if(_in_group(ChannelGroup.SELF_SERVICE)),
-            denominator=_inbound,
+            numerator=_contacts_if(_in_group(ChannelGroup.SELF_SERVICE)),
+            denominator=_contacts,
             start=slice.start,
         ),
         book=book,
@@ -366,7 +364,11 @@ def list_kpis(
     servicemål has no trend (one point for the whole slice).
     """
     rows = contact_counts(
-        scope=scope, slice=slice, by=("channel", "direction", "outcome"), period=period
+        scope=scope,
+        slice=slice,
+        by=("channel", "outcome"),
+        period=period,
+        direction=Direction.INBOUND,
     )
     departments = slice_departments(scope=scope, slice=slice)
     book = goal_book(department_id=slice.department_id)

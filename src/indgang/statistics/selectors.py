@@ -105,10 +105,14 @@ def contact_counts(
     slice: Slice,  # noqa: A002 - the design's name
     by: Collection[Dimension] = (),
     period: Period | None = None,
+    tasks: Collection[int] | None = None,
+    direction: str | None = None,
 ) -> list[CountRow]:
     """Sums over the smallest rollup table that has every dimension asked for and filtered on.
     Refuses a slice outside statistics_scope; without a department a manager gets the sum over
-    their own departments."""
+    their own departments. `tasks` keeps these tasks' buckets only (and the slice's task, if
+    any): summed in SQL by the task index, not grouped by task and filtered in Python;
+    `direction` keeps that direction's buckets only, likewise."""
     departments = statistics_scope(scope)
     if departments is not None:
         _check_slice(slice, departments)
@@ -125,6 +129,10 @@ def contact_counts(
             filters[column] = value
     if departments is not None and slice.department_id is None:
         filters["department_id__in"] = sorted(departments)
+    if tasks is not None:
+        filters["task_id__in"] = sorted(tasks)
+    if direction is not None:
+        filters["direction"] = direction
     used = {key.removesuffix("__in") for key in filters} & {"department_id", "unit_id", "task_id"}
     groups = [COLUMN[dimension] for dimension in DIMENSIONS if dimension in by]
     rows = _grain({*used, *groups}).objects.filter(**filters)

@@ -21,7 +21,7 @@ from indgang.contacts.constants import Channel
 from indgang.organisation.selectors import Scope
 from indgang.statistics.constants import Advice, GoalMetric
 from indgang.statistics.costs import channel_costs
-from indgang.statistics.funnels import AdviceRow, FunnelRow, funnel_report, self_service_advice
+from indgang.statistics.funnels import AdviceRow, FunnelRow, advice_on, funnel_report
 from indgang.statistics.goals import KpiRow, kpi_map, list_kpis, period_start, share
 from indgang.statistics.plots import Chart, Goal, Kind, Series, Unit, format_number
 from indgang.statistics.pricing import channel_counts, get_unit_cost_table, unit_costs_of
@@ -303,9 +303,7 @@ def funnels_panel(
     funnels = funnel_report(
         scope=scope, start=slice.start, end=slice.end, department_id=slice.department_id
     )
-    advice = self_service_advice(
-        scope=scope, start=slice.start, end=slice.end, department_id=slice.department_id
-    )
+    advice = advice_on(funnels)
     shown = sorted((f for f in funnels if f.started), key=lambda f: (-f.started, f.name))
     if not funnels:
         return Panel(key, heading, _("No self-service solutions are registered."))

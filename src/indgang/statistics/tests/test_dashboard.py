@@ -8,9 +8,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from defusedxml.ElementTree import fromstring
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from indgang.catalogue.constants import Depth
+from indgang.catalogue.models import Task
 from indgang.conftest import Org, RegisterContact, Staff, staff_client
 from indgang.contacts.constants import Channel, Outcome
 from indgang.statistics.constants import FunnelEventKind, SolutionKind
@@ -234,3 +238,28 @@ def test_a_period_without_contacts_draws_empty_panels(staff: Staff) -> None:
     ]
     assert reading(html, "first-contact") == "Intet at tælle i perioden."
     assert chart_table(html, "cost-per-channel") == [["Kanal", "Omkostning"]]
+
+
+def test_the_page_reads_as_many_statements_whatever_the_number_of_tasks(
+    first_quarter: None, staff: Staff, org: Org
+) -> None:
+    def add_tasks(numbers: range) -> None:
+        for number in numbers:
+            Task.objects.create(
+                title=f"Opgave {number}",
+                department=org.building_dept if number % 2 else org.benefits_dept,
+                unit=org.building_unit if number % 2 else org.benefits_unit,
+                depth=Depth.RULE_BASED,
+                self_service_url=f"https://example.dk/selvbetjening/{number}",
+            )
+
+    client = staff_client(staff.admin)
+    add_tasks(range(1))
+    client.get(FIRST_QUARTER)  # the session's first reads
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(FIRST_QUARTER).status_code == 200
+    add_tasks(range(1, 6))
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(FIRST_QUARTER).content.decode()
+    assert "Opgave 5 (" in page  # the form offers the new tasks, labelled with their department
+    assert len(many.captured_queries) == len(few.captured_queries)

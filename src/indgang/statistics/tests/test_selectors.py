@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from indgang.catalogue.models import Task
 from indgang.conftest import Org, RegisterContact, Staff
 from indgang.contacts.constants import Channel, Direction, Outcome
 from indgang.organisation.selectors import get_scope
@@ -148,3 +149,29 @@ def test_periods_start_on_their_first_day(register: RegisterContact, staff: Staf
         assert contact_counts(scope=scope, slice=year, period=period) == [  # type: ignore[arg-type]
             total(1, period=first)
         ]
+
+
+def test_only_the_given_tasks_and_direction_are_summed_from_the_task_grain(
+    register: RegisterContact, staff: Staff, tasks: dict[str, Task]
+) -> None:
+    heating, groundwater = tasks["heating"], tasks["groundwater"]
+    register(received_at=at(2), channel=Channel.PHONE, task=heating)
+    register(received_at=at(3), channel=Channel.PHONE, task=heating)
+    register(received_at=at(3), channel=Channel.PHONE, task=heating, direction=Direction.OUTBOUND)
+    register(received_at=at(4), channel=Channel.EMAIL, task=groundwater)
+    register(received_at=at(4), channel=Channel.EMAIL)  # no task
+    scope = get_scope(user=staff.admin)
+    with CaptureQueriesContext(connection) as queries:
+        rows = contact_counts(
+            scope=scope,
+            slice=MARCH,
+            by=["channel"],
+            tasks={heating.pk},
+            direction=Direction.INBOUND,
+        )
+    assert rows == [total(2, channel="phone")]
+    assert len(queries) == 1
+    assert 'FROM "statistics_contactcount"' in queries[0]["sql"]
+    both = contact_counts(scope=scope, slice=MARCH, tasks={heating.pk, groundwater.pk})
+    assert both == [total(4)]
+    assert contact_counts(scope=scope, slice=MARCH, by=["channel"], tasks=set()) == []
