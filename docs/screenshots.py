@@ -77,14 +77,16 @@ def main() -> None:
             browser = playwright.chromium.launch(
                 executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True
             )
-            manager = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
+            manager = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT}, locale="da-DK")
             log_in(manager, base, "leder")
             manager.screenshot(path=IMG / "start-manager.png", full_page=True)
             manager.goto(f"{base}/statistik/")
             manager.screenshot(path=IMG / "dashboard.png", full_page=True)
             manager.goto(f"{base}/statistik/statusrapport/")
             manager.screenshot(path=IMG / "status-report.png")
-            frontline = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
+            frontline = browser.new_page(
+                viewport={"width": WIDTH, "height": HEIGHT}, locale="da-DK"
+            )
             log_in(frontline, base, "skranke")
             frontline.screenshot(path=IMG / "start-frontline.png", full_page=True)
             frontline.goto(f"{base}/front-desk/")
