@@ -41,13 +41,14 @@ from indgang.workspace.selectors import admin_panel
 
 pytestmark = pytest.mark.django_db
 
-# Statements per page with rows in every list, whatever their number: the session, the user and
-# their roles, each panel's counts and lists, the subjects of the deadlines shown and the access
-# log's one insert per kind of read (test_*_costs_the_same_statements_* add rows and compare).
-FRONT_LINE_STATEMENTS = 10
-CASEWORKER_STATEMENTS = 14
-MANAGER_STATEMENTS = 18
-ADMIN_STATEMENTS = 6
+# Statements per page with rows in every list, whatever their number: the session, the user, the
+# header's identity (name, unit, token) and their roles, each panel's counts and lists, the
+# subjects of the deadlines shown and the access log's one insert per kind of read
+# (test_*_costs_the_same_statements_* add rows and compare).
+FRONT_LINE_STATEMENTS = 11
+CASEWORKER_STATEMENTS = 15
+MANAGER_STATEMENTS = 19
+ADMIN_STATEMENTS = 7
 
 
 @pytest.fixture(autouse=True)
@@ -386,16 +387,24 @@ def test_a_periodic_task_is_behind_once_its_slot_waited_two_scheduler_ticks(
 
     panel = admin_panel(now=now)
 
-    assert {health.status.task.name: health.late for health in panel.tasks} == {
+    # The product's periodic tasks; other tests' modules (collected in the same run) register
+    # tasks named test.* in the same registry.
+    late = {
+        health.status.task.name: health.late
+        for health in panel.tasks
+        if not health.status.task.name.startswith("test.")
+    }
+    assert late == {
         "deadlines.sweep": False,
         "triage.route_waiting": False,
         "letters.retry": True,
         "deadlines.send_digest": True,  # never ran; today's 07:00 is hours ago
         "knowledge.flag_stale": False,
     }
-    assert panel.tasks_late == 2
+    assert panel.tasks_late == len([h for h in panel.tasks if h.late]) >= 2
     # Thirty seconds into a new minute the route task's slot has waited one tick: not behind.
-    assert not admin_panel(now=now + dt.timedelta(seconds=60)).tasks[-1].late
+    later = admin_panel(now=now + dt.timedelta(seconds=60))
+    assert [h.late for h in later.tasks if h.status.task.name == "triage.route_waiting"] == [False]
 
 
 # Several roles ----------------------------------------------------------------------------------
