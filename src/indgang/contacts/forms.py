@@ -36,7 +36,10 @@ class FrontDeskContactForm(forms.Form):
         label=_("Name"),
         required=False,
         max_length=200,
-        help_text=_("Names a new citizen or company; without a number, the contact keeps it."),
+        help_text=_(
+            "Optional, Tab from the number: names a new citizen or company; without a number, "
+            "the contact keeps it."
+        ),
     )
     channel = forms.ChoiceField(
         label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE, widget=forms.RadioSelect

@@ -131,10 +131,7 @@
     );
 
   const next = (field) => {
-    // The name only names a new party: for a known one the number leads to the summary.
-    const known = field.dataset.nextKnown && form.querySelector("#party-result .party-card");
-    const to = known ? field.dataset.nextKnown : field.dataset.next;
-    const named = to && document.getElementById(to);
+    const named = field.dataset.next && document.getElementById(field.dataset.next);
     if (named) return named;
     const all = fields();
     return all[all.indexOf(field) + 1] || null;
