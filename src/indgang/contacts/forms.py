@@ -8,13 +8,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from indgang.catalogue.constants import Channel
 from indgang.catalogue.models import Task
 from indgang.common.forms import BoundedDateField, BoundedDateTimeField
 from indgang.contacts.constants import (
     MAX_DURATION_SECONDS,
     NOTE_MAX_LENGTH,
     SUMMARY_MAX_LENGTH,
-    Channel,
     Outcome,
 )
 from indgang.contacts.models import Contact, Thread

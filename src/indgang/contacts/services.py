@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
 from django.utils.translation import gettext as _
 
+from indgang.catalogue.constants import Channel
 from indgang.catalogue.models import KleEntry, Task
 from indgang.catalogue.selectors import retired_topic_refusal
 from indgang.common.inputs import INVISIBLE, received_time_refusal
@@ -22,7 +23,6 @@ from indgang.contacts.constants import (
     NOTE_MAX_LENGTH,
     SUBJECT_LENGTH,
     SUMMARY_MAX_LENGTH,
-    Channel,
     ContactField,
     Direction,
     Outcome,

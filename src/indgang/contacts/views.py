@@ -19,10 +19,11 @@ from indgang.audit.constants import AccessAction, Purpose, Via
 from indgang.audit.services import log_access, log_reads
 from indgang.cases.selectors import cases_linked_to, list_party_cases_for
 from indgang.cases.services import link_contact
+from indgang.catalogue.constants import Channel
 from indgang.common.forms import add_refusal
 from indgang.common.inputs import parse_id
 from indgang.common.paging import CappedPaginator
-from indgang.contacts.constants import Channel, Outcome
+from indgang.contacts.constants import Outcome
 from indgang.contacts.exporting import EXPORT_LIMIT, write_contacts_csv
 from indgang.contacts.forms import (
     CaseLinkForm,

@@ -14,13 +14,14 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from indgang.catalogue.constants import Channel
 from indgang.catalogue.models import Task
 from indgang.catalogue.services import (
     add_summary_templates,
     import_kle,
     import_task_catalogue,
 )
-from indgang.contacts.constants import Channel, Outcome
+from indgang.contacts.constants import Outcome
 from indgang.contacts.models import Contact, Thread
 from indgang.contacts.services import NewContact, register_contact
 from indgang.demo.cases import load_cases_demo

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from indgang.audit.api.serializers import PurposeSerializer, purpose_of
 from indgang.audit.constants import AccessAction, Purpose, Via
 from indgang.audit.services import log_reads
+from indgang.catalogue.constants import Channel
 from indgang.common.api import (
     AwareDateTimeField,
     DeclaredFieldsShallow,
@@ -30,7 +31,7 @@ from indgang.contacts.api.serializers import (
     ContactUpdateSerializer,
     represent_contact,
 )
-from indgang.contacts.constants import Channel, Outcome
+from indgang.contacts.constants import Outcome
 from indgang.contacts.models import Contact
 from indgang.contacts.selectors import (
     get_contact_in_full,
