@@ -39,6 +39,7 @@ from indgang.organisation.services import (
     ensure_unit,
 )
 from indgang.parties.services import update_party
+from indgang.search.services import reindex_all
 from indgang.triage.demo import seed_triage
 
 DATA = Path(__file__).parent / "data"
@@ -217,6 +218,12 @@ def load_demo(*, kle_path: Path, progress: Progress, now: dt.datetime | None = N
     )
     seed_triage(registrar=users[0], progress=progress, now=now)
     load_knowledge_demo(editor=users[-1], now=now, progress=progress)
+    # The articles, tasks and KLE entries are searchable once all are written.
+    report = reindex_all(now=now)
+    progress(
+        _("Search index: %(documents)d documents, %(words)d words")
+        % {"documents": report.documents, "words": report.words}
+    )
     return users
 
 
