@@ -28,6 +28,7 @@ from indgang.contacts.constants import (
     Outcome,
 )
 from indgang.contacts.models import Contact, ContactChange, ContactNote, Thread
+from indgang.contacts.routing import request_triage
 from indgang.contacts.selectors import PRIMARY_TOPIC, get_contact_in_full
 from indgang.deadlines.constants import DeadlineKind
 from indgang.deadlines.services import start_deadline
@@ -43,7 +44,6 @@ from indgang.parties.services import (
     get_or_create_company,
     party_steps,
 )
-from indgang.triage.tasks import request_triage
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from indgang.contacts.api.serializers import (
 )
 from indgang.contacts.constants import Outcome
 from indgang.contacts.models import Contact
+from indgang.contacts.routing import reroute
 from indgang.contacts.selectors import (
     get_contact_in_full,
     is_redacted,
@@ -49,7 +50,6 @@ from indgang.contacts.services import (
     register_contact,
 )
 from indgang.organisation.requests import acting_user, request_scope
-from indgang.triage.services import record_routing
 
 NOT_FOUND = OpenApiResponse(description="No such contact, or you may not see it in full.")
 
@@ -190,7 +190,7 @@ class ContactViewSet(
             )
             if "task" in data:
                 contact.refresh_from_db()
-                record_routing(
+                reroute(
                     contact=contact,
                     task=data["task"],
                     unit=data.get("unit"),
