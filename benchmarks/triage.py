@@ -117,8 +117,8 @@ def phase_build(payload: dict[str, Any]) -> dict[str, Any]:
     from django.contrib.auth.models import User
     from django.utils import timezone
 
+    from indgang.catalogue.constants import Channel
     from indgang.catalogue.models import Task
-    from indgang.contacts.constants import Channel
     from indgang.contacts.models import Contact
     from indgang.contacts.services import NewContact, register_contacts_in_bulk
     from indgang.demo.services import load_demo

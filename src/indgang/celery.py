@@ -15,12 +15,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from celery import Celery
+from indgang.common.celery_app import app
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "indgang.conf.production")
-
-app = Celery("indgang")
-app.config_from_object("django.conf:settings", namespace="CELERY")
 
 
 @app.task(name="indgang.run_task", acks_late=True)

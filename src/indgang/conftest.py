@@ -20,7 +20,7 @@ from django.utils import timezone
 from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
 
-from indgang.catalogue.constants import Depth
+from indgang.catalogue.constants import Channel, Depth
 from indgang.catalogue.models import KleEntry, Task
 from indgang.catalogue.services import KleImportReport, import_kle
 from indgang.common.caching import forget_remembered
@@ -31,7 +31,6 @@ from indgang.common.tests.workers import (
     require_redis,
     worker_environment,
 )
-from indgang.contacts.constants import Channel
 from indgang.contacts.models import Contact
 from indgang.contacts.services import NewContact, register_contact
 from indgang.organisation.constants import Role

@@ -11,7 +11,7 @@ from indgang.catalogue.api.views import KleTopicViewSet, TaskViewSet
 from indgang.common.inputs import IdConverter
 from indgang.common.views import health
 from indgang.contacts.api.views import ContactViewSet
-from indgang.parties.api.views import PartyViewSet
+from indgang.overview.api.views import PartyViewSet
 
 # `<id:…>` in every app's URLs; registered before their modules are included below.
 register_converter(IdConverter, "id")

@@ -1,8 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from indgang.catalogue.constants import Depth, KleLevel
-from indgang.contacts.constants import Channel
+from indgang.catalogue.constants import Channel, Depth, KleLevel
 from indgang.organisation.models import Department, Unit
 
 

@@ -12,12 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indgang.catalogue.constants import Depth, KleLevel
+from indgang.catalogue.constants import Channel, Depth, KleLevel
 from indgang.catalogue.kle import KleFormatError, parse_kle_file
 from indgang.catalogue.models import KleEntry, SummaryTemplate, Task
 from indgang.common.imports import record_import
 from indgang.common.models import ImportKind
-from indgang.contacts.constants import Channel
 from indgang.organisation.models import Department
 
 Progress = Callable[[int, int], None]

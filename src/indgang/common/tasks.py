@@ -274,7 +274,8 @@ def _run_waiting(name: str, gather_seconds: float) -> None:
 def _send(
     name: str, kwargs: dict[str, Any], *, waiting: bool = False, countdown: float = 0.0
 ) -> None:
-    from indgang.celery import app
+    # Celery loads only where it is the backend.
+    from indgang.common.celery_app import app
 
     app.send_task(
         "indgang.run_task",

@@ -4,19 +4,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Channel(models.TextChoices):
-    """The channel codes used everywhere: API, CSV, reports."""
-
-    PERSONAL = "personal", _("In person")
-    PHONE = "phone", _("Phone")
-    LETTER = "letter", _("Letter")
-    EMAIL = "email", _("E-mail")
-    SELFSERVICE = "selfservice", _("Self-service")
-    WEB = "web", _("Web form")
-    CHAT = "chat", _("Chat")
-    SMS = "sms", _("SMS")
-
-
 class Direction(models.TextChoices):
     INBOUND = "in", _("Inbound")
     OUTBOUND = "out", _("Outbound")

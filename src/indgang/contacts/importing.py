@@ -11,10 +11,10 @@ from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from indgang.catalogue.constants import KleLevel
+from indgang.catalogue.constants import Channel, KleLevel
 from indgang.catalogue.models import KleEntry, Task
 from indgang.common.inputs import clean_text, parse_id
-from indgang.contacts.constants import Channel, Direction, Outcome
+from indgang.contacts.constants import Direction, Outcome
 from indgang.contacts.services import NewContact
 from indgang.organisation.models import Unit
 from indgang.parties.identifiers import InvalidIdentifierError, clean_cpr, clean_cvr

@@ -2,8 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from indgang.catalogue.constants import Channel
 from indgang.catalogue.models import KleEntry, Task
-from indgang.contacts.constants import Channel, ContactField, Direction, Outcome
+from indgang.contacts.constants import ContactField, Direction, Outcome
 from indgang.organisation.models import Department, Unit
 from indgang.parties.models import Party
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
 from django.utils.translation import gettext as _
 
+from indgang.catalogue.constants import Channel
 from indgang.catalogue.models import KleEntry, Task
 from indgang.catalogue.selectors import retired_topic_refusal
 from indgang.common.inputs import INVISIBLE, received_time_refusal
@@ -22,12 +23,12 @@ from indgang.contacts.constants import (
     NOTE_MAX_LENGTH,
     SUBJECT_LENGTH,
     SUMMARY_MAX_LENGTH,
-    Channel,
     ContactField,
     Direction,
     Outcome,
 )
 from indgang.contacts.models import Contact, ContactChange, ContactNote, Thread
+from indgang.contacts.routing import request_triage
 from indgang.contacts.selectors import PRIMARY_TOPIC, get_contact_in_full
 from indgang.deadlines.constants import DeadlineKind
 from indgang.deadlines.services import start_deadline
@@ -43,7 +44,6 @@ from indgang.parties.services import (
     get_or_create_company,
     party_steps,
 )
-from indgang.triage.tasks import request_triage
 
 
 @dataclass(frozen=True)

@@ -2,15 +2,8 @@ from django.urls import path
 
 from indgang.contacts import views
 
+# The front desk and the contact page are workspace's (they compose triage, knowledge and cases).
 urlpatterns = [
-    path("front-desk/", views.front_desk, name="front-desk"),
     path("contacts/", views.contact_list, name="contact-list"),
     path("contacts/export/", views.contact_export, name="contact-export"),
-    path("contacts/<id:contact_id>/", views.contact_detail, name="contact-detail"),
-    path("contacts/<id:contact_id>/edit/", views.edit_contact_view, name="contact-edit"),
-    path("contacts/<id:contact_id>/notes/", views.add_note_view, name="contact-add-note"),
-    path("contacts/<id:contact_id>/attach/", views.attach_document_view, name="contact-attach"),
-    path("contacts/<id:contact_id>/reroute/", views.reroute_view, name="contact-reroute"),
-    path("contacts/<id:contact_id>/cases/", views.link_case_view, name="contact-link-case"),
-    path("parties/lookup/", views.party_lookup, name="party-lookup"),
 ]

@@ -14,13 +14,14 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from indgang.catalogue.constants import Channel
 from indgang.catalogue.models import Task
 from indgang.catalogue.services import (
     add_summary_templates,
     import_kle,
     import_task_catalogue,
 )
-from indgang.contacts.constants import Channel, Outcome
+from indgang.contacts.constants import Outcome
 from indgang.contacts.models import Contact, Thread
 from indgang.contacts.services import NewContact, register_contact
 from indgang.demo.cases import load_cases_demo
@@ -38,6 +39,7 @@ from indgang.organisation.services import (
     ensure_unit,
 )
 from indgang.parties.services import update_party
+from indgang.search.services import reindex_all
 from indgang.triage.demo import seed_triage
 
 DATA = Path(__file__).parent / "data"
@@ -216,6 +218,12 @@ def load_demo(*, kle_path: Path, progress: Progress, now: dt.datetime | None = N
     )
     seed_triage(registrar=users[0], progress=progress, now=now)
     load_knowledge_demo(editor=users[-1], now=now, progress=progress)
+    # The articles, tasks and KLE entries are searchable once all are written.
+    report = reindex_all(now=now)
+    progress(
+        _("Search index: %(documents)d documents, %(words)d words")
+        % {"documents": report.documents, "words": report.words}
+    )
     return users
 
 

@@ -30,9 +30,10 @@ from django.contrib.auth.models import User
 from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
+from indgang.catalogue.constants import Channel
 from indgang.catalogue.models import Task
 from indgang.common.workdays import COPENHAGEN, DEFAULT_CALENDAR, WorkCalendar
-from indgang.contacts.constants import SUBJECT_LENGTH, Channel, Direction, Outcome
+from indgang.contacts.constants import SUBJECT_LENGTH, Direction, Outcome
 from indgang.contacts.models import Contact, Thread
 from indgang.demo.bulkload import check_references, newest_ids, row_triggers_skipped
 from indgang.demo.people import FIRST_NAMES, LAST_NAMES

@@ -30,7 +30,6 @@ from indgang.knowledge.services import (
 )
 from indgang.organisation.models import Unit
 from indgang.organisation.selectors import Scope, get_scope
-from indgang.search.services import reindex_all
 
 Progress = Callable[[str], None]
 BORGER_DK = "https://www.borger.dk"
@@ -205,7 +204,7 @@ GUIDES: dict[str, GuideData] = {
 
 
 def load_knowledge_demo(*, editor: User, now: dt.datetime, progress: Progress) -> None:
-    """Seed articles and guides if missing, flag stale articles, record use, rebuild the index."""
+    """Seed articles and guides if missing, flag stale articles, record use."""
     scope = get_scope(user=editor)
     units = {
         (u.department.abbreviation, u.name): u for u in Unit.objects.select_related("department")
@@ -236,7 +235,6 @@ def load_knowledge_demo(*, editor: User, now: dt.datetime, progress: Progress) -
     _guides(editor=editor, scope=scope, now=now, tasks=list(tasks.values()))
     flagged = flag_stale_articles(today=now.date(), now=now)
     _record_use(editor=editor, now=now)
-    report = reindex_all(now=now)
     progress(
         _("Knowledge base: %(articles)d articles, %(guides)d guides, %(flagged)d newly stale")
         % {
@@ -244,10 +242,6 @@ def load_knowledge_demo(*, editor: User, now: dt.datetime, progress: Progress) -
             "guides": Guide.objects.count(),
             "flagged": flagged,
         }
-    )
-    progress(
-        _("Search index: %(documents)d documents, %(words)d words")
-        % {"documents": report.documents, "words": report.words}
     )
 
 

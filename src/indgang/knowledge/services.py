@@ -21,11 +21,11 @@ from indgang.catalogue.models import KleEntry, Task
 from indgang.common.errors import CONFLICT
 from indgang.contacts.models import Contact
 from indgang.knowledge.constants import ARTICLE_FIELDS, GUIDE_FIELDS, Audience
+from indgang.knowledge.indexing import index_article, index_tasks
 from indgang.knowledge.models import Article, Guide, KnowledgeUse, Revision, StaleFlag
 from indgang.knowledge.selectors import list_stale_articles
 from indgang.organisation.models import Unit
 from indgang.organisation.selectors import Scope, unit_managers
-from indgang.search.services import index_article, index_tasks
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from indgang.audit.constants import Purpose, Via
-from indgang.contacts.constants import Channel
+from indgang.catalogue.constants import Channel
 from indgang.contacts.models import Contact, Thread
 from indgang.contacts.selectors import is_redacted
 from indgang.deadlines.constants import CONTACT_KIND_CHOICES

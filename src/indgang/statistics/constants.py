@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from indgang.contacts.constants import Channel
+from indgang.catalogue.constants import Channel
 
 
 class ChannelGroup(models.TextChoices):

@@ -14,7 +14,7 @@ from typing import TextIO
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from indgang.contacts.constants import Channel
+from indgang.catalogue.constants import Channel
 
 UnitCosts = Mapping[str, Decimal]
 

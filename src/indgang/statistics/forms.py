@@ -10,9 +10,9 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from indgang.catalogue.constants import Channel
 from indgang.catalogue.models import Task
 from indgang.common.forms import BoundedDateField
-from indgang.contacts.constants import Channel
 from indgang.organisation.models import Department, Unit
 from indgang.statistics.api.serializers import MAX_PERIODS, PERIOD_DAYS
 from indgang.statistics.costs import PRESETS

@@ -21,9 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indgang.cases.reports import servicemal_report
+from indgang.catalogue.constants import Channel
 from indgang.catalogue.models import Task
 from indgang.common.workdays import COPENHAGEN
-from indgang.contacts.constants import Channel, Direction, Outcome
+from indgang.contacts.constants import Direction, Outcome
 from indgang.deadlines.constants import DeadlineKind, DeadlineStatus
 from indgang.deadlines.models import Deadline
 from indgang.organisation.models import Unit

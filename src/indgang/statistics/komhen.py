@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from indgang.catalogue.constants import KleLevel
+from indgang.catalogue.constants import Channel, KleLevel
 from indgang.catalogue.models import KleEntry, Task
-from indgang.contacts.constants import Channel, Direction
+from indgang.contacts.constants import Direction
 from indgang.organisation.models import Department, Municipality
 from indgang.organisation.selectors import Scope
 from indgang.statistics.selectors import Slice, contact_counts

@@ -14,8 +14,8 @@ costs per channel), and self-service solutions, their funnel events and the dail
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from indgang.catalogue.constants import Channel
 from indgang.catalogue.models import Task
-from indgang.contacts.constants import Channel
 from indgang.organisation.models import Department
 from indgang.statistics.constants import FunnelEventKind, GoalMetric, SolutionKind
 

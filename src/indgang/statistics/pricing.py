@@ -16,8 +16,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from indgang.catalogue.constants import Channel
 from indgang.catalogue.models import Task
-from indgang.contacts.constants import Channel
 from indgang.organisation.models import Unit
 from indgang.organisation.selectors import Scope
 from indgang.statistics.costs import ChannelCosts, channel_costs, get_preset, move_share, saving

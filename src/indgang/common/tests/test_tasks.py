@@ -13,7 +13,8 @@ from django.db import connection, transaction
 from django.test import override_settings
 from pytest_django.fixtures import Settings
 
-from indgang.celery import app as celery_app
+import indgang.celery  # noqa: F401 - the worker's entry point registers its tasks on the app
+from indgang.common.celery_app import app as celery_app
 from indgang.common.management.commands.schedule import describe
 from indgang.common.models import ScheduledRun
 from indgang.common.tasks import (

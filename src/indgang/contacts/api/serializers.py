@@ -13,14 +13,13 @@ from rest_framework import ISO_8601, serializers
 from rest_framework.fields import empty
 from rest_framework.settings import api_settings
 
-from indgang.catalogue.constants import KleLevel
+from indgang.catalogue.constants import Channel, KleLevel
 from indgang.catalogue.models import KleEntry, Task
 from indgang.common.api import AwareDateTimeField, Text, shallow_fields
 from indgang.contacts.constants import (
     MAX_DURATION_SECONDS,
     NOTE_MAX_LENGTH,
     SUMMARY_MAX_LENGTH,
-    Channel,
     Direction,
     Outcome,
 )

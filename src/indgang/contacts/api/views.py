@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from indgang.audit.api.serializers import PurposeSerializer, purpose_of
 from indgang.audit.constants import AccessAction, Purpose, Via
 from indgang.audit.services import log_reads
+from indgang.catalogue.constants import Channel
 from indgang.common.api import (
     AwareDateTimeField,
     DeclaredFieldsShallow,
@@ -30,8 +31,9 @@ from indgang.contacts.api.serializers import (
     ContactUpdateSerializer,
     represent_contact,
 )
-from indgang.contacts.constants import Channel, Outcome
+from indgang.contacts.constants import Outcome
 from indgang.contacts.models import Contact
+from indgang.contacts.routing import reroute
 from indgang.contacts.selectors import (
     get_contact_in_full,
     is_redacted,
@@ -48,7 +50,6 @@ from indgang.contacts.services import (
     register_contact,
 )
 from indgang.organisation.requests import acting_user, request_scope
-from indgang.triage.services import record_routing
 
 NOT_FOUND = OpenApiResponse(description="No such contact, or you may not see it in full.")
 
@@ -189,7 +190,7 @@ class ContactViewSet(
             )
             if "task" in data:
                 contact.refresh_from_db()
-                record_routing(
+                reroute(
                     contact=contact,
                     task=data["task"],
                     unit=data.get("unit"),

@@ -14,10 +14,11 @@ from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
 from indgang.audit.models import AccessLogEntry
+from indgang.catalogue.constants import Channel
 from indgang.catalogue.models import Task
 from indgang.common.workdays import COPENHAGEN
 from indgang.conftest import CPR_A, CPR_B, ApiFor, Org, RegisterContact, Staff
-from indgang.contacts.constants import SUMMARY_MAX_LENGTH, Channel, Outcome
+from indgang.contacts.constants import SUMMARY_MAX_LENGTH, Outcome
 from indgang.contacts.models import Contact
 
 pytestmark = pytest.mark.django_db

@@ -17,9 +17,10 @@ from indgang.audit.constants import AccessAction, Purpose, Via
 from indgang.audit.models import AccessLogEntry
 from indgang.cases.models import CaseContact
 from indgang.cases.services import NewApplication, receive_application
+from indgang.catalogue.constants import Channel
 from indgang.catalogue.models import Task
 from indgang.conftest import CPR_A, CPR_B, ApiFor, Org, RegisterContact, Staff, staff_client
-from indgang.contacts.constants import Channel, ContactField, Outcome
+from indgang.contacts.constants import ContactField, Outcome
 from indgang.contacts.models import Contact, ContactChange, ContactNote
 from indgang.deadlines.constants import DeadlineKind
 from indgang.deadlines.models import Deadline

@@ -18,9 +18,10 @@ from pytest_django.live_server_helper import LiveServer
 
 from indgang.audit.constants import AccessAction
 from indgang.audit.models import AccessLogEntry
+from indgang.catalogue.constants import Channel
 from indgang.catalogue.models import Task
 from indgang.conftest import CPR_A, PASSWORD, RegisterContact, Staff
-from indgang.contacts.constants import Channel, Outcome
+from indgang.contacts.constants import Outcome
 from indgang.contacts.models import Contact
 
 CHROMIUM = "/usr/bin/chromium"

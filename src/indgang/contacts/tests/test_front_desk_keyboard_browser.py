@@ -15,10 +15,11 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from indgang.catalogue.constants import Channel
 from indgang.catalogue.models import Task
 from indgang.catalogue.services import add_summary_templates
 from indgang.conftest import CPR_A, RegisterContact, Staff
-from indgang.contacts.constants import Channel, Outcome
+from indgang.contacts.constants import Outcome
 from indgang.contacts.models import Contact
 from indgang.contacts.tests.test_front_desk_browser import (
     chromium,

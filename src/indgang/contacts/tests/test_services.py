@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from indgang.catalogue.constants import Channel
 from indgang.catalogue.models import KleEntry, Task
 from indgang.conftest import CPR_A, CPR_B, CVR_A, Org, RegisterContact, Staff
-from indgang.contacts.constants import Channel, Outcome
+from indgang.contacts.constants import Outcome
 from indgang.contacts.models import Contact, Thread
 from indgang.contacts.services import NewContact, register_contacts_in_bulk
 from indgang.organisation.selectors import get_scope

@@ -12,9 +12,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 
+from indgang.catalogue.constants import Channel
 from indgang.catalogue.models import Task
 from indgang.conftest import Staff
-from indgang.contacts.constants import Channel
 from indgang.contacts.models import Contact, Thread
 from indgang.demo.bulkload import check_references, newest_ids, row_triggers_skipped
 from indgang.demo.simulate import simulated_row_triggers_skipped

@@ -10,10 +10,10 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Max, Q, Sum
 from stdnum.dk import cpr as stdnum_cpr
 
+from indgang.catalogue.constants import Channel
 from indgang.catalogue.models import Task
 from indgang.common.workdays import DEFAULT_CALENDAR
 from indgang.conftest import Org
-from indgang.contacts.constants import Channel
 from indgang.contacts.models import Contact, Thread
 from indgang.contacts.services import received_on
 from indgang.demo.services import CHANNEL_WEIGHTS, simulate_demo_year

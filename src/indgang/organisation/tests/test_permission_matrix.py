@@ -21,8 +21,8 @@ from django.contrib.auth.models import User
 from django.test import override_settings
 from django.utils import timezone
 
+from indgang.catalogue.constants import Channel
 from indgang.conftest import CPR_A, CPR_B, ApiFor, Org, RegisterContact, Staff, staff_client
-from indgang.contacts.constants import Channel
 from indgang.contacts.models import Contact
 from indgang.deadlines.constants import DeadlineKind
 from indgang.deadlines.models import Deadline

@@ -21,10 +21,11 @@ from rest_framework.test import APIRequestFactory
 
 from indgang.audit.constants import AccessAction, Purpose, Via
 from indgang.audit.services import log_access
+from indgang.catalogue.constants import Channel
 from indgang.catalogue.models import Task
 from indgang.conftest import CPR_A, CPR_B, Org, RegisterContact, Staff
 from indgang.contacts.api.serializers import ContactSerializer, represent_datetime
-from indgang.contacts.constants import Channel, Direction, Outcome
+from indgang.contacts.constants import Direction, Outcome
 from indgang.contacts.models import Contact
 from indgang.contacts.selectors import list_contacts_for, with_api_fields
 from indgang.organisation.requests import remember_scope

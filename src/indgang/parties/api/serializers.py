@@ -1,18 +1,15 @@
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from indgang.common.api import FieldsBuiltOnce, Text
-from indgang.overview.selectors import PartyHit
-from indgang.parties.constants import Match
 from indgang.parties.identifiers import InvalidIdentifierError, clean_cpr, clean_cvr
 from indgang.parties.models import Party
-from indgang.parties.selectors import SEARCH_LIMIT, SEARCH_MAX_CHARACTERS
+from indgang.parties.selectors import SEARCH_MAX_CHARACTERS
 
 
 class IdentifierField(Text):
@@ -62,44 +59,3 @@ class PartyLookupSerializer(serializers.Serializer[Any]):
         if sum(bool(attrs.get(name)) for name in ("cpr", "cvr", "q")) != 1:
             raise serializers.ValidationError(_("Give exactly one of cpr, cvr or q."))
         return attrs
-
-
-class PartyHitSerializer(PartySerializer):
-    """A party found: why (`match`, best first) and whether its 360 opens to the caller now."""
-
-    match = serializers.ChoiceField(
-        choices=[match.name.lower() for match in Match],
-        read_only=True,
-        help_text="number: full CPR or CVR; contact_detail: exact phone or e-mail; "
-        "name_prefix: the name starts with the words; contains: every word starts a word of "
-        "the name, address, e-mail, phone or CVR number.",
-    )
-    may_open = serializers.BooleanField(
-        read_only=True,
-        help_text="Whether `/parties/{id}/overview/` answers the caller: their departments "
-        "dealt with the party, or they looked it up by full number within the hour.",
-    )
-
-    class Meta(PartySerializer.Meta):
-        fields = [*PartySerializer.Meta.fields, "match", "may_open"]
-        read_only_fields = fields
-
-
-def represent_hits(hits: Sequence[PartyHit]) -> list[dict[str, Any]]:
-    """The hits as PartyHitSerializer documents them."""
-    return [
-        {
-            **PartySerializer(hit.party).data,
-            "match": hit.match.name.lower(),
-            "may_open": hit.may_open,
-        }
-        for hit in hits
-    ]
-
-
-@extend_schema_serializer(many=False)  # one object, though the look-up is the list action
-class PartyLookupResultSerializer(serializers.Serializer[Any]):
-    """What a look-up answers: the party found, or none; a search (`q`) the best few."""
-
-    count = serializers.IntegerField(min_value=0, max_value=SEARCH_LIMIT)
-    results = PartyHitSerializer(many=True)

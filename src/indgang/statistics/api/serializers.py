@@ -6,8 +6,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from indgang.catalogue.constants import Channel
 from indgang.common.api import BoundedDateField, id_field
-from indgang.contacts.constants import Channel
 from indgang.statistics.selectors import DIMENSIONS, PERIODS, Dimension, Slice
 
 # Five years, two leap days included: one request reads at most this many days' buckets.

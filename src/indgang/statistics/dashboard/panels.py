@@ -17,7 +17,7 @@ from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from indgang.contacts.constants import Channel
+from indgang.catalogue.constants import Channel
 from indgang.organisation.selectors import Scope
 from indgang.statistics.constants import Advice, GoalMetric
 from indgang.statistics.costs import channel_costs

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from indgang.contacts.constants import Channel
+from indgang.catalogue.constants import Channel
 from indgang.organisation.models import Department
 from indgang.organisation.selectors import Scope
 from indgang.statistics.constants import GoalMetric

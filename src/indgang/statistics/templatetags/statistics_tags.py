@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.utils.formats import number_format
 
-from indgang.contacts.constants import Channel
+from indgang.catalogue.constants import Channel
 from indgang.statistics.costs import ChannelCosts, CostLine
 from indgang.statistics.forms import UnitCostsForm
 from indgang.statistics.models import UnitCostTable

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from indgang.catalogue.constants import Depth, KleLevel
+from indgang.catalogue.constants import Channel, Depth, KleLevel
 from indgang.catalogue.models import KleEntry, Task
 from indgang.conftest import Org
-from indgang.contacts.constants import Channel
 from indgang.knowledge.tests.fixtures import make_article
 
 __all__ = ["make_article", "tasks"]

@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from indgang.catalogue.constants import Channel
 from indgang.conftest import ApiFor, Org, RegisterContact, Staff
-from indgang.contacts.constants import Channel, Outcome
+from indgang.contacts.constants import Outcome
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/statistics/contacts/"

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from indgang.catalogue.constants import Channel
 from indgang.catalogue.models import Task
 from indgang.conftest import CPR_A, Org, RegisterContact, Staff, staff_client
-from indgang.contacts.constants import Channel, Outcome
+from indgang.contacts.constants import Outcome
 from indgang.statistics.models import ContactCount
 from indgang.statistics.tests.checks import assert_rollups_match_register
 

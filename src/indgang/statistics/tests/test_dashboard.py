@@ -13,10 +13,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from indgang.catalogue.constants import Depth
+from indgang.catalogue.constants import Channel, Depth
 from indgang.catalogue.models import Task
 from indgang.conftest import Org, RegisterContact, Staff, staff_client
-from indgang.contacts.constants import Channel, Outcome
+from indgang.contacts.constants import Outcome
 from indgang.statistics.constants import FunnelEventKind, SolutionKind
 from indgang.statistics.dashboard.forms import last_twelve_months
 from indgang.statistics.dashboard.panels import period_label, period_starts

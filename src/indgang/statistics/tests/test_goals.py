@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from indgang.catalogue.constants import Channel
 from indgang.catalogue.models import Task
 from indgang.conftest import Org, RegisterContact, Staff
-from indgang.contacts.constants import Channel, Direction, Outcome
+from indgang.contacts.constants import Direction, Outcome
 from indgang.deadlines.constants import DeadlineKind
 from indgang.deadlines.services import complete_deadline, start_deadline
 from indgang.knowledge.services import ArticleData, create_article, record_knowledge_used

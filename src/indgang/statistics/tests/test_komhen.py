@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import load_workbook
 
+from indgang.catalogue.constants import Channel
 from indgang.catalogue.models import Task
 from indgang.conftest import RegisterContact, Staff
-from indgang.contacts.constants import Channel, Direction
+from indgang.contacts.constants import Direction
 from indgang.organisation.selectors import get_scope
 from indgang.statistics.komhen import KomHenLine, komhen_csv, komhen_sheet, komhen_xlsx
 from indgang.statistics.selectors import Slice

@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 
+from indgang.catalogue.constants import Channel
 from indgang.catalogue.models import Task
 from indgang.conftest import Org, RegisterContact, Staff
-from indgang.contacts.constants import Channel, Direction
+from indgang.contacts.constants import Direction
 from indgang.organisation.selectors import get_scope
 from indgang.statistics.costs import PRESETS, ChannelCosts, CostLine
 from indgang.statistics.models import UnitCostTable

@@ -20,9 +20,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
+from indgang.catalogue.constants import Channel
 from indgang.catalogue.models import Task
 from indgang.conftest import Org, Staff
-from indgang.contacts.constants import Channel, Direction, Outcome
+from indgang.contacts.constants import Direction, Outcome
 from indgang.contacts.models import Contact
 from indgang.contacts.services import (
     NewContact,

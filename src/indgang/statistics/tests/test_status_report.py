@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from pypdf import PdfReader
 
+from indgang.catalogue.constants import Channel
 from indgang.conftest import Org, RegisterContact, Staff, staff_client
-from indgang.contacts.constants import Channel
 from indgang.statistics.tests.test_dashboard import chart_table
 
 # The seeded goals and unit-cost tables: a transactional test that ran before may have flushed them.

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client
 
+from indgang.catalogue.constants import Channel
 from indgang.catalogue.models import Task
 from indgang.conftest import ApiFor, Org, RegisterContact, Staff, staff_client
-from indgang.contacts.constants import Channel
 from indgang.statistics.models import Goal, UnitCost, UnitCostTable
 
 # The seeded goals and unit-cost tables: a transactional test that ran before may have flushed them.

@@ -6,10 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from indgang.catalogue.constants import KleLevel
+from indgang.catalogue.constants import Channel, KleLevel
 from indgang.catalogue.models import KleEntry, Task
 from indgang.common.api import Text
-from indgang.contacts.constants import Channel
 from indgang.organisation.models import Unit
 from indgang.parties.constants import PartyKind
 from indgang.triage.constants import Verdict

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from indgang.catalogue.constants import Depth, KleLevel
+from indgang.catalogue.constants import Channel, Depth, KleLevel
 from indgang.catalogue.models import KleEntry, Task
 from indgang.conftest import Org
-from indgang.contacts.constants import Channel
 
 
 def _entry(number: str, level: KleLevel, title: str, guidance: str = "") -> KleEntry:

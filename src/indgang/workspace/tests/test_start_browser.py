@@ -13,8 +13,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from pytest_django.live_server_helper import LiveServer
 
+from indgang.catalogue.constants import Channel
 from indgang.conftest import RegisterContact, Staff
-from indgang.contacts.constants import Channel, Outcome
+from indgang.contacts.constants import Outcome
 from indgang.contacts.tests.test_front_desk_browser import (
     chromium,
     log_in,

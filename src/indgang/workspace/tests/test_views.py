@@ -22,12 +22,13 @@ from indgang.audit.models import AccessLogEntry
 from indgang.cases.models import Case
 from indgang.cases.services import take_case
 from indgang.cases.tests.conftest import Act, Receive
+from indgang.catalogue.constants import Channel
 from indgang.catalogue.models import Task
 from indgang.common.models import ScheduledRun
 from indgang.common.subjects import subject_of
 from indgang.common.tasks import latest_slot, periodic_tasks
 from indgang.conftest import CPR_A, CPR_B, PASSWORD, Org, RegisterContact, Staff, staff_client
-from indgang.contacts.constants import DANISH_TIME, Channel, Outcome
+from indgang.contacts.constants import DANISH_TIME, Outcome
 from indgang.contacts.models import Contact
 from indgang.deadlines.constants import DeadlineKind
 from indgang.deadlines.models import Deadline

@@ -17,19 +17,19 @@ from indgang.common.api import Pagination, query_of
 from indgang.common.inputs import IdConverter
 from indgang.organisation.requests import acting_user, request_scope
 from indgang.organisation.selectors import Scope
-from indgang.overview.api.serializers import AccessLogEntrySerializer, PartyOverviewSerializer
+from indgang.overview.api.serializers import (
+    AccessLogEntrySerializer,
+    PartyLookupResultSerializer,
+    PartyOverviewSerializer,
+    represent_hits,
+)
 from indgang.overview.selectors import (
     PartyHit,
     find_parties_for,
     get_party_overview,
     read_access_log_for,
 )
-from indgang.parties.api.serializers import (
-    PartyLookupResultSerializer,
-    PartyLookupSerializer,
-    PartySerializer,
-    represent_hits,
-)
+from indgang.parties.api.serializers import PartyLookupSerializer, PartySerializer
 from indgang.parties.constants import Match
 from indgang.parties.models import Party
 from indgang.parties.selectors import find_citizen, find_company

@@ -1,0 +1,61 @@
+"""Who routes contacts: the registry that triage fills in its AppConfig.ready().
+
+Triage sits above contacts (it reads and moves contacts), yet contacts' own writes must route:
+`register_contact` guarantees that a contact registered without a task is triaged, and the API's
+PATCH of a contact re-routes it in the same transaction as the edit. They call the functions
+below, which delegate to what triage registered, so contacts never imports triage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Protocol
+
+from django.core.exceptions import ImproperlyConfigured
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from indgang.catalogue.models import Task
+    from indgang.contacts.models import Contact
+    from indgang.organisation.models import Unit
+
+
+class Routing(Protocol):
+    def request_triage(self) -> None:
+        """Route the contacts waiting without a task, after the current transaction commits."""
+        ...
+
+    def reroute(
+        self, *, contact: Contact, task: Task, unit: Unit | None, decided_by: User, now: dt.datetime
+    ) -> None:
+        """Staff route the contact to a task (and unit): it moves, its history shows the
+        change, and the routing is kept as a labelled example. ValidationError if refused."""
+        ...
+
+
+_registered: list[Routing] = []
+
+
+def register_routing(routing: Routing) -> None:
+    """Make `routing` the one that contacts' writes call (triage's AppConfig.ready())."""
+    _registered[:] = [routing]
+
+
+def _routing() -> Routing:
+    if not _registered:
+        # Without it contacts registered without a task would wait for ever.
+        raise ImproperlyConfigured("No app routes contacts: add indgang.triage to INSTALLED_APPS.")
+    return _registered[0]
+
+
+def request_triage() -> None:
+    """Triage the contacts waiting without a task, once the current transaction commits."""
+    _routing().request_triage()
+
+
+def reroute(
+    *, contact: Contact, task: Task, unit: Unit | None, decided_by: User, now: dt.datetime
+) -> None:
+    """Route the contact to another task (and unit) by staff decision; see Routing.reroute."""
+    _routing().reroute(contact=contact, task=task, unit=unit, decided_by=decided_by, now=now)
