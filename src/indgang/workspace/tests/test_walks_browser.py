@@ -195,6 +195,8 @@ WALKS: dict[str, tuple[Step, ...]] = {
         manager_start_page,
         opens("/statistik/", "dashboard"),
         opens("/deadlines/overdue/", "overdue"),
+        # Its tables are wider than a phone: they scroll sideways, reachable by keyboard.
+        opens("/statistik/maal/", "goals"),
     ),
     "admin": (
         start_page,
