@@ -2,10 +2,11 @@
 
 A walk per role: its start page and its daily flows (the front line registers a call, corrects a
 contact, notes on it, filters the list and opens the triage queue; the caseworker suspends a
-deadline and opens the work list and a case; the manager reads the plots, the dashboard and the
-overdue work; the administrator the API docs and the admin). On every page: nothing wider than
-the window, a header of one line at the desk that does not balloon on the phone, axe-core with no
-serious or critical violation, and a screenshot in var/screenshots for a person to look at.
+deadline and opens the work list and a case; the manager reads the plots, the dashboard, the
+overdue work and the goals; the administrator the API docs and Django's admin). On every page:
+nothing wider than the window, a header of one line at the desk that does not balloon on the
+phone, axe-core with no serious or critical violation, and a screenshot in var/screenshots for a
+person to look at.
 
 One chromium for the module and one login per role; the viewports change inside the session.
 """
@@ -95,9 +96,16 @@ class Walk:
 Step = Callable[[Walk, Scene], None]
 
 
-def opens(path: str, name: str) -> Step:
-    """A step that opens a page and checks it."""
-    return lambda walk, scene: walk.open(path, name)
+def opens(path: str, name: str, *, one: str) -> Step:
+    """A step that opens a page, sees exactly one element `one` (the scene's row, panel, ...)
+    and checks the page."""
+
+    def step(walk: Walk, scene: Scene) -> None:
+        walk.page.goto(f"{walk.base_url}{path}")
+        expect(walk.page.locator(one)).to_have_count(1)
+        walk.check(name)
+
+    return step
 
 
 def start_page(walk: Walk, scene: Scene) -> None:
@@ -183,25 +191,25 @@ WALKS: dict[str, tuple[Step, ...]] = {
         register_a_call,
         edit_and_note_a_contact,
         filter_the_contact_list,
-        opens("/triage/", "triage"),
+        opens("/triage/", "triage", one="main table > tbody > tr"),
     ),
     "byg": (
         start_page,
         suspend_a_deadline,
-        opens("/cases/", "work-list"),
+        opens("/cases/", "work-list", one="table.work-list > tbody > tr"),
         case_screen,
     ),
     "leder": (
         manager_start_page,
-        opens("/statistik/", "dashboard"),
-        opens("/deadlines/overdue/", "overdue"),
+        opens("/statistik/", "dashboard", one="#panel-first-contact svg"),
+        opens("/deadlines/overdue/", "overdue", one="section.overdue-person"),
         # Its tables are wider than a phone: they scroll sideways, reachable by keyboard.
-        opens("/statistik/maal/", "goals"),
+        opens("/statistik/maal/", "goals", one="#goals-heading"),
     ),
     "admin": (
         start_page,
         api_docs,
-        opens("/admin/", "admin"),
+        opens("/admin/", "admin", one="#content-main"),
     ),
 }
 
