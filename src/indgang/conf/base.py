@@ -470,6 +470,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No deep links: Swagger UI then puts a link inside each operation's toggle button, a control
+    # inside a control that screen readers cannot reach (axe-core: nested-interactive).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     # Several apps name a field "kind" or "direction" with different choices.
     # `<id:…>` (common.inputs.IdConverter): at most 18 digits.
     "PATH_CONVERTER_OVERRIDES": {

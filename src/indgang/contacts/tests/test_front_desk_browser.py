@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django_otp.oath import totp
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
@@ -37,6 +38,8 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[4] / "var" / "screenshots"
 TIMEOUT_MS = 10_000
+# axe-core's impacts that fail a test; "moderate" and "minor" ones are for a person to weigh.
+AXE_BLOCKING = ("serious", "critical")
 
 EARLIER_SUMMARY = "Spørger om byggetilladelse til carport"
 NEW_SUMMARY = "Ringer om tilslutning til fjernvarme i ny bolig"
@@ -67,6 +70,22 @@ def screenshot(page: Page, name: str, *, full_page: bool = False) -> None:
     """The page as var/screenshots/NAME, for a person to look at."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / name, full_page=full_page)
+
+
+def assert_accessible(page: Page) -> None:
+    """Run axe-core on the page as it is now and fail listing every serious or critical violation:
+    the rule, its impact and help, and each element (CSS selectors) with what to fix there.
+    axe.min.js comes with axe-playwright-python, so nothing is fetched at run time."""
+    found = [
+        f"{violation['id']} ({violation['impact']}): {violation['help']}\n"
+        + "\n".join(
+            f"    {', '.join(map(str, node['target']))}: {' '.join(node['failureSummary'].split())}"
+            for node in violation["nodes"]
+        )
+        for violation in Axe().run(page).response["violations"]
+        if violation["impact"] in AXE_BLOCKING
+    ]
+    assert not found, f"axe-core on {page.url}:\n" + "\n".join(found)
 
 
 def submit_login(page: Page, base_url: str, *, username: str, password: str = PASSWORD) -> None:

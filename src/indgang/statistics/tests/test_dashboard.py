@@ -105,13 +105,15 @@ def test_the_manager_sees_the_panels_with_their_figures(first_quarter: None, sta
     ]
     assert reading(html, "funnels") == "Ingen selvbetjeningsløsninger er registreret."
     # Each chart is an inline SVG named by its table's caption.
-    # Its table scrolls inside the panel: a focusable region named by the same caption.
+    # Its table scrolls inside the panel: a focusable region named as a table of that caption,
+    # apart from the panel (often headed by the same words).
     for key in ("channel-mix", "digital-share", "cost-per-channel", "deadlines", "first-contact"):
         assert f'aria-labelledby="{key}-caption"' in html
-        assert f'<caption id="{key}-caption">' in html
+        caption = re.search(f'<caption id="{key}-caption">([^<]+)</caption>', html)
+        assert caption is not None, key
         assert (
             f'<div class="table-scroll" tabindex="0" role="region" '
-            f'aria-labelledby="{key}-caption">\n  <table class="chart-table" id="{key}-table">'
+            f'aria-label="Tabel: {caption[1]}">\n  <table class="chart-table" id="{key}-table">'
         ) in html
 
 
