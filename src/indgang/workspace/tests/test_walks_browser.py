@@ -25,10 +25,11 @@ from pytest_django.live_server_helper import LiveServer
 
 from indgang.cases.models import Case
 from indgang.cases.tests.conftest import Receive
+from indgang.catalogue.constants import Channel
 from indgang.catalogue.models import Task
 from indgang.common.tests.test_frame_browser import WIDER
 from indgang.conftest import CPR_A, RegisterContact, Staff
-from indgang.contacts.constants import Channel, Outcome
+from indgang.contacts.constants import Outcome
 from indgang.contacts.models import Contact
 from indgang.contacts.tests.test_front_desk_browser import (
     assert_accessible,
