@@ -158,6 +158,8 @@ def phase_work(payload: dict[str, Any]) -> dict[str, Any]:
 def phase_reads(payload: dict[str, Any]) -> dict[str, Any]:
     """p50/p95 and statements of each start page and search, and what the pages show."""
     setup_django()
+    import os
+
     from django.contrib.auth.models import User
     from django.db import connection
     from django.test import Client
@@ -200,6 +202,8 @@ def phase_reads(payload: dict[str, Any]) -> dict[str, Any]:
             **timing,
             "statements": len(captured.captured_queries),
             "reference_ms": reference_ms(),
+            # The loop's time is CPU time: other processes' load shows in the wall times only.
+            "load": os.getloadavg()[0],
         }
     return {
         "contacts": Contact.objects.count(),
@@ -304,7 +308,7 @@ def measure(env: dict[str, str], *, parties: int, quick: bool) -> dict[str, Any]
             db,
             f"{reads['contacts']:>11,} contacts | {name:32} p50 {figure['p50_ms']:6.1f} ms  "
             f"p95 {figure['p95_ms']:6.1f} ms  {figure['statements']:3} statements  "
-            f"| reference loop {figure['reference_ms']:.0f} ms",
+            f"| reference loop {figure['reference_ms']:.0f} ms, load {figure['load']:.1f}",
         )
     return reads
 
@@ -382,7 +386,12 @@ def _print_summary(results: dict[str, Any]) -> None:
         f"{max(f['reference_ms'] for f in s['reads'].values()):.0f} ms"
         for s in sizes
     )
-    print(f"reference loop (fixed Python work; machine speed): {refs}")
+    loads = " | ".join(
+        f"{min(f['load'] for f in s['reads'].values()):.1f}-"
+        f"{max(f['load'] for f in s['reads'].values()):.1f}"
+        for s in sizes
+    )
+    print(f"reference loop (fixed Python work; machine speed): {refs}; load average {loads}")
 
 
 if __name__ == "__main__":
