@@ -32,10 +32,14 @@ dropped and created.
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from harness import (
@@ -83,8 +87,6 @@ UNROUTED = [
 def phase_parties(payload: dict[str, Any]) -> dict[str, Any]:
     """Top the register's parties up to `parties` with parties.py's invented ones."""
     setup_django()
-    import time
-
     from django.db import connection
 
     from indgang.parties.models import Party
@@ -107,8 +109,6 @@ def phase_work(payload: dict[str, Any]) -> dict[str, Any]:
     contacts and a few contacts without a task that triage queues; then VACUUM ANALYZE, as
     autovacuum does after a load."""
     setup_django()
-    from pathlib import Path
-
     from django.db import connection
     from django.utils import timezone
 
@@ -158,8 +158,6 @@ def phase_work(payload: dict[str, Any]) -> dict[str, Any]:
 def phase_reads(payload: dict[str, Any]) -> dict[str, Any]:
     """p50/p95 and statements of each start page and search, and what the pages show."""
     setup_django()
-    import os
-
     from django.contrib.auth.models import User
     from django.db import connection
     from django.test import Client
@@ -314,9 +312,6 @@ def measure(env: dict[str, str], *, parties: int, quick: bool) -> dict[str, Any]
 
 
 def main(argv: list[str] | None = None) -> int:
-    import json
-    import os
-
     parser = benchmark_parser(__doc__, PHASES)
     parser.add_argument("--quick", action="store_true", help="20,000 then 100,000.")
     parser.add_argument("--sizes", type=int, nargs=2, help="Contacts, small and large.")
