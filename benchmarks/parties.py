@@ -71,18 +71,29 @@ def phase_setup(payload: dict[str, Any]) -> dict[str, Any]:
     setup_django()
     from django.db import connection
 
+    ensure_caseworker(units=1)
+    started = time.perf_counter()
+    numbers = insert_parties(count=payload["parties"])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return {"insert_s": time.perf_counter() - started, "numbers": numbers}
+
+
+def insert_parties(*, count: int, start: int = 0) -> dict[str, str]:
+    """Bulk-insert `count` invented parties, numbered from `start` (a second call from where the
+    first ended invents others); the first phone, e-mail, CPR and CVR number inserted, to
+    search by. A party whose CPR or CVR number is already in the register (say, one of
+    `indgang simulate`'s) is left out."""
     from indgang.parties.constants import PartyKind
     from indgang.parties.identifiers import cpr_digest, encrypt_cpr, mask_cpr
     from indgang.parties.matching import phone_key, search_text
     from indgang.parties.models import Party
 
-    ensure_caseworker(units=1)
-    rng = random.Random(SEED)
+    rng = random.Random(SEED + start)
     weights = [5, 5, 5, 3, 3, 2, 2, 2, 1, 1, 1, 1, 1, 1] + [0.03] * 2_000
-    started = time.perf_counter()
     batch: list[Any] = []
     numbers: dict[str, str] = {}
-    for n in range(payload["parties"]):
+    for n in range(start, start + count):
         company = n % 20 == 0
         name = (
             f"{rng.choice(LAST)} {rng.choice(['ApS', 'A/S', 'I/S'])}"
@@ -96,7 +107,8 @@ def phase_setup(payload: dict[str, Any]) -> dict[str, Any]:
         party = Party(kind=PartyKind.COMPANY if company else PartyKind.CITIZEN, name=name)
         party.address, party.email, party.phone, party.cvr = address, email, phone, cvr
         if not company and n % 100 == 1:
-            cpr = "0101901234" if n == 1 else f"{n:010d}"  # the first a valid one to look up
+            # The first a valid one to look up.
+            cpr = f"{n:010d}" if "cpr" in numbers else "0101901234"
             party.cpr_digest = cpr_digest(cpr)
             party.cpr_encrypted, party.cpr_masked = encrypt_cpr(cpr), mask_cpr(cpr)
             numbers.setdefault("cpr", cpr)
@@ -110,12 +122,10 @@ def phase_setup(payload: dict[str, Any]) -> dict[str, Any]:
             numbers.setdefault("cvr", cvr)
         batch.append(party)
         if len(batch) == BATCH:
-            Party.objects.bulk_create(batch)
+            Party.objects.bulk_create(batch, ignore_conflicts=True)
             batch = []
-    Party.objects.bulk_create(batch)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    return {"insert_s": time.perf_counter() - started, "numbers": numbers}
+    Party.objects.bulk_create(batch, ignore_conflicts=True)
+    return numbers
 
 
 def phase_reads(payload: dict[str, Any]) -> dict[str, Any]:

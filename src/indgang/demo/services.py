@@ -198,10 +198,7 @@ def load_demo(*, kle_path: Path, progress: Progress, now: dt.datetime | None = N
     now = now or timezone.now()
     departments, units, users = load_organisation(kle_path=kle_path, progress=progress)
     if not Contact.objects.exists():
-        _invent_contacts(registrar=users[0], now=now)
-        _invent_building_contacts(
-            registrar=users[0], caseworker=users[1], unit=units["BTF", "Byggesager"], now=now
-        )
+        invent_persona_contacts(users=users, units=units, now=now)
         year = simulate_demo_year(now=now)
         progress(
             _("A simulated year: %(contacts)d contacts from %(citizens)d synthetic citizens")
@@ -225,6 +222,18 @@ def load_demo(*, kle_path: Path, progress: Progress, now: dt.datetime | None = N
         % {"documents": report.documents, "words": report.words}
     )
     return users
+
+
+def invent_persona_contacts(
+    *, users: list[User], units: dict[tuple[str, str], Unit], now: dt.datetime
+) -> None:
+    """The personas' own contacts of the last weeks, as `load_organisation` returns its users
+    and units: the front line's calls (some with call-backs promised) and the building
+    caseworker's stream. On any register: a benchmark adds them to a simulated one."""
+    _invent_contacts(registrar=users[0], now=now)
+    _invent_building_contacts(
+        registrar=users[0], caseworker=users[1], unit=units["BTF", "Byggesager"], now=now
+    )
 
 
 def simulate_demo_year(*, now: dt.datetime, contacts: int = DEMO_YEAR_CONTACTS) -> SimulationReport:

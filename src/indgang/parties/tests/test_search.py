@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from pytest_django import DjangoAssertNumQueries
 
 from indgang.conftest import CPR_A, CPR_B, CVR_A
@@ -106,6 +107,28 @@ def test_a_search_is_one_statement_per_kind_of_match_whatever_it_finds(
     # Two names start with "hans": the page of two is full before words anywhere are read.
     with django_assert_num_queries(1):
         assert len(search_parties(query=parse_party_query("hans"), limit=2)) == 2
+
+
+def test_the_search_is_planned_for_the_words_typed_however_often_it_runs(
+    people: dict[str, Party],
+) -> None:
+    """On PostgreSQL a statement run twice is prepared, and a prepared one may get a generic
+    plan from its sixth run: the search's statements never are (on SQLite none is)."""
+    for _run in range(7):
+        assert _found("aaboulevard 3") == [("Søren Hansen", Match.CONTAINS)]
+    assert not [sql for sql in _prepared_statements() if "parties_party" in sql]
+    # Other statements are still prepared as before.
+    for _run in range(3):
+        Party.objects.filter(pk=people["hans"].pk).exists()
+    assert connection.vendor != "postgresql" or _prepared_statements()
+
+
+def _prepared_statements() -> list[str]:
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
 
 
 @pytest.mark.parametrize(
