@@ -112,7 +112,7 @@ def phase_work(payload: dict[str, Any]) -> dict[str, Any]:
     from django.db import connection
     from django.utils import timezone
 
-    from indgang.contacts.constants import Channel
+    from indgang.catalogue.constants import Channel
     from indgang.contacts.models import Contact
     from indgang.contacts.services import NewContact, register_contact
     from indgang.demo.cases import load_cases_demo
