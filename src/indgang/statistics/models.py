@@ -21,7 +21,7 @@ from indgang.statistics.constants import FunnelEventKind, GoalMetric, SolutionKi
 
 # Dimensions of each grain, in the order of its unique constraint (which the triggers name in
 # ON CONFLICT, and the rebuild in GROUP BY).
-DAY_DIMENSIONS = ("day", "channel", "direction", "outcome")
+DAY_DIMENSIONS = ("day", "channel", "direction", "outcome", "self_service_task")
 UNIT_DIMENSIONS = (*DAY_DIMENSIONS, "department_id", "unit_id")
 TASK_DIMENSIONS = (*UNIT_DIMENSIONS, "task_id")
 MEASURES = ("contacts", "with_knowledge", "duration_seconds", "timed")
@@ -34,6 +34,9 @@ class Counts(models.Model):
     channel = models.CharField(_("channel"), max_length=12)
     direction = models.CharField(_("direction"), max_length=3)
     outcome = models.CharField(_("outcome"), max_length=30)
+    # The contact's task has a self-service solution (a self-service link in the catalogue, as
+    # it is now): the self-service share reads the coarse grains by it, not every task's buckets.
+    self_service_task = models.BooleanField(_("task with self-service"), default=False)
     contacts = models.IntegerField(_("contacts"), default=0)
     # Contacts with a KnowledgeUse: solved with the knowledge base's help.
     with_knowledge = models.IntegerField(_("with knowledge use"), default=0)
@@ -51,7 +54,8 @@ class Counts(models.Model):
 
 
 class DayContactCount(Counts):
-    """Contacts per day, channel, direction and outcome: the municipality's totals."""
+    """Contacts per day, channel, direction, outcome and self-service task or not: the
+    municipality's totals."""
 
     class Meta:
         verbose_name = _("contact count per day")

@@ -1,7 +1,8 @@
 """The rollups equal a GROUP BY over the register after any sequence of writes to it.
 
 The writes are the product's own (registration alone and in bulk, triage's routing, knowledge
-uses) and plain queryset updates and deletes, as a data fix or a future service would make them.
+uses) and plain queryset updates and deletes, as a data fix or a future service would make them,
+and a task's self-service link set or removed in the catalogue.
 """
 
 from __future__ import annotations
@@ -54,6 +55,11 @@ HOURS = st.integers(min_value=0, max_value=60)
 CHANNELS = st.sampled_from(list(Channel))
 OUTCOMES = st.sampled_from([None, *Outcome])
 DURATIONS = st.one_of(st.none(), st.integers(min_value=0, max_value=3600))
+SELF_SERVICE_LINKS = [
+    "",
+    "https://selvbetjening.example.dk/a",
+    "https://selvbetjening.example.dk/b",
+]
 
 
 def test_rollups_follow_every_write_to_the_register(
@@ -168,6 +174,14 @@ def test_rollups_follow_every_write_to_the_register(
         def forget_knowledge(self, data: st.DataObject) -> None:
             ids = list(KnowledgeUse.objects.order_by("pk").values_list("pk", flat=True))
             KnowledgeUse.objects.filter(pk=data.draw(st.sampled_from(ids))).delete()
+
+        @rule(data=st.data())
+        def change_self_service_link(self, data: st.DataObject) -> None:
+            # Blank or not moves the task's contacts between the self-service buckets; another
+            # address moves nothing.
+            Task.objects.filter(pk=data.draw(st.sampled_from(task_list)).pk).update(
+                self_service_url=data.draw(st.sampled_from(SELF_SERVICE_LINKS))
+            )
 
         @precondition(lambda self: Contact.objects.exists())
         @rule(data=st.data())
