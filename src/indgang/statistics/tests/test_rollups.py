@@ -333,8 +333,10 @@ def test_the_rebuild_command_refuses_a_half_or_reversed_period(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_bulk_writer_adds_its_buckets_to_every_grain_and_the_switch_ends_with_its_transaction(
-    staff: Staff,
+    staff: Staff, tasks: dict[str, Task]
 ) -> None:
+    heating = tasks["heating"]
+    Task.objects.filter(pk=heating.pk).update(self_service_url="https://selvbetjening.example.dk/")
     day = dt.date(2026, 3, 2)
     buckets = ContactBuckets(
         day=[day, day],
@@ -343,7 +345,7 @@ def test_a_bulk_writer_adds_its_buckets_to_every_grain_and_the_switch_ends_with_
         outcome=[Outcome.FORWARDED, Outcome.FORWARDED],
         department_id=[7, 7],
         unit_id=[3, 4],
-        task_id=[0, 9],
+        task_id=[0, heating.pk],
         contacts=[2, 5],
         duration_seconds=[100, 0],
         timed=[1, 0],
@@ -352,18 +354,22 @@ def test_a_bulk_writer_adds_its_buckets_to_every_grain_and_the_switch_ends_with_
         took_over = take_over_counting()
         add_contact_buckets(buckets)
         add_contact_buckets(buckets)
-    day_bucket = DayContactCount.objects.get(day=day)
-    assert (day_bucket.contacts, day_bucket.duration_seconds, day_bucket.timed) == (14, 200, 2)
-    assert sorted(UnitContactCount.objects.filter(day=day).values_list("unit_id", "contacts")) == [
-        (3, 4),
-        (4, 10),
-    ]
+    # The writer's buckets do not say which task has self-service: the catalogue does.
     assert sorted(
-        ContactCount.objects.filter(day=day).values_list("task_id", "contacts", "with_knowledge")
-    ) == [
-        (0, 4, 0),
-        (9, 10, 0),
-    ]
+        DayContactCount.objects.filter(day=day).values_list(
+            "self_service_task", "contacts", "duration_seconds", "timed"
+        )
+    ) == [(False, 4, 200, 2), (True, 10, 0, 0)]
+    assert sorted(
+        UnitContactCount.objects.filter(day=day).values_list(
+            "unit_id", "self_service_task", "contacts"
+        )
+    ) == [(3, False, 4), (4, True, 10)]
+    assert sorted(
+        ContactCount.objects.filter(day=day).values_list(
+            "task_id", "self_service_task", "contacts", "with_knowledge"
+        )
+    ) == [(0, False, 4, 0), (heating.pk, True, 10, 0)]
     assert took_over is (connection.vendor == "postgresql")
     # The next transaction on the same connection is counted by the trigger again.
     DayContactCount.objects.all().delete()
