@@ -3,8 +3,9 @@
 Each table holds one row (a bucket) per combination of its dimensions that has had contacts.
 Dimensions are plain columns (0 = no department, unit or task; '' = no outcome), not foreign
 keys, so one unique constraint covers every bucket on both databases, NULLs included. Database
-triggers (migration 0002) keep the buckets current on every write to the register, COPY included;
-`indgang statistics-rebuild` recomputes them. Read them only through `statistics.selectors`.
+triggers (migrations 0002 and 0005) keep the buckets current on every write to the register, COPY
+included, and to a task's self-service link; `indgang statistics-rebuild` recomputes them. Read
+them only through `statistics.selectors`.
 
 Below them: goals (what the channel strategy aims at), unit-cost tables (what a contact
 costs per channel), and self-service solutions, their funnel events and the daily funnel counts
