@@ -17,7 +17,8 @@ before it moves anything: a registration that read the old flag has then committ
 one that had not yet written waits and reads the new flag. Reads go on.
 
 The SQL is written out here, not imported, so that this migration stays as it ran; it is 0002's
-with the new dimension (see 0002 for the reasoning that did not change).
+with the new dimension (see 0002 for the reasoning that did not change). Only the way back takes
+0002's statements from 0002, to restore its triggers as they were.
 """
 
 from importlib import import_module
@@ -217,7 +218,8 @@ POSTGRES_REVERSE = [
 def _sqlite_contact(r: str, sign: str) -> str:
     """The contact r (NEW or OLD) as one row of signed measures."""
     return (
-        f"SELECT {_dimensions(r)}, {sign}1 AS contacts, {sign}{USED.format(r=r)} AS with_knowledge, "
+        f"SELECT {_dimensions(r)}, {sign}1 AS contacts, "
+        f"{sign}{USED.format(r=r)} AS with_knowledge, "
         f"{sign}COALESCE({r}.duration_seconds, 0) AS duration_seconds, "
         f"{sign}({r}.duration_seconds IS NOT NULL) AS timed"
     )
@@ -260,7 +262,8 @@ def _sqlite_unuse(r: str) -> str:
     """Take the knowledge use r (OLD) off its contact's buckets, if the contact is still there."""
     return "".join(
         f"UPDATE {table} SET with_knowledge = with_knowledge - 1 WHERE EXISTS (SELECT 1 FROM "
-        f"contacts_contact c WHERE c.id = {r}.contact_id AND {_sqlite_matches(table, 'c', dims)});\n"
+        f"contacts_contact c WHERE c.id = {r}.contact_id "
+        f"AND {_sqlite_matches(table, 'c', dims)});\n"
         for table, dims in GRAINS.items()
     )
 
@@ -353,27 +356,16 @@ SQLITE_TASK_UPDATE = (
 
 # --- Replacing 0002's triggers, filling the new dimension ---------------------------------------
 
-TRIGGERS_0002 = {
-    "contact_insert": "contacts_contact",
-    "contact_update": "contacts_contact",
-    "contact_delete": "contacts_contact",
-    "use_insert": "knowledge_knowledgeuse",
-    "use_delete": "knowledge_knowledgeuse",
+# These triggers have 0002's names: the same statements drop 0002's on the way here and these
+# on the way back.
+DROP = {"postgresql": POSTGRES_REVERSE, "sqlite": SQLITE_REVERSE}
+DROP_TASK_UPDATE = {
+    "postgresql": [
+        "DROP TRIGGER IF EXISTS statistics_task_update ON catalogue_task",
+        "DROP FUNCTION IF EXISTS statistics_task_update()",
+    ],
+    "sqlite": ["DROP TRIGGER IF EXISTS statistics_task_update"],
 }
-
-
-def _drop(triggers: dict[str, str]) -> dict[str, list[str]]:
-    return {
-        "postgresql": [
-            statement
-            for name, table in triggers.items()
-            for statement in (
-                f"DROP TRIGGER IF EXISTS statistics_{name} ON {table}",
-                f"DROP FUNCTION IF EXISTS statistics_{name}()",
-            )
-        ],
-        "sqlite": [f"DROP TRIGGER IF EXISTS statistics_{name}" for name in triggers],
-    }
 
 
 def _summed_from_finest(table: str, dimensions: tuple[str, ...]) -> list[str]:
@@ -424,13 +416,13 @@ class Migration(migrations.Migration):
     operations = [
         # 0002's triggers name the old unique constraints in ON CONFLICT: gone while they change.
         migrations.RunPython(
-            _run(_drop(TRIGGERS_0002)),
-            _run({"postgresql": _0002.POSTGRES, "sqlite": _0002.SQLITE}),
+            _run(DROP), _run({"postgresql": _0002.POSTGRES, "sqlite": _0002.SQLITE})
         ),
         *(
             migrations.RemoveConstraint(model_name=model, name=name)
             for model, name in BUCKETS.items()
         ),
+        # On the way back only, between dropping the flag and restoring 0002's constraints.
         migrations.RunPython(
             migrations.RunPython.noop, _run({"postgresql": UNFLAGGED, "sqlite": UNFLAGGED})
         ),
@@ -452,11 +444,6 @@ class Migration(migrations.Migration):
                     "sqlite": [*SQLITE, SQLITE_TASK_UPDATE, *FILL],
                 }
             ),
-            _run(
-                {
-                    vendor: drops + _drop(TRIGGERS_0002)[vendor]
-                    for vendor, drops in _drop({"task_update": "catalogue_task"}).items()
-                }
-            ),
+            _run({vendor: DROP_TASK_UPDATE[vendor] + DROP[vendor] for vendor in DROP}),
         ),
     ]
