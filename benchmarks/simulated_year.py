@@ -23,6 +23,7 @@ Usage::
     .venv/bin/python benchmarks/statistics.py            # minutes to hours: 10.5 M contacts
     .venv/bin/python benchmarks/statistics.py --quick    # 20,000 and 100,000; quick POSTs
     .venv/bin/python benchmarks/statistics.py --sizes 100000 1000000 --no-posts
+    .venv/bin/python benchmarks/statistics.py --reads-on indgang_small indgang_large  # kept
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from harness import (
     ROOT,
     benchmark_parser,
     environment,
+    pg_url,
     prepare_database,
     ran_phase,
     reference_ms,
@@ -106,16 +108,20 @@ def phase_setup(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def phase_reads(payload: dict[str, Any]) -> dict[str, Any]:
-    """p50/p95 of each read, after VACUUM ANALYZE (what autovacuum does after a load)."""
+    """p50/p95 of each read and its statements, after VACUUM ANALYZE (what autovacuum does
+    after a load). Without a token in the payload (`--reads-on`), one is issued."""
     setup_django()
     from django.contrib.auth.models import User
     from django.db import connection
     from django.db.models import Count
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
     from django.urls import Resolver404, resolve
+    from django.utils import timezone
 
     from indgang.contacts.models import Contact
     from indgang.organisation.selectors import get_scope
+    from indgang.organisation.services import issue_api_token
     from indgang.statistics.models import ContactCount
     from indgang.statistics.selectors import Dimension, Slice, contact_counts
 
@@ -140,7 +146,15 @@ def phase_reads(payload: dict[str, Any]) -> dict[str, Any]:
         name: partial(contact_counts, scope=scope, slice=piece, by=by, period="month")
         for name, piece in slices.items()
     }
-    client = Client(HTTP_AUTHORIZATION=f"Token {payload['token']}", HTTP_ACCEPT_LANGUAGE="da")
+    token = payload.get("token") or (
+        issue_api_token(
+            user=User.objects.get(username=ADMIN),
+            name="bench",
+            expires_in_days=1,
+            now=timezone.now(),
+        ).secret
+    )
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}", HTTP_ACCEPT_LANGUAGE="da")
     client.force_login(User.objects.get(username=ADMIN))
     missing = []
     for name, template in URLS.items():
@@ -154,6 +168,10 @@ def phase_reads(payload: dict[str, Any]) -> dict[str, Any]:
             continue
         calls[name] = partial(_get, client, path)
     figures = {name: time_call(call, requests=READS, warmup=WARMUP) for name, call in calls.items()}
+    for name, call in calls.items():
+        with CaptureQueriesContext(connection) as statements:
+            call()
+        figures[name]["statements"] = len(statements)
     return {
         "contacts": Contact.objects.count(),
         "reads": figures,
@@ -328,8 +346,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--pg-database", default=PG_DB, help=f"Dropped and created (default {PG_DB})."
     )
+    parser.add_argument(
+        "--reads-on",
+        nargs=2,
+        metavar=("SMALL", "LARGE"),
+        help="Only the reads, on these two existing, migrated databases (kept as they are).",
+    )
     args = parser.parse_args(argv)
     if ran_phase(args, PHASES):
+        return 0
+    if args.reads_on:
+        _print(reads_on(args.reads_on))
         return 0
     if args.only_posts:
         _print(_post_rows(post_rates(args.quick)))
@@ -387,6 +414,30 @@ def main(argv: list[str] | None = None) -> int:
 Row = tuple[str, str, str]
 
 
+def reads_on(databases: list[str]) -> list[Row]:
+    """The reads phase on each existing database in turn, and the ratios of the second's to
+    the first's."""
+    results = {}
+    for database in databases:
+        reads = run_phase(SCRIPT, "reads", {}, environment(pg_url(database)))
+        results[database] = reads
+        for name, figure in reads["reads"].items():
+            say(
+                "postgres",
+                f"{database} ({reads['contacts']:,} contacts) | {name}: p50 "
+                f"{figure['p50_ms']:.1f} ms, p95 {figure['p95_ms']:.1f} ms, "
+                f"{figure['statements']} statements "
+                f"| reference loop {reads['reference_ms']:.0f} ms",
+            )
+    small, large = (results[database] for database in databases)
+    return _read_rows(
+        {"reads": small["reads"], "reference_ms": small["reference_ms"]},
+        {"reads": large["reads"], "reference_ms": large["reference_ms"]},
+        f"{small['contacts']:,}",
+        f"{large['contacts']:,}",
+    )
+
+
 def _summary(results: dict[str, Any], small: str, large: str) -> list[Row]:
     rows: list[Row] = []
     for size in (small, large):
@@ -419,12 +470,19 @@ def _summary(results: dict[str, Any], small: str, large: str) -> list[Row]:
                 _verdict(f"<= {TARGET_MAXRSS_MB:.0f} MB", made["maxrss_mb"] <= TARGET_MAXRSS_MB),
             )
         )
-    for name, figure in results[large]["reads"].items():
-        before = results[small]["reads"][name]
+    return rows + _read_rows(results[small], results[large], f"{int(small):,}", f"{int(large):,}")
+
+
+def _read_rows(
+    small: dict[str, Any], large: dict[str, Any], at_small: str, at_large: str
+) -> list[Row]:
+    rows: list[Row] = []
+    for name, figure in large["reads"].items():
+        before = small["reads"][name]
         ratio = figure["p50_ms"] / before["p50_ms"]
         rows.append(
             (
-                f"{name}: p50/p95 at {int(small):,} | at {int(large):,}",
+                f"{name}: p50/p95 at {at_small} | at {at_large}",
                 f"{before['p50_ms']:.1f}/{before['p95_ms']:.1f} | "
                 f"{figure['p50_ms']:.1f}/{figure['p95_ms']:.1f} ms (x{ratio:.2f})",
                 _verdict(
@@ -436,7 +494,7 @@ def _summary(results: dict[str, Any], small: str, large: str) -> list[Row]:
     rows.append(
         (
             "reference loop (fixed Python work; machine speed)",
-            f"{results[small]['reference_ms']:.0f} / {results[large]['reference_ms']:.0f} ms",
+            f"{small['reference_ms']:.0f} / {large['reference_ms']:.0f} ms",
             "",
         )
     )

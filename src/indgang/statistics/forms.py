@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indgang.catalogue.constants import Channel
 from indgang.catalogue.models import Task
-from indgang.common.forms import BoundedDateField
+from indgang.common.forms import BoundedDateField, PlainSelect
 from indgang.organisation.models import Department, Unit
 from indgang.statistics.api.serializers import MAX_PERIODS, PERIOD_DAYS
 from indgang.statistics.costs import PRESETS
@@ -46,12 +46,21 @@ class SliceForm(forms.Form):
         required=False,
         label=_("Department"),
         empty_label=_("All"),
+        widget=PlainSelect,
     )
     unit = forms.ModelChoiceField(
-        queryset=Unit.objects.none(), required=False, label=_("Unit"), empty_label=_("All")
+        queryset=Unit.objects.none(),
+        required=False,
+        label=_("Unit"),
+        empty_label=_("All"),
+        widget=PlainSelect,
     )
     task = forms.ModelChoiceField(
-        queryset=Task.objects.none(), required=False, label=_("Task"), empty_label=_("All")
+        queryset=Task.objects.none(),
+        required=False,
+        label=_("Task"),
+        empty_label=_("All"),
+        widget=PlainSelect,
     )
 
     def __init__(self, *args: Any, departments: frozenset[int] | None, **kwargs: Any) -> None:

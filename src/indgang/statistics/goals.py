@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 
 from indgang.cases.reports import servicemal_report
 from indgang.catalogue.constants import Channel
-from indgang.catalogue.models import Task
 from indgang.common.workdays import COPENHAGEN
 from indgang.contacts.constants import Direction, Outcome
 from indgang.deadlines.constants import DeadlineKind, DeadlineStatus
@@ -240,19 +239,15 @@ def _contact_kpis(
     return kpis
 
 
-def self_service_task_ids() -> frozenset[int]:
-    """The catalogue's tasks with a self-service solution (a self-service link)."""
-    return frozenset(Task.objects.exclude(self_service_url="").values_list("pk", flat=True))
-
-
 def _self_service_kpi(*, scope: Scope, slice: Slice, period: Period, book: GoalBook) -> KpiRow:
-    """Where a task has a self-service solution: its self-service contacts of all its contacts."""
+    """Where a task has a self-service solution (a self-service link in the catalogue): its
+    self-service contacts of all its contacts."""
     rows = contact_counts(
         scope=scope,
         slice=slice,
         by=CHANNEL,
         period=period,
-        tasks=self_service_task_ids(),
+        self_service_task=True,
         direction=Direction.INBOUND,
     )
     return _kpi(

@@ -3,8 +3,9 @@
 Each table holds one row (a bucket) per combination of its dimensions that has had contacts.
 Dimensions are plain columns (0 = no department, unit or task; '' = no outcome), not foreign
 keys, so one unique constraint covers every bucket on both databases, NULLs included. Database
-triggers (migration 0002) keep the buckets current on every write to the register, COPY included;
-`indgang statistics-rebuild` recomputes them. Read them only through `statistics.selectors`.
+triggers (migrations 0002 and 0005) keep the buckets current on every write to the register, COPY
+included, and to a task's self-service link; `indgang statistics-rebuild` recomputes them. Read
+them only through `statistics.selectors`.
 
 Below them: goals (what the channel strategy aims at), unit-cost tables (what a contact
 costs per channel), and self-service solutions, their funnel events and the daily funnel counts
@@ -21,7 +22,7 @@ from indgang.statistics.constants import FunnelEventKind, GoalMetric, SolutionKi
 
 # Dimensions of each grain, in the order of its unique constraint (which the triggers name in
 # ON CONFLICT, and the rebuild in GROUP BY).
-DAY_DIMENSIONS = ("day", "channel", "direction", "outcome")
+DAY_DIMENSIONS = ("day", "channel", "direction", "outcome", "self_service_task")
 UNIT_DIMENSIONS = (*DAY_DIMENSIONS, "department_id", "unit_id")
 TASK_DIMENSIONS = (*UNIT_DIMENSIONS, "task_id")
 MEASURES = ("contacts", "with_knowledge", "duration_seconds", "timed")
@@ -34,6 +35,9 @@ class Counts(models.Model):
     channel = models.CharField(_("channel"), max_length=12)
     direction = models.CharField(_("direction"), max_length=3)
     outcome = models.CharField(_("outcome"), max_length=30)
+    # The contact's task has a self-service solution (a self-service link in the catalogue, as
+    # it is now): the self-service share reads the coarse grains by it, not every task's buckets.
+    self_service_task = models.BooleanField(_("task with self-service"), default=False)
     contacts = models.IntegerField(_("contacts"), default=0)
     # Contacts with a KnowledgeUse: solved with the knowledge base's help.
     with_knowledge = models.IntegerField(_("with knowledge use"), default=0)
@@ -51,7 +55,8 @@ class Counts(models.Model):
 
 
 class DayContactCount(Counts):
-    """Contacts per day, channel, direction and outcome: the municipality's totals."""
+    """Contacts per day, channel, direction, outcome and self-service task or not: the
+    municipality's totals."""
 
     class Meta:
         verbose_name = _("contact count per day")

@@ -7,7 +7,7 @@ Counts come from `selectors.contact_counts`; the arithmetic is costs.py's.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
@@ -22,7 +22,13 @@ from indgang.organisation.models import Unit
 from indgang.organisation.selectors import Scope
 from indgang.statistics.costs import ChannelCosts, channel_costs, get_preset, move_share, saving
 from indgang.statistics.models import UnitCost, UnitCostTable
-from indgang.statistics.selectors import Dimension, Slice, contact_counts, statistics_scope
+from indgang.statistics.selectors import (
+    CountRow,
+    Dimension,
+    Slice,
+    contact_counts,
+    statistics_scope,
+)
 
 CostDimension = Literal["channel", "task", "unit"]
 
@@ -160,10 +166,16 @@ def _cost_row(
 
 def channel_counts(*, scope: Scope, slice: Slice) -> dict[str, int]:
     """Contacts per channel in the slice, both directions: each costs the municipality."""
+    return channel_totals(contact_counts(scope=scope, slice=slice, by=["channel"]))
+
+
+def channel_totals(rows: Iterable[CountRow]) -> dict[str, int]:
+    """The rows' contacts per channel, by channel code (as the selector orders them), whatever
+    else they are grouped by (a page that has them by period need not read them again)."""
     counts: dict[str, int] = defaultdict(int)
-    for row in contact_counts(scope=scope, slice=slice, by=["channel"]):
+    for row in rows:
         counts[row.channel or ""] += row.contacts
-    return dict(counts)
+    return dict(sorted(counts.items()))
 
 
 def _labels(dimension: CostDimension, keys: set[int]) -> dict[int, str]:

@@ -105,14 +105,14 @@ def contact_counts(
     slice: Slice,  # noqa: A002 - the design's name
     by: Collection[Dimension] = (),
     period: Period | None = None,
-    tasks: Collection[int] | None = None,
+    self_service_task: bool | None = None,
     direction: str | None = None,
 ) -> list[CountRow]:
     """Sums over the smallest rollup table that has every dimension asked for and filtered on.
     Refuses a slice outside statistics_scope; without a department a manager gets the sum over
-    their own departments. `tasks` keeps these tasks' buckets only (and the slice's task, if
-    any): summed in SQL by the task index, not grouped by task and filtered in Python;
-    `direction` keeps that direction's buckets only, likewise."""
+    their own departments. `self_service_task` keeps the buckets of tasks with (True) or without
+    (False) a self-service solution, which every grain has, so the municipality's read stays on
+    the day grain; `direction` keeps that direction's buckets only. Both are summed in SQL."""
     departments = statistics_scope(scope)
     if departments is not None:
         _check_slice(slice, departments)
@@ -129,8 +129,8 @@ def contact_counts(
             filters[column] = value
     if departments is not None and slice.department_id is None:
         filters["department_id__in"] = sorted(departments)
-    if tasks is not None:
-        filters["task_id__in"] = sorted(tasks)
+    if self_service_task is not None:
+        filters["self_service_task"] = self_service_task
     if direction is not None:
         filters["direction"] = direction
     used = {key.removesuffix("__in") for key in filters} & {"department_id", "unit_id", "task_id"}

@@ -8,9 +8,20 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from django.db import connection, connections, router, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
+from indgang.catalogue.models import Task
 from indgang.contacts.constants import DANISH_TIME
 from indgang.contacts.models import Contact
 from indgang.knowledge.models import KnowledgeUse
@@ -18,12 +29,15 @@ from indgang.statistics.models import ContactCount, Counts, DayContactCount, Uni
 
 GRAINS: tuple[type[Counts], ...] = (DayContactCount, UnitContactCount, ContactCount)
 REBUILD_BATCH = 5000
+# A task with a self-service solution, as the catalogue has it now (migration 0005).
+SELF_SERVICE_TASK = ~Q(task__self_service_url="") & Q(task__isnull=False)
 # What each dimension of a bucket is on the contact: 0 for no department, unit or task.
 DIMENSION_OF_CONTACT = {
     "day": F("received_on"),
     "channel": F("channel"),
     "direction": F("direction"),
     "outcome": F("outcome"),
+    "self_service_task": ExpressionWrapper(SELF_SERVICE_TASK, output_field=BooleanField()),
     "department_id": Coalesce("department_id", Value(0)),
     "unit_id": Coalesce("unit_id", Value(0)),
     "task_id": Coalesce("task_id", Value(0)),
@@ -93,14 +107,18 @@ def rebuild_contact_counts(
     """Recompute every rollup bucket of these days (default: every day with contacts) from the
     register, month by month in one transaction; return the number of contacts counted.
 
-    On PostgreSQL the register is locked against writes meanwhile (reads go on), so no
-    registration falls between the count and the buckets written.
+    On PostgreSQL the register and the catalogue's tasks are locked against writes meanwhile
+    (reads go on), so no registration or self-service link falls between the count and the
+    buckets written.
     """
     alias = router.db_for_write(ContactCount)
     with transaction.atomic(using=alias):
         if connections[alias].vendor == "postgresql":
             with connections[alias].cursor() as cursor:
-                cursor.execute("LOCK TABLE contacts_contact, knowledge_knowledgeuse IN SHARE MODE")
+                cursor.execute(
+                    "LOCK TABLE contacts_contact, knowledge_knowledgeuse, catalogue_task "
+                    "IN SHARE MODE"
+                )
         first = start or _edge("received_at")
         last = end or _edge("-received_at")
         if first is None or last is None:
@@ -173,7 +191,9 @@ def take_over_counting() -> bool:
 
 def add_contact_buckets(buckets: ContactBuckets) -> None:
     """Add new contacts, counted by their writer, to the three grains, each in key order (so
-    that concurrent writers lock shared buckets in the same order, as the triggers do)."""
+    that concurrent writers lock shared buckets in the same order, as the triggers do). Whether
+    a bucket's task is a self-service task is read from the catalogue by the statement that
+    writes the buckets, as the triggers read it (migration 0005)."""
     if not len(buckets.contacts):
         return
     columns = [f.name for f in fields(ContactBuckets)]
@@ -181,7 +201,11 @@ def add_contact_buckets(buckets: ContactBuckets) -> None:
         if connection.vendor == "postgresql":
             types = {"day": "date", "channel": "text", "direction": "text", "outcome": "text"}
             unnest = ", ".join(f"%s::{types.get(name, 'bigint')}[]" for name in columns)
-            source = f"added AS (SELECT * FROM unnest({unnest}) AS a({', '.join(columns)}))"  # noqa: S608
+            source = (
+                f"added AS (SELECT a.*, COALESCE(s.self_service_url <> '', false) "  # noqa: S608
+                f"AS self_service_task FROM unnest({unnest}) AS a({', '.join(columns)}) "
+                "LEFT JOIN catalogue_task s ON s.id = a.task_id)"
+            )
             *coarse, finest = GRAINS
             upserts = ", ".join(f"{g._meta.db_table} AS ({_upsert_sql(g)})" for g in coarse)
             cursor.execute(
@@ -189,12 +213,14 @@ def add_contact_buckets(buckets: ContactBuckets) -> None:
                 [array_literal(getattr(buckets, name)) for name in columns],
             )
             return
+        self_service = set(Task.objects.exclude(self_service_url="").values_list("pk", flat=True))
         for grain in GRAINS:
             names = dimensions(grain)
             summed: dict[tuple[Any, ...], list[int]] = {}
             rows = zip(*(getattr(buckets, name) for name in columns), strict=True)
             for row in rows:
                 values = dict(zip(columns, row, strict=True))
+                values["self_service_task"] = int(values["task_id"]) in self_service
                 total = summed.setdefault(tuple(values[name] for name in names), [0, 0, 0])
                 for index, measure in enumerate(("contacts", "duration_seconds", "timed")):
                     total[index] += int(values[measure])

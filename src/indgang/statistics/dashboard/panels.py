@@ -24,7 +24,7 @@ from indgang.statistics.costs import channel_costs
 from indgang.statistics.funnels import AdviceRow, FunnelRow, advice_on, funnel_report
 from indgang.statistics.goals import KpiRow, kpi_map, list_kpis, period_start, share
 from indgang.statistics.plots import Chart, Goal, Kind, Series, Unit, format_number
-from indgang.statistics.pricing import channel_counts, get_unit_cost_table, unit_costs_of
+from indgang.statistics.pricing import channel_totals, get_unit_cost_table, unit_costs_of
 from indgang.statistics.selectors import CountRow, Dimension, Period, Slice, contact_counts
 
 # The periods the dashboard offers; day and year are too fine and too coarse for a panel.
@@ -342,7 +342,7 @@ def build_dashboard(
             starts=starts,
             period=period,
         ),
-        cost_panel(scope, channel_counts(scope=scope, slice=slice)),
+        cost_panel(scope, channel_totals(by_channel)),
         funnels_panel(scope=scope, slice=slice, heading=_("Self-service funnels")),
         deadlines_kept(kpis),
         kpi_trend(

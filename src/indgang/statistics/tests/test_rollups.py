@@ -1,7 +1,8 @@
 """The rollups equal a GROUP BY over the register after any sequence of writes to it.
 
 The writes are the product's own (registration alone and in bulk, triage's routing, knowledge
-uses) and plain queryset updates and deletes, as a data fix or a future service would make them.
+uses) and plain queryset updates and deletes, as a data fix or a future service would make them,
+and a task's self-service link set or removed in the catalogue.
 """
 
 from __future__ import annotations
@@ -55,6 +56,11 @@ HOURS = st.integers(min_value=0, max_value=60)
 CHANNELS = st.sampled_from(list(Channel))
 OUTCOMES = st.sampled_from([None, *Outcome])
 DURATIONS = st.one_of(st.none(), st.integers(min_value=0, max_value=3600))
+SELF_SERVICE_LINKS = [
+    "",
+    "https://selvbetjening.example.dk/a",
+    "https://selvbetjening.example.dk/b",
+]
 
 
 def test_rollups_follow_every_write_to_the_register(
@@ -169,6 +175,14 @@ def test_rollups_follow_every_write_to_the_register(
         def forget_knowledge(self, data: st.DataObject) -> None:
             ids = list(KnowledgeUse.objects.order_by("pk").values_list("pk", flat=True))
             KnowledgeUse.objects.filter(pk=data.draw(st.sampled_from(ids))).delete()
+
+        @rule(data=st.data())
+        def change_self_service_link(self, data: st.DataObject) -> None:
+            # Blank or not moves the task's contacts between the self-service buckets; another
+            # address moves nothing.
+            Task.objects.filter(pk=data.draw(st.sampled_from(task_list)).pk).update(
+                self_service_url=data.draw(st.sampled_from(SELF_SERVICE_LINKS))
+            )
 
         @precondition(lambda self: Contact.objects.exists())
         @rule(data=st.data())
@@ -320,8 +334,10 @@ def test_the_rebuild_command_refuses_a_half_or_reversed_period(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_bulk_writer_adds_its_buckets_to_every_grain_and_the_switch_ends_with_its_transaction(
-    staff: Staff,
+    staff: Staff, tasks: dict[str, Task]
 ) -> None:
+    heating = tasks["heating"]
+    Task.objects.filter(pk=heating.pk).update(self_service_url="https://selvbetjening.example.dk/")
     day = dt.date(2026, 3, 2)
     buckets = ContactBuckets(
         day=[day, day],
@@ -330,7 +346,7 @@ def test_a_bulk_writer_adds_its_buckets_to_every_grain_and_the_switch_ends_with_
         outcome=[Outcome.FORWARDED, Outcome.FORWARDED],
         department_id=[7, 7],
         unit_id=[3, 4],
-        task_id=[0, 9],
+        task_id=[0, heating.pk],
         contacts=[2, 5],
         duration_seconds=[100, 0],
         timed=[1, 0],
@@ -339,18 +355,22 @@ def test_a_bulk_writer_adds_its_buckets_to_every_grain_and_the_switch_ends_with_
         took_over = take_over_counting()
         add_contact_buckets(buckets)
         add_contact_buckets(buckets)
-    day_bucket = DayContactCount.objects.get(day=day)
-    assert (day_bucket.contacts, day_bucket.duration_seconds, day_bucket.timed) == (14, 200, 2)
-    assert sorted(UnitContactCount.objects.filter(day=day).values_list("unit_id", "contacts")) == [
-        (3, 4),
-        (4, 10),
-    ]
+    # The writer's buckets do not say which task has self-service: the catalogue does.
     assert sorted(
-        ContactCount.objects.filter(day=day).values_list("task_id", "contacts", "with_knowledge")
-    ) == [
-        (0, 4, 0),
-        (9, 10, 0),
-    ]
+        DayContactCount.objects.filter(day=day).values_list(
+            "self_service_task", "contacts", "duration_seconds", "timed"
+        )
+    ) == [(False, 4, 200, 2), (True, 10, 0, 0)]
+    assert sorted(
+        UnitContactCount.objects.filter(day=day).values_list(
+            "unit_id", "self_service_task", "contacts"
+        )
+    ) == [(3, False, 4), (4, True, 10)]
+    assert sorted(
+        ContactCount.objects.filter(day=day).values_list(
+            "task_id", "self_service_task", "contacts", "with_knowledge"
+        )
+    ) == [(0, False, 4, 0), (heating.pk, True, 10, 0)]
     assert took_over is (connection.vendor == "postgresql")
     # The next transaction on the same connection is counted by the trigger again.
     DayContactCount.objects.all().delete()

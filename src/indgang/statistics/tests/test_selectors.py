@@ -152,27 +152,39 @@ def test_periods_start_on_their_first_day(register: RegisterContact, staff: Staf
         ]
 
 
-def test_only_the_given_tasks_and_direction_are_summed_from_the_task_grain(
+def test_self_service_tasks_and_direction_are_summed_from_the_day_grain(
     register: RegisterContact, staff: Staff, tasks: dict[str, Task]
 ) -> None:
     heating, groundwater = tasks["heating"], tasks["groundwater"]
-    register(received_at=at(2), channel=Channel.PHONE, task=heating)
+    before_the_link = register(received_at=at(2), channel=Channel.PHONE, task=heating)
+    Task.objects.filter(pk=heating.pk).update(self_service_url="https://selvbetjening.example.dk/")
     register(received_at=at(3), channel=Channel.PHONE, task=heating)
     register(received_at=at(3), channel=Channel.PHONE, task=heating, direction=Direction.OUTBOUND)
     register(received_at=at(4), channel=Channel.EMAIL, task=groundwater)
     register(received_at=at(4), channel=Channel.EMAIL)  # no task
     scope = get_scope(user=staff.admin)
-    with CaptureQueriesContext(connection) as queries:
-        rows = contact_counts(
+
+    def self_service_by_channel() -> list[CountRow]:
+        return contact_counts(
             scope=scope,
             slice=MARCH,
             by=["channel"],
-            tasks={heating.pk},
+            self_service_task=True,
             direction=Direction.INBOUND,
         )
+
+    with CaptureQueriesContext(connection) as queries:
+        rows = self_service_by_channel()
+    # The contact registered before the task had its link counts too: the link moved it.
     assert rows == [total(2, channel="phone")]
     assert len(queries) == 1
-    assert 'FROM "statistics_contactcount"' in queries[0]["sql"]
-    both = contact_counts(scope=scope, slice=MARCH, tasks={heating.pk, groundwater.pk})
-    assert both == [total(4)]
-    assert contact_counts(scope=scope, slice=MARCH, by=["channel"], tasks=set()) == []
+    assert 'FROM "statistics_daycontactcount"' in queries[0]["sql"]
+    others = contact_counts(scope=scope, slice=MARCH, by=["channel"], self_service_task=False)
+    assert others == [total(2, channel="email")]
+    # A department's read takes the unit grain, which has the flag too.
+    assert before_the_link.department_id is not None
+    registrars = Slice(MARCH.start, MARCH.end, department_id=before_the_link.department_id)
+    assert contact_counts(scope=scope, slice=registrars, self_service_task=True) == [total(3)]
+    Task.objects.filter(pk=heating.pk).update(self_service_url="")
+    assert self_service_by_channel() == []
+    assert contact_counts(scope=scope, slice=MARCH, self_service_task=False) == [total(5)]
