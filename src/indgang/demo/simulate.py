@@ -24,7 +24,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 import numpy as np
@@ -46,7 +45,6 @@ from indgang.parties.matching import search_text
 from indgang.parties.models import Party
 from indgang.statistics.constants import FunnelEventKind, SolutionKind
 from indgang.statistics.funnels import FunnelEventIn, ensure_solution, record_funnel_events_in_bulk
-from indgang.statistics.models import FunnelDayCount, FunnelEvent, SelfServiceSolution
 from indgang.statistics.services import (
     CONTACT_INSERT_TRIGGER,
     ContactBuckets,
@@ -239,14 +237,8 @@ SECONDS_PER_DAY = 86_400
 # written while the next is generated) however large the year is.
 DAYS_PER_TRANSACTION = 7
 CONTACTS_PER_TRANSACTION = 50_000
-# What a week's transaction writes (the funnels' solutions, events and counts through the hook).
-WRITTEN: tuple[type[models.Model], ...] = (
-    Thread,
-    Contact,
-    SelfServiceSolution,
-    FunnelEvent,
-    FunnelDayCount,
-)
+# What a batch's transaction writes (the funnel events go beside it, see Simulator.run).
+WRITTEN: tuple[type[models.Model], ...] = (Thread, Contact)
 
 
 def simulated_row_triggers_skipped() -> AbstractContextManager[bool]:
@@ -255,7 +247,7 @@ def simulated_row_triggers_skipped() -> AbstractContextManager[bool]:
     has taken over the counting of its contacts and checks the references per set."""
     return row_triggers_skipped(
         inserted=[model._meta.db_table for model in WRITTEN],
-        upserted=[FunnelDayCount._meta.db_table],
+        upserted=[],
         replaced=[CONTACT_INSERT_TRIGGER],
     )
 
@@ -620,16 +612,17 @@ def _stamps(values: npt.NDArray[np.datetime64]) -> list[str]:
 Column = list[Any]  # Python values, None for NULL
 # Called with each day's completed self-service contacts (their task ids and UTC instants), it
 # returns the funnel events behind them, which the self-service logs would hold; the simulator
-# records them with the week's rows (the funnels' bulk service).
+# records them batch by batch (the funnels' bulk service).
 SelfServiceHook = Callable[[dt.date, IntArray, npt.NDArray[np.datetime64]], Sequence[FunnelEventIn]]
 
 
 @dataclass
 class IdBlocks:
     """Ids reserved ahead, `size` (or what is asked, if more) at a time per table: a reservation
-    locks its tables against inserts until it commits, so while a week is being written on
-    another connection it waits for that week's COMMIT; a block lasts several weeks. What is
-    left of the last blocks stays unused (a gap in the ids, as a rolled-back insert leaves)."""
+    locks its tables against inserts until it commits, so while a batch is being written on
+    another connection it waits for that batch's COMMIT. Blocks last several weeks and are
+    renewed between batches (`keep`), when no batch is being written. What is left of a block
+    when a new one is taken stays unused (a gap in the ids, as a rolled-back insert leaves)."""
 
     size: int
     next: dict[type[models.Model], int] = field(default_factory=dict)
@@ -639,24 +632,27 @@ class IdBlocks:
         """For each table with a count above 0, the first of `count` consecutive ids that no
         other writer will be given."""
         wanted = {model: count for model, count in counts.items() if count}
-        short = {
-            model: max(count, self.size)
-            for model, count in wanted.items()
-            if self.next.get(model, 0) + count > self.end.get(model, 0)
-        }
-        if short:
-            with transaction.atomic():
-                for model, first in _reserve(short).items():
-                    self.next[model], self.end[model] = first, first + short[model]
+        for model, count in wanted.items():
+            self.keep([model], count)
         firsts = {}
         for model, count in wanted.items():
             firsts[model] = self.next[model]
             self.next[model] += count
         return firsts
 
+    def keep(self, models: Iterable[type[models.Model]], count: int) -> None:
+        """Take a new block for each table with fewer than `count` ids left."""
+        short = [
+            model for model in models if self.next.get(model, 0) + count > self.end.get(model, 0)
+        ]
+        if short:
+            with transaction.atomic():
+                for model, first in _reserve(dict.fromkeys(short, max(count, self.size))).items():
+                    self.next[model], self.end[model] = first, first + max(count, self.size)
 
-def write_batch(batch: Batch, *, now: dt.datetime) -> None:
-    """A week's rows, rollup buckets and funnel events in one transaction."""
+
+def write_batch(batch: Batch) -> None:
+    """A batch's rows and their rollup buckets in one transaction."""
     with transaction.atomic():
         take_over_counting()
         # Where PostgreSQL lets us, the week's references are checked once per foreign key
@@ -665,7 +661,7 @@ def write_batch(batch: Batch, *, now: dt.datetime) -> None:
             newest = newest_ids(WRITTEN) if per_set else {}
             if not per_set:
                 _check_references_at_once()
-            batch.write(now=now)
+            batch.write()
             if per_set:
                 check_references(newest)
 
@@ -728,7 +724,6 @@ class Batch:
     # Per table, blocks of COPY text on PostgreSQL, row tuples on SQLite.
     rows: dict[type[models.Model], list[Any]] = field(default_factory=dict)
     buckets: list[ContactBuckets] = field(default_factory=list)
-    events: list[FunnelEventIn] = field(default_factory=list)
 
     def store(self, model: type[models.Model], columns: dict[str, Column]) -> None:
         """Add rows given column by column."""
@@ -743,7 +738,7 @@ class Batch:
         ]
         rows.append("".join(f"{line}\n" for line in map("\t".join, zip(*texts, strict=True))))
 
-    def write(self, *, now: dt.datetime) -> None:
+    def write(self) -> None:
         for model, rows in self.rows.items():
             if connection.vendor == "postgresql":
                 _copy_text(model, self.columns[model], rows)
@@ -758,8 +753,6 @@ class Batch:
                     }
                 )
             )
-        if self.events:  # a week's events in one batch: at 10 M contacts a year, tens of thousands
-            record_funnel_events_in_bulk(events=self.events, now=now, batch_size=len(self.events))
 
 
 def _buckets(
@@ -828,6 +821,7 @@ class Simulator:
     written: SimulationReport = field(init=False)
     counting: bool = field(init=False, default=False)  # we add our contacts to the rollups
     batch: Batch = field(init=False, default_factory=Batch)  # the week's rows, until written
+    events: list[FunnelEventIn] = field(init=False, default_factory=list)  # the batch's funnels
 
     def __post_init__(self) -> None:
         total_share = sum(self.shares.values())
@@ -866,7 +860,7 @@ class Simulator:
         # a week rather than once a day, and PostgreSQL gets a COPY per table and the week's
         # rollup buckets in one statement (a day's rows at 100,000 a year are a few hundred,
         # and each statement's own cost dominated).
-        with batch_writer(partial(write_batch, now=now)) as write:
+        with batch_writer(write_batch) as write:
             days = contacts = 0
             for number, day in enumerate(self.days):
                 added = self.day(number, day)
@@ -877,8 +871,20 @@ class Simulator:
                     or contacts >= CONTACTS_PER_TRANSACTION
                     or number == len(self.days) - 1
                 ):
+                    # The next batch's ids while no batch is being written (a day that needs
+                    # more takes them then, waiting for the batch being written).
+                    ahead = self.totals[number + 1 : number + 1 + DAYS_PER_TRANSACTION]
+                    if len(ahead):  # a batch ends on the day that takes it past the maximum
+                        most = min(ahead.sum(), CONTACTS_PER_TRANSACTION + ahead.max())
+                        self.ids.keep(WRITTEN, round(most * 1.25))
                     write(self.batch)
-                    self.batch = Batch()
+                    # The funnel events meanwhile, on this connection: what an external form
+                    # system would send, to other tables; recorded in batches of their own.
+                    if self.events:
+                        record_funnel_events_in_bulk(
+                            events=self.events, now=now, batch_size=len(self.events)
+                        )
+                    self.batch, self.events = Batch(), []
                     days = contacts = 0
         return self.written
 
@@ -920,9 +926,7 @@ class Simulator:
         received = instants(day, seconds)
         if self.on_self_service is not None:
             done = channel == CHANNELS.index(Channel.SELFSERVICE)
-            self.batch.events += self.on_self_service(
-                day, catalogue.task_ids[task[done]], received[done]
-            )
+            self.events += self.on_self_service(day, catalogue.task_ids[task[done]], received[done])
         unit, department, outcome = self._routing(channel, task)
         self._write_threads(
             day,
