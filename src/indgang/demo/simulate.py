@@ -6,11 +6,12 @@ municipalities' yearly contacts per channel, table 5 the national estimate (165 
 and letter contacts arrive only on working days within office hours, digital ones around the
 clock, every day, fewer at weekends and on closed days.
 
-The year is generated and written day by day, so memory stays flat however large the year is:
-per day a few numpy arrays, then one COPY per table (PostgreSQL) or batched executemany (SQLite).
-Ids come from reserving a block of each table's sequence, so no row needs to be read back. The
-simulator adds its contacts to the rollups itself, a day's buckets at once (on SQLite the
-triggers count them), and leaves later updates and deletes to the triggers.
+The year is generated day by day (a few numpy arrays) and written a week, or 50,000 contacts, at a
+time, so memory stays flat however large the year is: one COPY per table (PostgreSQL) or batched
+executemany (SQLite); on PostgreSQL a thread with its own connection writes each batch while the
+next is generated. Ids come from reserving blocks of each table's sequence, so no row needs to be
+read back. The simulator adds its contacts to the rollups itself, a batch's buckets at once (on
+SQLite the triggers count them), and leaves later updates and deletes to the triggers.
 """
 
 from __future__ import annotations
@@ -640,10 +641,10 @@ class IdBlocks:
             self.next[model] += count
         return firsts
 
-    def keep(self, models: Iterable[type[models.Model]], count: int) -> None:
+    def keep(self, tables: Iterable[type[models.Model]], count: int) -> None:
         """Take a new block for each table with fewer than `count` ids left."""
         short = [
-            model for model in models if self.next.get(model, 0) + count > self.end.get(model, 0)
+            model for model in tables if self.next.get(model, 0) + count > self.end.get(model, 0)
         ]
         if short:
             with transaction.atomic():
@@ -655,7 +656,7 @@ def write_batch(batch: Batch) -> None:
     """A batch's rows and their rollup buckets in one transaction."""
     with transaction.atomic():
         take_over_counting()
-        # Where PostgreSQL lets us, the week's references are checked once per foreign key
+        # Where PostgreSQL lets us, the batch's references are checked once per foreign key
         # rather than once per row (demo.bulkload).
         with simulated_row_triggers_skipped() as per_set:
             newest = newest_ids(WRITTEN) if per_set else {}
@@ -820,7 +821,7 @@ class Simulator:
     on_self_service: SelfServiceHook | None = None
     written: SimulationReport = field(init=False)
     counting: bool = field(init=False, default=False)  # we add our contacts to the rollups
-    batch: Batch = field(init=False, default_factory=Batch)  # the week's rows, until written
+    batch: Batch = field(init=False, default_factory=Batch)  # the batch's rows, until written
     events: list[FunnelEventIn] = field(init=False, default_factory=list)  # the batch's funnels
 
     def __post_init__(self) -> None:
@@ -842,7 +843,7 @@ class Simulator:
         self.anonymous = np.array([ANONYMOUS[channel] for channel in CHANNELS])
         self.outbound = np.array([OUTBOUND.get(channel, 0.0) for channel in CHANNELS])
         self.written = SimulationReport(len(self.days), 0, 0, self.citizens, self.companies)
-        # Four weeks' contacts a block: a reservation waits for the week being written.
+        # About four weeks' contacts a block (see IdBlocks).
         self.ids = IdBlocks(size=max(1000, round(self.contacts * 28 / max(1, len(self.days)))))
 
     def run(self, *, tick: Callable[[int], object], now: dt.datetime) -> SimulationReport:
@@ -854,7 +855,7 @@ class Simulator:
             tick=lambda _count: None,
         )
         # On PostgreSQL the simulator counts its contacts itself (take_over_counting says so in
-        # each week's transaction) instead of the INSERT trigger's upserts row by row.
+        # each batch's transaction) instead of the INSERT trigger's upserts row by row.
         self.counting = connection.vendor == "postgresql"
         # A week per transaction (at most), written at its end: SQLite waits for the disk once
         # a week rather than once a day, and PostgreSQL gets a COPY per table and the week's
