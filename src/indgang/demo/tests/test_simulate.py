@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Count, F, Max, Q, Sum
 from stdnum.dk import cpr as stdnum_cpr
 
@@ -253,6 +253,35 @@ def test_outside_a_transaction_postgresql_writes_on_a_thread_of_its_own_the_same
     background = connection.vendor == "postgresql"
     assert {"simulate-writer" in names for names in threads_seen[: len(EASTER)]} == {background}
     assert {"simulate-writer" in names for names in threads_seen[len(EASTER) :]} == {False}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_the_writer_cannot_write_fails_the_simulation_and_nothing_after_it_is_written(
+    tasks: dict[str, Task],
+) -> None:
+    def hook(day: dt.date, task_ids: IntArray, at: npt.NDArray[np.datetime64]) -> list[Never]:
+        if day == EASTER[0]:  # a task taken away after the catalogue was read
+            Task.objects.filter(pk=tasks["heating"].pk).delete()
+        return []
+
+    # PostgreSQL's writer checks each batch's references as a set; SQLite's at COMMIT.
+    found = (
+        f"task_id = {tasks['heating'].pk} names no row of catalogue_task"
+        if connection.vendor == "postgresql"
+        else "FOREIGN KEY constraint failed"
+    )
+    with pytest.raises(IntegrityError, match=found):
+        simulate(
+            days=EASTER,
+            contacts=3000,
+            shares=NATIONAL_SHARES,
+            seed=3,
+            now=NOW,
+            on_self_service=hook,
+        )
+
+    assert Contact.objects.count() == Thread.objects.count() == 0
+    assert not any(grain.objects.exists() for grain in GRAINS)
 
 
 def test_synthetic_identifiers_are_valid_distinct_and_fictitious() -> None:
