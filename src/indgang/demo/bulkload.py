@@ -4,7 +4,7 @@ A COPY into a table with foreign keys runs one lookup per key per row (PostgreSQ
 triggers); for a contact's eight keys that is about three quarters of COPY's time. A writer
 that built its references itself may instead switch the row triggers off for its transaction
 (`session_replication_role = replica`, superusers only) and check each foreign key once over
-the rows it wrote (`check_references`: one anti-join per key) before it commits.
+the rows it wrote (`check_references`: each distinct value once) before it commits.
 
 Replica mode switches off every ordinary trigger, not only the referential ones, so it is
 taken only where the tables written have no trigger on what the writer does to them (INSERT;
@@ -21,8 +21,8 @@ from django.db.backends.utils import CursorWrapper
 
 # pg_trigger.tgtype's bits of the events a bulk writer causes.
 ON_INSERT, ON_UPDATE = 4, 16
-# The plan of a set's check: the rows written found by index, one index probe per row and key,
-# in this process (a parallel worker's start costs more than the check).
+# The plan of a set's check: the rows written found by index, one index probe per distinct
+# value and key, in this process (a parallel worker's start costs more than the check).
 CHECK_PLAN = {
     "enable_seqscan": "off",
     "enable_hashjoin": "off",
@@ -82,8 +82,11 @@ def newest_ids(tables: Sequence[type[models.Model]]) -> dict[type[models.Model],
 
 def check_references(written: Mapping[type[models.Model], int]) -> None:
     """Raise IntegrityError if a row of one of these tables with an id above the one given for
-    it names a row that does not exist through any of its foreign keys: one anti-join per key
-    over those rows, all in one statement (its first dangling reference)."""
+    it names a row that does not exist through any of its foreign keys: per key, the distinct
+    values among those rows (each with the first row naming it), looked up once each, all in
+    one statement (its first dangling reference). Most keys name one of a few departments,
+    tasks or staff: for 50,000 simulated contacts and their threads at 1 M, 0.75-0.92 s
+    against 2.2-2.7 s for a lookup per row and key."""
     quote = connection.ops.quote_name
     keys = [
         (model, field)
@@ -99,10 +102,12 @@ def check_references(written: Mapping[type[models.Model], int]) -> None:
         target = field.target_field
         # Each in a subquery of its own, as SQLite wants for a LIMIT within a UNION.
         anti_joins.append(
-            f"SELECT * FROM (SELECT {number}, w.{pk}, w.{column} "  # noqa: S608
+            f"SELECT * FROM (SELECT {number}, v.first, v.value FROM "  # noqa: S608
+            f"(SELECT w.{column} AS value, MIN(w.{pk}) AS first "
             f"FROM {quote(model._meta.db_table)} w WHERE w.{pk} > %s AND w.{column} IS NOT NULL "
-            f"AND NOT EXISTS (SELECT 1 FROM {quote(target.model._meta.db_table)} r "
-            f"WHERE r.{quote(target.column)} = w.{column}) LIMIT 1) AS key{number}"
+            f"GROUP BY w.{column}) v WHERE NOT EXISTS (SELECT 1 FROM "
+            f"{quote(target.model._meta.db_table)} r WHERE r.{quote(target.column)} = v.value) "
+            f"LIMIT 1) AS key{number}"
         )
         parameters.append(written[model])
     with connection.cursor() as cursor, _check_plan(cursor):

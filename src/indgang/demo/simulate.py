@@ -6,11 +6,12 @@ municipalities' yearly contacts per channel, table 5 the national estimate (165 
 and letter contacts arrive only on working days within office hours, digital ones around the
 clock, every day, fewer at weekends and on closed days.
 
-The year is generated and written day by day, so memory stays flat however large the year is:
-per day a few numpy arrays, then one COPY per table (PostgreSQL) or batched executemany (SQLite).
-Ids come from reserving a block of each table's sequence, so no row needs to be read back. The
-simulator adds its contacts to the rollups itself, a day's buckets at once (on SQLite the
-triggers count them), and leaves later updates and deletes to the triggers.
+The year is generated day by day (a few numpy arrays) and written a week, or 50,000 contacts, at a
+time, so memory stays flat however large the year is: one COPY per table (PostgreSQL) or batched
+executemany (SQLite); on PostgreSQL a thread with its own connection writes each batch while the
+next is generated. Ids come from reserving blocks of each table's sequence, so no row needs to be
+read back. The simulator adds its contacts to the rollups itself, a batch's buckets at once (on
+SQLite the triggers count them), and leaves later updates and deletes to the triggers.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import queue
+import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,7 +47,6 @@ from indgang.parties.matching import search_text
 from indgang.parties.models import Party
 from indgang.statistics.constants import FunnelEventKind, SolutionKind
 from indgang.statistics.funnels import FunnelEventIn, ensure_solution, record_funnel_events_in_bulk
-from indgang.statistics.models import FunnelDayCount, FunnelEvent, SelfServiceSolution
 from indgang.statistics.services import (
     CONTACT_INSERT_TRIGGER,
     ContactBuckets,
@@ -232,15 +234,13 @@ BIRTH_DAYS = (dt.date(2000, 1, 1) - dt.date(1930, 1, 1)).days  # 1930-1999
 SERIAL_STEP = 1009  # coprime to 4000: distinct serials for citizens born on the same day
 POOL_CHUNK = 20_000
 SECONDS_PER_DAY = 86_400
+# A transaction writes a week, or fewer days once it holds this many contacts: a few
+# statements' cost spread over enough rows, and memory bounded (two batches at once, one being
+# written while the next is generated) however large the year is.
 DAYS_PER_TRANSACTION = 7
-# What a week's transaction writes (the funnels' solutions, events and counts through the hook).
-WRITTEN: tuple[type[models.Model], ...] = (
-    Thread,
-    Contact,
-    SelfServiceSolution,
-    FunnelEvent,
-    FunnelDayCount,
-)
+CONTACTS_PER_TRANSACTION = 50_000
+# What a batch's transaction writes (the funnel events go beside it, see Simulator.run).
+WRITTEN: tuple[type[models.Model], ...] = (Thread, Contact)
 
 
 def simulated_row_triggers_skipped() -> AbstractContextManager[bool]:
@@ -249,7 +249,7 @@ def simulated_row_triggers_skipped() -> AbstractContextManager[bool]:
     has taken over the counting of its contacts and checks the references per set."""
     return row_triggers_skipped(
         inserted=[model._meta.db_table for model in WRITTEN],
-        upserted=[FunnelDayCount._meta.db_table],
+        upserted=[],
         replaced=[CONTACT_INSERT_TRIGGER],
     )
 
@@ -612,9 +612,103 @@ def _stamps(values: npt.NDArray[np.datetime64]) -> list[str]:
 # --------------------------------------------------------------------------------------------
 
 Column = list[Any]  # Python values, None for NULL
-# Called with each day's completed self-service contacts: their task ids and UTC instants. The
-# place for funnel events (the funnels' bulk service), which the self-service logs would hold.
-SelfServiceHook = Callable[[dt.date, IntArray, npt.NDArray[np.datetime64]], None]
+# Called with each day's completed self-service contacts (their task ids and UTC instants), it
+# returns the funnel events behind them, which the self-service logs would hold; the simulator
+# records them batch by batch (the funnels' bulk service).
+SelfServiceHook = Callable[[dt.date, IntArray, npt.NDArray[np.datetime64]], Sequence[FunnelEventIn]]
+
+
+@dataclass
+class IdBlocks:
+    """Ids reserved ahead, `size` (or what is asked, if more) at a time per table: a reservation
+    locks its tables against inserts until it commits, so while a batch is being written on
+    another connection it waits for that batch's COMMIT. Blocks last several weeks and are
+    renewed between batches (`keep`), when no batch is being written. What is left of a block
+    when a new one is taken stays unused (a gap in the ids, as a rolled-back insert leaves)."""
+
+    size: int
+    next: dict[type[models.Model], int] = field(default_factory=dict)
+    end: dict[type[models.Model], int] = field(default_factory=dict)
+
+    def take(self, counts: dict[type[models.Model], int]) -> dict[type[models.Model], int]:
+        """For each table with a count above 0, the first of `count` consecutive ids that no
+        other writer will be given."""
+        wanted = {model: count for model, count in counts.items() if count}
+        for model, count in wanted.items():
+            self.keep([model], count)
+        firsts = {}
+        for model, count in wanted.items():
+            firsts[model] = self.next[model]
+            self.next[model] += count
+        return firsts
+
+    def keep(self, tables: Iterable[type[models.Model]], count: int) -> None:
+        """Take a new block for each table with fewer than `count` ids left."""
+        short = [
+            model for model in tables if self.next.get(model, 0) + count > self.end.get(model, 0)
+        ]
+        if short:
+            with transaction.atomic():
+                for model, first in _reserve(dict.fromkeys(short, max(count, self.size))).items():
+                    self.next[model], self.end[model] = first, first + max(count, self.size)
+
+
+def write_batch(batch: Batch) -> None:
+    """A batch's rows and their rollup buckets in one transaction."""
+    with transaction.atomic():
+        take_over_counting()
+        # Where PostgreSQL lets us, the batch's references are checked once per foreign key
+        # rather than once per row (demo.bulkload).
+        with simulated_row_triggers_skipped() as per_set:
+            newest = newest_ids(WRITTEN) if per_set else {}
+            if not per_set:
+                _check_references_at_once()
+            batch.write()
+            if per_set:
+                check_references(newest)
+
+
+@contextmanager
+def batch_writer(write: Callable[[Batch], None]) -> Iterator[Callable[[Batch], None]]:
+    """A function that writes a batch: on PostgreSQL outside a transaction, on a thread with a
+    connection of its own, so that the next batch is generated while this one is written (the
+    caller waits for the one before it, so two batches at most are in memory); else at once, in
+    the caller's transaction (the writer's connection would not see what it has not committed).
+    A failed write is raised in the caller at its next batch or at the end."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield write
+        return
+    batches: queue.Queue[Batch | None] = queue.Queue()
+    failures: list[BaseException] = []
+
+    def drain() -> None:
+        try:
+            while (batch := batches.get()) is not None:
+                try:
+                    if not failures:  # after a failure, nothing more is written
+                        write(batch)
+                except BaseException as error:  # raised in the caller
+                    failures.append(error)
+                finally:
+                    batches.task_done()
+        finally:
+            connection.close()
+
+    def hand_over(batch: Batch) -> None:
+        batches.join()
+        if failures:
+            raise failures[0]
+        batches.put(batch)
+
+    writer = threading.Thread(target=drain, name="simulate-writer")
+    writer.start()
+    try:
+        yield hand_over
+    finally:
+        batches.put(None)
+        writer.join()
+    if failures:
+        raise failures[0]
 
 
 def _ids(values: IntArray) -> Column:
@@ -661,8 +755,6 @@ class Batch:
                     }
                 )
             )
-        self.rows.clear()
-        self.buckets.clear()
 
 
 def _buckets(
@@ -730,7 +822,8 @@ class Simulator:
     on_self_service: SelfServiceHook | None = None
     written: SimulationReport = field(init=False)
     counting: bool = field(init=False, default=False)  # we add our contacts to the rollups
-    batch: Batch = field(init=False, default_factory=Batch)  # the week's rows, until written
+    batch: Batch = field(init=False, default_factory=Batch)  # the batch's rows, until written
+    events: list[FunnelEventIn] = field(init=False, default_factory=list)  # the batch's funnels
 
     def __post_init__(self) -> None:
         total_share = sum(self.shares.values())
@@ -751,6 +844,8 @@ class Simulator:
         self.anonymous = np.array([ANONYMOUS[channel] for channel in CHANNELS])
         self.outbound = np.array([OUTBOUND.get(channel, 0.0) for channel in CHANNELS])
         self.written = SimulationReport(len(self.days), 0, 0, self.citizens, self.companies)
+        # About four weeks' contacts a block (see IdBlocks).
+        self.ids = IdBlocks(size=max(1000, round(self.contacts * 28 / max(1, len(self.days)))))
 
     def run(self, *, tick: Callable[[int], object], now: dt.datetime) -> SimulationReport:
         self.pool = ensure_party_pool(
@@ -760,25 +855,39 @@ class Simulator:
             now=now,
             tick=lambda _count: None,
         )
-        # A week per transaction, written at its end: SQLite waits for the disk once a week
-        # rather than once a day, and PostgreSQL gets a COPY per table and a week's rollup
-        # buckets in one statement (a day's rows at 100,000 a year are a few hundred, and each
-        # statement's own cost dominated). On PostgreSQL the simulator counts its contacts
-        # itself instead of the INSERT trigger's upserts row by row.
-        for week in range(0, len(self.days), DAYS_PER_TRANSACTION):
-            with transaction.atomic():
-                self.counting = take_over_counting()
-                # Where PostgreSQL lets us, the week's references are checked once per foreign
-                # key rather than once per row (demo.bulkload).
-                with simulated_row_triggers_skipped() as per_set:
-                    newest = newest_ids(WRITTEN) if per_set else {}
-                    if not per_set:
-                        _check_references_at_once()
-                    for number in range(week, min(week + DAYS_PER_TRANSACTION, len(self.days))):
-                        tick(self.day(number, self.days[number]))
-                    self.batch.write()
-                    if per_set:
-                        check_references(newest)
+        # On PostgreSQL the simulator counts its contacts itself (take_over_counting says so in
+        # each batch's transaction) instead of the INSERT trigger's upserts row by row.
+        self.counting = connection.vendor == "postgresql"
+        # A week per transaction (at most), written at its end: SQLite waits for the disk once
+        # a week rather than once a day, and PostgreSQL gets a COPY per table and the week's
+        # rollup buckets in one statement (a day's rows at 100,000 a year are a few hundred,
+        # and each statement's own cost dominated).
+        with batch_writer(write_batch) as write:
+            days = contacts = 0
+            for number, day in enumerate(self.days):
+                added = self.day(number, day)
+                tick(added)
+                days, contacts = days + 1, contacts + added
+                if (
+                    days == DAYS_PER_TRANSACTION
+                    or contacts >= CONTACTS_PER_TRANSACTION
+                    or number == len(self.days) - 1
+                ):
+                    # The next batch's ids while no batch is being written (a day that needs
+                    # more takes them then, waiting for the batch being written).
+                    ahead = self.totals[number + 1 : number + 1 + DAYS_PER_TRANSACTION]
+                    if len(ahead):  # a batch ends on the day that takes it past the maximum
+                        most = min(ahead.sum(), CONTACTS_PER_TRANSACTION + ahead.max())
+                        self.ids.keep(WRITTEN, round(most * 1.25))
+                    write(self.batch)
+                    # The funnel events meanwhile, on this connection: what an external form
+                    # system would send, to other tables; recorded in batches of their own.
+                    if self.events:
+                        record_funnel_events_in_bulk(
+                            events=self.events, now=now, batch_size=len(self.events)
+                        )
+                    self.batch, self.events = Batch(), []
+                    days = contacts = 0
         return self.written
 
     # -- one day ------------------------------------------------------------------------------
@@ -800,7 +909,7 @@ class Simulator:
                 )
         party = self._parties(channel)
         # The day's threads and contacts (its new matters and the follow-ups due) at once.
-        firsts = _reserve({Thread: fresh, Contact: fresh + len(due.joined("channel"))})
+        firsts = self.ids.take({Thread: fresh, Contact: fresh + len(due.joined("channel"))})
         first_thread = firsts.get(Thread, 0)
         thread = first_thread + np.arange(fresh, dtype=np.int64)
         seconds = moments(rng, channel, day, self.calendar)
@@ -819,7 +928,7 @@ class Simulator:
         received = instants(day, seconds)
         if self.on_self_service is not None:
             done = channel == CHANNELS.index(Channel.SELFSERVICE)
-            self.on_self_service(day, catalogue.task_ids[task[done]], received[done])
+            self.events += self.on_self_service(day, catalogue.task_ids[task[done]], received[done])
         unit, department, outcome = self._routing(channel, task)
         self._write_threads(
             day,
@@ -1094,9 +1203,9 @@ STEP_MINUTES = 3  # between pages
 
 @dataclass
 class FunnelWriter:
-    """A SelfServiceHook that records each completion's attempt and the abandoned attempts
-    beside it (started, the steps reached, then completed or abandoned) through the funnels'
-    bulk service, one solution per task."""
+    """A SelfServiceHook that gives each completion's attempt and the abandoned attempts beside
+    it (started, the steps reached, then completed or abandoned), one solution per task (created
+    here as a task is first seen)."""
 
     seed: int
     now: dt.datetime
@@ -1106,7 +1215,9 @@ class FunnelWriter:
     def __post_init__(self) -> None:
         self.rng = np.random.default_rng(self.seed)
 
-    def __call__(self, day: dt.date, task_ids: IntArray, at: npt.NDArray[np.datetime64]) -> None:
+    def __call__(
+        self, day: dt.date, task_ids: IntArray, at: npt.NDArray[np.datetime64]
+    ) -> list[FunnelEventIn]:
         events: list[FunnelEventIn] = []
         moments = at.astype("datetime64[s]").astype(np.int64).tolist()
         whole, part = divmod(ABANDONED_PER_COMPLETED, 1)
@@ -1151,8 +1262,7 @@ class FunnelWriter:
                     for index, (event_kind, step, moment) in enumerate(kinds)
                     if moment <= self.now  # a year that is not over yet: its past only
                 )
-        if events:  # the day's events in one batch: at 10 M contacts a year, thousands
-            record_funnel_events_in_bulk(events=events, now=self.now, batch_size=len(events))
+        return events
 
     def _solution(self, task_id: int) -> str:
         if task_id not in self.solutions:

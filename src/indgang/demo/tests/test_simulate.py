@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import Counter
+from typing import Never
 
+import numpy as np
+import numpy.typing as npt
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Count, F, Max, Q, Sum
 from stdnum.dk import cpr as stdnum_cpr
 
@@ -24,6 +29,8 @@ from indgang.demo.simulate import (
     NATIONAL_SHARES,
     OFFICE_CHANNELS,
     PRESETS,
+    FunnelWriter,
+    IntArray,
     expected_per_day,
     pool_cpr,
     pool_cvr,
@@ -34,17 +41,29 @@ from indgang.parties.constants import PartyKind
 from indgang.parties.identifiers import clean_cvr, cpr_digest
 from indgang.parties.matching import search_text
 from indgang.parties.models import Party
+from indgang.statistics.funnels import FunnelEventIn
 from indgang.statistics.models import (
     MEASURES,
     ContactCount,
     DayContactCount,
     FunnelDayCount,
+    FunnelEvent,
     SelfServiceSolution,
     UnitContactCount,
 )
 from indgang.statistics.services import GRAINS, dimensions, rebuild_contact_counts
 
 pytestmark = pytest.mark.django_db
+Year = tuple[list[tuple[object, ...]], dict[str, set[tuple[object, ...]]], set[tuple[object, ...]]]
+FUNNEL_COUNT = (
+    "day",
+    "solution__external_id",
+    "step",
+    "started",
+    "reached",
+    "completed",
+    "abandoned",
+)
 NOW = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
 # Two weeks around Easter 2025: Maundy Thursday, Good Friday and Easter Monday are closed.
 EASTER = [dt.date(2025, 4, 12) + dt.timedelta(days=n) for n in range(14)]
@@ -188,6 +207,83 @@ def test_the_same_seed_gives_the_same_contacts_and_a_second_run_reuses_its_citiz
     assert Party.objects.count() == parties  # the same synthetic citizens, found again
 
 
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_postgresql_writes_on_a_thread_of_its_own_the_same_year(
+    tasks: dict[str, Task],
+) -> None:
+    threads_seen: list[set[str]] = []
+
+    def year() -> Year:
+        funnels = FunnelWriter(seed=3, now=NOW)
+
+        def hook(
+            day: dt.date, task_ids: IntArray, at: npt.NDArray[np.datetime64]
+        ) -> list[FunnelEventIn]:
+            threads_seen.append({thread.name for thread in threading.enumerate()})
+            return funnels(day, task_ids, at)
+
+        simulate(
+            days=EASTER,
+            contacts=3000,
+            shares=NATIONAL_SHARES,
+            seed=3,
+            now=NOW,
+            on_self_service=hook,
+        )
+        written = (_rows(), _grains(), set(FunnelDayCount.objects.values_list(*FUNNEL_COUNT)))
+        written_to: list[type[models.Model]] = [
+            Contact,
+            Thread,
+            *GRAINS,
+            FunnelEvent,
+            FunnelDayCount,
+        ]
+        for model in written_to:
+            model._default_manager.all().delete()
+        return written
+
+    in_background = year()
+    with transaction.atomic():  # the caller's transaction: written in it, at once
+        inline = year()
+
+    assert in_background == inline
+    assert len(in_background[0]) > 2800
+    assert FunnelEvent.objects.count() == 0 < len(in_background[2])
+    # The writer is a thread of its own on PostgreSQL outside a transaction, and only there.
+    background = connection.vendor == "postgresql"
+    assert {"simulate-writer" in names for names in threads_seen[: len(EASTER)]} == {background}
+    assert {"simulate-writer" in names for names in threads_seen[len(EASTER) :]} == {False}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_the_writer_cannot_write_fails_the_simulation_and_nothing_after_it_is_written(
+    tasks: dict[str, Task],
+) -> None:
+    def hook(day: dt.date, task_ids: IntArray, at: npt.NDArray[np.datetime64]) -> list[Never]:
+        if day == EASTER[0]:  # a task taken away after the catalogue was read
+            Task.objects.filter(pk=tasks["heating"].pk).delete()
+        return []
+
+    # PostgreSQL's writer checks each batch's references as a set; SQLite's at COMMIT.
+    found = (
+        f"task_id = {tasks['heating'].pk} names no row of catalogue_task"
+        if connection.vendor == "postgresql"
+        else "FOREIGN KEY constraint failed"
+    )
+    with pytest.raises(IntegrityError, match=found):
+        simulate(
+            days=EASTER,
+            contacts=3000,
+            shares=NATIONAL_SHARES,
+            seed=3,
+            now=NOW,
+            on_self_service=hook,
+        )
+
+    assert Contact.objects.count() == Thread.objects.count() == 0
+    assert not any(grain.objects.exists() for grain in GRAINS)
+
+
 def test_synthetic_identifiers_are_valid_distinct_and_fictitious() -> None:
     cprs = [pool_cpr(index, seed=1) for index in range(30_000)]
     assert len(set(cprs)) == len(cprs)
@@ -238,15 +334,18 @@ def test_the_self_service_hook_sees_each_completed_self_service_contact(
     tasks: dict[str, Task],
 ) -> None:
     seen: list[tuple[dt.date, list[int], list[str]]] = []
+
+    def hook(day: dt.date, task_ids: IntArray, at: npt.NDArray[np.datetime64]) -> list[Never]:
+        seen.append((day, task_ids.tolist(), [str(moment) for moment in at]))
+        return []  # no funnel events
+
     simulate(
         days=EASTER,
         contacts=3000,
         shares={Channel.SELFSERVICE: 1, Channel.PHONE: 1},
         seed=4,
         now=NOW,
-        on_self_service=lambda day, task_ids, at: seen.append(
-            (day, task_ids.tolist(), [str(moment) for moment in at])
-        ),
+        on_self_service=hook,
     )
 
     self_service = Contact.objects.filter(channel=Channel.SELFSERVICE)
