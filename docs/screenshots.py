@@ -32,7 +32,6 @@ CHROMIUM_ARGS = [
     "--disable-gpu",
     "--disable-background-networking",
     "--no-first-run",
-    "--lang=da-DK",  # date inputs as a Danish user sees them (dd.mm.åååå)
 ]
 
 

@@ -35,7 +35,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
     "--disable-quic",
-    "--lang=da-DK",  # date inputs as a Danish user sees them (dd.mm.åååå)
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[4] / "var" / "screenshots"
 TIMEOUT_MS = 10_000
