@@ -62,7 +62,8 @@ class BookingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Booking]
         return visible_bookings(scope=request_scope(self.request)).prefetch_related("slot__staff")
 
     @extend_schema(parameters=[FreeSlotFilterSerializer], responses=SlotSerializer(many=True))
-    @action(detail=False, methods=["get"], url_path="free-slots")
+    # Bounded by the period asked for (at most 92 days), so not paginated.
+    @action(detail=False, methods=["get"], url_path="free-slots", pagination_class=None)
     def free_slots(self, request: Request) -> Response:
         """A unit's free slots starting on the days asked for (at most 92), earliest first."""
         data = _valid(FreeSlotFilterSerializer, query_of(request))
