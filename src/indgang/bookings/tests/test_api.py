@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from indgang.bookings.constants import BookingStatus
 from indgang.bookings.models import Booking, Slot
@@ -117,3 +119,20 @@ def test_a_caseworker_cancels_only_bookings_of_departments_they_see(
     assert elsewhere.status_code == 404
     assert seen.status_code == 200
     assert Booking.objects.get().status == BookingStatus.ACTIVE
+
+
+@pytest.mark.django_db
+def test_free_slots_take_as_many_queries_for_a_week_as_for_a_day(
+    api_for: ApiFor, org: Org, staff: Staff, week_slots: list[Slot]
+) -> None:
+    api = api_for(staff.frontline)
+    unit = str(org.building_unit.pk)
+    api.get(FREE, {"unit": unit, "first": "2030-01-07", "last": "2030-01-07"})  # warm caches
+
+    with CaptureQueriesContext(connection) as day:
+        one = api.get(FREE, {"unit": unit, "first": "2030-01-07", "last": "2030-01-07"})
+    with CaptureQueriesContext(connection) as week:
+        five = api.get(FREE, {"unit": unit, "first": "2030-01-07", "last": "2030-01-11"})
+
+    assert (len(one.json()), len(five.json())) == (4, 19)
+    assert len(week.captured_queries) == len(day.captured_queries)
