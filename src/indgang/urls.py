@@ -35,6 +35,7 @@ urlpatterns = [
     path("api/v1/", include("indgang.cases.api.urls")),
     path("api/v1/", include("indgang.letters.api.urls")),
     path("api/v1/", include("indgang.statistics.api.urls")),
+    path("api/v1/", include("indgang.bookings.api.urls")),
     # Integrators read the documentation before they have a token.
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
     path(

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "indgang.catalogue",
     "indgang.parties",
     "indgang.contacts",
+    "indgang.bookings",
     "indgang.audit",
     "indgang.overview",
     "indgang.knowledge",
@@ -495,6 +496,9 @@ SPECTACULAR_SETTINGS = {
         "HearingKindEnum": "indgang.cases.constants.HearingKind",
         "CaseKindEnum": "indgang.cases.constants.CaseKind",
         "PartyKindEnum": "indgang.parties.constants.PartyKind",
+        "BookingStatusEnum": "indgang.bookings.constants.BookingStatus",
+        # The name the deadlines' status had before bookings brought a second `status`.
+        "StatusEnum": "indgang.deadlines.constants.DeadlineStatus",
     },
 }
 

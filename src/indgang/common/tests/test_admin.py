@@ -19,6 +19,7 @@ REGISTERED = sorted(
 
 def test_the_admin_edits_the_organisation_and_the_reference_data() -> None:
     assert [model._meta.label for model in REGISTERED] == [
+        "bookings.StaffAbsence",
         "cases.AreaSettings",
         "cases.ChecklistTemplateItem",
         "cases.ComplaintGuidance",

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from indgang.bookings.constants import MAX_PERIOD_DAYS, MeetingType
+from indgang.bookings.models import Booking, Slot
+from indgang.common.api import BoundedDateField, DeclaredFieldsShallow, Text, id_field
+
+
+class SlotSerializer(serializers.ModelSerializer[Slot]):
+    class Meta:
+        model = Slot
+        fields = [
+            "id",
+            "unit",
+            "meeting_type",
+            "starts_at",
+            "ends_at",
+            "mode",
+            "place",
+            "staff",
+            "task",
+        ]
+        read_only_fields = fields
+
+
+class FreeSlotFilterSerializer(DeclaredFieldsShallow, serializers.Serializer[Any]):
+    unit = id_field()
+    first = BoundedDateField(help_text="The first day (local time), included.")
+    last = BoundedDateField(
+        help_text=f"The last day (local time), included; at most {MAX_PERIOD_DAYS} days in all."
+    )
+    meeting_type = serializers.ChoiceField(choices=MeetingType.choices, required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        first: dt.date = attrs["first"]
+        last: dt.date = attrs["last"]
+        if not first <= last < first + dt.timedelta(days=MAX_PERIOD_DAYS):
+            raise serializers.ValidationError(
+                {"last": _("Ask for 1 to %(most)s days at a time.") % {"most": MAX_PERIOD_DAYS}}
+            )
+        return attrs
+
+
+class BookingSerializer(serializers.ModelSerializer[Booking]):
+    slot = SlotSerializer(read_only=True)
+
+    class Meta:
+        model = Booking
+        fields = [
+            "id",
+            "slot",
+            "party",
+            "status",
+            "booked_at",
+            "booked_by",
+            "cancelled_at",
+            "cancelled_by",
+            "replaces",
+        ]
+        read_only_fields = fields
+
+
+class BookingCreateSerializer(DeclaredFieldsShallow, serializers.Serializer[Any]):
+    """A booking as a client sends it: the party by id, or found or created by CPR or CVR."""
+
+    slot = id_field()
+    party = id_field(required=False)
+    cpr = Text(required=False, help_text="CPR number.")
+    cvr = Text(required=False, help_text="CVR number.")
+    name = Text(required=False, max_length=200, help_text="Name of a new party.")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        given = [key for key in ("party", "cpr", "cvr") if attrs.get(key)]
+        if len(given) != 1:
+            raise serializers.ValidationError(
+                {"party": _("Give the party as one of party, cpr or cvr.")}
+            )
+        return attrs
+
+
+class RebookSerializer(DeclaredFieldsShallow, serializers.Serializer[Any]):
+    slot = id_field(help_text="The new slot; the booking keeps its old one if this is taken.")

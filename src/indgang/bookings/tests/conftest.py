@@ -1,0 +1,36 @@
+"""Slots of the building unit to book in the bookings tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+
+from indgang.bookings.constants import MeetingType, Mode
+from indgang.bookings.models import Slot
+from indgang.bookings.services import publish_slots
+from indgang.conftest import Org, Staff
+
+# The concurrent bookings need PostgreSQL's row locks and connections; SQLite serialises
+# writers, so the test would prove nothing there.
+collect_ignore = [] if connection.vendor == "postgresql" else ["test_concurrent_booking.py"]
+
+
+def publish(org: Org, staff: Staff, first: dt.date, last: dt.date, minutes: int = 90) -> list[Slot]:
+    return publish_slots(
+        unit=org.building_unit,
+        meeting_type=MeetingType.PRE_APPLICATION,
+        length=dt.timedelta(minutes=minutes),
+        first=first,
+        last=last,
+        mode=Mode.IN_PERSON,
+        place="Rådhuset, mødelokale 2",
+        staff=[staff.caseworker, staff.manager],
+    )
+
+
+@pytest.fixture
+def week_slots(org: Org, staff: Staff) -> list[Slot]:
+    """Monday 7 to Friday 11 January 2030: 4 + 4 + 4 + 5 + 2 slots of 90 minutes."""
+    return publish(org, staff, dt.date(2030, 1, 7), dt.date(2030, 1, 11))
