@@ -1,7 +1,8 @@
 """Each role's pages in a real browser, at a desk (1366 x 768) and on a phone (390 x 844).
 
-A walk per role: its start page and its daily flows (the front line registers a call, corrects a
-contact, notes on it, filters the list and opens the triage queue; the caseworker suspends a
+A walk per role: its start page and its daily flows (the front line registers a call, finds a
+citizen as it types, corrects a contact, notes on it, filters the list and opens the triage queue
+and the knowledge base; the caseworker suspends a
 deadline and opens the work list and a case; the manager reads the plots, the dashboard, the
 overdue work and the goals; the administrator the API docs and Django's admin). On every page:
 nothing wider than the window, a header of one line at the desk that does not balloon on the
@@ -129,6 +130,14 @@ def register_a_call(walk: Walk, scene: Scene) -> None:
     walk.check("front-desk-360")
 
 
+def find_a_party(walk: Walk, scene: Scene) -> None:
+    """Find a citizen by name, as one types: the hits come without a submit."""
+    walk.open("/parties/find/", "find")
+    walk.page.locator("#party-q").press_sequentially("karen jen")
+    expect(walk.page.locator("#party-hits")).to_contain_text("Karen Jensen")
+    walk.check("find-hits")
+
+
 def edit_and_note_a_contact(walk: Walk, scene: Scene) -> None:
     """The contact page: correct the summary (a line of history), then add an internal note."""
     walk.open(f"/contacts/{scene.contact.pk}/", "contact")
@@ -190,9 +199,11 @@ WALKS: dict[str, tuple[Step, ...]] = {
     "front": (
         start_page,
         register_a_call,
+        find_a_party,
         edit_and_note_a_contact,
         filter_the_contact_list,
         opens("/triage/", "triage", one="main table > tbody > tr"),
+        opens("/knowledge/", "knowledge", one="form.filters[role=search]"),
     ),
     "byg": (
         start_page,
