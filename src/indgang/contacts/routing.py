@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Protocol
 
-from django.core.exceptions import ImproperlyConfigured
+from indgang.common.providers import Provider
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -34,28 +34,24 @@ class Routing(Protocol):
         ...
 
 
-_registered: list[Routing] = []
+# Without it contacts registered without a task would wait for ever.
+_routing = Provider[Routing](
+    missing="No app routes contacts: add indgang.triage to INSTALLED_APPS."
+)
 
 
 def register_routing(routing: Routing) -> None:
     """Make `routing` the one that contacts' writes call (triage's AppConfig.ready())."""
-    _registered[:] = [routing]
-
-
-def _routing() -> Routing:
-    if not _registered:
-        # Without it contacts registered without a task would wait for ever.
-        raise ImproperlyConfigured("No app routes contacts: add indgang.triage to INSTALLED_APPS.")
-    return _registered[0]
+    _routing.provide(routing)
 
 
 def request_triage() -> None:
     """Triage the contacts waiting without a task, once the current transaction commits."""
-    _routing().request_triage()
+    _routing.get().request_triage()
 
 
 def reroute(
     *, contact: Contact, task: Task, unit: Unit | None, decided_by: User, now: dt.datetime
 ) -> None:
     """Route the contact to another task (and unit) by staff decision; see Routing.reroute."""
-    _routing().reroute(contact=contact, task=task, unit=unit, decided_by=decided_by, now=now)
+    _routing.get().reroute(contact=contact, task=task, unit=unit, decided_by=decided_by, now=now)

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Protocol
 
-from django.core.exceptions import ImproperlyConfigured
+from indgang.common.providers import Provider
 
 
 class Indexing(Protocol):
@@ -25,26 +25,22 @@ class Indexing(Protocol):
         ...
 
 
-_registered: list[Indexing] = []
+# Without it a saved article would never be found.
+_indexing = Provider[Indexing](
+    missing="No app indexes articles: add indgang.search to INSTALLED_APPS."
+)
 
 
 def register_indexing(indexing: Indexing) -> None:
     """Make `indexing` the one that knowledge's writes call (search's AppConfig.ready())."""
-    _registered[:] = [indexing]
-
-
-def _indexing() -> Indexing:
-    if not _registered:
-        # Without it a saved article would never be found.
-        raise ImproperlyConfigured("No app indexes articles: add indgang.search to INSTALLED_APPS.")
-    return _registered[0]
+    _indexing.provide(indexing)
 
 
 def index_article(*, article_id: int, now: dt.datetime) -> None:
     """Put the article, as saved, in the search index."""
-    _indexing().index_article(article_id=article_id, now=now)
+    _indexing.get().index_article(article_id=article_id, now=now)
 
 
 def index_tasks(*, task_ids: Iterable[int], now: dt.datetime) -> None:
     """Index these tasks with their guides."""
-    _indexing().index_tasks(task_ids=task_ids, now=now)
+    _indexing.get().index_tasks(task_ids=task_ids, now=now)
