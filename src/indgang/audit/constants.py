@@ -14,6 +14,8 @@ class AccessAction(models.TextChoices):
     EXPORTED_CONTACTS = "exported_contacts", _("Exported contacts (CSV)")
     FOUND = "found", _("Found by a search")
     RECOGNISED_CALLER = "recognised_caller", _("Recognised by the caller's phone number")
+    LISTED_BOOKINGS = "listed_bookings", _("Saw bookings in a list")
+    VIEWED_BOOKING = "viewed_booking", _("Viewed a booking")
 
 
 class Purpose(models.TextChoices):

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -98,10 +100,32 @@ class Booking(models.Model):
     replaces = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by"
     )
+    # The calendar event's UID, kept by every rebooking of the chain, and its SEQUENCE, one
+    # higher with each change, so calendar programs update the one event (`calendar.py`).
+    calendar_uid = models.UUIDField(_("calendar UID"), default=uuid.uuid4, editable=False)
+    sequence = models.PositiveIntegerField(_("calendar sequence"), default=0)
+    # When the party is reminded; `reminded_at` and the sending run's `reminder_batch` mark it
+    # done, so a reminder run twice sends once.
+    remind_at = models.DateTimeField(_("remind at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    reminder_batch = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("booking")
         verbose_name_plural = _("bookings")
+        indexes = [
+            # The reminders still to send: a small part of the table.
+            models.Index(
+                fields=["remind_at"],
+                condition=Q(status=BookingStatus.ACTIVE, reminded_at__isnull=True),
+                name="booking_reminder_due",
+            ),
+            models.Index(
+                fields=["reminder_batch"],
+                condition=Q(reminder_batch__isnull=False),
+                name="booking_reminder_batch",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["slot"],

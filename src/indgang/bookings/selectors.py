@@ -1,11 +1,15 @@
-"""Reads: which slots are free, and which bookings a staff user may see."""
+"""Reads: which slots are free, and which bookings a staff user may see (every read of a
+booking is written to the access log here)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.contrib.auth.models import User
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from indgang.audit.constants import AccessAction, Purpose, Via
+from indgang.audit.services import log_access, log_reads
 from indgang.bookings.constants import BookingStatus, MeetingType
 from indgang.bookings.models import Booking, Slot, StaffAbsence
 from indgang.organisation.models import Unit
@@ -66,15 +70,79 @@ def is_blocked(*, slot: Slot) -> bool:
     return Slot.objects.filter(pk=slot.pk).filter(_blocked()).exists()
 
 
-def visible_bookings(*, scope: Scope) -> QuerySet[Booking]:
+# What a booking shows, its calendar file included.
+SHOWN = ("slot__unit__department__municipality", "slot__task", "party")
+
+
+def visible_bookings(*, scope: Scope, user: User | None = None) -> QuerySet[Booking]:
     """Bookings with a unit of a department the scope sees at all (the front line, which
-    routes, sees every department's, to book and cancel for a caller)."""
-    bookings = Booking.objects.select_related("slot", "slot__unit")
+    routes, sees every department's, to book and cancel for a caller), and those the user
+    booked (None: no user, as for a background task)."""
+    bookings = Booking.objects.select_related(*SHOWN)
     if scope.sees_all or scope.routing_overview:
         return bookings
-    return bookings.filter(slot__unit__department_id__in=scope.department_ids)
+    seen = Q(slot__unit__department_id__in=scope.department_ids)
+    if user is not None:
+        seen |= Q(booked_by=user)
+    return bookings.filter(seen)
 
 
-def get_booking_for(*, scope: Scope, booking_id: int) -> Booking:
-    """The booking if the scope may see it; Booking.DoesNotExist otherwise."""
-    return visible_bookings(scope=scope).get(pk=booking_id)
+def get_booking_for(*, scope: Scope, booking_id: int, user: User | None = None) -> Booking:
+    """The booking if the scope (or the user, who booked it) may see it; Booking.DoesNotExist
+    otherwise."""
+    return visible_bookings(scope=scope, user=user).get(pk=booking_id)
+
+
+def read_booking(
+    *,
+    scope: Scope,
+    user: User,
+    booking_id: int,
+    purpose: Purpose,
+    via: Via,
+    now: dt.datetime,
+    detail: str = "",
+) -> Booking:
+    """The booking as `get_booking_for` gives it, its read written to the access log for the
+    party, on the booking as subject."""
+    booking = get_booking_for(scope=scope, user=user, booking_id=booking_id)
+    log_access(
+        user=user,
+        party_id=booking.party_id,
+        action=AccessAction.VIEWED_BOOKING,
+        purpose=purpose,
+        via=via,
+        at=now,
+        detail=detail,
+        subject=booking,
+    )
+    return booking
+
+
+def log_bookings_listed(
+    *, user: User, bookings: list[Booking], purpose: Purpose, via: Via, now: dt.datetime
+) -> None:
+    """One access-log row per party on a page of bookings from `visible_bookings` (one
+    statement)."""
+    log_reads(
+        user=user,
+        party_ids=(booking.party_id for booking in bookings),
+        action=AccessAction.LISTED_BOOKINGS,
+        purpose=purpose,
+        via=via,
+        at=now,
+    )
+
+
+def booking_to_send(*, booking_id: int) -> Booking:
+    """A booking with all its calendar file shows, for the background task that mails it."""
+    return Booking.objects.select_related(*SHOWN).get(pk=booking_id)
+
+
+def is_withdrawn(*, booking: Booking) -> bool:
+    """Whether the booking's calendar event is cancelled: cancelled, and not moved by a
+    rebooking (whose new booking carries the event on)."""
+    return (
+        booking.status == BookingStatus.CANCELLED
+        and not Booking.objects.filter(replaces_id=booking.pk).exists()
+    )

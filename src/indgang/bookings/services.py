@@ -1,22 +1,28 @@
-"""Writes: publishing slots, booking, cancelling and rebooking."""
+"""Writes: publishing slots, booking, cancelling and rebooking; the calendar files and
+reminders they send."""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from indgang.bookings.calendar import Method, attachment, location_of, summary_of
 from indgang.bookings.constants import BookingStatus, MeetingType, Mode
 from indgang.bookings.models import Booking, Slot
-from indgang.bookings.selectors import is_blocked
+from indgang.bookings.selectors import SHOWN, booking_to_send, is_blocked
 from indgang.catalogue.models import Task
 from indgang.common.errors import CONFLICT
-from indgang.common.workdays import working_days_in
+from indgang.common.workdays import COPENHAGEN, subtract_working_days, working_days_in
 from indgang.deadlines.selectors import calendar_for
 from indgang.organisation.models import Unit
 from indgang.parties.identifiers import InvalidIdentifierError, clean_cpr, clean_cvr
@@ -126,18 +132,54 @@ def book_slot(
     try:
         # A savepoint, so that a refused insert leaves the caller's transaction usable.
         with transaction.atomic():
-            return Booking.objects.create(
-                slot=slot, party=party, booked_at=now, booked_by=booked_by, replaces=replaces
+            booking = Booking.objects.create(
+                slot=slot,
+                party=party,
+                booked_at=now,
+                booked_by=booked_by,
+                replaces=replaces,
+                # A rebooking moves the same calendar event: same UID, next SEQUENCE.
+                calendar_uid=replaces.calendar_uid if replaces else uuid.uuid4(),
+                sequence=replaces.sequence + 1 if replaces else 0,
+                remind_at=reminder_time(slot=slot, now=now),
             )
     except IntegrityError as error:
         # The slot, party and user exist: the only constraint this insert can break is the
         # one active booking per slot.
         raise ValidationError(TAKEN, code=CONFLICT) from error
+    _send_later(booking, Method.REQUEST)
+    return booking
+
+
+def reminder_time(*, slot: Slot, now: dt.datetime) -> dt.datetime | None:
+    """BOOKING_REMINDER_WORKING_DAYS working days before the meeting, at its time of day, by
+    the municipality's calendar; None when that is not after `now` (the invitation has just
+    gone) or reminders are off."""
+    days = settings.BOOKING_REMINDER_WORKING_DAYS
+    if days <= 0:
+        return None
+    calendar = calendar_for(municipality_id=slot.unit.department.municipality_id)
+    remind_at = subtract_working_days(slot.starts_at, days, calendar=calendar)
+    return remind_at if remind_at > now else None
+
+
+def _send_later(booking: Booking, method: Method) -> None:
+    """Mail the calendar file once the transaction commits (nothing if it rolls back)."""
+    from indgang.bookings.tasks import send_calendar_file  # tasks import this module
+
+    send_calendar_file.enqueue(booking_id=booking.pk, method=method.value)
 
 
 @transaction.atomic
 def cancel_booking(*, booking: Booking, cancelled_by: User, now: dt.datetime) -> Booking:
-    """Cancel the booking and free its slot; the booking stays as history."""
+    """Cancel the booking and free its slot; the booking stays as history, and the party's
+    calendar gets the cancellation."""
+    cancelled = _cancel(booking=booking, cancelled_by=cancelled_by, now=now)
+    _send_later(cancelled, Method.CANCEL)
+    return cancelled
+
+
+def _cancel(*, booking: Booking, cancelled_by: User, now: dt.datetime) -> Booking:
     locked = Booking.objects.select_for_update().get(pk=booking.pk)
     if locked.status != BookingStatus.ACTIVE:
         raise ValidationError(_("The booking is already cancelled."), code=CONFLICT)
@@ -150,8 +192,91 @@ def cancel_booking(*, booking: Booking, cancelled_by: User, now: dt.datetime) ->
 
 @transaction.atomic
 def rebook(*, booking: Booking, slot: Slot, rebooked_by: User, now: dt.datetime) -> Booking:
-    """Move the booking to another slot: both or neither (a taken slot keeps the old one)."""
-    cancelled = cancel_booking(booking=booking, cancelled_by=rebooked_by, now=now)
+    """Move the booking to another slot: both or neither (a taken slot keeps the old one).
+    The party's calendar gets the moved event, not a cancellation."""
+    cancelled = _cancel(booking=booking, cancelled_by=rebooked_by, now=now)
     return book_slot(
         slot=slot, party=cancelled.party, booked_by=rebooked_by, now=now, replaces=cancelled
     )
+
+
+# --- Calendar files and reminders by e-mail --------------------------------------------------
+# Sent by tasks (`bookings/tasks.py`) in the municipality's language. A task may run twice: a
+# calendar file sent twice is the same change (same UID, SEQUENCE and DTSTAMP), which calendar
+# programs apply once; a reminder is claimed in the database before it is sent.
+
+
+def _when(booking: Booking) -> str:
+    # "7. januar 2030 kl. 09:00"
+    local = booking.slot.starts_at.astimezone(COPENHAGEN)
+    return formats.date_format(local, "j. F Y \\k\\l. H:i")
+
+
+def _message(booking: Booking, *, subject: str, lines: list[str], method: Method) -> EmailMessage:
+    where = location_of(booking)
+    body = [
+        _("Dear %(name)s") % {"name": booking.party.name},
+        "",
+        *lines,
+        "",
+        _("What: %(what)s") % {"what": summary_of(booking)},
+        _("When: %(when)s") % {"when": _when(booking)},
+        *([_("Where: %(where)s") % {"where": where}] if where else []),
+        "",
+        _("The meeting is attached as a calendar file."),
+    ]
+    message = EmailMessage(subject=subject, body="\n".join(body), to=[booking.party.email])
+    message.attach(attachment(booking, method=method))
+    return message
+
+
+def send_calendar_file(*, booking_id: int, method: Method) -> bool:
+    """E-mail the party the booking's invitation or cancellation as a calendar file; False
+    when the party has no e-mail address."""
+    booking = booking_to_send(booking_id=booking_id)
+    if not booking.party.email:
+        return False
+    with translation.override(settings.LANGUAGE_CODE):
+        if method == Method.CANCEL:
+            subject = _("Cancelled: %(what)s") % {"what": summary_of(booking)}
+            lines = [_("Your meeting has been cancelled.")]
+        elif booking.replaces_id is not None:
+            subject = _("Moved: %(what)s") % {"what": summary_of(booking)}
+            lines = [_("Your meeting has been moved to a new time.")]
+        else:
+            subject = _("Booked: %(what)s") % {"what": summary_of(booking)}
+            lines = [_("You have booked a meeting with us.")]
+        _message(booking, subject=subject, lines=lines, method=method).send()
+    return True
+
+
+def send_due_reminders(*, now: dt.datetime) -> int:
+    """Remind the parties of active bookings whose reminder time has come; return e-mails sent.
+
+    One UPDATE claims the due reminders for this run (`reminder_batch`); on PostgreSQL a
+    concurrent run's UPDATE waits for it and then finds them taken, so each is sent once. A
+    cancelled booking (also one moved by a rebooking) is no longer active and never reminds;
+    the new booking reminds at its own time. A meeting that has begun is not reminded of.
+    """
+    batch = uuid.uuid4()
+    claimed = Booking.objects.filter(
+        status=BookingStatus.ACTIVE, reminded_at__isnull=True, remind_at__lte=now
+    ).update(reminded_at=now, reminder_batch=batch)
+    if not claimed:
+        return 0
+    due = Booking.objects.filter(
+        reminder_batch=batch, slot__starts_at__gt=now, party__email__gt=""
+    ).select_related(*SHOWN)
+    with translation.override(settings.LANGUAGE_CODE):
+        messages = [
+            _message(
+                booking,
+                subject=_("Reminder: %(what)s") % {"what": summary_of(booking)},
+                lines=[_("We remind you of your meeting with us.")],
+                method=Method.REQUEST,
+            )
+            for booking in due
+        ]
+    if not messages:
+        return 0
+    return get_connection().send_messages(messages) or 0

@@ -170,6 +170,22 @@ def add_working_days(
     return _at(day, start.time(), calendar)
 
 
+def subtract_working_days(
+    instant: dt.datetime, days: int, *, calendar: WorkCalendar = DEFAULT_CALENDAR
+) -> dt.datetime:
+    """The same local time on the working day `days` working days before the instant's day
+    (`days` >= 0; 0 gives the instant itself)."""
+    if days < 0:
+        raise ValueError("Subtract a non-negative number of working days.")
+    local = _local(instant, calendar)
+    day = local.date()
+    for _ in range(days):
+        day -= dt.timedelta(days=1)
+        while not calendar.is_working_day(day):
+            day -= dt.timedelta(days=1)
+    return _at(day, local.time(), calendar)
+
+
 def count_working_days(
     start: dt.datetime, end: dt.datetime, *, calendar: WorkCalendar = DEFAULT_CALENDAR
 ) -> int:

@@ -602,6 +602,18 @@ DEFAULT_FROM_EMAIL = config(
     help="Sender address of reminders and digests.",
 )
 
+# Bookings: when the party is reminded of a booked meeting.
+BOOKING_REMINDER_WORKING_DAYS = int(
+    config(
+        "INDGANG_BOOKING_REMINDER_WORKING_DAYS",
+        "1",
+        help=(
+            "How many working days before a booked meeting the party gets a reminder by e-mail, "
+            "at the meeting's time of day (0: no reminder)."
+        ),
+    )
+)
+
 # Letters: the letterhead, the plain-language limit and the transports of the outbox.
 LETTERS_SENDER_NAME = config(
     "INDGANG_LETTERS_SENDER_NAME", "Kommunen", help="The municipality's name in the letterhead."

@@ -3,8 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -13,6 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
+from indgang.audit.api.serializers import PurposeSerializer, purpose_of
+from indgang.audit.constants import Via
 from indgang.bookings.api.serializers import (
     BookingCreateSerializer,
     BookingSerializer,
@@ -20,15 +24,19 @@ from indgang.bookings.api.serializers import (
     RebookSerializer,
     SlotSerializer,
 )
+from indgang.bookings.calendar import CONTENT_TYPE
 from indgang.bookings.models import Booking, Slot
 from indgang.bookings.selectors import (
     get_booking_for,
     get_slot_for,
     list_free_slots,
+    log_bookings_listed,
+    read_booking,
     visible_bookings,
 )
 from indgang.bookings.services import book_slot, cancel_booking, party_to_book, rebook
-from indgang.common.api import query_of
+from indgang.bookings.views import calendar_response
+from indgang.common.api import NewestFirstPagination, query_of
 from indgang.common.inputs import IdConverter
 from indgang.common.workdays import COPENHAGEN, day_range
 from indgang.organisation.requests import acting_user, request_scope
@@ -49,17 +57,81 @@ def _slot(request: Request, slot_id: int) -> Slot:
         raise ValidationError({"slot": [_("There is no slot %(id)s.") % {"id": slot_id}]}) from None
 
 
+NOT_FOUND = OpenApiResponse(description="No such booking, or you may not see it.")
+
+
+class NewestBookedFirst(NewestFirstPagination):
+    ordering = ("-booked_at", "-id")
+
+
 @extend_schema(tags=["bookings"])
-class BookingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Booking]):
-    """Bookings of slots the units publish; the database decides who gets a slot."""
+class BookingViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Booking]
+):
+    """Bookings of slots the units publish; the database decides who gets a slot. List,
+    detail and calendar file read through one path, and each read is written to the access
+    log."""
 
     serializer_class = BookingSerializer
+    pagination_class = NewestBookedFirst
     lookup_value_regex = IdConverter.regex
 
     def get_queryset(self) -> QuerySet[Booking]:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Booking.objects.none()
-        return visible_bookings(scope=request_scope(self.request)).prefetch_related("slot__staff")
+        return visible_bookings(
+            scope=request_scope(self.request), user=acting_user(self.request)
+        ).prefetch_related("slot__staff")
+
+    @extend_schema(parameters=[PurposeSerializer])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Bookings you may see, newest first; each party on the page is logged as read."""
+        purpose = purpose_of(request)  # refuse a bad purpose before reading
+        page = self.paginate_queryset(self.get_queryset())
+        assert page is not None  # noqa: S101 - always paginated
+        log_bookings_listed(
+            user=acting_user(request),
+            bookings=page,
+            purpose=purpose,
+            via=Via.API,
+            now=timezone.now(),
+        )
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        parameters=[PurposeSerializer], responses={200: BookingSerializer, 404: NOT_FOUND}
+    )
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """One booking; the read is written to the access log."""
+        return Response(BookingSerializer(self._read(request)).data)
+
+    @extend_schema(
+        parameters=[PurposeSerializer],
+        responses={
+            (200, CONTENT_TYPE): OpenApiResponse(
+                OpenApiTypes.BINARY,
+                description="The booking as an iCalendar file: the invitation, or the "
+                "cancellation once cancelled (same UID, higher SEQUENCE).",
+            ),
+            404: NOT_FOUND,
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def ics(self, request: Request, pk: str) -> HttpResponse:
+        """The booking's calendar file; the read is written to the access log."""
+        return calendar_response(self._read(request, detail="calendar file"))
+
+    def _read(self, request: Request, detail: str = "") -> Booking:
+        purpose = purpose_of(request)
+        return read_booking(
+            scope=request_scope(request),
+            user=acting_user(request),
+            booking_id=int(self.kwargs["pk"]),
+            purpose=purpose,
+            via=Via.API,
+            now=timezone.now(),
+            detail=detail,
+        )
 
     @extend_schema(parameters=[FreeSlotFilterSerializer], responses=SlotSerializer(many=True))
     # Bounded by the period asked for (at most 92 days), so not paginated.
@@ -116,7 +188,11 @@ class BookingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Booking]
         return Response(self._shown(booking).data, status=status.HTTP_201_CREATED)
 
     def _booking(self) -> Booking:
-        return get_booking_for(scope=request_scope(self.request), booking_id=int(self.kwargs["pk"]))
+        return get_booking_for(
+            scope=request_scope(self.request),
+            user=acting_user(self.request),
+            booking_id=int(self.kwargs["pk"]),
+        )
 
     def _shown(self, booking: Booking) -> BookingSerializer:
         # As the service returned it: who books another department's slot need not see it after.
