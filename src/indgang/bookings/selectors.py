@@ -54,16 +54,29 @@ def list_free_slots(
     starts_from: dt.datetime,
     starts_before: dt.datetime,
     meeting_type: MeetingType | None = None,
-) -> QuerySet[Slot]:
-    """The unit's free slots starting in [starts_from, starts_before); raises
-    Unit.DoesNotExist for no such unit."""
+) -> list[Slot]:
+    """The unit's free slots starting in [starts_from, starts_before), earliest first, with
+    their staff ids; raises Unit.DoesNotExist for no such unit. Three statements however
+    long the period."""
     unit = Unit.objects.get(pk=unit_id)
     slots = bookable_slots(scope=scope).filter(
         unit=unit, starts_at__gte=starts_from, starts_at__lt=starts_before
     )
     if meeting_type is not None:
         slots = slots.filter(meeting_type=meeting_type)
-    return slots.prefetch_related("staff").order_by("starts_at", "pk")
+    return with_staff_ids(list(slots.order_by("starts_at", "pk")))
+
+
+def with_staff_ids(slots: list[Slot]) -> list[Slot]:
+    """The slots, each with `staff_ids` set from one query over the slots' staff."""
+    staff: dict[int, list[int]] = {slot.pk: [] for slot in slots}
+    if staff:
+        rows = Slot.staff.through.objects.filter(slot_id__in=staff).order_by("slot_id", "user_id")
+        for slot_id, user_id in rows.values_list("slot_id", "user_id"):
+            staff[slot_id].append(user_id)
+    for slot in slots:
+        slot.staff_ids = staff[slot.pk]
+    return slots
 
 
 def is_blocked(*, slot: Slot) -> bool:

@@ -12,6 +12,13 @@ from indgang.common.api import BoundedDateField, DeclaredFieldsShallow, Text, id
 
 
 class SlotSerializer(serializers.ModelSerializer[Slot]):
+    staff = serializers.ListField(
+        child=serializers.IntegerField(),
+        source="staff_ids",
+        read_only=True,
+        help_text="The staff taking part, by user id.",
+    )
+
     class Meta:
         model = Slot
         fields = [

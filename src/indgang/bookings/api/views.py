@@ -33,6 +33,7 @@ from indgang.bookings.selectors import (
     log_bookings_listed,
     read_booking,
     visible_bookings,
+    with_staff_ids,
 )
 from indgang.bookings.services import book_slot, cancel_booking, party_to_book, rebook
 from indgang.bookings.views import calendar_response
@@ -79,9 +80,7 @@ class BookingViewSet(
     def get_queryset(self) -> QuerySet[Booking]:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Booking.objects.none()
-        return visible_bookings(
-            scope=request_scope(self.request), user=acting_user(self.request)
-        ).prefetch_related("slot__staff")
+        return visible_bookings(scope=request_scope(self.request), user=acting_user(self.request))
 
     @extend_schema(parameters=[PurposeSerializer])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -89,6 +88,7 @@ class BookingViewSet(
         purpose = purpose_of(request)  # refuse a bad purpose before reading
         page = self.paginate_queryset(self.get_queryset())
         assert page is not None  # noqa: S101 - always paginated
+        with_staff_ids([booking.slot for booking in page])
         log_bookings_listed(
             user=acting_user(request),
             bookings=page,
