@@ -230,11 +230,14 @@ def phase_free(payload: dict[str, Any]) -> dict[str, Any]:
     from django.utils import timezone
 
     from indgang.bookings.selectors import bookable_slots, list_free_slots
-    from indgang.common.workdays import COPENHAGEN, day_range
+    from indgang.common.workdays import COPENHAGEN, DEFAULT_CALENDAR, day_range, next_working_day
     from indgang.organisation.selectors import get_scope
 
     scope = get_scope(user=User.objects.get(username="bench-byg"))
-    today = dt.date.fromisoformat(payload["today"])
+    # From a working day, so that the 1-day search finds slots as the 90-day one does.
+    today = next_working_day(
+        dt.date.fromisoformat(payload["today"]) - dt.timedelta(days=1), calendar=DEFAULT_CALENDAR
+    )
     unit = payload["unit"]
     to_book = list(
         bookable_slots(scope=scope)
