@@ -158,7 +158,10 @@ def reminder_time(*, slot: Slot, now: dt.datetime) -> dt.datetime | None:
     days = settings.BOOKING_REMINDER_WORKING_DAYS
     if days <= 0:
         return None
-    calendar = calendar_for(municipality_id=slot.unit.department.municipality_id)
+    municipality_id = Unit.objects.values_list("department__municipality_id", flat=True).get(
+        pk=slot.unit_id
+    )
+    calendar = calendar_for(municipality_id=municipality_id)
     remind_at = subtract_working_days(slot.starts_at, days, calendar=calendar)
     return remind_at if remind_at > now else None
 

@@ -3,6 +3,7 @@
 import uuid
 from typing import Any
 
+import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
@@ -25,11 +26,19 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('bookings', '0001_initial'),
+        ('organisation', '0004_role_change'),
         ('parties', '0003_find_as_you_type'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
+        # `slot_unit_start` leads with the unit; the foreign key's own index only misled the
+        # planner.
+        migrations.AlterField(
+            model_name='slot',
+            name='unit',
+            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.unit'),
+        ),
         migrations.AddField(
             model_name='booking',
             name='calendar_uid',
