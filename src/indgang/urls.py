@@ -64,6 +64,7 @@ urlpatterns = [
     path("", include("indgang.organisation.urls")),
     path("", include("indgang.cases.urls")),
     path("", include("indgang.statistics.urls")),
+    path("", include("indgang.bookings.queue_urls")),
 ]
 
 # Django's own error answers: JSON under /api/, as DRF's; a page elsewhere (common.views).

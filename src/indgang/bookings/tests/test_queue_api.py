@@ -98,7 +98,7 @@ def test_a_walk_in_is_drawn_triaged_called_and_finished_through_the_api(
     again = api.post(f"/api/v1/queue/visits/{visit['id']}/no-show/")
     assert (again.status_code, again.json()) == (
         409,
-        {"non_field_errors": ["Nummer A001 har status »Færdig«."]},
+        {"non_field_errors": ["Nummer A001 har status »Klaret«."]},
     )
     assert api.get(f"/api/v1/queue/centres/{centre.unit.pk}/today/").json() == [
         api.get(f"/api/v1/queue/visits/{visit['id']}/").json()
