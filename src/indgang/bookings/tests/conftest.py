@@ -14,9 +14,13 @@ from indgang.bookings.services import publish_slots
 from indgang.conftest import Org, Staff
 from indgang.organisation.models import Unit
 
-# The concurrent bookings need PostgreSQL's row locks and connections; SQLite serialises
-# writers, so the test would prove nothing there.
-collect_ignore = [] if connection.vendor == "postgresql" else ["test_concurrent_booking.py"]
+# The concurrent bookings and queue numbers need PostgreSQL's row locks and connections;
+# SQLite serialises writers, so the tests would prove nothing there.
+collect_ignore = (
+    []
+    if connection.vendor == "postgresql"
+    else ["test_concurrent_booking.py", "test_concurrent_queue.py"]
+)
 
 
 def publish(org: Org, staff: Staff, first: dt.date, last: dt.date, minutes: int = 90) -> list[Slot]:
