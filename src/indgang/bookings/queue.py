@@ -9,9 +9,9 @@ once, and `visit_number_unique` guards the result. Calling takes a waiting visit
 that only matches while it still waits, so two desks calling at once never get the same
 visitor. A booking is checked in once (`Visit.booking` is one-to-one).
 
-A service centre is a unit with a desk in use. Staff holding a role in the unit (or in its
-department as a whole) work its queue; administrators work every centre's. The queue screens
-and the display show no personal data: queue numbers, tasks, desks and times.
+A service centre is a unit with a desk in use. Staff holding a role in its department work
+its queue; administrators work every centre's. The queue screens and the display show no
+personal data: queue numbers, tasks, desks and times.
 """
 
 from __future__ import annotations
@@ -70,11 +70,10 @@ def _seconds(start: dt.datetime, end: dt.datetime) -> int:
 
 
 def serves(*, scope: Scope, unit: Unit) -> bool:
-    """Whether the scope works the centre's queue: a role in the unit or its whole department,
-    or an administrator's."""
+    """Whether the scope works the centre's queue: a role in its department (front-line staff
+    move between the department's centres), or an administrator's."""
     return scope.sees_all or any(
-        department == unit.department_id and role_unit in (None, unit.pk)
-        for _role, department, role_unit in scope.assignments
+        department == unit.department_id for _role, department, _unit in scope.assignments
     )
 
 
