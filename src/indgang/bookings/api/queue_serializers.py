@@ -14,6 +14,9 @@ from indgang.common.api import DeclaredFieldsShallow, Text, id_field
 from indgang.contacts.api.serializers import TaskField
 from indgang.organisation.models import Unit
 
+# Named in the schema's ENUM_NAME_OVERRIDES: a subset of the contacts' outcomes.
+DESK_OUTCOME_CHOICES = [(outcome.value, outcome.label) for outcome in DESK_OUTCOMES]
+
 
 def task_field() -> TaskField:
     return TaskField(
@@ -93,6 +96,6 @@ class ReferSerializer(DeclaredFieldsShallow, serializers.Serializer[Any]):
 
 class FinishSerializer(DeclaredFieldsShallow, serializers.Serializer[Any]):
     summary = Text(help_text="What the visit was about: the contact's summary.")
-    outcome = serializers.ChoiceField(choices=[(o.value, o.label) for o in DESK_OUTCOMES])
+    outcome = serializers.ChoiceField(choices=DESK_OUTCOME_CHOICES)
     task = task_field()
     cpr = Text(required=False, allow_blank=True, help_text="The visitor's CPR number.")
