@@ -65,6 +65,7 @@ urlpatterns = [
     path("", include("indgang.cases.urls")),
     path("", include("indgang.statistics.urls")),
     path("", include("indgang.bookings.urls")),
+    path("", include("indgang.bookings.queue_urls")),
 ]
 
 # Django's own error answers: JSON under /api/, as DRF's; a page elsewhere (common.views).

@@ -6,8 +6,15 @@ from django.db.models import F, Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from indgang.bookings.constants import BookingStatus, MeetingType, Mode
+from indgang.bookings.constants import (
+    BookingStatus,
+    MeetingType,
+    Mode,
+    VisitKind,
+    VisitStatus,
+)
 from indgang.catalogue.models import Task
+from indgang.contacts.models import Contact
 from indgang.organisation.models import Unit
 from indgang.parties.models import Party
 
@@ -150,3 +157,141 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return f"{self.slot} ({self.get_status_display()})"
+
+
+class Desk(models.Model):
+    """A desk at a service centre (a unit) where staff call visitors from the queue."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("name"), max_length=40)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("desk")
+        verbose_name_plural = _("desks")
+        ordering = ["unit", "name"]
+        constraints = [models.UniqueConstraint(fields=["unit", "name"], name="desk_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QueueDisplay(models.Model):
+    """The address of a centre's display screen: only the digest of its secret is kept, as
+    for API tokens, so a database copy cannot open the screen."""
+
+    unit = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="+")
+    token_digest = models.CharField(max_length=64, unique=True)
+    issued_at = models.DateTimeField(_("issued at"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("queue display")
+        verbose_name_plural = _("queue displays")
+
+    def __str__(self) -> str:
+        return str(self.unit_id)
+
+
+class QueueCounter(models.Model):
+    """The last number drawn at a centre on a day for one letter. Drawing increments it in
+    the drawing transaction, so the row lock hands out each number once."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    letter = models.CharField(max_length=1)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "day", "letter"], name="queue_counter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.letter}{self.last:03d}"
+
+
+class Visit(models.Model):
+    """One visitor at a service centre: a queue number drawn (a walk-in) or a booked
+    appointment checked in, then called to a desk, served and registered as a contact."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    # The Danish day and hour drawn: what the queue and the statistics count by, with no
+    # time-zone arithmetic in the database.
+    day = models.DateField(_("day"))
+    hour = models.PositiveSmallIntegerField(_("hour"))
+    kind = models.CharField(_("kind"), max_length=12, choices=VisitKind.choices)
+    letter = models.CharField(max_length=1)
+    number = models.PositiveIntegerField(_("number"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=VisitStatus.choices, default=VisitStatus.WAITING
+    )
+    drawn_at = models.DateTimeField(_("drawn at"))
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # The appointment checked in (kind appointment): checked in once, which the database decides.
+    booking = models.OneToOneField(
+        Booking, on_delete=models.PROTECT, null=True, blank=True, related_name="visit"
+    )
+    # The time booked for the visitor at the reception instead of waiting (status referred).
+    referred_to = models.OneToOneField(
+        Booking, on_delete=models.PROTECT, null=True, blank=True, related_name="referred_from"
+    )
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    task = models.ForeignKey(
+        Task,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("task"),
+    )
+    desk = models.ForeignKey(
+        Desk,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("desk"),
+    )
+    called_at = models.DateTimeField(_("called at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Drawn (or checked in) to called; called (or started) to finished.
+    waiting_seconds = models.PositiveIntegerField(
+        _("waiting time (seconds)"), null=True, blank=True
+    )
+    handling_seconds = models.PositiveIntegerField(
+        _("handling time (seconds)"), null=True, blank=True
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    contact = models.OneToOneField(
+        Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["drawn_at", "pk"]
+        # A centre's day: the queue screens, the display and the statistics of a period.
+        indexes = [models.Index(fields=["unit", "day"], name="visit_unit_day")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "day", "letter", "number"], name="visit_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The queue number as the visitor and the display show it: A007."""
+        return f"{self.letter}{self.number:03d}"

@@ -497,6 +497,9 @@ SPECTACULAR_SETTINGS = {
         "CaseKindEnum": "indgang.cases.constants.CaseKind",
         "PartyKindEnum": "indgang.parties.constants.PartyKind",
         "BookingStatusEnum": "indgang.bookings.constants.BookingStatus",
+        # The queue's desks take a subset of the contacts' outcomes; both keep a name of their own.
+        "OutcomeEnum": "indgang.contacts.constants.Outcome",
+        "DeskOutcomeEnum": "indgang.bookings.api.queue_serializers.DESK_OUTCOME_CHOICES",
         # The name the deadlines' status had before bookings brought a second `status`.
         "StatusEnum": "indgang.deadlines.constants.DeadlineStatus",
     },

@@ -118,6 +118,10 @@ class Contact(models.Model):
     )
     outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices, blank=True)
     duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), null=True, blank=True)
+    # A visit at a service centre: from drawing a queue number to being called (bookings).
+    waiting_seconds = models.PositiveIntegerField(
+        _("waiting time (seconds)"), null=True, blank=True
+    )
     thread = models.ForeignKey(Thread, on_delete=models.PROTECT, related_name="contacts")
     # Registered without a task and not yet triaged: the visitation sweep's work list.
     awaiting_triage = models.BooleanField(_("awaiting triage"), default=False)

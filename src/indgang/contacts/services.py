@@ -64,6 +64,7 @@ class NewContact:
     outcome: Outcome | None = None
     thread: Thread | None = None
     duration_seconds: int | None = None
+    waiting_seconds: int | None = None
 
 
 def summary_refusal(summary: str) -> str | None:
@@ -89,6 +90,12 @@ def validate_new_contact(contact: NewContact, *, now: dt.datetime) -> NewContact
         0 <= contact.duration_seconds <= MAX_DURATION_SECONDS
     ):
         errors["duration_seconds"] = _("A contact lasts from 0 to %(most)s seconds.") % {
+            "most": MAX_DURATION_SECONDS
+        }
+    if contact.waiting_seconds is not None and not (
+        0 <= contact.waiting_seconds <= MAX_DURATION_SECONDS
+    ):
+        errors["waiting_seconds"] = _("A wait lasts from 0 to %(most)s seconds.") % {
             "most": MAX_DURATION_SECONDS
         }
     if refusal := summary_refusal(contact.summary):
@@ -294,6 +301,7 @@ def _build(
         registered_by_id=registered_by.pk,
         outcome=new.outcome or "",
         duration_seconds=new.duration_seconds,
+        waiting_seconds=new.waiting_seconds,
         thread=new.thread,
         # Visitation picks it up in the background (triage.route_waiting).
         awaiting_triage=new.task is None,

@@ -27,6 +27,7 @@ from indgang.contacts.services import NewContact, register_contact
 from indgang.demo.cases import load_cases_demo
 from indgang.demo.deadlines import load_deadlines_demo
 from indgang.demo.people import fictitious_cpr, person_name
+from indgang.demo.queue import load_queue_demo
 from indgang.demo.simulate import FunnelWriter, SimulationReport, simulate
 from indgang.knowledge.demo import load_knowledge_demo
 from indgang.organisation.constants import Role
@@ -214,6 +215,12 @@ def load_demo(*, kle_path: Path, progress: Progress, now: dt.datetime | None = N
         progress=progress,
     )
     seed_triage(registrar=users[0], progress=progress, now=now)
+    load_queue_demo(
+        receptionist=users[0],
+        centre=units["KBS", "Borgerservicecenter Nørrebro"],
+        now=now,
+        progress=progress,
+    )
     load_knowledge_demo(editor=users[-1], now=now, progress=progress)
     # The articles, tasks and KLE entries are searchable once all are written.
     report = reindex_all(now=now)

@@ -51,6 +51,7 @@ class Link:
 
 LINKS = (
     Link("front-desk", _("Front desk"), Audience.STAFF),
+    Link("queue-centres", _("Queue"), Audience.STAFF),
     Link("contact-list", _("Contacts"), Audience.STAFF),
     Link("party-find", _("Find citizen"), Audience.STAFF),
     Link("triage-queue", _("Triage"), Audience.STAFF),
@@ -72,7 +73,7 @@ LINKS = (
 
 # What each role does all day, first.
 PRIMARY: dict[str, tuple[str, ...]] = {
-    Role.FRONTLINE: ("front-desk", "contact-list", "triage-queue", "my-deadlines"),
+    Role.FRONTLINE: ("front-desk", "queue-centres", "contact-list", "triage-queue", "my-deadlines"),
     Role.CASEWORKER: ("cases:work-list", "cases:my-cases", "my-deadlines", "contact-list"),
     Role.MANAGER: (
         "statistics:dashboard",

@@ -169,3 +169,10 @@ class UnitCostsForm(forms.Form):
 
     def costs(self) -> dict[str, Decimal | None]:
         return {channel: self.cleaned_data[channel] for channel in Channel.values}
+
+
+class QueuePeriodForm(forms.Form):
+    """The days of the service centres' waiting and handling time."""
+
+    start = BoundedDateField(label=_("From"), widget=DATE)
+    end = BoundedDateField(label=_("To"), widget=DATE)

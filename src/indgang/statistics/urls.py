@@ -30,4 +30,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("statistik/komhen.csv", views.komhen_csv_download, name="komhen-csv"),
     path("statistik/komhen.xlsx", views.komhen_xlsx_download, name="komhen-xlsx"),
     path("statistik/selvbetjening/", views.self_service, name="self-service-statistics"),
+    path("statistik/koe/", views.queue_statistics, name="queue"),
 ]

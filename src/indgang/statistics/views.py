@@ -23,6 +23,7 @@ from indgang.statistics.forms import (
     CostForm,
     KpiForm,
     PresetForm,
+    QueuePeriodForm,
     SliceForm,
     UnitCostsForm,
     WhatIfForm,
@@ -42,6 +43,7 @@ from indgang.statistics.pricing import (
     what_if,
 )
 from indgang.statistics.selectors import statistics_scope
+from indgang.statistics.visits import queue_times
 
 
 def _this_year(today: dt.date) -> dict[str, str]:
@@ -316,4 +318,33 @@ def self_service(request: HttpRequest) -> HttpResponse:
             "funnels": funnel_report(**period),
             "advice": self_service_advice(**period),
         },
+    )
+
+
+@staff_view
+def queue_statistics(request: HttpRequest) -> HttpResponse:
+    """Waiting and handling time per service centre and hour of the day (the last 30 days by
+    default)."""
+    today = timezone.localdate()
+    query: Any = (
+        request.GET
+        if "start" in request.GET
+        else {"start": (today - dt.timedelta(days=29)).isoformat(), "end": today.isoformat()}
+    )
+    form = QueuePeriodForm(query)
+    rows = None
+    if form.is_valid():
+        try:
+            rows = queue_times(
+                scope=request_scope(request),
+                first=form.cleaned_data["start"],
+                last=form.cleaned_data["end"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+    return render(
+        request,
+        "statistics/queue.html",
+        {"form": form, "rows": rows},
+        status=200 if rows is not None else 400,
     )

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db.models import Sum
 from django.utils import timezone
 
+from indgang.bookings.models import Visit
 from indgang.cases.models import Case
 from indgang.catalogue.models import SummaryTemplate, Task
 from indgang.conftest import KLE_FULL
@@ -16,6 +17,7 @@ from indgang.contacts.selectors import visible_contacts
 from indgang.deadlines.constants import DeadlineStatus
 from indgang.deadlines.models import Deadline
 from indgang.deadlines.selectors import visible_deadlines
+from indgang.demo.queue import VISITS_PER_DAY
 from indgang.organisation.models import Department, Unit
 from indgang.organisation.selectors import get_scope
 from indgang.parties.models import Party
@@ -39,11 +41,22 @@ def test_demo_loads_a_populated_municipality_and_a_second_run_adds_nothing(
 
     output = capsys.readouterr().out
     simulated = Contact.objects.filter(registered_by__username="simulering").count()
+    # The demo queue's finished visits are contacts too (how many depends on the weekday and
+    # the hour the demo loads); its visitors gave no CPR number, so they add no party.
+    queue_contacts = Visit.objects.exclude(contact=None).count()
+    assert queue_contacts >= 10 * VISITS_PER_DAY
+    assert Visit.objects.filter(unit__name="Borgerservicecenter Nørrebro").count() >= queue_contacts
     # The personas' 400 random and 24 building contacts and a simulated year; 63 personas with
     # random contacts, PERSONAS_FOR_BUILDING new ones with building contacts, 24 on cases, and the
     # year's 405 synthetic citizens and 4 companies (12,000 contacts, 84 % of them identified,
     # 25 a citizen).
-    assert counts == (10, 12, 138, 424 + simulated, 87 + PERSONAS_FOR_BUILDING + 405 + 4)
+    assert counts == (
+        10,
+        12,
+        138,
+        424 + queue_contacts + simulated,
+        87 + PERSONAS_FOR_BUILDING + 405 + 4,
+    )
     assert 11_000 < simulated < 13_000  # 12,000 expected, in Poisson draws
     # The rollups count every contact, the simulated ones included.
     assert DayContactCount.objects.aggregate(total=Sum("contacts"))["total"] == counts[3]

@@ -39,6 +39,7 @@ def urls(*names: str) -> list[str]:
 
 EVERY_STAFF_LINK = {
     "front-desk",
+    "queue-centres",
     "contact-list",
     "party-find",
     "triage-queue",
@@ -60,7 +61,14 @@ EVERY_STAFF_LINK = {
     [
         (
             "frontline",
-            ["front-desk", "contact-list", "triage-queue", "my-deadlines", "knowledge-articles"],
+            [
+                "front-desk",
+                "queue-centres",
+                "contact-list",
+                "triage-queue",
+                "my-deadlines",
+                "knowledge-articles",
+            ],
             set(),
         ),
         (

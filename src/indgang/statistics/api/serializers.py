@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from indgang.catalogue.constants import Channel
-from indgang.common.api import BoundedDateField, id_field
+from indgang.common.api import BoundedDateField, DeclaredFieldsShallow, id_field
 from indgang.statistics.selectors import DIMENSIONS, PERIODS, Dimension, Slice
 
 # Five years, two leap days included: one request reads at most this many days' buckets.
@@ -246,3 +246,20 @@ class KomHenSerializer(serializers.Serializer[Any]):
     areas = KomHenLineSerializer(many=True)
     total = KomHenLineSerializer()
     kle_groups = KomHenLineSerializer(many=True)
+
+
+class QueueTimesFilterSerializer(DeclaredFieldsShallow, serializers.Serializer[Any]):
+    start = BoundedDateField(help_text="The first day drawn, included.")
+    end = BoundedDateField(help_text="The last day drawn, included; at most 92 days in all.")
+
+
+class QueueTimesSerializer(serializers.Serializer[Any]):
+    unit_id = serializers.IntegerField(help_text="The service centre (a unit).")
+    unit_name = serializers.CharField()
+    hour = serializers.IntegerField(help_text="The hour of the day the numbers were drawn (0-23).")
+    visits = serializers.IntegerField(help_text="Finished visits.")
+    mean_waiting_seconds = serializers.IntegerField(help_text="From drawn to called.")
+    longest_waiting_seconds = serializers.IntegerField()
+    mean_handling_seconds = serializers.IntegerField(
+        help_text="From started (or called) to finished."
+    )

@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="statistics-unit-cost-tables",
     ),
     path("statistics/komhen/", views.KomHenView.as_view(), name="statistics-komhen"),
+    path("statistics/queue-times/", views.QueueTimesView.as_view(), name="statistics-queue-times"),
     path(
         "statistics/funnel-events/",
         funnel_views.FunnelEventsView.as_view(),

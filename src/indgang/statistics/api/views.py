@@ -23,6 +23,8 @@ from indgang.statistics.api.serializers import (
     KomHenSerializer,
     KpiFilterSerializer,
     KpiSerializer,
+    QueueTimesFilterSerializer,
+    QueueTimesSerializer,
     SliceFilterSerializer,
     UnitCostTableSerializer,
     WhatIfFilterSerializer,
@@ -39,6 +41,7 @@ from indgang.statistics.pricing import (
     what_if,
 )
 from indgang.statistics.selectors import contact_counts
+from indgang.statistics.visits import queue_times
 
 
 @extend_schema(tags=["statistics"])
@@ -139,3 +142,18 @@ class KomHenView(APIView):
         data = _filters(request, SliceFilterSerializer)
         sheet = komhen_sheet(scope=request_scope(request), slice=slice_of(data))
         return Response(KomHenSerializer(sheet).data)
+
+
+class QueueTimesView(APIView):
+    """Waiting and handling time per service centre and hour of the day over a period (at most
+    92 days), from the queue's finished visits."""
+
+    @extend_schema(
+        tags=TAGS,
+        parameters=[QueueTimesFilterSerializer],
+        responses={200: QueueTimesSerializer(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        data = _filters(request, QueueTimesFilterSerializer)
+        rows = queue_times(scope=request_scope(request), first=data["start"], last=data["end"])
+        return Response([asdict(row) for row in rows])
