@@ -3,7 +3,9 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rest_framework import serializers
 
+from indgang.bookings.api.serializers import SlotSerializer
 from indgang.bookings.constants import BookingStatus
 from indgang.bookings.models import Booking, Slot
 from indgang.conftest import CPR_A, CVR_A, ApiFor, Org, Staff
@@ -136,3 +138,14 @@ def test_free_slots_take_as_many_queries_for_a_week_as_for_a_day(
 
     assert (len(one.json()), len(five.json())) == (4, 19)
     assert len(week.captured_queries) == len(day.captured_queries)
+
+
+@pytest.mark.django_db
+def test_a_slot_is_written_as_drfs_own_fields_would_write_it(week_slots: list[Slot]) -> None:
+    slot = Slot.objects.get(pk=week_slots[0].pk)
+    slot.mode = "video"
+
+    class ByFields(SlotSerializer):
+        to_representation = serializers.ModelSerializer.to_representation
+
+    assert SlotSerializer(slot).data == ByFields(slot).data
