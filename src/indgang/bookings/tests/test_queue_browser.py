@@ -1,5 +1,6 @@
-"""The queue in a real browser: the reception draws a number, a desk calls it, and the display
-in a second, signed-out page shows the call without being reloaded."""
+"""The queue in a real browser: the reception draws a number and sends the visitor to a desk,
+which calls it, and the display in a second, signed-out page shows the call without being
+reloaded."""
 
 from __future__ import annotations
 
@@ -55,6 +56,17 @@ def test_a_number_drawn_and_called_appears_on_the_display_without_a_reload(
         assert_accessible(page)
         screenshot(page, "queue-reception.png", full_page=True)
         expect(display.locator("#board .waiting")).to_have_text("1 venter")
+
+        # Visitation: the visitor is sent to desk 2.
+        page.locator("#todays-queue tr[data-status=waiting] a").click()
+        expect(page.locator("#queue-visit")).to_contain_text("A001")
+        assert_accessible(page)
+        page.locator("#id_desk").select_option(str(centre.desk_2.pk))
+        page.locator("button[name=triage]").click()
+        expect(page.locator(".messages")).to_have_text("Nummer A001 er visiteret.")
+        expect(page.locator("#todays-queue tr[data-status=waiting] td").nth(2)).to_have_text(
+            "Skranke 2"
+        )
 
         page.goto(f"{base_url}/koe/{unit.pk}/skranke/{centre.desk_2.pk}/")
         expect(page.locator("#desk-waiting li[data-visit]")).to_contain_text("A001")
