@@ -52,7 +52,7 @@ from indgang.parties.services import get_or_create_citizen
 
 # The outcomes a desk registers; forwarding is the reception's triage, not the desk's.
 DESK_OUTCOMES = (Outcome.RESOLVED_AT_FIRST_CONTACT, Outcome.CASE_CREATED, Outcome.CALLBACK_PROMISED)
-# Waiting visits a desk tries to take before it gives up: others desks take some meanwhile.
+# Waiting visits a desk tries to take before it gives up: other desks take some meanwhile.
 CALL_ATTEMPTS = 20
 
 

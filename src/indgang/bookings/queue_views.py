@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -321,7 +322,7 @@ def issue_display(request: HttpRequest, unit_id: int) -> HttpResponse:
     return render(
         request,
         "bookings/queue/display_issued.html",
-        {"unit": unit, "url": request.build_absolute_uri(f"/koe/skaerm/{token}/")},
+        {"unit": unit, "url": request.build_absolute_uri(reverse("queue-display", args=[token]))},
     )
 
 
