@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Q, Sum
 
-from indgang.common.danish import stem
 from indgang.knowledge.models import Guide
 from indgang.search.analysis import (
     TermGroup,
@@ -16,6 +15,7 @@ from indgang.search.analysis import (
     compound_splits,
     known_in,
     query_words,
+    stem,
     typo_candidates,
 )
 from indgang.search.constants import (
@@ -264,9 +264,9 @@ def _run(
     return _search_sqlite(groups, audience, limit, titles_only=titles_only, every=every)
 
 
-def _tsquery(group: TermGroup, *, weights: str = "") -> str:
+def _tsquery(group: TermGroup) -> str:
     return " | ".join(
-        "(" + " & ".join(f"'{part}'{weights}" for part in alternative) + ")"
+        "(" + " & ".join(f"'{stem(part)}'" for part in alternative) + ")"
         for alternative in group.alternatives
     )
 
@@ -280,7 +280,8 @@ def _search_postgresql(
     titles_only: bool,
     every: bool,
 ) -> list[Row]:
-    """Match through a GIN index; rank by Σ idf × ts_rank, times the kind boost.
+    """Match through a GIN index over the search stems; rank by Σ idf × ts_rank, times the kind
+    boost.
 
     ts_rank's normalisation 1 divides by the log of the document's length, so a short answer
     that holds the words beats a long text that mentions them among much else. Titles only:
@@ -291,9 +292,9 @@ def _search_postgresql(
     params: list[str | float | int] = []
     for group in groups:
         idf = math.log((total + 1) / (group.documents + 0.5)) + 1
-        ranks.append(f"%s * ts_rank('{PG_WEIGHTS}', {column}, to_tsquery('danish', %s), 1)")
+        ranks.append(f"%s * ts_rank('{PG_WEIGHTS}', {column}, to_tsquery('simple', %s), 1)")
         params += [idf, _tsquery(group)]
-    where = f"{column} @@ to_tsquery('danish', %s)"
+    where = f"{column} @@ to_tsquery('simple', %s)"
     params.append((" & " if every else " | ").join(f"({_tsquery(group)})" for group in groups))
     if audience is not None:
         where += " AND audience = %s"

@@ -12,7 +12,6 @@ from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 
 from indgang.catalogue.models import KleEntry, Task
-from indgang.common.danish import stem
 from indgang.knowledge.constants import Audience
 from indgang.knowledge.models import Article
 from indgang.search.analysis import (
@@ -22,6 +21,7 @@ from indgang.search.analysis import (
     index_words,
     known_in,
     splitter,
+    stem,
 )
 from indgang.search.constants import DocumentKind, SearchAudience
 from indgang.search.models import SearchDocument, SearchTerm

@@ -17,6 +17,7 @@ from indgang.knowledge.constants import Audience
 from indgang.knowledge.models import Article, Guide, KnowledgeUse, StaleFlag
 from indgang.search.constants import DocumentKind
 from indgang.search.selectors import SearchHit, search
+from indgang.search.word_forms import COMMON_WORD_FORMS
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +139,30 @@ def test_demo_seeds_articles_guides_stale_flags_and_knowledge_use() -> None:
     assert Guide.objects.count() == 137
     assert KnowledgeUse.objects.exists()
     assert not KnowledgeUse.objects.exclude(contact__outcome="resolved_at_first_contact").exists()
+
+
+# Words the demo holds in no form: no article, task or KLE topic names them.
+NOT_IN_THE_DEMO = {
+    "rollator",
+    "restskat",
+    "handicapbil",
+    "børnehave",
+    "vuggestue",
+    "skraldespand",
+    "briller",
+}
+
+
+def test_every_form_of_a_common_word_finds_the_same_first_hit() -> None:
+    found_nothing = set()
+    for forms in COMMON_WORD_FORMS:
+        firsts = {form: _first_key(form) for form in forms}
+        assert len(set(firsts.values())) == 1, firsts
+        if firsts[forms[0]] is None:
+            found_nothing.add(forms[0])
+    assert found_nothing == NOT_IN_THE_DEMO
+
+
+def _first_key(text: str) -> tuple[str, int] | None:
+    hits = search(text=text, limit=1)
+    return (hits[0].kind, hits[0].object_id) if hits else None
