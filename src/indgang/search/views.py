@@ -6,7 +6,7 @@ from django.shortcuts import render
 from indgang.organisation.decorators import staff_view
 from indgang.search.constants import DEFAULT_LIMIT
 from indgang.search.links import hit_url, used_value
-from indgang.search.selectors import search, search_with_corrections
+from indgang.search.selectors import search_with_corrections
 
 QUERY_LENGTH = 200
 
@@ -36,10 +36,15 @@ def front_desk_results(request: HttpRequest) -> HttpResponse:
 
 @staff_view
 def search_page(request: HttpRequest) -> HttpResponse:
+    """The search page: ranked hits, and the typos it corrected, as the front desk shows them."""
     text = request.GET.get("q", "").strip()[:QUERY_LENGTH]
-    hits = search(text=text, limit=30) if text else []
+    result = search_with_corrections(text=text, limit=30) if text else None
     return render(
         request,
         "search/search.html",
-        {"rows": [(hit, hit_url(hit), "") for hit in hits], "text": text},
+        {
+            "rows": [(hit, hit_url(hit), "") for hit in result.hits] if result else [],
+            "text": text,
+            "corrections": result.corrections if result else {},
+        },
     )

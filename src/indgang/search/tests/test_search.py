@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from indgang.catalogue.models import Task
-from indgang.conftest import ApiFor, Org, Staff
+from indgang.conftest import ApiFor, Org, Staff, staff_client
 from indgang.knowledge.constants import Audience
 from indgang.knowledge.models import Article
 from indgang.knowledge.services import ArticleData, update_article
@@ -194,3 +194,15 @@ def test_search_command_prints_the_best_hits(library: dict[str, Article]) -> Non
         str(library["compound"].pk),
         "Byggetilladelse",
     ]
+
+
+@pytest.mark.parametrize(("url", "field"), [("/search/", "q"), ("/search/front-desk/", "kb_q")])
+def test_the_search_page_and_the_front_desk_show_the_correction(
+    library: dict[str, Article], staff: Staff, url: str, field: str
+) -> None:
+    client = staff_client(staff.frontline)
+
+    html = client.get(url, {field: "udestuw"}, HTTP_ACCEPT_LANGUAGE="da").content.decode()
+
+    assert '<p class="hint">Søgte efter <em>udestue</em></p>' in html
+    assert html.index("Søgte efter") < html.index("Byggetilladelse til udestue")
