@@ -166,3 +166,26 @@ def test_every_form_of_a_common_word_finds_the_same_first_hit() -> None:
 def _first_key(text: str) -> tuple[str, int] | None:
     hits = search(text=text, limit=1)
     return (hits[0].kind, hits[0].object_id) if hits else None
+
+
+def test_a_kle_group_and_its_topics_come_as_one_hit_below_which_the_answers_fit() -> None:
+    top = search(text="byggetilladelse", limit=3)
+
+    assert {(hit.kind, hit.title) for hit in top} == {
+        (DocumentKind.ARTICLE, "Hvad dækker KLE 02.34.02 Byggetilladelse?"),
+        (DocumentKind.ARTICLE, "Carport eller garage: skal man søge byggetilladelse?"),
+        (DocumentKind.KLE, "02.34 Byggetilladelse og anmeldelse om byggearbejde (BR10)"),
+    }
+    group = next(hit for hit in top if hit.kind == DocumentKind.KLE)
+    assert [topic.title for topic in group.topics] == [
+        "02.34.00 Byggetilladelse og anmeldelse om byggearbejde (BR10) i almindelighed",
+        "02.34.02 Byggetilladelse",
+    ]
+
+
+@pytest.mark.parametrize("text", ["byggetilladelse", "flytning", "parkering", "affald", "pension"])
+def test_no_two_hits_come_from_one_kle_group(text: str) -> None:
+    groups = [hit.kle_group for hit in search(text=text, limit=20) if hit.kle_group]
+
+    assert groups
+    assert len(groups) == len(set(groups))
