@@ -9,8 +9,8 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from indgang.cases.models import Case
-from indgang.catalogue.models import SummaryTemplate, Task
-from indgang.conftest import KLE_FULL
+from indgang.catalogue.models import KleKeyword, SummaryTemplate, Task
+from indgang.conftest import KLE_FULL, OS2KLE
 from indgang.contacts.models import Contact, Thread
 from indgang.contacts.selectors import visible_contacts
 from indgang.deadlines.constants import DeadlineStatus
@@ -35,9 +35,12 @@ def test_demo_loads_a_populated_municipality_and_a_second_run_adds_nothing(
         Contact.objects.count(),
         Party.objects.count(),
     )
-    call_command("load-demo", "--kle", str(KLE_FULL))
+    # The second run brings OS2KLE's keyword lists, as `make demo` does when the file is there.
+    call_command("load-demo", "--kle", str(KLE_FULL), "--keywords", str(OS2KLE))
 
     output = capsys.readouterr().out
+    assert "  KLE-emneord: 1943 af 2390 emner passer med emneplanen, 29769 ord." in output
+    assert KleKeyword.objects.count() == 29769
     simulated = Contact.objects.filter(registered_by__username="simulering").count()
     # The personas' 400 random and 24 building contacts and a simulated year; 63 personas with
     # random contacts, PERSONAS_FOR_BUILDING new ones with building contacts, 24 on cases, and the
