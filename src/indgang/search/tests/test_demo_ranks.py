@@ -1,4 +1,5 @@
-"""Search ranks on the demo (full KLE plan, Copenhagen's task list, the seeded knowledge base).
+"""Search ranks on the demo (full KLE plan with OS2KLE's keyword lists, Copenhagen's task list,
+the seeded knowledge base), as `make demo` loads it.
 
 The demo is loaded once for the module, through `load_demo`, and flushed afterwards.
 """
@@ -11,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from pytest_django.plugin import DjangoDbBlocker
 
-from indgang.conftest import KLE_FULL
+from indgang.conftest import KLE_FULL, OS2KLE
 from indgang.demo.services import load_demo
 from indgang.knowledge.constants import Audience
 from indgang.knowledge.models import Article, Guide, KnowledgeUse, StaleFlag
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(scope="module", autouse=True)
 def demo(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
     with django_db_blocker.unblock():
-        load_demo(kle_path=KLE_FULL, progress=lambda message: None)
+        load_demo(kle_path=KLE_FULL, keywords_path=OS2KLE, progress=lambda message: None)
         yield
         call_command("flush", interactive=False, verbosity=0)
 
@@ -141,16 +142,8 @@ def test_demo_seeds_articles_guides_stale_flags_and_knowledge_use() -> None:
     assert not KnowledgeUse.objects.exclude(contact__outcome="resolved_at_first_contact").exists()
 
 
-# Words the demo holds in no form: no article, task or KLE topic names them.
-NOT_IN_THE_DEMO = {
-    "rollator",
-    "restskat",
-    "handicapbil",
-    "børnehave",
-    "vuggestue",
-    "skraldespand",
-    "briller",
-}
+# Words the demo holds in no form: no article, task, KLE topic or OS2KLE term of an active topic.
+NOT_IN_THE_DEMO = {"restskat"}
 
 
 def test_every_form_of_a_common_word_finds_the_same_first_hit() -> None:
@@ -189,3 +182,17 @@ def test_no_two_hits_come_from_one_kle_group(text: str) -> None:
 
     assert groups
     assert len(groups) == len(set(groups))
+
+
+def test_an_os2kle_term_finds_its_topic_and_what_is_filed_under_it() -> None:
+    # "rollator" is in none of their titles or texts, only in OS2KLE's terms for 27.60.08.
+    hits = {(hit.kind, hit.title) for hit in search(text="rollator", limit=5)}
+
+    assert first("rollator").title == "Hvad dækker KLE 27.60.08 Mobilitetshjælpemidler?"
+    assert hits == {
+        (DocumentKind.ARTICLE, "Hvad dækker KLE 27.60.08 Mobilitetshjælpemidler?"),
+        (DocumentKind.KLE, "27.60.08 Mobilitetshjælpemidler"),
+        (DocumentKind.TASK, "Hjælpemidler, tekniske og anden støtte"),
+        (DocumentKind.TASK, "Hjælpemidler (bevilling personlig og teknisk og anden støtte)"),
+        (DocumentKind.TASK, "Hjælpemidler, ergoterapeut"),
+    }

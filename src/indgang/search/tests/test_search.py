@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -206,3 +207,36 @@ def test_the_search_page_and_the_front_desk_show_the_correction(
 
     assert '<p class="hint">Søgte efter <em>udestue</em></p>' in html
     assert html.index("Søgte efter") < html.index("Byggetilladelse til udestue")
+
+
+def test_an_os2kle_term_finds_its_topic_and_task_and_a_reimport_refreshes_only_those(
+    library: dict[str, Article], tasks: dict[str, Task], tmp_path: Path
+) -> None:
+    keywords = tmp_path / "OS2KLE.txt"
+    keywords.write_text(
+        "KLENummer='13.03.20':KLETitel='Fjernvarme':Keywords[Weight]=varmepris[10];\n",
+        encoding="utf-8",
+    )
+    call_command("import-kle-keywords", str(keywords), stdout=io.StringIO())
+    untouched = SearchDocument.objects.get(
+        kind=DocumentKind.ARTICLE, object_id=library["public"].pk
+    )
+
+    assert {(hit.kind, hit.title.split()[0]) for hit in search(text="varmepriser")} == {
+        (DocumentKind.KLE, "13.03.20"),
+        (DocumentKind.TASK, "Tilslutning"),
+    }
+
+    keywords.write_text(
+        "KLENummer='13.03.20':KLETitel='Fjernvarme':Keywords[Weight]=fjernvarmetakst[10];\n",
+        encoding="utf-8",
+    )
+    call_command("import-kle-keywords", str(keywords), stdout=io.StringIO())
+
+    assert search(text="varmepris") == []
+    assert {(hit.kind, hit.title.split()[0]) for hit in search(text="fjernvarmetakst")} == {
+        (DocumentKind.KLE, "13.03.20"),
+        (DocumentKind.TASK, "Tilslutning"),
+    }
+    assert not SearchTerm.objects.filter(word="varmepris").exists()
+    assert SearchDocument.objects.get(pk=untouched.pk).updated_at == untouched.updated_at

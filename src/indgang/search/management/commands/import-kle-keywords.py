@@ -5,13 +5,15 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indgang.catalogue.os2kle import KeywordFormatError
-from indgang.catalogue.services import import_kle_keywords
+from indgang.search.services import import_keywords
 
 
 class Command(BaseCommand):
+    # Search's command, as `import-kle` is: the terms are searchable, so it refreshes the index.
     help = "Import or update OS2KLE's keyword lists (weighted terms per KLE topic) in place."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -21,7 +23,7 @@ class Command(BaseCommand):
         self.stdout.write(_("Reading %(path)s …") % {"path": path})
         started = time.perf_counter()
         try:
-            report = import_kle_keywords(path=path)
+            report = import_keywords(path=path, now=timezone.now())
         except KeywordFormatError as error:
             raise CommandError(
                 _("The keyword file was not imported; nothing changed: %(error)s")
