@@ -78,10 +78,13 @@ def prepare_database(db: str, *, sqlite_name: str, pg_database: str) -> str:
             leftover.unlink(missing_ok=True)
         return f"sqlite:///{path}"
     import psycopg
+    from psycopg import sql
 
+    # Quoted: a name may hold a hyphen (indgang_i23-search_bench).
+    name = sql.Identifier(pg_database)
     with psycopg.connect(PG_SERVER, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {pg_database} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {pg_database}")
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(name))
     return pg_url(pg_database)
 
 

@@ -240,3 +240,18 @@ def test_an_os2kle_term_finds_its_topic_and_task_and_a_reimport_refreshes_only_t
     }
     assert not SearchTerm.objects.filter(word="varmepris").exists()
     assert SearchDocument.objects.get(pk=untouched.pk).updated_at == untouched.updated_at
+
+
+def test_forms_command_prints_how_many_words_meet_before_and_after(db: None) -> None:
+    out = io.StringIO()
+
+    call_command("search", "forms", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "Snowball: bøjningsformerne får samme stamme for 69 af 81 ord"
+    assert lines[1] == (
+        "  parkeringslicens → parkeringslic, parkeringslicenser → parkeringslicens, "
+        "parkeringslicensen → parkeringslicens"
+    )
+    assert lines[-1] == "Søgestamme: bøjningsformerne får samme stamme for 81 af 81 ord"
+    assert len(lines) == 2 + 12
