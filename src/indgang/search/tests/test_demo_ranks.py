@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from pytest_django.plugin import DjangoDbBlocker
 
-from indgang.conftest import KLE_FULL, OS2KLE
+from indgang.conftest import KLE_FULL, OS2KLE, staff_client
 from indgang.demo.services import load_demo
 from indgang.knowledge.constants import Audience
 from indgang.knowledge.models import Article, Guide, KnowledgeUse, StaleFlag
@@ -196,3 +197,14 @@ def test_an_os2kle_term_finds_its_topic_and_what_is_filed_under_it() -> None:
         (DocumentKind.TASK, "Hjælpemidler (bevilling personlig og teknisk og anden støtte)"),
         (DocumentKind.TASK, "Hjælpemidler, ergoterapeut"),
     }
+
+
+def test_the_search_page_lists_a_kle_groups_topics_under_it() -> None:
+    client = staff_client(User.objects.get(username="skranke"))
+
+    html = client.get("/search/", {"q": "byggetilladelse"}).content.decode()
+
+    group = html.index("02.34 Byggetilladelse og anmeldelse om byggearbejde (BR10)</strong>")
+    topics = html.index('<ul class="search-topics" aria-label="Flere emner i KLE-gruppen">')
+    assert group < topics < html.index("02.34.02 Byggetilladelse</a>")
+    assert html.count("02.34.00 Byggetilladelse") == 1
