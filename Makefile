@@ -12,6 +12,8 @@ UV_VERSION := 0.13.8
 LOCK := --universal --python-version 3.11 --generate-hashes --quiet \
   --custom-compile-command "make lock"
 KLE_FILE ?= ../shared/data/kle/KLE-Emneplan_Version2-0_2015-08-01.xml
+# OS2KLE's keyword lists: the demo loads them when the file is there.
+KEYWORDS_FILE ?= ../shared/data/os2kle/OS2KLE.txt
 HOST ?= 127.0.0.1:8000
 # The demo serves with DEBUG off, as production does: Danish error pages, no tracebacks.
 DEMO_DEBUG ?= false
@@ -51,7 +53,7 @@ lock-check:  ## Fail when pyproject.toml's dependencies changed without `make lo
 demo: install pdf-deps  ## Migrate the embedded database, load demo data, serve and run periodic tasks
 	mkdir -p var
 	$(BIN)/indgang migrate --noinput -v0
-	$(BIN)/indgang load-demo --kle $(KLE_FILE)
+	$(BIN)/indgang load-demo --kle $(KLE_FILE) $(if $(wildcard $(KEYWORDS_FILE)),--keywords $(KEYWORDS_FILE))
 	INDGANG_DEBUG=$(DEMO_DEBUG) $(BIN)/indgang serve $(HOST)
 
 test: lock-check lint typecheck unit  ## Everything: lock, format, lint, types, migrations, tests (browser included)

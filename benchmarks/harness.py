@@ -80,7 +80,8 @@ def prepare_database(db: str, *, sqlite_name: str, pg_database: str) -> str:
     import psycopg
     from psycopg import sql
 
-    name = sql.Identifier(pg_database)  # quoted: a helper's database has a hyphen in its name
+    # Quoted: a name may hold a hyphen (indgang_i23-search_bench).
+    name = sql.Identifier(pg_database)
     with psycopg.connect(PG_SERVER, autocommit=True) as admin:
         admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
         admin.execute(sql.SQL("CREATE DATABASE {}").format(name))

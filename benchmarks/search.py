@@ -48,7 +48,8 @@ from harness import (
 
 BIN = Path(sys.executable).parent
 KLE_FULL = ROOT.parent / "shared" / "data" / "kle" / "KLE-Emneplan_Version2-0_2015-08-01.xml"
-PG_DB = "indgang_bench_search"
+# Overridable, so that engineers sharing one server do not drop each other's database.
+PG_DB = os.environ.get("INDGANG_BENCH_SEARCH_DATABASE", "indgang_bench_search")
 TARGET_P95_MS = 50.0
 
 QUERIES = [

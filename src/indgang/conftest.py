@@ -47,6 +47,7 @@ from indgang.organisation.services import (
 SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 KLE_FULL = SHARED_DATA / "kle" / "KLE-Emneplan_Version2-0_2015-08-01.xml"
 KLE_SUBSET = SHARED_DATA / "kle" / "os2opgavefordeler_KLE-valid-data.xml"
+OS2KLE = SHARED_DATA / "os2kle" / "OS2KLE.txt"
 PASSWORD = "test-password-1"
 # Fictitious, valid CPR numbers (python-stdnum accepts them: real dates of birth).
 CPR_A = "0101901234"

@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from indgang.catalogue.constants import Channel, Depth, KleLevel
+from indgang.catalogue.os2kle import TERM_LENGTH
 from indgang.organisation.models import Department, Unit
 
 
@@ -96,3 +97,22 @@ class SummaryTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class KleKeyword(models.Model):
+    """A term with its weight that points at a KLE topic, from OS2KLE's keyword lists (the
+    lists municipalities sort incoming mail by): triage and search read them."""
+
+    topic = models.ForeignKey(KleEntry, on_delete=models.CASCADE, related_name="keywords")
+    term = models.CharField(_("term"), max_length=TERM_LENGTH)
+    # Relative: 5 is the usual; 1000 marks account-code patterns such as "ok 01".
+    weight = models.PositiveIntegerField(_("weight"))
+
+    class Meta:
+        verbose_name = _("KLE keyword")
+        verbose_name_plural = _("KLE keywords")
+        ordering = ["topic", "term"]
+        constraints = [models.UniqueConstraint(fields=["topic", "term"], name="kle_keyword_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.term} [{self.weight}]"

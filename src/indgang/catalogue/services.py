@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from indgang.catalogue.constants import Channel, Depth, KleLevel
 from indgang.catalogue.kle import KleFormatError, parse_kle_file
-from indgang.catalogue.models import KleEntry, SummaryTemplate, Task
+from indgang.catalogue.models import KleEntry, KleKeyword, SummaryTemplate, Task
+from indgang.catalogue.os2kle import KeywordFormatError, parse_keywords_file
 from indgang.common.imports import record_import
 from indgang.common.models import ImportKind
 from indgang.organisation.models import Department
@@ -92,6 +93,99 @@ def import_kle(
         created=created,
         updated=updated,
         unchanged=total - created - updated,
+    )
+
+
+# How many of the topics kept out a report names.
+EXAMPLES_REPORTED = 5
+
+
+@dataclass(frozen=True)
+class KeywordImportReport:
+    topics: int  # topics in the file
+    matched: int  # of which the plan has and has not retired: their terms are kept
+    terms: int  # terms kept
+    created: int
+    updated: int
+    deleted: int
+    unchanged: int
+    missing: list[str]  # numbers the plan does not have
+    retired: list[str]  # numbers the plan has retired
+
+    def lines(self) -> list[str]:
+        """What the import did, in Danish, naming a few of the topics kept out."""
+        lines = [
+            _(
+                "KLE keywords: %(matched)d of %(topics)d topics matched the plan, %(terms)d "
+                "terms. Created %(created)d, updated %(updated)d, deleted %(deleted)d, "
+                "unchanged %(unchanged)d."
+            )
+            % vars(self)
+        ]
+        for numbers, text in (
+            (self.missing, _("Kept out, not in the plan: %(count)d topics (%(examples)s)")),
+            (self.retired, _("Kept out, retired in the plan: %(count)d topics (%(examples)s)")),
+        ):
+            if numbers:
+                examples = ", ".join(numbers[:EXAMPLES_REPORTED])
+                more = ", …" if len(numbers) > EXAMPLES_REPORTED else ""
+                lines.append(text % {"count": len(numbers), "examples": examples + more})
+        return lines
+
+
+@transaction.atomic
+def import_kle_keywords(*, path: Path, now: dt.datetime | None = None) -> KeywordImportReport:
+    """Import OS2KLE's keyword lists onto the imported plan's active topics, in place: new terms
+    are added, changed weights updated, and terms the file no longer has (or whose topic it
+    no longer lists) deleted. Topics the plan lacks or has retired are counted and kept out.
+
+    The file is parsed in full before anything is written, so a malformed file changes nothing.
+    """
+    topics = parse_keywords_file(path)
+    plan = dict(KleEntry.objects.filter(level=KleLevel.TOPIC).values_list("number", "retired_on"))
+    if not plan:
+        raise KeywordFormatError(_("Import the KLE plan first: it has no topics yet."))
+    kept = [topic for topic in topics if plan.get(topic.number, dt.date.min) is None]
+    ids = dict(
+        KleEntry.objects.filter(number__in=[t.number for t in kept]).values_list("number", "pk")
+    )
+    wanted = {
+        (ids[topic.number], term): weight for topic in kept for term, weight in topic.terms.items()
+    }
+    existing = {(k.topic_id, k.term): k for k in KleKeyword.objects.all()}
+    to_create = [
+        KleKeyword(topic_id=topic_id, term=term, weight=weight)
+        for (topic_id, term), weight in wanted.items()
+        if (topic_id, term) not in existing
+    ]
+    to_update = []
+    for key, keyword in existing.items():
+        if key in wanted and keyword.weight != wanted[key]:
+            keyword.weight = wanted[key]
+            to_update.append(keyword)
+    gone = [keyword.pk for key, keyword in existing.items() if key not in wanted]
+    for start in range(0, len(gone), 500):
+        KleKeyword.objects.filter(pk__in=gone[start : start + 500]).delete()
+    KleKeyword.objects.bulk_create(to_create, batch_size=1000)
+    KleKeyword.objects.bulk_update(to_update, ["weight"], batch_size=1000)
+    changed = len(to_create) + len(to_update) + len(gone)
+    record_import(
+        kind=ImportKind.KLE_KEYWORDS,
+        source=path.name,
+        records=len(topics),
+        changed=changed,
+        now=now or timezone.now(),
+    )
+    return KeywordImportReport(
+        topics=len(topics),
+        matched=len(kept),
+        terms=len(wanted),
+        created=len(to_create),
+        updated=len(to_update),
+        deleted=len(gone),
+        unchanged=len(wanted) - len(to_create) - len(to_update),
+        missing=[t.number for t in topics if t.number not in plan],
+        retired=[t.number for t in topics if plan.get(t.number) is not None],
     )
 
 
@@ -177,4 +271,11 @@ def add_summary_templates(*, task: Task, texts: list[str]) -> int:
     return len(added)
 
 
-__all__ = ["KleFormatError", "add_summary_templates", "import_kle", "import_task_catalogue"]
+__all__ = [
+    "KeywordFormatError",
+    "KleFormatError",
+    "add_summary_templates",
+    "import_kle",
+    "import_kle_keywords",
+    "import_task_catalogue",
+]

@@ -25,6 +25,7 @@ class ScheduledRun(models.Model):
 
 class ImportKind(models.TextChoices):
     KLE = "kle", _("KLE classification")
+    KLE_KEYWORDS = "kle_keywords", _("KLE keywords (OS2KLE)")
     TASK_CATALOGUE = "task_catalogue", _("Task catalogue")
     ORGANISATION = "organisation", _("Organisation")
 

@@ -19,6 +19,7 @@ from indgang.catalogue.models import Task
 from indgang.catalogue.services import (
     add_summary_templates,
     import_kle,
+    import_kle_keywords,
     import_task_catalogue,
 )
 from indgang.contacts.constants import Outcome
@@ -147,7 +148,7 @@ Progress = Callable[[str], None]
 
 
 def load_organisation(
-    *, kle_path: Path, progress: Progress
+    *, kle_path: Path, progress: Progress, keywords_path: Path | None = None
 ) -> tuple[dict[str, Department], dict[tuple[str, str], Unit], list[User]]:
     """The demo's municipality: departments, units, staff, KLE and the task catalogue."""
     municipality = ensure_municipality(code="101", name="Københavns Kommune")
@@ -184,6 +185,9 @@ def load_organisation(
         _("KLE: %(topics)d topics, %(active)d active")
         % {"topics": report.topics, "active": report.active_topics}
     )
+    if keywords_path is not None:
+        for line in import_kle_keywords(path=keywords_path).lines():
+            progress(line)
     count = import_task_catalogue(path=DATA / "copenhagen_tasks.csv", departments=departments)
     _assign_task_units(departments, units)
     for (title, abbreviation), texts in SUMMARY_TEMPLATES.items():
@@ -194,10 +198,19 @@ def load_organisation(
     return departments, units, users
 
 
-def load_demo(*, kle_path: Path, progress: Progress, now: dt.datetime | None = None) -> list[User]:
-    """Load (or refresh) the demo; contacts are added only to an empty register."""
+def load_demo(
+    *,
+    kle_path: Path,
+    progress: Progress,
+    keywords_path: Path | None = None,
+    now: dt.datetime | None = None,
+) -> list[User]:
+    """Load (or refresh) the demo; contacts are added only to an empty register. With
+    `keywords_path`, OS2KLE's keyword lists too."""
     now = now or timezone.now()
-    departments, units, users = load_organisation(kle_path=kle_path, progress=progress)
+    departments, units, users = load_organisation(
+        kle_path=kle_path, progress=progress, keywords_path=keywords_path
+    )
     if not Contact.objects.exists():
         invent_persona_contacts(users=users, units=units, now=now)
         # Before the simulated year: inside an outer transaction (a test) its writer's switch

@@ -1,6 +1,7 @@
 """Danish query and document analysis for search: pure functions, no database.
 
-Words are lower-cased and stemmed with Snowball (`indgang.common.danish`). Compound words are
+Words are lower-cased and stemmed with Snowball (`indgang.common.danish`), then normalised so that
+singular, plural and definite forms meet (`stem`). Compound words are
 split into two known parts (byggetilladelse → bygge + tilladelse, with the linking s or e
 dropped: sygesikringskort → sygesikring + kort), so a search for either form finds the other.
 A word missing from the vocabulary is corrected to a known word one edit away (a typo).
@@ -12,7 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from indgang.common.danish import stem, words
+from indgang.common import danish
+from indgang.common.danish import words
 
 # PostgreSQL's `danish` text search configuration drops these (Snowball's Danish stop list,
 # tsearch_data/danish.stop); SQLite drops the same, so both back ends match alike.
@@ -30,6 +32,54 @@ LINKING_LETTERS = ("s", "e")  # fuge-s and fuge-e: sygesikring-s-kort, barn-e-se
 MAX_SPLITS = 2
 ALPHABET = "abcdefghijklmnopqrstuvwxyzæøå"
 MAX_TYPO_WORD_LENGTH = 30
+# Stemming a stem again may only leave this many letters: shorter, unrelated words meet
+# (indsigelse and inden both end as "ind").
+MIN_RESTEM_LENGTH = 4
+MIN_SYNCOPE_LENGTH = 5
+VOWELS = "aeiouyæøå"
+# Plurals no suffix rule reaches: a vowel change, or a word too short for Snowball to touch.
+IRREGULAR_FORMS = {
+    "børn": "barn",
+    "børnene": "barn",
+    "barnet": "barn",
+    "træer": "træ",
+    "træerne": "træ",
+    "træet": "træ",
+    "mænd": "mand",
+    "mændene": "mand",
+    "manden": "mand",
+    "tænder": "tand",
+    "tænderne": "tand",
+    "tanden": "tand",
+    "bøger": "bog",
+    "bøgerne": "bog",
+    "bogen": "bog",
+    "hænder": "hånd",
+    "hænderne": "hånd",
+    "hånden": "hånd",
+}
+
+
+@cache
+def stem(word: str) -> str:
+    """The search stem: Snowball's, stemmed again while that changes it, and a dropped e
+    before a final l; singular, plural and definite forms then meet.
+
+    Snowball takes the longest ending it knows, so a singular in -s, -et or -en loses that
+    ending (parkeringslicens → parkeringslic) while its plural loses only -er
+    (parkeringslicenser → parkeringslicens); a second pass takes the rest. Danish drops the e
+    of a final -el before an ending (hjælpemiddel, hjælpemidler), so the stem drops it too.
+    """
+    key = danish.stem(IRREGULAR_FORMS.get(word, word))
+    while True:
+        again = danish.stem(key)
+        if again == key or len(again) < MIN_RESTEM_LENGTH:
+            break
+        key = again
+    if len(key) >= MIN_SYNCOPE_LENGTH and key.endswith("el") and key[-3] not in VOWELS:
+        head = key[:-2]
+        key = (head[:-1] if head[-1] == head[-2] else head) + "l"
+    return key
 
 
 def index_words(text: str) -> list[str]:
@@ -38,9 +88,15 @@ def index_words(text: str) -> list[str]:
 
 
 def split_candidates(word: str) -> list[tuple[str, str]]:
-    """Every way to cut a word into a left and a right part, with and without a linking letter."""
+    """Every way to cut a word's stem into a left and a right part, with and without a linking
+    letter.
+
+    The stem, not the word: every form of a word then splits alike, and an ending is never
+    read as a word (boligen is not bol + igen, regninger not regn + inger).
+    """
     if not word.isalpha():
         return []
+    word = stem(word)
     pairs: list[tuple[str, str]] = []
     for cut in range(MIN_LEFT_PART, len(word) - MIN_RIGHT_PART + 1):
         left, right = word[:cut], word[cut:]
@@ -56,12 +112,20 @@ def candidate_parts(word: str) -> set[str]:
 
 
 def compound_splits(word: str, *, is_known: Callable[[str], bool]) -> list[tuple[str, str]]:
-    """The best splits of a word into two known words (longest shorter part first)."""
+    """The best splits of a word into two known words (longest shorter part first).
+
+    An s or e that may start the right part is no linking letter when the right part with it is
+    a known word: restskatter is rest + skatter, not rests + katter.
+    """
     found = [
         (left, right)
         for left, right in split_candidates(word)
         if left not in STOPWORDS and right not in STOPWORDS and is_known(left) and is_known(right)
     ]
+    led = [(left, right) for left, right in found if right[0] in LINKING_LETTERS]
+    misread = {(left + right[0], right[1:]) for left, right in led}
+    misread |= {(left, right[1:]) for left, right in led}
+    found = [pair for pair in found if pair not in misread]
     found.sort(key=lambda pair: (-min(len(pair[0]), len(pair[1])), pair))
     return found[:MAX_SPLITS]
 

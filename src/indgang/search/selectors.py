@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import connection
 from django.db.models import Q, Sum
 
-from indgang.common.danish import stem
 from indgang.knowledge.models import Guide
 from indgang.search.analysis import (
     TermGroup,
@@ -16,6 +15,7 @@ from indgang.search.analysis import (
     compound_splits,
     known_in,
     query_words,
+    stem,
     typo_candidates,
 )
 from indgang.search.constants import (
@@ -30,6 +30,7 @@ from indgang.search.constants import (
 from indgang.search.models import SearchDocument, SearchTerm
 
 SNIPPET_LENGTH = 240
+KLE_GROUP_NUMBER_LENGTH = len("02.34")
 # ts_rank's weights for D, C, B, A: body parts, body, title parts, title.
 PG_WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"
 # bm25 column weights in the FTS5 table's column order (title, title parts, body, body parts).
@@ -45,10 +46,20 @@ class SearchHit:
     score: float
     audience: SearchAudience
     guide_id: int | None = None
+    # The other hits of a KLE group, folded under its best one (`_fold_kle_groups`).
+    topics: tuple[SearchHit, ...] = ()
 
     @property
     def kind_label(self) -> str:
         return str(DocumentKind(self.kind).label)
+
+    @property
+    def kle_group(self) -> str | None:
+        """A KLE hit's group number (02.34 for 02.34, 02.34.00 and 02.34.02); a main group is
+        its own."""
+        if self.kind != DocumentKind.KLE:
+            return None
+        return self.title.split(maxsplit=1)[0][:KLE_GROUP_NUMBER_LENGTH]
 
 
 @dataclass(frozen=True)
@@ -192,14 +203,16 @@ def search_with_corrections(
     groups, common = _matching_groups(plan)
     if not groups:
         return SearchResult(hits=[], corrections={})
+    # Room for the KLE hits that fold into their group's best one.
+    fetch = limit * 2
     rows: list[Row] = []
     if len(groups) > 1:
         # Documents with every word first: a selective match, cheap on a large index.
-        rows = _run(groups, plan.total_documents, audience, limit, titles_only=common, every=True)
-    if len(rows) < limit:
-        rows = _run(groups, plan.total_documents, audience, limit, titles_only=common)
-    if common and len(rows) < limit:
-        rows = _run(groups, plan.total_documents, audience, limit, titles_only=False)
+        rows = _run(groups, plan.total_documents, audience, fetch, titles_only=common, every=True)
+    if len(rows) < fetch:
+        rows = _run(groups, plan.total_documents, audience, fetch, titles_only=common)
+    if common and len(rows) < fetch:
+        rows = _run(groups, plan.total_documents, audience, fetch, titles_only=False)
     hits = [
         SearchHit(
             kind=DocumentKind(kind),
@@ -218,7 +231,27 @@ def search_with_corrections(
             for hit in hits
             if hit.audience == SearchAudience.PUBLIC and hit.kind == DocumentKind.ARTICLE
         ]
+    hits = _fold_kle_groups(hits)[:limit]
     return SearchResult(hits=_with_guides(hits), corrections=plan.corrections if hits else {})
+
+
+def _fold_kle_groups(hits: list[SearchHit]) -> list[SearchHit]:
+    """One hit per KLE group: a group, its "i almindelighed" topic and its other topics share
+    their words, and would otherwise crowd the articles and guides out. The best of them keeps
+    its place; the others are listed under it."""
+    folded: list[SearchHit] = []
+    heads: dict[str, int] = {}
+    for hit in hits:
+        group = hit.kle_group
+        if group is None:
+            folded.append(hit)
+        elif group in heads:
+            head = folded[heads[group]]
+            folded[heads[group]] = replace(head, topics=(*head.topics, hit))
+        else:
+            heads[group] = len(folded)
+            folded.append(hit)
+    return folded
 
 
 def _snippet(body: str) -> str:
@@ -232,9 +265,7 @@ def _with_guides(hits: list[SearchHit]) -> list[SearchHit]:
         return hits
     guides = dict(Guide.objects.filter(task_id__in=task_ids).values_list("task_id", "pk"))
     return [
-        SearchHit(**{**hit.__dict__, "guide_id": guides.get(hit.object_id)})
-        if hit.kind == DocumentKind.TASK
-        else hit
+        replace(hit, guide_id=guides.get(hit.object_id)) if hit.kind == DocumentKind.TASK else hit
         for hit in hits
     ]
 
@@ -264,9 +295,9 @@ def _run(
     return _search_sqlite(groups, audience, limit, titles_only=titles_only, every=every)
 
 
-def _tsquery(group: TermGroup, *, weights: str = "") -> str:
+def _tsquery(group: TermGroup) -> str:
     return " | ".join(
-        "(" + " & ".join(f"'{part}'{weights}" for part in alternative) + ")"
+        "(" + " & ".join(f"'{stem(part)}'" for part in alternative) + ")"
         for alternative in group.alternatives
     )
 
@@ -280,7 +311,8 @@ def _search_postgresql(
     titles_only: bool,
     every: bool,
 ) -> list[Row]:
-    """Match through a GIN index; rank by Σ idf × ts_rank, times the kind boost.
+    """Match through a GIN index over the search stems; rank by Σ idf × ts_rank, times the kind
+    boost.
 
     ts_rank's normalisation 1 divides by the log of the document's length, so a short answer
     that holds the words beats a long text that mentions them among much else. Titles only:
@@ -291,9 +323,9 @@ def _search_postgresql(
     params: list[str | float | int] = []
     for group in groups:
         idf = math.log((total + 1) / (group.documents + 0.5)) + 1
-        ranks.append(f"%s * ts_rank('{PG_WEIGHTS}', {column}, to_tsquery('danish', %s), 1)")
+        ranks.append(f"%s * ts_rank('{PG_WEIGHTS}', {column}, to_tsquery('simple', %s), 1)")
         params += [idf, _tsquery(group)]
-    where = f"{column} @@ to_tsquery('danish', %s)"
+    where = f"{column} @@ to_tsquery('simple', %s)"
     params.append((" & " if every else " | ").join(f"({_tsquery(group)})" for group in groups))
     if audience is not None:
         where += " AND audience = %s"

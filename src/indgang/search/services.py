@@ -7,12 +7,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 
-from indgang.catalogue.models import KleEntry, Task
-from indgang.common.danish import stem
+from indgang.catalogue.models import KleEntry, KleKeyword, Task
+from indgang.catalogue.services import KeywordImportReport, import_kle_keywords
 from indgang.knowledge.constants import Audience
 from indgang.knowledge.models import Article
 from indgang.search.analysis import (
@@ -22,11 +23,18 @@ from indgang.search.analysis import (
     index_words,
     known_in,
     splitter,
+    stem,
 )
 from indgang.search.constants import DocumentKind, SearchAudience
 from indgang.search.models import SearchDocument, SearchTerm
 
 BATCH_SIZE = 2000
+# OS2KLE's README: weight 1000 marks account-code and form-number patterns ("ok 01", "fr001"),
+# not words anyone searches by.
+ACCOUNT_CODE_WEIGHT = 1000
+# A keyword import that changes more topics than this (the first, or a new plan) rebuilds the
+# index, as one pass over everything is then cheaper than refreshing document by document.
+INCREMENTAL_TOPICS = 200
 
 
 @dataclass(frozen=True)
@@ -44,10 +52,19 @@ class Source:
         return set(index_words(self.title)) | set(index_words(self.body))
 
 
+def topic_lines(topic: KleEntry) -> list[str]:
+    """A KLE topic as the things filed under it mention it: its number and title, and OS2KLE's
+    terms for it, which name it as citizens and staff do (synonyms its title lacks)."""
+    terms = [
+        keyword.term for keyword in topic.keywords.all() if keyword.weight < ACCOUNT_CODE_WEIGHT
+    ]
+    return [f"{topic.number} {topic.title}", *terms]
+
+
 def article_source(article: Article) -> Source:
     """An article: its question and answer, and the tasks and KLE topics it covers."""
     covers = [task.title for task in article.tasks.all()]
-    covers += [f"{topic.number} {topic.title}" for topic in article.kle_topics.all()]
+    covers += [line for topic in article.kle_topics.all() for line in topic_lines(topic)]
     links = [str(link.get("label", "")) for link in article.links if isinstance(link, dict)]
     return Source(
         kind=DocumentKind.ARTICLE,
@@ -63,7 +80,7 @@ def article_source(article: Article) -> Source:
 def task_source(task: Task) -> Source:
     """A task: its description, KLE topics, department and its "how we solve it" guide."""
     lines = [task.description, task.department.name]
-    lines += [f"{topic.number} {topic.title}" for topic in task.kle_topics.all()]
+    lines += [line for topic in task.kle_topics.all() for line in topic_lines(topic)]
     guide = getattr(task, "guide", None)
     if guide is not None:
         lines += [guide.what_to_ask, guide.what_to_bring, guide.self_service, guide.when_to_forward]
@@ -77,20 +94,20 @@ def task_source(task: Task) -> Source:
 
 
 def kle_source(entry: KleEntry) -> Source:
+    """A KLE entry: its number, title and guidance, and OS2KLE's terms for it."""
+    title, *terms = topic_lines(entry)
     return Source(
         kind=DocumentKind.KLE,
         object_id=entry.pk,
         audience=SearchAudience.STAFF,
-        title=f"{entry.number} {entry.title}",
-        body=entry.guidance,
+        title=title,
+        body="\n".join([entry.guidance, *terms]),
     )
 
 
-def _articles() -> Iterator[Article]:
-    return (
-        Article.objects.prefetch_related("tasks", "kle_topics")
-        .order_by("pk")
-        .iterator(chunk_size=BATCH_SIZE)
+def _articles() -> QuerySet[Article]:
+    return Article.objects.prefetch_related("tasks", "kle_topics", "kle_topics__keywords").order_by(
+        "pk"
     )
 
 
@@ -98,17 +115,21 @@ def _tasks() -> QuerySet[Task]:
     return (
         Task.objects.filter(is_active=True)
         .select_related("department", "guide")
-        .prefetch_related("kle_topics")
+        .prefetch_related("kle_topics", "kle_topics__keywords")
         .order_by("pk")
     )
 
 
 def _kle_entries() -> QuerySet[KleEntry]:
-    return KleEntry.objects.filter(retired_on__isnull=True, moved_on__isnull=True).order_by("pk")
+    return (
+        KleEntry.objects.filter(retired_on__isnull=True, moved_on__isnull=True)
+        .prefetch_related("keywords")
+        .order_by("pk")
+    )
 
 
 def all_sources() -> Iterator[Source]:
-    yield from (article_source(article) for article in _articles())
+    yield from (article_source(article) for article in _articles().iterator(chunk_size=BATCH_SIZE))
     yield from (task_source(task) for task in _tasks())
     yield from (kle_source(entry) for entry in _kle_entries().iterator(chunk_size=BATCH_SIZE))
 
@@ -208,9 +229,12 @@ def index(*, sources: list[Source], now: dt.datetime) -> None:
     """Add or refresh the documents of these sources; keep the vocabulary's counts right."""
     if not sources:
         return
-    keys = Q()
+    ids_by_kind: dict[DocumentKind, list[int]] = {}
     for source in sources:
-        keys |= Q(kind=source.kind, object_id=source.object_id)
+        ids_by_kind.setdefault(source.kind, []).append(source.object_id)
+    keys = Q()
+    for kind, object_ids in ids_by_kind.items():
+        keys |= Q(kind=kind, object_id__in=object_ids)
     existing = {(d.kind, d.object_id): d for d in SearchDocument.objects.filter(keys)}
     delta: Counter[str] = Counter()
     for document in existing.values():
@@ -260,7 +284,7 @@ def _apply_counts(delta: Counter[str]) -> None:
 
 
 def index_article(*, article_id: int, now: dt.datetime) -> None:
-    article = Article.objects.prefetch_related("tasks", "kle_topics").get(pk=article_id)
+    article = _articles().get(pk=article_id)
     index(sources=[article_source(article)], now=now)
 
 
@@ -271,3 +295,33 @@ def index_tasks(*, task_ids: Iterable[int], now: dt.datetime) -> None:
     index(sources=[task_source(task) for task in tasks], now=now)
     active = {task.pk for task in tasks}
     remove(kind=DocumentKind.TASK, object_ids=[pk for pk in ids if pk not in active])
+
+
+def index_kle_topics(*, topic_ids: Iterable[int], now: dt.datetime) -> None:
+    """Refresh KLE topics whose OS2KLE terms changed, and the articles and active tasks filed
+    under them, which carry those terms too."""
+    ids = list(topic_ids)
+    index(
+        sources=[kle_source(entry) for entry in _kle_entries().filter(pk__in=ids)]
+        + [article_source(article) for article in _articles().filter(kle_topics__in=ids).distinct()]
+        + [task_source(task) for task in _tasks().filter(kle_topics__in=ids).distinct()],
+        now=now,
+    )
+
+
+@transaction.atomic
+def import_keywords(*, path: Path, now: dt.datetime) -> KeywordImportReport:
+    """Import OS2KLE's keyword lists (`catalogue.services.import_kle_keywords`) and refresh the
+    index where terms changed: the topics, and what is filed under them."""
+    before = _keyword_rows()
+    report = import_kle_keywords(path=path, now=now)
+    changed = {topic_id for topic_id, _term, _weight in before ^ _keyword_rows()}
+    if len(changed) > INCREMENTAL_TOPICS:
+        reindex_all(now=now)
+    else:
+        index_kle_topics(topic_ids=changed, now=now)
+    return report
+
+
+def _keyword_rows() -> set[tuple[int, str, int]]:
+    return set(KleKeyword.objects.values_list("topic_id", "term", "weight"))

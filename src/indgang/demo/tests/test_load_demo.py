@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from indgang.bookings.models import Visit
 from indgang.cases.models import Case
-from indgang.catalogue.models import SummaryTemplate, Task
-from indgang.conftest import KLE_FULL
+from indgang.catalogue.models import KleKeyword, SummaryTemplate, Task
+from indgang.conftest import KLE_FULL, OS2KLE
 from indgang.contacts.models import Contact, Thread
 from indgang.contacts.selectors import visible_contacts
 from indgang.deadlines.constants import DeadlineStatus
@@ -37,9 +37,12 @@ def test_demo_loads_a_populated_municipality_and_a_second_run_adds_nothing(
         Contact.objects.count(),
         Party.objects.count(),
     )
-    call_command("load-demo", "--kle", str(KLE_FULL))
+    # The second run brings OS2KLE's keyword lists, as `make demo` does when the file is there.
+    call_command("load-demo", "--kle", str(KLE_FULL), "--keywords", str(OS2KLE))
 
     output = capsys.readouterr().out
+    assert "  KLE-emneord: 1943 af 2390 emner passer med emneplanen, 29769 ord." in output
+    assert KleKeyword.objects.count() == 29769
     simulated = Contact.objects.filter(registered_by__username="simulering").count()
     # The demo queue's finished visits are contacts too (how many depends on the weekday and
     # the hour the demo loads); its visitors gave no CPR number, so they add no party.

@@ -29,20 +29,31 @@ class SearchQuerySerializer(serializers.Serializer[Any]):
     limit = serializers.IntegerField(min_value=1, max_value=MAX_LIMIT, default=DEFAULT_LIMIT)
 
 
-class SearchHitSerializer(serializers.Serializer[SearchHit]):
-    kind = serializers.CharField(help_text=_("article, task or kle"))
-    id = serializers.IntegerField(
-        source="object_id", help_text=_("The article, task or KLE entry id.")
-    )
+class SearchTopicSerializer(serializers.Serializer[SearchHit]):
+    id = serializers.IntegerField(source="object_id", help_text=_("The KLE entry id."))
     title = serializers.CharField()
-    snippet = serializers.CharField()
-    score = serializers.FloatField()
-    audience = serializers.ChoiceField(choices=SearchAudience.choices)
-    guide_id = serializers.IntegerField(allow_null=True, help_text=_("The task's guide, if any."))
     url = serializers.SerializerMethodField()
 
     def get_url(self, hit: SearchHit) -> str:
         return hit_url(hit)
+
+
+class SearchHitSerializer(SearchTopicSerializer):
+    kind = serializers.CharField(help_text=_("article, task or kle"))
+    id = serializers.IntegerField(
+        source="object_id", help_text=_("The article, task or KLE entry id.")
+    )
+    snippet = serializers.CharField()
+    score = serializers.FloatField()
+    audience = serializers.ChoiceField(choices=SearchAudience.choices)
+    guide_id = serializers.IntegerField(allow_null=True, help_text=_("The task's guide, if any."))
+    topics = SearchTopicSerializer(
+        many=True,
+        help_text=_(
+            "A KLE hit's other topics in the same group (the group, its general topic and its "
+            "topics come as one hit)."
+        ),
+    )
 
 
 class SearchResponseSerializer(serializers.Serializer[Any]):

@@ -1,31 +1,79 @@
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from indgang.common.danish import stem as snowball_stem
 from indgang.search.analysis import (
     STOPWORDS,
     analyse,
     compound_splits,
     index_words,
+    known_in,
     split_candidates,
     splitter,
+    stem,
     typo_candidates,
 )
+from indgang.search.word_forms import COMMON_WORD_FORMS, forms_apart
 
-KNOWN = {"bygge", "tilladelse", "sygesikring", "kort", "carport"}
-
-
-def is_known(word: str) -> bool:
-    return word in KNOWN
+KNOWN = {"bygge", "tilladelse", "sygesikring", "kort", "carport", "rest", "skatter", "katter"}
+is_known = known_in(KNOWN, {stem(word) for word in KNOWN})
 
 
-def test_a_compound_splits_into_its_two_known_parts() -> None:
-    assert compound_splits("byggetilladelse", is_known=is_known) == [("bygge", "tilladelse")]
+def test_a_compound_splits_its_stem_into_two_known_parts() -> None:
+    assert compound_splits("byggetilladelse", is_known=is_known) == [
+        ("bygge", "tillad"),
+        ("bygg", "tillad"),
+    ]
+
+
+def test_every_form_of_a_compound_splits_alike() -> None:
+    assert compound_splits("byggetilladelserne", is_known=is_known) == compound_splits(
+        "byggetilladelse", is_known=is_known
+    )
+
+
+def test_an_ending_is_never_read_as_a_part() -> None:
+    known = known_in({"bolig", "igen", "regn", "ingen"}, {"bol", "igen", "regn", "ing"})
+    assert compound_splits("boligen", is_known=known) == []
+    assert compound_splits("regninger", is_known=known) == []
 
 
 def test_the_linking_s_is_dropped_when_splitting() -> None:
-    assert compound_splits("sygesikringskort", is_known=is_known) == [("sygesikring", "kort")]
+    assert compound_splits("sygesikringskort", is_known=is_known) == [
+        ("sygesikring", "kort"),
+        ("sygesikrings", "kort"),
+    ]
+
+
+def test_an_s_that_starts_a_known_right_part_is_no_linking_s() -> None:
+    assert compound_splits("restskatter", is_known=is_known) == [("rest", "skat")]
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ("parkeringslicens", "parkeringslicenser", "parkeringslicensen"),
+        ("legeplads", "legepladser", "legepladsen"),
+        ("budget", "budgetter", "budgettet"),
+        ("hjælpemiddel", "hjælpemidler", "hjælpemidlet"),
+        ("barn", "børn", "barnet", "børnene"),
+    ],
+)
+def test_singular_plural_and_definite_forms_have_one_stem(forms: tuple[str, ...]) -> None:
+    assert len({stem(form) for form in forms}) == 1, [stem(form) for form in forms]
+
+
+def test_a_second_stemming_never_leaves_fewer_than_four_letters() -> None:
+    assert (stem("indsigelse"), stem("inden"), stem("licens")) == ("inds", "ind", "lic")
+
+
+def test_the_search_stem_meets_more_common_words_than_snowball() -> None:
+    assert len(COMMON_WORD_FORMS) >= 50
+    assert len(forms_apart(snowball_stem)) == 12
+    assert forms_apart(stem) == []
 
 
 def test_a_word_with_an_unknown_part_is_not_split() -> None:
@@ -43,9 +91,9 @@ def test_analysis_keeps_words_without_stop_words_and_adds_compound_parts() -> No
     text = analyse("Ansøg om byggetilladelse til en carport", split=splitter(is_known=is_known))
 
     assert text.words == ["ansøg", "byggetilladelse", "carport"]
-    assert text.parts == ["bygge", "tilladelse"]
+    assert text.parts == ["bygge", "tillad", "bygg"]
     assert text.stems == "ansøg byggetillad carport"
-    assert text.part_stems == "byg tillad"
+    assert text.part_stems == "byg tillad byg"
 
 
 def test_kle_numbers_stay_whole() -> None:
@@ -67,9 +115,9 @@ def test_every_single_deletion_is_a_typo_candidate(word: str, data: st.DataObjec
 
 
 @given(st.text(alphabet="abcdefghijklmnopqrstuvwxyzæøå", min_size=7, max_size=25))
-def test_every_split_rebuilds_the_word_with_at_most_one_linking_letter(word: str) -> None:
+def test_every_split_rebuilds_the_stem_with_at_most_one_linking_letter(word: str) -> None:
     for left, right in split_candidates(word):
-        assert word in {left + right, left + "s" + right, left + "e" + right}
+        assert stem(word) in {left + right, left + "s" + right, left + "e" + right}
         assert len(left) >= 3 and len(right) >= 4
 
 

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
 from indgang.catalogue.models import Task
-from indgang.conftest import ApiFor, Org, Staff
+from indgang.conftest import ApiFor, Org, Staff, staff_client
 from indgang.knowledge.constants import Audience
 from indgang.knowledge.models import Article
 from indgang.knowledge.services import ArticleData, update_article
@@ -194,3 +195,63 @@ def test_search_command_prints_the_best_hits(library: dict[str, Article]) -> Non
         str(library["compound"].pk),
         "Byggetilladelse",
     ]
+
+
+@pytest.mark.parametrize(("url", "field"), [("/search/", "q"), ("/search/front-desk/", "kb_q")])
+def test_the_search_page_and_the_front_desk_show_the_correction(
+    library: dict[str, Article], staff: Staff, url: str, field: str
+) -> None:
+    client = staff_client(staff.frontline)
+
+    html = client.get(url, {field: "udestuw"}, HTTP_ACCEPT_LANGUAGE="da").content.decode()
+
+    assert '<p class="hint">Søgte efter <em>udestue</em></p>' in html
+    assert html.index("Søgte efter") < html.index("Byggetilladelse til udestue")
+
+
+def test_an_os2kle_term_finds_its_topic_and_task_and_a_reimport_refreshes_only_those(
+    library: dict[str, Article], tasks: dict[str, Task], tmp_path: Path
+) -> None:
+    keywords = tmp_path / "OS2KLE.txt"
+    keywords.write_text(
+        "KLENummer='13.03.20':KLETitel='Fjernvarme':Keywords[Weight]=varmepris[10];\n",
+        encoding="utf-8",
+    )
+    call_command("import-kle-keywords", str(keywords), stdout=io.StringIO())
+    untouched = SearchDocument.objects.get(
+        kind=DocumentKind.ARTICLE, object_id=library["public"].pk
+    )
+
+    assert {(hit.kind, hit.title.split()[0]) for hit in search(text="varmepriser")} == {
+        (DocumentKind.KLE, "13.03.20"),
+        (DocumentKind.TASK, "Tilslutning"),
+    }
+
+    keywords.write_text(
+        "KLENummer='13.03.20':KLETitel='Fjernvarme':Keywords[Weight]=fjernvarmetakst[10];\n",
+        encoding="utf-8",
+    )
+    call_command("import-kle-keywords", str(keywords), stdout=io.StringIO())
+
+    assert search(text="varmepris") == []
+    assert {(hit.kind, hit.title.split()[0]) for hit in search(text="fjernvarmetakst")} == {
+        (DocumentKind.KLE, "13.03.20"),
+        (DocumentKind.TASK, "Tilslutning"),
+    }
+    assert not SearchTerm.objects.filter(word="varmepris").exists()
+    assert SearchDocument.objects.get(pk=untouched.pk).updated_at == untouched.updated_at
+
+
+def test_forms_command_prints_how_many_words_meet_before_and_after(db: None) -> None:
+    out = io.StringIO()
+
+    call_command("search", "forms", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "Snowball: bøjningsformerne får samme stamme for 69 af 81 ord"
+    assert lines[1] == (
+        "  parkeringslicens → parkeringslic, parkeringslicenser → parkeringslicens, "
+        "parkeringslicensen → parkeringslicens"
+    )
+    assert lines[-1] == "Søgestamme: bøjningsformerne får samme stamme for 81 af 81 ord"
+    assert len(lines) == 2 + 12
