@@ -29,6 +29,12 @@ CPR_KEY = "ipeN1m3wvuDONhPdK39dJEiswZ3ctsRrwYfjpXwrqIo="
 SECRET_KEY = "benchmark-only-not-secret-" + "k" * 40
 CASEWORKER = "bench-byg"
 
+# `python benchmarks/NAME.py` puts this directory first on sys.path, where statistics.py (issue
+# 20's name for its script) would stand in for the standard library's `statistics`, which
+# Django's SQLite backend imports: the scripts' directory goes last (its modules are still found).
+if sys.path and Path(sys.path[0] or ".").resolve() == ROOT / "benchmarks":
+    sys.path.append(sys.path.pop(0))
+
 
 def setup_django() -> None:
     """Set Django up in a phase's process: production settings, unless the environment says."""
