@@ -1,4 +1,5 @@
-"""Staff absence in Django's admin: who is away when, which blocks the slots they take part in.
+"""Staff absence and the meetings' checklists in Django's admin: who is away when, which blocks
+the slots they take part in; what each task's applicants send before a pre-application meeting.
 
 Slots are published and bookings made and cancelled through the services, which keep the rules
 (opening hours, one active booking per slot, history); the admin does not edit them.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from indgang.bookings.models import StaffAbsence
+from indgang.bookings.models import MeetingChecklistItem, StaffAbsence
 
 
 @admin.register(StaffAbsence)
@@ -16,3 +17,14 @@ class StaffAbsenceAdmin(admin.ModelAdmin[StaffAbsence]):
     list_display = ["user", "starts_at", "ends_at"]
     date_hierarchy = "starts_at"
     raw_id_fields = ["user"]
+
+
+@admin.register(MeetingChecklistItem)
+class MeetingChecklistItemAdmin(admin.ModelAdmin[MeetingChecklistItem]):
+    """Each task's material to send before its pre-application meeting; the receipt letter
+    lists the active items in this order."""
+
+    list_display = ["text", "task", "position", "active"]
+    list_editable = ["position", "active"]
+    list_filter = ["active", "task__department"]
+    search_fields = ["text", "task__title"]

@@ -98,6 +98,23 @@ class Booking(models.Model):
     replaces = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by"
     )
+    # A pre-application meeting (forhåndsdialog) is about one task of the catalogue; its
+    # checklist is the task's MeetingChecklistItem rows.
+    task = models.ForeignKey(
+        Task,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("task"),
+    )
+    material_arrived_at = models.DateTimeField(_("material arrived"), null=True, blank=True)
+    material_note = models.TextField(_("about the material"), blank=True)
+    confirmed_at = models.DateTimeField(_("confirmation call made"), null=True, blank=True)
+    confirmation_note = models.TextField(_("what the call confirmed"), blank=True)
+    # The meeting summary (møderesume): what the application must contain, one item a line.
+    summary = models.TextField(_("meeting summary"), blank=True)
+    summary_at = models.DateTimeField(_("summary sent"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("booking")
@@ -117,3 +134,23 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return f"{self.slot} ({self.get_status_display()})"
+
+
+class MeetingChecklistItem(models.Model):
+    """One piece of material to send before a task's pre-application meeting ("husk at dette
+    skal være med i ansøgningen"); administrators keep the list in Django's admin."""
+
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, related_name="meeting_checklist", verbose_name=_("task")
+    )
+    text = models.CharField(_("material"), max_length=300)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("meeting checklist item")
+        verbose_name_plural = _("meeting checklist items")
+        ordering = ["task", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
