@@ -237,14 +237,14 @@ def _send_receipt_on_commit(booking: Booking) -> None:
 def book_meeting(
     *, slot: Slot, party: Party, task: Task | None, booked_by: User, now: dt.datetime
 ) -> Booking:
-    """Book a pre-application meeting about a task (the slot's, when it has one) for the party;
-    the receipt letter with the task's checklist goes out once the booking is committed."""
+    """Book a pre-application meeting for the party about a task (the slot's, when it has one;
+    else the one given, if any); the receipt letter with the task's checklist goes out once the
+    booking is committed."""
     if slot.meeting_type != MeetingType.PRE_APPLICATION:
         raise ValidationError({"slot": _("The time is not for a pre-application meeting.")})
-    task = slot.task or task
-    if task is None:
-        raise ValidationError({"task": _("Choose the task the meeting is about.")})
-    booking = book_slot(slot=slot, party=party, booked_by=booked_by, now=now, task=task)
+    booking = book_slot(
+        slot=slot, party=party, booked_by=booked_by, now=now, task=slot.task or task
+    )
     _send_receipt_on_commit(booking)
     return booking
 

@@ -120,7 +120,7 @@ DEFAULT_TEXTS: dict[str, tuple[str, str]] = {
     LetterKind.MEETING_RECEIPT: (
         "Din tid til forhåndsdialog",
         "<p>Kære {{ recipient_name }}</p>\n"
-        "<p>Tak fordi du har booket et møde om {{ task_title }}. "
+        "<p>Tak fordi du har booket et møde{% if task_title %} om {{ task_title }}{% endif %}. "
         "Vi ses den {{ meeting_start|date:'j. F Y' }} kl. {{ meeting_start|time:'H.i' }}.</p>\n"
         "{% if is_video %}<p>Mødet er et videomøde. Du får et link, før vi ses.</p>"
         "{% else %}<p>Mødet er her: {{ meeting_place }}.</p>{% endif %}\n"
@@ -136,7 +136,8 @@ DEFAULT_TEXTS: dict[str, tuple[str, str]] = {
     LetterKind.MEETING_SUMMARY: (
         "Resume af vores møde",
         "<p>Kære {{ recipient_name }}</p>\n"
-        "<p>Tak for mødet den {{ meeting_start|date:'j. F Y' }} om {{ task_title }}.</p>\n"
+        "<p>Tak for mødet den {{ meeting_start|date:'j. F Y' }}"
+        "{% if task_title %} om {{ task_title }}{% endif %}.</p>\n"
         "<p>Vi aftalte, at din ansøgning skal indeholde dette:</p>\n"
         "<ul>{% for item in summary_items %}<li>{{ item }}</li>{% endfor %}</ul>\n"
         "<p>Er det hele med, kan vi gå i gang med sagen, så snart vi får den. "

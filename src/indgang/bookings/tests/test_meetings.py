@@ -122,14 +122,9 @@ def test_a_video_meeting_receipt_says_a_link_follows(
 
 
 @pytest.mark.django_db
-def test_a_meeting_needs_a_task_and_a_pre_application_slot(
-    org: Org, staff: Staff, week_slots: list[Slot], citizen: Party, task: Task
+def test_a_meeting_is_booked_on_a_pre_application_slot_only(
+    org: Org, staff: Staff, citizen: Party, task: Task
 ) -> None:
-    with pytest.raises(ValidationError) as refused:
-        book_meeting(
-            slot=week_slots[0], party=citizen, task=None, booked_by=staff.frontline, now=NOW
-        )
-    assert refused.value.message_dict == {"task": ["Vælg den opgave, mødet handler om."]}
     (desk,) = publish_slots(
         unit=org.building_unit,
         meeting_type=MeetingType.DESK,
@@ -143,6 +138,20 @@ def test_a_meeting_needs_a_task_and_a_pre_application_slot(
         book_meeting(slot=desk, party=citizen, task=task, booked_by=staff.frontline, now=NOW)
     assert refused.value.message_dict == {"slot": ["Tiden er ikke til et forhåndsdialogmøde."]}
     assert not Booking.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_meeting_without_a_task_gets_a_receipt_without_a_checklist(
+    week_slots: list[Slot], citizen: Party, staff: Staff, committed: Callable[[], Any]
+) -> None:
+    with committed():
+        booking = book_meeting(
+            slot=week_slots[0], party=citizen, task=None, booked_by=staff.frontline, now=NOW
+        )
+
+    html = Letter.objects.get(subject_id=booking.pk).html
+    assert "Tak fordi du har booket et møde. Vi ses den 7. januar 2030 kl. 09.00." in html
+    assert "Husk at sende" not in html
 
 
 @pytest.mark.django_db
