@@ -27,7 +27,7 @@ from indgang.contacts.tests.test_front_desk_browser import (
 from indgang.deadlines.constants import DeadlineKind, DeadlineStatus
 from indgang.deadlines.models import Deadline
 from indgang.letters.constants import LetterKind
-from indgang.letters.models import Letter
+from indgang.letters.selectors import letters_for_subject
 from indgang.parties.models import Party
 from indgang.parties.services import get_or_create_citizen
 
@@ -128,7 +128,10 @@ def test_a_meeting_from_booking_to_summary_and_the_linked_application(
         citizen.pk,
         org.building_unit.pk,
     )
-    assert Letter.objects.filter(subject_id=booking.pk).count() == 2
+    assert sorted(letters_for_subject(subject=booking).values_list("kind", flat=True)) == [
+        LetterKind.MEETING_RECEIPT,
+        LetterKind.MEETING_SUMMARY,
+    ]
 
     # The day's meetings, from the caseworker's navigation.
     page.get_by_role("link", name="Møder").first.click()
