@@ -121,7 +121,7 @@ def test_a_meeting_from_booking_to_summary_and_the_linked_application(
     page.fill("#application-address", "Skovvej 12, 8000 Aarhus C")
     checked(page, "application")
     page.get_by_role("button", name="Registrér ansøgningen").click()
-    expect(page.locator("#case-state")).to_be_visible()
+    expect(page.locator("#case-meeting")).to_have_attribute("href", f"/meetings/{booking.pk}/")
     case = Case.objects.get()
     assert (case.meeting_id, case.party_id, case.unit_id) == (
         booking.pk,
