@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
@@ -16,7 +17,7 @@ from indgang.bookings.models import Booking, MeetingChecklistItem, Slot
 from indgang.bookings.services import publish_slots
 from indgang.cases.models import Case
 from indgang.catalogue.models import Task
-from indgang.conftest import CPR_A, Org, Staff
+from indgang.conftest import CPR_A, Org, RegisterContact, Staff
 from indgang.contacts.tests.test_front_desk_browser import (
     assert_accessible,
     chromium,
@@ -28,8 +29,6 @@ from indgang.deadlines.constants import DeadlineKind, DeadlineStatus
 from indgang.deadlines.models import Deadline
 from indgang.letters.constants import LetterKind
 from indgang.letters.selectors import letters_for_subject
-from indgang.parties.models import Party
-from indgang.parties.services import get_or_create_citizen
 
 
 @pytest.fixture
@@ -55,6 +54,7 @@ def test_a_meeting_from_booking_to_summary_and_the_linked_application(
     org: Org,
     staff: Staff,
     tasks: dict[str, Task],
+    register: RegisterContact,
 ) -> None:
     task = tasks["heating"]
     MeetingChecklistItem.objects.create(task=task, text="Situationsplan", position=1)
@@ -70,12 +70,19 @@ def test_a_meeting_from_booking_to_summary_and_the_linked_application(
         place="Rådhuset, mødelokale 2",
         staff=[staff.caseworker],
     )
-    citizen: Party = get_or_create_citizen(cpr=CPR_A, name="Karen Jensen")
+    # The citizen's call about the building project: the caseworker's 360 shows them.
+    contact = register(
+        by=staff.caseworker, cpr=CPR_A, party_name="Karen Jensen", task=task, summary="Carport"
+    )
+    citizen = contact.party
+    assert citizen is not None
     page = new_page(browser, width=1366, height=768)
     log_in(page, base_url=live_server.url, username="byg", stay_on_start=True)
 
-    # Book on the staff screen: the task's checklist and free times appear as it is chosen.
-    page.goto(f"{live_server.url}/meetings/book/?party={citizen.pk}")
+    # From the citizen's 360, book on the staff screen: the task's checklist and free times
+    # appear as it is chosen.
+    page.goto(live_server.url + reverse("party-overview", kwargs={"party_id": citizen.pk}))
+    page.click("#book-meeting")
     page.select_option("#book-task", str(task.pk))
     expect(page.locator("#book-checklist-heading")).to_be_visible()
     checked(page, "book")
