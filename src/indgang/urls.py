@@ -62,9 +62,9 @@ urlpatterns = [
     path("", include("indgang.journal.urls")),
     path("", include("indgang.letters.urls")),
     path("", include("indgang.organisation.urls")),
+    path("", include("indgang.bookings.urls")),
     path("", include("indgang.cases.urls")),
     path("", include("indgang.statistics.urls")),
-    path("", include("indgang.bookings.urls")),
     path("", include("indgang.bookings.queue_urls")),
 ]
 

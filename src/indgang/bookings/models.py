@@ -125,6 +125,23 @@ class Booking(models.Model):
     remind_at = models.DateTimeField(_("remind at"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
     reminder_batch = models.UUIDField(null=True, blank=True, editable=False)
+    # A pre-application meeting (forhåndsdialog) is about one task of the catalogue; its
+    # checklist is the task's MeetingChecklistItem rows.
+    task = models.ForeignKey(
+        Task,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("task"),
+    )
+    material_arrived_at = models.DateTimeField(_("material arrived"), null=True, blank=True)
+    material_note = models.TextField(_("about the material"), blank=True)
+    confirmed_at = models.DateTimeField(_("confirmation call made"), null=True, blank=True)
+    confirmation_note = models.TextField(_("what the call confirmed"), blank=True)
+    # The meeting summary (møderesume): what the application must contain, one item a line.
+    summary = models.TextField(_("meeting summary"), blank=True)
+    summary_at = models.DateTimeField(_("summary sent"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("booking")
@@ -295,3 +312,23 @@ class Visit(models.Model):
     def label(self) -> str:
         """The queue number as the visitor and the display show it: A007."""
         return f"{self.letter}{self.number:03d}"
+
+
+class MeetingChecklistItem(models.Model):
+    """One piece of material to send before a task's pre-application meeting ("husk at dette
+    skal være med i ansøgningen"); administrators keep the list in Django's admin."""
+
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, related_name="meeting_checklist", verbose_name=_("task")
+    )
+    text = models.CharField(_("material"), max_length=300)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("meeting checklist item")
+        verbose_name_plural = _("meeting checklist items")
+        ordering = ["task", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text

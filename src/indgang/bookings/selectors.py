@@ -1,5 +1,6 @@
-"""Reads: which slots are free, and which bookings a staff user may see (every read of a
-booking is written to the access log here)."""
+"""Reads: which slots are free, which bookings a staff user may see (every read of a booking
+is written to the access log here), and the pre-application meetings' checklists, days and
+history."""
 
 from __future__ import annotations
 
@@ -11,7 +12,11 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from indgang.audit.constants import AccessAction, Purpose, Via
 from indgang.audit.services import log_access, log_reads
 from indgang.bookings.constants import BookingStatus, MeetingType
-from indgang.bookings.models import Booking, Slot, StaffAbsence
+from indgang.bookings.models import Booking, MeetingChecklistItem, Slot, StaffAbsence
+from indgang.common.workdays import COPENHAGEN, day_range
+from indgang.deadlines.constants import DeadlineKind
+from indgang.deadlines.models import Deadline
+from indgang.deadlines.selectors import deadlines_of
 from indgang.organisation.models import Unit
 from indgang.organisation.selectors import Scope
 
@@ -119,6 +124,12 @@ def read_booking(
     """The booking as `get_booking_for` gives it, its read written to the access log for the
     party, on the booking as subject."""
     booking = get_booking_for(scope=scope, user=user, booking_id=booking_id)
+    return _logged(booking, user=user, purpose=purpose, via=via, now=now, detail=detail)
+
+
+def _logged(
+    booking: Booking, *, user: User, purpose: Purpose, via: Via, now: dt.datetime, detail: str
+) -> Booking:
     log_access(
         user=user,
         party_id=booking.party_id,
@@ -158,4 +169,87 @@ def is_withdrawn(*, booking: Booking) -> bool:
     return (
         booking.status == BookingStatus.CANCELLED
         and not Booking.objects.filter(replaces_id=booking.pk).exists()
+    )
+
+
+# --- Pre-application meetings (forhåndsdialog) ----------------------------------------------
+
+
+def checklist_of(*, task_id: int | None) -> list[str]:
+    """The material to send before a meeting about the task, in the administrators' order."""
+    if task_id is None:
+        return []
+    return list(
+        MeetingChecklistItem.objects.filter(task_id=task_id, active=True).values_list(
+            "text", flat=True
+        )
+    )
+
+
+def visible_meetings(*, scope: Scope) -> QuerySet[Booking]:
+    """The pre-application meetings the scope sees (visible_bookings' rule)."""
+    return visible_bookings(scope=scope).filter(slot__meeting_type=MeetingType.PRE_APPLICATION)
+
+
+def get_meeting_for(*, scope: Scope, booking_id: int) -> Booking:
+    """The meeting with its slot, unit, staff, party and task if the scope may see it;
+    Booking.DoesNotExist otherwise."""
+    return (
+        visible_meetings(scope=scope)
+        .select_related("party", "task", "slot__unit__department")
+        .prefetch_related("slot__staff")
+        .get(pk=booking_id)
+    )
+
+
+def read_meeting(
+    *, scope: Scope, user: User, booking_id: int, via: Via, now: dt.datetime
+) -> Booking:
+    """The meeting as `get_meeting_for` gives it, its read written to the access log for the
+    party (the meeting's page: purpose contact, as a booking's)."""
+    booking = get_meeting_for(scope=scope, booking_id=booking_id)
+    return _logged(booking, user=user, purpose=Purpose.CONTACT, via=via, now=now, detail="")
+
+
+def list_meetings_on(
+    *, scope: Scope, day: dt.date, user: User | None = None, unit_id: int | None = None
+) -> QuerySet[Booking]:
+    """The day's active meetings (local day), earliest first: those `user` takes part in, or
+    the unit's."""
+    starts_from, starts_before = day_range(day, day, zone=COPENHAGEN)
+    meetings = visible_meetings(scope=scope).filter(
+        status=BookingStatus.ACTIVE,
+        slot__starts_at__gte=starts_from,
+        slot__starts_at__lt=starts_before,
+    )
+    if user is not None:
+        meetings = meetings.filter(slot__staff=user)
+    if unit_id is not None:
+        meetings = meetings.filter(slot__unit_id=unit_id)
+    return (
+        meetings.select_related("party", "task")
+        .prefetch_related("slot__staff")
+        .order_by("slot__starts_at", "pk")
+    )
+
+
+def history_of(*, booking: Booking) -> list[Booking]:
+    """Every booking in the booking's chain of rebookings, the first first (a few queries: a
+    meeting is moved a handful of times at most)."""
+    first = booking
+    while first.replaces_id is not None:
+        first = Booking.objects.select_related("slot").get(pk=first.replaces_id)
+    chain = [first]
+    while following := Booking.objects.filter(replaces=chain[-1]).select_related("slot").first():
+        chain.append(following)
+    return chain
+
+
+def confirmation_call_of(*, booking: Booking) -> Deadline | None:
+    """The meeting's latest confirmation call deadline (the caller has authorised the booking)."""
+    return (
+        deadlines_of(subject=booking)
+        .filter(kind=DeadlineKind.CONFIRMATION_CALL)
+        .order_by("-started_at", "-pk")
+        .first()
     )

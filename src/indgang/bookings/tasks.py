@@ -1,4 +1,5 @@
-"""Background work: mail a booking's calendar file, and send the reminders that are due."""
+"""Background work: mail a booking's calendar file, send the reminders that are due, and write
+the receipt of a booked pre-application meeting."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.utils import timezone
 
 from indgang.bookings.calendar import Method
 from indgang.bookings.services import send_calendar_file as send_file
-from indgang.bookings.services import send_due_reminders
+from indgang.bookings.services import send_due_reminders, write_meeting_receipt
 from indgang.common.tasks import Every, task
 
 # Reminders are due a working day ahead; five minutes late is on time.
@@ -23,3 +24,8 @@ def send_calendar_file(*, booking_id: int, method: str) -> None:
 @task(name="bookings.send_reminders", schedule=REMIND_EVERY)
 def send_reminders() -> None:
     send_due_reminders(now=timezone.now())
+
+
+@task(name="bookings.send_meeting_receipt")
+def send_meeting_receipt(*, booking_id: int) -> None:
+    write_meeting_receipt(booking_id=booking_id, now=timezone.now())

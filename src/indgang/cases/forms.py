@@ -164,3 +164,8 @@ class ContactLinkForm(forms.Form):
 
 class CaseworkersForm(forms.Form):
     caseworkers = IdsField(label=_("Caseworkers"), most=MAX_CASEWORKERS)
+
+
+class ApplicationFromMeetingForm(forms.Form):
+    category = forms.CharField(max_length=40)
+    property_address = forms.CharField(max_length=300, required=False)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from indgang.bookings.models import Booking
 from indgang.cases.constants import (
     DEFAULT_COMPLAINT_WEEKS,
     DEFAULT_REPORT_WORKING_DAYS,
@@ -99,6 +100,15 @@ class Case(models.Model):
     )
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
     pre_meeting_on = models.DateField(_("pre-application meeting held"), null=True, blank=True)
+    # The pre-application meeting (forhåndsdialog) the application grew out of.
+    meeting = models.ForeignKey(
+        Booking,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pre-application meeting"),
+    )
     # The servicemål clock kept as clock.sort_key gives it, written by services._move (every
     # step of every kind) in the step's transaction, so that work lists sort and reports count
     # in the database. Null for cases without a category: inspections and enforcement.

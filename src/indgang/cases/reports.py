@@ -153,7 +153,8 @@ def servicemal_report(
     today: dt.date,
     unit_id: int | None = None,
 ) -> ServiceTargetReport:
-    """Per category, per service-need type and with vs without a pre-application meeting:
+    """Per category, per service-need type and with vs without a pre-application meeting (a
+    linked meeting, or one dated on the case):
     cases decided in the period (local dates, both included), the share on target and the
     exact median of days used; and the open cases over target on `today`.
 
@@ -168,7 +169,11 @@ def servicemal_report(
     cases = (
         visible_cases(scope=scope)
         .filter(category__isnull=False)
-        .annotate(met=ExpressionWrapper(Q(pre_meeting_on__isnull=False), BooleanField()))
+        .annotate(
+            met=ExpressionWrapper(
+                Q(pre_meeting_on__isnull=False) | Q(meeting__isnull=False), BooleanField()
+            )
+        )
     )
     if unit_id is not None:
         cases = cases.filter(unit_id=unit_id)

@@ -265,7 +265,7 @@ def get_case_screen(*, scope: Scope, case_id: int, today: dt.date) -> CaseScreen
     scope may see it (the permission path of get_case_for); Case.DoesNotExist otherwise."""
     case = (
         list_cases_for(scope=scope)
-        .select_related("party", "unit__department", "department")
+        .select_related("party", "unit__department", "department", "meeting__slot")
         .prefetch_related(
             "caseworkers",
             Prefetch("other_parties", CaseParty.objects.select_related("party")),

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from indgang.bookings.selectors import visible_meetings
 from indgang.cases.clock import SortKey
 from indgang.cases.constants import (
     APPLICATION_OUTCOMES,
@@ -111,6 +112,8 @@ class NewApplication(NewCaseSubject):
     # The contact the case grows out of: linked to the case, its party the applicant unless a
     # CPR or CVR number is given.
     contact_id: int | None = None
+    # The pre-application meeting it grows out of, the same way.
+    meeting_id: int | None = None
 
 
 def _check_party_and_place(
@@ -323,8 +326,14 @@ def receive_application(
         contact = visible_contacts(scope=scope).filter(pk=new.contact_id).first()
         if contact is None:
             errors["contact"] = _("There is no such contact that you may see.")
+    meeting = None
+    if new.meeting_id is not None:
+        meeting = visible_meetings(scope=scope).filter(pk=new.meeting_id).first()
+        if meeting is None:
+            errors["meeting"] = _("There is no such pre-application meeting that you may see.")
     if any(not title.strip(INVISIBLE) for title in new.attachments):
         errors["attachments"] = _("Every attachment needs a title.")
+    known = contact.party if contact else meeting.party if meeting else None
     with transaction.atomic():
         case = _open_case(
             subject=new,
@@ -336,10 +345,11 @@ def receive_application(
             now=now,
             errors=errors,
             data={"attachments": list(new.attachments)},
-            party=contact.party if contact and not (new.cpr or new.cvr) else None,
+            party=known if not (new.cpr or new.cvr) else None,
             category=category,
             attachments=list(new.attachments),
             contact=contact,
+            meeting=meeting,
         )
         if contact is not None:
             CaseContact.objects.create(

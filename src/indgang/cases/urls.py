@@ -10,6 +10,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("cases/servicemal/", report_views.report, name="servicemal-report"),
     path("cases/servicemal.csv", report_views.report_csv, name="servicemal-report-csv"),
     path("cases/<id:case_id>/", views.case_detail, name="detail"),
+    path(
+        "cases/from-meeting/<id:booking_id>/",
+        views.application_from_meeting,
+        name="from-meeting",
+    ),
     path("cases/<id:case_id>/actions/", views.case_action, name="action"),
     path("cases/<id:case_id>/service-need/", views.change_service_need, name="service-need"),
     path("cases/<id:case_id>/checklist/", views.tick_checklist, name="checklist"),

@@ -17,6 +17,8 @@ from django.views.decorators.http import require_POST
 
 from indgang.audit.constants import AccessAction, Purpose, Via
 from indgang.audit.services import log_access
+from indgang.bookings.models import Booking
+from indgang.bookings.selectors import get_meeting_for
 from indgang.cases import services
 from indgang.cases.constants import (
     CaseKind,
@@ -26,6 +28,7 @@ from indgang.cases.constants import (
     ServiceNeedType,
 )
 from indgang.cases.forms import (
+    ApplicationFromMeetingForm,
     CaseActionForm,
     CaseDocumentForm,
     CasePartyForm,
@@ -44,7 +47,7 @@ from indgang.cases.forms import (
     WaiverForm,
 )
 from indgang.cases.lifecycle import DECIDING
-from indgang.cases.models import Case, Indskaerpelse
+from indgang.cases.models import Case, Indskaerpelse, ServiceTargetCategory
 from indgang.cases.selectors import (
     get_case_document_for,
     get_case_letter_for,
@@ -484,4 +487,49 @@ def take(request: HttpRequest, case_id: int) -> HttpResponse:
         forms.Form(request.POST),
         "take",
         lambda data: services.take_case(case_id=case_id, **_actor(request)),
+    )
+
+
+@staff_view
+def application_from_meeting(request: HttpRequest, booking_id: int) -> HttpResponse:
+    """Register the application a pre-application meeting led to, linked to the meeting: its
+    applicant and unit are the meeting's; the servicemål report counts it as with a meeting."""
+    scope = request_scope(request)
+    try:
+        meeting = get_meeting_for(scope=scope, booking_id=booking_id)
+    except Booking.DoesNotExist as error:
+        raise Http404 from error
+    form = ApplicationFromMeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        category = ServiceTargetCategory.objects.filter(code=form.cleaned_data["category"]).first()
+        try:
+            case = services.receive_application(
+                new=services.NewApplication(
+                    area=category.area if category else "",
+                    property_address=form.cleaned_data["property_address"],
+                    unit=meeting.slot.unit,
+                    category_code=form.cleaned_data["category"],
+                    received_at=timezone.now(),
+                    meeting_id=meeting.pk,
+                ),
+                received_by=acting_user(request),
+                scope=scope,
+                now=timezone.now(),
+            )
+        except ValidationError as error:
+            for text in error.messages:
+                messages.error(request, text)
+        else:
+            messages.success(request, _("The application is registered, linked to the meeting."))
+            return redirect("cases:detail", case_id=case.pk)
+    return render(
+        request,
+        "cases/application_from_meeting.html",
+        {
+            "meeting": meeting,
+            "categories": ServiceTargetCategory.objects.filter(active=True).order_by(
+                "area", "name"
+            ),
+            "form": form,
+        },
     )

@@ -10,6 +10,10 @@ CALLBACK_WORKING_DAYS = 1
 # inspection report goes out within 10 working days of the visit; municipalities may change both.
 HEARING_CALENDAR_DAYS = 14
 INSPECTION_REPORT_WORKING_DAYS = 10
+# KL's PIXI book (forhåndsdialog): when the material for a pre-application meeting has arrived, a
+# caseworker calls the applicant to confirm the case's real content. The book sets no length;
+# two working days leave time to ask for more before the meeting. Municipalities may change it.
+CONFIRMATION_CALL_WORKING_DAYS = 2
 
 # How long before the due date the owner is reminded, by default, in hours.
 DEFAULT_REMINDER_LEAD_HOURS = 24
@@ -29,6 +33,7 @@ class DeadlineKind(models.TextChoices):
     HEARING_REPLY = "hearing_reply", _("Hearing reply (neighbour or party hearing)")
     REMEDIATION = "remediation", _("Remediation of an enforcement notice")
     INSPECTION_REPORT = "inspection_report", _("Inspection report")
+    CONFIRMATION_CALL = "confirmation_call", _("Confirmation call before a meeting")
 
 
 # The kinds that run on a case; the others run on a contact or thread.
@@ -41,9 +46,14 @@ CASE_KINDS = frozenset(
     }
 )
 
+# The kinds that run on a booking (a pre-application meeting).
+BOOKING_KINDS = frozenset({DeadlineKind.CONFIRMATION_CALL})
+
 # The kinds a contact's deadline may be of (the 360's form).
 CONTACT_KIND_CHOICES = [
-    (value, label) for value, label in DeadlineKind.choices if value not in CASE_KINDS
+    (value, label)
+    for value, label in DeadlineKind.choices
+    if value not in CASE_KINDS | BOOKING_KINDS
 ]
 
 # Kinds whose thread gets a journal number (source 001, KOMLIS: journaling).

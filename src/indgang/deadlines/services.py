@@ -33,9 +33,11 @@ from indgang.common.workdays import (
 )
 from indgang.deadlines.constants import (
     AKTINDSIGT_WORKING_DAYS,
+    BOOKING_KINDS,
     CALLBACK_REMINDER_LEAD_HOURS,
     CALLBACK_WORKING_DAYS,
     CASE_KINDS,
+    CONFIRMATION_CALL_WORKING_DAYS,
     HEARING_CALENDAR_DAYS,
     INSPECTION_REPORT_WORKING_DAYS,
     JOURNALISED_KINDS,
@@ -103,6 +105,12 @@ DEFAULT_RULES: dict[DeadlineKind, dict[str, object]] = {
         "length": INSPECTION_REPORT_WORKING_DAYS,
         "starts_on": StartEvent.REGISTERED,
         "stops_on": StopEvent.REPORT_SENT,
+    },
+    DeadlineKind.CONFIRMATION_CALL: {
+        "length": CONFIRMATION_CALL_WORKING_DAYS,
+        "starts_on": StartEvent.REGISTERED,
+        "stops_on": StopEvent.CALLED_BACK,
+        "legal_basis": "KL: forhåndsdialog, bekræft sagens indhold, når materialet er modtaget",
     },
     # The municipality sets these per task (a rule with a task); until then, per deadline.
     DeadlineKind.COMPLAINT: {"length": None, "stops_on": StopEvent.ANSWERED},
@@ -208,6 +216,11 @@ def start_deadline(
         kind not in CASE_KINDS or name_of(subject) == "case",
         "kind",
         _("%(kind)s runs on a case.") % {"kind": DeadlineKind(kind).label},
+    )
+    _require(
+        kind not in BOOKING_KINDS or name_of(subject) == "booking",
+        "kind",
+        _("%(kind)s runs on a booking.") % {"kind": DeadlineKind(kind).label},
     )
     facts = facts_of(subject)
     municipality_id = _municipality_of(facts.department_id)

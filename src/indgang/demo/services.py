@@ -27,6 +27,7 @@ from indgang.contacts.models import Contact, Thread
 from indgang.contacts.services import NewContact, register_contact
 from indgang.demo.cases import load_cases_demo
 from indgang.demo.deadlines import load_deadlines_demo
+from indgang.demo.meetings import load_meetings_demo
 from indgang.demo.people import fictitious_cpr, person_name
 from indgang.demo.queue import load_queue_demo
 from indgang.demo.simulate import FunnelWriter, SimulationReport, simulate
@@ -231,6 +232,13 @@ def load_demo(
     load_cases_demo(
         caseworker=users[1],
         manager=users[2],
+        unit=units["BTF", "Byggesager"],
+        now=now,
+        progress=progress,
+    )
+    load_meetings_demo(
+        caseworker=users[1],
+        booker=users[0],
         unit=units["BTF", "Byggesager"],
         now=now,
         progress=progress,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,8 @@ class LetterKind(models.TextChoices):
     INSPECTION_NOTICE = "inspection_notice", _("Inspection notice")
     INSPECTION_REPORT = "inspection_report", _("Inspection report")
     ENFORCEMENT_NOTICE = "enforcement_notice", _("Enforcement notice (indskærpelse)")
+    MEETING_RECEIPT = "meeting_receipt", _("Receipt for a pre-application meeting")
+    MEETING_SUMMARY = "meeting_summary", _("Meeting summary (møderesume)")
 
 
 class MessageStatus(models.TextChoices):
@@ -50,6 +53,15 @@ KIND_VARIABLES: dict[str, tuple[str, ...]] = {
     LetterKind.INSPECTION_NOTICE: ("inspection_date", "agenda"),
     LetterKind.INSPECTION_REPORT: ("inspection_date", "findings", "next_steps"),
     LetterKind.ENFORCEMENT_NOTICE: ("violations", "deadline_date"),
+    LetterKind.MEETING_RECEIPT: (
+        "task_title",
+        "meeting_start",
+        "meeting_place",
+        "is_video",
+        "staff_names",
+        "checklist",
+    ),
+    LetterKind.MEETING_SUMMARY: ("task_title", "meeting_start", "summary_items"),
 }
 
 # The preview's data, per variable: a list where the templates loop, a date where they format one.
@@ -76,6 +88,13 @@ EXAMPLE_VALUES: dict[str, object] = {
     "findings": ["Olietanken står uden spildbakke."],
     "next_steps": "Vi sender en indskærpelse om spildbakken.",
     "violations": ["Olietanken står uden spildbakke."],
+    "task_title": "Byggetilladelse til enfamiliehus",
+    "meeting_start": dt.datetime(2026, 3, 9, 10, 0, tzinfo=ZoneInfo("Europe/Copenhagen")),
+    "meeting_place": "Rådhuset, mødelokale 2",
+    "is_video": False,
+    "staff_names": ["Jonas Larsen", "Sara Holm"],
+    "checklist": ["En tegning af facaden", "Et situationsplan med mål"],
+    "summary_items": ["Tegninger af alle facader", "Beregning af bebygget areal"],
 }
 
 # How many times the outbox tries a message, and how long it waits after each failure.

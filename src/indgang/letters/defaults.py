@@ -4,11 +4,24 @@ administrators edit them into new versions."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from decimal import Decimal
+
+from django.apps.registry import Apps
+from django.utils import timezone
+
 from indgang.letters.constants import LetterKind
+from indgang.letters.rendering import check_template, score
 
 CONTACT = (
     "<p>Har du spørgsmål, er du velkommen til at kontakte mig. "
     "Skriv sagsnummeret {{ case_number }}, når du skriver til os.</p>\n"
+    "<p>Venlig hilsen<br>{{ caseworker_name }}</p>"
+)
+# A meeting has no case yet: its letters name the meeting's number instead.
+MEETING_CONTACT = (
+    "<p>Har du spørgsmål, er du velkommen til at kontakte mig. "
+    "Skriv mødenummeret {{ case_number }}, når du skriver til os.</p>\n"
     "<p>Venlig hilsen<br>{{ caseworker_name }}</p>"
 )
 
@@ -103,4 +116,53 @@ DEFAULT_TEXTS: dict[str, tuple[str, str]] = {
         "<p>En indskærpelse er ikke en afgørelse. Du kan derfor ikke klage over den. "
         "Er forholdene ikke rettet til tiden, kan vi give dig et påbud.</p>\n" + CONTACT,
     ),
+    # KL's PIXI book (forhåndsdialog): the receipt lists the material to send before the meeting.
+    LetterKind.MEETING_RECEIPT: (
+        "Din tid til forhåndsdialog",
+        "<p>Kære {{ recipient_name }}</p>\n"
+        "<p>Tak fordi du har booket et møde{% if task_title %} om {{ task_title }}{% endif %}. "
+        "Vi ses den {{ meeting_start|date:'j. F Y' }} kl. {{ meeting_start|time:'H.i' }}.</p>\n"
+        "{% if is_video %}<p>Mødet er et videomøde. Du får et link, før vi ses.</p>"
+        "{% else %}<p>Mødet er her: {{ meeting_place }}.</p>{% endif %}\n"
+        "{% if staff_names %}<p>Du mødes med:</p>\n"
+        "<ul>{% for name in staff_names %}<li>{{ name }}</li>{% endfor %}</ul>{% endif %}\n"
+        "{% if checklist %}<p>Husk at sende os dette før mødet. "
+        "Det skal også være med i din ansøgning:</p>\n"
+        "<ul>{% for item in checklist %}<li>{{ item }}</li>{% endfor %}</ul>\n"
+        "<p>Når vi har fået det, ringer vi til dig. "
+        "Så taler vi om, hvad din sag handler om.</p>{% endif %}\n"
+        "<p>Passer tiden ikke, så ring til os, og vi finder en ny.</p>\n" + MEETING_CONTACT,
+    ),
+    LetterKind.MEETING_SUMMARY: (
+        "Resume af vores møde",
+        "<p>Kære {{ recipient_name }}</p>\n"
+        "<p>Tak for mødet den {{ meeting_start|date:'j. F Y' }}"
+        "{% if task_title %} om {{ task_title }}{% endif %}.</p>\n"
+        "<p>Vi aftalte, at din ansøgning skal indeholde dette:</p>\n"
+        "<ul>{% for item in summary_items %}<li>{{ item }}</li>{% endfor %}</ul>\n"
+        "<p>Er det hele med, kan vi gå i gang med sagen, så snart vi får den. "
+        "Skriv mødenummeret {{ case_number }} i ansøgningen.</p>\n" + MEETING_CONTACT,
+    ),
 }
+
+
+def load_default_texts(apps: Apps, kinds: Collection[str] | None = None) -> None:
+    """Give each kind (of `kinds`, else every kind) without a template version its default text
+    as version 1; for data migrations, with their historical models."""
+    template_model = apps.get_model("letters", "LetterTemplate")
+    version_model = apps.get_model("letters", "LetterTemplateVersion")
+    now = timezone.now()
+    for kind, (title, body) in DEFAULT_TEXTS.items():
+        if kinds is not None and kind not in kinds:
+            continue
+        check_template(kind=kind, title=title, body=body)
+        template, _created = template_model.objects.get_or_create(kind=kind)
+        if not version_model.objects.filter(template=template).exists():
+            version_model.objects.create(
+                template=template,
+                number=1,
+                title=title,
+                body=body,
+                lix=Decimal(str(score(kind=kind, body=body))),
+                created_at=now,
+            )

@@ -57,6 +57,7 @@ LINKS = (
     Link("triage-queue", _("Triage"), Audience.STAFF),
     Link("cases:work-list", _("Work list"), Audience.STAFF),
     Link("cases:my-cases", _("My cases"), Audience.STAFF),
+    Link("bookings:meetings", _("Meetings"), Audience.STAFF),
     Link("my-deadlines", _("My deadlines"), Audience.STAFF),
     Link("overdue-deadlines", _("Overdue"), Audience.STAFF),
     Link("cases:servicemal-report", _("Servicemål"), Audience.STAFF),
@@ -74,7 +75,13 @@ LINKS = (
 # What each role does all day, first.
 PRIMARY: dict[str, tuple[str, ...]] = {
     Role.FRONTLINE: ("front-desk", "queue-centres", "contact-list", "triage-queue", "my-deadlines"),
-    Role.CASEWORKER: ("cases:work-list", "cases:my-cases", "my-deadlines", "contact-list"),
+    Role.CASEWORKER: (
+        "cases:work-list",
+        "cases:my-cases",
+        "bookings:meetings",
+        "my-deadlines",
+        "contact-list",
+    ),
     Role.MANAGER: (
         "statistics:dashboard",
         "overdue-deadlines",

@@ -91,6 +91,13 @@ class BookingSerializer(serializers.ModelSerializer[Booking]):
             "cancelled_at",
             "cancelled_by",
             "replaces",
+            "task",
+            "material_arrived_at",
+            "material_note",
+            "confirmed_at",
+            "confirmation_note",
+            "summary",
+            "summary_at",
         ]
         read_only_fields = fields
 
@@ -103,6 +110,10 @@ class BookingCreateSerializer(DeclaredFieldsShallow, serializers.Serializer[Any]
     cpr = Text(required=False, help_text="CPR number.")
     cvr = Text(required=False, help_text="CVR number.")
     name = Text(required=False, max_length=200, help_text="Name of a new party.")
+    task = id_field(
+        required=False,
+        help_text="What a pre-application meeting is about, when its slot names no task.",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         given = [key for key in ("party", "cpr", "cvr") if attrs.get(key)]
@@ -115,3 +126,13 @@ class BookingCreateSerializer(DeclaredFieldsShallow, serializers.Serializer[Any]
 
 class RebookSerializer(DeclaredFieldsShallow, serializers.Serializer[Any]):
     slot = id_field(help_text="The new slot; the booking keeps its old one if this is taken.")
+
+
+class MeetingNoteSerializer(DeclaredFieldsShallow, serializers.Serializer[Any]):
+    note = Text(required=False, allow_blank=True, max_length=10000)
+
+
+class MeetingSummarySerializer(DeclaredFieldsShallow, serializers.Serializer[Any]):
+    summary = Text(
+        max_length=20000, help_text="What the application must contain, one item a line."
+    )

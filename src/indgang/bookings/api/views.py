@@ -21,10 +21,13 @@ from indgang.bookings.api.serializers import (
     BookingCreateSerializer,
     BookingSerializer,
     FreeSlotFilterSerializer,
+    MeetingNoteSerializer,
+    MeetingSummarySerializer,
     RebookSerializer,
     SlotSerializer,
 )
 from indgang.bookings.calendar import CONTENT_TYPE
+from indgang.bookings.constants import MeetingType
 from indgang.bookings.models import Booking, Slot
 from indgang.bookings.selectors import (
     get_booking_for,
@@ -35,8 +38,19 @@ from indgang.bookings.selectors import (
     visible_bookings,
     with_staff_ids,
 )
-from indgang.bookings.services import book_slot, cancel_booking, party_to_book, rebook
+from indgang.bookings.services import (
+    book_meeting,
+    book_slot,
+    cancel_booking,
+    party_to_book,
+    rebook,
+    record_confirmation_call,
+    record_meeting_summary,
+    register_material_arrival,
+)
 from indgang.bookings.views import calendar_response
+from indgang.catalogue.models import Task
+from indgang.catalogue.selectors import list_tasks
 from indgang.common.api import NewestFirstPagination, query_of
 from indgang.common.inputs import IdConverter
 from indgang.common.workdays import COPENHAGEN, day_range
@@ -49,6 +63,15 @@ def _valid(serializer_class: type[Serializer[Any]], data: Any) -> dict[str, Any]
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
+
+
+def _task(task_id: int | None) -> Task | None:
+    if task_id is None:
+        return None
+    task = list_tasks().filter(pk=task_id).first()
+    if task is None:
+        raise ValidationError({"task": [_("There is no task %(id)s.") % {"id": task_id}]})
+    return task
 
 
 def _slot(request: Request, slot_id: int) -> Slot:
@@ -151,7 +174,8 @@ class BookingViewSet(
 
     @extend_schema(request=BookingCreateSerializer, responses={201: BookingSerializer, 409: TAKEN})
     def create(self, request: Request) -> Response:
-        """Book a free slot for a citizen or company."""
+        """Book a free slot for a citizen or company. A pre-application meeting is about a task
+        (the slot's, else `task`); its receipt letter with the task's checklist follows."""
         data = _valid(BookingCreateSerializer, request.data)
         slot = _slot(request, data["slot"])
         party = party_to_book(
@@ -160,9 +184,18 @@ class BookingViewSet(
             cvr=data.get("cvr"),
             name=data.get("name", ""),
         )
-        booking = book_slot(
-            slot=slot, party=party, booked_by=acting_user(request), now=timezone.now()
-        )
+        if slot.meeting_type == MeetingType.PRE_APPLICATION:
+            booking = book_meeting(
+                slot=slot,
+                party=party,
+                task=_task(data.get("task")),
+                booked_by=acting_user(request),
+                now=timezone.now(),
+            )
+        else:
+            booking = book_slot(
+                slot=slot, party=party, booked_by=acting_user(request), now=timezone.now()
+            )
         return Response(self._shown(booking).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: BookingSerializer, 409: TAKEN})
@@ -186,6 +219,47 @@ class BookingViewSet(
             now=timezone.now(),
         )
         return Response(self._shown(booking).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=MeetingNoteSerializer, responses={200: BookingSerializer, 409: TAKEN})
+    @action(detail=True, methods=["post"], url_path="material")
+    def material(self, request: Request, pk: str) -> Response:
+        """The applicant's material for the pre-application meeting has arrived: the
+        caseworker's confirmation call starts, with its deadline in working days."""
+        data = _valid(MeetingNoteSerializer, request.data)
+        booking = register_material_arrival(
+            booking=self._booking(),
+            note=data.get("note", ""),
+            by=acting_user(request),
+            now=timezone.now(),
+        )
+        return Response(self._shown(booking).data)
+
+    @extend_schema(request=MeetingNoteSerializer, responses={200: BookingSerializer, 409: TAKEN})
+    @action(detail=True, methods=["post"], url_path="confirmation-call")
+    def confirmation_call(self, request: Request, pk: str) -> Response:
+        """The call that confirmed the case's content was made; its deadline stops."""
+        data = _valid(MeetingNoteSerializer, request.data)
+        booking = record_confirmation_call(
+            booking=self._booking(),
+            note=data.get("note", ""),
+            by=acting_user(request),
+            now=timezone.now(),
+        )
+        return Response(self._shown(booking).data)
+
+    @extend_schema(request=MeetingSummarySerializer, responses={200: BookingSerializer, 409: TAKEN})
+    @action(detail=True, methods=["post"])
+    def summary(self, request: Request, pk: str) -> Response:
+        """The meeting summary (møderesume): stored on the booking and sent to the applicant
+        as a letter."""
+        data = _valid(MeetingSummarySerializer, request.data)
+        booking = self._booking()
+        record_meeting_summary(
+            booking=booking, summary=data["summary"], by=acting_user(request), now=timezone.now()
+        )
+        return Response(
+            self._shown(get_booking_for(scope=request_scope(request), booking_id=booking.pk)).data
+        )
 
     def _booking(self) -> Booking:
         return get_booking_for(

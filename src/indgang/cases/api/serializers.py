@@ -79,6 +79,13 @@ class CaseCreateSerializer(CaseSubjectSerializer):
         required=False,
         help_text="The contact the case grows out of; its party applies if no CPR or CVR is given.",
     )
+    meeting = id_field(
+        required=False,
+        help_text=(
+            "The pre-application meeting (a booking) the application grows out of; its party "
+            "applies if no CPR, CVR or contact is given."
+        ),
+    )
 
 
 class CaseActionSerializer(serializers.Serializer[Any]):
@@ -236,6 +243,7 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
             "closed_at",
             "attachments",
             "pre_meeting_on",
+            "meeting",
             "deficiency_reply_by",
             "decision_conditions",
             "complaint_guidance",

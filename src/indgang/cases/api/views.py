@@ -178,6 +178,7 @@ class CaseViewSet(
                 received_at=data["received_at"],
                 attachments=data.get("attachments", []),
                 contact_id=data.get("contact"),
+                meeting_id=data.get("meeting"),
             ),
             received_by=acting_user(request),
             scope=request_scope(request),

@@ -8,7 +8,8 @@ from django.core.management import call_command
 from django.db.models import Sum
 from django.utils import timezone
 
-from indgang.bookings.models import Visit
+from indgang.bookings.constants import MeetingType
+from indgang.bookings.models import Booking, Visit
 from indgang.cases.models import Case
 from indgang.catalogue.models import KleKeyword, SummaryTemplate, Task
 from indgang.conftest import KLE_FULL, OS2KLE
@@ -93,6 +94,14 @@ def test_demo_loads_a_populated_municipality_and_a_second_run_adds_nothing(
     # The front desk's summary templates, seeded once: five tasks, twelve templates.
     assert SummaryTemplate.objects.values("task").distinct().count() == 5
     assert SummaryTemplate.objects.count() == 12
+    # Four pre-application meetings: one summarised yesterday or before, one with its call due.
+    meetings = Booking.objects.filter(slot__meeting_type=MeetingType.PRE_APPLICATION)
+    assert meetings.count() == 4
+    assert meetings.filter(summary_at__isnull=False).count() == 1
+    assert (
+        meetings.filter(material_arrived_at__isnull=False, confirmed_at__isnull=True).count() == 1
+    )
+    assert "Forhåndsdialogmøder: 4" in output
     assert_the_demo_fits_its_personas()
 
 

@@ -45,6 +45,7 @@ EVERY_STAFF_LINK = {
     "triage-queue",
     "cases:work-list",
     "cases:my-cases",
+    "bookings:meetings",
     "my-deadlines",
     "overdue-deadlines",
     "cases:servicemal-report",
@@ -76,6 +77,7 @@ EVERY_STAFF_LINK = {
             [
                 "cases:work-list",
                 "cases:my-cases",
+                "bookings:meetings",
                 "my-deadlines",
                 "contact-list",
                 "knowledge-articles",
