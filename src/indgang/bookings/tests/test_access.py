@@ -150,6 +150,6 @@ def test_a_booking_is_a_subject_with_its_units_facts_and_its_permission_rule(
     [view] = views.values()
     assert (view.label, view.url, view.redacted) == (
         "Forhåndsdialog 07.01.2030 kl. 09:00",
-        f"/parties/{booking.party_id}/",
+        f"/meetings/{booking.pk}/",
         True,
     )
