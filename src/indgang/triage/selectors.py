@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet, Sum
 
 from indgang.catalogue.constants import KleLevel
 from indgang.catalogue.models import KleEntry, KleKeyword, Task
@@ -191,15 +191,37 @@ def get_predictor() -> tuple[ModelVersion | None, Predictor]:
                 _CACHE.key, _CACHE.version = key, version
         else:
             # Not yet trained: build from the catalogue, again whenever the catalogue changes.
-            catalogue = get_catalogue()
-            key = ("cold", catalogue.fingerprint)
+            # Building the documents of the whole plan takes seconds, so a few aggregates tell
+            # whether it changed.
+            key = ("cold", *_catalogue_signature())
             if _CACHE.key != key:
+                catalogue = get_catalogue()
                 _CACHE.key, _CACHE.version = key, None
                 _CACHE.predictor = Predictor(
                     cold_start(catalogue.documents, active=catalogue.active)
                 )
         assert _CACHE.predictor is not None  # noqa: S101 - set above
         return _CACHE.version, _CACHE.predictor
+
+
+def _catalogue_signature() -> tuple[Any, ...]:
+    """What the cold start's documents are made of, in a few cheap reads: the active tasks and
+    their topics, and counts and newest changes of the plan and its terms."""
+    tasks = Task.objects.filter(is_active=True).order_by("pk")
+    return (
+        tuple(tasks.values_list("pk", "title", "description")),
+        tuple(tasks.values_list("pk", "kle_topics")),
+        tuple(
+            KleEntry.objects.aggregate(
+                entries=Count("pk"), retired=Count("retired_on"), changed=Max("changed_on")
+            ).values()
+        ),
+        tuple(
+            KleKeyword.objects.aggregate(
+                terms=Count("pk"), newest=Max("pk"), weights=Sum("weight")
+            ).values()
+        ),
+    )
 
 
 def load_version_state(*, version: ModelVersion) -> ModelState:
