@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import Count, Max, QuerySet
 
 from indgang.catalogue.constants import KleLevel
 from indgang.catalogue.models import KleEntry, KleKeyword, Task
 from indgang.catalogue.selectors import main_group_departments
 from indgang.common.danish import words
+from indgang.common.models import ImportRun
 from indgang.contacts.selectors import is_redacted, visible_contacts
 from indgang.organisation.models import Department, Unit
 from indgang.organisation.selectors import Scope
@@ -206,7 +207,7 @@ def get_predictor() -> tuple[ModelVersion | None, Predictor]:
 
 def _catalogue_signature() -> tuple[Any, ...]:
     """What the cold start's documents are made of, in a few cheap reads: the active tasks and
-    their topics, and counts and newest changes of the plan and its terms."""
+    their topics, the plan's size and newest change, the newest term and import."""
     tasks = Task.objects.filter(is_active=True).order_by("pk")
     return (
         tuple(tasks.values_list("pk", "title", "description")),
@@ -216,11 +217,10 @@ def _catalogue_signature() -> tuple[Any, ...]:
                 entries=Count("pk"), retired=Count("retired_on"), changed=Max("changed_on")
             ).values()
         ),
-        tuple(
-            KleKeyword.objects.aggregate(
-                terms=Count("pk"), newest=Max("pk"), weights=Sum("weight")
-            ).values()
-        ),
+        # The newest term (by its indexed id) and the newest import: a re-import that changes
+        # weights or deletes terms records one. No scan of the 30,000 terms.
+        KleKeyword.objects.aggregate(newest=Max("pk"))["newest"],
+        ImportRun.objects.aggregate(newest=Max("pk"))["newest"],
     )
 
 
