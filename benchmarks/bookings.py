@@ -15,7 +15,7 @@ Data, through the services where they exist: Benchmark Kommune's building depart
 units, two staff members each; `publish_slots` publishes 30-minute pre-application slots on
 every working day from 180 days ago to 185 days ahead (about 70,000 slots); 50,000 bookings of
 them (bulk insert, random slots, one in ten cancelled, which stays as history) for 2,000
-citizens; each staff member away on 5 random days. PostgreSQL: ``indgang_i22-ics_bench``,
+citizens; each staff member away on 5 random days. PostgreSQL: ``indgang_bench_bookings``,
 dropped and created each run.
 
 Usage::
@@ -53,7 +53,7 @@ from harness import (
     time_call,
 )
 
-PG_DB = "indgang_i22-ics_bench"
+PG_DB = "indgang_bench_bookings"
 UNITS = 20
 CITIZENS = 2_000
 CLIENTS = 4

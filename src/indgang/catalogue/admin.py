@@ -5,7 +5,7 @@ from django.db.models import ForeignKey
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
 
-from indgang.catalogue.models import SummaryTemplate, Task
+from indgang.catalogue.models import MainGroupOwner, SummaryTemplate, Task
 
 
 @admin.register(SummaryTemplate)
@@ -25,3 +25,12 @@ class SummaryTemplateAdmin(admin.ModelAdmin[SummaryTemplate]):
             # A task's label names its department: one query for the whole list.
             kwargs["queryset"] = Task.objects.filter(is_active=True).select_related("department")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(MainGroupOwner)
+class MainGroupOwnerAdmin(admin.ModelAdmin[MainGroupOwner]):
+    """Which department triage names for a topic no task owns; read per suggestion, so a change
+    shows at once."""
+
+    list_display = ["main_group", "department"]
+    list_select_related = ["main_group", "department"]

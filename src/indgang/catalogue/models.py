@@ -116,3 +116,31 @@ class KleKeyword(models.Model):
 
     def __str__(self) -> str:
         return f"{self.term} [{self.weight}]"
+
+
+class MainGroupOwner(models.Model):
+    """The department that answers for a KLE main group: triage names it for a suggested topic
+    that no catalogue task owns. Where none is set, the department whose active tasks carry
+    the most topics of the main group answers (catalogue.selectors.main_group_departments)."""
+
+    main_group = models.OneToOneField(
+        KleEntry,
+        on_delete=models.CASCADE,
+        related_name="owner",
+        limit_choices_to={"level": KleLevel.MAIN_GROUP},
+        verbose_name=_("KLE main group"),
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="kle_main_groups",
+        verbose_name=_("department"),
+    )
+
+    class Meta:
+        verbose_name = _("owner of a KLE main group")
+        verbose_name_plural = _("owners of KLE main groups")
+        ordering = ["main_group__number"]
+
+    def __str__(self) -> str:
+        return f"{self.main_group.number} {self.department}"

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from indgang.catalogue.constants import KleLevel
-from indgang.catalogue.models import KleEntry, SummaryTemplate, Task
+from indgang.catalogue.models import KleEntry, MainGroupOwner, SummaryTemplate, Task
+from indgang.organisation.models import Department
 
 
 def list_tasks(*, text: str = "", department_id: int | None = None) -> QuerySet[Task]:
@@ -68,3 +71,26 @@ def retired_topic_refusal(topic: KleEntry | None) -> str | None:
         "number": topic.number,
         "date": topic.retired_on.isoformat(),
     }
+
+
+def main_group_departments() -> dict[str, Department]:
+    """The department answering for each KLE main group, by number ("02"): the owner set in the
+    admin, else the department whose active tasks carry the most topics of the main group (the
+    lower abbreviation on a tie). A main group no task touches and nobody owns is left out."""
+    carried = Counter(
+        (number[:2], department_id)
+        for number, department_id in Task.objects.filter(is_active=True).values_list(
+            "kle_topics__number", "department_id"
+        )
+        if number
+    )
+    departments = Department.objects.in_bulk({department for _group, department in carried})
+    ranked = sorted(
+        carried.items(), key=lambda item: (-item[1], departments[item[0][1]].abbreviation)
+    )
+    owners: dict[str, Department] = {}
+    for (group, department_id), _count in ranked:
+        owners.setdefault(group, departments[department_id])
+    for owner in MainGroupOwner.objects.select_related("main_group", "department"):
+        owners[owner.main_group.number] = owner.department
+    return owners

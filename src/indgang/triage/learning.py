@@ -42,6 +42,8 @@ PRIOR_EXAMPLES = 3.0
 TEMPERATURE = 0.04
 # The strongest features kept per prototype: less noise, a small model.
 PROTOTYPE_FEATURES = 6000
+# How a topic no task owns scores against a task's route (see Predictor).
+TOPIC_WITHOUT_TASK_WEIGHT = 0.7
 EXPLAINED_WORDS = 4
 # A word explains a suggestion when it weighs at least this share of the strongest word.
 EXPLAINED_SHARE = 0.1
@@ -308,7 +310,10 @@ class Predictor:
         prototypes = normalize(self.weighted(sp.csr_matrix(mixed)))
         prototypes = _prune(prototypes, PROTOTYPE_FEATURES)
         prototypes = sp.csr_matrix(normalize(prototypes), dtype=np.float32)
-        prototypes = sp.diags(state.active.astype(np.float32)) @ prototypes
+        # A topic no task owns scores a little lower: the catalogue's tasks are what citizens
+        # contact the municipality about, so a task wins a near tie.
+        weights = np.array([1.0 if r.task_id else TOPIC_WITHOUT_TASK_WEIGHT for r in self.routes])
+        prototypes = sp.diags((state.active * weights).astype(np.float32)) @ prototypes
         self.prototypes = sp.csr_matrix(prototypes)
         self.by_feature = sp.csr_matrix(self.prototypes.T)
 
@@ -429,14 +434,21 @@ def rank_scores(
 
 
 def best_tasks(ranked: Sequence[Scored], *, limit: int) -> list[Scored]:
-    """One entry per task: its best route, with the confidences of all its routes summed."""
-    totals: dict[int, float] = {}
-    best: dict[int, Scored] = {}
+    """One entry per task: its best route, with the confidences of all its routes summed. A
+    topic no task owns (task 0) is an entry of its own."""
+    totals: dict[Route, float] = {}
+    best: dict[Route, Scored] = {}
     for scored in ranked:
-        totals[scored.route.task_id] = totals.get(scored.route.task_id, 0.0) + scored.confidence
-        best.setdefault(scored.route.task_id, scored)
-    tasks = sorted(best, key=lambda task_id: -totals[task_id])[:limit]
-    return [replace(best[task_id], confidence=totals[task_id]) for task_id in tasks]
+        owner = _owner(scored.route)
+        totals[owner] = totals.get(owner, 0.0) + scored.confidence
+        best.setdefault(owner, scored)
+    owners = sorted(best, key=lambda owner: -totals[owner])[:limit]
+    return [replace(best[owner], confidence=totals[owner]) for owner in owners]
+
+
+def _owner(route: Route) -> Route:
+    """What a suggestion stands for: the task, or for a topic no task owns the topic."""
+    return Route(route.task_id, 0) if route.task_id else route
 
 
 def _prune(matrix: sp.csr_matrix, keep: int) -> sp.csr_matrix:

@@ -9,13 +9,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 
 from indgang.catalogue.constants import KleLevel
-from indgang.catalogue.models import KleEntry, Task
+from indgang.catalogue.models import KleEntry, KleKeyword, Task
+from indgang.catalogue.selectors import main_group_departments
 from indgang.common.danish import words
+from indgang.common.models import ImportRun
 from indgang.contacts.selectors import is_redacted, visible_contacts
-from indgang.organisation.models import Unit
+from indgang.organisation.models import Department, Unit
 from indgang.organisation.selectors import Scope
 from indgang.triage.constants import STAFF_VERDICTS, SUGGESTIONS
 from indgang.triage.learning import (
@@ -55,35 +57,78 @@ class Catalogue:
     fingerprint: str
 
 
-def get_catalogue(*, exclude: frozenset[str] = frozenset()) -> Catalogue:
-    """One document per (active task, KLE topic): titles, guidance and legal sources.
+@dataclass(frozen=True)
+class Sources:
+    """What the cold-start documents are built from; an evaluation switches parts off to
+    measure what each earns (the ablation in docs/architecture.md)."""
 
-    `exclude` holds normalised texts (an evaluation file's rows) whose guidance lines are left
-    out, so an evaluation never scores the model on text it was built from.
+    guidance: bool = True  # the plan's guidance paragraphs and legal sources
+    keywords: bool = True  # OS2KLE's terms
+    whole_plan: bool = True  # a route for every active topic no task owns (task 0)
+
+
+ALL_SOURCES = Sources()
+# OS2KLE marks account-code patterns ("ok 01") with weights of 1000 and more: not words.
+ACCOUNT_CODE_WEIGHT = 1000
+
+
+def get_catalogue(
+    *, exclude: frozenset[str] = frozenset(), sources: Sources = ALL_SOURCES
+) -> Catalogue:
+    """One document per (active task, KLE topic), and with `sources.whole_plan` one per active
+    topic that no active task owns (Route(0, topic)): titles, guidance, legal sources and
+    OS2KLE's terms.
+
+    `exclude` holds normalised texts (an evaluation file's rows) whose guidance lines and
+    terms are left out, so an evaluation never scores the model on text it was built from.
     """
     tasks = list(Task.objects.filter(is_active=True).prefetch_related("kle_topics").order_by("pk"))
-    numbers = {topic.number for task in tasks for topic in task.kle_topics.all()}
-    parents = {
-        entry.number: entry
-        for entry in KleEntry.objects.filter(
-            number__in={n[:5] for n in numbers} | {n[:2] for n in numbers}
+    owned = {topic.pk for task in tasks for topic in task.kle_topics.all()}
+    plan = (
+        list(
+            KleEntry.objects.filter(level=KleLevel.TOPIC, retired_on__isnull=True)
+            .exclude(pk__in=owned)
+            .order_by("number")
         )
-    }
+        if sources.whole_plan
+        else []
+    )
+    numbers = {topic.number for task in tasks for topic in task.kle_topics.all()}
+    numbers |= {topic.number for topic in plan}
+    parents = dict(
+        KleEntry.objects.filter(
+            number__in={n[:5] for n in numbers} | {n[:2] for n in numbers}
+        ).values_list("number", "title")
+    )
+    terms: dict[int, list[str]] = {}
+    if sources.keywords:
+        keywords = KleKeyword.objects.filter(
+            weight__lt=ACCOUNT_CODE_WEIGHT, topic__retired_on__isnull=True
+        ).order_by("topic_id", "term")
+        for topic_id, term in keywords.values_list("topic_id", "term"):
+            if normalised(term) not in exclude:
+                terms.setdefault(topic_id, []).append(term)
+
+    def topic_parts(topic: KleEntry) -> list[str]:
+        parts = [topic.title] * 2
+        parts += [parents[n] for n in (topic.number[:5], topic.number[:2]) if n in parents]
+        if sources.guidance:
+            parts += [
+                line for line in guidance_lines(topic.guidance) if not _held_out(line, exclude)
+            ]
+            parts += [reference.get("title", "") for reference in topic.legal_references]
+        return parts + terms.get(topic.pk, [])
+
     documents: dict[Route, str] = {}
     for task in tasks:
         topics = sorted(task.kle_topics.all(), key=lambda topic: topic.number)
         if not topics:
             documents[Route(task.pk, 0)] = "\n".join([task.title] * 2 + [task.description])
         for topic in topics:
-            parts = [task.title] * 2 + [task.description] + [topic.title] * 2
-            parts += [
-                parents[n].title for n in (topic.number[:5], topic.number[:2]) if n in parents
-            ]
-            parts += [
-                line for line in guidance_lines(topic.guidance) if not _held_out(line, exclude)
-            ]
-            parts += [reference.get("title", "") for reference in topic.legal_references]
+            parts = [task.title] * 2 + [task.description] + topic_parts(topic)
             documents[Route(task.pk, topic.pk)] = "\n".join(part for part in parts if part)
+    for topic in plan:
+        documents[Route(0, topic.pk)] = "\n".join(part for part in topic_parts(topic) if part)
     digest = hashlib.sha256(repr(sorted(documents.items())).encode()).hexdigest()[:16]
     return Catalogue(documents=documents, active=set(documents), fingerprint=digest)
 
@@ -147,15 +192,36 @@ def get_predictor() -> tuple[ModelVersion | None, Predictor]:
                 _CACHE.key, _CACHE.version = key, version
         else:
             # Not yet trained: build from the catalogue, again whenever the catalogue changes.
-            catalogue = get_catalogue()
-            key = ("cold", catalogue.fingerprint)
+            # Building the documents of the whole plan takes seconds, so a few aggregates tell
+            # whether it changed.
+            key = ("cold", *_catalogue_signature())
             if _CACHE.key != key:
+                catalogue = get_catalogue()
                 _CACHE.key, _CACHE.version = key, None
                 _CACHE.predictor = Predictor(
                     cold_start(catalogue.documents, active=catalogue.active)
                 )
         assert _CACHE.predictor is not None  # noqa: S101 - set above
         return _CACHE.version, _CACHE.predictor
+
+
+def _catalogue_signature() -> tuple[Any, ...]:
+    """What the cold start's documents are made of, in a few cheap reads: the active tasks and
+    their topics, the plan's size and newest change, the newest term and import."""
+    tasks = Task.objects.filter(is_active=True).order_by("pk")
+    return (
+        tuple(tasks.values_list("pk", "title", "description")),
+        tuple(tasks.values_list("pk", "kle_topics")),
+        tuple(
+            KleEntry.objects.aggregate(
+                entries=Count("pk"), retired=Count("retired_on"), changed=Max("changed_on")
+            ).values()
+        ),
+        # The newest term (by its indexed id) and the newest import: a re-import that changes
+        # weights or deletes terms records one. No scan of the 30,000 terms.
+        KleKeyword.objects.aggregate(newest=Max("pk"))["newest"],
+        ImportRun.objects.aggregate(newest=Max("pk"))["newest"],
+    )
 
 
 def load_version_state(*, version: ModelVersion) -> ModelState:
@@ -168,18 +234,23 @@ def load_version_state(*, version: ModelVersion) -> ModelState:
 
 @dataclass(frozen=True)
 class Suggestion:
-    task: Task
+    """A suggested catalogue task, or a KLE topic that no task owns (`task` None), with the
+    department that answers for the topic's main group (`department`)."""
+
+    task: Task | None
     kle_topic: KleEntry | None
     unit: Unit | None
     confidence: float
     words: list[str]
+    department: Department | None = None
 
     def snapshot(self) -> dict[str, Any]:
         """What is stored with a decision or queue item: ids, confidence and words."""
         return {
-            "task": self.task.pk,
+            "task": self.task.pk if self.task else None,
             "kle_topic": self.kle_topic.number if self.kle_topic else None,
             "unit": self.unit.pk if self.unit else None,
+            "department": self.department.pk if self.department else None,
             "confidence": round(self.confidence, 4),
             "words": self.words,
         }
@@ -197,12 +268,19 @@ class Suggestions:
 
     @property
     def confident(self) -> bool:
-        """Whether the first suggestion may be followed without a human look."""
-        return bool(self.items) and self.confidence >= self.threshold
+        """Whether the first suggestion may be followed without a human look: a task, confident
+        enough (a topic no task owns always goes to a person)."""
+        return (
+            bool(self.items)
+            and self.items[0].task is not None
+            and (self.confidence >= self.threshold)
+        )
 
     @property
     def first_task_id(self) -> int | None:
-        return self.items[0].task.pk if self.items else None
+        """The first suggested task (a topic no task owns cannot be chosen): choosing it
+        confirms the suggestion."""
+        return next((item.task.pk for item in self.items if item.task), None)
 
     def snapshot(self) -> list[dict[str, Any]]:
         return [item.snapshot() for item in self.items]
@@ -211,7 +289,8 @@ class Suggestions:
 def suggest(
     *, text: str, channel: str = "", party_kind: str = "", limit: int = SUGGESTIONS
 ) -> Suggestions:
-    """The best catalogue tasks for a text, each with KLE topic, unit, confidence and words."""
+    """The best catalogue tasks, or KLE topics no task owns, for a text, each with KLE topic,
+    unit or department, confidence and words."""
     return suggest_many([Document(text, channel, party_kind)], limit=limit)[0]
 
 
@@ -227,9 +306,17 @@ def suggest_many(documents: Sequence[Document], *, limit: int = SUGGESTIONS) -> 
         is_active=True,
     ).select_related("unit__department", "department")
     by_id = {task.pk: task for task in tasks}
-    shown = [[s for s in ranked if s.route.task_id in by_id][:limit] for ranked in candidates]
+    shown = [
+        [s for s in ranked if s.route.task_id in by_id or not s.route.task_id][:limit]
+        for ranked in candidates
+    ]
     topics = KleEntry.objects.in_bulk(
         {s.route.topic_id for ranked in shown for s in ranked if s.route.topic_id}
+    )
+    owners = (
+        main_group_departments()
+        if any(not s.route.task_id for ranked in shown for s in ranked)
+        else {}
     )
     explained = predictor.explain_many(
         documents, [[s.route for s in ranked] for ranked in shown], queries=queries
@@ -237,10 +324,10 @@ def suggest_many(documents: Sequence[Document], *, limit: int = SUGGESTIONS) -> 
     suggestions = []
     for ranked, pulled in zip(shown, explained, strict=True):
         items = [
-            Suggestion(
-                task=by_id[scored.route.task_id],
-                kle_topic=topics.get(scored.route.topic_id),
-                unit=by_id[scored.route.task_id].unit,
+            _suggestion(
+                task=by_id.get(scored.route.task_id),
+                topic=topics.get(scored.route.topic_id),
+                owners=owners,
                 confidence=scored.confidence,
                 words=pulled.get(scored.route, []),
             )
@@ -252,13 +339,31 @@ def suggest_many(documents: Sequence[Document], *, limit: int = SUGGESTIONS) -> 
     return suggestions
 
 
+def _suggestion(
+    *,
+    task: Task | None,
+    topic: KleEntry | None,
+    owners: dict[str, Department],
+    confidence: float,
+    words: list[str],
+) -> Suggestion:
+    return Suggestion(
+        task=task,
+        kle_topic=topic,
+        unit=task.unit if task else None,
+        department=(task.department if task else owners.get(topic.number[:2]) if topic else None),
+        confidence=confidence,
+        words=words,
+    )
+
+
 def suggestions_from_snapshot(
     snapshot: Iterable[dict[str, Any]], *, version: ModelVersion | None
 ) -> Suggestions:
     """Suggestions as they were shown (from a queue item), for display and verdicts."""
     rows = list(snapshot)
     tasks = Task.objects.select_related("unit__department", "department").in_bulk(
-        [row["task"] for row in rows]
+        [row["task"] for row in rows if row["task"]]
     )
     topics = {
         entry.number: entry
@@ -267,16 +372,24 @@ def suggestions_from_snapshot(
             level=KleLevel.TOPIC,
         )
     }
+    departments = Department.objects.in_bulk(
+        [row["department"] for row in rows if not row["task"] and row.get("department")]
+    )
     items = [
         Suggestion(
-            task=tasks[row["task"]],
+            task=tasks.get(row["task"]),
             kle_topic=topics.get(row.get("kle_topic") or ""),
-            unit=tasks[row["task"]].unit,
+            unit=tasks[row["task"]].unit if row["task"] in tasks else None,
+            department=(
+                tasks[row["task"]].department
+                if row["task"] in tasks
+                else departments.get(row.get("department") or 0)
+            ),
             confidence=float(row["confidence"]),
             words=list(row.get("words", [])),
         )
         for row in rows
-        if row["task"] in tasks
+        if row["task"] in tasks or (not row["task"] and row.get("kle_topic") in topics)
     ]
     return Suggestions(items=items, model_version=version, threshold=settings.TRIAGE_THRESHOLD)
 

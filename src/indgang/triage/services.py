@@ -121,7 +121,10 @@ def train_model(*, now: dt.datetime, full: bool = False) -> ModelVersion | None:
             )
         )
         metrics = measure(Predictor(state), [example for _pk, example in added])
-        state = with_catalogue(state, catalogue.documents, active=catalogue.active)
+        if newest.catalogue != catalogue.fingerprint:
+            # Featuring every route's document is most of a step's cost (the whole plan has
+            # some 2,400): only when the catalogue, the plan or its terms changed.
+            state = with_catalogue(state, catalogue.documents, active=catalogue.active)
         state = learn(
             state,
             add=[example for _pk, example in added],
@@ -185,7 +188,7 @@ def _validate_route(*, task: Task, kle_topic: KleEntry | None) -> None:
 def _topic_for(task: Task, suggestions: Suggestions) -> KleEntry | None:
     """The topic triage suggested with the task, else the task's lowest-numbered topic."""
     for item in suggestions.items:
-        if item.task.pk == task.pk and item.kle_topic is not None:
+        if item.task is not None and item.task.pk == task.pk and item.kle_topic is not None:
             return item.kle_topic
     return task.kle_topics.order_by("number").first()
 
@@ -375,11 +378,13 @@ def _triage(
     for contact, suggestions in zip(contacts, suggested, strict=True):
         if suggestions.confident:
             first = suggestions.items[0]
+            task = first.task
+            assert task is not None  # noqa: S101 - confident means a task; narrows the type
             # Only a contact nobody has acted on moves; a forwarded one keeps the unit staff chose.
             routes.append(
                 _route(
                     contact,
-                    task=first.task,
+                    task=task,
                     kle_topic=first.kle_topic,
                     unit=first.unit,
                     move=not contact.outcome,
@@ -387,12 +392,12 @@ def _triage(
             )
             results[contact.pk] = RoutingDecision(
                 contact=contact,
-                task=first.task,
+                task=task,
                 kle_topic=first.kle_topic,
                 unit=first.unit,
                 verdict=Verdict.AUTOMATIC,
                 suggested=suggestions.snapshot(),
-                suggested_task=first.task,
+                suggested_task=task,
                 confidence=first.confidence,
                 model_version=suggestions.model_version,
                 decided_at=now,
@@ -472,7 +477,8 @@ def record_routings_in_bulk(
         )
         decisions = []
         for contact, shown in zip(batch, suggested, strict=True):
-            first = shown[0].route.task_id if shown else None
+            # A topic no task owns (task 0) is no task to compare with.
+            first = (shown[0].route.task_id or None) if shown else None
             decisions.append(
                 RoutingDecision(
                     contact_id=contact.pk,
@@ -482,7 +488,7 @@ def record_routings_in_bulk(
                     verdict=Verdict.CONFIRMED if first == contact.task_id else Verdict.CORRECTED,
                     suggested=[
                         {
-                            "task": s.route.task_id,
+                            "task": s.route.task_id or None,
                             "kle_topic": None,
                             "unit": None,
                             "confidence": round(s.confidence, 4),

@@ -47,13 +47,23 @@ class SuggestRequestSerializer(serializers.Serializer[Any]):
 
 
 class SuggestionSerializer(serializers.Serializer[Suggestion]):
-    task = serializers.IntegerField(source="task.pk")
-    task_title = serializers.CharField(source="task.title")
+    task = serializers.IntegerField(
+        source="task.pk",
+        allow_null=True,
+        default=None,
+        help_text="Null for a KLE topic that no task in the catalogue owns.",
+    )
+    task_title = serializers.CharField(source="task.title", allow_null=True, default=None)
     kle_topic = serializers.CharField(source="kle_topic.number", allow_null=True, default=None)
     kle_title = serializers.CharField(source="kle_topic.title", allow_null=True, default=None)
     unit = serializers.IntegerField(source="unit.pk", allow_null=True, default=None)
     unit_name = serializers.CharField(source="unit.name", allow_null=True, default=None)
-    department = serializers.CharField(source="task.department.abbreviation")
+    department = serializers.CharField(
+        source="department.abbreviation",
+        allow_null=True,
+        default=None,
+        help_text="The task's department; for a topic no task owns, its main group's.",
+    )
     confidence = serializers.FloatField()
     words = serializers.ListField(child=serializers.CharField(), help_text="Words that drove it.")
 

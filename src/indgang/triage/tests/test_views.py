@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -39,7 +41,11 @@ def test_panel_offers_the_suggestions_as_task_radios_with_their_words(
     html = response.content.decode()
     assert response.status_code == 200
     assert f'<input type="radio" name="task" value="{catalogue["rats"].pk}" checked>' in html
-    assert html.count('type="radio" name="task"') == 3
+    # Two tasks, and a topic no task owns that cannot be chosen, with its main group's owner.
+    assert html.count('type="radio" name="task"') == 2
+    assert re.search(
+        r"13\.01\.00 [^<]+</strong>\s*<small>Ingen opgave i kataloget</small>\s*· BTF", html
+    )
     assert "09.13.01 Rottebekæmpelse" in html
     assert "På grund af: rotter" in html
     assert "visiteres den automatisk til “Rotter”" in html

@@ -45,8 +45,27 @@ class Command(BaseCommand):
             action="store_true",
             help="With --train-fraction: evaluate the same rest without learning (the baseline).",
         )
+        evaluate.add_argument(
+            "--baseline",
+            action="store_true",
+            help="A table at every KLE level: plain TF-IDF over the plan, plain keyword match "
+            "over OS2KLE, and the model (cold, and learned with --train-fraction), same rows.",
+        )
+        evaluate.add_argument(
+            "--without",
+            action="append",
+            default=[],
+            choices=["guidance", "keywords", "whole_plan"],
+            help="With --baseline: build the model without this part (to measure it).",
+        )
         build = actions.add_parser("build-eval", help="Write a text,kle CSV from KLE guidance.")
-        build.add_argument("--kle", type=Path, required=True, help="The KLE-Emneplan XML file.")
+        build.add_argument("--kle", type=Path, help="The KLE-Emneplan XML file.")
+        build.add_argument(
+            "--from-keywords",
+            action="store_true",
+            help="Hold out a seeded 20 %% of the imported OS2KLE terms as rows instead.",
+        )
+        build.add_argument("--seed", type=int, default=evaluation.DEFAULT_SEED)
         build.add_argument("--out", type=Path, required=True)
         build.add_argument(
             "--all-topics",
@@ -69,9 +88,10 @@ class Command(BaseCommand):
             self.stdout.write(_("No task matches the text."))
         for item in suggestions.items:
             number = item.kle_topic.number if item.kle_topic else "--.--.--"
-            unit = item.unit.name if item.unit else "-"
+            task = item.task.title if item.task else _("No task in the catalogue")
+            unit = item.unit.name if item.unit else item.department or "-"
             self.stdout.write(
-                f"{number}  {item.task.title}  {unit}  {item.confidence:.3f}  "
+                f"{number}  {task}  {unit}  {item.confidence:.3f}  "
                 + _("words: %(words)s") % {"words": ", ".join(item.words) or "-"}
             )
 
@@ -83,12 +103,30 @@ class Command(BaseCommand):
         train_fraction: str | None,
         seed: int,
         cold: bool,
+        baseline: bool,
+        without: list[str],
         **options: Any,
     ) -> None:
         try:
             rows = evaluation.read_eval_file(file)
         except evaluation.EvalFileError as error:
             raise CommandError(str(error)) from error
+        if baseline:
+            test, rankings = evaluation.compare(
+                rows=rows,
+                train_fraction=_fraction(train_fraction) if train_fraction is not None else None,
+                seed=seed,
+                sources=selectors.Sources(**dict.fromkeys(without, False)),
+            )
+            self.stdout.write(
+                _("%(test)d rows evaluated of %(rows)d (the rest learned).")
+                % {"test": len(test), "rows": len(rows)}
+                if train_fraction is not None
+                else _("%(rows)d rows evaluated.") % {"rows": len(rows)}
+            )
+            for line in evaluation.table(test, rankings):
+                self.stdout.write(line)
+            return
         result = evaluation.evaluate(
             rows=rows,
             level=EvalLevel(level),
@@ -98,7 +136,26 @@ class Command(BaseCommand):
         )
         self.stdout.write(result.line())
 
-    def handle_build_eval(self, *, kle: Path, out: Path, all_topics: bool, **options: Any) -> None:
+    def handle_build_eval(
+        self,
+        *,
+        kle: Path | None,
+        out: Path,
+        all_topics: bool,
+        from_keywords: bool,
+        seed: int,
+        **options: Any,
+    ) -> None:
+        if from_keywords:
+            rows = evaluation.build_keyword_rows(seed=seed)
+            if not rows:
+                raise CommandError(
+                    _("No KLE keywords are imported: run import-kle-keywords first.")
+                )
+            self._wrote(out, rows)
+            return
+        if kle is None:
+            raise CommandError(_("Give the KLE file (--kle), or use --from-keywords."))
         try:
             plan = parse_kle_file(kle)
         except KleFormatError as error:
@@ -126,6 +183,9 @@ class Command(BaseCommand):
             ),
             covered=covered,
         )
+        self._wrote(out, rows)
+
+    def _wrote(self, out: Path, rows: list[evaluation.EvalRow]) -> None:
         count = evaluation.write_eval_file(out, rows)
         self.stdout.write(
             _("Wrote %(count)d rows on %(topics)d topics to %(path)s.")

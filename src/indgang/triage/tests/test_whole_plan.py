@@ -1,0 +1,120 @@
+"""Issue 23: suggestions over the whole active plan, and the evaluation against baselines."""
+
+from __future__ import annotations
+
+import csv
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from indgang.catalogue.constants import KleLevel
+from indgang.catalogue.models import KleEntry, KleKeyword, MainGroupOwner, Task
+from indgang.conftest import Org
+from indgang.triage import selectors
+from indgang.triage.evaluation import EvalRow, build_keyword_rows, compare
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def gulls(catalogue: dict[str, Task]) -> KleEntry:
+    """A topic of main group 09 that no task owns, with OS2KLE terms."""
+    topic = KleEntry.objects.create(
+        number="09.13.10",
+        level=KleLevel.TOPIC,
+        parent=KleEntry.objects.get(number="09.13"),
+        title="Måger og duer",
+    )
+    KleKeyword.objects.bulk_create(
+        [
+            KleKeyword(topic=topic, term="mågeunger", weight=5),
+            KleKeyword(topic=topic, term="duer på altanen", weight=5),
+            KleKeyword(topic=topic, term="ok 09", weight=1000),
+        ]
+    )
+    return topic
+
+
+@override_settings(TRIAGE_THRESHOLD=0.3)
+def test_a_topic_no_task_owns_is_suggested_with_its_main_groups_department(
+    gulls: KleEntry, org: Org
+) -> None:
+    suggestions = selectors.suggest(text="mågeunger skriger på taget")
+
+    first = suggestions.items[0]
+    assert (first.task, first.kle_topic, first.unit) == (None, gulls, None)
+    # The rats task (building department) is the only one carrying a topic of main group 09.
+    assert first.department == org.building_dept
+    assert first.words == ["mågeunger"]
+    assert first.snapshot()["task"] is None
+    assert first.snapshot()["department"] == org.building_dept.pk
+    # A topic without a task is never routed automatically, however sure.
+    assert first.confidence > suggestions.threshold
+    assert not suggestions.confident
+
+
+def test_the_main_groups_owner_set_in_the_admin_answers_for_the_topic(
+    gulls: KleEntry, org: Org
+) -> None:
+    MainGroupOwner.objects.create(
+        main_group=KleEntry.objects.get(number="09"), department=org.benefits_dept
+    )
+
+    first = selectors.suggest(text="mågeunger").items[0]
+    shown = selectors.suggestions_from_snapshot([first.snapshot()], version=None).items[0]
+
+    assert first.department == org.benefits_dept
+    assert (shown.task, shown.kle_topic, shown.department) == (None, gulls, org.benefits_dept)
+
+
+def test_account_codes_are_no_words_and_held_out_terms_never_reach_the_model(
+    gulls: KleEntry,
+) -> None:
+    catalogue = selectors.get_catalogue()
+    held_out = selectors.get_catalogue(exclude=frozenset({"mågeunger"}))
+    route = next(route for route in catalogue.documents if route.topic_id == gulls.pk)
+
+    assert catalogue.documents[route].splitlines()[-2:] == ["duer på altanen", "mågeunger"]
+    assert "ok 09" not in catalogue.documents[route]
+    assert "mågeunger" not in held_out.documents[route]
+
+
+def test_keyword_rows_are_a_seeded_share_of_the_terms(gulls: KleEntry) -> None:
+    assert build_keyword_rows(share=0.5, seed=1) == build_keyword_rows(share=0.5, seed=1)
+    assert len(build_keyword_rows(share=0.5)) == 1
+    assert {row.text for row in build_keyword_rows(share=1.0)} == {"mågeunger", "duer på altanen"}
+
+
+def test_eval_baseline_prints_both_baselines_and_the_model_on_the_same_rows(
+    gulls: KleEntry, tmp_path: Path
+) -> None:
+    KleKeyword.objects.bulk_create(
+        KleKeyword(topic=gulls, term=term, weight=5) for term in ["måger", "duer", "fuglefrø"]
+    )
+    path = tmp_path / "kw.csv"
+    out = StringIO()
+    call_command("triage", "build-eval", "--from-keywords", "--out", str(path), stdout=out)
+    # A fifth of the five terms (the account code is no term).
+    rows = list(csv.reader(path.open(encoding="utf-8")))
+    assert len(rows) == 2
+    assert rows[1][1] == "09.13.10"
+
+    out = StringIO()
+    call_command("triage", "eval", "--file", str(path), "--baseline", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "1 rækker evalueret."
+    assert [line[:32].strip() for line in lines[3:]] == [
+        "TF-IDF over emneplanen",
+        "Emneord fra OS2KLE",
+        "Indgang, koldstart",
+    ]
+    # "mågeunger" is held out of every model: the baselines' words never meet it; the model's
+    # character n-grams find the title "Måger og duer".
+    test, rankings = compare(rows=[EvalRow("mågeunger", "09.13.10")])
+    assert test == [EvalRow("mågeunger", "09.13.10")]
+    assert [ranking.numbers for ranking in rankings[:2]] == [[[]], [[]]]
+    assert rankings[2].numbers[0][0] == "09.13.10"
