@@ -19,21 +19,37 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
 
 from indgang.catalogue.models import Task
 from indgang.contacts.constants import DANISH_TIME
 from indgang.contacts.models import Contact
 from indgang.knowledge.models import KnowledgeUse
-from indgang.statistics.models import ContactCount, Counts, DayContactCount, UnitContactCount
+from indgang.statistics.models import (
+    ContactCount,
+    Counts,
+    DayContactCount,
+    TaskMonthContactCount,
+    UnitContactCount,
+    UnitMonthContactCount,
+    date_field,
+)
 
-GRAINS: tuple[type[Counts], ...] = (DayContactCount, UnitContactCount, ContactCount)
+# In the order the triggers write them (migration 0006), so that writers lock them alike.
+GRAINS: tuple[type[Counts], ...] = (
+    DayContactCount,
+    UnitContactCount,
+    ContactCount,
+    UnitMonthContactCount,
+    TaskMonthContactCount,
+)
 REBUILD_BATCH = 5000
 # A task with a self-service solution, as the catalogue has it now (migration 0005).
 SELF_SERVICE_TASK = ~Q(task__self_service_url="") & Q(task__isnull=False)
 # What each dimension of a bucket is on the contact: 0 for no department, unit or task.
 DIMENSION_OF_CONTACT = {
     "day": F("received_on"),
+    "month": TruncMonth("received_on"),
     "channel": F("channel"),
     "direction": F("direction"),
     "outcome": F("outcome"),
@@ -127,19 +143,32 @@ def rebuild_contact_counts(
             return 0
         counted = 0
         for month_start, month_end in months(first, last):
+            in_month = 0
             for grain in GRAINS:
-                grain.objects.filter(day__range=(month_start, month_end)).delete()
-                buckets = counted_from_register(grain, start=month_start, end=month_end)
+                # A month grain's bucket counts the whole month, whatever part of it is asked.
+                start_of, end_of = month_start, month_end
+                if date_field(grain) == "month":
+                    start_of, end_of = _whole_month(month_start)
+                grain.objects.filter(**{f"{date_field(grain)}__range": (start_of, end_of)}).delete()
+                buckets = counted_from_register(grain, start=start_of, end=end_of)
                 grain.objects.bulk_create(buckets, batch_size=REBUILD_BATCH)
-            in_month = sum(bucket.contacts for bucket in buckets)
+                if grain is DayContactCount:
+                    in_month = sum(bucket.contacts for bucket in buckets)
             counted += in_month
             if progress is not None:
                 progress(month_start, month_end, in_month)
         if start is None and end is None:
-            # Buckets of days that no longer have contacts at all.
+            # Buckets of days (and months) that no longer have contacts at all.
             for grain in GRAINS:
-                grain.objects.exclude(day__range=(first, last)).delete()
+                first_of = first if date_field(grain) == "day" else first.replace(day=1)
+                grain.objects.exclude(**{f"{date_field(grain)}__range": (first_of, last)}).delete()
         return counted
+
+
+def _whole_month(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and the last day of the day's month."""
+    following = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    return day.replace(day=1), following - dt.timedelta(days=1)
 
 
 def _edge(order: str) -> dt.date | None:
@@ -190,8 +219,8 @@ def take_over_counting() -> bool:
 
 
 def add_contact_buckets(buckets: ContactBuckets) -> None:
-    """Add new contacts, counted by their writer, to the three grains, each in key order (so
-    that concurrent writers lock shared buckets in the same order, as the triggers do). Whether
+    """Add new contacts, counted by their writer, to every grain, each in key order (so that
+    concurrent writers lock shared buckets in the same order, as the triggers do). Whether
     a bucket's task is a self-service task is read from the catalogue by the statement that
     writes the buckets, as the triggers read it (migration 0005)."""
     if not len(buckets.contacts):
@@ -203,7 +232,8 @@ def add_contact_buckets(buckets: ContactBuckets) -> None:
             unnest = ", ".join(f"%s::{types.get(name, 'bigint')}[]" for name in columns)
             source = (
                 f"added AS (SELECT a.*, COALESCE(s.self_service_url <> '', false) "  # noqa: S608
-                f"AS self_service_task FROM unnest({unnest}) AS a({', '.join(columns)}) "
+                "AS self_service_task, date_trunc('month', a.day::timestamp)::date AS month "
+                f"FROM unnest({unnest}) AS a({', '.join(columns)}) "
                 "LEFT JOIN catalogue_task s ON s.id = a.task_id)"
             )
             *coarse, finest = GRAINS
@@ -221,6 +251,7 @@ def add_contact_buckets(buckets: ContactBuckets) -> None:
             for row in rows:
                 values = dict(zip(columns, row, strict=True))
                 values["self_service_task"] = int(values["task_id"]) in self_service
+                values["month"] = values["day"].replace(day=1)
                 total = summed.setdefault(tuple(values[name] for name in names), [0, 0, 0])
                 for index, measure in enumerate(("contacts", "duration_seconds", "timed")):
                     total[index] += int(values[measure])
