@@ -80,8 +80,9 @@ def prepare_database(db: str, *, sqlite_name: str, pg_database: str) -> str:
     import psycopg
 
     with psycopg.connect(PG_SERVER, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {pg_database} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {pg_database}")
+        # Quoted: a name may hold a hyphen (indgang_<helper-name>_...).
+        admin.execute(f'DROP DATABASE IF EXISTS "{pg_database}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{pg_database}"')
     return pg_url(pg_database)
 
 
