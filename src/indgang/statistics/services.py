@@ -35,13 +35,14 @@ from indgang.statistics.models import (
     date_field,
 )
 
-# In the order the triggers write them (migration 0006), so that writers lock them alike.
+# In the order the triggers write them (migration 0006: the month grains first), so that
+# writers lock them alike.
 GRAINS: tuple[type[Counts], ...] = (
+    UnitMonthContactCount,
+    TaskMonthContactCount,
     DayContactCount,
     UnitContactCount,
     ContactCount,
-    UnitMonthContactCount,
-    TaskMonthContactCount,
 )
 REBUILD_BATCH = 5000
 # A task with a self-service solution, as the catalogue has it now (migration 0005).
@@ -236,10 +237,19 @@ def add_contact_buckets(buckets: ContactBuckets) -> None:
                 f"FROM unnest({unnest}) AS a({', '.join(columns)}) "
                 "LEFT JOIN catalogue_task s ON s.id = a.task_id)"
             )
-            *coarse, finest = GRAINS
-            upserts = ", ".join(f"{g._meta.db_table} AS ({_upsert_sql(g)})" for g in coarse)
+            # In GRAINS order, as the triggers write (migration 0006's `_pg_upserts`: each
+            # upsert counts the rows of the one before, which runs that one first).
+            upserts = [
+                _upsert_sql(grain, after=GRAINS[index - 1] if index else None)
+                for index, grain in enumerate(GRAINS)
+            ]
+            *queries, main = upserts
+            named = ", ".join(
+                f"{grain._meta.db_table} AS ({query} RETURNING 1)"
+                for grain, query in zip(GRAINS, queries, strict=False)
+            )
             cursor.execute(
-                f"WITH {source}, {upserts} {_upsert_sql(finest)}",
+                f"WITH {source}, {named} {main}",
                 [array_literal(getattr(buckets, name)) for name in columns],
             )
             return
@@ -274,13 +284,15 @@ def array_literal(values: Sequence[object]) -> str:
     return "{" + ",".join(f'"{value}"' for value in quoted) + "}"
 
 
-def _upsert_sql(grain: type[Counts]) -> str:
-    """The grain's buckets summed from `added`, upserted in key order."""
+def _upsert_sql(grain: type[Counts], *, after: type[Counts] | None) -> str:
+    """The grain's buckets summed from `added`, upserted in key order once the upsert of the
+    grain `after` has run."""
     table, keys = grain._meta.db_table, ", ".join(dimensions(grain))
+    first = f"(SELECT count(*) FROM {after._meta.db_table}) >= 0" if after else "true"  # noqa: S608
     return (
         f"INSERT INTO {table} AS t ({keys}, contacts, with_knowledge, duration_seconds, timed) "  # noqa: S608
         f"SELECT {keys}, SUM(contacts), 0, SUM(duration_seconds), SUM(timed) FROM added "
-        f"GROUP BY {keys} ORDER BY {keys} ON CONFLICT ({keys}) DO UPDATE SET "
+        f"WHERE {first} GROUP BY {keys} ORDER BY {keys} ON CONFLICT ({keys}) DO UPDATE SET "
         "contacts = t.contacts + excluded.contacts, "
         "duration_seconds = t.duration_seconds + excluded.duration_seconds, "
         "timed = t.timed + excluded.timed"

@@ -31,13 +31,17 @@ ROLLUPS_CALLER = "caller"
 DAY = ("day", "channel", "direction", "outcome", "self_service_task")
 UNIT = (*DAY, "department_id", "unit_id")
 TASK = (*UNIT, "task_id")
-# In the order the INSERT trigger writes them, which is the order the task trigger locks them.
+# The order every writer upserts them in (and the task trigger locks them): the month grains
+# first, a coarser bucket before the finer ones it holds, so that two transactions meet at the
+# coarser bucket first. With the months last, a registration held its day's task bucket while it
+# waited for the month's, which triage's re-routing of another day's contact held, and that
+# transaction's next re-routing then waited for the registration's task bucket: a deadlock.
 GRAINS = {
+    "statistics_unitmonthcontactcount": ("month", *UNIT[1:]),
+    "statistics_taskmonthcontactcount": ("month", *TASK[1:]),
     "statistics_daycontactcount": DAY,
     "statistics_unitcontactcount": UNIT,
     "statistics_contactcount": TASK,
-    "statistics_unitmonthcontactcount": ("month", *UNIT[1:]),
-    "statistics_taskmonthcontactcount": ("month", *TASK[1:]),
 }
 # Every column of a delta row: the finest day bucket and its month.
 DELTA = (*TASK, "month")
@@ -89,13 +93,15 @@ def _dimensions(r: str, vendor: str) -> str:
     return ", ".join(f"{_dimension(d, r, vendor)} AS {d}" for d in DELTA)
 
 
-def _upsert(table: str, dimensions: tuple[str, ...], source: str, *, having: str = "") -> str:
+def _upsert(
+    table: str, dimensions: tuple[str, ...], source: str, *, having: str = "", where: str = "true"
+) -> str:
     keys = ", ".join(dimensions)
     sums = ", ".join(f"SUM({m})" for m in MEASURES)
     added = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in MEASURES)
     return (
         f"INSERT INTO {table} ({keys}, {', '.join(MEASURES)}) SELECT {keys}, {sums} "
-        f"FROM {source} WHERE true GROUP BY {keys} {having} ORDER BY {keys} "
+        f"FROM {source} WHERE {where} GROUP BY {keys} {having} ORDER BY {keys} "
         f"ON CONFLICT ({keys}) DO UPDATE SET {added}"
     )
 
@@ -144,16 +150,29 @@ PG_DELTAS = {
 }
 
 
+def _pg_upserts(source: str) -> str:
+    """The upserts of every grain from `source`, as one statement's WITH queries and main
+    query that run in GRAINS order, the order of the INSERT trigger's upserts: two writers then
+    lock the buckets they share in the same order and wait for each other instead of
+    deadlocking. PostgreSQL would otherwise run the main query first and the WITH queries after
+    it in reverse (0005's order, the INSERT trigger's reversed: registrations deadlocked with
+    triage's re-routings); here each upsert first counts the rows of the one before (a one-time
+    filter), which runs that one to completion."""
+    names = list(GRAINS)
+    upserts = []
+    for index, (table, dims) in enumerate(GRAINS.items()):
+        after = f"(SELECT count(*) FROM {names[index - 1]}) >= 0" if index else "true"
+        upsert = _upsert(table, dims, source, having=NOT_ZERO, where=after)
+        upserts.append(upsert if table == names[-1] else f"{table} AS ({upsert} RETURNING 1)")
+    *queries, main = upserts
+    return f"{', '.join(queries)} {main}"
+
+
 def _pg_function(name: str, delta: str) -> str:
-    *others, (last, last_dims) = GRAINS.items()
-    upserts = ", ".join(
-        f"{table} AS ({_upsert(table, dims, 'delta', having=NOT_ZERO)})" for table, dims in others
-    )
     return f"""
     CREATE FUNCTION statistics_{name}() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        WITH delta AS MATERIALIZED ({delta}), {upserts}
-        {_upsert(last, last_dims, "delta", having=NOT_ZERO)};
+        WITH delta AS MATERIALIZED ({delta}), {_pg_upserts("delta")};
         RETURN NULL;
     END
     $$
@@ -328,7 +347,7 @@ PG_TASK_UPDATE = [
         ),
         delta AS MATERIALIZED ({_PG_MOVED}),
         {", ".join(f"{t} AS ({_upsert(t, dims, 'delta', having=NOT_ZERO)})" for t, dims in MOVED.items())},
-        {FLAGGED[1]} AS (
+        flagged AS (
             UPDATE {FLAGGED[1]} m SET self_service_task = x.flag FROM flipped x
             WHERE m.task_id = x.id
         )
