@@ -783,10 +783,16 @@ def _noise(load: Load) -> str:
 
 
 def bench_database(
-    db: str, plan: Plan, config: ServerConfig, clients: int, *, rollups: bool = True
+    db: str,
+    plan: Plan,
+    config: ServerConfig,
+    clients: int,
+    *,
+    rollups: bool = True,
+    pg_database: str = PG_DB,
 ) -> dict[str, Any]:
     started = time.perf_counter()
-    env = environment(prepare_database(db, sqlite_name="contacts", pg_database=PG_DB))
+    env = environment(prepare_database(db, sqlite_name="contacts", pg_database=pg_database))
     subprocess.run([str(BIN / "indgang"), "migrate", "--noinput", "-v0"], env=env, check=True)
     say(db, f"migrated a fresh database in {time.perf_counter() - started:.1f} s")
     if not rollups:
@@ -1022,6 +1028,9 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="Drop the statistics' rollup triggers first: what they cost a registration.",
     )
+    parser.add_argument(
+        "--pg-database", default=PG_DB, help=f"Dropped and created (default {PG_DB})."
+    )
     args = parser.parse_args(argv)
     if ran_phase(args, PHASES):
         return 0
@@ -1035,7 +1044,14 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     results = {
-        db: bench_database(db, plan, config, args.clients, rollups=not args.no_rollups)
+        db: bench_database(
+            db,
+            plan,
+            config,
+            args.clients,
+            rollups=not args.no_rollups,
+            pg_database=args.pg_database,
+        )
         for db in databases
     }
     print(summary(results, args.clients))

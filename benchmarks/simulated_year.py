@@ -309,7 +309,7 @@ def generate(env: dict[str, str], contacts: int, seed: int) -> dict[str, float]:
 # --------------------------------------------------------------------------------------------
 
 
-def post_rates(quick: bool) -> dict[str, float]:
+def post_rates(quick: bool, pg_database: str) -> dict[str, float]:
     rates = {}
     for label, extra in (("with rollups", []), ("without rollups", ["--no-rollups"])):
         out = BENCH_DIR / f"statistics-posts-{label.split()[0]}.json"
@@ -318,6 +318,7 @@ def post_rates(quick: bool) -> dict[str, float]:
                 sys.executable,
                 str(ROOT / "benchmarks" / "contacts.py"),
                 "--db=postgres",
+                f"--pg-database={pg_database}",
                 f"--json={out}",
                 *(["--quick"] if quick else []),
                 *extra,
@@ -359,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
         _print(reads_on(args.reads_on))
         return 0
     if args.only_posts:
-        _print(_post_rows(post_rates(args.quick)))
+        _print(_post_rows(post_rates(args.quick, f"{args.pg_database}_posts")))
         return 0
     small, large = args.sizes or ((20_000, 100_000) if args.quick else (100_000, 10_500_000))
     (BENCH_DIR / "static").mkdir(parents=True, exist_ok=True)
@@ -403,7 +404,7 @@ def main(argv: list[str] | None = None) -> int:
         results[str(size)] = {"generate": made, **reads}
     summary = _summary(results, str(small), str(large))
     if not args.no_posts:
-        results["posts"] = rates = post_rates(args.quick)
+        results["posts"] = rates = post_rates(args.quick, f"{args.pg_database}_posts")
         summary += _post_rows(rates)
     _print(summary)
     if args.json:

@@ -276,5 +276,11 @@ def seed_data(db: None) -> None:
     # register empty, every bucket is such a leftover.
     # By app label: the bottom apps' tests use this conftest and may not import statistics.
     if not Contact.objects.exists():
-        for grain in ("DayContactCount", "UnitContactCount", "ContactCount"):
+        for grain in (
+            "DayContactCount",
+            "UnitContactCount",
+            "ContactCount",
+            "UnitMonthContactCount",
+            "TaskMonthContactCount",
+        ):
             apps.get_model("statistics", grain).objects.all().delete()

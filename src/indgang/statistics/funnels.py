@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any, TypeVar
@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
-from django.db.models import Model, Q, Sum
+from django.db.models import Model, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -37,11 +37,13 @@ from indgang.statistics.constants import Advice, FunnelEventKind, SolutionKind
 from indgang.statistics.models import (
     KEY_LENGTH,
     STEP_LENGTH,
+    FunnelCounts,
     FunnelDayCount,
     FunnelEvent,
+    FunnelMonthCount,
     SelfServiceSolution,
 )
-from indgang.statistics.selectors import StatisticsRefused, statistics_scope
+from indgang.statistics.selectors import StatisticsRefused, split_by_months, statistics_scope
 from indgang.statistics.services import array_literal
 
 MAX_BATCH = 1000  # events in one request to the API
@@ -171,6 +173,7 @@ def rebuild_funnel_counts() -> int:
     read = 0
     with transaction.atomic(using=alias):
         FunnelDayCount.objects.using(alias).all().delete()
+        FunnelMonthCount.objects.using(alias).all().delete()
         rows = (
             FunnelEvent.objects.using(alias)
             .order_by("pk")
@@ -354,20 +357,34 @@ _MEASURES = ("started", "reached", "completed", "abandoned")
 
 
 def _add_to_counts(alias: str, rows: Iterable[_Row]) -> None:
-    """Add the events to their days' counts, one upsert per 500 buckets, in key order (so that
-    concurrent batches lock the same rows in the same order)."""
+    """Add the events to their days' and their months' counts, one upsert per chunk of
+    buckets, in key order (so that concurrent batches lock the same rows in the same order),
+    the days' first."""
     zone = ZoneInfo(settings.TIME_ZONE)
-    buckets: dict[tuple[dt.date, int, str], Counter[str]] = defaultdict(Counter)
+    days: dict[tuple[dt.date, int, str], Counter[str]] = defaultdict(Counter)
+    months: dict[tuple[dt.date, int, str], Counter[str]] = defaultdict(Counter)
     for _event_id, solution_id, _attempt, kind, step, occurred_at in rows:
         day = occurred_at.astimezone(zone).date()
-        buckets[day, solution_id, step][_MEASURE[FunnelEventKind(kind)]] += 1
+        measure = _MEASURE[FunnelEventKind(kind)]
+        days[day, solution_id, step][measure] += 1
+        months[day.replace(day=1), solution_id, step][measure] += 1
+    _upsert_counts(alias, FunnelDayCount, "day", days)
+    _upsert_counts(alias, FunnelMonthCount, "month", months)
+
+
+def _upsert_counts(
+    alias: str,
+    model: type[FunnelCounts],
+    date: str,
+    buckets: dict[tuple[dt.date, int, str], Counter[str]],
+) -> None:
     if not buckets:
         return
     connection = connections[alias]
     quote = connection.ops.quote_name
-    table = quote(FunnelDayCount._meta.db_table)
-    keys = [quote(column) for column in _columns(FunnelDayCount, ("day", "solution", "step"))]
-    measures = [quote(column) for column in _columns(FunnelDayCount, _MEASURES)]
+    table = quote(model._meta.db_table)
+    keys = [quote(column) for column in _columns(model, (date, "solution", "step"))]
+    measures = [quote(column) for column in _columns(model, _MEASURES)]
     updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in measures)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -506,17 +523,25 @@ def funnel_report(
         raise ValidationError(_("The period must end on or after the day it starts."))
     departments = _departments(scope, department_id)
     solutions = SelfServiceSolution.objects.order_by("name", "pk")
-    counts = FunnelDayCount.objects.filter(day__gte=start, day__lte=end)
+    # Whole months from the month counts, the days around them from the day counts.
+    split = split_by_months(start, end)
+    parts: list[QuerySet[Any]] = [
+        FunnelDayCount.objects.filter(day__range=days) for days in split.days
+    ]
+    if split.months is not None:
+        parts.append(FunnelMonthCount.objects.filter(month__range=split.months))
     if departments is not None:
         solutions = solutions.filter(department_id__in=departments)
-        counts = counts.filter(solution__department_id__in=departments)
-    sums: dict[int, dict[str, dict[str, int]]] = defaultdict(dict)
-    for solution_id, step, *measures in (
-        counts.values_list("solution_id", "step")
+        parts = [part.filter(solution__department_id__in=departments) for part in parts]
+    grouped = [
+        part.values_list("solution_id", "step")
         .annotate(*(Sum(name) for name in _MEASURES))
         .order_by()
-    ):
-        sums[solution_id][step] = dict(zip(_MEASURES, measures, strict=True))
+        for part in parts
+    ]
+    sums: dict[int, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
+    for solution_id, step, *measures in grouped[0].union(*grouped[1:], all=True):
+        sums[solution_id][step].update(dict(zip(_MEASURES, measures, strict=True)))
     days = (end - start).days + 1
     return [
         _funnel(solution, sums.get(solution.pk, {}), days)
@@ -584,7 +609,9 @@ def _departments(scope: Scope, department_id: int | None) -> frozenset[int] | No
     return frozenset({department_id})
 
 
-def _funnel(solution: SelfServiceSolution, sums: dict[str, dict[str, int]], days: int) -> FunnelRow:
+def _funnel(
+    solution: SelfServiceSolution, sums: Mapping[str, Mapping[str, int]], days: int
+) -> FunnelRow:
     def total(measure: str) -> int:
         return sum(counts[measure] for counts in sums.values())
 

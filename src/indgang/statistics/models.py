@@ -1,15 +1,20 @@
-"""The contact rollups: the register counted per day, at three grains.
+"""The contact rollups: the register counted per day at three grains, and per month at two.
 
 Each table holds one row (a bucket) per combination of its dimensions that has had contacts.
 Dimensions are plain columns (0 = no department, unit or task; '' = no outcome), not foreign
 keys, so one unique constraint covers every bucket on both databases, NULLs included. Database
-triggers (migrations 0002 and 0005) keep the buckets current on every write to the register, COPY
-included, and to a task's self-service link; `indgang statistics-rebuild` recomputes them. Read
-them only through `statistics.selectors`.
+triggers (migrations 0002, 0005 and 0006) keep the buckets current on every write to the
+register, COPY included, and to a task's self-service link; `indgang statistics-rebuild`
+recomputes them. Read them only through `statistics.selectors`.
+
+The month grains exist because a unit's or a task's day buckets fill up as the register grows
+(every day × unit × channel × outcome has contacts in a large municipality's year): a read of
+whole months takes their month buckets, twelve a year per combination, and only a period's
+edge days from the day grains (`selectors.split_by_months`).
 
 Below them: goals (what the channel strategy aims at), unit-cost tables (what a contact
-costs per channel), and self-service solutions, their funnel events and the daily funnel counts
-(`statistics.funnels`).
+costs per channel), and self-service solutions, their funnel events and the daily and monthly
+funnel counts (`statistics.funnels`).
 """
 
 from django.db import models
@@ -21,17 +26,19 @@ from indgang.organisation.models import Department
 from indgang.statistics.constants import FunnelEventKind, GoalMetric, SolutionKind
 
 # Dimensions of each grain, in the order of its unique constraint (which the triggers name in
-# ON CONFLICT, and the rebuild in GROUP BY).
-DAY_DIMENSIONS = ("day", "channel", "direction", "outcome", "self_service_task")
+# ON CONFLICT, and the rebuild in GROUP BY). The first is the grain's date: its day or month.
+COUNTED = ("channel", "direction", "outcome", "self_service_task")
+DAY_DIMENSIONS = ("day", *COUNTED)
 UNIT_DIMENSIONS = (*DAY_DIMENSIONS, "department_id", "unit_id")
 TASK_DIMENSIONS = (*UNIT_DIMENSIONS, "task_id")
+UNIT_MONTH_DIMENSIONS = ("month", *UNIT_DIMENSIONS[1:])
+TASK_MONTH_DIMENSIONS = ("month", *TASK_DIMENSIONS[1:])
 MEASURES = ("contacts", "with_knowledge", "duration_seconds", "timed")
 
 
 class Counts(models.Model):
-    """The dimensions every grain has, and the measures."""
+    """The dimensions every grain has but its date, and the measures."""
 
-    day = models.DateField(_("day"))
     channel = models.CharField(_("channel"), max_length=12)
     direction = models.CharField(_("direction"), max_length=3)
     outcome = models.CharField(_("outcome"), max_length=30)
@@ -50,11 +57,33 @@ class Counts(models.Model):
     class Meta:
         abstract = True
 
+
+class DayCounts(Counts):
+    day = models.DateField(_("day"))
+
+    class Meta:
+        abstract = True
+
     def __str__(self) -> str:
         return f"{self.day} {self.channel} {self.direction} {self.outcome}: {self.contacts}"
 
 
-class DayContactCount(Counts):
+class MonthCounts(Counts):
+    month = models.DateField(_("month"), help_text=_("The month's first day."))
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.channel} {self.direction} {self.outcome}: {self.contacts}"
+
+
+def date_field(grain: type[Counts]) -> str:
+    """The grain's date: `day`, or `month` (the month's first day) for a month grain."""
+    return "month" if issubclass(grain, MonthCounts) else "day"
+
+
+class DayContactCount(DayCounts):
     """Contacts per day, channel, direction, outcome and self-service task or not: the
     municipality's totals."""
 
@@ -66,7 +95,7 @@ class DayContactCount(Counts):
         ]
 
 
-class UnitContactCount(Counts):
+class UnitContactCount(DayCounts):
     """Contacts per day, channel, direction, outcome, department and unit."""
 
     department_id = models.IntegerField(_("department"))
@@ -84,7 +113,7 @@ class UnitContactCount(Counts):
         ]
 
 
-class ContactCount(Counts):
+class ContactCount(DayCounts):
     """Contacts per day, channel, direction, outcome, department, unit and task: the finest."""
 
     department_id = models.IntegerField(_("department"))
@@ -99,6 +128,50 @@ class ContactCount(Counts):
             models.Index(fields=["department_id", "day"], name="contact_count_department_day"),
             models.Index(fields=["unit_id", "day"], name="contact_count_unit_day"),
             models.Index(fields=["task_id", "day"], name="contact_count_task_day"),
+        ]
+
+
+class UnitMonthContactCount(MonthCounts):
+    """Contacts per month, channel, direction, outcome, department and unit: a unit's whole
+    months, a bounded number of buckets however large the register."""
+
+    department_id = models.IntegerField(_("department"))
+    unit_id = models.IntegerField(_("unit"))
+
+    class Meta:
+        verbose_name = _("contact count per unit and month")
+        verbose_name_plural = _("contact counts per unit and month")
+        constraints = [
+            models.UniqueConstraint(
+                fields=UNIT_MONTH_DIMENSIONS, name="unit_month_contact_count_bucket"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["department_id", "month"], name="unit_month_department_month"),
+            models.Index(fields=["unit_id", "month"], name="unit_month_unit_month"),
+        ]
+
+
+class TaskMonthContactCount(MonthCounts):
+    """Contacts per month, channel, direction, outcome, department, unit and task: a task's
+    whole months."""
+
+    department_id = models.IntegerField(_("department"))
+    unit_id = models.IntegerField(_("unit"))
+    task_id = models.IntegerField(_("task"))
+
+    class Meta:
+        verbose_name = _("contact count per task and month")
+        verbose_name_plural = _("contact counts per task and month")
+        constraints = [
+            models.UniqueConstraint(
+                fields=TASK_MONTH_DIMENSIONS, name="task_month_contact_count_bucket"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["department_id", "month"], name="task_month_department_month"),
+            models.Index(fields=["unit_id", "month"], name="task_month_unit_month"),
+            models.Index(fields=["task_id", "month"], name="task_month_task_month"),
         ]
 
 
@@ -272,19 +345,27 @@ class FunnelEvent(models.Model):
         return self.event_id
 
 
-class FunnelDayCount(models.Model):
-    """The events of one solution on one day (Danish time) at one step ('' for events without
-    a step): what every funnel report sums, so that none reads the events."""
+class FunnelCounts(models.Model):
+    """One solution's events at one step ('' for events without a step) in a day or a month."""
 
-    day = models.DateField()
-    solution = models.ForeignKey(
-        SelfServiceSolution, on_delete=models.CASCADE, related_name="funnel_counts"
-    )
     step = models.CharField(max_length=STEP_LENGTH, blank=True)
     started = models.PositiveIntegerField(default=0)
     reached = models.PositiveIntegerField(default=0)
     completed = models.PositiveIntegerField(default=0)
     abandoned = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class FunnelDayCount(FunnelCounts):
+    """The events of one solution on one day (Danish time) at one step: what a funnel report
+    sums for a period's edge days, so that none reads the events."""
+
+    day = models.DateField()
+    solution = models.ForeignKey(
+        SelfServiceSolution, on_delete=models.CASCADE, related_name="funnel_counts"
+    )
 
     class Meta:
         verbose_name = _("funnel count per day")
@@ -297,3 +378,25 @@ class FunnelDayCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.solution_id} {self.day} {self.step}"
+
+
+class FunnelMonthCount(FunnelCounts):
+    """The events of one solution in one month (Danish time) at one step: what a funnel report
+    sums for a period's whole months, twelve buckets a year per step however many events."""
+
+    month = models.DateField(help_text=_("The month's first day."))
+    solution = models.ForeignKey(
+        SelfServiceSolution, on_delete=models.CASCADE, related_name="funnel_month_counts"
+    )
+
+    class Meta:
+        verbose_name = _("funnel count per month")
+        verbose_name_plural = _("funnel counts per month")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "solution", "step"], name="funnel_month_count_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.solution_id} {self.month:%Y-%m} {self.step}"

@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 from typing import Any, Literal, get_args
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Func, QuerySet, Sum
+from django.db.models import Func, Q, QuerySet, Sum
 from django.db.models.functions import TruncDay, TruncMonth, TruncQuarter, TruncWeek, TruncYear
 from django.utils.translation import gettext as _
 
@@ -24,7 +26,10 @@ from indgang.statistics.models import (
     ContactCount,
     Counts,
     DayContactCount,
+    TaskMonthContactCount,
     UnitContactCount,
+    UnitMonthContactCount,
+    date_field,
 )
 
 Period = Literal["day", "week", "month", "quarter", "year"]
@@ -119,7 +124,7 @@ def contact_counts(
     by = frozenset(by)
     if unknown := by - set(DIMENSIONS):
         raise ValueError(f"Unknown dimensions: {sorted(unknown)}")
-    filters: dict[str, Any] = {"day__range": (slice.start, slice.end), "contacts__gt": 0}
+    filters: dict[str, Any] = {"contacts__gt": 0}
     for column, value in (
         ("department_id", slice.department_id),
         ("unit_id", slice.unit_id),
@@ -135,16 +140,94 @@ def contact_counts(
         filters["direction"] = direction
     used = {key.removesuffix("__in") for key in filters} & {"department_id", "unit_id", "task_id"}
     groups = [COLUMN[dimension] for dimension in DIMENSIONS if dimension in by]
-    rows = _grain({*used, *groups}).objects.filter(**filters)
+    day_grain = _grain({*used, *groups})
+    parts = [
+        _part(grain, dates, filters, period)
+        for grain, dates in _calendar(day_grain, slice.start, slice.end, period)
+    ]
     sums = {measure: Sum(measure) for measure in MEASURES}
     if period is not None:
-        rows = rows.annotate(period=TRUNCATE[period]("day"))
         groups = ["period", *groups]
     if not groups:
-        totals = rows.aggregate(**sums)
-        return [_row({}, totals)]
-    grouped: QuerySet[Any, dict[str, Any]] = rows.values(*groups).annotate(**sums).order_by(*groups)
-    return [_row(group, group) for group in grouped]
+        totals = [part.aggregate(**sums) for part in parts]
+        return [_row({}, {m: sum(int(t[m] or 0) for t in totals) for m in MEASURES})]
+    grouped: list[QuerySet[Any, dict[str, Any]]] = [
+        part.values(*groups).annotate(**sums).order_by() for part in parts
+    ]
+    if len(grouped) == 1:
+        return [_row(group, group) for group in grouped[0].order_by(*groups)]
+    # Whole months and edge days in one statement, ordered by the database as a single read
+    # would be; a group that has both comes as two adjacent rows, added up here.
+    rows: list[CountRow] = []
+    last: tuple[Any, ...] | None = None
+    for group in grouped[0].union(*grouped[1:], all=True).order_by(*groups):
+        key = tuple(group[name] for name in groups)
+        if key == last:
+            rows[-1] = _row(group, {m: getattr(rows[-1], m) + group[m] for m in MEASURES})
+        else:
+            rows.append(_row(group, group))
+        last = key
+    return rows
+
+
+@dataclass(frozen=True)
+class MonthSplit:
+    """A period as its whole calendar months and the days around them."""
+
+    months: tuple[dt.date, dt.date] | None  # the first days of the first and last whole month
+    days: tuple[tuple[dt.date, dt.date], ...]  # the other days, as ranges (both ends included)
+
+
+def split_by_months(start: dt.date, end: dt.date) -> MonthSplit:
+    """The whole months from start to end (both included), and the edge days before and after
+    them: a month grain counts the first, a day grain the second, and their sum is the
+    period's."""
+    first = (
+        start if start.day == 1 else (start.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    )
+    after = end + dt.timedelta(days=1)
+    stop = after if after.day == 1 else end.replace(day=1)  # the first day after the months
+    if first >= stop:
+        return MonthSplit(months=None, days=((start, end),))
+    edges = ((start, first - dt.timedelta(days=1)), (stop, end))
+    return MonthSplit(
+        months=(first, (stop - dt.timedelta(days=1)).replace(day=1)),
+        days=tuple((since, until) for since, until in edges if since <= until),
+    )
+
+
+# The month grain that sums each day grain's buckets per month; the municipality's day grain,
+# a bounded number of rows a day, has none.
+MONTH_GRAIN: dict[type[Counts], type[Counts]] = {
+    UnitContactCount: UnitMonthContactCount,
+    ContactCount: TaskMonthContactCount,
+}
+
+
+def _calendar(
+    grain: type[Counts], start: dt.date, end: dt.date, period: Period | None
+) -> list[tuple[type[Counts], Q]]:
+    """The grains to read the days from start to end on, each with its date filter: whole
+    months from the month grain where there is one and the period is not cut finer than a
+    month (a week may straddle two), the rest from the day grain."""
+    if grain not in MONTH_GRAIN or period in ("day", "week"):
+        return [(grain, Q(day__range=(start, end)))]
+    split = split_by_months(start, end)
+    parts: list[tuple[type[Counts], Q]] = []
+    if split.months is not None:
+        parts.append((MONTH_GRAIN[grain], Q(month__range=split.months)))
+    if split.days:
+        parts.append((grain, reduce(or_, (Q(day__range=days) for days in split.days))))
+    return parts
+
+
+def _part(
+    grain: type[Counts], dates: Q, filters: dict[str, Any], period: Period | None
+) -> QuerySet[Any]:
+    rows = grain.objects.filter(dates, **filters)
+    if period is not None:
+        rows = rows.annotate(period=TRUNCATE[period](date_field(grain)))
+    return rows
 
 
 def _check_slice(slice: Slice, departments: frozenset[int]) -> None:  # noqa: A002

@@ -19,21 +19,38 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
 
 from indgang.catalogue.models import Task
 from indgang.contacts.constants import DANISH_TIME
 from indgang.contacts.models import Contact
 from indgang.knowledge.models import KnowledgeUse
-from indgang.statistics.models import ContactCount, Counts, DayContactCount, UnitContactCount
+from indgang.statistics.models import (
+    ContactCount,
+    Counts,
+    DayContactCount,
+    TaskMonthContactCount,
+    UnitContactCount,
+    UnitMonthContactCount,
+    date_field,
+)
 
-GRAINS: tuple[type[Counts], ...] = (DayContactCount, UnitContactCount, ContactCount)
+# In the order the triggers write them (migration 0006: the month grains first), so that
+# writers lock them alike.
+GRAINS: tuple[type[Counts], ...] = (
+    UnitMonthContactCount,
+    TaskMonthContactCount,
+    DayContactCount,
+    UnitContactCount,
+    ContactCount,
+)
 REBUILD_BATCH = 5000
 # A task with a self-service solution, as the catalogue has it now (migration 0005).
 SELF_SERVICE_TASK = ~Q(task__self_service_url="") & Q(task__isnull=False)
 # What each dimension of a bucket is on the contact: 0 for no department, unit or task.
 DIMENSION_OF_CONTACT = {
     "day": F("received_on"),
+    "month": TruncMonth("received_on"),
     "channel": F("channel"),
     "direction": F("direction"),
     "outcome": F("outcome"),
@@ -127,19 +144,32 @@ def rebuild_contact_counts(
             return 0
         counted = 0
         for month_start, month_end in months(first, last):
+            in_month = 0
             for grain in GRAINS:
-                grain.objects.filter(day__range=(month_start, month_end)).delete()
-                buckets = counted_from_register(grain, start=month_start, end=month_end)
+                # A month grain's bucket counts the whole month, whatever part of it is asked.
+                start_of, end_of = month_start, month_end
+                if date_field(grain) == "month":
+                    start_of, end_of = _whole_month(month_start)
+                grain.objects.filter(**{f"{date_field(grain)}__range": (start_of, end_of)}).delete()
+                buckets = counted_from_register(grain, start=start_of, end=end_of)
                 grain.objects.bulk_create(buckets, batch_size=REBUILD_BATCH)
-            in_month = sum(bucket.contacts for bucket in buckets)
+                if grain is DayContactCount:
+                    in_month = sum(bucket.contacts for bucket in buckets)
             counted += in_month
             if progress is not None:
                 progress(month_start, month_end, in_month)
         if start is None and end is None:
-            # Buckets of days that no longer have contacts at all.
+            # Buckets of days (and months) that no longer have contacts at all.
             for grain in GRAINS:
-                grain.objects.exclude(day__range=(first, last)).delete()
+                first_of = first if date_field(grain) == "day" else first.replace(day=1)
+                grain.objects.exclude(**{f"{date_field(grain)}__range": (first_of, last)}).delete()
         return counted
+
+
+def _whole_month(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and the last day of the day's month."""
+    following = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    return day.replace(day=1), following - dt.timedelta(days=1)
 
 
 def _edge(order: str) -> dt.date | None:
@@ -190,8 +220,8 @@ def take_over_counting() -> bool:
 
 
 def add_contact_buckets(buckets: ContactBuckets) -> None:
-    """Add new contacts, counted by their writer, to the three grains, each in key order (so
-    that concurrent writers lock shared buckets in the same order, as the triggers do). Whether
+    """Add new contacts, counted by their writer, to every grain, each in key order (so that
+    concurrent writers lock shared buckets in the same order, as the triggers do). Whether
     a bucket's task is a self-service task is read from the catalogue by the statement that
     writes the buckets, as the triggers read it (migration 0005)."""
     if not len(buckets.contacts):
@@ -203,13 +233,23 @@ def add_contact_buckets(buckets: ContactBuckets) -> None:
             unnest = ", ".join(f"%s::{types.get(name, 'bigint')}[]" for name in columns)
             source = (
                 f"added AS (SELECT a.*, COALESCE(s.self_service_url <> '', false) "  # noqa: S608
-                f"AS self_service_task FROM unnest({unnest}) AS a({', '.join(columns)}) "
+                "AS self_service_task, date_trunc('month', a.day::timestamp)::date AS month "
+                f"FROM unnest({unnest}) AS a({', '.join(columns)}) "
                 "LEFT JOIN catalogue_task s ON s.id = a.task_id)"
             )
-            *coarse, finest = GRAINS
-            upserts = ", ".join(f"{g._meta.db_table} AS ({_upsert_sql(g)})" for g in coarse)
+            # In GRAINS order, as the triggers write (migration 0006's `_pg_upserts`: each
+            # upsert counts the rows of the one before, which runs that one first).
+            upserts = [
+                _upsert_sql(grain, after=GRAINS[index - 1] if index else None)
+                for index, grain in enumerate(GRAINS)
+            ]
+            *queries, main = upserts
+            named = ", ".join(
+                f"{grain._meta.db_table} AS ({query} RETURNING 1)"
+                for grain, query in zip(GRAINS, queries, strict=False)
+            )
             cursor.execute(
-                f"WITH {source}, {upserts} {_upsert_sql(finest)}",
+                f"WITH {source}, {named} {main}",
                 [array_literal(getattr(buckets, name)) for name in columns],
             )
             return
@@ -221,6 +261,7 @@ def add_contact_buckets(buckets: ContactBuckets) -> None:
             for row in rows:
                 values = dict(zip(columns, row, strict=True))
                 values["self_service_task"] = int(values["task_id"]) in self_service
+                values["month"] = values["day"].replace(day=1)
                 total = summed.setdefault(tuple(values[name] for name in names), [0, 0, 0])
                 for index, measure in enumerate(("contacts", "duration_seconds", "timed")):
                     total[index] += int(values[measure])
@@ -243,13 +284,15 @@ def array_literal(values: Sequence[object]) -> str:
     return "{" + ",".join(f'"{value}"' for value in quoted) + "}"
 
 
-def _upsert_sql(grain: type[Counts]) -> str:
-    """The grain's buckets summed from `added`, upserted in key order."""
+def _upsert_sql(grain: type[Counts], *, after: type[Counts] | None) -> str:
+    """The grain's buckets summed from `added`, upserted in key order once the upsert of the
+    grain `after` has run."""
     table, keys = grain._meta.db_table, ", ".join(dimensions(grain))
+    first = f"(SELECT count(*) FROM {after._meta.db_table}) >= 0" if after else "true"  # noqa: S608
     return (
         f"INSERT INTO {table} AS t ({keys}, contacts, with_knowledge, duration_seconds, timed) "  # noqa: S608
         f"SELECT {keys}, SUM(contacts), 0, SUM(duration_seconds), SUM(timed) FROM added "
-        f"GROUP BY {keys} ORDER BY {keys} ON CONFLICT ({keys}) DO UPDATE SET "
+        f"WHERE {first} GROUP BY {keys} ORDER BY {keys} ON CONFLICT ({keys}) DO UPDATE SET "
         "contacts = t.contacts + excluded.contacts, "
         "duration_seconds = t.duration_seconds + excluded.duration_seconds, "
         "timed = t.timed + excluded.timed"

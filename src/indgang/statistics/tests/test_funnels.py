@@ -27,7 +27,12 @@ from indgang.statistics.funnels import (
     record_funnel_events_in_bulk,
     self_service_advice,
 )
-from indgang.statistics.models import FunnelDayCount, FunnelEvent, SelfServiceSolution
+from indgang.statistics.models import (
+    FunnelDayCount,
+    FunnelEvent,
+    FunnelMonthCount,
+    SelfServiceSolution,
+)
 from indgang.statistics.selectors import StatisticsRefused
 
 CPH = dt.timezone(dt.timedelta(hours=1))  # Danish winter time
@@ -97,11 +102,28 @@ def attempt(name: str, *, steps: int, outcome: str | None, at: dt.datetime) -> l
 
 
 def counts() -> list[tuple[dt.date, str, int, int, int, int]]:
-    return list(
+    """The day counts; checks on the way that the month counts are their sums per month."""
+    days = list(
         FunnelDayCount.objects.order_by("day", "step").values_list(
             "day", "step", "started", "reached", "completed", "abandoned"
         )
     )
+    summed: dict[tuple[dt.date, int, str], list[int]] = {}
+    for day in FunnelDayCount.objects.all():
+        total = summed.setdefault((day.day.replace(day=1), day.solution_id, day.step), [0] * 4)
+        for index, name in enumerate(("started", "reached", "completed", "abandoned")):
+            total[index] += getattr(day, name)
+    months = {
+        (row.month, row.solution_id, row.step): [
+            row.started,
+            row.reached,
+            row.completed,
+            row.abandoned,
+        ]
+        for row in FunnelMonthCount.objects.all()
+    }
+    assert months == summed
+    return days
 
 
 # Recording -----------------------------------------------------------------------------------
@@ -311,6 +333,29 @@ def test_the_funnel_report_sums_the_period(
     assert funnel.abandoned_per_completed == 1.0
     assert funnel.transactions_per_year == 2 * 365 / 28
     assert (empty.started, empty.steps, empty.completed, empty.completion_rate) == (0, (), 0, None)
+
+
+def test_the_funnel_report_adds_whole_months_and_the_days_around_them(
+    solution: SelfServiceSolution, staff: Staff, django_assert_num_queries: Any
+) -> None:
+    days = [(10, 30), (10, 31), (11, 1), (11, 10), (11, 30), (12, 1), (12, 2), (12, 20)]
+    for number, (month, day) in enumerate(days):
+        at = dt.datetime(2025, month, day, 9, 0, tzinfo=CPH)
+        record_funnel_events(
+            events=attempt(f"m{number}", steps=1, outcome=FunnelEventKind.COMPLETED, at=at),
+            now=NOW,
+        )
+    scope = get_scope(user=staff.admin)
+    for start, end, attempts in [
+        (dt.date(2025, 10, 31), dt.date(2025, 12, 1), 5),  # a day, November, a day
+        (dt.date(2025, 11, 1), dt.date(2025, 12, 31), 6),  # two whole months
+        (dt.date(2025, 10, 30), dt.date(2025, 11, 9), 3),  # no whole month
+        (dt.date(2025, 10, 1), dt.date(2025, 11, 29), 4),  # October and days of November
+    ]:
+        with django_assert_num_queries(2):
+            (funnel,) = funnel_report(scope=scope, start=start, end=end)
+        assert (funnel.started, funnel.completed) == (attempts, attempts), (start, end)
+        assert funnel.steps[0] == StepCount("address", reached=attempts, drop_off=0)
 
 
 def test_the_funnel_report_reads_two_statements_however_many_solutions(

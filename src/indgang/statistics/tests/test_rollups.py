@@ -37,7 +37,13 @@ from indgang.knowledge.services import record_knowledge_used
 from indgang.knowledge.tests.fixtures import MakeArticle
 from indgang.organisation.models import Unit
 from indgang.organisation.selectors import get_scope
-from indgang.statistics.models import ContactCount, DayContactCount, UnitContactCount
+from indgang.statistics.models import (
+    ContactCount,
+    DayContactCount,
+    TaskMonthContactCount,
+    UnitContactCount,
+    UnitMonthContactCount,
+)
 from indgang.statistics.services import (
     GRAINS,
     ContactBuckets,
@@ -52,7 +58,8 @@ pytestmark = pytest.mark.django_db
 
 # Three days around the change to summer time (29 March 2026), so the Danish day matters.
 FIRST = dt.datetime(2026, 3, 28, 20, tzinfo=dt.UTC)
-HOURS = st.integers(min_value=0, max_value=60)
+# Across the end of March: the month grains have two months, and contacts move between them.
+HOURS = st.integers(min_value=0, max_value=110)
 CHANNELS = st.sampled_from(list(Channel))
 OUTCOMES = st.sampled_from([None, *Outcome])
 DURATIONS = st.one_of(st.none(), st.integers(min_value=0, max_value=3600))
@@ -211,11 +218,14 @@ def test_rebuild_repairs_the_rollups_of_the_days_given(
         grain.objects.update(contacts=99)
     second = received_on(FIRST + dt.timedelta(hours=30))
     assert rebuild_contact_counts(start=second, end=second) == 1
-    assert {row.day: row.contacts for row in GRAINS[0].objects.all()} == {
+    assert {row.day: row.contacts for row in DayContactCount.objects.all()} == {
         received_on(FIRST): 99,
         second: 1,
         received_on(FIRST + dt.timedelta(hours=50)): 99,
     }
+    # A month grain's bucket counts the whole month, so the day's month is recounted.
+    for grain in (UnitMonthContactCount, TaskMonthContactCount):
+        assert {row.month: row.contacts for row in grain.objects.all()} == {dt.date(2026, 3, 1): 3}
     seen: list[tuple[dt.date, dt.date, int]] = []
     assert rebuild_contact_counts(progress=lambda *month: seen.append(month)) == 3
     assert seen == [(dt.date(2026, 3, 28), dt.date(2026, 3, 31), 3)]

@@ -77,21 +77,63 @@ def test_an_empty_slice_is_one_row_of_zeros(staff: Staff) -> None:
     [
         ((), {}, "statistics_daycontactcount"),
         (("channel", "direction", "outcome"), {}, "statistics_daycontactcount"),
-        (("unit",), {}, "statistics_unitcontactcount"),
-        ((), {"department_id": 1}, "statistics_unitcontactcount"),
-        (("channel",), {"unit_id": 1}, "statistics_unitcontactcount"),
-        (("task",), {}, "statistics_contactcount"),
-        (("channel",), {"task_id": 1}, "statistics_contactcount"),
+        (("unit",), {}, "statistics_unitmonthcontactcount"),
+        ((), {"department_id": 1}, "statistics_unitmonthcontactcount"),
+        (("channel",), {"unit_id": 1}, "statistics_unitmonthcontactcount"),
+        (("task",), {}, "statistics_taskmonthcontactcount"),
+        (("channel",), {"task_id": 1}, "statistics_taskmonthcontactcount"),
     ],
 )
 def test_the_smallest_table_with_every_dimension_answers(
     staff: Staff, by: tuple[str, ...], filters: dict[str, int], table: str
 ) -> None:
+    """A whole month of a unit or a task is read from its month grain."""
     scope = get_scope(user=staff.admin)
     with CaptureQueriesContext(connection) as queries:
         contact_counts(scope=scope, slice=Slice(MARCH.start, MARCH.end, **filters), by=by)  # type: ignore[arg-type]
     assert len(queries) == 1
     assert f'FROM "{table}"' in queries[0]["sql"]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "period", "tables"),
+    [
+        # Weeks straddle months: the day grain.
+        (dt.date(2026, 1, 1), dt.date(2026, 3, 31), "week", ["statistics_contactcount"]),
+        (dt.date(2026, 1, 1), dt.date(2026, 3, 31), "day", ["statistics_contactcount"]),
+        # No whole month: the day grain.
+        (dt.date(2026, 3, 15), dt.date(2026, 4, 20), "month", ["statistics_contactcount"]),
+        # Whole months: the month grain, for any period of whole months or none.
+        (
+            dt.date(2026, 1, 1),
+            dt.date(2026, 6, 30),
+            "quarter",
+            ["statistics_taskmonthcontactcount"],
+        ),
+        (dt.date(2026, 1, 1), dt.date(2026, 12, 31), None, ["statistics_taskmonthcontactcount"]),
+        # Both, in one statement: the whole months and the edge days.
+        (
+            dt.date(2026, 2, 20),
+            dt.date(2026, 4, 10),
+            "month",
+            ["statistics_taskmonthcontactcount", "statistics_contactcount"],
+        ),
+    ],
+)
+def test_whole_months_come_from_the_month_grain_and_edge_days_from_the_day_grain(
+    staff: Staff, start: dt.date, end: dt.date, period: Any, tables: list[str]
+) -> None:
+    scope = get_scope(user=staff.admin)
+    with CaptureQueriesContext(connection) as queries:
+        contact_counts(
+            scope=scope, slice=Slice(start, end, task_id=1), by=["channel"], period=period
+        )
+    assert len(queries) == 1
+    read = queries[0]["sql"]
+    assert [table for table in TABLES if f'FROM "{table}"' in read] == tables
+
+
+TABLES = ("statistics_taskmonthcontactcount", "statistics_contactcount")
 
 
 def test_a_manager_gets_the_sum_over_their_own_departments(
@@ -105,7 +147,7 @@ def test_a_manager_gets_the_sum_over_their_own_departments(
     with CaptureQueriesContext(connection) as queries:
         rows = contact_counts(scope=manager, slice=MARCH, by=["direction"])
     assert rows == [total(1, direction="in"), total(1, direction="out")]
-    assert 'FROM "statistics_unitcontactcount"' in queries[0]["sql"]
+    assert 'FROM "statistics_unitmonthcontactcount"' in queries[0]["sql"]
     assert contact_counts(scope=get_scope(user=staff.admin), slice=MARCH, by=["department"]) == [
         total(2, department_id=org.frontline_dept.pk),
         total(1, department_id=org.building_dept.pk),
@@ -188,3 +230,107 @@ def test_self_service_tasks_and_direction_are_summed_from_the_day_grain(
     Task.objects.filter(pk=heating.pk).update(self_service_url="")
     assert self_service_by_channel() == []
     assert contact_counts(scope=scope, slice=MARCH, self_service_task=False) == [total(5)]
+
+
+def _period_of(day: dt.date, period: str | None) -> dt.date | None:
+    match period:
+        case "day":
+            return day
+        case "week":
+            return day - dt.timedelta(days=day.weekday())
+        case "month":
+            return day.replace(day=1)
+        case "quarter":
+            return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+        case "year":
+            return day.replace(month=1, day=1)
+    return None
+
+
+def _counted_from_contacts(piece: Slice, by: tuple[str, ...], period: str | None) -> list[CountRow]:
+    """The oracle: contact_counts's rows summed from the register's rows in Python."""
+    from indgang.contacts.models import Contact
+
+    columns = {"department": "department_id", "unit": "unit_id", "task": "task_id"}
+    sums: dict[tuple[Any, ...], list[int]] = {}
+    for contact in Contact.objects.filter(received_on__range=(piece.start, piece.end)):
+        if any(
+            value is not None and getattr(contact, column) != value
+            for column, value in (
+                ("department_id", piece.department_id),
+                ("unit_id", piece.unit_id),
+                ("task_id", piece.task_id),
+            )
+        ):
+            continue
+        key = (
+            _period_of(contact.received_on, period),
+            *(getattr(contact, columns.get(name, name)) or 0 for name in by),
+        )
+        total_ = sums.setdefault(key, [0, 0, 0, 0])
+        total_[0] += 1
+        if contact.duration_seconds is not None:
+            total_[2] += contact.duration_seconds
+            total_[3] += 1
+    if not by and period is None:
+        return [CountRow(None, None, None, None, None, None, None, *sums.get((None,), [0] * 4))]
+    rows = []
+    for key, (contacts, with_knowledge, duration, timed) in sorted(sums.items()):
+        group: dict[str, Any] = dict(zip(by, key[1:], strict=True))
+        rows.append(
+            CountRow(
+                key[0],
+                group.get("channel"),
+                group.get("direction"),
+                group.get("outcome"),
+                group.get("department"),
+                group.get("unit"),
+                group.get("task"),
+                contacts,
+                with_knowledge,
+                duration,
+                timed,
+            )
+        )
+    return rows
+
+
+def test_whole_months_and_edge_days_sum_to_the_register_for_any_slice(
+    register: RegisterContact, staff: Staff, org: Org, tasks: dict[str, Task]
+) -> None:
+    """Every period, cut on month boundaries or not, by any period and grouping, gives what
+    the register gives: the month grains and the edge days add up exactly."""
+    units = [org.contact_centre, org.building_unit, org.benefits_unit]
+    task_list = list(tasks.values())
+    channels = [Channel.PHONE, Channel.EMAIL, Channel.SELFSERVICE]
+    for index, day in enumerate(range(0, 140, 3)):
+        register(
+            received_at=dt.datetime(2026, 1, 10, 11, tzinfo=DK) + dt.timedelta(days=day),
+            channel=channels[index % 3],
+            unit=units[index % 3],
+            task=task_list[index % len(task_list)] if index % 4 else None,
+            duration_seconds=index * 10 if index % 2 else None,
+        )
+    scope = get_scope(user=staff.admin)
+    periods = [
+        (dt.date(2026, 1, 1), dt.date(2026, 5, 31)),  # whole months only
+        (dt.date(2026, 1, 15), dt.date(2026, 4, 10)),  # edge days on both sides
+        (dt.date(2026, 2, 1), dt.date(2026, 2, 28)),  # one whole month
+        (dt.date(2026, 2, 3), dt.date(2026, 2, 20)),  # within a month
+        (dt.date(2026, 1, 31), dt.date(2026, 3, 1)),  # a day each side of a month
+        (dt.date(2026, 3, 1), dt.date(2026, 5, 20)),  # edge days after only
+    ]
+    pieces = [
+        {},
+        {"task_id": task_list[0].pk},
+        {"unit_id": org.building_unit.pk},
+        {"department_id": org.frontline_dept.pk},
+    ]
+    for start, end in periods:
+        for filters in pieces:
+            piece = Slice(start, end, **filters)
+            for period in (None, "day", "week", "month", "quarter", "year"):
+                for by in ((), ("channel",), ("unit", "task")):
+                    rows = contact_counts(scope=scope, slice=piece, by=by, period=period)  # type: ignore[arg-type]
+                    expected = _counted_from_contacts(piece, by, period)
+                    assert rows == expected, (piece, period, by)

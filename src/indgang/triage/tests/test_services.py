@@ -441,9 +441,10 @@ def test_the_sweep_writes_each_waiting_contact_once(
     assert triage_waiting(now=timezone.now()) == TriageCount(triaged=3, routed=1, queued=2)
 
     # SQLite counts the routed contact's thread (moved with it), the decision and the two items
-    # too, and the statistics' buckets its trigger moved the contact between: out of its three
-    # old buckets (one UPDATE per grain) and into its three new ones (one upsert per grain).
-    assert _rows_changed() - before == (3 if connection.vendor == "postgresql" else 7 + 6)
+    # too, and the statistics' buckets its trigger moved the contact between: out of its five
+    # old buckets (one UPDATE per grain, the month grains' included) and into its five new ones
+    # (one upsert per grain).
+    assert _rows_changed() - before == (3 if connection.vendor == "postgresql" else 7 + 10)
 
 
 @override_settings(TRIAGE_THRESHOLD=0.5)
