@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -166,6 +167,16 @@ class _Cache:
     key: tuple[Any, ...] | None = None
     version: ModelVersion | None = None
     predictor: Predictor | None = None
+    # The departments answering for KLE main groups, for the model version `owners_key`.
+    owners: dict[str, Department] = field(default_factory=dict)
+    owners_key: tuple[Any, ...] | None = None
+    owners_read_at: float = 0.0
+
+
+# Read for every suggestion, the departments answering for the main groups (three statements)
+# doubled a suggestion's time (benchmarks/triage.py: p95 3.5 → 7.4 ms). Each process keeps them
+# per model version for at most this long, so an administrator's change shows within a minute.
+OWNERS_SECONDS = 60.0
 
 
 _CACHE = _Cache()
@@ -203,6 +214,22 @@ def get_predictor() -> tuple[ModelVersion | None, Predictor]:
                 )
         assert _CACHE.predictor is not None  # noqa: S101 - set above
         return _CACHE.version, _CACHE.predictor
+
+
+def main_group_owners(*, version: ModelVersion | None) -> dict[str, Department]:
+    """`catalogue.selectors.main_group_departments`, kept with the trained model version `version`
+    (from `get_predictor`) for up to OWNERS_SECONDS; read afresh before the first version (a
+    cold start lasts until the first training)."""
+    if version is None:
+        return main_group_departments()
+    key = (version.pk, version.trained_at)
+    with _CACHE.lock:
+        if _CACHE.owners_key == key and time.monotonic() - _CACHE.owners_read_at < OWNERS_SECONDS:
+            return _CACHE.owners
+    owners = main_group_departments()
+    with _CACHE.lock:
+        _CACHE.owners, _CACHE.owners_key, _CACHE.owners_read_at = owners, key, time.monotonic()
+    return owners
 
 
 def _catalogue_signature() -> tuple[Any, ...]:
@@ -314,7 +341,7 @@ def suggest_many(documents: Sequence[Document], *, limit: int = SUGGESTIONS) -> 
         {s.route.topic_id for ranked in shown for s in ranked if s.route.topic_id}
     )
     owners = (
-        main_group_departments()
+        main_group_owners(version=version)
         if any(not s.route.task_id for ranked in shown for s in ranked)
         else {}
     )

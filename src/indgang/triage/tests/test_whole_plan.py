@@ -8,13 +8,17 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from indgang.catalogue.constants import KleLevel
 from indgang.catalogue.models import KleEntry, KleKeyword, MainGroupOwner, Task
-from indgang.conftest import Org
+from indgang.conftest import Org, RegisterContact, Staff
 from indgang.triage import selectors
 from indgang.triage.evaluation import EvalRow, build_keyword_rows, compare
+from indgang.triage.services import record_routing, train_model
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +72,36 @@ def test_the_main_groups_owner_set_in_the_admin_answers_for_the_topic(
 
     assert first.department == org.benefits_dept
     assert (shown.task, shown.kle_topic, shown.department) == (None, gulls, org.benefits_dept)
+
+
+def test_a_model_version_keeps_the_main_groups_owners_until_the_next_version(
+    gulls: KleEntry,
+    org: Org,
+    catalogue: dict[str, Task],
+    register: RegisterContact,
+    staff: Staff,
+) -> None:
+    train_model(now=timezone.now())
+    selectors.suggest(text="mågeunger")  # loads the version and its owners
+    MainGroupOwner.objects.create(
+        main_group=KleEntry.objects.get(number="09"), department=org.benefits_dept
+    )
+
+    with CaptureQueriesContext(connection) as kept:
+        same_version = selectors.suggest(text="mågeunger").items[0]
+    record_routing(
+        contact=register(summary="rotter i haven"),
+        task=catalogue["rats"],
+        decided_by=staff.frontline,
+        now=timezone.now(),
+    )
+    train_model(now=timezone.now())
+    next_version = selectors.suggest(text="mågeunger").items[0]
+
+    # The newest version, the tasks and the topics; not the owners (three statements).
+    assert len(kept.captured_queries) == 3
+    assert same_version.department == org.building_dept
+    assert next_version.department == org.benefits_dept
 
 
 def test_account_codes_are_no_words_and_held_out_terms_never_reach_the_model(
