@@ -212,7 +212,7 @@ def phase_ceiling(payload: dict[str, Any]) -> dict[str, Any]:
     from indgang.contacts.models import Contact, Thread
     from indgang.demo.bulkload import check_references, newest_ids
     from indgang.demo.simulate import simulated_row_triggers_skipped
-    from indgang.statistics.services import take_over_counting
+    from indgang.statistics.services import counting_taken_over
 
     contacts = min(CEILING_ROWS, Contact.objects.count())
     counts = {
@@ -234,8 +234,7 @@ def phase_ceiling(payload: dict[str, Any]) -> dict[str, Any]:
             blocks[table] = rows.getvalue()
     started = time.perf_counter()
     with transaction.atomic():
-        take_over_counting()
-        with simulated_row_triggers_skipped() as per_set:
+        with counting_taken_over(), simulated_row_triggers_skipped() as per_set:
             newest = newest_ids([Thread, Contact])
             with connection.cursor() as cursor:
                 if not per_set:

@@ -214,8 +214,6 @@ def load_demo(
     )
     if not Contact.objects.exists():
         invent_persona_contacts(users=users, units=units, now=now)
-        # Before the simulated year: inside an outer transaction (a test) its writer's switch
-        # of the rollup trigger (`take_over_counting`) lasts until that transaction ends.
         load_queue_demo(
             receptionist=users[0],
             centre=units["KBS", "Borgerservicecenter Nørrebro"],

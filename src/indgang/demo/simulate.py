@@ -51,7 +51,7 @@ from indgang.statistics.services import (
     CONTACT_INSERT_TRIGGER,
     ContactBuckets,
     add_contact_buckets,
-    take_over_counting,
+    counting_taken_over,
 )
 
 IntArray = npt.NDArray[np.int64]
@@ -655,17 +655,19 @@ class IdBlocks:
 
 def write_batch(batch: Batch) -> None:
     """A batch's rows and their rollup buckets in one transaction."""
-    with transaction.atomic():
-        take_over_counting()
-        # Where PostgreSQL lets us, the batch's references are checked once per foreign key
-        # rather than once per row (demo.bulkload).
-        with simulated_row_triggers_skipped() as per_set:
-            newest = newest_ids(WRITTEN) if per_set else {}
-            if not per_set:
-                _check_references_at_once()
-            batch.write()
-            if per_set:
-                check_references(newest)
+    # Where PostgreSQL lets us, the batch's references are checked once per foreign key rather
+    # than once per row (demo.bulkload).
+    with (
+        transaction.atomic(),
+        counting_taken_over(),
+        simulated_row_triggers_skipped() as per_set,
+    ):
+        newest = newest_ids(WRITTEN) if per_set else {}
+        if not per_set:
+            _check_references_at_once()
+        batch.write()
+        if per_set:
+            check_references(newest)
 
 
 @contextmanager
@@ -855,7 +857,7 @@ class Simulator:
             now=now,
             tick=lambda _count: None,
         )
-        # On PostgreSQL the simulator counts its contacts itself (take_over_counting says so in
+        # On PostgreSQL the simulator counts its contacts itself (counting_taken_over says so in
         # each batch's transaction) instead of the INSERT trigger's upserts row by row.
         self.counting = connection.vendor == "postgresql"
         # A week per transaction (at most), written at its end: SQLite waits for the disk once

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -206,17 +207,24 @@ class ContactBuckets:
     timed: Sequence[int]
 
 
-def take_over_counting() -> bool:
-    """Switch the contact INSERT trigger off for the current transaction, on PostgreSQL; whether
-    the caller must now add the contacts it inserts with `add_contact_buckets` in the same
-    transaction. On SQLite the triggers go on counting (False)."""
+@contextmanager
+def counting_taken_over() -> Iterator[bool]:
+    """Switch the contact INSERT trigger off for the block, on PostgreSQL; whether the caller
+    must add the contacts it inserts in the block with `add_contact_buckets` (on SQLite the
+    triggers go on counting: False). The switch is transaction-local (SET LOCAL) and is put
+    back when the block ends, so that inside an outer transaction (a test, `load-demo`) the
+    contacts written after the block are counted by the trigger again; a block that raises
+    leaves with its savepoint, which undoes the switch."""
     if connection.vendor != "postgresql":
-        return False
+        yield False
+        return
     if not connection.in_atomic_block:
-        raise transaction.TransactionManagementError("take_over_counting needs a transaction")
+        raise transaction.TransactionManagementError("counting_taken_over needs a transaction")
     with connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL {ROLLUPS_SETTING} = '{ROLLUPS_CALLER}'")
-    return True
+    yield True
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL {ROLLUPS_SETTING} = ''")
 
 
 def add_contact_buckets(buckets: ContactBuckets) -> None:
