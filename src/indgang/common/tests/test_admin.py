@@ -19,11 +19,14 @@ REGISTERED = sorted(
 
 def test_the_admin_edits_the_organisation_and_the_reference_data() -> None:
     assert [model._meta.label for model in REGISTERED] == [
+        "bookings.Desk",
+        "bookings.MeetingChecklistItem",
         "bookings.StaffAbsence",
         "cases.AreaSettings",
         "cases.ChecklistTemplateItem",
         "cases.ComplaintGuidance",
         "cases.ServiceTargetCategory",
+        "catalogue.MainGroupOwner",
         "catalogue.SummaryTemplate",
         "deadlines.DeadlineRule",
         "deadlines.MunicipalCalendar",

@@ -396,6 +396,7 @@ def test_a_periodic_task_is_behind_once_its_slot_waited_two_scheduler_ticks(
         if not health.status.task.name.startswith("test.")
     }
     assert late == {
+        "bookings.send_reminders": True,  # never ran; every five minutes
         "deadlines.sweep": False,
         "triage.route_waiting": False,
         "letters.retry": True,

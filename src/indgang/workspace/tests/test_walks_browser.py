@@ -202,7 +202,9 @@ WALKS: dict[str, tuple[Step, ...]] = {
         find_a_party,
         edit_and_note_a_contact,
         filter_the_contact_list,
-        opens("/triage/", "triage", one="main table > tbody > tr"),
+        opens(
+            "/triage/", "triage", one="main table > tbody > tr:has-text('Spørgsmål til et brev')"
+        ),
         opens("/knowledge/", "knowledge", one="form.filters[role=search]"),
     ),
     "byg": (
@@ -251,7 +253,7 @@ def scene(
     contact = register(
         cpr=CPR_A, party_name="Karen Jensen", summary="Spørger om fjernvarme", task=tasks["heating"]
     )
-    # A contact without a task that triage could not place: the queue's one row.
+    # A contact without a task that triage could not place: a row of the queue.
     triage_contact(contact=register(summary="Spørgsmål til et brev"), now=now)
     # Last month's and this month's contacts for the manager's plots, and a call-back promised
     # ten days ago: overdue.
