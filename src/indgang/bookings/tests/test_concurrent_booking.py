@@ -24,7 +24,11 @@ CPRS = [f"0101{year:02d}{serial:04d}" for year in range(80, 100) for serial in r
 
 
 @pytest.mark.django_db(transaction=True)
-def test_200_concurrent_requests_for_50_slots_book_each_slot_once(org: Org, staff: Staff) -> None:
+def test_200_concurrent_requests_for_50_slots_book_each_slot_once(
+    org: Org,
+    staff: Staff,
+    seed_data: None,  # each winner's receipt letter is written from the seeded templates
+) -> None:
     slots = publish(org, staff, dt.date(2030, 1, 7), dt.date(2030, 1, 21), minutes=60)[:50]
     assert len(slots) == 50
     # Round r: thread t asks for slot r * 5 + t // 4, so each slot's four requests race.
