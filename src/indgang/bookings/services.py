@@ -5,6 +5,8 @@ summary."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import smtplib
 import uuid
 from collections.abc import Sequence
 
@@ -43,6 +45,8 @@ from indgang.parties.identifiers import InvalidIdentifierError, clean_cpr, clean
 from indgang.parties.models import Party
 from indgang.parties.selectors import get_party
 from indgang.parties.services import get_or_create_citizen, get_or_create_company
+
+logger = logging.getLogger(__name__)
 
 # Slots are published at most a year ahead at a time.
 MAX_PUBLISH_DAYS = 366
@@ -486,6 +490,7 @@ def send_due_reminders(*, now: dt.datetime) -> int:
     concurrent run's UPDATE waits for it and then finds them taken, so each is sent once. A
     cancelled booking (also one moved by a rebooking) is no longer active and never reminds;
     the new booking reminds at its own time. A meeting that has begun is not reminded of.
+    A reminder the mail server refuses is released, so the next run tries it again.
     """
     batch = uuid.uuid4()
     claimed = Booking.objects.filter(
@@ -496,16 +501,24 @@ def send_due_reminders(*, now: dt.datetime) -> int:
     due = Booking.objects.filter(
         reminder_batch=batch, slot__starts_at__gt=now, party__email__gt=""
     ).select_related(*SHOWN)
+    sent = 0
+    failed: list[int] = []
+    connection = get_connection()
     with translation.override(settings.LANGUAGE_CODE):
-        messages = [
-            _message(
+        for booking in due:
+            message = _message(
                 booking,
                 subject=_("Reminder: %(what)s") % {"what": summary_of(booking)},
                 lines=[_("We remind you of your meeting with us.")],
                 method=Method.REQUEST,
             )
-            for booking in due
-        ]
-    if not messages:
-        return 0
-    return get_connection().send_messages(messages) or 0
+            try:
+                connection.open()  # once; a no-op while the connection is open
+                sent += connection.send_messages([message]) or 0
+            except (OSError, smtplib.SMTPException):
+                logger.warning("Reminder for booking %s not sent; retried next run", booking.pk)
+                failed.append(booking.pk)
+    connection.close()
+    if failed:
+        Booking.objects.filter(pk__in=failed).update(reminded_at=None, reminder_batch=None)
+    return sent

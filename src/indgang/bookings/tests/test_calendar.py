@@ -4,6 +4,7 @@ programs parse it."""
 from __future__ import annotations
 
 import datetime as dt
+import socket
 from email.message import Message
 
 import pytest
@@ -206,3 +207,29 @@ def test_no_reminder_when_booked_after_its_time_or_when_turned_off(
 
     assert (late.remind_at, off.remind_at) == (None, None)
     assert send_due_reminders(now=dt.datetime(2030, 1, 9, tzinfo=COPENHAGEN)) == 0
+
+
+@pytest.mark.django_db
+def test_a_reminder_the_mail_server_refuses_is_sent_by_the_next_run(
+    settings: Settings, staff: Staff, citizen: Party, week_slots: list[Slot]
+) -> None:
+    booking = book_slot(slot=week_slots[4], party=citizen, booked_by=staff.frontline, now=NOW)
+    mail.outbox.clear()
+    due = dt.datetime(2030, 1, 7, 11, tzinfo=COPENHAGEN)
+    # A real SMTP connection to a port nobody listens on: the server is down.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed_port, 2
+
+    assert send_due_reminders(now=due) == 0
+    assert Booking.objects.get(pk=booking.pk).reminded_at is None
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert send_due_reminders(now=due + dt.timedelta(minutes=5)) == 1
+    assert send_due_reminders(now=due + dt.timedelta(minutes=10)) == 0
+    assert [message.subject for message in mail.outbox] == [
+        "Påmindelse: Forhåndsdialog: Byggesager"
+    ]
+    assert Booking.objects.get(pk=booking.pk).reminded_at == due + dt.timedelta(minutes=5)
