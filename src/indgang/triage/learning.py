@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import chain
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -58,6 +58,19 @@ STOP_WORDS = frozenset(
 )
 
 _HASHER = FeatureHasher(n_features=FEATURES, input_type="pair", alternate_sign=False)
+
+
+class Features(NamedTuple):
+    """What a word becomes: its stem and its character n-grams. The running model has both;
+    an evaluation switches one off to measure what it earns (`triage eval --without`). Without
+    the stem, the word itself stands in its place. A named tuple, not a dataclass: it is part
+    of the key of every remembered word, and a tuple hashes three times faster."""
+
+    stem: bool = True
+    ngrams: bool = True
+
+
+ALL_FEATURES = Features()
 
 
 @dataclass(frozen=True, order=True)
@@ -105,6 +118,8 @@ class ModelState:
     active: np.ndarray[Any, Any]  # routes that may be suggested (their task is active)
     last_example_id: int = 0
     meta: dict[str, Any] = field(default_factory=dict)
+    # Not stored: a model with a part switched off is only ever built to be measured.
+    features: Features = ALL_FEATURES
 
     @property
     def examples(self) -> int:
@@ -121,14 +136,14 @@ def content_words(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=WORDS_REMEMBERED)
-def word_features(word: str) -> tuple[tuple[str, float], ...]:
+def word_features(word: str, parts: Features = ALL_FEATURES) -> tuple[tuple[str, float], ...]:
     """The stem, and the character n-grams of a word (not of numbers such as 02.34.02).
 
     Remembered: the same words recur in contact after contact, and a triaged text is featured
     twice (its score, then the words that explain it).
     """
-    features = [(f"w {stem(word)}", STEM_WEIGHT)]
-    if any(letter.isalpha() for letter in word):
+    features = [(f"w {stem(word) if parts.stem else word}", STEM_WEIGHT)]
+    if parts.ngrams and any(letter.isalpha() for letter in word):
         padded = f" {word} "
         low, high = CHAR_NGRAMS
         for n in range(low, high + 1):
@@ -136,8 +151,12 @@ def word_features(word: str) -> tuple[tuple[str, float], ...]:
     return tuple(features)
 
 
-def document_features(document: Document) -> list[tuple[str, float]]:
-    features = [pair for word in content_words(document.text) for pair in word_features(word)]
+def document_features(
+    document: Document, parts: Features = ALL_FEATURES
+) -> list[tuple[str, float]]:
+    features = [
+        pair for word in content_words(document.text) for pair in word_features(word, parts)
+    ]
     if document.channel:
         features.append((f"channel {document.channel}", CONTEXT_WEIGHT))
     if document.party_kind:
@@ -145,9 +164,9 @@ def document_features(document: Document) -> list[tuple[str, float]]:
     return features
 
 
-def vectorise(documents: Iterable[Document]) -> sp.csr_matrix:
+def vectorise(documents: Iterable[Document], parts: Features = ALL_FEATURES) -> sp.csr_matrix:
     """Raw (unweighted) feature counts, one row per document."""
-    features = [document_features(document) for document in documents]
+    features = [document_features(document, parts) for document in documents]
     if not features:
         return sp.csr_matrix((0, FEATURES), dtype=np.float32)
     return sp.csr_matrix(_HASHER.transform(features), dtype=np.float32)
@@ -180,8 +199,14 @@ def _document_frequencies(matrix: sp.csr_matrix) -> np.ndarray[Any, Any]:
     return df
 
 
-def cold_start(documents: Mapping[Route, str], *, active: set[Route] | None = None) -> ModelState:
-    """A model from the catalogue alone: one document per route."""
+def cold_start(
+    documents: Mapping[Route, str],
+    *,
+    active: set[Route] | None = None,
+    features: Features = ALL_FEATURES,
+) -> ModelState:
+    """A model from the catalogue alone: one document per route; `features` for a model that
+    is only measured."""
     state = ModelState(
         routes=[],
         cold=sp.csr_matrix((0, FEATURES), dtype=np.float32),
@@ -190,6 +215,7 @@ def cold_start(documents: Mapping[Route, str], *, active: set[Route] | None = No
         cold_df=np.zeros(FEATURES, dtype=np.float32),
         history_df=np.zeros(FEATURES, dtype=np.float32),
         active=np.zeros(0, dtype=bool),
+        features=features,
     )
     return with_catalogue(state, documents, active=active)
 
@@ -205,7 +231,7 @@ def with_catalogue(
     """
     routes = sorted(set(state.routes) | set(documents))
     state = _reindex(state, routes)
-    cold = vectorise(Document(documents.get(route, "")) for route in routes)
+    cold = vectorise((Document(documents.get(route, "")) for route in routes), state.features)
     cold = sp.csr_matrix(normalize(cold), dtype=np.float32)
     allowed = {route.task_id for route in (set(documents) if active is None else active)}
     return replace(
@@ -244,7 +270,8 @@ def learn(
         if not examples:
             continue
         vectors = sp.csr_matrix(
-            normalize(vectorise(e.document for e in examples)), dtype=np.float32
+            normalize(vectorise((e.document for e in examples), state.features)),
+            dtype=np.float32,
         )
         rows = np.array([index[example.route] for example in examples])
         assign = sp.csr_matrix(
@@ -327,7 +354,7 @@ class Predictor:
         """The documents' features weighted by inverse document frequency, one row each: what
         `scores`, `top_tasks` and `explain_many` start from. Give it to each of them, to feature
         a batch of texts once."""
-        return self.weighted(vectorise(documents))
+        return self.weighted(vectorise(documents, self.state.features))
 
     def scores(
         self, documents: Sequence[Document], *, queries: sp.csr_matrix | None = None
@@ -382,7 +409,10 @@ class Predictor:
         if not word_row or not route_column:
             return [{route: [] for route in wanted} for wanted in known]
         per_word = self.weighted(
-            sp.csr_matrix(_HASHER.transform(word_features(w) for w in word_row), dtype=np.float32)
+            sp.csr_matrix(
+                _HASHER.transform(word_features(w, self.state.features) for w in word_row),
+                dtype=np.float32,
+            )
         )
         # Against every route, then the wanted columns: a product with the prototypes' rows
         # transposed converted a matrix as wide as the feature space (1.4 ms) every call.
@@ -477,6 +507,8 @@ def _prune(matrix: sp.csr_matrix, keep: int) -> sp.csr_matrix:
 def dump_state(state: ModelState) -> bytes:
     """The state as a compressed NumPy archive of plain arrays: no pickle, so loading a stored
     version can never run code, whoever could write to the database."""
+    if state.features != ALL_FEATURES:
+        raise ValueError("A model without some of its features is for measuring, not storing.")
     arrays: dict[str, Any] = {
         "format": np.array(STATE_FORMAT),
         "routes": np.array([(r.task_id, r.topic_id) for r in state.routes], dtype=np.int64),

@@ -152,3 +152,36 @@ def test_eval_baseline_prints_both_baselines_and_the_model_on_the_same_rows(
     assert test == [EvalRow("mågeunger", "09.13.10")]
     assert [ranking.numbers for ranking in rankings[:2]] == [[[]], [[]]]
     assert rankings[2].numbers[0][0] == "09.13.10"
+
+
+@pytest.mark.parametrize(
+    ("parts", "model"),
+    [
+        # "rotterne" meets "Rotter" through the stem and through n-grams; the typo "mågeuger"
+        # meets the term "mågeunger" only through n-grams.
+        ([], "1.000  1.000"),
+        (["stem"], "1.000  1.000"),
+        (["ngrams"], "0.500  0.500"),
+        (["stem", "ngrams"], "0.000  0.000"),
+    ],
+)
+def test_eval_without_the_stem_or_the_n_grams_prints_the_rows_of_a_model_built_without(
+    gulls: KleEntry, tmp_path: Path, parts: list[str], model: str
+) -> None:
+    path = tmp_path / "eval.csv"
+    path.write_text("text,kle\nrotterne,09.13.01\nmågeuger,09.13.10\n", encoding="utf-8")
+    out = StringIO()
+
+    call_command(
+        "triage",
+        "eval",
+        "--file",
+        str(path),
+        "--baseline",
+        *[arg for part in parts for arg in ("--without", part)],
+        stdout=out,
+    )
+
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "2 rækker evalueret."
+    assert lines[5].startswith(f"{'Indgang, koldstart':<32}{model}")
