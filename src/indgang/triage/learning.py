@@ -39,8 +39,9 @@ CHAR_NGRAMS = (3, 5)
 WORDS_REMEMBERED = 4096
 CONTEXT_WEIGHT = 1.0
 # After this many routings a route's history weighs half as much as its cold-start document
-# (n / (n + 7)); 5 to 7 keep learned top-3 at or above the cold start's on held-out OS2KLE
-# terms and plan guidance, at every KLE level (benchmarks/README.md, triage).
+# (n / (n + 7)). Of 1, 2, 3, 5, 7, 10 and 30, only 5 and 7 kept learned top-3 at or above the
+# cold start's on held-out OS2KLE terms and plan guidance at every KLE level without giving back
+# most of the gain (benchmarks/README.md, triage).
 PRIOR_EXAMPLES = 7.0
 # Softmax temperature turning cosine scores into confidences.
 TEMPERATURE = 0.04
