@@ -9,7 +9,7 @@ import csv
 import math
 import random
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import numpy as np
@@ -20,8 +20,10 @@ from indgang.catalogue.constants import KleLevel
 from indgang.catalogue.models import KleEntry, KleKeyword
 from indgang.triage.constants import SUGGESTIONS, EvalLevel
 from indgang.triage.learning import (
+    ALL_FEATURES,
     Document,
     Example,
+    Features,
     Predictor,
     Route,
     cold_start,
@@ -44,6 +46,19 @@ KEYWORD_SHARE = 0.2
 # Guidance lines shorter than this say too little to be a contact's text ("Se også 02.34.03").
 MIN_CONTENT_WORDS = 3
 DEFAULT_SEED = 2026
+
+
+# What `eval --without` can switch off: the cold-start documents' sources and the features.
+PARTS = tuple(f.name for f in fields(Sources)) + Features._fields
+
+
+def without(parts: Iterable[str]) -> tuple[Sources, Features]:
+    """The sources and features of a model built without `parts` (names from PARTS)."""
+    off = set(parts)
+    return (
+        Sources(**{f.name: f.name not in off for f in fields(Sources)}),
+        Features(**{name: name not in off for name in Features._fields}),
+    )
 
 
 class EvalFileError(ValueError):
@@ -215,6 +230,7 @@ def compare(
     seed: int = DEFAULT_SEED,
     baseline: bool = True,
     sources: Sources = ALL_SOURCES,
+    features: Features = ALL_FEATURES,
 ) -> tuple[list[EvalRow], list[Ranking]]:
     """The rows evaluated, and each model's ranking of them: with `baseline`, plain TF-IDF over
     the plan's titles and guidance and plain keyword match over OS2KLE's terms; then our model
@@ -244,7 +260,7 @@ def compare(
             pk__in={route.topic_id for route in catalogue.documents}
         ).values_list("pk", "number")
     )
-    state = cold_start(catalogue.documents, active=catalogue.active)
+    state = cold_start(catalogue.documents, active=catalogue.active, features=features)
     models = [(_("Indgang, cold start"), state)]
     if train_fraction:
         route_of: dict[str, Route] = {}

@@ -1,10 +1,12 @@
 """The triage model: hashed Danish text features and one prototype per route.
 
 A route is a catalogue task with one of its KLE topics. Each route has a prototype vector: its
-cold-start document (task title, KLE titles, guidance, legal sources) blended with the mean of
-the contacts staff routed there. A text is scored by cosine similarity to every prototype and the
-scores become confidences through a softmax. The model is a sum of examples, so learning more is
-an addition (`learn`), and every score splits exactly into the words that produced it (`explain`).
+cold-start document (task title, KLE titles, guidance, legal sources, OS2KLE terms) plus the mean
+of the contacts staff routed there, each scaled to unit length, the mean weighing more the more
+routings it holds. A text scores its cosine to the document plus the weighted cosine to the mean,
+and the scores become confidences through a softmax. The model is a sum of examples, so learning
+more is an addition (`learn`), and every score splits exactly into the words that produced it
+(`explain`).
 
 Pure: no database access; the services feed it documents and store its state.
 """
@@ -17,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import chain
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -36,8 +38,11 @@ CHAR_NGRAMS = (3, 5)
 # Words whose features are remembered (word_features): about 3 KB each.
 WORDS_REMEMBERED = 4096
 CONTEXT_WEIGHT = 1.0
-# The cold-start document weighs as much as this many routed contacts.
-PRIOR_EXAMPLES = 3.0
+# After this many routings a route's history weighs half as much as its cold-start document
+# (n / (n + 7)). Of 1, 2, 3, 5, 7, 10 and 30, only 5 and 7 kept learned top-3 at or above the
+# cold start's on held-out OS2KLE terms and plan guidance at every KLE level without giving back
+# most of the gain (benchmarks/README.md, triage).
+PRIOR_EXAMPLES = 7.0
 # Softmax temperature turning cosine scores into confidences.
 TEMPERATURE = 0.04
 # The strongest features kept per prototype: less noise, a small model.
@@ -58,6 +63,19 @@ STOP_WORDS = frozenset(
 )
 
 _HASHER = FeatureHasher(n_features=FEATURES, input_type="pair", alternate_sign=False)
+
+
+class Features(NamedTuple):
+    """What a word becomes: its stem and its character n-grams. The running model has both;
+    an evaluation switches one off to measure what it earns (`triage eval --without`). Without
+    the stem, the word itself stands in its place. A named tuple, not a dataclass: it is part
+    of the key of every remembered word, and a tuple hashes three times faster."""
+
+    stem: bool = True
+    ngrams: bool = True
+
+
+ALL_FEATURES = Features()
 
 
 @dataclass(frozen=True, order=True)
@@ -105,6 +123,8 @@ class ModelState:
     active: np.ndarray[Any, Any]  # routes that may be suggested (their task is active)
     last_example_id: int = 0
     meta: dict[str, Any] = field(default_factory=dict)
+    # Not stored: a model with a part switched off is only ever built to be measured.
+    features: Features = ALL_FEATURES
 
     @property
     def examples(self) -> int:
@@ -121,14 +141,14 @@ def content_words(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=WORDS_REMEMBERED)
-def word_features(word: str) -> tuple[tuple[str, float], ...]:
+def word_features(word: str, parts: Features = ALL_FEATURES) -> tuple[tuple[str, float], ...]:
     """The stem, and the character n-grams of a word (not of numbers such as 02.34.02).
 
     Remembered: the same words recur in contact after contact, and a triaged text is featured
     twice (its score, then the words that explain it).
     """
-    features = [(f"w {stem(word)}", STEM_WEIGHT)]
-    if any(letter.isalpha() for letter in word):
+    features = [(f"w {stem(word) if parts.stem else word}", STEM_WEIGHT)]
+    if parts.ngrams and any(letter.isalpha() for letter in word):
         padded = f" {word} "
         low, high = CHAR_NGRAMS
         for n in range(low, high + 1):
@@ -136,8 +156,12 @@ def word_features(word: str) -> tuple[tuple[str, float], ...]:
     return tuple(features)
 
 
-def document_features(document: Document) -> list[tuple[str, float]]:
-    features = [pair for word in content_words(document.text) for pair in word_features(word)]
+def document_features(
+    document: Document, parts: Features = ALL_FEATURES
+) -> list[tuple[str, float]]:
+    features = [
+        pair for word in content_words(document.text) for pair in word_features(word, parts)
+    ]
     if document.channel:
         features.append((f"channel {document.channel}", CONTEXT_WEIGHT))
     if document.party_kind:
@@ -145,9 +169,9 @@ def document_features(document: Document) -> list[tuple[str, float]]:
     return features
 
 
-def vectorise(documents: Iterable[Document]) -> sp.csr_matrix:
+def vectorise(documents: Iterable[Document], parts: Features = ALL_FEATURES) -> sp.csr_matrix:
     """Raw (unweighted) feature counts, one row per document."""
-    features = [document_features(document) for document in documents]
+    features = [document_features(document, parts) for document in documents]
     if not features:
         return sp.csr_matrix((0, FEATURES), dtype=np.float32)
     return sp.csr_matrix(_HASHER.transform(features), dtype=np.float32)
@@ -180,8 +204,14 @@ def _document_frequencies(matrix: sp.csr_matrix) -> np.ndarray[Any, Any]:
     return df
 
 
-def cold_start(documents: Mapping[Route, str], *, active: set[Route] | None = None) -> ModelState:
-    """A model from the catalogue alone: one document per route."""
+def cold_start(
+    documents: Mapping[Route, str],
+    *,
+    active: set[Route] | None = None,
+    features: Features = ALL_FEATURES,
+) -> ModelState:
+    """A model from the catalogue alone: one document per route; `features` for a model that
+    is only measured."""
     state = ModelState(
         routes=[],
         cold=sp.csr_matrix((0, FEATURES), dtype=np.float32),
@@ -190,6 +220,7 @@ def cold_start(documents: Mapping[Route, str], *, active: set[Route] | None = No
         cold_df=np.zeros(FEATURES, dtype=np.float32),
         history_df=np.zeros(FEATURES, dtype=np.float32),
         active=np.zeros(0, dtype=bool),
+        features=features,
     )
     return with_catalogue(state, documents, active=active)
 
@@ -205,7 +236,7 @@ def with_catalogue(
     """
     routes = sorted(set(state.routes) | set(documents))
     state = _reindex(state, routes)
-    cold = vectorise(Document(documents.get(route, "")) for route in routes)
+    cold = vectorise((Document(documents.get(route, "")) for route in routes), state.features)
     cold = sp.csr_matrix(normalize(cold), dtype=np.float32)
     allowed = {route.task_id for route in (set(documents) if active is None else active)}
     return replace(
@@ -244,7 +275,8 @@ def learn(
         if not examples:
             continue
         vectors = sp.csr_matrix(
-            normalize(vectorise(e.document for e in examples)), dtype=np.float32
+            normalize(vectorise((e.document for e in examples), state.features)),
+            dtype=np.float32,
         )
         rows = np.array([index[example.route] for example in examples])
         assign = sp.csr_matrix(
@@ -301,21 +333,31 @@ class Predictor:
         documents = state.cold_documents + state.examples
         df = state.cold_df + state.history_df
         self.idf = (np.log((1.0 + documents) / (1.0 + df)) + 1.0).astype(np.float32)
+        # The cold-start document and the routed history are a unit vector each, and the
+        # prototype is their sum, the history weighing n / (n + PRIOR_EXAMPLES) for n routings.
+        # Learning adds to what the document says and never dilutes it: a blend in which 160
+        # routings outweighed the document 50 to 1 forgot the words only the document has
+        # (guidance, OS2KLE's terms), so a topic nobody routes to beat the task staff route to,
+        # and learning from short terms lowered top-3. A route without a document is its history.
         counts = state.counts.astype(np.float32)
         has_cold = np.diff(state.cold.indptr) > 0
-        cold_weight = np.where(has_cold, PRIOR_EXAMPLES / (PRIOR_EXAMPLES + counts), 0.0)
-        mixed = sp.diags(cold_weight) @ state.cold + sp.diags(1.0 - cold_weight) @ normalize(
+        history_weight = np.where(
+            has_cold, counts / (PRIOR_EXAMPLES + counts), (counts > 0).astype(np.float32)
+        ).astype(np.float32)
+        prototypes = self._unit_rows(state.cold) + sp.diags(history_weight) @ self._unit_rows(
             state.sums
         )
-        prototypes = normalize(self.weighted(sp.csr_matrix(mixed)))
-        prototypes = _prune(prototypes, PROTOTYPE_FEATURES)
-        prototypes = sp.csr_matrix(normalize(prototypes), dtype=np.float32)
         # A topic no task owns scores a little lower: the catalogue's tasks are what citizens
         # contact the municipality about, so a task wins a near tie.
         weights = np.array([1.0 if r.task_id else TOPIC_WITHOUT_TASK_WEIGHT for r in self.routes])
         prototypes = sp.diags((state.active * weights).astype(np.float32)) @ prototypes
         self.prototypes = sp.csr_matrix(prototypes)
         self.by_feature = sp.csr_matrix(self.prototypes.T)
+
+    def _unit_rows(self, matrix: sp.csr_matrix) -> sp.csr_matrix:
+        """Rows weighted by idf, pruned to their strongest features and scaled to unit length."""
+        pruned = _prune(normalize(self.weighted(matrix)), PROTOTYPE_FEATURES)
+        return sp.csr_matrix(normalize(pruned), dtype=np.float32)
 
     def weighted(self, counts: sp.csr_matrix) -> sp.csr_matrix:
         """Feature counts times inverse document frequency (touching only the non-zeros)."""
@@ -327,7 +369,7 @@ class Predictor:
         """The documents' features weighted by inverse document frequency, one row each: what
         `scores`, `top_tasks` and `explain_many` start from. Give it to each of them, to feature
         a batch of texts once."""
-        return self.weighted(vectorise(documents))
+        return self.weighted(vectorise(documents, self.state.features))
 
     def scores(
         self, documents: Sequence[Document], *, queries: sp.csr_matrix | None = None
@@ -382,7 +424,10 @@ class Predictor:
         if not word_row or not route_column:
             return [{route: [] for route in wanted} for wanted in known]
         per_word = self.weighted(
-            sp.csr_matrix(_HASHER.transform(word_features(w) for w in word_row), dtype=np.float32)
+            sp.csr_matrix(
+                _HASHER.transform(word_features(w, self.state.features) for w in word_row),
+                dtype=np.float32,
+            )
         )
         # Against every route, then the wanted columns: a product with the prototypes' rows
         # transposed converted a matrix as wide as the feature space (1.4 ms) every call.
@@ -477,6 +522,8 @@ def _prune(matrix: sp.csr_matrix, keep: int) -> sp.csr_matrix:
 def dump_state(state: ModelState) -> bytes:
     """The state as a compressed NumPy archive of plain arrays: no pickle, so loading a stored
     version can never run code, whoever could write to the database."""
+    if state.features != ALL_FEATURES:
+        raise ValueError("A model without some of its features is for measuring, not storing.")
     arrays: dict[str, Any] = {
         "format": np.array(STATE_FORMAT),
         "routes": np.array([(r.task_id, r.topic_id) for r in state.routes], dtype=np.int64),

@@ -13,6 +13,7 @@ from sklearn.preprocessing import normalize as sklearn_normalize
 from indgang.triage.learning import (
     Document,
     Example,
+    Features,
     Predictor,
     Route,
     best_tasks,
@@ -46,6 +47,39 @@ def test_a_compound_written_apart_or_misspelt_finds_the_same_route() -> None:
 
     for text in ("byggetilladelse", "bygge tilladelse", "bygetiladelse"):
         assert predictor.rank(Document(text))[0].route == Route(2, 20), text
+
+
+def test_without_n_grams_a_misspelt_word_finds_nothing() -> None:
+    predictor = Predictor(cold_start(DOCUMENTS, features=Features(ngrams=False)))
+
+    assert predictor.rank(Document("byggetilladelse"))[0].route == Route(2, 20)
+    assert predictor.rank(Document("bygetiladelse")) == []
+
+
+def test_without_stems_or_n_grams_a_plural_misses_its_singular() -> None:
+    stems_only = Predictor(cold_start(DOCUMENTS, features=Features(ngrams=False)))
+    words_only = Predictor(cold_start(DOCUMENTS, features=Features(stem=False, ngrams=False)))
+
+    # Rotter and rotterne share the stem "rot"; as whole words they share nothing.
+    assert stems_only.rank(Document("rotterne"))[0].route == Route(1, 10)
+    assert words_only.rank(Document("rotterne")) == []
+    assert words_only.rank(Document("rotter"))[0].route == Route(1, 10)
+
+
+def test_without_the_stem_a_plural_is_further_from_its_singular() -> None:
+    def score(features: Features) -> float:
+        predictor = Predictor(cold_start(DOCUMENTS, features=features))
+        return float(
+            predictor.scores([Document("rotterne")])[0, predictor.route_index[Route(1, 10)]]
+        )
+
+    # N-grams alone still meet (" rot", "rott", …), but without the shared stem "rot".
+    assert 0 < score(Features(stem=False)) < score(Features())
+
+
+def test_a_model_without_some_of_its_features_is_never_stored() -> None:
+    with pytest.raises(ValueError, match="measuring"):
+        dump_state(cold_start(DOCUMENTS, features=Features(stem=False)))
 
 
 def test_confidences_of_all_routes_sum_to_one_and_tasks_add_their_routes() -> None:

@@ -13,12 +13,15 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from indgang.catalogue.constants import KleLevel
+from indgang.catalogue.constants import Channel, KleLevel
 from indgang.catalogue.models import KleEntry, KleKeyword, MainGroupOwner, Task
 from indgang.conftest import Org, RegisterContact, Staff
+from indgang.contacts.models import Contact
+from indgang.contacts.services import NewContact, register_contacts_in_bulk
+from indgang.organisation.selectors import get_scope
 from indgang.triage import selectors
 from indgang.triage.evaluation import EvalRow, build_keyword_rows, compare
-from indgang.triage.services import record_routing, train_model
+from indgang.triage.services import record_routing, record_routings_in_bulk, train_model
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +155,100 @@ def test_eval_baseline_prints_both_baselines_and_the_model_on_the_same_rows(
     assert test == [EvalRow("mågeunger", "09.13.10")]
     assert [ranking.numbers for ranking in rankings[:2]] == [[[]], [[]]]
     assert rankings[2].numbers[0][0] == "09.13.10"
+
+
+@pytest.mark.parametrize(
+    ("parts", "model"),
+    [
+        # "rotterne" meets "Rotter" through the stem and through n-grams; the typo "mågeuger"
+        # meets the term "mågeunger" only through n-grams.
+        ([], "1.000  1.000"),
+        (["stem"], "1.000  1.000"),
+        (["ngrams"], "0.500  0.500"),
+        (["stem", "ngrams"], "0.000  0.000"),
+    ],
+)
+def test_eval_without_the_stem_or_the_n_grams_prints_the_rows_of_a_model_built_without(
+    gulls: KleEntry, tmp_path: Path, parts: list[str], model: str
+) -> None:
+    path = tmp_path / "eval.csv"
+    path.write_text("text,kle\nrotterne,09.13.01\nmågeuger,09.13.10\n", encoding="utf-8")
+    out = StringIO()
+
+    call_command(
+        "triage",
+        "eval",
+        "--file",
+        str(path),
+        "--baseline",
+        *[arg for part in parts for arg in ("--without", part)],
+        stdout=out,
+    )
+
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "2 rækker evalueret."
+    assert lines[5].startswith(f"{'Indgang, koldstart':<32}{model}")
+
+
+# What benchmarks/triage.py routes: the task's title or one of its topics' titles in a frame.
+FRAMES = [
+    "{}",
+    "Spørger til {}",
+    "Har brug for hjælp med {} i dag",
+    "Ringer om {}, hvad skal jeg gøre?",
+    "Henvendelse vedr. {}",
+    "Har fået brev om {} og forstår det ikke",
+]
+
+
+def test_routings_to_a_task_keep_what_its_document_says_against_a_topic_nobody_routes_to(
+    catalogue: dict[str, Task], staff: Staff
+) -> None:
+    general = KleEntry.objects.create(
+        number="02.34.00",
+        level=KleLevel.TOPIC,
+        parent=KleEntry.objects.get(number="02.34"),
+        title="Byggetilladelse og anmeldelse om byggearbejde i almindelighed",
+    )
+    KleKeyword.objects.bulk_create(
+        KleKeyword(topic=general, term=term, weight=5)
+        for term in ["Byggetilladelse", "Byggeanmeldelse", "I anledning af byggetilladelse"]
+    )
+    text = "byggetilladelse carport"
+    cold = selectors.suggest(text=text).items[0]
+    assert cold.task == catalogue["building"]
+    now = timezone.now()
+    routed = [
+        (task, frame.format(subject))
+        for task, subjects in [
+            (catalogue["building"], ["byggesager", "byggetilladelser"]),
+            (catalogue["rats"], ["rotter", "rottebekæmpelse"]),
+        ]
+        for subject in subjects
+        for frame in FRAMES
+    ]
+    register_contacts_in_bulk(
+        contacts=[
+            NewContact(channel=Channel.PHONE, received_at=now, summary=summary, task=task)
+            for _round in range(5)
+            for task, summary in routed
+        ],
+        registered_by=staff.frontline,
+        registrar=get_scope(user=staff.frontline),
+        now=now,
+    )
+    record_routings_in_bulk(
+        contacts=list(Contact.objects.select_related("party")), decided_by=staff.frontline, now=now
+    )
+    version = train_model(now=now, full=True)
+
+    first = selectors.suggest(text=text).items[0]
+
+    assert version is not None and version.examples == 120
+    # Sixty routings to the building task never mention a carport; its guidance does.
+    assert (first.task, first.kle_topic) == (
+        catalogue["building"],
+        KleEntry.objects.get(number="02.34.02"),
+    )
+    assert first.words == ["byggetilladelse", "carport"]
+    assert first.confidence >= cold.confidence

@@ -55,7 +55,7 @@ class Command(BaseCommand):
             "--without",
             action="append",
             default=[],
-            choices=["guidance", "keywords", "whole_plan"],
+            choices=evaluation.PARTS,
             help="With --baseline: build the model without this part (to measure it).",
         )
         build = actions.add_parser("build-eval", help="Write a text,kle CSV from KLE guidance.")
@@ -112,11 +112,13 @@ class Command(BaseCommand):
         except evaluation.EvalFileError as error:
             raise CommandError(str(error)) from error
         if baseline:
+            sources, features = evaluation.without(without)
             test, rankings = evaluation.compare(
                 rows=rows,
                 train_fraction=_fraction(train_fraction) if train_fraction is not None else None,
                 seed=seed,
-                sources=selectors.Sources(**dict.fromkeys(without, False)),
+                sources=sources,
+                features=features,
             )
             self.stdout.write(
                 _("%(test)d rows evaluated of %(rows)d (the rest learned).")
