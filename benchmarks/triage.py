@@ -16,11 +16,13 @@ labelled example):
 Usage::
 
     .venv/bin/python benchmarks/triage.py [--db sqlite|postgres|both] [--contacts N] [--quick]
+        [--pg-database NAME]
 
 The routed contacts are synthetic: per task, summaries built from its title and its KLE
 topics' titles, with filler words and one-letter typos. The SQLite file lives in var/bench/;
-the PostgreSQL database ``indgang_bench_triage`` is dropped and created on each run (trust
-auth as user ``postgres`` on 127.0.0.1:5432). Runtime is bounded: fixed counts throughout.
+the PostgreSQL database ``indgang_bench_triage`` (or ``--pg-database``) is dropped and created on
+each run (trust auth as user ``postgres`` on 127.0.0.1:5432). Runtime is bounded: fixed counts
+throughout.
 """
 
 from __future__ import annotations
@@ -277,9 +279,9 @@ PHASES = {"build": phase_build, "measure": phase_measure}
 # --------------------------------------------------------------------------------------------
 
 
-def bench_database(db: str, contacts: int, repeats: int) -> dict[str, Any]:
+def bench_database(db: str, contacts: int, repeats: int, pg_database: str) -> dict[str, Any]:
     env = environment(
-        prepare_database(db, sqlite_name="triage", pg_database=PG_DB),
+        prepare_database(db, sqlite_name="triage", pg_database=pg_database),
         # Retraining is measured explicitly; no background retraining during the build.
         INDGANG_TASK_BACKEND="immediate",
     )
@@ -330,6 +332,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--contacts", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=20, help="Rounds over the text mix.")
     parser.add_argument("--quick", action="store_true", help="10,000 contacts, 5 rounds.")
+    parser.add_argument(
+        "--pg-database", default=PG_DB, help=f"Dropped and created (default {PG_DB})."
+    )
     args = parser.parse_args(argv)
     if ran_phase(args, PHASES):
         return 0
@@ -340,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(QUERIES)} texts, {os.cpu_count()} CPUs, databases {', '.join(databases)}",
         flush=True,
     )
-    results = {db: bench_database(db, contacts, repeats) for db in databases}
+    results = {db: bench_database(db, contacts, repeats, args.pg_database) for db in databases}
     print()
     print(
         "database  routed   full retrain s  incremental s  p50 ms  p95 ms  API p95 ms  other load"

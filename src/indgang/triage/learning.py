@@ -415,7 +415,7 @@ class Predictor:
         every word in the batch come from one sparse product.
         """
         weighted = self.queries(documents) if queries is None else queries
-        lengths = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+        lengths = _row_lengths(weighted)
         text_words = [content_words(document.text) for document in documents]
         distinct = [list(dict.fromkeys(text)) for text in text_words]
         word_row = {word: row for row, word in enumerate(dict.fromkeys(chain(*distinct)))}
@@ -432,7 +432,7 @@ class Predictor:
         # Against every route, then the wanted columns: a product with the prototypes' rows
         # transposed converted a matrix as wide as the feature space (1.4 ms) every call.
         columns = [self.route_index[route] for route in route_column]
-        all_shares = (per_word @ self.by_feature)[:, columns].toarray()
+        all_shares = _columns(per_word @ self.by_feature, columns)
         explained: list[dict[Route, list[str]]] = []
         for text, unique, wanted, length in zip(text_words, distinct, known, lengths, strict=True):
             if not wanted or not unique or not length:
@@ -452,6 +452,30 @@ class Predictor:
         return explained
 
 
+def _row_lengths(matrix: sp.csr_matrix) -> np.ndarray[Any, Any]:
+    """Each row's l2 norm as `np.sqrt(matrix.multiply(matrix).sum(axis=1))` gives it for a
+    matrix in canonical form (sorted, no duplicates), to the bit: the squares summed by
+    `np.add.reduceat` in the entries' order, without SciPy's 45 µs of checks a call."""
+    squared = np.zeros(matrix.shape[0], dtype=matrix.dtype)
+    filled = np.diff(matrix.indptr) > 0
+    if filled.any():
+        squared[filled] = np.add.reduceat(matrix.data * matrix.data, matrix.indptr[:-1][filled])
+    return np.sqrt(squared)
+
+
+def _columns(matrix: sp.csr_matrix, columns: Sequence[int]) -> np.ndarray[Any, Any]:
+    """`matrix[:, columns].toarray()` for distinct `columns` of a matrix without duplicate
+    entries, in a few array operations: SciPy's indexing cost 35 µs a suggestion."""
+    position = np.full(matrix.shape[1], -1)
+    position[columns] = np.arange(len(columns))
+    at = position[matrix.indices]
+    kept = at >= 0
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    picked = np.zeros((matrix.shape[0], len(columns)), dtype=matrix.dtype)
+    picked[rows[kept], at[kept]] = matrix.data[kept]
+    return picked
+
+
 def _strongest(words: Sequence[str], shares: np.ndarray[Any, Any]) -> list[str]:
     """The words with a real share of the score, strongest first."""
     weights = {word: float(share) for word, share in zip(words, shares, strict=True)}
@@ -469,13 +493,22 @@ def rank_scores(
     if not len(routes):
         return []
     shifted = np.exp((scores - scores.max()) / TEMPERATURE)
-    confidences = shifted / shifted.sum()
-    order = np.argsort(-scores, kind="stable")[:limit]
+    total = shifted.sum()
     return [
-        Scored(route=routes[i], score=float(scores[i]), confidence=float(confidences[i]))
-        for i in order
+        Scored(route=routes[i], score=float(scores[i]), confidence=float(shifted[i] / total))
+        for i in _first_in_order(-scores, limit)
         if scores[i] > 0
     ]
+
+
+def _first_in_order(keys: np.ndarray[Any, Any], limit: int) -> np.ndarray[Any, Any]:
+    """`np.argsort(keys, kind="stable")[:limit]`, sorting only the keys that can be among the
+    first `limit`: sorting the whole plan's 2,400 scores was 85 µs of a suggestion's 2.5 ms."""
+    if limit >= len(keys):
+        return np.argsort(keys, kind="stable")[:limit]
+    cut = np.partition(keys, limit - 1)[limit - 1]
+    (near,) = np.nonzero(keys <= cut)  # every key before the cut, and the ties at it, in order
+    return near[np.argsort(keys[near], kind="stable")][:limit]
 
 
 def best_tasks(ranked: Sequence[Scored], *, limit: int) -> list[Scored]:

@@ -162,21 +162,31 @@ def examples_of(decisions: QuerySet[RoutingDecision]) -> list[tuple[int, Example
 
 
 @dataclass
+class _Kept:
+    """What a process keeps with a trained model version (`key`) since `started`."""
+
+    key: tuple[Any, ...]
+    started: float
+    # The departments answering for KLE main groups; None until first read.
+    owners: dict[str, Department] | None = None
+    # The KLE topics suggestions have shown, by id: at most the version's routes' topics.
+    topics: dict[int, KleEntry] = field(default_factory=dict)
+
+
+@dataclass
 class _Cache:
     lock: threading.Lock = field(default_factory=threading.Lock)
     key: tuple[Any, ...] | None = None
     version: ModelVersion | None = None
     predictor: Predictor | None = None
-    # The departments answering for KLE main groups, for the model version `owners_key`.
-    owners: dict[str, Department] = field(default_factory=dict)
-    owners_key: tuple[Any, ...] | None = None
-    owners_read_at: float = 0.0
+    kept: _Kept | None = None
 
 
 # Read for every suggestion, the departments answering for the main groups (three statements)
-# doubled a suggestion's time (benchmarks/triage.py: p95 3.5 → 7.4 ms). Each process keeps them
-# per model version for at most this long, so an administrator's change shows within a minute.
-OWNERS_SECONDS = 60.0
+# doubled a suggestion's time (benchmarks/triage.py: p95 3.5 → 7.4 ms), and the topics shown
+# were a seventh of it. Each process keeps both with the model version for at most this long,
+# so an administrator's change, or a KLE import's new title, shows within a minute.
+KEPT_SECONDS = 60.0
 
 
 _CACHE = _Cache()
@@ -216,20 +226,47 @@ def get_predictor() -> tuple[ModelVersion | None, Predictor]:
         return _CACHE.version, _CACHE.predictor
 
 
+def _kept_with(version: ModelVersion) -> _Kept:
+    """What this process keeps with `version`: afresh when the version changed or its
+    KEPT_SECONDS are up. The caller holds the lock."""
+    key, now = (version.pk, version.trained_at), time.monotonic()
+    kept = _CACHE.kept
+    if kept is None or kept.key != key or now - kept.started >= KEPT_SECONDS:
+        kept = _CACHE.kept = _Kept(key=key, started=now)
+    return kept
+
+
 def main_group_owners(*, version: ModelVersion | None) -> dict[str, Department]:
     """`catalogue.selectors.main_group_departments`, kept with the trained model version `version`
-    (from `get_predictor`) for up to OWNERS_SECONDS; read afresh before the first version (a
+    (from `get_predictor`) for up to KEPT_SECONDS; read afresh before the first version (a
     cold start lasts until the first training)."""
     if version is None:
         return main_group_departments()
-    key = (version.pk, version.trained_at)
     with _CACHE.lock:
-        if _CACHE.owners_key == key and time.monotonic() - _CACHE.owners_read_at < OWNERS_SECONDS:
-            return _CACHE.owners
+        kept = _kept_with(version)
+        if kept.owners is not None:
+            return kept.owners
     owners = main_group_departments()
     with _CACHE.lock:
-        _CACHE.owners, _CACHE.owners_key, _CACHE.owners_read_at = owners, key, time.monotonic()
+        kept.owners = owners
     return owners
+
+
+def shown_topics(*, version: ModelVersion | None, ids: set[int]) -> dict[int, KleEntry]:
+    """The KLE topics `ids` by id, kept with the trained model version `version` for up to
+    KEPT_SECONDS: only those this process has not shown with the version are read (none, once
+    a version's usual topics have been shown); all of them before the first version."""
+    if version is None:
+        return KleEntry.objects.in_bulk(ids)
+    with _CACHE.lock:
+        kept = _kept_with(version)
+        missing = ids - kept.topics.keys()
+    if missing:
+        read = KleEntry.objects.in_bulk(missing)
+        with _CACHE.lock:
+            kept.topics.update(read)
+    # A version's _Kept is replaced, never emptied: what was read above is still in it.
+    return {pk: kept.topics[pk] for pk in ids if pk in kept.topics}
 
 
 def _catalogue_signature() -> tuple[Any, ...]:
@@ -337,8 +374,9 @@ def suggest_many(documents: Sequence[Document], *, limit: int = SUGGESTIONS) -> 
         [s for s in ranked if s.route.task_id in by_id or not s.route.task_id][:limit]
         for ranked in candidates
     ]
-    topics = KleEntry.objects.in_bulk(
-        {s.route.topic_id for ranked in shown for s in ranked if s.route.topic_id}
+    topics = shown_topics(
+        version=version,
+        ids={s.route.topic_id for ranked in shown for s in ranked if s.route.topic_id},
     )
     owners = (
         main_group_owners(version=version)

@@ -11,11 +11,14 @@ from hypothesis import strategies as st
 from sklearn.preprocessing import normalize as sklearn_normalize
 
 from indgang.triage.learning import (
+    TEMPERATURE,
     Document,
     Example,
     Features,
     Predictor,
     Route,
+    _columns,
+    _row_lengths,
     best_tasks,
     cold_start,
     content_words,
@@ -255,3 +258,37 @@ def test_rows_are_normalised_to_the_bit_as_scikit_learn_does_empty_rows_included
     assert ours.dtype == np.float32
     assert np.array_equal(ours.toarray(), theirs.toarray())
     assert np.array_equal(np.linalg.norm(ours.toarray(), axis=1) > 0, [0, 1, 1, 1, 0, 1])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    scores=st.lists(st.sampled_from([0.0, 0.1, 0.25, 0.5, 0.9]), min_size=1, max_size=60),
+    limit=st.integers(min_value=1, max_value=70),
+)
+def test_the_best_routes_are_those_of_a_full_stable_sort_ties_included(
+    scores: list[float], limit: int
+) -> None:
+    values = np.array(scores, dtype=np.float32)
+    routes = [Route(i, 0) for i in range(len(values))]
+
+    ranked = rank_scores(values, routes, limit=limit)
+
+    shifted = np.exp((values - values.max()) / TEMPERATURE)
+    confidences = shifted / shifted.sum()
+    order = [i for i in np.argsort(-values, kind="stable")[:limit] if values[i] > 0]
+    assert [scored.route for scored in ranked] == [routes[i] for i in order]
+    assert [scored.confidence for scored in ranked] == [float(confidences[i]) for i in order]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_word_shares_are_picked_and_scaled_as_scipy_does_to_the_bit(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    dense = rng.random((7, 300), dtype=np.float32) * (rng.random((7, 300)) < 0.1) * 9
+    dense[3] = 0.0
+    matrix = sp.csr_matrix(dense)
+    columns = [int(column) for column in rng.choice(300, size=12, replace=False)]
+
+    assert np.array_equal(_columns(matrix, columns), matrix[:, columns].toarray())
+    lengths = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    assert _row_lengths(matrix).dtype == lengths.dtype
+    assert np.array_equal(_row_lengths(matrix), lengths)

@@ -101,10 +101,57 @@ def test_a_model_version_keeps_the_main_groups_owners_until_the_next_version(
     train_model(now=timezone.now())
     next_version = selectors.suggest(text="mågeunger").items[0]
 
-    # The newest version, the tasks and the topics; not the owners (three statements).
-    assert len(kept.captured_queries) == 3
+    # The newest version and the tasks; neither the owners nor the topics (two statements).
+    assert len(kept.captured_queries) == 2
     assert same_version.department == org.building_dept
     assert next_version.department == org.benefits_dept
+
+
+# The topics' own read; the owners' reads join the plan's table but are not from it.
+TOPICS_READ = 'FROM "catalogue_kleentry"'
+
+
+def test_a_model_version_keeps_the_topics_it_has_shown_until_the_next_version(
+    gulls: KleEntry, catalogue: dict[str, Task], register: RegisterContact, staff: Staff
+) -> None:
+    train_model(now=timezone.now())
+    selectors.suggest(text="mågeunger")  # reads the topics it shows
+    KleEntry.objects.filter(pk=gulls.pk).update(title="Måger")
+
+    with CaptureQueriesContext(connection) as kept:
+        same_version = selectors.suggest(text="mågeunger").items[0]
+    record_routing(
+        contact=register(summary="rotter i haven"),
+        task=catalogue["rats"],
+        decided_by=staff.frontline,
+        now=timezone.now(),
+    )
+    train_model(now=timezone.now())
+    with CaptureQueriesContext(connection) as next_read:
+        next_version = selectors.suggest(text="mågeunger").items[0]
+
+    assert not any(TOPICS_READ in query["sql"] for query in kept.captured_queries)
+    assert sum(TOPICS_READ in query["sql"] for query in next_read.captured_queries) == 1
+    assert _number_and_title(same_version) == ("09.13.10", "Måger og duer")
+    assert _number_and_title(next_version) == ("09.13.10", "Måger")
+
+
+def test_a_process_reads_the_topics_again_when_its_minute_is_up(
+    gulls: KleEntry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    train_model(now=timezone.now())
+    selectors.suggest(text="mågeunger")
+    KleEntry.objects.filter(pk=gulls.pk).update(title="Måger")
+    monkeypatch.setattr(selectors, "KEPT_SECONDS", 0.0)
+
+    first = selectors.suggest(text="mågeunger").items[0]
+
+    assert _number_and_title(first) == ("09.13.10", "Måger")
+
+
+def _number_and_title(suggestion: selectors.Suggestion) -> tuple[str, str] | None:
+    topic = suggestion.kle_topic
+    return (topic.number, topic.title) if topic else None
 
 
 def test_account_codes_are_no_words_and_held_out_terms_never_reach_the_model(
