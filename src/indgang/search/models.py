@@ -9,8 +9,8 @@ class SearchDocument(models.Model):
 
     Both back ends index the search stems (`search.analysis.stem`) of the title, its compound
     parts, the OS2KLE terms (with their parts), the text and its parts: PostgreSQL in generated,
-    GIN-indexed `vector` and `title_vector` columns (`simple` configuration, weights A, B, B, C,
-    D; migration 0006), SQLite in the FTS5 table `search_fts`, kept in step by triggers.
+    GIN-indexed `vector` and `title_vector` columns (`simple` configuration, weights A, B, C, D
+    and D; migration 0006), SQLite in the FTS5 table `search_fts`, kept in step by triggers.
     """
 
     kind = models.CharField(_("kind"), max_length=10, choices=DocumentKind.choices)
@@ -21,7 +21,7 @@ class SearchDocument(models.Model):
     title = models.CharField(_("title"), max_length=400)
     body = models.TextField(_("text"), blank=True)
     # OS2KLE's terms for the KLE topics the document is filed under (its own, for a KLE entry):
-    # names of the thing, ranked as the title's parts are rather than as its text.
+    # names of the thing, ranked above its text and below the title's parts.
     terms = models.TextField(blank=True)
     # The parts of compound words (byggetilladelse → bygge tilladelse).
     title_extra = models.TextField(blank=True)
