@@ -7,9 +7,10 @@ from indgang.search.constants import DocumentKind, SearchAudience
 class SearchDocument(models.Model):
     """One searchable thing (an article, a task or a KLE entry) as the index holds it.
 
-    PostgreSQL indexes `title`, `title_extra`, `body` and `body_extra` with its `danish`
-    configuration in a generated, GIN-indexed `vector` column (migration 0002). SQLite indexes
-    the Snowball stems in the FTS5 table `search_fts`, kept in step by triggers.
+    Both back ends index the search stems (`search.analysis.stem`) of the title, its compound
+    parts, the OS2KLE terms (with their parts), the text and its parts: PostgreSQL in generated,
+    GIN-indexed `vector` and `title_vector` columns (`simple` configuration, weights A, B, C, D
+    and D; migration 0006), SQLite in the FTS5 table `search_fts`, kept in step by triggers.
     """
 
     kind = models.CharField(_("kind"), max_length=10, choices=DocumentKind.choices)
@@ -19,12 +20,17 @@ class SearchDocument(models.Model):
     )
     title = models.CharField(_("title"), max_length=400)
     body = models.TextField(_("text"), blank=True)
+    # OS2KLE's terms for the KLE topics the document is filed under (its own, for a KLE entry):
+    # names of the thing, ranked above its text and below the title's parts.
+    terms = models.TextField(blank=True)
     # The parts of compound words (byggetilladelse → bygge tilladelse).
     title_extra = models.TextField(blank=True)
     body_extra = models.TextField(blank=True)
-    # Snowball stems of the same four texts, for SQLite's FTS5.
+    # Search stems of the same texts (the terms' with their compound parts), which both back
+    # ends index.
     stems_title = models.TextField(blank=True)
     stems_title_extra = models.TextField(blank=True)
+    stems_terms = models.TextField(blank=True)
     stems_body = models.TextField(blank=True)
     stems_body_extra = models.TextField(blank=True)
     updated_at = models.DateTimeField(_("updated"))

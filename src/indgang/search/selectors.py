@@ -31,10 +31,15 @@ from indgang.search.models import SearchDocument, SearchTerm
 
 SNIPPET_LENGTH = 240
 KLE_GROUP_NUMBER_LENGTH = len("02.34")
-# ts_rank's weights for D, C, B, A: body parts, body, title parts, title.
-PG_WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"
-# bm25 column weights in the FTS5 table's column order (title, title parts, body, body parts).
-FTS_WEIGHTS = "10.0, 5.0, 1.0, 0.5, 0.0"
+# ts_rank's weights for D, C, B, A: text and its compound parts, OS2KLE terms, title parts,
+# title. The terms rank above the text (names of the thing, not words it happens to use) and
+# below the title's parts; PostgreSQL has only four weights, so the text's parts join the text.
+PG_WEIGHTS = "{0.2, 0.3, 0.5, 1.0}"
+# bm25 column weights in the FTS5 table's column order (title, title parts, OS2KLE terms, text,
+# text parts, audience): the terms at 1.5 times the text, as on PostgreSQL (0.3 against 0.2).
+FTS_WEIGHTS = "10.0, 5.0, 1.5, 1.0, 0.5, 0.0"
+# What "titles only" matches: a document's names (SQLite's columns; PostgreSQL's title_vector).
+FTS_TITLE_COLUMNS = "stems_title stems_title_extra stems_terms"
 
 
 @dataclass(frozen=True)
@@ -356,7 +361,7 @@ def _fts_query(
         for group in groups
     )
     if titles_only:
-        expression = f"{{stems_title stems_title_extra}} : ({expression})"
+        expression = f"{{{FTS_TITLE_COLUMNS}}} : ({expression})"
     if audience is not None:
         expression = f"({expression}) AND audience : {audience.value}"
     return expression

@@ -46,25 +46,40 @@ class Source:
     audience: SearchAudience
     title: str
     body: str
+    terms: str = ""
 
     @property
     def words(self) -> set[str]:
-        return set(index_words(self.title)) | set(index_words(self.body))
+        return document_words(title=self.title, body=self.body, terms=self.terms)
 
 
-def topic_lines(topic: KleEntry) -> list[str]:
-    """A KLE topic as the things filed under it mention it: its number and title, and OS2KLE's
-    terms for it, which name it as citizens and staff do (synonyms its title lacks)."""
-    terms = [
-        keyword.term for keyword in topic.keywords.all() if keyword.weight < ACCOUNT_CODE_WEIGHT
-    ]
-    return [f"{topic.number} {topic.title}", *terms]
+def document_words(*, title: str, body: str, terms: str) -> set[str]:
+    """The words a document adds to the vocabulary."""
+    return set(index_words(title)) | set(index_words(body)) | set(index_words(terms))
+
+
+def topic_line(topic: KleEntry) -> str:
+    return f"{topic.number} {topic.title}"
+
+
+def topic_terms(topics: Iterable[KleEntry]) -> str:
+    """OS2KLE's terms for these KLE topics, one a line and each once: they name a topic as
+    citizens and staff do (synonyms its title lacks), so the index ranks them as names, not as
+    text. A term two topics share is one name, not twice the evidence."""
+    terms = (
+        keyword.term
+        for topic in topics
+        for keyword in topic.keywords.all()
+        if keyword.weight < ACCOUNT_CODE_WEIGHT
+    )
+    return "\n".join(dict.fromkeys(terms))
 
 
 def article_source(article: Article) -> Source:
-    """An article: its question and answer, and the tasks and KLE topics it covers."""
-    covers = [task.title for task in article.tasks.all()]
-    covers += [line for topic in article.kle_topics.all() for line in topic_lines(topic)]
+    """An article: its question and answer, the tasks and KLE topics it covers, and those
+    topics' terms."""
+    topics = list(article.kle_topics.all())
+    covers = [task.title for task in article.tasks.all()] + [topic_line(t) for t in topics]
     links = [str(link.get("label", "")) for link in article.links if isinstance(link, dict)]
     return Source(
         kind=DocumentKind.ARTICLE,
@@ -74,13 +89,15 @@ def article_source(article: Article) -> Source:
         ),
         title=article.title,
         body="\n".join([article.answer, *links, *covers]),
+        terms=topic_terms(topics),
     )
 
 
 def task_source(task: Task) -> Source:
-    """A task: its description, KLE topics, department and its "how we solve it" guide."""
-    lines = [task.description, task.department.name]
-    lines += [line for topic in task.kle_topics.all() for line in topic_lines(topic)]
+    """A task: its description, KLE topics (and their terms), department and its "how we solve
+    it" guide."""
+    topics = list(task.kle_topics.all())
+    lines = [task.description, task.department.name, *(topic_line(topic) for topic in topics)]
     guide = getattr(task, "guide", None)
     if guide is not None:
         lines += [guide.what_to_ask, guide.what_to_bring, guide.self_service, guide.when_to_forward]
@@ -90,18 +107,19 @@ def task_source(task: Task) -> Source:
         audience=SearchAudience.STAFF,
         title=task.title,
         body="\n".join(line for line in lines if line),
+        terms=topic_terms(topics),
     )
 
 
 def kle_source(entry: KleEntry) -> Source:
     """A KLE entry: its number, title and guidance, and OS2KLE's terms for it."""
-    title, *terms = topic_lines(entry)
     return Source(
         kind=DocumentKind.KLE,
         object_id=entry.pk,
         audience=SearchAudience.STAFF,
-        title=title,
-        body="\n".join([entry.guidance, *terms]),
+        title=topic_line(entry),
+        body=entry.guidance,
+        terms=topic_terms([entry]),
     )
 
 
@@ -136,6 +154,7 @@ def all_sources() -> Iterator[Source]:
 
 def _document(source: Source, *, split: Splitter, now: dt.datetime) -> SearchDocument:
     title = analyse(source.title, split=split)
+    terms = analyse(source.terms, split=split)
     body = analyse(source.body, split=split)
     return SearchDocument(
         kind=source.kind,
@@ -143,10 +162,14 @@ def _document(source: Source, *, split: Splitter, now: dt.datetime) -> SearchDoc
         audience=source.audience,
         title=source.title[:400],
         body=source.body,
+        terms=source.terms,
         title_extra=" ".join(title.parts),
         body_extra=" ".join(body.parts),
         stems_title=title.stems,
         stems_title_extra=title.part_stems,
+        # A term's compound parts rank with it: "adresseflytning" names 23.05.10 as much as
+        # "flytning" does.
+        stems_terms=" ".join(filter(None, [terms.stems, terms.part_stems])),
         stems_body=body.stems,
         stems_body_extra=body.part_stems,
         updated_at=now,
@@ -238,7 +261,7 @@ def index(*, sources: list[Source], now: dt.datetime) -> None:
     existing = {(d.kind, d.object_id): d for d in SearchDocument.objects.filter(keys)}
     delta: Counter[str] = Counter()
     for document in existing.values():
-        delta.subtract(set(index_words(document.title)) | set(index_words(document.body)))
+        delta.subtract(_stored_words(document))
     new_words: set[str] = set()
     for source in sources:
         words = source.words
@@ -262,9 +285,13 @@ def remove(*, kind: DocumentKind, object_ids: Iterable[int]) -> None:
     documents = list(SearchDocument.objects.filter(kind=kind, object_id__in=list(object_ids)))
     delta: Counter[str] = Counter()
     for document in documents:
-        delta.subtract(set(index_words(document.title)) | set(index_words(document.body)))
+        delta.subtract(_stored_words(document))
     SearchDocument.objects.filter(pk__in=[d.pk for d in documents]).delete()
     _apply_counts(delta)
+
+
+def _stored_words(document: SearchDocument) -> set[str]:
+    return document_words(title=document.title, body=document.body, terms=document.terms)
 
 
 def _apply_counts(delta: Counter[str]) -> None:

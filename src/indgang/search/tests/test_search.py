@@ -242,6 +242,26 @@ def test_an_os2kle_term_finds_its_topic_and_task_and_a_reimport_refreshes_only_t
     assert SearchDocument.objects.get(pk=untouched.pk).updated_at == untouched.updated_at
 
 
+def test_os2kle_terms_are_indexed_as_the_topics_names_not_as_text(
+    library: dict[str, Article], tasks: dict[str, Task], tmp_path: Path
+) -> None:
+    keywords = tmp_path / "OS2KLE.txt"
+    keywords.write_text(
+        "KLENummer='13.03.20':KLETitel='Fjernvarme':Keywords[Weight]="
+        "varmepris[10];fjernvarmetilladelse[5];ok 13[1000];\n"
+        "KLENummer='13.03.00':KLETitel='Varmeforsyning':Keywords[Weight]=varmepris[5];\n",
+        encoding="utf-8",
+    )
+    call_command("import-kle-keywords", str(keywords), stdout=io.StringIO())
+
+    task = SearchDocument.objects.get(kind=DocumentKind.TASK, object_id=tasks["heating"].pk)
+    assert (task.terms, task.stems_terms) == (
+        "varmepris\nfjernvarmetilladelse",
+        "varmepris fjernvarmetillad fjernvarm tillad fjernvarm",
+    )
+    assert "varmepris" not in task.body
+
+
 def test_forms_command_prints_how_many_words_meet_before_and_after(db: None) -> None:
     out = io.StringIO()
 
