@@ -20,6 +20,10 @@ from indgang.conftest import CPR_A, CPR_B, Org, Staff
 from indgang.parties.models import Party
 from indgang.parties.services import get_or_create_citizen
 
+# A booking with a task writes a receipt letter: its template must be there even after an earlier
+# transactional test's flush.
+pytestmark = pytest.mark.usefixtures("seed_data")
+
 NOW = dt.datetime(2029, 12, 20, 12, tzinfo=COPENHAGEN)
 EMAIL = "borger@example.dk"
 
