@@ -40,6 +40,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.synchronize import Barrier
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 from harness import (
     BENCH_DIR,
@@ -400,10 +401,10 @@ def run_load(
         sender.close()
         processes.append((process, receiver))
     barrier.wait(timeout=300)
-    app_before, db_before = server.worker_ticks(), _ticks(_postgres_pids())
+    app_before, db_before = server.worker_ticks(), _ticks(_postgres_pids(server.database))
     busy_before = _machine_busy_ticks()
     results: list[ClientResult] = [receiver.recv() for _process, receiver in processes]
-    app_after, db_after = server.worker_ticks(), _ticks(_postgres_pids())
+    app_after, db_after = server.worker_ticks(), _ticks(_postgres_pids(server.database))
     busy_after = _machine_busy_ticks()
     for process, _receiver in processes:
         process.join(timeout=30)
@@ -461,12 +462,12 @@ def _machine_busy_ticks() -> int:
     return user + nice + system + irq + softirq + steal
 
 
-def _postgres_pids() -> list[int]:
+def _postgres_pids(database: str) -> list[int]:
     """The server processes working for this benchmark: the backends connected to its database,
     and the WAL writer, checkpointer and background writer (which write what its commits log).
     Other databases' backends on the same server are left out.
     """
-    ours = (f" {PG_DB} ", "walwriter", "checkpointer", "background writer")
+    ours = (f" {database} ", "walwriter", "checkpointer", "background writer")
     pids = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -503,6 +504,8 @@ class Server:
         self.config = config
         self.port = _free_port()
         self.log = log
+        # Its PostgreSQL database (SQLite: a path no backend names), whose backends' CPU counts.
+        self.database = urlparse(env.get("DATABASE_URL", "")).path.lstrip("/")
         # As the README's production command, on a free port of this machine.
         command = [
             str(BIN / "granian"),
