@@ -24,6 +24,7 @@ from indgang.catalogue.constants import Channel, Depth
 from indgang.catalogue.models import KleEntry, Task
 from indgang.catalogue.services import KleImportReport, import_kle
 from indgang.common.caching import forget_remembered
+from indgang.common.tests.migrating import migrate
 from indgang.common.tests.workers import (
     CeleryWorkers,
     isolate_test_databases,
@@ -256,6 +257,13 @@ def staff_client(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def back_and_forth() -> Iterator[None]:
+    """Leave the schema at the latest migration whatever the test does."""
+    yield
+    migrate(None)
 
 
 @pytest.fixture

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from indgang.common.tests.migrating import migrate
 from indgang.conftest import RegisterContact, Staff
 from indgang.contacts.models import Contact, Thread
 from indgang.deadlines.constants import DeadlineKind
@@ -25,21 +23,6 @@ BEFORE = [
     ("deadlines", "0002_calendar_validators"),
     ("journal", "0002_document_file_metadata"),
 ]
-
-
-def _migrate(targets: list[tuple[str, str]] | None) -> Any:
-    """Migrate to the targets (None: to the latest); return the app registry there."""
-    executor = MigrationExecutor(connection)
-    plan_targets = targets or executor.loader.graph.leaf_nodes()
-    executor.migrate(plan_targets)
-    return MigrationExecutor(connection).loader.project_state(plan_targets).apps
-
-
-@pytest.fixture
-def back_and_forth() -> Iterator[None]:
-    """Leave the schema at the latest migration whatever the test does."""
-    yield
-    _migrate(None)
 
 
 def _subjects(model: Any) -> dict[int, tuple[str, int]]:
@@ -85,7 +68,7 @@ def test_deadlines_journal_entries_and_documents_keep_their_subjects_back_and_fo
     )
     assert list(documents.values()) == [("thread", other.thread_id)]
 
-    old = _migrate(BEFORE)
+    old = migrate(BEFORE)
     assert {
         row.pk: (row.contact_id, row.thread_id)
         for row in old.get_model("deadlines", "Deadline").objects.all()
@@ -100,7 +83,7 @@ def test_deadlines_journal_entries_and_documents_keep_their_subjects_back_and_fo
         row.pk: row.thread_id for row in old.get_model("journal", "Document").objects.all()
     } == {pk: subject_id for pk, (_name, subject_id) in documents.items()}
 
-    _migrate(None)
+    migrate(None)
     assert (_subjects(Deadline), _subjects(JournalEntry), _subjects(Document)) == (
         deadlines,
         entries,

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from indgang.catalogue.models import Task
+from indgang.common.tests.migrating import migrate
 from indgang.conftest import Org, RegisterContact
 from indgang.statistics.constants import FunnelEventKind, SolutionKind
 from indgang.statistics.funnels import FunnelEventIn, ensure_solution, record_funnel_events
@@ -25,18 +23,6 @@ from indgang.statistics.tests.checks import assert_rollups_match_register
 
 CPH = ZoneInfo("Europe/Copenhagen")
 BEFORE = [("statistics", "0005_self_service_task")]
-
-
-def _migrate(targets: list[tuple[str, str]] | None) -> None:
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets or executor.loader.graph.leaf_nodes())
-
-
-@pytest.fixture
-def back_and_forth() -> Iterator[None]:
-    """Leave the schema at the latest migration whatever the test does."""
-    yield
-    _migrate(None)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -69,7 +55,7 @@ def test_the_month_grains_are_filled_from_the_day_grains_and_kept_after(
         ],
         now=now,
     )
-    _migrate(BEFORE)
+    migrate(BEFORE)
     # Counted by 0005's triggers, in the day grains only.
     for day in range(0, 70, 4):
         register(
@@ -78,7 +64,7 @@ def test_the_month_grains_are_filled_from_the_day_grains_and_kept_after(
             task=task if day % 3 else None,
             duration_seconds=day or None,
         )
-    _migrate(None)
+    migrate(None)
     assert UnitMonthContactCount.objects.exists()
     assert TaskMonthContactCount.objects.filter(self_service_task=True).exists()
     assert_rollups_match_register()
