@@ -92,13 +92,7 @@ def test_a_model_version_keeps_the_main_groups_owners_until_the_next_version(
 
     with CaptureQueriesContext(connection) as kept:
         same_version = selectors.suggest(text="mågeunger").items[0]
-    record_routing(
-        contact=register(summary="rotter i haven"),
-        task=catalogue["rats"],
-        decided_by=staff.frontline,
-        now=timezone.now(),
-    )
-    train_model(now=timezone.now())
+    _train_a_new_version(register, catalogue, staff)
     next_version = selectors.suggest(text="mågeunger").items[0]
 
     # The newest version and the tasks; neither the owners nor the topics (two statements).
@@ -120,13 +114,7 @@ def test_a_model_version_keeps_the_topics_it_has_shown_until_the_next_version(
 
     with CaptureQueriesContext(connection) as kept:
         same_version = selectors.suggest(text="mågeunger").items[0]
-    record_routing(
-        contact=register(summary="rotter i haven"),
-        task=catalogue["rats"],
-        decided_by=staff.frontline,
-        now=timezone.now(),
-    )
-    train_model(now=timezone.now())
+    _train_a_new_version(register, catalogue, staff)
     with CaptureQueriesContext(connection) as next_read:
         next_version = selectors.suggest(text="mågeunger").items[0]
 
@@ -147,6 +135,19 @@ def test_a_process_reads_the_topics_again_when_its_minute_is_up(
     first = selectors.suggest(text="mågeunger").items[0]
 
     assert _number_and_title(first) == ("09.13.10", "Måger")
+
+
+def _train_a_new_version(
+    register: RegisterContact, catalogue: dict[str, Task], staff: Staff
+) -> None:
+    """One more routing learned: the next model version."""
+    record_routing(
+        contact=register(summary="rotter i haven"),
+        task=catalogue["rats"],
+        decided_by=staff.frontline,
+        now=timezone.now(),
+    )
+    train_model(now=timezone.now())
 
 
 def _number_and_title(suggestion: selectors.Suggestion) -> tuple[str, str] | None:
