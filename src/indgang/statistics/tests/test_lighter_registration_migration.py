@@ -30,6 +30,27 @@ def _assert_lookups(expected: int) -> None:
     assert str(source).count("FROM catalogue_task") == expected
 
 
+def _register_days(
+    register: RegisterContact,
+    org: Org,
+    task: Task,
+    *,
+    first: dt.date,
+    step: int,
+    untasked_every: int,
+) -> None:
+    """Contacts every `step` days over 40 days from `first`: the two units in turn, without a
+    task every `untasked_every` days, timed but for the first."""
+    for day in range(0, 40, step):
+        register(
+            received_at=dt.datetime.combine(first, dt.time(10), tzinfo=CPH)
+            + dt.timedelta(days=day),
+            unit=[org.contact_centre, org.building_unit][day % 2],
+            task=task if day % untasked_every else None,
+            duration_seconds=day or None,
+        )
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_registration_trigger_is_replaced_and_restored(
     register: RegisterContact, org: Org, tasks: dict[str, Task], back_and_forth: None
@@ -40,22 +61,10 @@ def test_the_registration_trigger_is_replaced_and_restored(
 
     migrate(BEFORE)
     _assert_lookups(5)
-    for day in range(0, 40, 4):
-        register(
-            received_at=dt.datetime(2025, 10, 20, 10, tzinfo=CPH) + dt.timedelta(days=day),
-            unit=[org.contact_centre, org.building_unit][day % 2],
-            task=task if day % 3 else None,
-            duration_seconds=day or None,
-        )
+    _register_days(register, org, task, first=dt.date(2025, 10, 20), step=4, untasked_every=3)
     assert_rollups_match_register()
 
     migrate(None)
     _assert_lookups(1)
-    for day in range(0, 40, 5):
-        register(
-            received_at=dt.datetime(2025, 11, 28, 10, tzinfo=CPH) + dt.timedelta(days=day),
-            unit=[org.contact_centre, org.building_unit][day % 2],
-            task=task if day % 2 else None,
-            duration_seconds=day or None,
-        )
+    _register_days(register, org, task, first=dt.date(2025, 11, 28), step=5, untasked_every=2)
     assert_rollups_match_register()
