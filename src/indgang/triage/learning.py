@@ -185,16 +185,21 @@ def normalize(matrix: Any) -> sp.csr_matrix:
     without its checks of its arguments: they cost 0.4 ms a call, more than scoring a batch.
     """
     scaled = sp.csr_matrix(matrix, dtype=np.float32, copy=True)
-    per_row = np.diff(scaled.indptr)
-    filled = per_row > 0
-    squared = np.zeros(scaled.shape[0], dtype=np.float64)
-    if filled.any():
-        squares = (scaled.data * scaled.data).astype(np.float64)
-        squared[filled] = np.add.reduceat(squares, scaled.indptr[:-1][filled])
-    lengths = np.sqrt(squared)
+    lengths = np.sqrt(_squared_rows(scaled, np.float64))
     lengths[lengths == 0] = 1.0
-    scaled.data /= np.repeat(lengths, per_row)
+    scaled.data /= np.repeat(lengths, np.diff(scaled.indptr))
     return scaled
+
+
+def _squared_rows(matrix: sp.csr_matrix, dtype: Any) -> np.ndarray[Any, Any]:
+    """Each row's sum of squares: the entries squared in the matrix's dtype, then summed in
+    `dtype` in the entries' order (what `normalize` and `_row_lengths` each match to the bit)."""
+    squared = np.zeros(matrix.shape[0], dtype=dtype)
+    filled = np.diff(matrix.indptr) > 0
+    if filled.any():
+        squares = (matrix.data * matrix.data).astype(dtype, copy=False)
+        squared[filled] = np.add.reduceat(squares, matrix.indptr[:-1][filled])
+    return squared
 
 
 def _document_frequencies(matrix: sp.csr_matrix) -> np.ndarray[Any, Any]:
@@ -456,11 +461,8 @@ def _row_lengths(matrix: sp.csr_matrix) -> np.ndarray[Any, Any]:
     """Each row's l2 norm as `np.sqrt(matrix.multiply(matrix).sum(axis=1))` gives it for a
     matrix in canonical form (sorted, no duplicates), to the bit: the squares summed by
     `np.add.reduceat` in the entries' order, without SciPy's 45 µs of checks a call."""
-    squared = np.zeros(matrix.shape[0], dtype=matrix.dtype)
-    filled = np.diff(matrix.indptr) > 0
-    if filled.any():
-        squared[filled] = np.add.reduceat(matrix.data * matrix.data, matrix.indptr[:-1][filled])
-    return np.sqrt(squared)
+    lengths: np.ndarray[Any, Any] = np.sqrt(_squared_rows(matrix, matrix.dtype))
+    return lengths
 
 
 def _columns(matrix: sp.csr_matrix, columns: Sequence[int]) -> np.ndarray[Any, Any]:
