@@ -290,5 +290,6 @@ def seed_data(db: None) -> None:
             "ContactCount",
             "UnitMonthContactCount",
             "TaskMonthContactCount",
+            "NewContactCount",
         ):
             apps.get_model("statistics", grain).objects.all().delete()

@@ -3,9 +3,10 @@
 Each table holds one row (a bucket) per combination of its dimensions that has had contacts.
 Dimensions are plain columns (0 = no department, unit or task; '' = no outcome), not foreign
 keys, so one unique constraint covers every bucket on both databases, NULLs included. Database
-triggers (migrations 0002, 0005 and 0006) keep the buckets current on every write to the
-register, COPY included, and to a task's self-service link; `indgang statistics-rebuild`
-recomputes them. Read them only through `statistics.selectors`.
+triggers (migrations 0002, 0005, 0006 and 0008) keep the buckets current on every write to the
+register, COPY included, and to a task's self-service link (on PostgreSQL a new contact waits
+as a `NewContactCount` row until the minute's fold, and reads add those rows);
+`indgang statistics-rebuild` recomputes them. Read them only through `statistics.selectors`.
 
 The month grains exist because a unit's or a task's day buckets fill up as the register grows
 (every day × unit × channel × outcome has contacts in a large municipality's year): a read of
@@ -173,6 +174,39 @@ class TaskMonthContactCount(MonthCounts):
             models.Index(fields=["unit_id", "month"], name="task_month_unit_month"),
             models.Index(fields=["task_id", "month"], name="task_month_task_month"),
         ]
+
+
+class NewContactCount(models.Model):
+    """A registered contact that the rollups do not count yet (PostgreSQL): one row each,
+    written by the register's INSERT trigger (migration 0008) and added to every grain, and
+    deleted, by `services.fold_new_contact_counts` each minute. An append without a key to
+    meet costs a registration far less than five upserts into buckets that every concurrent
+    registration of the same day, channel and outcome shares until it commits. Reads add
+    these rows to the buckets' (`selectors.contact_counts`), so they count at once.
+
+    SQLite's triggers still add to the buckets directly: its one writer has no hot buckets to
+    share, and this table stays empty there.
+    """
+
+    day = models.DateField(_("day"))
+    channel = models.CharField(_("channel"), max_length=12)
+    direction = models.CharField(_("direction"), max_length=3)
+    outcome = models.CharField(_("outcome"), max_length=30)
+    department_id = models.IntegerField(_("department"))  # 0 = none, likewise unit and task
+    unit_id = models.IntegerField(_("unit"))
+    task_id = models.IntegerField(_("task"))
+    # The measures a bucket has, as this one contact gives them (it has no knowledge use yet).
+    contacts = models.IntegerField(_("contacts"), default=1)
+    with_knowledge = models.IntegerField(_("with knowledge use"), default=0)
+    duration_seconds = models.BigIntegerField(_("duration (seconds)"), default=0)
+    timed = models.IntegerField(_("timed contacts"), default=0)
+
+    class Meta:
+        verbose_name = _("contact not yet counted")
+        verbose_name_plural = _("contacts not yet counted")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.channel} {self.direction} {self.outcome}"
 
 
 class Goal(models.Model):

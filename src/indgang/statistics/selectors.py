@@ -2,6 +2,8 @@
 
 Every surface (pages, API, exports, reports) asks `contact_counts`, which checks the user's
 statistics scope, so they share one permission path. No report reads the register itself.
+The buckets and the new contacts not yet folded into them (`NewContactCount`) are summed
+together, so a contact counts from the moment it is registered.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from operator import or_
 from typing import Any, Literal, get_args
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Func, Q, QuerySet, Sum
+from django.db.models import Exists, Func, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncDay, TruncMonth, TruncQuarter, TruncWeek, TruncYear
 from django.utils.translation import gettext as _
 
+from indgang.catalogue.models import Task
 from indgang.organisation.constants import Role
 from indgang.organisation.models import Unit
 from indgang.organisation.selectors import Scope
@@ -26,6 +29,7 @@ from indgang.statistics.models import (
     ContactCount,
     Counts,
     DayContactCount,
+    NewContactCount,
     TaskMonthContactCount,
     UnitContactCount,
     UnitMonthContactCount,
@@ -124,7 +128,7 @@ def contact_counts(
     by = frozenset(by)
     if unknown := by - set(DIMENSIONS):
         raise ValueError(f"Unknown dimensions: {sorted(unknown)}")
-    filters: dict[str, Any] = {"contacts__gt": 0}
+    filters: dict[str, Any] = {}
     for column, value in (
         ("department_id", slice.department_id),
         ("unit_id", slice.unit_id),
@@ -142,22 +146,25 @@ def contact_counts(
     groups = [COLUMN[dimension] for dimension in DIMENSIONS if dimension in by]
     day_grain = _grain({*used, *groups})
     parts = [
-        _part(grain, dates, filters, period)
-        for grain, dates in _calendar(day_grain, slice.start, slice.end, period)
+        *(
+            _part(grain, dates, filters, period)
+            for grain, dates in _calendar(day_grain, slice.start, slice.end, period)
+        ),
+        _new_part(slice, filters, period),
     ]
     sums = {measure: Sum(measure) for measure in MEASURES}
     if period is not None:
         groups = ["period", *groups]
     if not groups:
-        totals = [part.aggregate(**sums) for part in parts]
+        # Each part's sums as one row (a constant is no group), the parts in one statement.
+        each = [part.order_by().values(whole=Value(1)).annotate(**sums) for part in parts]
+        totals = list(each[0].union(*each[1:], all=True))
         return [_row({}, {m: sum(int(t[m] or 0) for t in totals) for m in MEASURES})]
     grouped: list[QuerySet[Any, dict[str, Any]]] = [
         part.values(*groups).annotate(**sums).order_by() for part in parts
     ]
-    if len(grouped) == 1:
-        return [_row(group, group) for group in grouped[0].order_by(*groups)]
-    # Whole months and edge days in one statement, ordered by the database as a single read
-    # would be; a group that has both comes as two adjacent rows, added up here.
+    # Whole months, edge days and new contacts in one statement, ordered by the database as a
+    # single read would be; a group that has several comes as adjacent rows, added up here.
     rows: list[CountRow] = []
     last: tuple[Any, ...] | None = None
     for group in grouped[0].union(*grouped[1:], all=True).order_by(*groups):
@@ -167,7 +174,10 @@ def contact_counts(
         else:
             rows.append(_row(group, group))
         last = key
-    return rows
+    # A group counts once it has contacts: not a bucket that its contacts' deletion emptied,
+    # nor one that a change subtracted from while the contact still waited to be counted
+    # (its new row adds it back).
+    return [row for row in rows if row.contacts]
 
 
 @dataclass(frozen=True)
@@ -227,6 +237,23 @@ def _part(
     rows = grain.objects.filter(dates, **filters)
     if period is not None:
         rows = rows.annotate(period=TRUNCATE[period](date_field(grain)))
+    return rows
+
+
+def _new_part(
+    slice: Slice,  # noqa: A002
+    filters: dict[str, Any],
+    period: Period | None,
+) -> QuerySet[Any]:
+    """The new contacts of the slice's days that no bucket counts yet, as finest buckets of
+    one contact each; the self-service flag comes from the catalogue, as the buckets' does."""
+    rows = NewContactCount.objects.all()
+    if "self_service_task" in filters:
+        with_link = Task.objects.filter(pk=OuterRef("task_id")).exclude(self_service_url="")
+        rows = rows.annotate(self_service_task=Exists(with_link))
+    rows = rows.filter(day__range=(slice.start, slice.end), **filters)
+    if period is not None:
+        rows = rows.annotate(period=TRUNCATE[period]("day"))
     return rows
 
 

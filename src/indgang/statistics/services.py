@@ -1,4 +1,5 @@
-"""Writes: recompute the contact rollups from the register (a repair; triggers keep them)."""
+"""Writes: fold new contacts into the contact rollups, recompute them from the register (a
+repair; triggers keep them), and count bulk writers' contacts."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from indgang.statistics.models import (
     ContactCount,
     Counts,
     DayContactCount,
+    NewContactCount,
     TaskMonthContactCount,
     UnitContactCount,
     UnitMonthContactCount,
@@ -137,6 +139,9 @@ def rebuild_contact_counts(
                     "LOCK TABLE contacts_contact, knowledge_knowledgeuse, catalogue_task "
                     "IN SHARE MODE"
                 )
+            # The contacts waiting to be counted are counted by the rebuild's days or, outside
+            # them, nowhere else: into the buckets with them, and none is left to count twice.
+            fold_new_contact_counts()
         first = start or _edge("received_at")
         last = end or _edge("-received_at")
         if first is None or last is None:
@@ -247,17 +252,8 @@ def add_contact_buckets(buckets: ContactBuckets) -> None:
             )
             # In GRAINS order, as the triggers write (migration 0006's `_pg_upserts`: each
             # upsert counts the rows of the one before, which runs that one first).
-            upserts = [
-                _upsert_sql(grain, after=GRAINS[index - 1] if index else None)
-                for index, grain in enumerate(GRAINS)
-            ]
-            *queries, main = upserts
-            named = ", ".join(
-                f"{grain._meta.db_table} AS ({query} RETURNING 1)"
-                for grain, query in zip(GRAINS, queries, strict=False)
-            )
             cursor.execute(
-                f"WITH {source}, {named} {main}",
+                f"WITH {source}, {_upserts_from_added()}",
                 [array_literal(getattr(buckets, name)) for name in columns],
             )
             return
@@ -290,6 +286,44 @@ def array_literal(values: Sequence[object]) -> str:
     driver passes as it is (a list parameter costs it a check per element)."""
     quoted = (str(value).replace("\\", "\\\\").replace('"', '\\"') for value in values)
     return "{" + ",".join(f'"{value}"' for value in quoted) + "}"
+
+
+def _upserts_from_added() -> str:
+    """Every grain's upsert from the WITH query `added`, as WITH queries and a main query."""
+    upserts = [
+        _upsert_sql(grain, after=GRAINS[index - 1] if index else None)
+        for index, grain in enumerate(GRAINS)
+    ]
+    *queries, main = upserts
+    named = ", ".join(
+        f"{grain._meta.db_table} AS ({query} RETURNING 1)"
+        for grain, query in zip(GRAINS, queries, strict=False)
+    )
+    return f"{named} {main}"
+
+
+def fold_new_contact_counts() -> None:
+    """Add the contacts that PostgreSQL's INSERT trigger set aside (`NewContactCount`) to every
+    grain, and delete them, in one statement; a fold that runs beside it takes the rows this
+    one did not delete. Whether a task has a self-service solution is read as the catalogue
+    has it now, as the buckets do: before the statement takes its snapshot, the fold waits
+    for a changed self-service link to commit (its trigger moves the task's buckets, holding
+    every grain) or keeps such a change waiting until the fold commits. Nothing to do on
+    SQLite, whose triggers count each contact at once."""
+    alias = router.db_for_write(NewContactCount)
+    if connections[alias].vendor != "postgresql":
+        return
+    grains = ", ".join(grain._meta.db_table for grain in GRAINS)
+    waiting = NewContactCount._meta.db_table
+    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {grains} IN ROW EXCLUSIVE MODE")
+        cursor.execute(
+            f"WITH waiting AS (DELETE FROM {waiting} RETURNING *), "  # noqa: S608
+            "added AS MATERIALIZED (SELECT w.*, COALESCE(s.self_service_url <> '', false) "
+            "AS self_service_task, date_trunc('month', w.day::timestamp)::date AS month "
+            "FROM waiting w LEFT JOIN catalogue_task s ON s.id = w.task_id), "
+            f"{_upserts_from_added()}"
+        )
 
 
 def _upsert_sql(grain: type[Counts], *, after: type[Counts] | None) -> str:

@@ -23,6 +23,7 @@ from indgang.organisation.models import Department, Unit
 from indgang.organisation.selectors import get_scope
 from indgang.parties.models import Party
 from indgang.statistics.models import DayContactCount
+from indgang.statistics.services import fold_new_contact_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +64,7 @@ def test_demo_loads_a_populated_municipality_and_a_second_run_adds_nothing(
     )
     assert 11_000 < simulated < 13_000  # 12,000 expected, in Poisson draws
     # The rollups count every contact, the simulated ones included.
+    fold_new_contact_counts()
     assert DayContactCount.objects.aggregate(total=Sum("contacts"))["total"] == counts[3]
     # Synthetic citizens never meet the personas: no party has contacts from both.
     simulated_parties = set(

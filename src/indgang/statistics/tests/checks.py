@@ -1,4 +1,5 @@
-"""The oracle of the rollup tests: the rollups as a GROUP BY over the register gives them."""
+"""The oracle of the rollup tests: the rollups as a GROUP BY over the register gives them,
+before and after the new contacts are folded into them."""
 
 from __future__ import annotations
 
@@ -6,8 +7,14 @@ import datetime as dt
 
 from django.db.models import Q
 
-from indgang.statistics.models import MEASURES, Counts
-from indgang.statistics.services import GRAINS, counted_from_register, dimensions
+from indgang.catalogue.models import Task
+from indgang.statistics.models import MEASURES, Counts, NewContactCount
+from indgang.statistics.services import (
+    GRAINS,
+    counted_from_register,
+    dimensions,
+    fold_new_contact_counts,
+)
 
 ALL_DAYS = (dt.date(2000, 1, 1), dt.date(2100, 1, 1))
 
@@ -20,12 +27,52 @@ def buckets(rows: list[Counts], grain: type[Counts]) -> dict[tuple[object, ...],
     }
 
 
-def assert_rollups_match_register() -> None:
-    """Every grain's non-empty buckets are exactly the register's GROUP BY."""
+def with_new_contacts(
+    stored: dict[tuple[object, ...], tuple[int, ...]], grain: type[Counts]
+) -> dict[tuple[object, ...], tuple[int, ...]]:
+    """The buckets as reads see them: plus the new contacts not folded into them yet."""
+    summed = dict(stored)
+    with_link = set(Task.objects.exclude(self_service_url="").values_list("pk", flat=True))
+    for new in NewContactCount.objects.all():
+        values = {
+            "day": new.day,
+            "month": new.day.replace(day=1),
+            "channel": new.channel,
+            "direction": new.direction,
+            "outcome": new.outcome,
+            "self_service_task": new.task_id in with_link,
+            "department_id": new.department_id,
+            "unit_id": new.unit_id,
+            "task_id": new.task_id,
+        }
+        key = tuple(values[name] for name in dimensions(grain))
+        before = summed.get(key, (0,) * len(MEASURES))
+        summed[key] = tuple(b + int(getattr(new, m)) for b, m in zip(before, MEASURES, strict=True))
+    return {key: sums for key, sums in summed.items() if any(sums)}
+
+
+def assert_rollups_match_register(*, fold: bool = True) -> None:
+    """Every grain's non-empty buckets with the new contacts (as reads add them) are exactly
+    the register's GROUP BY; and so, unless `fold` is False, are the buckets alone once those
+    are folded into them."""
+    start, end = ALL_DAYS
+    for grain in GRAINS:
+        stored = buckets(list(grain.objects.all()), grain)
+        expected = buckets(counted_from_register(grain, start=start, end=end), grain)
+        assert with_new_contacts(stored, grain) == expected, grain.__name__
+    if not fold:
+        return
+    fold_new_contact_counts()
+    assert not NewContactCount.objects.exists()
+    assert_buckets_match_register()
+
+
+def assert_buckets_match_register() -> None:
+    """Every grain's non-empty buckets alone are exactly the register's GROUP BY."""
+    start, end = ALL_DAYS
     for grain in GRAINS:
         stored = grain.objects.exclude(
             Q(contacts=0) & Q(with_knowledge=0) & Q(duration_seconds=0) & Q(timed=0)
         )
-        start, end = ALL_DAYS
         expected = counted_from_register(grain, start=start, end=end)
         assert buckets(list(stored), grain) == buckets(expected, grain), grain.__name__

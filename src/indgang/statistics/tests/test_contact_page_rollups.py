@@ -10,12 +10,14 @@ from indgang.catalogue.models import Task
 from indgang.conftest import CPR_A, Org, RegisterContact, Staff, staff_client
 from indgang.contacts.constants import Outcome
 from indgang.statistics.models import ContactCount
+from indgang.statistics.services import fold_new_contact_counts
 from indgang.statistics.tests.checks import assert_rollups_match_register
 
 pytestmark = pytest.mark.django_db
 
 
 def buckets() -> list[tuple[int, int, int, str, int]]:
+    fold_new_contact_counts()
     return sorted(
         ContactCount.objects.filter(contacts__gt=0).values_list(
             "department_id", "unit_id", "task_id", "channel", "contacts"

@@ -12,10 +12,12 @@ from django.db import connection
 from indgang.catalogue.models import Task
 from indgang.common.tests.migrating import migrate
 from indgang.conftest import Org, RegisterContact
-from indgang.statistics.tests.checks import assert_rollups_match_register
+from indgang.statistics.tests.checks import assert_buckets_match_register
 
 CPH = ZoneInfo("Europe/Copenhagen")
 BEFORE = [("statistics", "0006_month_grains")]
+# 0008 sets registrations aside for a fold (its own test): here they count at once.
+AT = [("statistics", "0007_lighter_registration")]
 
 
 def _assert_lookups(expected: int) -> None:
@@ -57,14 +59,15 @@ def test_the_registration_trigger_is_replaced_and_restored(
 ) -> None:
     task = next(iter(tasks.values()))
     Task.objects.filter(pk=task.pk).update(self_service_url="https://selvbetjening.example.dk/a")
+    migrate(AT)
     _assert_lookups(1)
 
     migrate(BEFORE)
     _assert_lookups(5)
     _register_days(register, org, task, first=dt.date(2025, 10, 20), step=4, untasked_every=3)
-    assert_rollups_match_register()
+    assert_buckets_match_register()
 
-    migrate(None)
+    migrate(AT)
     _assert_lookups(1)
     _register_days(register, org, task, first=dt.date(2025, 11, 28), step=5, untasked_every=2)
-    assert_rollups_match_register()
+    assert_buckets_match_register()

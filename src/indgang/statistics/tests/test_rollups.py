@@ -49,6 +49,7 @@ from indgang.statistics.services import (
     ContactBuckets,
     add_contact_buckets,
     counting_taken_over,
+    fold_new_contact_counts,
     rebuild_contact_counts,
 )
 from indgang.statistics.tests.checks import assert_rollups_match_register
@@ -191,6 +192,10 @@ def test_rollups_follow_every_write_to_the_register(
                 self_service_url=data.draw(st.sampled_from(SELF_SERVICE_LINKS))
             )
 
+        @rule()
+        def fold_new_contacts(self) -> None:
+            assert_rollups_match_register()
+
         @precondition(lambda self: Contact.objects.exists())
         @rule(data=st.data())
         def delete(self, data: st.DataObject) -> None:
@@ -198,7 +203,8 @@ def test_rollups_follow_every_write_to_the_register(
 
         @invariant()
         def rollups_match_the_register(self) -> None:
-            assert_rollups_match_register()
+            # Folded only by the rule below: changes meet contacts that still wait, too.
+            assert_rollups_match_register(fold=False)
 
     Register.TestCase.settings = settings(
         max_examples=12,
@@ -214,6 +220,7 @@ def test_rebuild_repairs_the_rollups_of_the_days_given(
 ) -> None:
     for hours in (0, 30, 50):
         register(received_at=FIRST + dt.timedelta(hours=hours), duration_seconds=hours)
+    fold_new_contact_counts()
     for grain in GRAINS:
         grain.objects.update(contacts=99)
     second = received_on(FIRST + dt.timedelta(hours=30))
@@ -262,6 +269,7 @@ def test_simultaneous_registrations_into_one_bucket_all_count(staff: Staff) -> N
         worker.join()
 
     assert failures == []
+    fold_new_contact_counts()
     for grain in GRAINS:
         assert list(grain.objects.values_list("contacts", flat=True)) == [threads * each]
     assert_rollups_match_register()
@@ -304,6 +312,7 @@ def test_rows_written_outside_django_count_too(staff: Staff, register: Any) -> N
             )
 
     day = received_on(FIRST)
+    fold_new_contact_counts()
     assert sorted(
         DayContactCount.objects.values_list(
             "day", "channel", "contacts", "duration_seconds", "timed"
@@ -393,4 +402,5 @@ def test_a_bulk_writer_adds_its_buckets_to_every_grain_and_the_switch_ends_with_
             registrar=get_scope(user=staff.frontline),
             now=FIRST,
         )
+    fold_new_contact_counts()
     assert DayContactCount.objects.get().contacts == 1

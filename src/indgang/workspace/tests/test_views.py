@@ -399,6 +399,7 @@ def test_a_periodic_task_is_behind_once_its_slot_waited_two_scheduler_ticks(
         "bookings.send_reminders": True,  # never ran; every five minutes
         "deadlines.sweep": False,
         "triage.route_waiting": False,
+        "statistics.fold": False,  # never ran, but its latest slot (10:02) waited one tick
         "letters.retry": True,
         "deadlines.send_digest": True,  # never ran; today's 07:00 is hours ago
         "knowledge.flag_stale": False,
