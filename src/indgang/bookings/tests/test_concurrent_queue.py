@@ -2,42 +2,16 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils import timezone
 
 from indgang.bookings.models import Desk, Visit
 from indgang.bookings.queue import call_next, draw_number
+from indgang.common.tests.concurrency import at_once
 from indgang.conftest import Org, Staff
 
 THREADS = 20
-
-
-def at_once(work: Callable[[int], None]) -> None:
-    """Run work(thread) on THREADS threads, each with its own connection, released together."""
-    start = threading.Barrier(THREADS)
-    errors: list[BaseException] = []
-
-    def run(thread: int) -> None:
-        try:
-            start.wait(timeout=60)
-            work(thread)
-        except BaseException as error:  # pragma: no cover - reported below
-            errors.append(error)
-            start.abort()
-        finally:
-            connection.close()
-
-    workers = [threading.Thread(target=run, args=(thread,)) for thread in range(THREADS)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    assert errors == []
 
 
 @pytest.mark.django_db(transaction=True)
@@ -49,7 +23,7 @@ def test_numbers_drawn_at_once_are_each_given_once(org: Org, staff: Staff) -> No
         for _ in range(5):
             draw_number(unit=unit, drawn_by=staff.frontline, now=now)
 
-    at_once(draw_five)
+    at_once(draw_five, threads=THREADS)
 
     assert sorted(Visit.objects.values_list("number", flat=True)) == list(range(1, 101))
 
@@ -71,7 +45,7 @@ def test_desks_calling_at_once_each_get_their_own_visitor(org: Org, staff: Staff
         except ValidationError as error:
             refused[thread] = error.messages
 
-    at_once(call)
+    at_once(call, threads=THREADS)
 
     assert sorted(called.values()) == [f"A{n:03d}" for n in range(1, THREADS // 2 + 1)]
     assert refused == {

@@ -5,7 +5,6 @@ counts as well."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
 from django.db import connection
@@ -13,6 +12,7 @@ from django.utils import timezone
 
 from indgang.catalogue.constants import Channel
 from indgang.catalogue.models import Task
+from indgang.common.tests.concurrency import at_once
 from indgang.conftest import Org, RegisterContact, Staff
 from indgang.contacts.models import Contact
 from indgang.knowledge.services import record_knowledge_used
@@ -107,25 +107,7 @@ def test_folds_at_the_same_time_count_each_contact_once(
 ) -> None:
     for _ in range(30):
         register(received_at=RECEIVED)
-    start = threading.Barrier(3)
-    failures: list[BaseException] = []
-
-    def fold() -> None:
-        try:
-            start.wait()
-            fold_new_contact_counts()
-        except BaseException as error:  # reported below: a thread's exception is lost otherwise
-            failures.append(error)
-        finally:
-            connection.close()
-
-    folders = [threading.Thread(target=fold) for _ in range(3)]
-    for folder in folders:
-        folder.start()
-    for folder in folders:
-        folder.join()
-
-    assert failures == []
+    at_once(lambda _thread: fold_new_contact_counts(), threads=3)
     assert not NewContactCount.objects.exists()
     for grain in GRAINS:
         assert list(grain.objects.values_list("contacts", flat=True)) == [30]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import threading
 from typing import Any
 
 import pytest
@@ -23,6 +22,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from indgang.catalogue.constants import Channel
 from indgang.catalogue.models import Task
+from indgang.common.tests.concurrency import at_once
 from indgang.conftest import Org, Staff
 from indgang.contacts.constants import Direction, Outcome
 from indgang.contacts.models import Contact
@@ -243,32 +243,18 @@ def test_rebuild_repairs_the_rollups_of_the_days_given(
 def test_simultaneous_registrations_into_one_bucket_all_count(staff: Staff) -> None:
     """Each registration's trigger adds to the same buckets at once: none is lost."""
     threads, each = 4, 10
-    start = threading.Barrier(threads)
-    failures: list[BaseException] = []
+    scope = get_scope(user=staff.frontline)
 
-    def registrations() -> None:
-        try:
-            scope = get_scope(user=staff.frontline)
-            start.wait()
-            for _ in range(each):
-                register_contact(
-                    new=NewContact(channel=Channel.PHONE, received_at=FIRST, summary="Opkald"),
-                    registered_by=staff.frontline,
-                    registrar=scope,
-                    now=timezone.now(),
-                )
-        except BaseException as error:  # reported below: a thread's exception is lost otherwise
-            failures.append(error)
-        finally:
-            connection.close()
+    def registrations(_thread: int) -> None:
+        for _ in range(each):
+            register_contact(
+                new=NewContact(channel=Channel.PHONE, received_at=FIRST, summary="Opkald"),
+                registered_by=staff.frontline,
+                registrar=scope,
+                now=timezone.now(),
+            )
 
-    workers = [threading.Thread(target=registrations) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-
-    assert failures == []
+    at_once(registrations, threads=threads)
     fold_new_contact_counts()
     for grain in GRAINS:
         assert list(grain.objects.values_list("contacts", flat=True)) == [threads * each]
