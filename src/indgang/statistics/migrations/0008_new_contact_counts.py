@@ -12,7 +12,8 @@ bucket is right (docs/architecture.md, "How the rollups stay correct").
 
 SQLite's triggers are left as they are, and its table stays empty.
 
-The SQL is written out here, not imported from the app, so that this migration stays as it ran.
+The SQL is written out here or taken from the migrations before it, not from the app, so that
+this migration stays as it ran.
 On the way back the waiting rows are folded into the buckets before the table goes, and 0007's
 function comes back.
 """
@@ -25,18 +26,20 @@ _0006 = import_module("indgang.statistics.migrations.0006_month_grains")
 _0007 = import_module("indgang.statistics.migrations.0007_lighter_registration")
 
 NEW = "statistics_newcontactcount"
+# What the new contact gives each column: 0007's values (a frozen migration's, as this one is)
+# of the finest grain's dimensions but the flag, and of the measures.
 COLUMNS = {
-    "day": "NEW.received_on",
-    "channel": "NEW.channel",
-    "direction": "NEW.direction",
-    "outcome": "NEW.outcome",
-    "department_id": "COALESCE(NEW.department_id, 0)",
-    "unit_id": "COALESCE(NEW.unit_id, 0)",
-    "task_id": "COALESCE(NEW.task_id, 0)",
-    "contacts": "1",
-    "with_knowledge": "0",
-    "duration_seconds": "COALESCE(NEW.duration_seconds, 0)",
-    "timed": "(NEW.duration_seconds IS NOT NULL)::int",
+    name: _0007.VALUES[name]
+    for name in (
+        "day",
+        "channel",
+        "direction",
+        "outcome",
+        "department_id",
+        "unit_id",
+        "task_id",
+        *_0007.MEASURES,
+    )
 }
 CONTACT_INSERT = (
     "CREATE OR REPLACE FUNCTION statistics_contact_insert() RETURNS trigger LANGUAGE plpgsql AS $$\n"
