@@ -244,16 +244,8 @@ def add_contact_buckets(buckets: ContactBuckets) -> None:
         if connection.vendor == "postgresql":
             types = {"day": "date", "channel": "text", "direction": "text", "outcome": "text"}
             unnest = ", ".join(f"%s::{types.get(name, 'bigint')}[]" for name in columns)
-            source = (
-                f"added AS (SELECT a.*, COALESCE(s.self_service_url <> '', false) "  # noqa: S608
-                "AS self_service_task, date_trunc('month', a.day::timestamp)::date AS month "
-                f"FROM unnest({unnest}) AS a({', '.join(columns)}) "
-                "LEFT JOIN catalogue_task s ON s.id = a.task_id)"
-            )
-            # In GRAINS order, as the triggers write (migration 0006's `_pg_upserts`: each
-            # upsert counts the rows of the one before, which runs that one first).
             cursor.execute(
-                f"WITH {source}, {_upserts_from_added()}",
+                _upserts_of(f"unnest({unnest}) AS a({', '.join(columns)})"),
                 [array_literal(getattr(buckets, name)) for name in columns],
             )
             return
@@ -288,8 +280,17 @@ def array_literal(values: Sequence[object]) -> str:
     return "{" + ",".join(f'"{value}"' for value in quoted) + "}"
 
 
-def _upserts_from_added() -> str:
-    """Every grain's upsert from the WITH query `added`, as WITH queries and a main query."""
+def _upserts_of(rows: str, *, first: str = "") -> str:
+    """One statement that adds `rows` (new contacts' finest buckets, named `a`, in FROM; after
+    the WITH queries `first`) to every grain: each bucket's self-service flag read from the
+    catalogue as the triggers read it (migration 0005), its month computed, and the upserts in
+    GRAINS order, as the triggers write (migration 0006's `_pg_upserts`: each upsert counts the
+    rows of the one before, which runs that one first)."""
+    added = (
+        "added AS (SELECT a.*, COALESCE(s.self_service_url <> '', false) "  # noqa: S608
+        "AS self_service_task, date_trunc('month', a.day::timestamp)::date AS month "
+        f"FROM {rows} LEFT JOIN catalogue_task s ON s.id = a.task_id)"
+    )
     upserts = [
         _upsert_sql(grain, after=GRAINS[index - 1] if index else None)
         for index, grain in enumerate(GRAINS)
@@ -299,7 +300,7 @@ def _upserts_from_added() -> str:
         f"{grain._meta.db_table} AS ({query} RETURNING 1)"
         for grain, query in zip(GRAINS, queries, strict=False)
     )
-    return f"{named} {main}"
+    return f"WITH {first + ', ' if first else ''}{added}, {named} {main}"
 
 
 def fold_new_contact_counts() -> None:
@@ -318,11 +319,10 @@ def fold_new_contact_counts() -> None:
     with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
         cursor.execute(f"LOCK TABLE {grains} IN ROW EXCLUSIVE MODE")
         cursor.execute(
-            f"WITH waiting AS (DELETE FROM {waiting} RETURNING *), "  # noqa: S608
-            "added AS MATERIALIZED (SELECT w.*, COALESCE(s.self_service_url <> '', false) "
-            "AS self_service_task, date_trunc('month', w.day::timestamp)::date AS month "
-            "FROM waiting w LEFT JOIN catalogue_task s ON s.id = w.task_id), "
-            f"{_upserts_from_added()}"
+            _upserts_of(
+                "waiting AS a",
+                first=f"waiting AS (DELETE FROM {waiting} RETURNING *)",  # noqa: S608
+            )
         )
 
 
