@@ -19,9 +19,19 @@ WORK = "/api/v1/cases/work-list/"
 REPORT = "/api/v1/cases/servicemal-report/"
 
 
+def noon(days_ago: int) -> dt.datetime:
+    """Noon on the Danish calendar day `days_ago` days back.
+
+    The clock counts Danish calendar days; stepping back in UTC hours would cross the change
+    from summer time and, late in the evening, land on the next day.
+    """
+    today = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+    return today - dt.timedelta(days=days_ago)  # wall-clock arithmetic in the local zone
+
+
 def informed(act: Act, case: Case, days_ago: int) -> Case:
     """Walk the case to assessment, fully informed `days_ago` days ago."""
-    then = timezone.now() - dt.timedelta(days=days_ago)
+    then = noon(days_ago)
     act(case, "start_screening", now=then)
     act(case, "mark_fully_informed", now=then)
     return act(case, "start_assessment", now=then)
@@ -90,12 +100,11 @@ def test_the_pre_meeting_is_set_by_api(api_for: ApiFor, receive: Receive, staff:
 
 
 def decide(act: Act, case: Case, *, informed_days_ago: int, decided_days_ago: int) -> None:
-    then = timezone.now() - dt.timedelta(days=informed_days_ago)
     informed(act, case, days_ago=informed_days_ago)
     act(
         case,
         "decide",
-        now=then + dt.timedelta(days=informed_days_ago - decided_days_ago),
+        now=noon(decided_days_ago),
         outcome="permit",
         note=REASONS,
     )
