@@ -33,6 +33,9 @@ class SearchDocument(models.Model):
     stems_terms = models.TextField(blank=True)
     stems_body = models.TextField(blank=True)
     stems_body_extra = models.TextField(blank=True)
+    # How many stems the five stem texts hold: bm25's document length on PostgreSQL (FTS5
+    # keeps its own).
+    length = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(_("updated"))
 
     class Meta:

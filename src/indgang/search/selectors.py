@@ -31,13 +31,24 @@ from indgang.search.models import SearchDocument, SearchTerm
 
 SNIPPET_LENGTH = 240
 KLE_GROUP_NUMBER_LENGTH = len("02.34")
-# ts_rank's weights for D, C, B, A: text and its compound parts, OS2KLE terms, title parts,
-# title. The terms rank above the text (names of the thing, not words it happens to use) and
-# below the title's parts; PostgreSQL has only four weights, so the text's parts join the text.
-PG_WEIGHTS = "{0.2, 0.3, 0.5, 1.0}"
-# bm25 column weights in the FTS5 table's column order (title, title parts, OS2KLE terms, text,
-# text parts, audience): the terms at 1.5 times the text, as on PostgreSQL (0.3 against 0.2).
-FTS_WEIGHTS = "10.0, 5.0, 1.5, 1.0, 0.5, 0.0"
+# bm25's column weights on both back ends: title, title parts, OS2KLE terms, text, text parts.
+# The terms rank above the text (names of the thing, not words it happens to use) and below
+# the title's parts.
+COLUMN_WEIGHTS = {
+    "stems_title": 10.0,
+    "stems_title_extra": 5.0,
+    "stems_terms": 1.5,
+    "stems_body": 1.0,
+    "stems_body_extra": 0.5,
+}
+# The same weights in the FTS5 table's column order (the five above, then audience).
+FTS_WEIGHTS = ", ".join(str(weight) for weight in [*COLUMN_WEIGHTS.values(), 0.0])
+# PostgreSQL's vectors label the columns A, B, C, D and D (it has four labels; the text's
+# parts count as the text there).
+PG_LABEL_WEIGHTS = {"A": 10.0, "B": 5.0, "C": 1.5, "D": 1.0}
+# bm25's parameters, FTS5's: how fast repeats stop adding, and how much length counts.
+BM25_K1 = 1.2
+BM25_B = 0.75
 # What "titles only" matches: a document's names (SQLite's columns; PostgreSQL's title_vector).
 FTS_TITLE_COLUMNS = "stems_title stems_title_extra stems_terms"
 
@@ -74,6 +85,8 @@ class QueryPlan:
     groups: list[TermGroup]
     corrections: dict[str, str] = field(default_factory=dict)
     total_documents: int = 0
+    # How many documents hold each stem of the groups' alternatives (bm25's rarity per word).
+    documents_by_stem: dict[str, int] = field(default_factory=dict)
 
 
 def plan_query(text: str) -> QueryPlan:
@@ -122,6 +135,7 @@ def plan_query(text: str) -> QueryPlan:
         groups=groups,
         corrections=corrections,
         total_documents=_document_count() if groups else 0,
+        documents_by_stem=documents_by_stem,
     )
 
 
@@ -213,11 +227,11 @@ def search_with_corrections(
     rows: list[Row] = []
     if len(groups) > 1:
         # Documents with every word first: a selective match, cheap on a large index.
-        rows = _run(groups, plan.total_documents, audience, fetch, titles_only=common, every=True)
+        rows = _run(groups, plan, audience, fetch, titles_only=common, every=True)
     if len(rows) < fetch:
-        rows = _run(groups, plan.total_documents, audience, fetch, titles_only=common)
+        rows = _run(groups, plan, audience, fetch, titles_only=common)
     if common and len(rows) < fetch:
-        rows = _run(groups, plan.total_documents, audience, fetch, titles_only=False)
+        rows = _run(groups, plan, audience, fetch, titles_only=False)
     hits = [
         SearchHit(
             kind=DocumentKind(kind),
@@ -285,7 +299,7 @@ Row = tuple[str, int, str, str, str, float]
 
 def _run(
     groups: list[TermGroup],
-    total: int,
+    plan: QueryPlan,
     audience: SearchAudience | None,
     limit: int,
     *,
@@ -295,7 +309,7 @@ def _run(
     """Match any group (or, with `every`, all groups), in titles only or everywhere."""
     if connection.vendor == "postgresql":
         return _search_postgresql(
-            groups, total, audience, limit, titles_only=titles_only, every=every
+            groups, plan, audience, limit, titles_only=titles_only, every=every
         )
     return _search_sqlite(groups, audience, limit, titles_only=titles_only, every=every)
 
@@ -307,39 +321,59 @@ def _tsquery(group: TermGroup) -> str:
     )
 
 
+def _idf(documents: int, total: int) -> float:
+    """FTS5's idf: log((N − n + ½) / (n + ½)), and a small positive floor for a word in more
+    than half the documents."""
+    return max(math.log((total - documents + 0.5) / (documents + 0.5)), 1e-6)
+
+
 def _search_postgresql(
     groups: list[TermGroup],
-    total: int,
+    plan: QueryPlan,
     audience: SearchAudience | None,
     limit: int,
     *,
     titles_only: bool,
     every: bool,
 ) -> list[Row]:
-    """Match through a GIN index over the search stems; rank by Σ idf × ts_rank, times the kind
-    boost.
+    """Match through a GIN index over the search stems; rank by bm25 as SQLite's FTS5 does,
+    times the kind boost.
 
-    ts_rank's normalisation 1 divides by the log of the document's length, so a short answer
-    that holds the words beats a long text that mentions them among much else. Titles only:
-    the small `title_vector`, so neither the match nor the rank reads the full text.
+    Each stem of the query adds idf × f(k1 + 1) / (f + k1(1 − b + b·length / average length)),
+    where f sums the column weights of the stem's places in the document: how often a word
+    occurs counts, and saturates (the moving-notification article's seven terms *flytning*
+    weigh about as much as one title word). PostgreSQL's own `ts_rank` counts a word's
+    best-weighted place and hardly how often, which ranked *04.30.02 Flytning af urner* above
+    it. The candidates' vectors are unnested once each; the average length is one aggregate
+    over a small integer column in the same statement. Titles only: the small `title_vector`,
+    so neither the match nor the rank reads the full text.
     """
     column = "title_vector" if titles_only else "vector"
-    ranks = []
-    params: list[str | float | int] = []
-    for group in groups:
-        idf = math.log((total + 1) / (group.documents + 0.5)) + 1
-        ranks.append(f"%s * ts_rank('{PG_WEIGHTS}', {column}, to_tsquery('simple', %s), 1)")
-        params += [idf, _tsquery(group)]
-    where = f"{column} @@ to_tsquery('simple', %s)"
+    stems = [stem(part) for group in groups for parts in group.alternatives for part in parts]
+    idfs = [_idf(plan.documents_by_stem.get(word, 0), plan.total_documents) for word in stems]
+    labels = " ".join(f"WHEN '{label}' THEN {weight}" for label, weight in PG_LABEL_WEIGHTS.items())
+    # Numbers and the column's name are formatted in; every value is a parameter.
+    rank = (
+        f"(SELECT sum(query.idf * f.weight * {BM25_K1 + 1} / (f.weight + {BM25_K1} * "  # noqa: S608
+        f"({1 - BM25_B} + {BM25_B} * d.length / average.length))) "
+        f"FROM unnest(d.{column}) AS found "
+        "JOIN unnest(%s::text[], %s::float8[]) AS query(lexeme, idf) USING (lexeme) "
+        f"CROSS JOIN LATERAL (SELECT sum(CASE label {labels} END) AS weight "
+        "FROM unnest(found.weights) AS label) AS f)"
+    )
+    params: list[list[str] | list[float] | str | int] = [stems, idfs]
+    where = f"d.{column} @@ to_tsquery('simple', %s)"
     params.append((" & " if every else " | ").join(f"({_tsquery(group)})" for group in groups))
     if audience is not None:
-        where += " AND audience = %s"
+        where += " AND d.audience = %s"
         params.append(audience.value)
     params.append(limit)
     sql = (
-        "SELECT kind, object_id, title, left(body, 400), audience, "  # noqa: S608 - values are parameters
-        f"({' + '.join(ranks)}) * {_boost_sql('kind')} AS score "
-        f"FROM search_searchdocument WHERE {where} ORDER BY score DESC, id LIMIT %s"
+        "SELECT d.kind, d.object_id, d.title, left(d.body, 400), d.audience, "  # noqa: S608 - values are parameters
+        f"{rank} * {_boost_sql('d.kind')} AS score "
+        "FROM search_searchdocument d, "
+        "(SELECT greatest(avg(length), 1) AS length FROM search_searchdocument) AS average "
+        f"WHERE {where} ORDER BY score DESC, d.id LIMIT %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

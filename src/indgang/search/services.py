@@ -152,10 +152,24 @@ def all_sources() -> Iterator[Source]:
     yield from (kle_source(entry) for entry in _kle_entries().iterator(chunk_size=BATCH_SIZE))
 
 
+def document_length(stem_texts: Iterable[str]) -> int:
+    """bm25's length of a document: how many stems its stem texts hold."""
+    return sum(len(text.split()) for text in stem_texts)
+
+
 def _document(source: Source, *, split: Splitter, now: dt.datetime) -> SearchDocument:
     title = analyse(source.title, split=split)
     terms = analyse(source.terms, split=split)
     body = analyse(source.body, split=split)
+    stems = {
+        "stems_title": title.stems,
+        "stems_title_extra": title.part_stems,
+        # A term's compound parts rank with it: "adresseflytning" names 23.05.10 as much as
+        # "flytning" does.
+        "stems_terms": " ".join(filter(None, [terms.stems, terms.part_stems])),
+        "stems_body": body.stems,
+        "stems_body_extra": body.part_stems,
+    }
     return SearchDocument(
         kind=source.kind,
         object_id=source.object_id,
@@ -165,13 +179,8 @@ def _document(source: Source, *, split: Splitter, now: dt.datetime) -> SearchDoc
         terms=source.terms,
         title_extra=" ".join(title.parts),
         body_extra=" ".join(body.parts),
-        stems_title=title.stems,
-        stems_title_extra=title.part_stems,
-        # A term's compound parts rank with it: "adresseflytning" names 23.05.10 as much as
-        # "flytning" does.
-        stems_terms=" ".join(filter(None, [terms.stems, terms.part_stems])),
-        stems_body=body.stems,
-        stems_body_extra=body.part_stems,
+        **stems,
+        length=document_length(stems.values()),
         updated_at=now,
     )
 

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.db import connection
 from pytest_django.plugin import DjangoDbBlocker
 
 from indgang.conftest import KLE_FULL, OS2KLE, staff_client
@@ -203,12 +202,6 @@ def test_an_os2kle_term_finds_its_topic_and_what_is_filed_under_it() -> None:
 MOVING_NOTIFICATION = "Hvad dækker KLE 23.05.10 Flytteanmeldelse?"
 
 
-@pytest.mark.xfail(
-    connection.vendor == "postgresql",
-    strict=True,
-    reason="ts_rank counts a word's best-weighted place, hardly how many of the article's terms "
-    "hold it, so 04.30.02's title beats the article's seven (docs/architecture.md, Search)",
-)
 def test_flytning_ranks_the_moving_notification_article_top_three_above_the_urns() -> None:
     titles = [hit.title for hit in search(text="flytning", limit=10)]
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from indgang.knowledge.models import Article
 from indgang.knowledge.services import ArticleData, update_article
 from indgang.knowledge.tests.fixtures import MakeArticle
 from indgang.organisation.selectors import get_scope
-from indgang.search.constants import DocumentKind
+from indgang.search.constants import KIND_BOOST, DocumentKind
 from indgang.search.models import SearchDocument, SearchTerm
 from indgang.search.selectors import plan_query, search
 from indgang.search.services import reindex_all
@@ -111,6 +112,45 @@ def test_reindex_command_rebuilds_articles_tasks_and_kle(
     assert SearchDocument.objects.filter(kind=DocumentKind.ARTICLE).count() == 4
     hit = search(text="fjernvarme")[0]
     assert (hit.kind, hit.object_id) == (DocumentKind.TASK, tasks["heating"].pk)
+
+
+def test_both_back_ends_rank_by_bm25_over_the_stored_lengths(
+    library: dict[str, Article],
+) -> None:
+    # "drivhus": once in one title (weight 10), in no other document.
+    document = SearchDocument.objects.get(title="Drivhus i haven")
+    lengths = list(SearchDocument.objects.values_list("length", flat=True))
+    total, average = len(lengths), sum(lengths) / len(lengths)
+    idf = math.log((total - 1 + 0.5) / (1 + 0.5))
+    norm = 1.2 * (0.25 + 0.75 * document.length / average)
+    expected = idf * 10 * 2.2 / (10 + norm) * KIND_BOOST[DocumentKind.ARTICLE]
+
+    [hit] = search(text="drivhus")
+
+    assert document.length == len(
+        f"{document.stems_title} {document.stems_title_extra} {document.stems_terms} "
+        f"{document.stems_body} {document.stems_body_extra}".split()
+    )
+    # FTS5 counts the audience column in a document's length too: within 1 %.
+    assert hit.score == pytest.approx(expected, rel=0.01)
+
+
+def test_how_often_a_word_occurs_counts_and_saturates(
+    make_article: MakeArticle, tasks: dict[str, Task]
+) -> None:
+    # The tasks make the word rare: bm25 gives a word in half the documents or more no weight.
+    once = make_article(title="Vejledning", answer="Meld flytning hos os. Husk nøgler.")
+    thrice = make_article(title="Vejledning", answer="Meld flytning hos os. Flytning, flytning.")
+    reindex_all(now=timezone.now())
+    articles = SearchDocument.objects.filter(kind=DocumentKind.ARTICLE)
+    lengths = dict(articles.values_list("object_id", "length"))
+    assert lengths[once.pk] == lengths[thrice.pk]
+
+    hits = [hit for hit in search(text="flytning") if hit.kind == DocumentKind.ARTICLE]
+
+    assert [hit.object_id for hit in hits] == [thrice.pk, once.pk]
+    # Three places weigh less than three times one (k1 = 1.2).
+    assert hits[0].score < 2 * hits[1].score
 
 
 def test_kle_entries_are_found_by_number(library: dict[str, Article]) -> None:
