@@ -66,3 +66,19 @@ class SearchTerm(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class SearchIndexSize(models.Model):
+    """How many documents the index holds and how many stems they hold together: bm25's
+    document count and average length, kept by the indexer in one row (id 1), so that a query
+    reads them without counting the documents. No row is an empty index."""
+
+    documents = models.PositiveIntegerField(default=0)
+    length = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("search index size")
+        verbose_name_plural = _("search index sizes")
+
+    def __str__(self) -> str:
+        return f"{self.documents} documents, {self.length} stems"

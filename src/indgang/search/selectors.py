@@ -27,7 +27,7 @@ from indgang.search.constants import (
     DocumentKind,
     SearchAudience,
 )
-from indgang.search.models import SearchDocument, SearchTerm
+from indgang.search.models import SearchIndexSize, SearchTerm
 
 SNIPPET_LENGTH = 240
 KLE_GROUP_NUMBER_LENGTH = len("02.34")
@@ -85,6 +85,7 @@ class QueryPlan:
     groups: list[TermGroup]
     corrections: dict[str, str] = field(default_factory=dict)
     total_documents: int = 0
+    average_length: float = 0.0
     # How many documents hold each stem of the groups' alternatives (bm25's rarity per word).
     documents_by_stem: dict[str, int] = field(default_factory=dict)
 
@@ -131,27 +132,21 @@ def plan_query(text: str) -> QueryPlan:
                     word=word, alternatives=tuple(dict.fromkeys(alternatives)), documents=documents
                 )
             )
+    total_documents, average_length = _index_size() if groups else (0, 0.0)
     return QueryPlan(
         groups=groups,
         corrections=corrections,
-        total_documents=_document_count() if groups else 0,
+        total_documents=total_documents,
+        average_length=average_length,
         documents_by_stem=documents_by_stem,
     )
 
 
-def _document_count() -> int:
-    """How many documents the index holds; PostgreSQL's planner estimate is close enough for
-    word rarity and costs nothing, where count(*) reads the whole table."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT reltuples::bigint FROM pg_class "
-                "WHERE oid = 'search_searchdocument'::regclass"
-            )
-            row = cursor.fetchone()
-        if row and row[0] > 0:
-            return int(row[0])
-    return SearchDocument.objects.count()
+def _index_size() -> tuple[int, float]:
+    """How many documents the index holds, and their average length in stems."""
+    size = SearchIndexSize.objects.filter(pk=1).values_list("documents", "length").first()
+    documents, length = size or (0, 0)
+    return documents, length / documents if documents else 0.0
 
 
 def _documents_by_stem(words: set[str]) -> dict[str, int]:
@@ -323,7 +318,9 @@ def _tsquery(group: TermGroup) -> str:
 
 def _idf(documents: int, total: int) -> float:
     """FTS5's idf: log((N − n + ½) / (n + ½)), and a small positive floor for a word in more
-    than half the documents."""
+    than half the documents. n is at most N: the vocabulary counts each form of a stem apart,
+    so two forms in one document count it twice."""
+    documents = min(documents, total)
     return max(math.log((total - documents + 0.5) / (documents + 0.5)), 1e-6)
 
 
@@ -344,9 +341,9 @@ def _search_postgresql(
     occurs counts, and saturates (the moving-notification article's seven terms *flytning*
     weigh about as much as one title word). PostgreSQL's own `ts_rank` counts a word's
     best-weighted place and hardly how often, which ranked *04.30.02 Flytning af urner* above
-    it. The candidates' vectors are unnested once each; the average length is one aggregate
-    over a small integer column in the same statement. Titles only: the small `title_vector`,
-    so neither the match nor the rank reads the full text.
+    it. The candidates' vectors are unnested once each; the document count and the average
+    length come from the index's size row (`SearchIndexSize`), read with the plan. Titles only:
+    the small `title_vector`, so neither the match nor the rank reads the full text.
     """
     column = "title_vector" if titles_only else "vector"
     stems = [stem(part) for group in groups for parts in group.alternatives for part in parts]
@@ -355,13 +352,17 @@ def _search_postgresql(
     # Numbers and the column's name are formatted in; every value is a parameter.
     rank = (
         f"(SELECT sum(query.idf * f.weight * {BM25_K1 + 1} / (f.weight + {BM25_K1} * "  # noqa: S608
-        f"({1 - BM25_B} + {BM25_B} * d.length / average.length))) "
+        f"({1 - BM25_B} + {BM25_B} * d.length / %s))) "
         f"FROM unnest(d.{column}) AS found "
         "JOIN unnest(%s::text[], %s::float8[]) AS query(lexeme, idf) USING (lexeme) "
         f"CROSS JOIN LATERAL (SELECT sum(CASE label {labels} END) AS weight "
         "FROM unnest(found.weights) AS label) AS f)"
     )
-    params: list[list[str] | list[float] | str | int] = [stems, idfs]
+    params: list[list[str] | list[float] | float | str | int] = [
+        max(plan.average_length, 1.0),
+        stems,
+        idfs,
+    ]
     where = f"d.{column} @@ to_tsquery('simple', %s)"
     params.append((" & " if every else " | ").join(f"({_tsquery(group)})" for group in groups))
     if audience is not None:
@@ -371,9 +372,7 @@ def _search_postgresql(
     sql = (
         "SELECT d.kind, d.object_id, d.title, left(d.body, 400), d.audience, "  # noqa: S608 - values are parameters
         f"{rank} * {_boost_sql('d.kind')} AS score "
-        "FROM search_searchdocument d, "
-        "(SELECT greatest(avg(length), 1) AS length FROM search_searchdocument) AS average "
-        f"WHERE {where} ORDER BY score DESC, d.id LIMIT %s"
+        f"FROM search_searchdocument d WHERE {where} ORDER BY score DESC, d.id LIMIT %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

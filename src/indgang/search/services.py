@@ -26,7 +26,7 @@ from indgang.search.analysis import (
     stem,
 )
 from indgang.search.constants import DocumentKind, SearchAudience
-from indgang.search.models import SearchDocument, SearchTerm
+from indgang.search.models import SearchDocument, SearchIndexSize, SearchTerm
 
 BATCH_SIZE = 2000
 # OS2KLE's README: weight 1000 marks account-code and form-number patterns ("ok 01", "fr001"),
@@ -207,16 +207,19 @@ def reindex_all(
     split = splitter(is_known=_cached(known_in(set(counts), stems)))
     SearchDocument.objects.all().delete()
     SearchTerm.objects.all().delete()
+    SearchIndexSize.objects.all().delete()
     batch: list[SearchDocument] = []
-    documents = 0
+    documents = length = 0
     for source in sources():
         batch.append(_document(source, split=split, now=now))
+        length += batch[-1].length
         if len(batch) >= BATCH_SIZE:
             SearchDocument.objects.bulk_create(batch)
             documents += len(batch)
             batch = []
     SearchDocument.objects.bulk_create(batch)
     documents += len(batch)
+    _add_to_size(documents=documents, length=length)
     SearchTerm.objects.bulk_create(
         (
             SearchTerm(word=word[:100], stem=stem(word)[:100], documents=count)
@@ -277,15 +280,20 @@ def index(*, sources: list[Source], now: dt.datetime) -> None:
         delta.update(words)
         new_words |= words
     split = splitter(is_known=_known_in_vocabulary(new_words))
+    added = length = 0
     for source in sources:
         document = _document(source, split=split, now=now)
+        length += document.length
         old = existing.get((source.kind, source.object_id))
         if old is not None:
             document.pk = old.pk
+            length -= old.length
             document.save(force_update=True)
         else:
+            added += 1
             document.save(force_insert=True)
     _apply_counts(delta)
+    _add_to_size(documents=added, length=length)
 
 
 @transaction.atomic
@@ -297,6 +305,18 @@ def remove(*, kind: DocumentKind, object_ids: Iterable[int]) -> None:
         delta.subtract(_stored_words(document))
     SearchDocument.objects.filter(pk__in=[d.pk for d in documents]).delete()
     _apply_counts(delta)
+    _add_to_size(documents=-len(documents), length=-sum(d.length for d in documents))
+
+
+def _add_to_size(*, documents: int, length: int) -> None:
+    """Keep the index's size row right (one row: concurrent index writes wait for each other
+    here until they commit, as they do on the vocabulary's shared words)."""
+    if not documents and not length:
+        return
+    SearchIndexSize.objects.bulk_create([SearchIndexSize(pk=1)], ignore_conflicts=True)
+    SearchIndexSize.objects.filter(pk=1).update(
+        documents=F("documents") + documents, length=F("length") + length
+    )
 
 
 def _stored_words(document: SearchDocument) -> set[str]:

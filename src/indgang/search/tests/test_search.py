@@ -17,9 +17,9 @@ from indgang.knowledge.services import ArticleData, update_article
 from indgang.knowledge.tests.fixtures import MakeArticle
 from indgang.organisation.selectors import get_scope
 from indgang.search.constants import KIND_BOOST, DocumentKind
-from indgang.search.models import SearchDocument, SearchTerm
+from indgang.search.models import SearchDocument, SearchIndexSize, SearchTerm
 from indgang.search.selectors import plan_query, search
-from indgang.search.services import reindex_all
+from indgang.search.services import index_tasks, reindex_all
 
 pytestmark = pytest.mark.django_db
 
@@ -133,6 +133,41 @@ def test_both_back_ends_rank_by_bm25_over_the_stored_lengths(
     )
     # FTS5 counts the audience column in a document's length too: within 1 %.
     assert hit.score == pytest.approx(expected, rel=0.01)
+
+
+def test_the_index_size_follows_every_write(
+    library: dict[str, Article], tasks: dict[str, Task], staff: Staff, org: Org
+) -> None:
+    def size() -> tuple[int, int]:
+        row = SearchIndexSize.objects.get()
+        return row.documents, row.length
+
+    def counted() -> tuple[int, int]:
+        lengths = list(SearchDocument.objects.values_list("length", flat=True))
+        return len(lengths), sum(lengths)
+
+    assert size() == counted()
+    before = size()
+    article = library["compound"]
+    update_article(
+        article=article,
+        data=ArticleData(
+            title="Vinterhave med glastag",
+            answer="Vinterhaver og glastage kræver tilladelse fra kommunen.",
+            owner_unit=org.building_unit,
+            review_on=article.review_on,
+        ),
+        by=staff.caseworker,
+        scope=get_scope(user=staff.caseworker),
+        now=timezone.now(),
+    )
+    task = next(iter(tasks.values()))
+    Task.objects.filter(pk=task.pk).update(is_active=False)
+    index_tasks(task_ids=[task.pk], now=timezone.now())
+
+    assert size() == counted()
+    assert size()[0] == before[0] - 1
+    assert size()[1] != before[1]
 
 
 def test_how_often_a_word_occurs_counts_and_saturates(
