@@ -43,6 +43,22 @@ def library(make_article: MakeArticle, staff: Staff, tasks: dict[str, Task]) -> 
     return articles
 
 
+def rewrite(article: Article, title: str, answer: str, staff: Staff, org: Org) -> None:
+    """Give the article a new title and answer through the knowledge service."""
+    update_article(
+        article=article,
+        data=ArticleData(
+            title=title,
+            answer=answer,
+            owner_unit=org.building_unit,
+            review_on=article.review_on,
+        ),
+        by=staff.caseworker,
+        scope=get_scope(user=staff.caseworker),
+        now=timezone.now(),
+    )
+
+
 def titles(text: str, **kwargs: object) -> list[str]:
     return [hit.title for hit in search(text=text, **kwargs)]  # type: ignore[arg-type]
 
@@ -80,19 +96,7 @@ def test_a_query_of_only_stop_words_or_unknown_words_finds_nothing(
 def test_changing_an_article_updates_the_index_and_the_vocabulary(
     library: dict[str, Article], staff: Staff, org: Org
 ) -> None:
-    article = library["compound"]
-    update_article(
-        article=article,
-        data=ArticleData(
-            title="Vinterhave",
-            answer="Vinterhaver kræver tilladelse.",
-            owner_unit=org.building_unit,
-            review_on=article.review_on,
-        ),
-        by=staff.caseworker,
-        scope=get_scope(user=staff.caseworker),
-        now=timezone.now(),
-    )
+    rewrite(library["compound"], "Vinterhave", "Vinterhaver kræver tilladelse.", staff, org)
 
     assert "Vinterhave" in titles("vinterhave")
     assert "Vinterhave" not in titles("udestue")
@@ -148,19 +152,8 @@ def test_the_index_size_follows_every_write(
 
     assert size() == counted()
     before = size()
-    article = library["compound"]
-    update_article(
-        article=article,
-        data=ArticleData(
-            title="Vinterhave med glastag",
-            answer="Vinterhaver og glastage kræver tilladelse fra kommunen.",
-            owner_unit=org.building_unit,
-            review_on=article.review_on,
-        ),
-        by=staff.caseworker,
-        scope=get_scope(user=staff.caseworker),
-        now=timezone.now(),
-    )
+    answer = "Vinterhaver og glastage kræver tilladelse fra kommunen."
+    rewrite(library["compound"], "Vinterhave med glastag", answer, staff, org)
     task = next(iter(tasks.values()))
     Task.objects.filter(pk=task.pk).update(is_active=False)
     index_tasks(task_ids=[task.pk], now=timezone.now())
