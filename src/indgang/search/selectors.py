@@ -45,7 +45,12 @@ COLUMN_WEIGHTS = {
 FTS_WEIGHTS = ", ".join(str(weight) for weight in [*COLUMN_WEIGHTS.values(), 0.0])
 # PostgreSQL's vectors label the columns A, B, C, D and D (it has four labels; the text's
 # parts count as the text there).
-PG_LABEL_WEIGHTS = {"A": 10.0, "B": 5.0, "C": 1.5, "D": 1.0}
+PG_LABEL_WEIGHTS = {
+    "A": COLUMN_WEIGHTS["stems_title"],
+    "B": COLUMN_WEIGHTS["stems_title_extra"],
+    "C": COLUMN_WEIGHTS["stems_terms"],
+    "D": COLUMN_WEIGHTS["stems_body"],
+}
 # bm25's parameters, FTS5's: how fast repeats stop adding, and how much length counts.
 BM25_K1 = 1.2
 BM25_B = 0.75

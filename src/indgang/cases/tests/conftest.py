@@ -24,6 +24,14 @@ Act = Callable[..., Case]
 REASONS = "Projektet følger reglerne i bygningsreglementet."
 
 
+def noon(days_ago: int) -> dt.datetime:
+    """Noon on the Danish calendar day `days_ago` days back: whole calendar days apart whatever
+    the time of day and the change to or from summer time (the servicemål clock counts Danish
+    calendar days; stepping back in UTC hours can land on the next one late in the evening)."""
+    day = timezone.localdate() - dt.timedelta(days=days_ago)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+
+
 @pytest.fixture
 def second_caseworker(org: Org) -> User:
     """Another caseworker of the building unit: the second pair of eyes."""

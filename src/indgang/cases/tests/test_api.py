@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from indgang.audit.models import AccessLogEntry
 from indgang.cases.models import Case, CaseEvent
-from indgang.cases.tests.conftest import Act, Receive
+from indgang.cases.tests.conftest import Act, Receive, noon
 from indgang.conftest import CPR_A, CVR_A, ApiFor, Org, Staff
 from indgang.parties.models import Party
 
@@ -244,11 +244,6 @@ def test_a_case_is_a_reason_to_open_the_partys_360(
 def test_administrator_migrates_history_with_at(
     api_for: ApiFor, staff: Staff, receive: Receive
 ) -> None:
-    def noon(days_ago: int) -> dt.datetime:
-        """Local noon, days ago: whole calendar days apart whatever the daylight saving."""
-        day = timezone.localdate() - dt.timedelta(days=days_ago)
-        return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
-
     case = receive(received_at=noon(30))
     url = f"{URL}{case.pk}/actions/"
     client = api_for(staff.admin)

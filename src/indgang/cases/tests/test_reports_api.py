@@ -10,23 +10,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from indgang.cases.models import Case
-from indgang.cases.tests.conftest import REASONS, Act, Receive
+from indgang.cases.tests.conftest import REASONS, Act, Receive, noon
 from indgang.conftest import ApiFor, Org, Staff, staff_client
 
 pytestmark = pytest.mark.django_db
 
 WORK = "/api/v1/cases/work-list/"
 REPORT = "/api/v1/cases/servicemal-report/"
-
-
-def noon(days_ago: int) -> dt.datetime:
-    """Noon on the Danish calendar day `days_ago` days back.
-
-    The clock counts Danish calendar days; stepping back in UTC hours would cross the change
-    from summer time and, late in the evening, land on the next day.
-    """
-    today = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
-    return today - dt.timedelta(days=days_ago)  # wall-clock arithmetic in the local zone
 
 
 def informed(act: Act, case: Case, days_ago: int) -> Case:
